@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Authorization;
+using Switchboard.Phones;
+using Switchboard.Storage;
+
+namespace Switchboard.Api;
+
+public sealed record MessageItem(string? Id, long? AgentId, string? Contact, string? From, DateTimeOffset? SentAt);
+
+public sealed record MessageBatch(IReadOnlyList<MessageItem?>? Messages);
+
+public sealed record MessagesAccepted(int Received, int Accepted, int Duplicates);
+
+public static class MessagesApi
+{
+    public const int MaxBatch = 10_000;
+
+    public static void MapMessages(this RouteGroupBuilder organization) =>
+        organization.MapPost("/messages", Ingest).Allow(CallerRole.Admin);
+
+    /// <summary>
+    /// Records "agent A texted contact C from number N at time T" events. The whole batch is checked first:
+    /// one bad item refuses the batch (naming it) and nothing is stored, so a retry cannot half-apply.
+    /// </summary>
+    private static async Task<Results<Ok<MessagesAccepted>, ValidationProblem>> Ingest(
+        long orgId, MessageBatch body, SwitchboardDb db, PhoneNormalizer phones, MessageIngestion ingestion, CancellationToken ct)
+    {
+        if (body.Messages is not { Count: > 0 } messages)
+        {
+            return Problems.Invalid("messages", "must be a non-empty list");
+        }
+
+        if (messages.Count > MaxBatch)
+        {
+            return Problems.Invalid("messages", $"must hold at most {MaxBatch} events; send more in further batches");
+        }
+
+        var owners = await db.Numbers.AsNoTracking().Where(n => n.OrganizationId == orgId)
+            .ToDictionaryAsync(n => n.Number, n => (n.GroupId, n.InboxId), ct);
+        var agentIds = messages.Select(m => m?.AgentId).OfType<long>().Distinct().ToList();
+        var agents = (await db.Agents.AsNoTracking().Where(a => a.OrganizationId == orgId && agentIds.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
+
+        var valid = new List<ValidMessage>(messages.Count);
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var field = $"messages[{i}]";
+            if (messages[i] is not { } m)
+            {
+                errors[field] = ["must be an object"];
+                continue;
+            }
+
+            var itemErrors = errors.Count;
+            if (m.Id is { Length: 0 or > 200 })
+            {
+                errors[$"{field}.id"] = ["must be 1 to 200 characters"];
+            }
+
+            if (m.AgentId is not { } agentId || !agents.Contains(agentId))
+            {
+                errors[$"{field}.agentId"] = [m.AgentId is null ? "is required" : $"agent {m.AgentId} does not exist in this organization"];
+            }
+
+            if (!phones.TryNormalize(m.Contact, out var contact))
+            {
+                errors[$"{field}.contact"] = [m.Contact is null ? "is required" : "is not a valid phone number"];
+            }
+
+            var from = phones.NormalizeOrNull(m.From);
+            if (from is null || !owners.ContainsKey(from))
+            {
+                errors[$"{field}.from"] = [from is null ? "is not a valid phone number" : $"{from} is not a number of this organization"];
+            }
+
+            if (m.SentAt is null)
+            {
+                errors[$"{field}.sentAt"] = ["is required"];
+            }
+
+            if (errors.Count == itemErrors)
+            {
+                var (groupId, inboxId) = owners[from!];
+                valid.Add(new ValidMessage(m.Id, m.AgentId!.Value, contact, from!, groupId, inboxId, m.SentAt!.Value.UtcDateTime));
+            }
+
+            if (errors.Count >= 20)
+            {
+                break;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var result = await ingestion.IngestAsync(orgId, valid, ct);
+        return TypedResults.Ok(new MessagesAccepted(messages.Count, result.Accepted, result.Duplicates));
+    }
+}

@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration.Memory;
+using Switchboard.Authorization;
+using Switchboard.Storage;
+using Switchboard.Twilio;
+
+namespace Switchboard.Demo;
+
+/// <summary>
+/// <c>--demo</c>: a ready organization on an embedded SQLite file, and the curl commands that place signed
+/// webhook calls against it. Settings given explicitly (appsettings, environment) still win.
+/// </summary>
+public static class DemoMode
+{
+    private const string DefaultUrl = "http://127.0.0.1:5080";
+    private const string Contact = "+15550100123";
+    private const string ContactOfInactiveAgent = "+15550100456";
+    private const string Stranger = "+15550100789";
+
+    public static bool Configure(WebApplicationBuilder builder, string[] args)
+    {
+        if (!args.Contains("--demo"))
+        {
+            return false;
+        }
+
+        var url = builder.Configuration["urls"]?.Split(';')[0] ?? DefaultUrl;
+        builder.WebHost.UseUrls(url);
+        var defaults = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Switchboard"] = "Data Source=switchboard-demo.db",
+            ["Switchboard:OperatorToken"] = "demo-operator-token",
+            ["Switchboard:Twilio:AuthToken"] = "demo-auth-token",
+            ["Switchboard:Twilio:PublicBaseUrl"] = url,
+        };
+        // Lowest precedence: appsettings, environment variables and the command line still win.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
+
+        return true;
+    }
+
+    public static async Task SeedAndPrintAsync(IServiceProvider services, IConfiguration configuration, TextWriter output)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        var now = DateTime.UtcNow;
+
+        var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Name == "Demo Organization");
+        if (organization is null)
+        {
+            organization = await SeedAsync(db, now);
+        }
+
+        var secret = ApiKeySecrets.NewSecret();
+        var key = new ApiKey { OrganizationId = organization.Id, Name = $"demo admin {now:u}", Role = KeyRole.Admin, SecretHash = ApiKeySecrets.Hash(secret), CreatedAt = now };
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync();
+
+        var baseUrl = configuration["Switchboard:Twilio:PublicBaseUrl"]!.TrimEnd('/');
+        var authToken = configuration["Switchboard:Twilio:AuthToken"]!;
+        var numbers = await db.Numbers.Where(n => n.OrganizationId == organization.Id).OrderBy(n => n.Number).ToListAsync();
+        var groups = await db.Groups.Where(g => g.OrganizationId == organization.Id).ToDictionaryAsync(g => g.Id, g => g.Name);
+        var inboxes = await db.Inboxes.Where(i => i.OrganizationId == organization.Id).ToDictionaryAsync(i => i.Id, i => i.Name);
+
+        var text = new StringBuilder();
+        text.AppendLine();
+        text.AppendLine("=== Switchboard demo ===");
+        text.AppendLine($"Organization {organization.Id}: {organization.Name}");
+        text.AppendLine($"Admin API key (shown once): {ApiKeySecrets.Format(key.Id, secret)}");
+        text.AppendLine($"Twilio auth token for signing webhooks: {authToken}");
+        text.AppendLine("Platform numbers:");
+        foreach (var n in numbers)
+        {
+            var owner = n.GroupId is { } g ? $"group \"{groups[g]}\"" : n.InboxId is { } i ? $"inbox \"{inboxes[i]}\"" : "unassigned";
+            text.AppendLine($"  {n.Number}  {owner}");
+        }
+
+        text.AppendLine();
+        Example(text, "Alice texted this contact from Field Team: her phone rings, she must press 1", baseUrl, authToken, Contact, "+15550100001");
+        Example(text, "Nobody from Field Team ever texted this caller: rejected", baseUrl, authToken, Stranger, "+15550100001");
+        Example(text, "Bob (inactive) texted this contact last: the caller hears that nobody is available", baseUrl, authToken, ContactOfInactiveAgent, "+15550100001");
+        Example(text, "Phone Bank forwards its calls to a fixed number", baseUrl, authToken, Contact, "+15550100002");
+        Example(text, "The Help Line inbox rejects calls (the default)", baseUrl, authToken, Stranger, "+15550100003");
+        text.AppendLine("# The call log, newest first:");
+        text.AppendLine($"curl -s {baseUrl}/api/v1/organizations/{organization.Id}/calls -H 'Authorization: Bearer {ApiKeySecrets.Format(key.Id, secret)}'");
+        text.AppendLine();
+        await output.WriteAsync(text.ToString());
+    }
+
+    private static async Task<Organization> SeedAsync(SwitchboardDb db, DateTime now)
+    {
+        var organization = new Organization { Name = "Demo Organization", CreatedAt = now };
+        db.Organizations.Add(organization);
+        await db.SaveChangesAsync();
+
+        var fieldTeam = new Group { OrganizationId = organization.Id, Name = "Field Team" };
+        var phoneBank = new Group { OrganizationId = organization.Id, Name = "Phone Bank", InboundMode = Routing.GroupMode.Forward, InboundForwardTo = "+15550100999" };
+        var helpLine = new Inbox { OrganizationId = organization.Id, Name = "Help Line" };
+        var alice = new Agent { OrganizationId = organization.Id, Name = "Alice", Email = "alice@example.org", Phone = "+15550100011", Role = AgentRole.Admin };
+        var bob = new Agent { OrganizationId = organization.Id, Name = "Bob", Email = "bob@example.org", Phone = "+15550100012", Active = false };
+        db.AddRange(fieldTeam, phoneBank, helpLine, alice, bob);
+        await db.SaveChangesAsync();
+
+        db.Numbers.AddRange(
+            new PlatformNumber { Number = "+15550100001", OrganizationId = organization.Id, GroupId = fieldTeam.Id },
+            new PlatformNumber { Number = "+15550100002", OrganizationId = organization.Id, GroupId = phoneBank.Id },
+            new PlatformNumber { Number = "+15550100003", OrganizationId = organization.Id, InboxId = helpLine.Id },
+            new PlatformNumber { Number = "+15550100004", OrganizationId = organization.Id });
+        await db.SaveChangesAsync();
+
+        var ingestion = new MessageIngestion(db, TimeProvider.System);
+        await ingestion.IngestAsync(organization.Id,
+        [
+            new ValidMessage("demo-1", alice.Id, Contact, "+15550100001", fieldTeam.Id, null, now.AddHours(-2)),
+            new ValidMessage("demo-2", bob.Id, ContactOfInactiveAgent, "+15550100001", fieldTeam.Id, null, now.AddHours(-1)),
+            new ValidMessage("demo-3", alice.Id, Contact, "+15550100002", phoneBank.Id, null, now.AddMinutes(-30)),
+        ], CancellationToken.None);
+        return organization;
+    }
+
+    private static void Example(StringBuilder text, string title, string baseUrl, string authToken, string from, string to)
+    {
+        var url = $"{baseUrl}/webhooks/twilio/voice";
+        var form = new Dictionary<string, string>
+        {
+            ["CallSid"] = "CA" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            ["AccountSid"] = "ACdemo",
+            ["From"] = from,
+            ["To"] = to,
+            ["CallStatus"] = "ringing",
+            ["Direction"] = "inbound",
+        };
+        text.AppendLine($"# {title}");
+        text.Append($"curl -s {url} -H 'X-Twilio-Signature: {TwilioSignature.Compute(authToken, url, form)}'");
+        foreach (var (name, value) in form)
+        {
+            text.Append($" --data-urlencode '{name}={value}'");
+        }
+
+        text.AppendLine();
+        text.AppendLine();
+    }
+}

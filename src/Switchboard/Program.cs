@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Switchboard;
+using Switchboard.Api;
+using Switchboard.Authorization;
+using Switchboard.Calls;
+using Switchboard.Demo;
+using Switchboard.Phones;
+using Switchboard.Storage;
+using Switchboard.Twilio;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// --demo: embedded SQLite, demo tokens and a seeded organization
+var demo = DemoMode.Configure(builder, args);
+
+// Settings, storage and the clock
+builder.Services.Configure<SwitchboardOptions>(builder.Configuration.GetSection(SwitchboardOptions.Section));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSwitchboardStorage(builder.Configuration);
+
+// Routing and the call life
+builder.Services.AddSingleton<PhoneNormalizer>();
+builder.Services.AddScoped<InboundCalls>();
+builder.Services.AddScoped<InboundCallSettings>();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddSingleton<CallbackUrls>();
+
+// Admin API: bearer keys, JSON in camelCase, problems as RFC 7807
+builder.Services.AddAuthentication(BearerAuthentication.SchemeName)
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
+builder.Services.AddAuthorization();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<JsonBodyErrors>();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+
+var app = builder.Build();
+
+// The schema is created or migrated before the first request
+await StorageSetup.MigrateAsync(app.Services);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+// Telephony webhooks: where a call enters
+app.MapTwilioWebhooks();
+
+// Admin API
+var organization = app.MapOrganizationScope();
+app.MapOrganizations(organization);
+organization.MapGroups();
+organization.MapInboxes();
+organization.MapAgents();
+organization.MapNumbers();
+organization.MapMessages();
+organization.MapCalls();
+
+app.MapGet("/healthz", async (SwitchboardDb db, CancellationToken ct) =>
+    await db.Database.CanConnectAsync(ct) ? Results.Text("healthy") : Results.Text("unhealthy", statusCode: StatusCodes.Status503ServiceUnavailable));
+
+if (demo)
+{
+    await DemoMode.SeedAndPrintAsync(app.Services, app.Configuration, Console.Out);
+}
+
+app.Run();
+
+public partial class Program;

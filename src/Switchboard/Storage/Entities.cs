@@ -1,0 +1,97 @@
+using Switchboard.Routing;
+
+namespace Switchboard.Storage;
+
+public sealed class Organization
+{
+    public long Id { get; set; }
+    public required string Name { get; set; }
+    public OrganizationMode InboundMode { get; set; }
+    public string? InboundForwardTo { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class Group
+{
+    public long Id { get; set; }
+    public long OrganizationId { get; set; }
+    public required string Name { get; set; }
+    public GroupMode InboundMode { get; set; }
+    public string? InboundForwardTo { get; set; }
+}
+
+public sealed class Inbox
+{
+    public long Id { get; set; }
+    public long OrganizationId { get; set; }
+    public required string Name { get; set; }
+    public InboxMode InboundMode { get; set; }
+    public string? InboundForwardTo { get; set; }
+}
+
+public enum AgentRole { Agent, Admin }
+
+public sealed class Agent
+{
+    public long Id { get; set; }
+    public long OrganizationId { get; set; }
+    public required string Name { get; set; }
+    public required string Email { get; set; }
+    public string? Phone { get; set; }
+    public AgentRole Role { get; set; }
+    public bool Active { get; set; } = true;
+
+    /// <summary>Deleted agents stay, so that history and routing can say "deleted" rather than forget them.</summary>
+    public DateTime? DeletedAt { get; set; }
+
+    public AgentState State => DeletedAt is not null ? AgentState.Deleted : Active ? AgentState.Active : AgentState.Inactive;
+}
+
+public sealed class PlatformNumber
+{
+    public required string Number { get; set; }
+    public long OrganizationId { get; set; }
+    public long? GroupId { get; set; }
+    public long? InboxId { get; set; }
+}
+
+public sealed class MessageEvent
+{
+    public long Id { get; set; }
+    public long OrganizationId { get; set; }
+
+    /// <summary>The texting platform's id; a repeated id is recorded once.</summary>
+    public string? ExternalId { get; set; }
+
+    public long AgentId { get; set; }
+    public required string Contact { get; set; }
+    public required string FromNumber { get; set; }
+    public long? GroupId { get; set; }
+    public long? InboxId { get; set; }
+    public DateTime SentAt { get; set; }
+    public DateTime RecordedAt { get; set; }
+}
+
+/// <summary>The routing index: the latest text to each contact from each group, kept up to date on ingestion.</summary>
+public sealed class LastText
+{
+    public long GroupId { get; set; }
+    public required string Contact { get; set; }
+    public long AgentId { get; set; }
+    public required string FromNumber { get; set; }
+    public DateTime SentAt { get; set; }
+}
+
+public enum KeyRole { Agent, Admin }
+
+public sealed class ApiKey
+{
+    public long Id { get; set; }
+    public long OrganizationId { get; set; }
+    public required string Name { get; set; }
+    public KeyRole Role { get; set; }
+    public long? AgentId { get; set; }
+    public required byte[] SecretHash { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}

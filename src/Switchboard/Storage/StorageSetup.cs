@@ -1,0 +1,48 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Switchboard.Storage;
+
+public static class StorageSetup
+{
+    public const string ConnectionName = "Switchboard";
+    private const string DefaultSqlite = "Data Source=switchboard.db";
+
+    public static IServiceCollection AddSwitchboardStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration[$"{SwitchboardOptions.Section}:Database:Provider"] ?? "Sqlite";
+        var connectionString = configuration.GetConnectionString(ConnectionName);
+        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Switchboard:Database:Provider '{provider}' is not supported; use 'Sqlite'.");
+        }
+
+        var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
+        services.AddDbContext<SwitchboardDb, SqliteSwitchboardDb>(o => o.UseSqlite(sqlite.ToString()));
+        services.AddScoped<RoutingFactsReader>();
+        services.AddScoped<MessageIngestion>();
+        return services;
+    }
+
+    /// <summary>Creates or upgrades the schema. SQLite also switches to WAL so readers never wait for a writer.</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        if (db.Database.IsSqlite())
+        {
+            var dataSource = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            await db.Database.MigrateAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            return;
+        }
+
+        await db.Database.MigrateAsync(ct);
+    }
+}

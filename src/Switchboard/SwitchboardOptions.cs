@@ -1,0 +1,30 @@
+namespace Switchboard;
+
+public sealed class SwitchboardOptions
+{
+    public const string Section = "Switchboard";
+
+    /// <summary>Bearer token of the platform operator; unset means no operator access.</summary>
+    public string? OperatorToken { get; set; }
+
+    /// <summary>Region assumed for numbers written without a country code.</summary>
+    public string DefaultRegion { get; set; } = "US";
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    public TwilioOptions Twilio { get; set; } = new();
+}
+
+public sealed class DatabaseOptions
+{
+    public string Provider { get; set; } = "Sqlite";
+}
+
+public sealed class TwilioOptions
+{
+    /// <summary>Verifies X-Twilio-Signature; unset means every webhook is refused.</summary>
+    public string? AuthToken { get; set; }
+
+    /// <summary>The base URL the provider calls; signatures and callback URLs are built on it.</summary>
+    public string? PublicBaseUrl { get; set; }
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Switchboard.Calls;
+using Switchboard.Phones;
+using Switchboard.Routing;
+
+namespace Switchboard.Twilio;
+
+/// <summary>
+/// Where a call enters. Every request is signature-checked; every answer is TwiML, even when something
+/// inside fails, because a 5xx would make the provider play "an application error has occurred".
+/// </summary>
+public static class TwilioWebhooks
+{
+    public static void MapTwilioWebhooks(this IEndpointRouteBuilder app)
+    {
+        var twilio = app.MapGroup("/webhooks/twilio")
+            .AddEndpointFilter<TwilioSignatureFilter>()
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
+
+        twilio.MapPost("/voice", Voice).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.ErrorMessage)));
+        twilio.MapPost("/calls/{callId:long}/screen", Screen).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
+        twilio.MapPost("/calls/{callId:long}/screened", Screened).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
+        twilio.MapPost("/calls/{callId:long}/dial-ended", DialEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
+        twilio.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(new TwiMLFallback(TwiML.Empty()));
+        twilio.MapPost("/status", CallerStatus).WithMetadata(new TwiMLFallback(TwiML.Empty()));
+    }
+
+    private static async Task<IResult> Voice(HttpRequest request, InboundCalls calls, PhoneNormalizer phones, CallbackUrls urls, ILoggerFactory logs, CancellationToken ct)
+    {
+        var form = request.Form;
+        var callSid = form["CallSid"].ToString();
+        if (string.IsNullOrWhiteSpace(callSid) || callSid.Length > 64)
+        {
+            logs.CreateLogger(typeof(TwilioWebhooks)).LogWarning("Voice webhook without a usable CallSid; ending the call");
+            return Xml(TwiML.SayThenHangup(TwiML.ErrorMessage));
+        }
+
+        var called = phones.NormalizeOrNull(form["To"]);
+        var caller = phones.NormalizeOrNull(form["From"]);
+        var answer = await calls.ReceiveAsync(callSid, called, caller, ct);
+
+        return Xml(answer.Outcome switch
+        {
+            RoutingOutcome.Forward => TwiML.Forward(answer.PlatformNumber, answer.ForwardTo!, urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Forward)),
+            RoutingOutcome.ConnectAgent => TwiML.DialAgent(answer.PlatformNumber, answer.AgentPhone!, urls.Screen(answer.CallId), urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Agent)),
+            RoutingOutcome.AgentUnavailable => TwiML.SayThenHangup(TwiML.UnavailableMessage),
+            _ => TwiML.Reject(),
+        });
+    }
+
+    private static async Task<IResult> Screen(long callId, HttpRequest request, InboundCalls calls, CallbackUrls urls, CancellationToken ct)
+    {
+        var context = await calls.StartScreeningAsync(callId, request.Form["CallSid"], ct);
+        if (context is null)
+        {
+            return Xml(TwiML.Hangup());
+        }
+
+        var group = context.GroupName is null ? "" : $", group {context.GroupName}";
+        var prompt = $"You have a call from a contact of {context.OrganizationName}{group}. Press 1 to accept the call. Press any other key to decline.";
+        return Xml(TwiML.Screen(prompt, urls.Screened(callId)));
+    }
+
+    private static async Task<IResult> Screened(long callId, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    {
+        var result = await calls.ScreenAsync(callId, request.Form["Digits"], ct);
+        return Xml(result == ScreeningResult.Accepted ? TwiML.Empty() : TwiML.Hangup());
+    }
+
+    private static async Task<IResult> DialEnded(long callId, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    {
+        var form = request.Form;
+        bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
+        var connected = await calls.FinishDialAsync(callId, form["DialCallStatus"], bridged, ParseInt(form["DialCallDuration"]), form["CallStatus"], ct);
+        return Xml(connected is true ? TwiML.Hangup() : TwiML.SayThenHangup(TwiML.UnavailableMessage));
+    }
+
+    private static async Task<IResult> LegStatus(long callId, string leg, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    {
+        if (!Enum.TryParse<CallLeg>(leg, ignoreCase: true, out var parsedLeg) || parsedLeg == CallLeg.Caller)
+        {
+            return Xml(TwiML.Empty());
+        }
+
+        await RecordStatus(callId, parsedLeg, request.Form, calls, ct);
+        return Xml(TwiML.Empty());
+    }
+
+    /// <summary>The caller's own leg; set as the number's "call status changes" URL at the provider.</summary>
+    private static async Task<IResult> CallerStatus(HttpRequest request, InboundCalls calls, CancellationToken ct)
+    {
+        var form = request.Form;
+        if (await calls.FindByCallSidAsync(form["CallSid"].ToString(), ct) is { } callId)
+        {
+            await RecordStatus(callId, CallLeg.Caller, form, calls, ct);
+        }
+
+        return Xml(TwiML.Empty());
+    }
+
+    private static async Task RecordStatus(long callId, CallLeg leg, IFormCollection form, InboundCalls calls, CancellationToken ct)
+    {
+        var status = form["CallStatus"].ToString();
+        if (status.Length is 0 or > 32)
+        {
+            return;
+        }
+
+        DateTime? at = DateTimeOffset.TryParse(form["Timestamp"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t.UtcDateTime : null;
+        await calls.RecordStatusAsync(callId, leg, status, at, ParseInt(form["CallDuration"]), ct);
+    }
+
+    private static int? ParseInt(string? value) => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    private static IResult Xml(string twiml) => TypedResults.Text(twiml, TwiML.ContentType);
+}
+
+/// <summary>The TwiML a webhook answers when it cannot do its work (database down, unexpected error).</summary>
+public sealed record TwiMLFallback(string Document);
+
+/// <summary>Builds the absolute URLs Switchboard puts into its TwiML for the provider to call back.</summary>
+public sealed class CallbackUrls(IOptions<SwitchboardOptions> options, IHttpContextAccessor http)
+{
+    public string Screen(long callId) => Url($"/webhooks/twilio/calls/{callId}/screen");
+
+    public string Screened(long callId) => Url($"/webhooks/twilio/calls/{callId}/screened");
+
+    public string DialEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/dial-ended");
+
+    public string Status(long callId, CallLeg leg) => Url($"/webhooks/twilio/calls/{callId}/status/{leg.ToString().ToLowerInvariant()}");
+
+    public string BaseUrl => options.Value.Twilio.PublicBaseUrl?.TrimEnd('/') ?? RequestBase();
+
+    private string Url(string path) => BaseUrl + path;
+
+    private string RequestBase()
+    {
+        var request = http.HttpContext?.Request ?? throw new InvalidOperationException("No request to take the base URL from");
+        return $"{request.Scheme}://{request.Host}{request.PathBase}";
+    }
+}
