@@ -1,0 +1,162 @@
+using System.Net;
+using System.Xml.Linq;
+using Switchboard.Twilio;
+
+namespace Switchboard.Tests.Support;
+
+/// <summary>
+/// Plays the telephony provider: posts signed webhooks the way Twilio does, and follows the URLs in the
+/// TwiML answers (the agent leg's <c>Number url</c>, the <c>Gather</c> and <c>Dial</c> actions).
+/// </summary>
+public sealed class TwilioProvider(HttpClient http)
+{
+    private int _sequence;
+
+    public string NewCallSid() => $"CA{Interlocked.Increment(ref _sequence):D4}{Guid.NewGuid():N}";
+
+    /// <summary>A contact calls a platform number; the answer is the TwiML for the caller's leg.</summary>
+    public async Task<Call> CallAsync(string from, string to, string? callSid = null)
+    {
+        var sid = callSid ?? NewCallSid();
+        var answer = await PostAsync("/webhooks/twilio/voice", new()
+        {
+            ["CallSid"] = sid,
+            ["AccountSid"] = "ACtest",
+            ["From"] = from,
+            ["To"] = to,
+            ["CallStatus"] = "ringing",
+            ["Direction"] = "inbound",
+            ["ApiVersion"] = "2010-04-01",
+        });
+        return new Call(this, sid, answer);
+    }
+
+    public Task<TwiMLAnswer> PostAsync(string pathOrUrl, Dictionary<string, string> form, string? signature = null)
+    {
+        var url = pathOrUrl.StartsWith("http", StringComparison.Ordinal) ? pathOrUrl : SwitchboardApp.PublicBaseUrl + pathOrUrl;
+        return SendAsync(url, form, signature ?? TwilioSignature.Compute(SwitchboardApp.AuthToken, url, form));
+    }
+
+    public async Task<TwiMLAnswer> SendAsync(string publicUrl, Dictionary<string, string> form, string? signature)
+    {
+        var uri = new Uri(publicUrl);
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri.PathAndQuery) { Content = new FormUrlEncodedContent(form) };
+        if (signature is not null)
+        {
+            request.Headers.Add("X-Twilio-Signature", signature);
+        }
+
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        return new TwiMLAnswer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+    }
+
+    public sealed record Call(TwilioProvider Provider, string CallSid, TwiMLAnswer Answer)
+    {
+        public string AgentCallSid { get; } = "CA" + Guid.NewGuid().ToString("N");
+
+        /// <summary>The dialed agent picks up: the provider fetches the <c>Number url</c>.</summary>
+        public Task<TwiMLAnswer> AgentAnswersAsync() => Provider.PostAsync(Answer.Attribute("Number", "url"), new()
+        {
+            ["CallSid"] = AgentCallSid,
+            ["ParentCallSid"] = CallSid,
+            ["AccountSid"] = "ACtest",
+            ["CallStatus"] = "in-progress",
+            ["Direction"] = "outbound-api",
+        });
+
+        /// <summary>The agent presses keys (or, with null, stays silent) at the screening prompt.</summary>
+        public async Task<TwiMLAnswer> AgentPressesAsync(string? digits)
+        {
+            var prompt = await AgentAnswersAsync();
+            return await PressAsync(prompt, digits);
+        }
+
+        public Task<TwiMLAnswer> PressAsync(TwiMLAnswer prompt, string? digits)
+        {
+            var form = new Dictionary<string, string>
+            {
+                ["CallSid"] = AgentCallSid,
+                ["ParentCallSid"] = CallSid,
+                ["AccountSid"] = "ACtest",
+                ["CallStatus"] = "in-progress",
+            };
+            if (digits is not null)
+            {
+                form["Digits"] = digits;
+            }
+
+            return Provider.PostAsync(prompt.Attribute("Gather", "action"), form);
+        }
+
+        /// <summary>The dial ends: the provider asks the <c>Dial action</c> what the caller hears next.</summary>
+        public Task<TwiMLAnswer> DialEndsAsync(string dialCallStatus, bool? bridged, int? dialSeconds = null, string callStatus = "in-progress")
+        {
+            var form = new Dictionary<string, string>
+            {
+                ["CallSid"] = CallSid,
+                ["AccountSid"] = "ACtest",
+                ["CallStatus"] = callStatus,
+                ["DialCallStatus"] = dialCallStatus,
+                ["DialCallSid"] = AgentCallSid,
+            };
+            if (bridged is { } b)
+            {
+                form["DialBridged"] = b ? "true" : "false";
+            }
+
+            if (dialSeconds is { } s)
+            {
+                form["DialCallDuration"] = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return Provider.PostAsync(Answer.Attribute("Dial", "action"), form);
+        }
+
+        /// <summary>A status callback for the dialed leg, to the URL the TwiML named.</summary>
+        public Task<TwiMLAnswer> LegStatusAsync(string status, int? durationSeconds = null)
+        {
+            var form = new Dictionary<string, string>
+            {
+                ["CallSid"] = AgentCallSid,
+                ["ParentCallSid"] = CallSid,
+                ["AccountSid"] = "ACtest",
+                ["CallStatus"] = status,
+            };
+            if (durationSeconds is { } d)
+            {
+                form["CallDuration"] = d.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return Provider.PostAsync(Answer.Attribute("Number", "statusCallback"), form);
+        }
+
+        /// <summary>A status callback for the caller's own leg (the number's status callback URL).</summary>
+        public Task<TwiMLAnswer> CallerStatusAsync(string status, int? durationSeconds = null)
+        {
+            var form = new Dictionary<string, string> { ["CallSid"] = CallSid, ["AccountSid"] = "ACtest", ["CallStatus"] = status };
+            if (durationSeconds is { } d)
+            {
+                form["CallDuration"] = d.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return Provider.PostAsync("/webhooks/twilio/status", form);
+        }
+    }
+}
+
+/// <summary>A webhook answer, parsed as TwiML when it is XML.</summary>
+public sealed record TwiMLAnswer(HttpStatusCode Status, string? MediaType, string Body)
+{
+    public XElement Response => XDocument.Parse(Body).Root!;
+
+    /// <summary>The names of the top-level verbs, e.g. ["Dial"] or ["Say", "Hangup"].</summary>
+    public IReadOnlyList<string> Verbs => Response.Elements().Select(e => e.Name.LocalName).ToList();
+
+    public XElement? Find(string element) => Response.Descendants(element).FirstOrDefault();
+
+    public string Attribute(string element, string attribute) =>
+        Find(element)?.Attribute(attribute)?.Value ?? throw new InvalidOperationException($"No <{element} {attribute}> in {Body}");
+
+    public string? Text(string element) => Find(element)?.Value;
+}
