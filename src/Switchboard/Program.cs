@@ -10,10 +10,14 @@ using Switchboard.Phones;
 using Switchboard.Storage;
 using Switchboard.Twilio;
 
-var builder = WebApplication.CreateBuilder(args);
+var demo = args.Contains(DemoMode.Switch);
+var builder = WebApplication.CreateBuilder(DemoMode.WithoutSwitch(args));
 
 // --demo: embedded SQLite, demo tokens and a seeded organization
-var demo = DemoMode.Configure(builder, args);
+if (demo)
+{
+    DemoMode.Configure(builder);
+}
 
 // Settings, storage and the clock
 builder.Services.Configure<SwitchboardOptions>(builder.Configuration.GetSection(SwitchboardOptions.Section));

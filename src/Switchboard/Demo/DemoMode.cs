@@ -19,13 +19,13 @@ public static class DemoMode
     private const string ContactOfInactiveAgent = "+15550100456";
     private const string Stranger = "+15550100789";
 
-    public static bool Configure(WebApplicationBuilder builder, string[] args)
-    {
-        if (!args.Contains("--demo"))
-        {
-            return false;
-        }
+    public const string Switch = "--demo";
 
+    /// <summary>The arguments without <c>--demo</c>, which the command-line configuration would read as a key.</summary>
+    public static string[] WithoutSwitch(string[] args) => args.Where(a => a != Switch).ToArray();
+
+    public static void Configure(WebApplicationBuilder builder)
+    {
         var url = builder.Configuration["urls"]?.Split(';')[0] ?? DefaultUrl;
         builder.WebHost.UseUrls(url);
         var defaults = new Dictionary<string, string?>
@@ -37,8 +37,6 @@ public static class DemoMode
         };
         // Lowest precedence: appsettings, environment variables and the command line still win.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
-
-        return true;
     }
 
     public static async Task SeedAndPrintAsync(IServiceProvider services, IConfiguration configuration, TextWriter output)

@@ -12,13 +12,25 @@ public static class StorageSetup
     {
         var provider = configuration[$"{SwitchboardOptions.Section}:Database:Provider"] ?? "Sqlite";
         var connectionString = configuration.GetConnectionString(ConnectionName);
-        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"Switchboard:Database:Provider '{provider}' is not supported; use 'Sqlite'.");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException($"Switchboard:Database:Provider is Postgres: set ConnectionStrings:{ConnectionName}.");
+            }
+
+            services.AddDbContext<SwitchboardDb, PostgresSwitchboardDb>(o => o.UseNpgsql(connectionString));
+        }
+        else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
+            services.AddDbContext<SwitchboardDb, SqliteSwitchboardDb>(o => o.UseSqlite(sqlite.ToString()));
+        }
+        else
+        {
+            throw new InvalidOperationException($"Switchboard:Database:Provider '{provider}' is not supported; use 'Sqlite' or 'Postgres'.");
         }
 
-        var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
-        services.AddDbContext<SwitchboardDb, SqliteSwitchboardDb>(o => o.UseSqlite(sqlite.ToString()));
         services.AddScoped<RoutingFactsReader>();
         services.AddScoped<MessageIngestion>();
         return services;
