@@ -1,28 +1,79 @@
 #!/usr/bin/env bash
-# Runs Switchboard's whole test suite from a clean checkout, installing what the machine lacks.
+# Runs Switchboard's whole test suite from a clean checkout, installing what the machine lacks:
+# every test on SQLite, then every database-backed test again on a real PostgreSQL server that this
+# script starts on a temporary directory and a loopback port (and stops at the end).
 # The last line is the totals, e.g. "tests: 412 passed, 0 failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
+totals() { echo "tests: ${1} passed, ${2} failed"; }
+
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is required (https://dot.net); 'dotnet' is not on PATH." >&2
-  echo "tests: 0 passed, 1 failed"
+  totals 0 1
   exit 1
 fi
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# --- PostgreSQL: installed when missing, started as an unprivileged user (it refuses root) ---
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$pg_bin" ]; then
+  echo "== Installing PostgreSQL (apt-get) =="
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+fi
+if [ -z "$pg_bin" ]; then
+  echo "PostgreSQL could not be installed; the PostgreSQL half of the suite cannot run." >&2
+  totals 0 1
+  exit 1
+fi
 
-dotnet test Switchboard.slnx -c Release 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+pg_dir=$(mktemp -d)
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
+}
+[ "$(id -u)" -eq 0 ] && chown postgres "$pg_dir"
+pg_port=""
+for candidate in 55432 55433 55434 55435 55436; do
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then pg_port=$candidate; break; fi
+done
+echo "== Starting PostgreSQL on 127.0.0.1:${pg_port} =="
+as_pg "$pg_bin/initdb -D $pg_dir/data -A trust -U postgres >/dev/null" &&
+  as_pg "$pg_bin/pg_ctl -D $pg_dir/data -w -l $pg_dir/log start -o \"-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\"" >/dev/null
+if [ $? -ne 0 ]; then
+  cat "$pg_dir/log" >&2
+  totals 0 1
+  exit 1
+fi
+cleanup() {
+  as_pg "$pg_bin/pg_ctl -D $pg_dir/data -m immediate stop" >/dev/null 2>&1
+  rm -rf "$pg_dir" "$log_sqlite" "$log_postgres"
+}
+log_sqlite=$(mktemp)
+log_postgres=$(mktemp)
+trap cleanup EXIT
 
-# One summary line per test assembly: "Passed!  - Failed:     0, Passed:    87, Skipped: ..."
-read -r passed failed < <(awk '/^(Passed|Failed)! +- Failed:/ {
+# --- The suite ---
+echo "== Every test, on SQLite =="
+dotnet test Switchboard.slnx -c Release 2>&1 | tee "$log_sqlite"
+status_sqlite=${PIPESTATUS[0]}
+
+echo "== Every database-backed test, on PostgreSQL =="
+SWITCHBOARD_TEST_POSTGRES="Host=127.0.0.1;Port=${pg_port};Username=postgres" \
+  dotnet test Switchboard.slnx -c Release --no-build --filter "Database=yes" 2>&1 | tee "$log_postgres"
+status_postgres=${PIPESTATUS[0]}
+
+# One summary line per test assembly and run: "Passed!  - Failed:     0, Passed:    87, Skipped: ..."
+read -r passed failed < <(cat "$log_sqlite" "$log_postgres" | awk '/^(Passed|Failed)! +- Failed:/ {
     for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1) }
-  } END { print p + 0, f + 0 }' "$log")
+  } END { print p + 0, f + 0 }')
+status=$(( status_sqlite != 0 || status_postgres != 0 ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the build or the test host failed before any test could report
 fi
 
-echo "tests: ${passed} passed, ${failed} failed"
+totals "$passed" "$failed"
 exit "$status"

@@ -5,15 +5,24 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace Switchboard.Tests.Support;
 
-/// <summary>The real app on a real SQLite file of its own, with a fake clock and known secrets.</summary>
+/// <summary>
+/// The real app on a database of its own, with a fake clock and known secrets. The database is a fresh
+/// SQLite file, or, when <c>SWITCHBOARD_TEST_POSTGRES</c> names a PostgreSQL server (as <c>./test.sh</c>
+/// does for its second run), a fresh database on that server.
+/// </summary>
 public sealed class SwitchboardApp : WebApplicationFactory<Program>
 {
     public const string OperatorToken = "test-operator-token";
     public const string AuthToken = "test-auth-token";
     public const string PublicBaseUrl = "https://calls.example.org";
+
+    private static readonly string? PostgresServer = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES");
+
+    private readonly string _postgresDatabase = $"sb_test_{Guid.NewGuid():N}";
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
@@ -21,9 +30,20 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
 
     public TestLogs Logs { get; } = new();
 
+    public static bool OnPostgres => PostgresServer is not null;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Switchboard", $"Data Source={DatabasePath}");
+        if (OnPostgres)
+        {
+            builder.UseSetting("Switchboard:Database:Provider", "Postgres");
+            builder.UseSetting("ConnectionStrings:Switchboard", $"{PostgresServer};Database={_postgresDatabase}");
+        }
+        else
+        {
+            builder.UseSetting("ConnectionStrings:Switchboard", $"Data Source={DatabasePath}");
+        }
+
         builder.UseSetting("Switchboard:OperatorToken", OperatorToken);
         builder.UseSetting("Switchboard:Twilio:AuthToken", AuthToken);
         builder.UseSetting("Switchboard:Twilio:PublicBaseUrl", PublicBaseUrl);
@@ -46,13 +66,46 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
 
     public TwilioProvider Provider() => new(CreateClient());
 
+    /// <summary>Takes the database away under the running app: SQLite's file turns to garbage, PostgreSQL refuses connections.</summary>
+    public async Task MakeDatabaseUnavailableAsync()
+    {
+        if (OnPostgres)
+        {
+            await AdminCommandAsync(
+                $"ALTER DATABASE {_postgresDatabase} ALLOW_CONNECTIONS false; " +
+                $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_postgresDatabase}';");
+            NpgsqlConnection.ClearAllPools();
+            return;
+        }
+
+        SqliteConnection.ClearAllPools();
+        await File.WriteAllTextAsync(DatabasePath, new string('x', 8192));
+        File.Delete(DatabasePath + "-wal");
+        File.Delete(DatabasePath + "-shm");
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (OnPostgres)
+        {
+            NpgsqlConnection.ClearAllPools();
+            AdminCommandAsync($"DROP DATABASE IF EXISTS {_postgresDatabase} WITH (FORCE)").GetAwaiter().GetResult();
+            return;
+        }
+
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(DatabasePath + suffix);
         }
+    }
+
+    private static async Task AdminCommandAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection($"{PostgresServer};Database=postgres;Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }

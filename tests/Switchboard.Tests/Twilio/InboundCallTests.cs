@@ -8,6 +8,7 @@ namespace Switchboard.Tests.Twilio;
 /// SPEC.md part 1, rule by rule, through signed webhooks on the real pipeline and a real SQLite file,
 /// walking the TwiML the way the provider would.
 /// </summary>
+[Trait("Database", "yes")]
 public sealed class InboundCallTests : IAsyncLifetime
 {
     private const string GroupNumber = "+14155550100";

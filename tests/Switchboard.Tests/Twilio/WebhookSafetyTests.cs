@@ -1,11 +1,11 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Switchboard.Tests.Support;
 using Switchboard.Twilio;
 
 namespace Switchboard.Tests.Twilio;
 
 /// <summary>Forged webhooks change nothing; signed ones always get TwiML that ends the call politely, never a 5xx.</summary>
+[Trait("Database", "yes")]
 public sealed class WebhookSafetyTests : IAsyncLifetime
 {
     private const string GroupNumber = "+14155550100";
@@ -170,10 +170,7 @@ public sealed class WebhookSafetyTests : IAsyncLifetime
     [Fact]
     public async Task DatabaseUnavailableStillAnswersTwiMLThatEndsTheCallPolitely()
     {
-        SqliteConnection.ClearAllPools();
-        await File.WriteAllTextAsync(_app.DatabasePath, new string('x', 8192));
-        File.Delete(_app.DatabasePath + "-wal");
-        File.Delete(_app.DatabasePath + "-shm");
+        await _app.MakeDatabaseUnavailableAsync();
 
         var answer = await _provider.PostAsync("/webhooks/twilio/voice", VoiceForm());
 
