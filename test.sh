@@ -57,13 +57,13 @@ log_postgres=$(mktemp)
 trap cleanup EXIT
 
 # --- The suite ---
-echo "== Every test, on SQLite =="
-dotnet test Switchboard.slnx -c Release 2>&1 | tee "$log_sqlite"
+echo "== Every test, on SQLite (but those about several instances on one PostgreSQL) =="
+dotnet test Switchboard.slnx -c Release --filter "Database!=postgres" 2>&1 | tee "$log_sqlite"
 status_sqlite=${PIPESTATUS[0]}
 
-echo "== Every database-backed test, on PostgreSQL =="
+echo "== Every database-backed test again, on PostgreSQL, and two real instances sharing it =="
 SWITCHBOARD_TEST_POSTGRES="Host=127.0.0.1;Port=${pg_port};Username=postgres" \
-  dotnet test Switchboard.slnx -c Release --no-build --filter "Database=yes" 2>&1 | tee "$log_postgres"
+  dotnet test Switchboard.slnx -c Release --no-build --filter "Database=yes|Database=postgres" 2>&1 | tee "$log_postgres"
 status_postgres=${PIPESTATUS[0]}
 
 # One summary line per test assembly and run: "Passed!  - Failed:     0, Passed:    87, Skipped: ..."

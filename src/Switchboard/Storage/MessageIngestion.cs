@@ -11,7 +11,7 @@ public sealed record IngestionResult(int Accepted, int Duplicates);
 
 /// <summary>
 /// Stores a batch of message events and keeps the routing index (<see cref="LastText"/>) current in the same
-/// transaction. Plain prepared SQL that SQLite and PostgreSQL both speak: it runs once per event, so it must be lean.
+/// transaction. Plain prepared SQL that SQLite and PostgreSQL both speak.
 /// </summary>
 public sealed class MessageIngestion(SwitchboardDb db, TimeProvider clock)
 {
@@ -30,6 +30,10 @@ public sealed class MessageIngestion(SwitchboardDb db, TimeProvider clock)
         WHERE excluded."SentAt" > "LastTexts"."SentAt"
         """;
 
+    /// <remarks>
+    /// Two passes, each in one fixed order (events by id, then index rows by group and contact), so that
+    /// concurrent batches on several instances take row locks in the same order and cannot deadlock.
+    /// </remarks>
     public async Task<IngestionResult> IngestAsync(long organizationId, IReadOnlyList<ValidMessage> messages, CancellationToken ct)
     {
         var recordedAt = clock.GetUtcNow().UtcDateTime;
@@ -37,30 +41,38 @@ public sealed class MessageIngestion(SwitchboardDb db, TimeProvider clock)
         var connection = db.Database.GetDbConnection();
         var dbTransaction = transaction.GetDbTransaction();
 
-        await using var insert = Command(connection, dbTransaction, InsertEvent, "org", "ext", "agent", "contact", "from", "group", "inbox", "sent", "recorded");
-        await using var upsert = Command(connection, dbTransaction, UpsertLastText, "group", "contact", "agent", "from", "sent");
-        insert.Parameters["@org"].Value = organizationId;
-        insert.Parameters["@recorded"].Value = recordedAt;
-
-        var accepted = 0;
-        foreach (var m in messages)
+        var stored = new List<ValidMessage>(messages.Count);
+        await using (var insert = Command(connection, dbTransaction, InsertEvent, "org", "ext", "agent", "contact", "from", "group", "inbox", "sent", "recorded"))
         {
-            insert.Parameters["@ext"].Value = (object?)m.ExternalId ?? DBNull.Value;
-            insert.Parameters["@agent"].Value = m.AgentId;
-            insert.Parameters["@contact"].Value = m.Contact;
-            insert.Parameters["@from"].Value = m.FromNumber;
-            insert.Parameters["@group"].Value = (object?)m.GroupId ?? DBNull.Value;
-            insert.Parameters["@inbox"].Value = (object?)m.InboxId ?? DBNull.Value;
-            insert.Parameters["@sent"].Value = m.SentAt;
-            if (await insert.ExecuteNonQueryAsync(ct) == 0)
+            insert.Parameters["@org"].Value = organizationId;
+            insert.Parameters["@recorded"].Value = recordedAt;
+            foreach (var m in messages.OrderBy(m => m.ExternalId, StringComparer.Ordinal))
             {
-                continue;
+                insert.Parameters["@ext"].Value = (object?)m.ExternalId ?? DBNull.Value;
+                insert.Parameters["@agent"].Value = m.AgentId;
+                insert.Parameters["@contact"].Value = m.Contact;
+                insert.Parameters["@from"].Value = m.FromNumber;
+                insert.Parameters["@group"].Value = (object?)m.GroupId ?? DBNull.Value;
+                insert.Parameters["@inbox"].Value = (object?)m.InboxId ?? DBNull.Value;
+                insert.Parameters["@sent"].Value = m.SentAt;
+                if (await insert.ExecuteNonQueryAsync(ct) > 0)
+                {
+                    stored.Add(m);
+                }
             }
+        }
 
-            accepted++;
-            if (m.GroupId is { } groupId)
+        // Only the latest new text per (group, contact) can move the index.
+        var latest = stored
+            .Where(m => m.GroupId is not null)
+            .GroupBy(m => (GroupId: m.GroupId!.Value, m.Contact))
+            .Select(g => g.MaxBy(m => m.SentAt)!)
+            .OrderBy(m => m.GroupId).ThenBy(m => m.Contact, StringComparer.Ordinal);
+        await using (var upsert = Command(connection, dbTransaction, UpsertLastText, "group", "contact", "agent", "from", "sent"))
+        {
+            foreach (var m in latest)
             {
-                upsert.Parameters["@group"].Value = groupId;
+                upsert.Parameters["@group"].Value = m.GroupId!.Value;
                 upsert.Parameters["@contact"].Value = m.Contact;
                 upsert.Parameters["@agent"].Value = m.AgentId;
                 upsert.Parameters["@from"].Value = m.FromNumber;
@@ -70,7 +82,7 @@ public sealed class MessageIngestion(SwitchboardDb db, TimeProvider clock)
         }
 
         await transaction.CommitAsync(ct);
-        return new IngestionResult(accepted, messages.Count - accepted);
+        return new IngestionResult(stored.Count, messages.Count - stored.Count);
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.Storage;
+
+/// <summary>
+/// Two real Switchboard processes behind one PostgreSQL database, as behind a load balancer. Runs in
+/// the PostgreSQL half of <c>./test.sh</c>.
+/// </summary>
+[Trait("Database", "postgres")]
+public sealed class TwoInstancesTests : IAsyncLifetime
+{
+    private const string GroupNumber = "+14155550100";
+    private readonly string _database = $"sb_two_{Guid.NewGuid():N}";
+    private readonly string _server = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("SWITCHBOARD_TEST_POSTGRES must name a PostgreSQL server (./test.sh starts one)");
+
+    private SwitchboardProcess _a = null!;
+    private SwitchboardProcess _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Switchboard:Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Switchboard"] = $"{_server};Database={_database}",
+            ["Switchboard:OperatorToken"] = SwitchboardApp.OperatorToken,
+            ["Switchboard:Twilio:AuthToken"] = SwitchboardApp.AuthToken,
+            ["Switchboard:Twilio:PublicBaseUrl"] = SwitchboardApp.PublicBaseUrl,
+        };
+
+        // Both start at once on an empty database: the migrations must be applied exactly once.
+        var starting = new[] { SwitchboardProcess.StartAsync(settings), SwitchboardProcess.StartAsync(settings) };
+        var started = await Task.WhenAll(starting);
+        (_a, _b) = (started[0], started[1]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection($"{_server};Database=postgres;Pooling=false");
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task BothInstancesStartingAtOnceApplyTheMigrationsOnce()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _a.Client().GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _b.Client().GetAsync("/healthz")).StatusCode);
+
+        await using var connection = new NpgsqlConnection($"{_server};Database={_database};Pooling=false");
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("""SELECT count(*), count(DISTINCT "MigrationId") FROM "__EFMigrationsHistory" """, connection);
+        await using var reader = await count.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.True(reader.GetInt64(0) > 0);
+        Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
+    }
+
+    [Fact]
+    public async Task SettingChangedThroughOneInstanceIsUsedAtOnceByTheOther()
+    {
+        var (orgPath, adminA, adminB) = await CreateOrganizationAsync();
+        var group = await IdOf(adminA.PostAsJsonAsync($"{orgPath}/groups", new { name = "Field Team" }));
+        var alice = await IdOf(adminA.PostAsJsonAsync($"{orgPath}/agents", new { name = "Alice", email = "alice@example.org", phone = "+14155550111" }));
+        await Ok(adminA.PostAsJsonAsync($"{orgPath}/numbers", new { number = GroupNumber, groupId = group }));
+        await Ok(adminA.PostAsJsonAsync($"{orgPath}/messages", new { messages = new[] { new { agentId = alice, contact = "+14155550199", from = GroupNumber, sentAt = DateTimeOffset.UtcNow.AddHours(-1) } } }));
+        var providerB = new TwilioProvider(_b.Client());
+
+        var before = await providerB.CallAsync("+14155550199", GroupNumber);
+        await Ok(adminA.PutAsJsonAsync($"{orgPath}/groups/{group}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" }));
+        var after = await providerB.CallAsync("+14155550199", GroupNumber);
+
+        Assert.Equal("+14155550111", before.Answer.Text("Number"));
+        Assert.Equal("+14155550177", after.Answer.Text("Number"));
+        Assert.Equal(2, (await Read(adminB.GetAsync($"{orgPath}/calls")))["items"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task EventsIngestedConcurrentlyThroughBothLeaveTheLatestTexterOfEachContact()
+    {
+        var (orgPath, adminA, adminB) = await CreateOrganizationAsync();
+        var group = await IdOf(adminA.PostAsJsonAsync($"{orgPath}/groups", new { name = "Field Team" }));
+        var agents = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            agents.Add(await IdOf(adminA.PostAsJsonAsync($"{orgPath}/agents", new { name = $"Agent {i}", email = $"agent{i}@example.org", phone = $"+1415555020{i}" })));
+        }
+
+        await Ok(adminA.PostAsJsonAsync($"{orgPath}/numbers", new { number = GroupNumber, groupId = group }));
+
+        // 8 batches, half through each instance, each texting the same 50 contacts; batch k's texts are
+        // at hour k, so the last agent of every contact is the agent of batch 7 whatever the arrival order.
+        var contacts = Enumerable.Range(0, 50).Select(c => $"+1415555{1000 + c}").ToList();
+        var epoch = DateTimeOffset.UtcNow.AddDays(-1);
+        var batches = Enumerable.Range(0, 8).Reverse().Select(k =>
+        {
+            var messages = contacts.Select(c => new { id = $"b{k}-{c}", agentId = agents[k % agents.Count], contact = c, from = GroupNumber, sentAt = epoch.AddHours(k) });
+            var admin = k % 2 == 0 ? adminA : adminB;
+            return Ok(admin.PostAsJsonAsync($"{orgPath}/messages", new { messages }));
+        });
+        await Task.WhenAll(batches);
+
+        var providerA = new TwilioProvider(_a.Client());
+        var providerB = new TwilioProvider(_b.Client());
+        var expectedPhone = $"+1415555020{7 % agents.Count}";
+        foreach (var contact in contacts.Take(10))
+        {
+            Assert.Equal(expectedPhone, (await providerA.CallAsync(contact, GroupNumber)).Answer.Text("Number"));
+            Assert.Equal(expectedPhone, (await providerB.CallAsync(contact, GroupNumber)).Answer.Text("Number"));
+        }
+    }
+
+    [Fact]
+    public async Task StatusCallbacksForOneCallAtBothInstancesInEitherOrderLeaveOneConsistentRecord()
+    {
+        var (orgPath, adminA, _) = await CreateOrganizationAsync();
+        var group = await IdOf(adminA.PostAsJsonAsync($"{orgPath}/groups", new { name = "Field Team" }));
+        var alice = await IdOf(adminA.PostAsJsonAsync($"{orgPath}/agents", new { name = "Alice", email = "alice@example.org", phone = "+14155550111" }));
+        await Ok(adminA.PostAsJsonAsync($"{orgPath}/numbers", new { number = GroupNumber, groupId = group }));
+        await Ok(adminA.PostAsJsonAsync($"{orgPath}/messages", new { messages = new[] { new { agentId = alice, contact = "+14155550199", from = GroupNumber, sentAt = DateTimeOffset.UtcNow.AddHours(-1) } } }));
+        var providerA = new TwilioProvider(_a.Client());
+        var call = await providerA.CallAsync("+14155550199", GroupNumber);
+        var atA = call with { Provider = providerA };
+        var atB = call with { Provider = new TwilioProvider(_b.Client()) };
+
+        await Task.WhenAll(
+            atB.CallerStatusAsync("completed", durationSeconds: 42),
+            atA.CallerStatusAsync("in-progress"),
+            atA.LegStatusAsync("ringing"),
+            atB.LegStatusAsync("ringing"),
+            atB.LegStatusAsync("completed", durationSeconds: 30),
+            atA.LegStatusAsync("answered"),
+            atA.CallerStatusAsync("completed", durationSeconds: 42));
+
+        var logged = (await Read(adminA.GetAsync($"{orgPath}/calls")))["items"]!.AsArray().Single()!;
+        Assert.Equal("completed", logged["callerStatus"]!.GetValue<string>());
+        Assert.Equal(42, logged["durationSeconds"]!.GetValue<int>());
+        var statuses = logged["statuses"]!.AsArray().Select(s => $"{s!["leg"]}:{s["status"]}").Order().ToList();
+        Assert.Equal(["agent:answered", "agent:completed", "agent:ringing", "caller:completed", "caller:in-progress"], statuses);
+    }
+
+    private async Task<(string OrgPath, HttpClient AdminA, HttpClient AdminB)> CreateOrganizationAsync()
+    {
+        var op = _a.Client(SwitchboardApp.OperatorToken);
+        var orgId = await IdOf(op.PostAsJsonAsync("/api/v1/organizations", new { name = "Acme Org" }));
+        var key = (await Read(op.PostAsJsonAsync($"/api/v1/organizations/{orgId}/api-keys", new { name = "admin", role = "admin" })))["key"]!.GetValue<string>();
+        return ($"/api/v1/organizations/{orgId}", _a.Client(key), _b.Client(key));
+    }
+
+    private static async Task<long> IdOf(Task<HttpResponseMessage> request) => (await Read(request))["id"]!.GetValue<long>();
+
+    private static async Task Ok(Task<HttpResponseMessage> request) => await Read(request);
+
+    private static async Task<JsonNode> Read(Task<HttpResponseMessage> request) => await TestOrganization.ReadAsync(await request);
+}
