@@ -27,6 +27,8 @@ builder.Services.AddSwitchboardStorage(builder.Configuration);
 // Routing and the call life
 builder.Services.AddSingleton<PhoneNormalizer>();
 builder.Services.AddScoped<InboundCalls>();
+builder.Services.AddSingleton<CallRecordWriter>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordWriter>());
 builder.Services.AddScoped<InboundCallSettings>();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<CallbackUrls>();
@@ -65,6 +67,12 @@ organization.MapCalls();
 
 app.MapGet("/healthz", async (SwitchboardDb db, CancellationToken ct) =>
     await db.Database.CanConnectAsync(ct) ? Results.Text("healthy") : Results.Text("unhealthy", statusCode: StatusCodes.Status503ServiceUnavailable));
+
+// Benchmark mode only: a bare endpoint of the same build, the machine's ceiling to compare routing with
+if (app.Configuration.GetValue<bool>("Switchboard:Benchmark"))
+{
+    app.MapGet("/bench/ok", () => "ok");
+}
 
 if (demo)
 {

@@ -14,7 +14,7 @@ public sealed record ScreeningContext(string OrganizationName, string? GroupName
 /// The life of an inbound call, free of any provider dialect: decide it when it arrives (from stored
 /// facts, through <see cref="RoutingPolicy"/>), then record what the agent and the provider report.
 /// </summary>
-public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, TimeProvider clock, ILogger<InboundCalls> log)
+public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, CallRecordWriter writer, TimeProvider clock, ILogger<InboundCalls> log)
 {
     private const int MaxAttempts = 4;
 
@@ -29,15 +29,13 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Tim
         var routingFacts = await facts.ReadAsync(calledNumber, caller, ct);
         var decision = RoutingPolicy.Decide(routingFacts);
         var call = CallRecord.Decided(callSid, calledNumber ?? "(unknown)", caller, routingFacts, decision, clock.GetUtcNow().UtcDateTime);
-        db.Calls.Add(call);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await writer.SaveAsync(call, ct);
         }
         catch (DbUpdateException)
         {
             // The provider retried while the first request was still deciding: answer as that one did.
-            db.ChangeTracker.Clear();
             if (await AnswerForExistingAsync(callSid, ct) is { } raced)
             {
                 return raced;

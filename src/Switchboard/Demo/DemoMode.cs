@@ -48,7 +48,7 @@ public static class DemoMode
         var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Name == "Demo Organization");
         if (organization is null)
         {
-            organization = await SeedAsync(db, now);
+            organization = await SeedAsync(db, scope.ServiceProvider.GetRequiredService<MessageIngestion>(), now);
         }
 
         var secret = ApiKeySecrets.NewSecret();
@@ -87,7 +87,7 @@ public static class DemoMode
         await output.WriteAsync(text.ToString());
     }
 
-    private static async Task<Organization> SeedAsync(SwitchboardDb db, DateTime now)
+    private static async Task<Organization> SeedAsync(SwitchboardDb db, MessageIngestion ingestion, DateTime now)
     {
         var organization = new Organization { Name = "Demo Organization", CreatedAt = now };
         db.Organizations.Add(organization);
@@ -108,7 +108,6 @@ public static class DemoMode
             new PlatformNumber { Number = "+15550100004", OrganizationId = organization.Id });
         await db.SaveChangesAsync();
 
-        var ingestion = new MessageIngestion(db, TimeProvider.System);
         await ingestion.IngestAsync(organization.Id,
         [
             new ValidMessage("demo-1", alice.Id, Contact, "+15550100001", fieldTeam.Id, null, now.AddHours(-2)),

@@ -13,7 +13,7 @@ public sealed record IngestionResult(int Accepted, int Duplicates);
 /// Stores a batch of message events and keeps the routing index (<see cref="LastText"/>) current in the same
 /// transaction. Plain prepared SQL that SQLite and PostgreSQL both speak.
 /// </summary>
-public sealed class MessageIngestion(SwitchboardDb db, TimeProvider clock)
+public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvider clock)
 {
     private const string InsertEvent = """
         INSERT INTO "MessageEvents" ("OrganizationId", "ExternalId", "AgentId", "Contact", "FromNumber", "GroupId", "InboxId", "SentAt", "RecordedAt")
@@ -37,6 +37,7 @@ public sealed class MessageIngestion(SwitchboardDb db, TimeProvider clock)
     public async Task<IngestionResult> IngestAsync(long organizationId, IReadOnlyList<ValidMessage> messages, CancellationToken ct)
     {
         var recordedAt = clock.GetUtcNow().UtcDateTime;
+        await using var writer = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = db.Database.GetDbConnection();
         var dbTransaction = transaction.GetDbTransaction();

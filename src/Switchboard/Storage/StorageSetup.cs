@@ -19,12 +19,14 @@ public static class StorageSetup
                 throw new InvalidOperationException($"Switchboard:Database:Provider is Postgres: set ConnectionStrings:{ConnectionName}.");
             }
 
-            services.AddDbContext<SwitchboardDb, PostgresSwitchboardDb>(o => o.UseNpgsql(connectionString));
+            services.AddSingleton(new WriteGate(serialize: false));
+            services.AddDbContext<SwitchboardDb, PostgresSwitchboardDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<WriteGate>()));
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
-            services.AddDbContext<SwitchboardDb, SqliteSwitchboardDb>(o => o.UseSqlite(sqlite.ToString()));
+            services.AddSingleton(new WriteGate(serialize: true));
+            services.AddDbContext<SwitchboardDb, SqliteSwitchboardDb>((sp, o) => o.UseSqlite(sqlite.ToString()).AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<WriteGate>()));
         }
         else
         {
