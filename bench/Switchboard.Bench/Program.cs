@@ -7,6 +7,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Twilio;
 
+const int BatchSize = 10_000;
+
 // Fills a running Switchboard through its own admin API, then writes signed voice webhooks for wrk.
 //   generate --url U --operator-token T --auth-token A --public-base-url P --scale 100k|1m|10m --out DIR
 var options = Args.Parse(args);
@@ -23,6 +25,21 @@ var outDir = Directory.CreateDirectory(options.Get("out", "bench/results/work"))
 var http = new HttpClient { BaseAddress = new Uri(options.Get("url")), Timeout = TimeSpan.FromMinutes(5) };
 var parallel = int.Parse(options.Get("parallel", "2"), CultureInfo.InvariantCulture);
 
+// --requests-only true: the store is already filled (same scale, same seed); write fresh requests only.
+var requestsOnly = options.Get("requests-only", "false") == "true";
+var eventContact = new int[shape.Events];
+var eventGroup = new short[shape.Events];
+var random = new Random(42);
+for (var e = 0; e < shape.Events; e++)
+{
+    eventContact[e] = random.Next(shape.Contacts);
+    eventGroup[e] = (short)random.Next(shape.Groups);
+}
+
+var accepted = 0L;
+var ingestSeconds = 0.0;
+if (!requestsOnly)
+{
 var setup = Stopwatch.StartNew();
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Get("operator-token"));
 var orgId = (await Api.Post(http, "/api/v1/organizations", new { name = $"Bench {scale}" }))["id"]!.GetValue<long>();
@@ -49,19 +66,8 @@ await Parallel.ForEachAsync(Enumerable.Range(0, shape.Agents), new ParallelOptio
 Console.WriteLine($"set-up: 1 organization, {shape.Groups} groups, {shape.Inboxes} inboxes, {shape.Agents} agents in {setup.Elapsed.TotalSeconds:F1} s");
 
 // Message events: deterministic, in batches as the API takes them, `parallel` batches in flight.
-const int BatchSize = 10_000;
-var eventContact = new int[shape.Events];
-var eventGroup = new short[shape.Events];
-var random = new Random(42);
 var epoch = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-for (var e = 0; e < shape.Events; e++)
-{
-    eventContact[e] = random.Next(shape.Contacts);
-    eventGroup[e] = (short)random.Next(shape.Groups);
-}
-
 var ingestion = Stopwatch.StartNew();
-var accepted = 0L;
 await Parallel.ForEachAsync(Enumerable.Range(0, (shape.Events + BatchSize - 1) / BatchSize), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (b, ct) =>
 {
     var first = b * BatchSize;
@@ -78,8 +84,9 @@ await Parallel.ForEachAsync(Enumerable.Range(0, (shape.Events + BatchSize - 1) /
 
     Interlocked.Add(ref accepted, answer["accepted"]!.GetValue<long>());
 });
-var ingestSeconds = ingestion.Elapsed.TotalSeconds;
+ingestSeconds = ingestion.Elapsed.TotalSeconds;
 Console.WriteLine($"ingestion: {accepted:N0} events in {ingestSeconds:F1} s = {accepted / ingestSeconds:N0} events/s");
+}
 
 // Signed voice webhooks for wrk: 90 % (contact, number) pairs that were texted (→ Dial), 10 % to a number
 // that is no platform number (→ Reject). Every request has its own CallSid, as real calls do.
@@ -106,6 +113,11 @@ for (var r = 0; r < requests; r++)
 }
 
 await File.WriteAllTextAsync(Path.Combine(outDir, "voice-requests.tsv"), lines.ToString());
+if (requestsOnly)
+{
+    return;
+}
+
 await File.WriteAllTextAsync(Path.Combine(outDir, "generate.json"), JsonSerializer.Serialize(new
 {
     scale,

@@ -18,14 +18,14 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
 {
     private const int MaxAttempts = 4;
 
+    /// <summary>
+    /// Decides a new call and stores its record. A provider retry of a call already decided gets the
+    /// answer stored for it: the unique CallSid turns the second insert down.
+    /// </summary>
     public async Task<CallAnswer> ReceiveAsync(string callSid, string? calledNumber, string? caller, CancellationToken ct)
     {
-        if (await AnswerForExistingAsync(callSid, ct) is { } repeated)
-        {
-            log.LogInformation("Call {CallSid} was already decided; answering the same way", callSid);
-            return repeated;
-        }
-
+        // One connection for the few lookups of this call, instead of one from the pool per query.
+        await db.Database.OpenConnectionAsync(ct);
         var routingFacts = await facts.ReadAsync(calledNumber, caller, ct);
         var decision = RoutingPolicy.Decide(routingFacts);
         var call = CallRecord.Decided(callSid, calledNumber ?? "(unknown)", caller, routingFacts, decision, clock.GetUtcNow().UtcDateTime);
@@ -35,13 +35,13 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
         }
         catch (DbUpdateException)
         {
-            // The provider retried while the first request was still deciding: answer as that one did.
-            if (await AnswerForExistingAsync(callSid, ct) is { } raced)
+            if (await AnswerForExistingAsync(callSid, ct) is not { } repeated)
             {
-                return raced;
+                throw;
             }
 
-            throw;
+            log.LogInformation("Call {CallSid} was already decided; answering the same way", callSid);
+            return repeated;
         }
 
         log.LogInformation(

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Switchboard.Storage;
 
@@ -20,13 +21,13 @@ public static class StorageSetup
             }
 
             services.AddSingleton(new WriteGate(serialize: false));
-            services.AddDbContext<SwitchboardDb, PostgresSwitchboardDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<WriteGate>()));
+            services.AddDbContextPool<SwitchboardDb, PostgresSwitchboardDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<WriteGate>()));
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
             services.AddSingleton(new WriteGate(serialize: true));
-            services.AddDbContext<SwitchboardDb, SqliteSwitchboardDb>((sp, o) => o.UseSqlite(sqlite.ToString()).AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<WriteGate>()));
+            services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) => o.UseSqlite(sqlite.ToString()).AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<WriteGate>()));
         }
         else
         {
@@ -57,6 +58,14 @@ public static class StorageSetup
             return;
         }
 
-        await db.Database.MigrateAsync(ct);
+        try
+        {
+            await db.Database.MigrateAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Another instance created the database a moment before us; its migration lock now orders the rest.
+            await db.Database.MigrateAsync(ct);
+        }
     }
 }
