@@ -1,0 +1,122 @@
+using Switchboard.Routing;
+
+namespace Switchboard.Tests.Routing;
+
+/// <summary>SPEC.md part 1, "Deciding an inbound call", one row per rule, on the pure decision function.</summary>
+public sealed class RoutingPolicyTests
+{
+    private const string Number = "+14155550100";
+    private const string Caller = "+14155550199";
+    private const string AgentPhone = "+14155550111";
+    private const string GroupTarget = "+14155550177";
+    private const string OrganizationTarget = "+14155550188";
+    private const string InboxTarget = "+14155550166";
+
+    public sealed record Row(string Rule, RoutingFacts Facts, RoutingOutcome Outcome, DecisionReason Reason, string? ForwardTo = null, long? AgentId = null, string? AgentPhone = null)
+    {
+        public override string ToString() => Rule;
+    }
+
+    private static RoutingFacts Unknown() => new() { Caller = Caller, Number = null };
+
+    private static RoutingFacts Owned(OwnerFacts? owner, string? caller = Caller) =>
+        new() { Caller = caller, Number = new NumberFacts { Number = Number, OrganizationId = 1, Owner = owner } };
+
+    private static InboxFacts Inbox(InboxMode mode, string? forwardTo = null) =>
+        new() { InboxId = 3, Name = "Help Line", Mode = mode, ForwardTo = forwardTo };
+
+    private static LastTexterFacts Texter(AgentState state = AgentState.Active, string? phone = AgentPhone) =>
+        new() { AgentId = 7, SentAt = new DateTime(2026, 11, 24, 11, 0, 0, DateTimeKind.Utc), State = state, Phone = phone };
+
+    private static GroupFacts Group(
+        GroupMode mode = GroupMode.FollowOrganization,
+        OrganizationMode organization = OrganizationMode.LastAgent,
+        LastTexterFacts? texter = null,
+        bool texted = true) => new()
+        {
+            GroupId = 2,
+            Name = "Field Team",
+            Mode = mode,
+            ForwardTo = mode == GroupMode.Forward ? GroupTarget : null,
+            OrganizationMode = organization,
+            OrganizationForwardTo = organization == OrganizationMode.Forward ? OrganizationTarget : null,
+            LastTexter = texted ? texter ?? Texter() : null,
+        };
+
+    public static TheoryData<Row> Rules() =>
+    [
+        new("1. unknown number → reject", Unknown(), RoutingOutcome.Reject, DecisionReason.NumberUnknown),
+        new("1. unassigned number → reject", Owned(null), RoutingOutcome.Reject, DecisionReason.NumberUnassigned),
+        new("2. inbox forward → forward to F", Owned(Inbox(InboxMode.Forward, InboxTarget)), RoutingOutcome.Forward, DecisionReason.InboxForwards, ForwardTo: InboxTarget),
+        new("2. inbox reject (default) → reject", Owned(Inbox(InboxMode.Reject)), RoutingOutcome.Reject, DecisionReason.InboxRejects),
+        new("2. inbox forward needs no caller", Owned(Inbox(InboxMode.Forward, InboxTarget), caller: null), RoutingOutcome.Forward, DecisionReason.InboxForwards, ForwardTo: InboxTarget),
+        new("3.1 never texted from the group → reject", Owned(Group(texted: false)), RoutingOutcome.Reject, DecisionReason.NeverTextedFromGroup),
+        new("3.1 never texted → reject even when the group forwards", Owned(Group(GroupMode.Forward, texted: false)), RoutingOutcome.Reject, DecisionReason.NeverTextedFromGroup),
+        new("3.1 never texted → reject even when the organization forwards", Owned(Group(organization: OrganizationMode.Forward, texted: false)), RoutingOutcome.Reject, DecisionReason.NeverTextedFromGroup),
+        new("3.1 withheld caller → reject", Owned(Group(), caller: null), RoutingOutcome.Reject, DecisionReason.CallerWithheld),
+        new("3.2 following an organization that forwards → forward to its F", Owned(Group(organization: OrganizationMode.Forward)), RoutingOutcome.Forward, DecisionReason.OrganizationForwards, ForwardTo: OrganizationTarget),
+        new("3.2 following an organization on last agent → agent", Owned(Group()), RoutingOutcome.ConnectAgent, DecisionReason.LastAgentByOrganization, AgentId: 7, AgentPhone: AgentPhone),
+        new("3.2 group's own forward wins over the organization's last agent", Owned(Group(GroupMode.Forward)), RoutingOutcome.Forward, DecisionReason.GroupForwards, ForwardTo: GroupTarget),
+        new("3.2 group's own forward wins over the organization's forward", Owned(Group(GroupMode.Forward, OrganizationMode.Forward)), RoutingOutcome.Forward, DecisionReason.GroupForwards, ForwardTo: GroupTarget),
+        new("3.2 group's own last agent wins over the organization's forward", Owned(Group(GroupMode.LastAgent, OrganizationMode.Forward)), RoutingOutcome.ConnectAgent, DecisionReason.LastAgentByGroup, AgentId: 7, AgentPhone: AgentPhone),
+        new("3.4 last agent inactive → unavailable", Owned(Group(texter: Texter(AgentState.Inactive))), RoutingOutcome.AgentUnavailable, DecisionReason.AgentInactive, AgentId: 7),
+        new("3.4 last agent deleted → unavailable", Owned(Group(texter: Texter(AgentState.Deleted, phone: null))), RoutingOutcome.AgentUnavailable, DecisionReason.AgentDeleted, AgentId: 7),
+        new("3.4 last agent without phone → unavailable", Owned(Group(texter: Texter(phone: null))), RoutingOutcome.AgentUnavailable, DecisionReason.AgentHasNoPhone, AgentId: 7),
+        new("3.4 last agent with an empty phone → unavailable", Owned(Group(texter: Texter(phone: ""))), RoutingOutcome.AgentUnavailable, DecisionReason.AgentHasNoPhone, AgentId: 7),
+        new("3.4 inactive agent of a forwarding group does not matter", Owned(Group(GroupMode.Forward, texter: Texter(AgentState.Inactive))), RoutingOutcome.Forward, DecisionReason.GroupForwards, ForwardTo: GroupTarget),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void Decide_Rule_GivesTheOutcomeAndReason(Row row)
+    {
+        var decision = RoutingPolicy.Decide(row.Facts);
+
+        Assert.Equal(row.Outcome, decision.Outcome);
+        Assert.Equal(row.Reason, decision.Reason);
+        Assert.Equal(row.ForwardTo, decision.ForwardTo);
+        Assert.Equal(row.AgentId, decision.AgentId);
+        Assert.Equal(row.AgentPhone, decision.AgentPhone);
+    }
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void Decide_AnyRule_ExplainsWithoutPersonalNumbers(Row row)
+    {
+        var explanation = RoutingPolicy.Decide(row.Facts).Explanation;
+
+        Assert.False(string.IsNullOrWhiteSpace(explanation));
+        foreach (var personal in new[] { Caller, AgentPhone, GroupTarget, OrganizationTarget, InboxTarget })
+        {
+            Assert.DoesNotContain(personal, explanation);
+            Assert.DoesNotContain(personal[1..], explanation);
+        }
+    }
+
+    [Fact]
+    public void Decide_ForwardedCall_ShowsTheTargetMaskedToItsLastFourDigits()
+    {
+        var explanation = RoutingPolicy.Decide(Owned(Group(GroupMode.Forward))).Explanation;
+
+        Assert.Contains("***0177", explanation);
+    }
+
+    [Fact]
+    public void Decide_GroupFollowingTheOrganization_SaysWhereTheSettingCameFrom()
+    {
+        var steps = RoutingPolicy.Decide(Owned(Group(organization: OrganizationMode.Forward))).Steps;
+
+        Assert.Contains(steps, s => s.Contains("follows the organization", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Decide_LastAgent_IsTheAgentOfTheIndexedLatestText()
+    {
+        var texter = Texter() with { AgentId = 42, Phone = "+14155550142" };
+
+        var decision = RoutingPolicy.Decide(Owned(Group(texter: texter)));
+
+        Assert.Equal(42, decision.AgentId);
+        Assert.Equal("+14155550142", decision.AgentPhone);
+    }
+}
