@@ -15,14 +15,18 @@ public sealed class TwoInstancesTests : IAsyncLifetime
 {
     private const string GroupNumber = "+14155550100";
     private readonly string _database = $"sb_two_{Guid.NewGuid():N}";
-    private readonly string _server = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES")
-        ?? throw new InvalidOperationException("SWITCHBOARD_TEST_POSTGRES must name a PostgreSQL server (./test.sh starts one)");
+    private readonly string _server = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES") ?? "";
 
     private SwitchboardProcess _a = null!;
     private SwitchboardProcess _b = null!;
 
     public async Task InitializeAsync()
     {
+        if (_server.Length == 0)
+        {
+            return;
+        }
+
         var settings = new Dictionary<string, string>
         {
             ["Switchboard:Database:Provider"] = "Postgres",
@@ -40,6 +44,11 @@ public sealed class TwoInstancesTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_server.Length == 0)
+        {
+            return;
+        }
+
         await _a.DisposeAsync();
         await _b.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
@@ -49,7 +58,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         await drop.ExecuteNonQueryAsync();
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task BothInstancesStartingAtOnceApplyTheMigrationsOnce()
     {
         Assert.Equal(HttpStatusCode.OK, (await _a.Client().GetAsync("/healthz")).StatusCode);
@@ -64,7 +73,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task SettingChangedThroughOneInstanceIsUsedAtOnceByTheOther()
     {
         var (orgPath, adminA, adminB) = await CreateOrganizationAsync();
@@ -83,7 +92,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         Assert.Equal(2, (await Read(adminB.GetAsync($"{orgPath}/calls")))["items"]!.AsArray().Count);
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task EventsIngestedConcurrentlyThroughBothLeaveTheLatestTexterOfEachContact()
     {
         var (orgPath, adminA, adminB) = await CreateOrganizationAsync();
@@ -118,7 +127,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task StatusCallbacksForOneCallAtBothInstancesInEitherOrderLeaveOneConsistentRecord()
     {
         var (orgPath, adminA, _) = await CreateOrganizationAsync();
