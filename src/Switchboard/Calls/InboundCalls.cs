@@ -24,8 +24,6 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
     /// </summary>
     public async Task<CallAnswer> ReceiveAsync(string callSid, string? calledNumber, string? caller, CancellationToken ct)
     {
-        // One connection for the few lookups of this call, instead of one from the pool per query.
-        await db.Database.OpenConnectionAsync(ct);
         var routingFacts = await facts.ReadAsync(calledNumber, caller, ct);
         var decision = RoutingPolicy.Decide(routingFacts);
         var call = CallRecord.Decided(callSid, calledNumber ?? "(unknown)", caller, routingFacts, decision, clock.GetUtcNow().UtcDateTime);

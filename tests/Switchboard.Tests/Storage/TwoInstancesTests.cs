@@ -38,8 +38,21 @@ public sealed class TwoInstancesTests : IAsyncLifetime
 
         // Both start at once on an empty database: the migrations must be applied exactly once.
         var starting = new[] { SwitchboardProcess.StartAsync(settings), SwitchboardProcess.StartAsync(settings) };
-        var started = await Task.WhenAll(starting);
-        (_a, _b) = (started[0], started[1]);
+        try
+        {
+            var started = await Task.WhenAll(starting);
+            (_a, _b) = (started[0], started[1]);
+        }
+        catch
+        {
+            // xunit does not dispose a class whose initialization failed: stop whichever process did start.
+            foreach (var start in starting.Where(s => s.IsCompletedSuccessfully))
+            {
+                await start.Result.DisposeAsync();
+            }
+
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
