@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Switchboard's benchmark: fills a fresh store through the ingestion API, then drives signed voice
+# webhooks with wrk next to the same build's bare "ok" endpoint (the machine's ceiling), and prints a
+# table (also written as JSON under bench/results/).
+#   bench/run.sh [--scale 100k|1m|10m] [--postgres] [--seconds 15] [--rounds 3]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scale=100k; provider=Sqlite; seconds=15; rounds=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) scale=$2; shift 2 ;;
+    --postgres) provider=Postgres; shift ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+dotnet build -c Release bench/Switchboard.Bench -v quiet -nologo >/dev/null
+
+work=$(mktemp -d); port=5090; url="http://127.0.0.1:$port"
+app=src/Switchboard/bin/Release/net10.0
+export Switchboard__Benchmark=true Switchboard__OperatorToken=bench-operator Switchboard__Twilio__AuthToken=bench-auth Switchboard__Twilio__PublicBaseUrl=$url
+export Switchboard__Database__Provider=$provider
+if [ "$provider" = Postgres ]; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$pg_bin" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); }
+  chown postgres "$work"
+  su postgres -s /bin/bash -c "$pg_bin/initdb -D $work/pg -A trust -U postgres >/dev/null && $pg_bin/pg_ctl -D $work/pg -w -l $work/pg.log start -o \"-p 55499 -k $work -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=200\" >/dev/null"
+  export ConnectionStrings__Switchboard="Host=127.0.0.1;Port=55499;Username=postgres;Database=switchboard_bench;Maximum Pool Size=128"
+else
+  export ConnectionStrings__Switchboard="Data Source=$work/switchboard.db"
+fi
+
+server_pid=""
+start_server() {
+  (cd "$app" && exec dotnet Switchboard.dll --urls "$url" >"$work/server.log" 2>&1) &
+  server_pid=$!
+  for _ in $(seq 1 200); do curl -fs "$url/healthz" >/dev/null 2>&1 && return 0; sleep 0.05; done
+  echo "Switchboard did not start:" >&2; cat "$work/server.log" >&2; exit 1
+}
+stop_server() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+cleanup() {
+  stop_server
+  [ "$provider" = Postgres ] && su postgres -s /bin/bash -c "$pg_bin/pg_ctl -D $work/pg -m immediate stop" >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$(pgrep -P "$server_pid" dotnet || echo "$server_pid")/status"; }
+generator="dotnet bench/Switchboard.Bench/bin/Release/net10.0/Switchboard.Bench.dll --url $url --operator-token bench-operator --auth-token bench-auth --public-base-url $url --scale $scale --out $work"
+
+echo "== Filling the store: scale $scale on $provider =="
+start_server
+$generator --requests 10
+ingest=$(cat "$work/generate.json")
+
+# Each round: fresh signed requests (every CallSid new), warm-up, then the ceiling and routing alternately.
+echo "== Load: wrk -t2 -c64 -d${seconds}s, $rounds rounds =="
+results="[]"
+for round in $(seq 1 "$rounds"); do
+  $generator --requests-only true --requests $(( seconds * 12000 + 60000 ))
+  wrk -t2 -c64 -d5s "$url/bench/ok" >/dev/null
+  ceiling=$(wrk -t2 -c64 -d"${seconds}s" --timeout 5s -s bench/ok.lua "$url/bench/ok" | sed -n 's/^BENCH //p')
+  BENCH_REQUESTS="$work/voice-requests.tsv" BENCH_THREADS=2 wrk -t2 -c64 -d5s -s bench/voice.lua "$url" >/dev/null
+  routing=$(BENCH_REQUESTS="$work/voice-requests.tsv" BENCH_THREADS=2 wrk -t2 -c64 -d"${seconds}s" --timeout 5s -s bench/voice.lua "$url" | sed -n 's/^BENCH //p')
+  echo "round $round: ceiling $ceiling"
+  echo "round $round: routing $routing"
+  results=$(python3 -c "import json,sys; r=json.loads(sys.argv[1]); r.append({'ceiling': json.loads(sys.argv[2]), 'routing': json.loads(sys.argv[3])}); print(json.dumps(r))" "$results" "$ceiling" "$routing")
+done
+peak_rss=$(rss_mb)
+stop_server
+
+# Cold start: a new process on the filled store until its first routed call is answered.
+first_request=$(head -n 1 "$work/voice-requests.tsv")
+t0=$(date +%s%N)
+start_server
+python3 - "$url" "$first_request" <<'PY'
+import sys, urllib.request
+url, line = sys.argv[1], sys.argv[2]
+sig, verb, body = line.split("\t")
+req = urllib.request.Request(url + "/webhooks/twilio/voice", data=body.encode(), headers={"X-Twilio-Signature": sig, "Content-Type": "application/x-www-form-urlencoded"})
+answer = urllib.request.urlopen(req).read().decode()
+assert "<Response>" in answer, answer
+PY
+cold_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+stop_server
+
+mkdir -p bench/results
+out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$provider-$scale.json"
+python3 - "$out" "$ingest" "$results" "$peak_rss" "$cold_ms" "$provider" "$scale" "$seconds" <<'PY'
+import json, platform, statistics, subprocess, sys
+out, ingest, rounds, rss, cold, provider, scale, seconds = sys.argv[1:]
+ingest, rounds = json.loads(ingest), json.loads(rounds)
+med = lambda key, side: statistics.median(r[side][key] for r in rounds)
+ratio = statistics.median(r["routing"]["rps"] / r["ceiling"]["rps"] for r in rounds)
+cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
+report = {
+    "date": __import__("datetime").datetime.utcnow().strftime("%Y-%m-%d"), "machine": f"{cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores",
+    "provider": provider, "scale": scale, "wrk": f"-t2 -c64 -d{seconds}s, median of {len(rounds)} rounds",
+    "ingest": ingest, "rounds": rounds, "peakRssMb": int(rss), "coldStartToFirstRoutedCallMs": int(cold),
+    "summary": {
+        "ceilingRps": med("rps", "ceiling"), "routingRps": med("rps", "routing"), "ratio": ratio,
+        "routingP50Ms": med("p50_ms", "routing"), "routingP99Ms": med("p99_ms", "routing"), "routingMaxMs": med("max_ms", "routing"),
+        "ceilingP50Ms": med("p50_ms", "ceiling"), "ceilingP99Ms": med("p99_ms", "ceiling"),
+        "wrongAnswers": sum(r["routing"]["wrong_verb"] + r["routing"]["non_200"] for r in rounds),
+    },
+}
+json.dump(report, open(out, "w"), indent=2)
+s = report["summary"]
+print()
+print(f"| {provider}, {scale} events ({report['date']}, {report['machine']}) | figure |")
+print("|---|---|")
+print(f"| ingestion through the API (batches of {ingest['batchSize']:,}) | {ingest['eventsPerSecond']:,.0f} events/s |")
+print(f"| ceiling: bare GET of the same build | {s['ceilingRps']:,.0f} req/s, p50 {s['ceilingP50Ms']:.2f} ms, p99 {s['ceilingP99Ms']:.2f} ms |")
+print(f"| routing: signed voice webhook, durable call record | {s['routingRps']:,.0f} req/s, p50 {s['routingP50Ms']:.2f} ms, p99 {s['routingP99Ms']:.2f} ms, max {s['routingMaxMs']:.1f} ms |")
+print(f"| routing / ceiling | {s['ratio']:.2f} |")
+print(f"| answers with a wrong verb or status | {s['wrongAnswers']} |")
+print(f"| server peak RSS | {int(rss)} MB |")
+print(f"| cold start to first routed call | {int(cold)} ms |")
+print(f"\nwritten to {out}")
+PY
