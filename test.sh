@@ -57,8 +57,15 @@ log_postgres=$(mktemp)
 trap cleanup EXIT
 
 # --- The suite ---
+echo "== Building (Release) =="
+if ! dotnet build Switchboard.slnx -c Release -nologo -v quiet; then
+  echo "The build failed; no test could run." >&2
+  totals 0 1
+  exit 1
+fi
+
 echo "== Every test, on SQLite (but those about several instances on one PostgreSQL) =="
-dotnet test Switchboard.slnx -c Release --filter "Database!=postgres" 2>&1 | tee "$log_sqlite"
+dotnet test Switchboard.slnx -c Release --no-build --filter "Database!=postgres" 2>&1 | tee "$log_sqlite"
 status_sqlite=${PIPESTATUS[0]}
 
 echo "== Every database-backed test again, on PostgreSQL, and two real instances sharing it =="

@@ -51,6 +51,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseOrganizationScope();
 
 // Telephony webhooks: where a call enters
 app.MapTwilioWebhooks();

@@ -91,7 +91,15 @@ public static class AgentsApi
             return Problems.Invalid("body", "must be a JSON object");
         }
 
-        var fields = body.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.OrdinalIgnoreCase);
+        var fields = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!fields.TryAdd(property.Name, property.Value))
+            {
+                return Problems.Invalid(property.Name.ToLowerInvariant(), "is given more than once");
+            }
+        }
+
         if (!caller.IsAdmin && fields.Keys.FirstOrDefault(f => !f.Equals("phone", StringComparison.OrdinalIgnoreCase)) is { } other)
         {
             return Problems.Forbidden($"An agent may change only its own phone, not \"{other}\".");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Authorization;
@@ -47,11 +48,28 @@ public static class CallsApi
 
     /// <summary>Newest first; pass <c>before</c> = the page's <c>nextBefore</c> for the next page.</summary>
     private static async Task<Results<Ok<CallPage>, ValidationProblem>> List(
-        long orgId, HttpContext http, SwitchboardDb db, CancellationToken ct, int? limit = null, long? before = null)
+        long orgId, HttpContext http, SwitchboardDb db, CancellationToken ct, string? limit = null, string? before = null)
     {
-        if (limit is < 1 or > 200)
+        int? size = null;
+        if (limit is not null)
         {
-            return Problems.Invalid("limit", "must be between 1 and 200");
+            if (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 200)
+            {
+                return Problems.Invalid("limit", "must be a whole number between 1 and 200");
+            }
+
+            size = n;
+        }
+
+        long? cursor = null;
+        if (before is not null)
+        {
+            if (!long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return Problems.Invalid("before", "must be the nextBefore of a previous page");
+            }
+
+            cursor = id;
         }
 
         var caller = http.GetCaller();
@@ -62,15 +80,15 @@ public static class CallsApi
             query = query.Where(c => c.AgentId == own);
         }
 
-        if (before is { } cursor)
+        if (cursor is { } last)
         {
-            query = query.Where(c => c.Id < cursor);
+            query = query.Where(c => c.Id < last);
         }
 
-        var size = limit ?? 50;
-        var calls = await query.OrderByDescending(c => c.Id).Take(size + 1).AsSplitQuery().ToListAsync(ct);
-        var page = calls.Take(size).Select(c => Answer(c, caller)).ToList();
-        return TypedResults.Ok(new CallPage(page, calls.Count > size ? page[^1].Id : null));
+        var pageSize = size ?? 50;
+        var calls = await query.OrderByDescending(c => c.Id).Take(pageSize + 1).AsSplitQuery().ToListAsync(ct);
+        var page = calls.Take(pageSize).Select(c => Answer(c, caller)).ToList();
+        return TypedResults.Ok(new CallPage(page, calls.Count > pageSize ? page[^1].Id : null));
     }
 
     private static CallLogEntry Answer(CallRecord c, Caller caller) => new(

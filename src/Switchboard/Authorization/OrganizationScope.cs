@@ -6,16 +6,21 @@ namespace Switchboard.Authorization;
 /// <summary>The roles an endpoint under an organization admits; an endpoint without it admits nobody.</summary>
 public sealed record AllowedRoles(IReadOnlySet<CallerRole> Roles);
 
+/// <summary>Marks the endpoints under <c>/organizations/{orgId}</c>.</summary>
+public sealed record OrganizationScoped;
+
 /// <summary>
 /// Guards everything under <c>/organizations/{orgId}</c>: a key of another organization gets 404, so the
 /// existence of this one does not leak; a key of this organization without the endpoint's role gets 403.
+/// It runs as middleware, before the endpoint reads its body, so a stranger learns nothing from how a
+/// body is judged either.
 /// </summary>
 public static class OrganizationScope
 {
     public static RouteGroupBuilder MapOrganizationScope(this IEndpointRouteBuilder app) =>
         app.MapGroup("/api/v1/organizations/{orgId:long}")
             .RequireAuthorization()
-            .AddEndpointFilter(CheckAccess);
+            .WithMetadata(new OrganizationScoped());
 
     public static RouteHandlerBuilder Allow(this RouteHandlerBuilder endpoint, params CallerRole[] roles) =>
         endpoint.WithMetadata(new AllowedRoles(roles.ToHashSet()));
@@ -23,9 +28,28 @@ public static class OrganizationScope
     public static Caller GetCaller(this HttpContext http) =>
         Caller.From(http.User) ?? throw new InvalidOperationException("The endpoint requires an authenticated caller");
 
-    private static async ValueTask<object?> CheckAccess(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>Goes after authentication and authorization, so the caller is known.</summary>
+    public static IApplicationBuilder UseOrganizationScope(this IApplicationBuilder app) =>
+        app.Use(async (http, next) =>
+        {
+            var endpoint = http.GetEndpoint();
+            if (endpoint?.Metadata.GetMetadata<OrganizationScoped>() is null)
+            {
+                await next(http);
+                return;
+            }
+
+            if (await RefusalAsync(http, endpoint) is { } refusal)
+            {
+                await refusal.ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        });
+
+    private static async Task<IResult?> RefusalAsync(HttpContext http, Endpoint endpoint)
     {
-        var http = context.HttpContext;
         var caller = http.GetCaller();
         if (!long.TryParse(http.GetRouteValue("orgId")?.ToString(), out var orgId))
         {
@@ -40,12 +64,12 @@ public static class OrganizationScope
             return Problems.NotFound("organization");
         }
 
-        var allowed = http.GetEndpoint()?.Metadata.GetMetadata<AllowedRoles>();
+        var allowed = endpoint.Metadata.GetMetadata<AllowedRoles>();
         if (allowed is null || !allowed.Roles.Contains(caller.Role))
         {
             return Problems.Forbidden($"A {caller.Role.ToString().ToLowerInvariant()} key may not do this.");
         }
 
-        return await next(context);
+        return null;
     }
 }

@@ -201,6 +201,19 @@ public sealed class AgentsApiTests : IAsyncLifetime
         Assert.Equal(AlicePhone, (await agent.GetJsonAsync(AgentPath(_alice))).TextOrNull("phone"));
     }
 
+    [Theory]
+    [InlineData("""{"phone": "+14155550133", "Phone": "+14155550134"}""")]
+    [InlineData("""{"phone": "+14155550133", "phone": "+14155550134"}""")]
+    public async Task PatchGivingAFieldTwiceIsABadRequestNotAServerError(string body)
+    {
+        var agent = await _org.AgentClientAsync(_alice);
+
+        var response = await agent.SendRawAsync(HttpMethod.Patch, AgentPath(_alice), body);
+
+        Assert.Equal(["phone"], await ErrorFieldsAsync(response));
+        Assert.Equal(AlicePhone, (await agent.GetJsonAsync(AgentPath(_alice))).TextOrNull("phone"));
+    }
+
     [Fact]
     public async Task AdminDeactivatesAnAgentAndChangesItsRole()
     {

@@ -266,6 +266,14 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KeyOfAnotherOrganizationGetsNotFoundEvenWithABodyThatCannotBeRead()
+    {
+        var response = await _other.Admin.SendRawAsync(HttpMethod.Put, $"{_org.Path}/inbound-calls", """{"mode": 7}""");
+
+        await ProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task AgentKeyIsForbiddenFromEverythingButItsOwnRecordAndCallsAndChangesNothing()
     {
         var agent = await _org.AgentClientAsync(_alice);
