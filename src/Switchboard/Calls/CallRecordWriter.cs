@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
 using Switchboard.Storage;
 
 namespace Switchboard.Calls;
@@ -6,7 +7,8 @@ namespace Switchboard.Calls;
 /// <summary>
 /// Group commit for new call records: a call's answer waits until its record is stored, but the records
 /// of calls arriving together are stored in one transaction. One commit per call would cap routing at the
-/// database's commit rate (on SQLite, one writer at a time).
+/// database's commit rate (on SQLite, one writer at a time). The writer keeps one context and connection
+/// while they work, so SQLite's page cache for the call tables stays warm between batches.
 /// </summary>
 public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRecordWriter> log) : BackgroundService
 {
@@ -15,12 +17,17 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRe
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    /// <summary>Stores the record; when this returns, the record has its id and is committed.</summary>
-    public async Task SaveAsync(CallRecord call, CancellationToken ct)
+    private AsyncServiceScope? _scope;
+
+    /// <summary>
+    /// Stores the record; when this returns true, the record has its id and is committed. False: a call with
+    /// the same CallSid is stored already (a provider retry), and this record was not stored.
+    /// </summary>
+    public async Task<bool> SaveAsync(CallRecord call, CancellationToken ct)
     {
-        var pending = new Pending(call, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(call, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, ct);
-        await pending.Stored.Task.WaitAsync(ct);
+        return await pending.Stored.Task.WaitAsync(ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -47,46 +54,124 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRe
                 pending.Stored.TrySetCanceled(stoppingToken);
             }
         }
+        finally
+        {
+            await ForgetSessionAsync();
+        }
     }
 
     private async Task StoreAsync(List<Pending> batch, CancellationToken ct)
     {
+        // The same CallSid twice in one batch: the first is stored, the others are repeats of it.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var fresh = new List<Pending>(batch.Count);
+        var repeats = new List<Pending>();
+        foreach (var pending in batch)
+        {
+            (seen.Add(pending.Call.CallSid) ? fresh : repeats).Add(pending);
+        }
+
         try
         {
-            await SaveAsync(batch.Select(p => p.Call), ct);
-            batch.ForEach(p => p.Stored.TrySetResult());
+            await InsertAsync(fresh, ct);
         }
-        catch (Exception e) when (batch.Count > 1 && e is not OperationCanceledException)
+        catch (DbUpdateException) when (!ct.IsCancellationRequested)
         {
-            // One record that cannot be stored (a provider retry racing its first request) must not fail the
-            // others: store them one by one, so each caller hears about its own record only.
-            foreach (var pending in batch)
+            // A provider retry of a call stored earlier (or by another instance): store the others only.
+            try
             {
-                try
-                {
-                    await SaveAsync([pending.Call], ct);
-                    pending.Stored.TrySetResult();
-                }
-                catch (Exception one)
-                {
-                    pending.Stored.TrySetException(one);
-                }
+                await ForgetSessionAsync();
+                var stored = await StoredCallSidsAsync(fresh, ct);
+                repeats.AddRange(fresh.Where(p => stored.Contains(p.Call.CallSid)));
+                fresh.RemoveAll(p => stored.Contains(p.Call.CallSid));
+                await InsertAsync(fresh, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await FailAsync(batch, e);
+                return;
             }
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogWarning(e, "Could not store {Count} call record(s)", batch.Count);
-            batch.ForEach(p => p.Stored.TrySetException(e));
+            await FailAsync(batch, e);
+            return;
+        }
+
+        fresh.ForEach(p => p.Stored.TrySetResult(true));
+        repeats.ForEach(p => p.Stored.TrySetResult(false));
+    }
+
+    private async Task FailAsync(List<Pending> batch, Exception e)
+    {
+        log.LogWarning(e, "Could not store {Count} call record(s)", batch.Count);
+        batch.ForEach(p => p.Stored.TrySetException(e));
+        await ForgetSessionAsync();
+    }
+
+    private async Task InsertAsync(List<Pending> calls, CancellationToken ct)
+    {
+        if (calls.Count == 0)
+        {
+            return;
+        }
+
+        var db = await SessionAsync(ct);
+        try
+        {
+            db.Calls.AddRange(calls.Select(p => p.Call));
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
         }
     }
 
-    private async Task SaveAsync(IEnumerable<CallRecord> calls, CancellationToken ct)
+    private async Task<HashSet<string>> StoredCallSidsAsync(List<Pending> calls, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        db.Calls.AddRange(calls);
-        await db.SaveChangesAsync(ct);
+        var sids = calls.Select(p => p.Call.CallSid).ToList();
+        var db = await SessionAsync(ct);
+        return (await db.Calls.AsNoTracking().Where(c => sids.Contains(c.CallSid)).Select(c => c.CallSid).ToListAsync(ct))
+            .ToHashSet(StringComparer.Ordinal);
     }
 
-    private sealed record Pending(CallRecord Call, TaskCompletionSource Stored);
+    private async Task<SwitchboardDb> SessionAsync(CancellationToken ct)
+    {
+        if (_scope is { } scope)
+        {
+            return scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        }
+
+        var fresh = scopes.CreateAsyncScope();
+        var db = fresh.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        try
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            if (db.Database.IsSqlite())
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-32768;", ct);
+            }
+        }
+        catch
+        {
+            await fresh.DisposeAsync();
+            throw;
+        }
+
+        _scope = fresh;
+        return db;
+    }
+
+    /// <summary>After a failure the connection may be broken: the next batch starts on a new one.</summary>
+    private async Task ForgetSessionAsync()
+    {
+        if (_scope is { } scope)
+        {
+            _scope = null;
+            await scope.DisposeAsync();
+        }
+    }
+
+    private sealed record Pending(CallRecord Call, TaskCompletionSource<bool> Stored);
 }

@@ -27,19 +27,11 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
         var routingFacts = await facts.ReadAsync(calledNumber, caller, ct);
         var decision = RoutingPolicy.Decide(routingFacts);
         var call = CallRecord.Decided(callSid, calledNumber ?? "(unknown)", caller, routingFacts, decision, clock.GetUtcNow().UtcDateTime);
-        try
+        if (!await writer.SaveAsync(call, ct))
         {
-            await writer.SaveAsync(call, ct);
-        }
-        catch (DbUpdateException)
-        {
-            if (await AnswerForExistingAsync(callSid, ct) is not { } repeated)
-            {
-                throw;
-            }
-
             log.LogInformation("Call {CallSid} was already decided; answering the same way", callSid);
-            return repeated;
+            return await AnswerForExistingAsync(callSid, ct)
+                ?? throw new InvalidOperationException($"Call {callSid} was reported stored but cannot be found");
         }
 
         log.LogInformation(

@@ -34,7 +34,7 @@ public static class StorageSetup
             throw new InvalidOperationException($"Switchboard:Database:Provider '{provider}' is not supported; use 'Sqlite' or 'Postgres'.");
         }
 
-        services.AddScoped<RoutingFactsReader>();
+        services.AddSingleton<RoutingFactsReader>();
         services.AddScoped<MessageIngestion>();
         return services;
     }

@@ -456,6 +456,22 @@ public sealed class InboundCallTests : IAsyncLifetime
         Assert.Single(await _org.CallsAsync());
     }
 
+    [Fact]
+    public async Task RetriesArrivingTogetherWithOtherCallsGetOneAnswerAndLoseNoOtherCall()
+    {
+        await _org.TextAsync(_alice, Contact, GroupNumber, HoursAgo(1));
+        var first = await _provider.CallAsync(Contact, GroupNumber);
+
+        var calls = Enumerable.Range(0, 12).Select(i => i % 3 == 0
+            ? _provider.CallAsync(Contact, GroupNumber, first.CallSid)
+            : _provider.CallAsync(Contact, GroupNumber, $"CAconcurrent{i:D2}"));
+        var answers = await Task.WhenAll(calls);
+
+        Assert.All(answers, a => Assert.Contains("<Dial", a.Answer.Body));
+        Assert.All(answers.Where(a => a.CallSid == first.CallSid), a => Assert.Equal(first.Answer.Body, a.Answer.Body));
+        Assert.Equal(9, (await _org.CallsAsync()).Count);
+    }
+
     private static StringContent JsonContent(JsonObject body) =>
         new(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
 }
