@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 
 namespace Switchboard.Storage;
@@ -21,13 +22,13 @@ public static class StorageSetup
             }
 
             services.AddSingleton(new WriteGate(serialize: false));
-            services.AddDbContextPool<SwitchboardDb, PostgresSwitchboardDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<WriteGate>()));
+            services.AddDbContextPool<SwitchboardDb, PostgresSwitchboardDb>((sp, o) => o.UseNpgsql(connectionString, Collections).AddInterceptors(sp.GetRequiredService<WriteGate>()));
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
             services.AddSingleton(new WriteGate(serialize: true));
-            services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) => o.UseSqlite(sqlite.ToString()).AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<WriteGate>()));
+            services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) => o.UseSqlite(sqlite.ToString(), Collections).AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<WriteGate>()));
         }
         else
         {
@@ -40,6 +41,15 @@ public static class StorageSetup
     }
 
     /// <summary>Creates or upgrades the schema. SQLite also switches to WAL so readers never wait for a writer.</summary>
+    /// <summary>
+    /// A list in a query (<c>ids.Contains(x.Id)</c>) goes as one JSON parameter: EF's default of one
+    /// parameter per item made a batch of 5,000 agents spend its time binding parameters by name.
+    /// </summary>
+    private static void Collections<TBuilder, TExtension>(RelationalDbContextOptionsBuilder<TBuilder, TExtension> o)
+        where TBuilder : RelationalDbContextOptionsBuilder<TBuilder, TExtension>
+        where TExtension : RelationalOptionsExtension, new() =>
+        o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
+
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
