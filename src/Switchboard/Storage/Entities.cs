@@ -95,3 +95,22 @@ public sealed class ApiKey
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
 }
+
+/// <summary>
+/// A sign-in to the admin panel for one agent. Its role is the agent's; a deleted or inactive agent cannot sign in.
+/// The email is unique across organizations, because signing in names no organization.
+/// </summary>
+public sealed class PanelLogin
+{
+    public long Id { get; set; }
+    public long OrganizationId { get; set; }
+    public long AgentId { get; set; }
+    public required string Email { get; set; }
+
+    /// <summary>ASP.NET Core Identity's password hash (PBKDF2 with a salt and its own version marker).</summary>
+    public required string PasswordHash { get; set; }
+
+    public int FailedAttempts { get; set; }
+    public DateTime? LockedUntil { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
