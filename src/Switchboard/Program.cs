@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Switchboard;
+using Switchboard.Admin;
 using Switchboard.Api;
 using Switchboard.Authorization;
 using Switchboard.Calls;
@@ -29,9 +31,18 @@ builder.Services.AddSingleton<PhoneNormalizer>();
 builder.Services.AddScoped<InboundCalls>();
 builder.Services.AddSingleton<CallRecordWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordWriter>());
-builder.Services.AddScoped<InboundCallSettings>();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<CallbackUrls>();
+
+// What admins read and change, shared by the admin API and the panel
+builder.Services.AddScoped<InboundCallSettings>();
+builder.Services.AddScoped<Teams>();
+builder.Services.AddScoped<AgentDirectory>();
+builder.Services.AddScoped<NumberDirectory>();
+builder.Services.AddScoped<RoutingExplainer>();
+builder.Services.AddScoped<CallLog>();
+builder.Services.AddScoped<PanelLogins>();
+builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
 
 // Admin API: bearer keys, JSON in camelCase, problems as RFC 7807
 builder.Services.AddAuthentication(BearerAuthentication.SchemeName)
