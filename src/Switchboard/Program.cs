@@ -8,6 +8,7 @@ using Switchboard.Api;
 using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
+using Switchboard.Panel;
 using Switchboard.Phones;
 using Switchboard.Storage;
 using Switchboard.Twilio;
@@ -53,6 +54,9 @@ builder.Services.AddExceptionHandler<JsonBodyErrors>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
+// Admin panel: Razor Pages under /panel with a sign-in cookie of its own
+builder.Services.AddPanel();
+
 var app = builder.Build();
 
 // The schema is created or migrated before the first request
@@ -60,6 +64,8 @@ await StorageSetup.MigrateAsync(app.Services);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UsePanel();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseOrganizationScope();
@@ -76,6 +82,9 @@ organization.MapAgents();
 organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
+
+// Admin panel
+app.MapPanel();
 
 app.MapGet("/healthz", async (SwitchboardDb db, CancellationToken ct) =>
     await db.Database.CanConnectAsync(ct) ? Results.Text("healthy") : Results.Text("unhealthy", statusCode: StatusCodes.Status503ServiceUnavailable));
