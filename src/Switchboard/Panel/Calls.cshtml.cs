@@ -8,14 +8,6 @@ namespace Switchboard.Panel;
 /// <summary>The call log: an admin sees every call, an agent the calls put through to them.</summary>
 public sealed class CallsModel(CallLog log, Teams teams) : PanelPage
 {
-    public static readonly IReadOnlyList<(string Value, string Label)> Decisions =
-    [
-        ("connectAgent", "Rang an agent"),
-        ("forward", "Forwarded"),
-        ("agentUnavailable", "Nobody available"),
-        ("reject", "Rejected"),
-    ];
-
     [BindProperty(SupportsGet = true)]
     public string? From { get; set; }
 
@@ -63,15 +55,4 @@ public sealed class CallsModel(CallLog log, Teams teams) : PanelPage
     {
         ["From"] = From, ["To"] = To, ["Owner"] = Owner, ["Decision"] = Decision, ["Before"] = before.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
-
-    public static string WentTo(CallLogEntry call) => call.Decision switch
-    {
-        "connectAgent" or "agentUnavailable" => call.AgentName ?? $"agent {call.AgentId}",
-        "forward" => $"forwarded to {call.ForwardTo}",
-        _ => "nobody (rejected)",
-    };
-
-    public static string Result(CallLogEntry call) => call.Outcome is null
-        ? "in progress"
-        : string.Concat(call.Outcome.Select((c, i) => char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : i == 0 ? char.ToUpperInvariant(c).ToString() : c.ToString()));
 }
