@@ -21,18 +21,13 @@ public sealed class InboundCallSettings(SwitchboardDb db, PhoneNormalizer phones
     public async Task<InboundCallsAnswer> OfOrganizationAsync(long orgId, CancellationToken ct)
     {
         var organization = await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == orgId, ct);
-        return Answer(organization.InboundMode, organization.InboundForwardTo);
+        return Answer(organization);
     }
 
     public async Task<Answer<InboundCallsAnswer>> SetOrganizationAsync(long orgId, InboundCallsRequest? request, CancellationToken ct)
     {
         var organization = await db.Organizations.FirstAsync(o => o.Id == orgId, ct);
-        var refusal = await SetAsync(request, OrganizationMode.Forward, (mode, forwardTo) =>
-        {
-            organization.InboundMode = mode;
-            organization.InboundForwardTo = forwardTo;
-        }, ct);
-        return refusal ?? (Answer<InboundCallsAnswer>)Answer(organization.InboundMode, organization.InboundForwardTo);
+        return await SetAsync(organization, "organization", request, OrganizationMode.Forward, ct) ?? (Answer<InboundCallsAnswer>)Answer(organization);
     }
 
     public async Task<Answer<GroupInboundCallsAnswer>> OfGroupAsync(long orgId, long groupId, CancellationToken ct) =>
@@ -42,53 +37,41 @@ public sealed class InboundCallSettings(SwitchboardDb db, PhoneNormalizer phones
 
     public async Task<Answer<GroupInboundCallsAnswer>> SetGroupAsync(long orgId, long groupId, InboundCallsRequest? request, CancellationToken ct)
     {
-        if (await db.Groups.FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct) is not { } group)
-        {
-            return new Refusal.Missing("group");
-        }
-
-        var refusal = await SetAsync(request, GroupMode.Forward, (mode, forwardTo) =>
-        {
-            group.InboundMode = mode;
-            group.InboundForwardTo = forwardTo;
-        }, ct);
-        return refusal ?? (Answer<GroupInboundCallsAnswer>)await AnswerAsync(group, ct);
+        var group = await db.Groups.FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct);
+        return await SetAsync(group, "group", request, GroupMode.Forward, ct) ?? (Answer<GroupInboundCallsAnswer>)await AnswerAsync(group!, ct);
     }
 
     public async Task<Answer<InboundCallsAnswer>> OfInboxAsync(long orgId, long inboxId, CancellationToken ct) =>
         await db.Inboxes.AsNoTracking().FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is { } inbox
-            ? Answer(inbox.InboundMode, inbox.InboundForwardTo)
+            ? Answer(inbox)
             : new Refusal.Missing("inbox");
 
     public async Task<Answer<InboundCallsAnswer>> SetInboxAsync(long orgId, long inboxId, InboundCallsRequest? request, CancellationToken ct)
     {
-        if (await db.Inboxes.FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is not { } inbox)
-        {
-            return new Refusal.Missing("inbox");
-        }
-
-        var refusal = await SetAsync(request, InboxMode.Forward, (mode, forwardTo) =>
-        {
-            inbox.InboundMode = mode;
-            inbox.InboundForwardTo = forwardTo;
-        }, ct);
-        return refusal ?? (Answer<InboundCallsAnswer>)Answer(inbox.InboundMode, inbox.InboundForwardTo);
+        var inbox = await db.Inboxes.FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct);
+        return await SetAsync(inbox, "inbox", request, InboxMode.Forward, ct) ?? (Answer<InboundCallsAnswer>)Answer(inbox!);
     }
 
-    private static InboundCallsAnswer Answer<TMode>(TMode mode, string? forwardTo) where TMode : struct, Enum => new(EnumNames.Name(mode), forwardTo);
+    private static InboundCallsAnswer Answer<TMode>(IInboundCallsSetting<TMode> owner) where TMode : struct, Enum =>
+        new(EnumNames.Name(owner.InboundMode), owner.InboundForwardTo);
 
     private async Task<GroupInboundCallsAnswer> AnswerAsync(Group group, CancellationToken ct)
     {
         var effective = group.InboundMode == GroupMode.FollowOrganization
             ? await OfOrganizationAsync(group.OrganizationId, ct)
-            : Answer(group.InboundMode, group.InboundForwardTo);
+            : Answer(group);
         return new GroupInboundCallsAnswer(EnumNames.Name(group.InboundMode), group.InboundForwardTo, effective);
     }
 
-    /// <summary>Checks the setting, then applies and stores it; the forward target is normalized and must not be a platform number (a call loop).</summary>
-    private async Task<Refusal?> SetAsync<TMode>(InboundCallsRequest? request, TMode forwardMode, Action<TMode, string?> apply, CancellationToken ct)
+    /// <summary>Checks the setting, then stores it; the forward target is normalized and must not be a platform number (a call loop).</summary>
+    private async Task<Refusal?> SetAsync<TMode>(IInboundCallsSetting<TMode>? owner, string what, InboundCallsRequest? request, TMode forwardMode, CancellationToken ct)
         where TMode : struct, Enum
     {
+        if (owner is null)
+        {
+            return new Refusal.Missing(what);
+        }
+
         if (request is null || !EnumNames.TryParse<TMode>(request.Mode, out var mode))
         {
             return Refusal.OnField("mode", EnumNames.Allowed<TMode>());
@@ -115,7 +98,8 @@ public sealed class InboundCallSettings(SwitchboardDb db, PhoneNormalizer phones
             forwardTo = target;
         }
 
-        apply(mode, forwardTo);
+        owner.InboundMode = mode;
+        owner.InboundForwardTo = forwardTo;
         await db.SaveChangesAsync(ct);
         return null;
     }

@@ -2,7 +2,14 @@ using Switchboard.Routing;
 
 namespace Switchboard.Storage;
 
-public sealed class Organization
+/// <summary>Whatever has an "inbound calls" setting: the organization, a group, an inbox.</summary>
+public interface IInboundCallsSetting<TMode> where TMode : struct, Enum
+{
+    TMode InboundMode { get; set; }
+    string? InboundForwardTo { get; set; }
+}
+
+public sealed class Organization : IInboundCallsSetting<OrganizationMode>
 {
     public long Id { get; set; }
     public required string Name { get; set; }
@@ -11,7 +18,7 @@ public sealed class Organization
     public DateTime CreatedAt { get; set; }
 }
 
-public sealed class Group
+public sealed class Group : IInboundCallsSetting<GroupMode>
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }
@@ -20,7 +27,7 @@ public sealed class Group
     public string? InboundForwardTo { get; set; }
 }
 
-public sealed class Inbox
+public sealed class Inbox : IInboundCallsSetting<InboxMode>
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }
