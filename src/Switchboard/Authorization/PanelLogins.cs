@@ -41,7 +41,7 @@ public sealed record PanelUser(long LoginId, long OrganizationId, long AgentId, 
 }
 
 /// <summary>What signing in came to: the user, or a message for the sign-in form.</summary>
-public sealed record SignInResult(PanelUser? User, string? Problem);
+public sealed record PanelSignInResult(PanelUser? User, string? Problem);
 
 /// <summary>
 /// Panel sign-ins: email and password, hashed with ASP.NET Core Identity's hasher. After
@@ -122,20 +122,20 @@ public sealed class PanelLogins(SwitchboardDb db, AgentDirectory agents, IPasswo
 
     public Task<bool> HasSignInAsync(long agentId, CancellationToken ct) => db.PanelLogins.AnyAsync(l => l.AgentId == agentId, ct);
 
-    public async Task<SignInResult> SignInAsync(string? email, string? password, CancellationToken ct)
+    public async Task<PanelSignInResult> SignInAsync(string? email, string? password, CancellationToken ct)
     {
         var address = email?.Trim().ToLowerInvariant() ?? "";
         var login = address.Length is 0 or > 320 ? null : await db.PanelLogins.FirstOrDefaultAsync(l => l.Email == address, ct);
         if (login is null)
         {
             hasher.VerifyHashedPassword(null!, UnknownUserHash, password ?? "");
-            return new SignInResult(null, WrongEmailOrPassword);
+            return new PanelSignInResult(null, WrongEmailOrPassword);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
         if (login.LockedUntil > now)
         {
-            return new SignInResult(null, Locked(login.LockedUntil.Value));
+            return new PanelSignInResult(null, Locked(login.LockedUntil.Value));
         }
 
         var verdict = hasher.VerifyHashedPassword(login, login.PasswordHash, password ?? "");
@@ -151,7 +151,7 @@ public sealed class PanelLogins(SwitchboardDb db, AgentDirectory agents, IPasswo
             }
 
             await db.SaveChangesAsync(ct);
-            return new SignInResult(null, problem);
+            return new PanelSignInResult(null, problem);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -164,8 +164,8 @@ public sealed class PanelLogins(SwitchboardDb db, AgentDirectory agents, IPasswo
         await db.SaveChangesAsync(ct);
         var user = await FindAsync(login.Id, ct);
         return user is null
-            ? new SignInResult(null, "Your agent account is inactive; ask an admin of your organization to turn it back on.")
-            : new SignInResult(user, null);
+            ? new PanelSignInResult(null, "Your agent account is inactive; ask an admin of your organization to turn it back on.")
+            : new PanelSignInResult(user, null);
     }
 
     /// <summary>The signed-in user as of now; null when the sign-in was removed or its agent deleted or made inactive.</summary>

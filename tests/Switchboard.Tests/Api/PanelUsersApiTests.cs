@@ -28,7 +28,7 @@ public sealed class PanelUsersApiTests : IAsyncLifetime
     private Task<HttpResponseMessage> CreateAsync(HttpClient client, TestOrganization org, object body) =>
         client.PostAsJsonAsync($"{org.Path}/panel-users", body);
 
-    private async Task<SignInResult> SignInAsync(string email, string password)
+    private async Task<PanelSignInResult> SignInAsync(string email, string password)
     {
         await using var scope = _app.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<PanelLogins>().SignInAsync(email, password, CancellationToken.None);
