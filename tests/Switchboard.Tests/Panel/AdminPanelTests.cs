@@ -24,7 +24,7 @@ public sealed class AdminPanelTests(PanelBrowser browser) : PanelTest(browser)
     protected override async Task ArrangeAsync()
     {
         _inbox = await Org.CreateInboxAsync("Help Line");
-        var alice = await Org.CreateAgentAsync("Alice", AlicePhone);
+        var alice = await Org.CreateAgentAsync("Alice", AlicePhone, email: "alice@example.org");
         await Org.AddNumberAsync(InboxNumber, inboxId: _inbox);
         await Org.AddNumberAsync(SpareNumber);
         await Org.TextAsync(alice, Contact, GroupNumber, App.Clock.GetUtcNow().AddMinutes(-30));
@@ -193,6 +193,7 @@ public sealed class AdminPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Page.GetByLabel($"{SpareNumber} belongs to").SelectOptionAsync(new SelectOptionValue { Label = "Help Line" });
         await Page.GetByRole(AriaRole.Button, new() { Name = $"Save {SpareNumber}" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync($"{SpareNumber} saved");
+        await PanelBrowser.ScreenshotAsync(Page, "numbers");
 
         Assert.Equal(ForwardTarget, (await ContactCallsAsync(SpareNumber)).Text("Number"));
     }
@@ -203,7 +204,7 @@ public sealed class AdminPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Page.SignInAsync(AdminEmail);
         await Page.GoAsync("Agents");
 
-        var email = $"bea.{Guid.NewGuid():N}@example.org";
+        const string email = "bea@example.org";
         await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("Bea");
         await Page.GetByLabel("Email").FillAsync(email);
         await Page.GetByLabel("Personal number (optional)").FillAsync("415 555 0122");
@@ -215,6 +216,7 @@ public sealed class AdminPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Expect(bea).ToContainTextAsync("***0122");
         await Expect(Page.Locator("tr", new() { HasText = "Alice" })).ToContainTextAsync("***0111");
         await Expect(Page.Locator("main")).Not.ToContainTextAsync("4155550111");
+        await PanelBrowser.ScreenshotAsync(Page, "agents");
 
         var agentPage = await Browser.OpenAsync(BaseUrl);
         await agentPage.SignInAsync(email);
