@@ -65,9 +65,9 @@ await StorageSetup.MigrateAsync(app.Services);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePanel();
-app.UseStaticFiles();
 // Routing after the panel's status pages, so that a re-executed request (403 → /panel/status/403) is routed again
 app.UseRouting();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseOrganizationScope();

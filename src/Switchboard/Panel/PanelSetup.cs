@@ -69,7 +69,16 @@ public static class PanelSetup
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "same-origin";
-                headers.CacheControl = "no-store";
+                http.Response.OnStarting(() =>
+                {
+                    // Pages show personal data: no cache keeps them. The stylesheet may be cached.
+                    if (http.Response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true)
+                    {
+                        headers.CacheControl = "no-store";
+                    }
+
+                    return Task.CompletedTask;
+                });
                 return next(http);
             });
             panel.UseExceptionHandler($"{Path}/status/500");

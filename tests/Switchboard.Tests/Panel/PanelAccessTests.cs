@@ -121,6 +121,21 @@ public sealed class PanelAccessTests(PanelBrowser browser) : PanelTest(browser)
     }
 
     [Fact]
+    public async Task PagesAreNeitherCachedNorFramedWhileTheStylesheetMayBeCached()
+    {
+        await Page.SignInAsync(AdminEmail);
+
+        var settings = await Page.GotoAsync("/panel/settings");
+        var stylesheet = await Page.APIRequest.GetAsync(await Page.Locator("link[rel=stylesheet]").GetAttributeAsync("href") ?? "");
+
+        Assert.Equal("no-store", settings!.Headers["cache-control"]);
+        Assert.Equal("DENY", settings.Headers["x-frame-options"]);
+        Assert.Contains("frame-ancestors 'none'", settings.Headers["content-security-policy"]);
+        Assert.Equal(200, stylesheet.Status);
+        Assert.False(stylesheet.Headers.TryGetValue("cache-control", out var caching) && caching.Contains("no-store"));
+    }
+
+    [Fact]
     public async Task FormPostedWithoutItsAntiforgeryTokenChangesNothing()
     {
         await Page.SignInAsync(AdminEmail);
