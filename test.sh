@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs Switchboard's whole test suite from a clean checkout, installing what the machine lacks:
-# every test on SQLite, then every database-backed test again on a real PostgreSQL server that this
-# script starts on a temporary directory and a loopback port (and stops at the end).
+# Runs Switchboard's whole test suite from a clean checkout, installing what the machine lacks (Debian's
+# Chromium for the admin panel's browser tests, PostgreSQL): every test on SQLite, the browser tests
+# included, then every database-backed test again on a real PostgreSQL server that this script starts on
+# a temporary directory and a loopback port (and stops at the end).
 # The last line is the totals, e.g. "tests: 412 passed, 0 failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -14,15 +15,29 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+apt_install() {
+  echo "== Installing $1 (apt-get) =="
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  fi
+}
+
+# --- Chromium for the browser tests: Debian's package (Playwright's own browser download is not used) ---
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Chromium could not be installed; the browser tests of the admin panel cannot run." >&2
+  totals 0 1
+  exit 1
+fi
+
 # --- PostgreSQL: installed when missing, started as an unprivileged user (it refuses root) ---
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$pg_bin" ]; then
-  echo "== Installing PostgreSQL (apt-get) =="
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  fi
+  apt_install postgresql
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 fi
 if [ -z "$pg_bin" ]; then
@@ -64,7 +79,7 @@ if ! dotnet build Switchboard.slnx -c Release -nologo -v quiet; then
   exit 1
 fi
 
-echo "== Every test, on SQLite (but those about several instances on one PostgreSQL) =="
+echo "== Every test, on SQLite, the panel's browser tests included (but those about several instances on one PostgreSQL) =="
 dotnet test Switchboard.slnx -c Release --no-build --filter "Database!=postgres" 2>&1 | tee "$log_sqlite"
 status_sqlite=${PIPESTATUS[0]}
 

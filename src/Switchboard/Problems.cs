@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Switchboard.Admin;
 
 namespace Switchboard;
 
@@ -19,4 +20,18 @@ public static class Problems
 
     public static ProblemHttpResult Conflict(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
+
+    /// <summary>A refused admin change: 400 naming the fields, 404, 409 or 403.</summary>
+    public static ProblemHttpResult For(Refusal refusal) => refusal switch
+    {
+        Refusal.Invalid { Errors.Count: 1 } invalid => Validation(invalid.Errors, $"{invalid.Errors.First().Key}: {invalid.Errors.First().Value[0]}"),
+        Refusal.Invalid invalid => Validation(invalid.Errors, "The request has invalid fields"),
+        Refusal.Missing missing => NotFound(missing.What),
+        Refusal.Taken taken => Conflict(taken.Title, taken.Detail),
+        Refusal.Forbidden forbidden => Forbidden(forbidden.Detail),
+        _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, null),
+    };
+
+    private static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors, string title) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors.ToDictionary()) { Status = StatusCodes.Status400BadRequest, Title = title });
 }

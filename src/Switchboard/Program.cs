@@ -1,11 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Switchboard;
+using Switchboard.Admin;
 using Switchboard.Api;
 using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
+using Switchboard.Panel;
 using Switchboard.Phones;
 using Switchboard.Storage;
 using Switchboard.Twilio;
@@ -29,9 +32,18 @@ builder.Services.AddSingleton<PhoneNormalizer>();
 builder.Services.AddScoped<InboundCalls>();
 builder.Services.AddSingleton<CallRecordWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordWriter>());
-builder.Services.AddScoped<InboundCallSettings>();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<CallbackUrls>();
+
+// What admins read and change, shared by the admin API and the panel
+builder.Services.AddScoped<InboundCallSettings>();
+builder.Services.AddScoped<Teams>();
+builder.Services.AddScoped<AgentDirectory>();
+builder.Services.AddScoped<NumberDirectory>();
+builder.Services.AddScoped<RoutingExplainer>();
+builder.Services.AddScoped<CallLog>();
+builder.Services.AddScoped<PanelLogins>();
+builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
 
 // Admin API: bearer keys, JSON in camelCase, problems as RFC 7807
 builder.Services.AddAuthentication(BearerAuthentication.SchemeName)
@@ -42,6 +54,9 @@ builder.Services.AddExceptionHandler<JsonBodyErrors>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
+// Admin panel: Razor Pages under /panel with a sign-in cookie of its own
+builder.Services.AddPanel();
+
 var app = builder.Build();
 
 // The schema is created or migrated before the first request
@@ -49,6 +64,10 @@ await StorageSetup.MigrateAsync(app.Services);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UsePanel();
+// Routing after the panel's status pages, so that a re-executed request (403 → /panel/status/403) is routed again
+app.UseRouting();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseOrganizationScope();
@@ -65,6 +84,9 @@ organization.MapAgents();
 organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
+
+// Admin panel
+app.MapPanel();
 
 app.MapGet("/healthz", async (SwitchboardDb db, CancellationToken ct) =>
     await db.Database.CanConnectAsync(ct) ? Results.Text("healthy") : Results.Text("unhealthy", statusCode: StatusCodes.Status503ServiceUnavailable));

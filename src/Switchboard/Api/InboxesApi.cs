@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
+using Switchboard.Admin;
 using Switchboard.Authorization;
-using Switchboard.Routing;
-using Switchboard.Storage;
 
 namespace Switchboard.Api;
 
@@ -17,53 +15,19 @@ public static class InboxesApi
         organization.MapPut("/inboxes/{inboxId:long}/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin);
     }
 
-    private static async Task<Results<Created<TeamAnswer>, ValidationProblem>> Create(long orgId, CreateTeam body, SwitchboardDb db, CancellationToken ct)
-    {
-        if (Text.Invalid(body.Name, "name", 200) is { } problem)
-        {
-            return problem;
-        }
+    private static async Task<Results<Created<TeamAnswer>, ProblemHttpResult>> Create(long orgId, CreateTeam body, Teams teams, CancellationToken ct) =>
+        AdminAnswers.Created(await teams.CreateInboxAsync(orgId, body, ct), i => $"/api/v1/organizations/{orgId}/inboxes/{i.Id}");
 
-        var inbox = new Inbox { OrganizationId = orgId, Name = body.Name!.Trim() };
-        db.Inboxes.Add(inbox);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/organizations/{orgId}/inboxes/{inbox.Id}", new TeamAnswer(inbox.Id, inbox.Name));
-    }
+    private static async Task<Ok<TeamAnswer[]>> List(long orgId, Teams teams, CancellationToken ct) =>
+        TypedResults.Ok(await teams.InboxesAsync(orgId, ct));
 
-    private static async Task<Ok<TeamAnswer[]>> List(long orgId, SwitchboardDb db, CancellationToken ct) =>
-        TypedResults.Ok(await db.Inboxes.AsNoTracking().Where(i => i.OrganizationId == orgId).OrderBy(i => i.Id)
-            .Select(i => new TeamAnswer(i.Id, i.Name)).ToArrayAsync(ct));
+    private static async Task<Results<Ok<TeamAnswer>, ProblemHttpResult>> Get(long orgId, long inboxId, Teams teams, CancellationToken ct) =>
+        AdminAnswers.Ok(await teams.InboxAsync(orgId, inboxId, ct));
 
-    private static async Task<Results<Ok<TeamAnswer>, ProblemHttpResult>> Get(long orgId, long inboxId, SwitchboardDb db, CancellationToken ct) =>
-        await db.Inboxes.AsNoTracking().Where(i => i.Id == inboxId && i.OrganizationId == orgId)
-            .Select(i => new TeamAnswer(i.Id, i.Name)).FirstOrDefaultAsync(ct) is { } inbox
-            ? TypedResults.Ok(inbox)
-            : Problems.NotFound("inbox");
+    private static async Task<Results<Ok<InboundCallsAnswer>, ProblemHttpResult>> GetInboundCalls(long orgId, long inboxId, InboundCallSettings settings, CancellationToken ct) =>
+        AdminAnswers.Ok(await settings.OfInboxAsync(orgId, inboxId, ct));
 
-    private static async Task<Results<Ok<InboundCallsAnswer>, ProblemHttpResult>> GetInboundCalls(long orgId, long inboxId, SwitchboardDb db, CancellationToken ct)
-    {
-        var inbox = await db.Inboxes.AsNoTracking().FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct);
-        return inbox is null ? Problems.NotFound("inbox") : TypedResults.Ok(InboundCallSettings.Answer(inbox.InboundMode, inbox.InboundForwardTo));
-    }
-
-    private static async Task<Results<Ok<InboundCallsAnswer>, ValidationProblem, ProblemHttpResult>> PutInboundCalls(
-        long orgId, long inboxId, InboundCallsRequest body, InboundCallSettings settings, SwitchboardDb db, CancellationToken ct)
-    {
-        var inbox = await db.Inboxes.FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct);
-        if (inbox is null)
-        {
-            return Problems.NotFound("inbox");
-        }
-
-        var (mode, forwardTo, problem) = await settings.ParseAsync(body, InboxMode.Forward, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        inbox.InboundMode = mode;
-        inbox.InboundForwardTo = forwardTo;
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(InboundCallSettings.Answer(mode, forwardTo));
-    }
+    private static async Task<Results<Ok<InboundCallsAnswer>, ProblemHttpResult>> PutInboundCalls(
+        long orgId, long inboxId, InboundCallsRequest body, InboundCallSettings settings, CancellationToken ct) =>
+        AdminAnswers.Ok(await settings.SetInboxAsync(orgId, inboxId, body, ct));
 }

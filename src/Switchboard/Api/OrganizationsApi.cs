@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Admin;
 using Switchboard.Authorization;
-using Switchboard.Routing;
 using Switchboard.Storage;
 
 namespace Switchboard.Api;
@@ -28,13 +28,16 @@ public static class OrganizationsApi
         organization.MapDelete("/api-keys/{keyId:long}", RevokeKey).Allow(CallerRole.Admin);
         organization.MapGet("/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin);
         organization.MapPut("/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin);
+        organization.MapPost("/panel-users", CreatePanelUser).Allow(CallerRole.Operator, CallerRole.Admin);
+        organization.MapPut("/agents/{agentId:long}/panel-password", SetPanelPassword).Allow(CallerRole.Admin);
+        organization.MapGet("/routing/explain", Explain).Allow(CallerRole.Admin);
     }
 
     private static async Task<Results<Created<OrganizationAnswer>, ValidationProblem>> Create(CreateOrganization body, SwitchboardDb db, TimeProvider clock, CancellationToken ct)
     {
-        if (Text.Invalid(body.Name, "name", 200) is { } problem)
+        if (Names.Problem(body.Name, 200) is { } problem)
         {
-            return problem;
+            return Problems.Invalid("name", problem);
         }
 
         var organization = new Organization { Name = body.Name!.Trim(), CreatedAt = clock.GetUtcNow().UtcDateTime };
@@ -45,9 +48,9 @@ public static class OrganizationsApi
 
     private static async Task<Results<Created<ApiKeyCreated>, ValidationProblem>> CreateKey(long orgId, CreateApiKey body, SwitchboardDb db, TimeProvider clock, CancellationToken ct)
     {
-        if (Text.Invalid(body.Name, "name", 200) is { } problem)
+        if (Names.Problem(body.Name, 200) is { } problem)
         {
-            return problem;
+            return Problems.Invalid("name", problem);
         }
 
         if (!EnumNames.TryParse<KeyRole>(body.Role, out var role))
@@ -100,25 +103,24 @@ public static class OrganizationsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<InboundCallsAnswer>> GetInboundCalls(long orgId, SwitchboardDb db, CancellationToken ct)
-    {
-        var organization = await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == orgId, ct);
-        return TypedResults.Ok(InboundCallSettings.Answer(organization.InboundMode, organization.InboundForwardTo));
-    }
+    private static async Task<Ok<InboundCallsAnswer>> GetInboundCalls(long orgId, InboundCallSettings settings, CancellationToken ct) =>
+        TypedResults.Ok(await settings.OfOrganizationAsync(orgId, ct));
 
-    private static async Task<Results<Ok<InboundCallsAnswer>, ValidationProblem>> PutInboundCalls(
-        long orgId, InboundCallsRequest body, InboundCallSettings settings, SwitchboardDb db, CancellationToken ct)
-    {
-        var (mode, forwardTo, problem) = await settings.ParseAsync(body, OrganizationMode.Forward, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
+    private static async Task<Results<Ok<InboundCallsAnswer>, ProblemHttpResult>> PutInboundCalls(
+        long orgId, InboundCallsRequest body, InboundCallSettings settings, CancellationToken ct) =>
+        AdminAnswers.Ok(await settings.SetOrganizationAsync(orgId, body, ct));
 
-        var organization = await db.Organizations.FirstAsync(o => o.Id == orgId, ct);
-        organization.InboundMode = mode;
-        organization.InboundForwardTo = forwardTo;
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(InboundCallSettings.Answer(mode, forwardTo));
-    }
+    /// <summary>An agent (by default an admin) with a panel sign-in: how the operator gives an organization its first admin.</summary>
+    private static async Task<Results<Created<PanelUserAnswer>, ProblemHttpResult>> CreatePanelUser(
+        long orgId, CreatePanelUser body, HttpContext http, PanelLogins logins, CancellationToken ct) =>
+        AdminAnswers.Created(await logins.CreateWithAgentAsync(orgId, body, http.GetCaller(), ct), u => $"/api/v1/organizations/{orgId}/agents/{u.Agent.Id}");
+
+    /// <summary>Gives an agent a panel sign-in with its email, or a new password (which also lifts a lockout).</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetPanelPassword(
+        long orgId, long agentId, SetPanelPassword body, PanelLogins logins, CancellationToken ct) =>
+        AdminAnswers.NoContent(await logins.SetPasswordAsync(orgId, agentId, body.Password, ct));
+
+    private static async Task<Results<Ok<RoutingExplanation>, ProblemHttpResult>> Explain(
+        long orgId, string? contact, string? number, RoutingExplainer explainer, CancellationToken ct) =>
+        AdminAnswers.Ok(await explainer.ExplainAsync(orgId, new ExplainRequest(contact, number), ct));
 }

@@ -20,6 +20,10 @@ public static class DemoMode
     private const string Stranger = "+15550100789";
 
     public const string Switch = "--demo";
+    public const string AdminEmail = "alice@example.org";
+    public const string AdminPassword = "demo-admin-password";
+    public const string AgentEmail = "carol@example.org";
+    public const string AgentPassword = "demo-agent-password";
 
     /// <summary>The arguments without <c>--demo</c>, which the command-line configuration would read as a key.</summary>
     public static string[] WithoutSwitch(string[] args) => args.Where(a => a != Switch).ToArray();
@@ -51,6 +55,8 @@ public static class DemoMode
             organization = await SeedAsync(db, scope.ServiceProvider.GetRequiredService<MessageIngestion>(), now);
         }
 
+        await SignInsAsync(db, scope.ServiceProvider.GetRequiredService<PanelLogins>(), organization);
+
         var secret = ApiKeySecrets.NewSecret();
         var key = new ApiKey { OrganizationId = organization.Id, Name = $"demo admin {now:u}", Role = KeyRole.Admin, SecretHash = ApiKeySecrets.Hash(secret), CreatedAt = now };
         db.ApiKeys.Add(key);
@@ -66,6 +72,9 @@ public static class DemoMode
         text.AppendLine();
         text.AppendLine("=== Switchboard demo ===");
         text.AppendLine($"Organization {organization.Id}: {organization.Name}");
+        text.AppendLine($"Admin panel: {baseUrl}/panel");
+        text.AppendLine($"  admin: {AdminEmail} / {AdminPassword}");
+        text.AppendLine($"  agent: {AgentEmail} / {AgentPassword}");
         text.AppendLine($"Admin API key (shown once): {ApiKeySecrets.Format(key.Id, secret)}");
         text.AppendLine($"Twilio auth token for signing webhooks: {authToken}");
         text.AppendLine("Platform numbers:");
@@ -87,6 +96,22 @@ public static class DemoMode
         await output.WriteAsync(text.ToString());
     }
 
+    /// <summary>The demo's panel sign-ins, with the printed passwords (set again at every start).</summary>
+    private static async Task SignInsAsync(SwitchboardDb db, PanelLogins logins, Organization organization)
+    {
+        if (!await db.Agents.AnyAsync(a => a.OrganizationId == organization.Id && a.Email == AgentEmail))
+        {
+            db.Agents.Add(new Agent { OrganizationId = organization.Id, Name = "Carol", Email = AgentEmail, Phone = "+15550100013" });
+            await db.SaveChangesAsync();
+        }
+
+        foreach (var (email, password) in new[] { (AdminEmail, AdminPassword), (AgentEmail, AgentPassword) })
+        {
+            var agentId = await db.Agents.Where(a => a.OrganizationId == organization.Id && a.Email == email).Select(a => a.Id).FirstAsync();
+            await logins.SetPasswordAsync(organization.Id, agentId, password, CancellationToken.None);
+        }
+    }
+
     private static async Task<Organization> SeedAsync(SwitchboardDb db, MessageIngestion ingestion, DateTime now)
     {
         var organization = new Organization { Name = "Demo Organization", CreatedAt = now };
@@ -96,7 +121,7 @@ public static class DemoMode
         var fieldTeam = new Group { OrganizationId = organization.Id, Name = "Field Team" };
         var phoneBank = new Group { OrganizationId = organization.Id, Name = "Phone Bank", InboundMode = Routing.GroupMode.Forward, InboundForwardTo = "+15550100999" };
         var helpLine = new Inbox { OrganizationId = organization.Id, Name = "Help Line" };
-        var alice = new Agent { OrganizationId = organization.Id, Name = "Alice", Email = "alice@example.org", Phone = "+15550100011", Role = AgentRole.Admin };
+        var alice = new Agent { OrganizationId = organization.Id, Name = "Alice", Email = AdminEmail, Phone = "+15550100011", Role = AgentRole.Admin };
         var bob = new Agent { OrganizationId = organization.Id, Name = "Bob", Email = "bob@example.org", Phone = "+15550100012", Active = false };
         db.AddRange(fieldTeam, phoneBank, helpLine, alice, bob);
         await db.SaveChangesAsync();

@@ -2,7 +2,14 @@ using Switchboard.Routing;
 
 namespace Switchboard.Storage;
 
-public sealed class Organization
+/// <summary>Whatever has an "inbound calls" setting: the organization, a group, an inbox.</summary>
+public interface IInboundCallsSetting<TMode> where TMode : struct, Enum
+{
+    TMode InboundMode { get; set; }
+    string? InboundForwardTo { get; set; }
+}
+
+public sealed class Organization : IInboundCallsSetting<OrganizationMode>
 {
     public long Id { get; set; }
     public required string Name { get; set; }
@@ -11,7 +18,7 @@ public sealed class Organization
     public DateTime CreatedAt { get; set; }
 }
 
-public sealed class Group
+public sealed class Group : IInboundCallsSetting<GroupMode>
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }
@@ -20,7 +27,7 @@ public sealed class Group
     public string? InboundForwardTo { get; set; }
 }
 
-public sealed class Inbox
+public sealed class Inbox : IInboundCallsSetting<InboxMode>
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }
@@ -94,4 +101,23 @@ public sealed class ApiKey
     public required byte[] SecretHash { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+}
+
+/// <summary>
+/// A sign-in to the admin panel for one agent. Its role is the agent's; a deleted or inactive agent cannot sign in.
+/// The email is unique across organizations, because signing in names no organization.
+/// </summary>
+public sealed class PanelLogin
+{
+    public long Id { get; set; }
+    public long OrganizationId { get; set; }
+    public long AgentId { get; set; }
+    public required string Email { get; set; }
+
+    /// <summary>ASP.NET Core Identity's password hash (PBKDF2 with a salt and its own version marker).</summary>
+    public required string PasswordHash { get; set; }
+
+    public int FailedAttempts { get; set; }
+    public DateTime? LockedUntil { get; set; }
+    public DateTime CreatedAt { get; set; }
 }

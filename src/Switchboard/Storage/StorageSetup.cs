@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Switchboard.Storage;
@@ -9,6 +10,7 @@ public static class StorageSetup
 {
     public const string ConnectionName = "Switchboard";
     private const string DefaultSqlite = "Data Source=switchboard.db";
+    private const long MigrationLockKey = 0x5357_4252_4432; // "SWBRD2"
 
     public static IServiceCollection AddSwitchboardStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -68,14 +70,33 @@ public static class StorageSetup
             return;
         }
 
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync(ct))
+        {
+            try
+            {
+                await creator.CreateAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Another instance created the database a moment before us.
+            }
+        }
+
+        // EF's own migration lock is taken again for each migration, so instances starting together could each
+        // plan the same later migrations. A session-level advisory lock lets one instance migrate whole; the
+        // others then find nothing left to apply.
+        await db.Database.OpenConnectionAsync(ct);
         try
         {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", ct);
             await db.Database.MigrateAsync(ct);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        finally
         {
-            // Another instance created the database a moment before us; its migration lock now orders the rest.
-            await db.Database.MigrateAsync(ct);
+            // A pooled connection keeps its session locks until reused: let go of this one now.
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
         }
     }
 }

@@ -17,6 +17,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<LastText> LastTexts => Set<LastText>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<CallRecord> Calls => Set<CallRecord>();
+    public DbSet<PanelLogin> PanelLogins => Set<PanelLogin>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -81,6 +82,14 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(c => new { c.OrganizationId, c.AgentId, c.Id });
             e.HasMany(c => c.Statuses).WithOne().HasForeignKey(s => s.CallId);
             e.Navigation(c => c.Statuses).HasField("_statuses");
+        });
+
+        model.Entity<PanelLogin>(e =>
+        {
+            e.Property(l => l.Email).HasMaxLength(320);
+            e.Property(l => l.PasswordHash).HasMaxLength(200);
+            e.HasIndex(l => l.Email).IsUnique();
+            e.HasIndex(l => l.AgentId).IsUnique();
         });
 
         model.Entity<CallStatusEvent>(e => e.HasIndex(s => new { s.CallId, s.Leg, s.Status }).IsUnique());

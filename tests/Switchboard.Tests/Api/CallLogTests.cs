@@ -243,4 +243,31 @@ public sealed class CallLogTests : IAsyncLifetime
         Assert.Empty(page["items"]!.AsArray());
         Assert.Null(page["nextBefore"]);
     }
+
+    [Fact]
+    public async Task LogIsFilteredByDecisionOwnerAndDay()
+    {
+        var rang = (await _provider.CallAsync(AliceContact, GroupNumber)).CallSid;
+        var rejected = (await _provider.CallAsync(Stranger, GroupNumber)).CallSid;
+        _app.Clock.Advance(TimeSpan.FromDays(1));
+        var forwarded = (await _provider.CallAsync(Stranger, InboxNumber)).CallSid;
+
+        Assert.Equal([rejected], Sids(await PageAsync(_org.Admin, "?decision=reject")));
+        Assert.Equal([forwarded], Sids(await PageAsync(_org.Admin, $"?inboxId={_inbox}")));
+        Assert.Equal([rejected, rang], Sids(await PageAsync(_org.Admin, $"?groupId={_group}")));
+        Assert.Equal([rejected, rang], Sids(await PageAsync(_org.Admin, "?from=2026-11-24&to=2026-11-24")));
+        Assert.Equal([forwarded], Sids(await PageAsync(_org.Admin, "?from=2026-11-25")));
+    }
+
+    [Theory]
+    [InlineData("?from=24/11/2026", "from")]
+    [InlineData("?to=yesterday", "to")]
+    [InlineData("?decision=maybe", "decision")]
+    [InlineData("?groupId=seven", "groupId")]
+    public async Task BadFilterIsRefusedNamingIt(string query, string field)
+    {
+        var response = await _org.Admin.GetAsync($"{_org.Path}/calls{query}");
+
+        Assert.Equal([field], await ErrorFieldsAsync(response));
+    }
 }

@@ -36,9 +36,9 @@ public sealed class TestOrganization
     public async Task<long> CreateInboxAsync(string name = "Help Line") =>
         (await ReadAsync(await Admin.PostAsJsonAsync($"{Path}/inboxes", new { name })))["id"]!.GetValue<long>();
 
-    public async Task<long> CreateAgentAsync(string name, string? phone, bool active = true, string role = "agent") =>
+    public async Task<long> CreateAgentAsync(string name, string? phone, bool active = true, string role = "agent", string? email = null) =>
         (await ReadAsync(await Admin.PostAsJsonAsync($"{Path}/agents",
-            new { name, email = $"{name.ToLowerInvariant().Replace(' ', '.')}.{Guid.NewGuid():N}@example.org", phone, role, active })))["id"]!.GetValue<long>();
+            new { name, email = email ?? $"{name.ToLowerInvariant().Replace(' ', '.')}.{Guid.NewGuid():N}@example.org", phone, role, active })))["id"]!.GetValue<long>();
 
     public async Task AddNumberAsync(string number, long? groupId = null, long? inboxId = null) =>
         await ReadAsync(await Admin.PostAsJsonAsync($"{Path}/numbers", new { number, groupId, inboxId }));

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Switchboard.Api;
+namespace Switchboard.Admin;
 
 /// <summary>Enums travel as their camelCase names ("lastAgent"), never as numbers.</summary>
 internal static class EnumNames

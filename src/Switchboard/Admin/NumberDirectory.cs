@@ -1,0 +1,111 @@
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Phones;
+using Switchboard.Storage;
+
+namespace Switchboard.Admin;
+
+public sealed record NumberRequest(string? Number, long? GroupId, long? InboxId);
+
+public sealed record OwnerRequest(long? GroupId, long? InboxId);
+
+public sealed record NumberAnswer(string Number, long? GroupId, long? InboxId);
+
+/// <summary>The organization's platform numbers and what each belongs to: a group, an inbox, or nothing.</summary>
+public sealed class NumberDirectory(SwitchboardDb db, PhoneNormalizer phones)
+{
+    public Task<NumberAnswer[]> ListAsync(long orgId, CancellationToken ct) =>
+        db.Numbers.AsNoTracking().Where(n => n.OrganizationId == orgId).OrderBy(n => n.Number)
+            .Select(n => new NumberAnswer(n.Number, n.GroupId, n.InboxId)).ToArrayAsync(ct);
+
+    public async Task<Answer<NumberAnswer>> AddAsync(long orgId, NumberRequest request, CancellationToken ct)
+    {
+        if (!phones.TryNormalize(request.Number, out var number))
+        {
+            return Refusal.OnField("number", string.IsNullOrWhiteSpace(request.Number) ? "is required" : $"{request.Number} is not a valid phone number");
+        }
+
+        if (await OwnerProblemAsync(orgId, request.GroupId, request.InboxId, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        if (await db.Numbers.AnyAsync(n => n.Number == number, ct))
+        {
+            return new Refusal.Taken("number", "Number already registered", $"{number} is already a platform number.");
+        }
+
+        if (await IsForwardTargetOrAgentPhoneAsync(number, ct))
+        {
+            return Refusal.OnField("number", $"{number} is used as a forward target or an agent's phone; as a platform number it would loop calls");
+        }
+
+        var entry = new PlatformNumber { Number = number, OrganizationId = orgId, GroupId = request.GroupId, InboxId = request.InboxId };
+        db.Numbers.Add(entry);
+        await db.SaveChangesAsync(ct);
+        return Answer(entry);
+    }
+
+    /// <summary>Sets the number's owner: a group, an inbox, or (neither given) unassigned.</summary>
+    public async Task<Answer<NumberAnswer>> AssignAsync(long orgId, string number, OwnerRequest owner, CancellationToken ct)
+    {
+        if (await FindAsync(orgId, number, ct) is not { } entry)
+        {
+            return new Refusal.Missing("number");
+        }
+
+        if (await OwnerProblemAsync(orgId, owner.GroupId, owner.InboxId, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        entry.GroupId = owner.GroupId;
+        entry.InboxId = owner.InboxId;
+        await db.SaveChangesAsync(ct);
+        return Answer(entry);
+    }
+
+    public async Task<Refusal?> RemoveAsync(long orgId, string number, CancellationToken ct)
+    {
+        if (await FindAsync(orgId, number, ct) is not { } entry)
+        {
+            return new Refusal.Missing("number");
+        }
+
+        db.Numbers.Remove(entry);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    private async Task<PlatformNumber?> FindAsync(long orgId, string number, CancellationToken ct) =>
+        phones.TryNormalize(number, out var e164)
+            ? await db.Numbers.FirstOrDefaultAsync(n => n.Number == e164 && n.OrganizationId == orgId, ct)
+            : null;
+
+    private async Task<Refusal?> OwnerProblemAsync(long orgId, long? groupId, long? inboxId, CancellationToken ct)
+    {
+        if (groupId is not null && inboxId is not null)
+        {
+            return Refusal.OnField("inboxId", "a number belongs to a group or an inbox, not both");
+        }
+
+        if (groupId is { } g && !await db.Groups.AnyAsync(x => x.Id == g && x.OrganizationId == orgId, ct))
+        {
+            return Refusal.OnField("groupId", $"group {g} does not exist in this organization");
+        }
+
+        if (inboxId is { } i && !await db.Inboxes.AnyAsync(x => x.Id == i && x.OrganizationId == orgId, ct))
+        {
+            return Refusal.OnField("inboxId", $"inbox {i} does not exist in this organization");
+        }
+
+        return null;
+    }
+
+    private async Task<bool> IsForwardTargetOrAgentPhoneAsync(string number, CancellationToken ct) =>
+        await db.Organizations.AnyAsync(o => o.InboundForwardTo == number, ct) ||
+        await db.Groups.AnyAsync(g => g.InboundForwardTo == number, ct) ||
+        await db.Inboxes.AnyAsync(i => i.InboundForwardTo == number, ct) ||
+        await db.Agents.AnyAsync(a => a.Phone == number && a.DeletedAt == null, ct);
+
+    private static NumberAnswer Answer(PlatformNumber n) => new(n.Number, n.GroupId, n.InboxId);
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Admin;
+using Switchboard.Authorization;
+using Switchboard.Phones;
+using Switchboard.Routing;
+using Switchboard.Storage;
+
+namespace Switchboard.Calls;
+
+public sealed record CallStatusAnswer(string Leg, string Status, DateTime At, int? DurationSeconds);
+
+/// <summary>
+/// One call as the log shows it. Personal numbers are masked: the contact's always (it is nobody's here
+/// to see), the forward target's for agents.
+/// </summary>
+public sealed record CallLogEntry(
+    long Id,
+    string CallSid,
+    string Direction,
+    string Number,
+    string? Contact,
+    long? GroupId,
+    long? InboxId,
+    string? OwnerName,
+    string Decision,
+    string Reason,
+    string Explanation,
+    long? AgentId,
+    string? AgentName,
+    string? ForwardTo,
+    string? Screening,
+    string? Outcome,
+    string? DialStatus,
+    string? CallerStatus,
+    DateTime StartedAt,
+    DateTime? AgentAnsweredAt,
+    DateTime? ScreenedAt,
+    DateTime? EndedAt,
+    int? DurationSeconds,
+    int? TalkSeconds,
+    IReadOnlyList<CallStatusAnswer> Statuses);
+
+public sealed record CallPage(IReadOnlyList<CallLogEntry> Items, long? NextBefore);
+
+/// <summary>The filters of the call log as written in a query string; every one may be left out.</summary>
+public sealed record CallLogFilter(
+    string? Limit = null, string? Before = null, string? From = null, string? To = null, string? GroupId = null, string? InboxId = null, string? Decision = null);
+
+/// <summary>The call log: admins see every call of the organization, an agent only the calls it was chosen for.</summary>
+public sealed class CallLog(SwitchboardDb db)
+{
+    public const int DefaultPageSize = 50;
+
+    /// <summary>Newest first; pass <c>before</c> = the page's <c>nextBefore</c> for the next page. Dates are days in UTC, both included.</summary>
+    public async Task<Answer<CallPage>> PageAsync(long orgId, CallLogFilter filter, Caller viewer, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var size = Parse(filter.Limit, "limit", "must be a whole number between 1 and 200", PageSize, errors);
+        var before = Parse(filter.Before, "before", "must be the nextBefore of a previous page", Id, errors);
+        var from = Parse(filter.From, "from", "must be a date written 2026-11-24", Day, errors);
+        var to = Parse(filter.To, "to", "must be a date written 2026-11-24", Day, errors);
+        var groupId = Parse(filter.GroupId, "groupId", "must be the id of a group", Id, errors);
+        var inboxId = Parse(filter.InboxId, "inboxId", "must be the id of an inbox", Id, errors);
+        var decision = Parse(filter.Decision, "decision", EnumNames.Allowed<RoutingOutcome>(),
+            s => EnumNames.TryParse<RoutingOutcome>(s, out var d) ? d : (RoutingOutcome?)null, errors);
+        if (errors.Count > 0)
+        {
+            return new Refusal.Invalid(errors);
+        }
+
+        var query = db.Calls.AsNoTracking().Include(c => c.Statuses).Where(c => c.OrganizationId == orgId);
+        if (!viewer.IsAdmin)
+        {
+            var own = viewer.AgentId ?? -1;
+            query = query.Where(c => c.AgentId == own);
+        }
+
+        query = before is { } last ? query.Where(c => c.Id < last) : query;
+        query = from is { } start ? query.Where(c => c.StartedAt >= start) : query;
+        query = to is { } end ? query.Where(c => c.StartedAt < end.AddDays(1)) : query;
+        query = groupId is { } g ? query.Where(c => c.GroupId == g) : query;
+        query = inboxId is { } i ? query.Where(c => c.InboxId == i) : query;
+        query = decision is { } d ? query.Where(c => c.Decision == d) : query;
+
+        var pageSize = size ?? DefaultPageSize;
+        var calls = await query.OrderByDescending(c => c.Id).Take(pageSize + 1).AsSplitQuery().ToListAsync(ct);
+        var shown = calls.Take(pageSize).ToList();
+        var names = await NamesAsync(shown, ct);
+        var page = shown.Select(c => Entry(c, viewer, names)).ToList();
+        return new CallPage(page, calls.Count > pageSize ? page[^1].Id : null);
+    }
+
+    private static int? PageSize(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 200 ? n : null;
+
+    private static long? Id(string text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    private static DateTime? Day(string text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)
+            : null;
+
+    private static T? Parse<T>(string? text, string field, string message, Func<string, T?> parse, Dictionary<string, string[]> errors) where T : struct
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var value = parse(text);
+        if (value is null)
+        {
+            errors[field] = [message];
+        }
+
+        return value;
+    }
+
+    private sealed record Names(Dictionary<long, string> Groups, Dictionary<long, string> Inboxes, Dictionary<long, string> Agents);
+
+    private async Task<Names> NamesAsync(List<CallRecord> calls, CancellationToken ct)
+    {
+        var groupIds = calls.Select(c => c.GroupId).OfType<long>().Distinct().ToList();
+        var inboxIds = calls.Select(c => c.InboxId).OfType<long>().Distinct().ToList();
+        var agentIds = calls.Select(c => c.AgentId).OfType<long>().Distinct().ToList();
+        return new Names(
+            await db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Name, ct),
+            await db.Inboxes.AsNoTracking().Where(i => inboxIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, ct),
+            await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct));
+    }
+
+    private static CallLogEntry Entry(CallRecord c, Caller viewer, Names names) => new(
+        c.Id,
+        c.CallSid,
+        EnumNames.Name(c.Direction),
+        c.PlatformNumber,
+        c.Contact is null ? null : PhoneMask.Mask(c.Contact),
+        c.GroupId,
+        c.InboxId,
+        c.GroupId is { } g ? names.Groups.GetValueOrDefault(g) : c.InboxId is { } i ? names.Inboxes.GetValueOrDefault(i) : null,
+        EnumNames.Name(c.Decision),
+        EnumNames.Name(c.Reason),
+        c.Explanation,
+        c.AgentId,
+        c.AgentId is { } a ? names.Agents.GetValueOrDefault(a) : null,
+        c.ForwardTo is null ? null : viewer.IsAdmin ? c.ForwardTo : PhoneMask.Mask(c.ForwardTo),
+        c.Screening is { } s ? EnumNames.Name(s) : null,
+        c.Outcome is { } o ? EnumNames.Name(o) : null,
+        c.DialStatus,
+        c.CallerStatus,
+        c.StartedAt,
+        c.AgentAnsweredAt,
+        c.ScreenedAt,
+        c.EndedAt,
+        c.DurationSeconds,
+        c.TalkSeconds,
+        c.Statuses.OrderBy(s => s.At).ThenBy(s => s.Id)
+            .Select(s => new CallStatusAnswer(EnumNames.Name(s.Leg), s.Status, s.At, s.DurationSeconds)).ToList());
+}

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Switchboard.Admin;
+using Switchboard.Calls;
+
+namespace Switchboard.Panel;
+
+/// <summary>The call log: an admin sees every call, an agent the calls put through to them.</summary>
+public sealed class CallsModel(CallLog log, Teams teams) : PanelPage
+{
+    [BindProperty(SupportsGet = true)]
+    public string? From { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? To { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Owner { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Decision { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Before { get; set; }
+
+    public bool IsAdmin => Caller.IsAdmin;
+
+    public IReadOnlyList<CallLogEntry> Calls { get; private set; } = [];
+
+    public long? NextBefore { get; private set; }
+
+    public OwnerTeams Teams { get; private set; } = new([], []);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (IsAdmin)
+        {
+            Teams = new OwnerTeams(await teams.GroupsAsync(OrganizationId, ct), await teams.InboxesAsync(OrganizationId, ct));
+        }
+
+        var owner = OwnerChoice.Parse(Owner);
+        var filter = new CallLogFilter(null, Before, From, To, owner.GroupId?.ToString(), owner.InboxId?.ToString(), Decision);
+        var page = await log.PageAsync(OrganizationId, filter, Caller, ct);
+        if (!page.Done)
+        {
+            return Refused(page.Refusal);
+        }
+
+        Calls = page.Value!.Items;
+        NextBefore = page.Value.NextBefore;
+        return Page();
+    }
+
+    public string NextPageUrl(long before) => QueryHelpers.AddQueryString("/panel/calls", new Dictionary<string, string?>
+    {
+        ["From"] = From, ["To"] = To, ["Owner"] = Owner, ["Decision"] = Decision, ["Before"] = before.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+}

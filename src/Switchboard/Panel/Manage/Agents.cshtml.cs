@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Mvc;
+using Switchboard.Admin;
+using Switchboard.Authorization;
+
+namespace Switchboard.Panel.Manage;
+
+public sealed class AgentsModel(AgentDirectory agents, PanelLogins logins) : PanelPage
+{
+    [BindProperty]
+    public string? Name { get; set; }
+
+    [BindProperty]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    public string? Phone { get; set; }
+
+    [BindProperty]
+    public string? Role { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    public IReadOnlyList<AgentAnswer> Agents { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => Agents = await agents.ListAsync(OrganizationId, Caller, ct);
+
+    /// <summary>With a password, the agent and its sign-in are added together; without, only the agent.</summary>
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var added = string.IsNullOrEmpty(Password)
+            ? await agents.CreateAsync(OrganizationId, new CreateAgent(Name, Email, Phone, Role, true), Caller, ct)
+            : Agent(await logins.CreateWithAgentAsync(OrganizationId, new CreatePanelUser(Name, Email, Phone, Role ?? "agent", Password), Caller, ct));
+        if (added.Done)
+        {
+            return Done($"{added.Value!.Name} added.");
+        }
+
+        Agents = await agents.ListAsync(OrganizationId, Caller, ct);
+        return Refused(added.Refusal);
+    }
+
+    private static Answer<AgentAnswer> Agent(Answer<PanelUserAnswer> user) => user.Done ? user.Value!.Agent : user.Refusal;
+}

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Mvc;
+using Switchboard.Admin;
+
+namespace Switchboard.Panel.Manage;
+
+public sealed class GroupModel(Teams teams, NumberDirectory numbers) : PanelPage
+{
+    public TeamAnswer Group { get; private set; } = null!;
+
+    public IReadOnlyList<NumberAnswer> Numbers { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(long groupId, CancellationToken ct)
+    {
+        var group = await teams.GroupAsync(OrganizationId, groupId, ct);
+        if (!group.Done)
+        {
+            return Refused(group.Refusal);
+        }
+
+        Group = group.Value!;
+        Numbers = (await numbers.ListAsync(OrganizationId, ct)).Where(n => n.GroupId == groupId).ToList();
+        return Page();
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Switchboard.Authorization;
+
+namespace Switchboard.Panel;
+
+/// <summary>
+/// The admin panel: server-rendered Razor Pages under <c>/panel</c>, signed in with a cookie of its own (never
+/// accepted by the API, which takes bearer tokens only). Pages under <c>Manage/</c> are for admins; an agent
+/// gets the 403 page there.
+/// </summary>
+public static class PanelSetup
+{
+    public const string Scheme = "Panel";
+    public const string Path = "/panel";
+    private const string UserPolicy = "PanelUser";
+    private const string AdminPolicy = "PanelAdmin";
+
+    public static IServiceCollection AddPanel(this IServiceCollection services)
+    {
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Panel";
+            o.Conventions.AuthorizeFolder("/", UserPolicy);
+            o.Conventions.AuthorizeFolder("/Manage", AdminPolicy);
+            o.Conventions.AllowAnonymousToPage("/SignIn");
+            o.Conventions.AllowAnonymousToPage("/Status");
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "switchboard.antiforgery";
+            o.Cookie.Path = Path;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddAuthentication().AddCookie(Scheme, o =>
+        {
+            o.Cookie.Name = "switchboard.panel";
+            o.Cookie.Path = Path;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.LoginPath = $"{Path}/sign-in";
+            o.LogoutPath = $"{Path}/sign-out";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.Events.OnValidatePrincipal = RefreshAsync;
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<TimeProvider>((o, clock) => o.TimeProvider = clock);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(UserPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireClaim(PanelUser.LoginClaim))
+            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireClaim(PanelUser.LoginClaim)
+                .RequireAssertion(c => Caller.From(c.User)?.IsAdmin == true));
+        return services;
+    }
+
+    /// <summary>Friendly pages for 403, 404 and failures, and browser hardening headers, on the panel's paths only.</summary>
+    public static IApplicationBuilder UsePanel(this IApplicationBuilder app) =>
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(Path), panel =>
+        {
+            panel.Use((http, next) =>
+            {
+                var headers = http.Response.Headers;
+                headers.ContentSecurityPolicy = "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "same-origin";
+                http.Response.OnStarting(() =>
+                {
+                    // Pages show personal data: no cache keeps them. The stylesheet may be cached.
+                    if (http.Response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true)
+                    {
+                        headers.CacheControl = "no-store";
+                    }
+
+                    return Task.CompletedTask;
+                });
+                return next(http);
+            });
+            panel.UseExceptionHandler($"{Path}/status/500");
+            panel.UseStatusCodePagesWithReExecute($"{Path}/status/{{0}}");
+        });
+
+    public static void MapPanel(this IEndpointRouteBuilder app)
+    {
+        app.MapRazorPages();
+        app.MapGet("/", () => TypedResults.Redirect(Path)).ExcludeFromDescription();
+    }
+
+    /// <summary>Every request reads the sign-in afresh: a removed sign-in, or an agent deleted or made inactive, is signed out; a changed role applies at once.</summary>
+    private static async Task RefreshAsync(CookieValidatePrincipalContext context)
+    {
+        var logins = context.HttpContext.RequestServices.GetRequiredService<PanelLogins>();
+        var user = PanelUser.LoginIdOf(context.Principal!) is { } id ? await logins.FindAsync(id, context.HttpContext.RequestAborted) : null;
+        if (user is null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+            return;
+        }
+
+        context.ReplacePrincipal(user.ToPrincipal(Scheme));
+    }
+}
