@@ -52,13 +52,18 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$(pgrep -P "$server_pid" dotnet || echo "$server_pid")/status"; }
+server_proc() { echo "/proc/$(pgrep -P "$server_pid" dotnet || echo "$server_pid")"; }
+rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "$(server_proc)/status"; }
+# Writing 5 to clear_refs resets the peak (VmHWM), so the routing load's peak is measured apart from ingestion's.
+reset_peak_rss() { echo 5 > "$(server_proc)/clear_refs"; }
 generator="dotnet bench/Switchboard.Bench/bin/Release/net10.0/Switchboard.Bench.dll --url $url --operator-token bench-operator --auth-token bench-auth --public-base-url $url --scale $scale --out $work"
 
 echo "== Filling the store: scale $scale on $provider =="
 start_server
 $generator --requests 10
 ingest=$(cat "$work/generate.json")
+ingest_rss=$(rss_mb)
+reset_peak_rss
 
 # Each round: fresh signed requests (every CallSid new), warm-up, then the ceiling and routing alternately.
 echo "== Load: wrk -t2 -c64 -d${seconds}s, $rounds rounds =="
@@ -97,9 +102,9 @@ stop_server
 
 mkdir -p bench/results
 out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$provider-$scale.json"
-python3 - "$out" "$ingest" "$results" "$peak_rss" "$cold_ms" "$provider" "$scale" "$seconds" <<'PY'
+python3 - "$out" "$ingest" "$results" "$peak_rss" "$cold_ms" "$provider" "$scale" "$seconds" "$ingest_rss" <<'PY'
 import json, platform, statistics, subprocess, sys
-out, ingest, rounds, rss, cold, provider, scale, seconds = sys.argv[1:]
+out, ingest, rounds, rss, cold, provider, scale, seconds, ingest_rss = sys.argv[1:]
 ingest, rounds = json.loads(ingest), json.loads(rounds)
 med = lambda key, side: statistics.median(r[side][key] for r in rounds)
 ratio = statistics.median(r["routing"]["rps"] / r["ceiling"]["rps"] for r in rounds)
@@ -107,7 +112,7 @@ cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d:
 report = {
     "date": __import__("datetime").datetime.utcnow().strftime("%Y-%m-%d"), "machine": f"{cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores",
     "provider": provider, "scale": scale, "wrk": f"-t2 -c64 -d{seconds}s, median of {len(rounds)} rounds",
-    "ingest": ingest, "rounds": rounds, "peakRssMb": int(rss), "coldStartToFirstRoutedCallMs": int(cold),
+    "ingest": ingest, "rounds": rounds, "peakRssMb": int(rss), "ingestionPeakRssMb": int(ingest_rss), "coldStartToFirstRoutedCallMs": int(cold),
     "summary": {
         "ceilingRps": med("rps", "ceiling"), "routingRps": med("rps", "routing"), "ratio": ratio,
         "routingP50Ms": med("p50_ms", "routing"), "routingP99Ms": med("p99_ms", "routing"), "routingMaxMs": med("max_ms", "routing"),
@@ -126,7 +131,7 @@ print(f"| ceiling: bare GET of the same build | {s['ceilingRps']:,.0f} req/s, p5
 print(f"| routing: signed voice webhook, durable call record | {s['routingRps']:,.0f} req/s, p50 {s['routingP50Ms']:.2f} ms, p99 {s['routingP99Ms']:.2f} ms, max {s['routingMaxMs']:.1f} ms |")
 print(f"| routing / ceiling | {s['ratio']:.2f} |")
 print(f"| answers with a wrong verb or status | {s['wrongAnswers']} |")
-print(f"| server peak RSS | {int(rss)} MB |")
+print(f"| server peak RSS: routing load / ingestion | {int(rss)} MB / {int(ingest_rss)} MB |")
 print(f"| cold start to first routed call | {int(cold)} ms |")
 print(f"\nwritten to {out}")
 PY
