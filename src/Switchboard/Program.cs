@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Switchboard;
 using Switchboard.Admin;
 using Switchboard.Api;
@@ -34,6 +36,13 @@ builder.Services.AddSingleton<CallRecordWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordWriter>());
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<CallbackUrls>();
+builder.Services.AddScoped<CallChanges>();
+
+// Outbound calls: the provider's REST API rings the agent first (see TwilioCallPlacer for what is retried)
+builder.Services.AddScoped<OutboundCalls>();
+builder.Services.AddHttpClient<ICallPlacer, TwilioCallPlacer>()
+    .AddStandardResilienceHandler()
+    .Configure((resilience, services) => TwilioCallPlacer.Resilience(resilience, services.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 
 // What admins read and change, shared by the admin API and the panel
 builder.Services.AddScoped<InboundCallSettings>();

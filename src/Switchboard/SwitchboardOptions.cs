@@ -27,4 +27,16 @@ public sealed class TwilioOptions
 
     /// <summary>The base URL the provider calls; signatures and callback URLs are built on it.</summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The account that places outbound calls (with <see cref="AuthToken"/>); unset means no outbound calls.</summary>
+    public string? AccountSid { get; set; }
+
+    /// <summary>The provider's REST API; another TwiML-compatible provider's, or a local fake in tests.</summary>
+    public string ApiBaseUrl { get; set; } = "https://api.twilio.com";
+
+    /// <summary>How long one request to the REST API may take before it is given up.</summary>
+    public TimeSpan ApiAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first pause before a request that never reached the REST API is sent again (then doubled, with jitter).</summary>
+    public TimeSpan ApiRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 }
