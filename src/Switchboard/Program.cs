@@ -10,6 +10,7 @@ using Switchboard.Api;
 using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
+using Switchboard.Events;
 using Switchboard.Panel;
 using Switchboard.Phones;
 using Switchboard.Storage;
@@ -43,6 +44,11 @@ builder.Services.AddScoped<OutboundCalls>();
 builder.Services.AddHttpClient<ICallPlacer, TwilioCallPlacer>()
     .AddStandardResilienceHandler()
     .Configure((resilience, services) => TwilioCallPlacer.Resilience(resilience, services.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+
+// Call events: an outbox stored with the call records, sent to each organization's texting platform
+builder.Services.AddScoped<CallEventSettings>();
+builder.Services.AddHttpClient(CallEventSender.HttpClientName);
+builder.Services.AddHostedService<CallEventSender>();
 
 // What admins read and change, shared by the admin API and the panel
 builder.Services.AddScoped<InboundCallSettings>();
@@ -93,6 +99,7 @@ organization.MapAgents();
 organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
+organization.MapCallEvents();
 
 // Admin panel
 app.MapPanel();
