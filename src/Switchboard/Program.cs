@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Switchboard;
 using Switchboard.Admin;
@@ -42,8 +41,8 @@ builder.Services.AddScoped<CallChanges>();
 // Outbound calls: the provider's REST API rings the agent first (see TwilioCallPlacer for what is retried)
 builder.Services.AddScoped<OutboundCalls>();
 builder.Services.AddHttpClient<ICallPlacer, TwilioCallPlacer>()
-    .AddStandardResilienceHandler()
-    .Configure((resilience, services) => TwilioCallPlacer.Resilience(resilience, services.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+    .AddResilienceHandler("twilio-rest", (pipeline, context) =>
+        TwilioCallPlacer.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 
 // Call events: an outbox stored with the call records, sent to each organization's texting platform
 builder.Services.AddScoped<CallEventSettings>();

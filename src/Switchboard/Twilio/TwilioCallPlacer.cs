@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
+using Polly.Timeout;
 using Switchboard.Calls;
 
 namespace Switchboard.Twilio;
@@ -53,7 +54,7 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
         {
             return new PlaceResult.NotSent($"The provider's API at {Twilio.ApiBaseUrl} could not be reached ({e.Message})");
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             return new PlaceResult.Uncertain($"No answer from the provider's API at {Twilio.ApiBaseUrl} ({e.Message})");
         }
@@ -71,14 +72,26 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
         _ => e?.InnerException is { } inner && NeverSent(inner),
     };
 
-    /// <summary>Timeouts for each attempt and in all; retries only of requests that never reached the provider.</summary>
-    public static void Resilience(HttpStandardResilienceOptions resilience, TwilioOptions twilio)
+    /// <summary>
+    /// The standard handler's strategies, outermost first: a total timeout, retries (only of requests that never
+    /// reached the provider, see <see cref="NeverSent"/>), a circuit breaker, and a timeout per attempt. Timeouts
+    /// and pauses are wall-clock time, whatever clock the app keeps for its records (a test's is fake).
+    /// </summary>
+    public static void Resilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, TwilioOptions twilio)
     {
-        resilience.AttemptTimeout.Timeout = twilio.ApiAttemptTimeout;
-        resilience.TotalRequestTimeout.Timeout = twilio.ApiAttemptTimeout * 3;
-        resilience.CircuitBreaker.SamplingDuration = twilio.ApiAttemptTimeout * 3;
-        resilience.Retry.Delay = twilio.ApiRetryDelay;
-        resilience.Retry.ShouldHandle = args => ValueTask.FromResult(NeverSent(args.Outcome.Exception));
+        pipeline.TimeProvider = TimeProvider.System;
+        pipeline
+            .AddTimeout(twilio.ApiAttemptTimeout * 3)
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 3,
+                Delay = twilio.ApiRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(NeverSent(args.Outcome.Exception)),
+            })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { SamplingDuration = twilio.ApiAttemptTimeout * 3 })
+            .AddTimeout(twilio.ApiAttemptTimeout);
     }
 
     private static PlaceResult Placed(string body)
