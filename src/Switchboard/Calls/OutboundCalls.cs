@@ -92,6 +92,38 @@ public sealed class OutboundCalls(
         return await callLog.GetAsync(orgId, call.Id, caller, CancellationToken.None);
     }
 
+    /// <summary>
+    /// "Call back" from the call log: the call's agent calls the call's contact again. The contact's number stays on
+    /// the server; the page names only the call.
+    /// </summary>
+    public async Task<Answer<CallLogEntry>> CallBackAsync(long orgId, long callId, Caller caller, CancellationToken ct)
+    {
+        var call = await db.Calls.AsNoTracking()
+            .Where(c => c.Id == callId && c.OrganizationId == orgId && (caller.IsAdmin || c.AgentId == caller.AgentId))
+            .Select(c => new { c.AgentId, c.Contact })
+            .FirstOrDefaultAsync(ct);
+        if (call is not { AgentId: { } agentId, Contact: { } contact })
+        {
+            return new Refusal.Missing("call");
+        }
+
+        return await StartAsync(orgId, new StartCall(agentId, contact), caller, ct);
+    }
+
+    /// <summary>Which of these calls the viewer may call back: calls with a contact whom the call's agent has texted.</summary>
+    public async Task<IReadOnlySet<long>> CallableAsync(long orgId, IReadOnlyList<CallLogEntry> calls, Caller viewer, CancellationToken ct)
+    {
+        var ids = calls.Where(c => c.AgentId is not null && c.Contact is not null && (viewer.IsAdmin || c.AgentId == viewer.AgentId)).Select(c => c.Id).ToList();
+        var pairs = await db.Calls.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.AgentId, c.Contact }).ToListAsync(ct);
+        var agentIds = pairs.Select(p => p.AgentId!.Value).Distinct().ToList();
+        var contacts = pairs.Select(p => p.Contact!).Distinct().ToList();
+        var texted = (await db.MessageEvents.AsNoTracking()
+                .Where(m => m.OrganizationId == orgId && agentIds.Contains(m.AgentId) && contacts.Contains(m.Contact))
+                .Select(m => new { m.AgentId, m.Contact }).Distinct().ToListAsync(ct))
+            .Select(m => (m.AgentId, m.Contact)).ToHashSet();
+        return pairs.Where(p => texted.Contains((p.AgentId!.Value, p.Contact!))).Select(p => p.Id).ToHashSet();
+    }
+
     /// <summary>The agent picked up; null when the call is not waiting for that (unknown, ended, answered already).</summary>
     public async Task<OutboundPrompt?> AgentAnsweredAsync(long callId, string? callSid, CancellationToken ct)
     {
