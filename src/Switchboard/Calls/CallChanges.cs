@@ -4,6 +4,9 @@ using Switchboard.Storage;
 
 namespace Switchboard.Calls;
 
+/// <summary>What an agent hears a call is for: the organization and the group or inbox, never a phone number.</summary>
+public sealed record CallContext(string OrganizationName, string? GroupName, string? InboxName);
+
 /// <summary>
 /// Applies one change to a stored call, for inbound and outbound calls alike. When the change is the one that
 /// ends the call, and the organization wants call events, the call's event is stored in the same transaction.
@@ -51,6 +54,17 @@ public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<Ca
         var recorded = await ApplyAsync(callId, call => call.RecordStatus(leg, status, when, durationSeconds, callSid), ct);
         return recorded is not null;
     }
+
+    public async Task<CallContext?> ContextAsync(long callId, CancellationToken ct) => await (
+        from c in db.Calls.AsNoTracking()
+        where c.Id == callId
+        join o in db.Organizations on c.OrganizationId equals o.Id
+        join g in db.Groups on c.GroupId equals g.Id into groups
+        from g in groups.DefaultIfEmpty()
+        join i in db.Inboxes on c.InboxId equals i.Id into inboxes
+        from i in inboxes.DefaultIfEmpty()
+        select new CallContext(o.Name, g == null ? null : g.Name, i == null ? null : i.Name)
+    ).FirstOrDefaultAsync(ct);
 
     private async Task<bool> ReportsEventsAsync(long? organizationId, CancellationToken ct) =>
         organizationId is { } id && await db.Organizations.AnyAsync(o => o.Id == id && o.CallEventsUrl != null, ct);

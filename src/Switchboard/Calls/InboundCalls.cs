@@ -9,8 +9,6 @@ namespace Switchboard.Calls;
 /// <summary>What the provider edge needs to answer a call: the decision, and whom to ring.</summary>
 public sealed record CallAnswer(long CallId, RoutingOutcome Outcome, string PlatformNumber, string? ForwardTo, string? AgentPhone);
 
-public sealed record ScreeningContext(string OrganizationName, string? GroupName);
-
 /// <summary>
 /// The life of an inbound call, free of any provider dialect: decide it when it arrives (from stored
 /// facts, through <see cref="RoutingPolicy"/>), then record what the agent and the provider report.
@@ -46,22 +44,10 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
         return new CallAnswer(call.Id, decision.Outcome, call.PlatformNumber, decision.ForwardTo, decision.AgentPhone);
     }
 
-    public async Task<ScreeningContext?> StartScreeningAsync(long callId, string? agentCallSid, CancellationToken ct)
+    public async Task<CallContext?> StartScreeningAsync(long callId, string? agentCallSid, CancellationToken ct)
     {
         var started = await changes.ApplyAsync(callId, call => call.StartScreening(agentCallSid, clock.GetUtcNow().UtcDateTime), ct);
-        if (started is not true)
-        {
-            return null;
-        }
-
-        return await (
-            from c in db.Calls.AsNoTracking()
-            where c.Id == callId
-            join o in db.Organizations on c.OrganizationId equals o.Id
-            join g in db.Groups on c.GroupId equals g.Id into groups
-            from g in groups.DefaultIfEmpty()
-            select new ScreeningContext(o.Name, g == null ? null : g.Name)
-        ).FirstOrDefaultAsync(ct);
+        return started is true ? await changes.ContextAsync(callId, ct) : null;
     }
 
     public async Task<ScreeningResult> ScreenAsync(long callId, string? digits, CancellationToken ct)

@@ -9,9 +9,6 @@ namespace Switchboard.Calls;
 /// <summary>An agent (itself, or an admin on its behalf) asks to call a contact.</summary>
 public sealed record StartCall(long? AgentId, string? Contact);
 
-/// <summary>What the agent hears before pressing 1: whose call it is, never the contact's number.</summary>
-public sealed record OutboundPrompt(string OrganizationName, string? GroupName, string? InboxName);
-
 /// <summary>Whom to dial once the agent pressed 1, and the platform number both sides see.</summary>
 public sealed record OutboundDial(string PlatformNumber, string Contact);
 
@@ -125,24 +122,10 @@ public sealed class OutboundCalls(
     }
 
     /// <summary>The agent picked up; null when the call is not waiting for that (unknown, ended, answered already).</summary>
-    public async Task<OutboundPrompt?> AgentAnsweredAsync(long callId, string? callSid, CancellationToken ct)
+    public async Task<CallContext?> AgentAnsweredAsync(long callId, string? callSid, CancellationToken ct)
     {
         var answered = await changes.ApplyAsync(callId, call => call.AgentAnswered(callSid, Now()), ct);
-        if (answered is not true)
-        {
-            return null;
-        }
-
-        return await (
-            from c in db.Calls.AsNoTracking()
-            where c.Id == callId
-            join o in db.Organizations on c.OrganizationId equals o.Id
-            join g in db.Groups on c.GroupId equals g.Id into groups
-            from g in groups.DefaultIfEmpty()
-            join i in db.Inboxes on c.InboxId equals i.Id into inboxes
-            from i in inboxes.DefaultIfEmpty()
-            select new OutboundPrompt(o.Name, g == null ? null : g.Name, i == null ? null : i.Name)
-        ).FirstOrDefaultAsync(ct);
+        return answered is true ? await changes.ContextAsync(callId, ct) : null;
     }
 
     /// <summary>The agent's key: with 1, whom to dial; otherwise null, and the call ends.</summary>
