@@ -62,6 +62,11 @@ echo "== Filling the store: scale $scale on $provider =="
 start_server
 $generator --requests 10
 ingest=$(cat "$work/generate.json")
+if [ "$provider" = Postgres ]; then
+  # Let the bulk load settle as pgbench does: without this the routing load races autovacuum and the
+  # checkpointer still flushing the 10M rows just written.
+  su postgres -s /bin/bash -c "$pg_bin/psql -h $work -p 55499 -d switchboard_bench -qc 'VACUUM ANALYZE' -c 'CHECKPOINT'"
+fi
 ingest_rss=$(rss_mb)
 reset_peak_rss
 
