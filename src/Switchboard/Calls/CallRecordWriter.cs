@@ -75,9 +75,11 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRe
         {
             await InsertAsync(fresh, ct);
         }
-        catch (DbUpdateException) when (!ct.IsCancellationRequested)
+        catch (Exception) when (!ct.IsCancellationRequested)
         {
-            // A provider retry of a call stored earlier (or by another instance): store the others only.
+            // A provider retry of a call stored earlier (or by another instance), or a kept connection that died
+            // with the database (a restart): on a fresh connection, store the calls not stored yet. A record the
+            // first try did store shows up as a repeat, so nothing is stored twice.
             try
             {
                 await ForgetSessionAsync();
@@ -91,11 +93,6 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRe
                 await FailAsync(batch, e);
                 return;
             }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await FailAsync(batch, e);
-            return;
         }
 
         fresh.ForEach(p => p.Stored.TrySetResult(true));

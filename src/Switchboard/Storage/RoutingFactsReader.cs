@@ -43,16 +43,10 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         }
 
         var session = _idle.TryTake(out var idle) ? idle : await OpenAsync(ct);
-        var healthy = false;
         try
         {
             var facts = await ReadAsync(session, number, caller, ct);
-            healthy = true;
-            return facts;
-        }
-        finally
-        {
-            if (healthy && _idle.Count < MaxIdleSessions)
+            if (_idle.Count < MaxIdleSessions)
             {
                 _idle.Add(session);
             }
@@ -60,6 +54,21 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
             {
                 await session.DisposeAsync();
             }
+
+            return facts;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // The database failed under this connection; the kept ones most likely share its fate (a restart,
+            // an outage), so none is reused: the first call after the database returns opens a fresh one.
+            await session.DisposeAsync();
+            await DisposeAsync();
+            throw;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
         }
     }
 

@@ -117,6 +117,12 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         return new SwitchboardApp(this);
     }
 
+    /// <summary>PostgreSQL only: the database accepts connections again (what it refused stays refused).</summary>
+    public Task MakeDatabaseAvailableAgainAsync() =>
+        OnPostgres
+            ? AdminCommandAsync($"ALTER DATABASE {_postgresDatabase} ALLOW_CONNECTIONS true;")
+            : throw new InvalidOperationException("A SQLite file made unavailable does not come back");
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
