@@ -9,6 +9,7 @@ using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
 using Switchboard.Calls;
+using Switchboard.Phones;
 
 namespace Switchboard.Twilio;
 
@@ -107,7 +108,8 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
     {
         var json = Parse(body);
         int? code = json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : null;
-        var message = Text(json, "message") is { Length: > 0 } m ? m : $"{(int)status} {status}";
+        // Masked here, so that the agent's number the provider may quote reaches no log, record or other person.
+        var message = Text(json, "message") is { Length: > 0 } m ? PhoneMask.MaskAll(m) : $"{(int)status} {status}";
         return new PlaceResult.Refused((int)status, code, message.Length <= 300 ? message : message[..300], Text(json, "more_info"));
     }
 

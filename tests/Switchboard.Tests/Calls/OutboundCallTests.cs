@@ -202,7 +202,8 @@ public sealed class OutboundCallTests : IAsyncLifetime
         var problem = await ProblemAsync(await StartAsync(_org.Admin, _alice), HttpStatusCode.BadGateway);
 
         Assert.Equal("The telephony provider refused the call", problem.Text("title"));
-        Assert.Contains("HTTP 400 (21215: Account not authorized to call +14155550111", problem.Text("detail"));
+        Assert.Contains("HTTP 400 (21215: Account not authorized to call ***0111", problem.Text("detail"));
+        Assert.DoesNotContain(AlicePhone, problem.ToJsonString());
         var call = await CallAsync(problem.Id("callId"));
         Assert.Equal("providerRefused", call.Text("outcome"));
         Assert.Equal("ended", call.Text("stage"));
