@@ -29,6 +29,12 @@ public static class Problems
         Refusal.Missing missing => NotFound(missing.What),
         Refusal.Taken taken => Conflict(taken.Title, taken.Detail),
         Refusal.Forbidden forbidden => Forbidden(forbidden.Detail),
+        Refusal.Unavailable unavailable => Conflict(unavailable.Title, unavailable.Detail),
+        Refusal.Upstream upstream => TypedResults.Problem(
+            statusCode: upstream.Status,
+            title: upstream.Title,
+            detail: upstream.Detail,
+            extensions: upstream.CallId is { } callId ? new Dictionary<string, object?> { ["callId"] = callId } : null),
         _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, null),
     };
 

@@ -2,12 +2,14 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Switchboard;
 using Switchboard.Admin;
 using Switchboard.Api;
 using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
+using Switchboard.Events;
 using Switchboard.Panel;
 using Switchboard.Phones;
 using Switchboard.Storage;
@@ -34,6 +36,18 @@ builder.Services.AddSingleton<CallRecordWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordWriter>());
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<CallbackUrls>();
+builder.Services.AddScoped<CallChanges>();
+
+// Outbound calls: the provider's REST API rings the agent first (see TwilioCallPlacer for what is retried)
+builder.Services.AddScoped<OutboundCalls>();
+builder.Services.AddHttpClient<ICallPlacer, TwilioCallPlacer>()
+    .AddResilienceHandler("twilio-rest", (pipeline, context) =>
+        TwilioCallPlacer.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+
+// Call events: an outbox stored with the call records, sent to each organization's texting platform
+builder.Services.AddScoped<CallEventSettings>();
+builder.Services.AddHttpClient(CallEventSender.HttpClientName);
+builder.Services.AddHostedService<CallEventSender>();
 
 // What admins read and change, shared by the admin API and the panel
 builder.Services.AddScoped<InboundCallSettings>();
@@ -84,6 +98,7 @@ organization.MapAgents();
 organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
+organization.MapCallEvents();
 
 // Admin panel
 app.MapPanel();

@@ -13,6 +13,29 @@ public sealed class SwitchboardOptions
     public DatabaseOptions Database { get; set; } = new();
 
     public TwilioOptions Twilio { get; set; } = new();
+
+    public CallEventsOptions CallEvents { get; set; } = new();
+}
+
+/// <summary>How call events are sent to the organizations' texting platforms.</summary>
+public sealed class CallEventsOptions
+{
+    /// <summary>How often the sender looks for events that are due.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a receiver may take to answer one event.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an event is retried after it was raised; the first failure after that gives it up.</summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The pause after the first failure; it doubles after each, up to <see cref="MaxRetryDelay"/>, with jitter.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How many events one pass takes (at most one per call, so that a call's events go in order).</summary>
+    public int BatchSize { get; set; } = 20;
 }
 
 public sealed class DatabaseOptions
@@ -27,4 +50,16 @@ public sealed class TwilioOptions
 
     /// <summary>The base URL the provider calls; signatures and callback URLs are built on it.</summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The account that places outbound calls (with <see cref="AuthToken"/>); unset means no outbound calls.</summary>
+    public string? AccountSid { get; set; }
+
+    /// <summary>The provider's REST API; another TwiML-compatible provider's, or a local fake in tests.</summary>
+    public string ApiBaseUrl { get; set; } = "https://api.twilio.com";
+
+    /// <summary>How long one request to the REST API may take before it is given up.</summary>
+    public TimeSpan ApiAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first pause before a request that never reached the REST API is sent again (then doubled, with jitter).</summary>
+    public TimeSpan ApiRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

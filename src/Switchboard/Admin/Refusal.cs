@@ -19,6 +19,15 @@ public abstract record Refusal
     public sealed record Taken(string Field, string Title, string Detail) : Refusal;
 
     public sealed record Forbidden(string Detail) : Refusal;
+
+    /// <summary>The request is fine, but what it needs is not there now (an inactive agent, a number given up).</summary>
+    public sealed record Unavailable(string Title, string Detail) : Refusal;
+
+    /// <summary>
+    /// Something outside Switchboard turned it down or could not be reached (the telephony provider):
+    /// <paramref name="Status"/> is 502, 503 or 504, <paramref name="CallId"/> the call record that tells the rest.
+    /// </summary>
+    public sealed record Upstream(int Status, string Title, string Detail, long? CallId = null) : Refusal;
 }
 
 /// <summary>What an admin service answers: the value, or the refusal.</summary>

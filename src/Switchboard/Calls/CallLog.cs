@@ -16,7 +16,7 @@ public sealed record CallStatusAnswer(string Leg, string Status, DateTime At, in
 /// </summary>
 public sealed record CallLogEntry(
     long Id,
-    string CallSid,
+    string? CallSid,
     string Direction,
     string Number,
     string? Contact,
@@ -39,7 +39,9 @@ public sealed record CallLogEntry(
     DateTime? EndedAt,
     int? DurationSeconds,
     int? TalkSeconds,
-    IReadOnlyList<CallStatusAnswer> Statuses);
+    IReadOnlyList<CallStatusAnswer> Statuses,
+    string? Stage,
+    string? FailureDetail);
 
 public sealed record CallPage(IReadOnlyList<CallLogEntry> Items, long? NextBefore);
 
@@ -91,6 +93,19 @@ public sealed class CallLog(SwitchboardDb db)
         return new CallPage(page, calls.Count > pageSize ? page[^1].Id : null);
     }
 
+    /// <summary>One call, as the log shows it; an agent sees only its own calls.</summary>
+    public async Task<Answer<CallLogEntry>> GetAsync(long orgId, long callId, Caller viewer, CancellationToken ct)
+    {
+        var call = await db.Calls.AsNoTracking().Include(c => c.Statuses)
+            .FirstOrDefaultAsync(c => c.Id == callId && c.OrganizationId == orgId && (viewer.IsAdmin || c.AgentId == viewer.AgentId), ct);
+        if (call is null)
+        {
+            return new Refusal.Missing("call");
+        }
+
+        return Entry(call, viewer, await NamesAsync([call], ct));
+    }
+
     private static int? PageSize(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 200 ? n : null;
 
     private static long? Id(string text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
@@ -131,7 +146,7 @@ public sealed class CallLog(SwitchboardDb db)
 
     private static CallLogEntry Entry(CallRecord c, Caller viewer, Names names) => new(
         c.Id,
-        c.CallSid,
+        c.ProviderCallSid,
         EnumNames.Name(c.Direction),
         c.PlatformNumber,
         c.Contact is null ? null : PhoneMask.Mask(c.Contact),
@@ -155,5 +170,7 @@ public sealed class CallLog(SwitchboardDb db)
         c.DurationSeconds,
         c.TalkSeconds,
         c.Statuses.OrderBy(s => s.At).ThenBy(s => s.Id)
-            .Select(s => new CallStatusAnswer(EnumNames.Name(s.Leg), s.Status, s.At, s.DurationSeconds)).ToList());
+            .Select(s => new CallStatusAnswer(EnumNames.Name(s.Leg), s.Status, s.At, s.DurationSeconds)).ToList(),
+        c.Stage is { } stage ? EnumNames.Name(stage) : null,
+        c.FailureDetail);
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Events;
 using Switchboard.Phones;
 using Switchboard.Routing;
 using Switchboard.Storage;
@@ -8,16 +9,12 @@ namespace Switchboard.Calls;
 /// <summary>What the provider edge needs to answer a call: the decision, and whom to ring.</summary>
 public sealed record CallAnswer(long CallId, RoutingOutcome Outcome, string PlatformNumber, string? ForwardTo, string? AgentPhone);
 
-public sealed record ScreeningContext(string OrganizationName, string? GroupName);
-
 /// <summary>
 /// The life of an inbound call, free of any provider dialect: decide it when it arrives (from stored
 /// facts, through <see cref="RoutingPolicy"/>), then record what the agent and the provider report.
 /// </summary>
-public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, CallRecordWriter writer, TimeProvider clock, ILogger<InboundCalls> log)
+public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, CallRecordWriter writer, CallChanges changes, TimeProvider clock, ILogger<InboundCalls> log)
 {
-    private const int MaxAttempts = 4;
-
     /// <summary>
     /// Decides a new call and stores its record. A provider retry of a call already decided gets the
     /// answer stored for it: the unique CallSid turns the second insert down.
@@ -26,7 +23,14 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
     {
         var routingFacts = await facts.ReadAsync(calledNumber, caller, ct);
         var decision = RoutingPolicy.Decide(routingFacts);
-        var call = CallRecord.Decided(callSid, calledNumber ?? "(unknown)", caller, routingFacts, decision, clock.GetUtcNow().UtcDateTime);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var call = CallRecord.Decided(callSid, calledNumber ?? "(unknown)", caller, routingFacts, decision, now);
+        if (routingFacts.Number?.ReportsCallEvents == true)
+        {
+            // Rejected or nobody available: the call is over at once, and its event goes into the record's own batch.
+            CallEvents.Report(call, now);
+        }
+
         if (!await writer.SaveAsync(call, ct))
         {
             log.LogInformation("Call {CallSid} was already decided; answering the same way", callSid);
@@ -40,27 +44,15 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
         return new CallAnswer(call.Id, decision.Outcome, call.PlatformNumber, decision.ForwardTo, decision.AgentPhone);
     }
 
-    public async Task<ScreeningContext?> StartScreeningAsync(long callId, string? agentCallSid, CancellationToken ct)
+    public async Task<CallContext?> StartScreeningAsync(long callId, string? agentCallSid, CancellationToken ct)
     {
-        var started = await UpdateAsync(callId, call => call.StartScreening(agentCallSid, clock.GetUtcNow().UtcDateTime), ct);
-        if (started is not true)
-        {
-            return null;
-        }
-
-        return await (
-            from c in db.Calls.AsNoTracking()
-            where c.Id == callId
-            join o in db.Organizations on c.OrganizationId equals o.Id
-            join g in db.Groups on c.GroupId equals g.Id into groups
-            from g in groups.DefaultIfEmpty()
-            select new ScreeningContext(o.Name, g == null ? null : g.Name)
-        ).FirstOrDefaultAsync(ct);
+        var started = await changes.ApplyAsync(callId, call => call.StartScreening(agentCallSid, clock.GetUtcNow().UtcDateTime), ct);
+        return started is true ? await changes.ContextAsync(callId, ct) : null;
     }
 
     public async Task<ScreeningResult> ScreenAsync(long callId, string? digits, CancellationToken ct)
     {
-        var result = await UpdateAsync(callId, call => call.Screen(digits, clock.GetUtcNow().UtcDateTime), ct);
+        var result = await changes.ApplyAsync(callId, call => call.Screen(digits, clock.GetUtcNow().UtcDateTime), ct);
         log.LogInformation("Call {CallId}: the agent's screening answer is {Screening}", callId, result?.ToString() ?? "unknown call");
         return result ?? ScreeningResult.Declined;
     }
@@ -68,16 +60,9 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
     /// <returns>Whether the caller was connected; null when the call is unknown.</returns>
     public async Task<bool?> FinishDialAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus, CancellationToken ct)
     {
-        var connected = await UpdateAsync(callId, call => call.FinishDial(dialStatus, bridged, dialSeconds, callerStatus), ct);
+        var connected = await changes.ApplyAsync(callId, call => call.FinishDial(dialStatus, bridged, dialSeconds, callerStatus), ct);
         log.LogInformation("Call {CallId}: dial ended with {DialStatus}, connected: {Connected}", callId, dialStatus, connected);
         return connected;
-    }
-
-    public async Task<bool> RecordStatusAsync(long callId, CallLeg leg, string status, DateTime? at, int? durationSeconds, CancellationToken ct)
-    {
-        var when = at ?? clock.GetUtcNow().UtcDateTime;
-        var recorded = await UpdateAsync(callId, call => call.RecordStatus(leg, status, when, durationSeconds), ct);
-        return recorded is not null;
     }
 
     public async Task<long?> FindByCallSidAsync(string callSid, CancellationToken ct) =>
@@ -106,30 +91,5 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
         }
 
         return new CallAnswer(call.Id, outcome, call.PlatformNumber, call.ForwardTo, agentPhone);
-    }
-
-    /// <summary>Applies a change to one call; when another request changed it first, reloads and applies it again.</summary>
-    private async Task<T?> UpdateAsync<T>(long callId, Func<CallRecord, T> change, CancellationToken ct) where T : struct
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            db.ChangeTracker.Clear();
-            var call = await db.Calls.Include(c => c.Statuses).FirstOrDefaultAsync(c => c.Id == callId, ct);
-            if (call is null)
-            {
-                return null;
-            }
-
-            var result = change(call);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return result;
-            }
-            catch (DbUpdateException) when (attempt < MaxAttempts)
-            {
-                log.LogDebug("Call {CallId} changed under us; retrying", callId);
-            }
-        }
     }
 }

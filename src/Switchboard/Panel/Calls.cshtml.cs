@@ -6,7 +6,7 @@ using Switchboard.Calls;
 namespace Switchboard.Panel;
 
 /// <summary>The call log: an admin sees every call, an agent the calls put through to them.</summary>
-public sealed class CallsModel(CallLog log, Teams teams) : PanelPage
+public sealed class CallsModel(CallLog log, Teams teams, OutboundCalls outbound) : PanelPage
 {
     [BindProperty(SupportsGet = true)]
     public string? From { get; set; }
@@ -31,6 +31,9 @@ public sealed class CallsModel(CallLog log, Teams teams) : PanelPage
 
     public OwnerTeams Teams { get; private set; } = new([], []);
 
+    /// <summary>The calls whose contact the call's agent has texted: those have a "Call" button.</summary>
+    public IReadOnlySet<long> Callable { get; private set; } = new HashSet<long>();
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (IsAdmin)
@@ -48,7 +51,25 @@ public sealed class CallsModel(CallLog log, Teams teams) : PanelPage
 
         Calls = page.Value!.Items;
         NextBefore = page.Value.NextBefore;
+        Callable = await outbound.CallableAsync(OrganizationId, Calls, Caller, ct);
         return Page();
+    }
+
+    /// <summary>Rings the call's agent, then (when they press 1) the contact; the page says what happened.</summary>
+    public async Task<IActionResult> OnPostCallAsync(long callId, CancellationToken ct)
+    {
+        var started = await outbound.CallBackAsync(OrganizationId, callId, Caller, ct);
+        Notice = started.Done
+            ? $"Calling {started.Value!.AgentName}'s phone now, from {started.Value.Number}. When they press 1, the contact's phone rings."
+            : started.Refusal switch
+            {
+                Refusal.Forbidden f => f.Detail,
+                Refusal.Unavailable u => u.Detail,
+                Refusal.Upstream u => $"{u.Title}. {u.Detail}",
+                Refusal.Missing => "That call is not in your call log.",
+                _ => "The call could not be placed.",
+            };
+        return RedirectToPage(new { From, To, Owner, Decision, Before });
     }
 
     public string NextPageUrl(long before) => QueryHelpers.AddQueryString("/panel/calls", new Dictionary<string, string?>

@@ -21,6 +21,8 @@ public abstract class PanelPage : PageModel
         ["role"] = "The role",
         ["groupId"] = "The group",
         ["inboxId"] = "The inbox",
+        ["url"] = "The events URL",
+        ["secret"] = "The signing secret",
     };
 
     /// <summary>A message from the last change, shown once after the redirect that follows it.</summary>

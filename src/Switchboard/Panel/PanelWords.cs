@@ -15,15 +15,18 @@ public static class PanelWords
 
     public static string Decision(string decision) => Decisions.FirstOrDefault(d => d.Value == decision).Label ?? decision;
 
-    public static string WentTo(CallLogEntry call) => call.Decision switch
+    public static string WentTo(CallLogEntry call) => call.Direction == "outbound" ? $"called out by {call.AgentName ?? $"agent {call.AgentId}"}" : call.Decision switch
     {
         "connectAgent" or "agentUnavailable" => call.AgentName ?? $"agent {call.AgentId}",
         "forward" => $"forwarded to {call.ForwardTo}",
         _ => "nobody (rejected)",
     };
 
-    /// <summary>"agentNoAnswer" → "Agent no answer"; a call still going on has no outcome yet.</summary>
-    public static string Result(CallLogEntry call) => call.Outcome is not { Length: > 0 } outcome
-        ? "in progress"
-        : char.ToUpperInvariant(outcome[0]) + string.Concat(outcome[1..].Select(c => char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
+    /// <summary>"agentNoAnswer" → "Agent no answer"; a call still going on has no outcome yet, an outbound one says how far it came.</summary>
+    public static string Result(CallLogEntry call) => call.Outcome is { Length: > 0 } outcome
+        ? Words(outcome)
+        : call.Stage is { } stage && stage != "ended" ? $"in progress ({Words(stage).ToLowerInvariant()})" : "in progress";
+
+    private static string Words(string name) =>
+        char.ToUpperInvariant(name[0]) + string.Concat(name[1..].Select(c => char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
 }

@@ -17,6 +17,7 @@ public enum DecisionReason
     AgentInactive,
     AgentDeleted,
     AgentHasNoPhone,
+    AgentCallsContact,
 }
 
 /// <summary>Where the call goes, why, and the steps that led there (free of personal numbers).</summary>

@@ -17,6 +17,12 @@ public sealed record NumberFacts
 
     /// <summary>Null when the number is not assigned to a group or an inbox.</summary>
     public required OwnerFacts? Owner { get; init; }
+
+    /// <summary>
+    /// Whether the organization wants call events. Not a routing fact: read with them so that a call decided at
+    /// once (rejected, nobody available) stores its event with its record, without another look-up.
+    /// </summary>
+    public bool ReportsCallEvents { get; init; }
 }
 
 public abstract record OwnerFacts;

@@ -16,6 +16,12 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>
     public OrganizationMode InboundMode { get; set; }
     public string? InboundForwardTo { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Where call events go (the organization's texting platform); null: no events are kept.</summary>
+    public string? CallEventsUrl { get; set; }
+
+    /// <summary>Keys the HMAC-SHA256 signature of every event; it must be readable to sign, so it is kept as given.</summary>
+    public string? CallEventsSecret { get; set; }
 }
 
 public sealed class Group : IInboundCallsSetting<GroupMode>

@@ -22,11 +22,12 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
                i."Name", i."InboundMode", i."InboundForwardTo",
                g."Name", g."InboundMode", g."InboundForwardTo",
                o."InboundMode", o."InboundForwardTo",
-               l."AgentId", l."SentAt", a."Id", a."Active", a."DeletedAt", a."Phone"
+               l."AgentId", l."SentAt", a."Id", a."Active", a."DeletedAt", a."Phone",
+               o."CallEventsUrl"
         FROM "Numbers" AS n
         LEFT JOIN "Inboxes" AS i ON i."Id" = n."InboxId"
         LEFT JOIN "Groups" AS g ON g."Id" = n."GroupId"
-        LEFT JOIN "Organizations" AS o ON o."Id" = g."OrganizationId"
+        LEFT JOIN "Organizations" AS o ON o."Id" = n."OrganizationId"
         LEFT JOIN "LastTexts" AS l ON l."GroupId" = n."GroupId" AND l."Contact" = @caller
         LEFT JOIN "Agents" AS a ON a."Id" = l."AgentId"
         WHERE n."Number" = @number
@@ -155,7 +156,7 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         return new RoutingFacts
         {
             Caller = caller,
-            Number = new NumberFacts { Number = number, OrganizationId = row.GetInt64(0), Owner = owner },
+            Number = new NumberFacts { Number = number, OrganizationId = row.GetInt64(0), Owner = owner, ReportsCallEvents = !row.IsDBNull(17) },
         };
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Switchboard.Calls;
+using Switchboard.Events;
 using Switchboard.Routing;
 
 namespace Switchboard.Storage;
@@ -18,6 +19,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<CallRecord> Calls => Set<CallRecord>();
     public DbSet<PanelLogin> PanelLogins => Set<PanelLogin>();
+    public DbSet<CallEvent> CallEvents => Set<CallEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -26,7 +28,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         foreach (var enumType in new[]
         {
             typeof(OrganizationMode), typeof(GroupMode), typeof(InboxMode), typeof(AgentRole), typeof(KeyRole),
-            typeof(CallDirection), typeof(ScreeningResult), typeof(CallOutcome), typeof(CallLeg),
+            typeof(CallDirection), typeof(ScreeningResult), typeof(CallOutcome), typeof(CallLeg), typeof(OutboundStage),
             typeof(RoutingOutcome), typeof(DecisionReason),
         })
         {
@@ -36,7 +38,12 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
 
     protected override void OnModelCreating(ModelBuilder model)
     {
-        model.Entity<Organization>(e => e.Property(o => o.Name).HasMaxLength(200));
+        model.Entity<Organization>(e =>
+        {
+            e.Property(o => o.Name).HasMaxLength(200);
+            e.Property(o => o.CallEventsUrl).HasMaxLength(2000);
+            e.Property(o => o.CallEventsSecret).HasMaxLength(200);
+        });
 
         model.Entity<Group>(e =>
         {
@@ -68,6 +75,9 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             e.Property(m => m.ExternalId).HasMaxLength(200);
             e.HasIndex(m => new { m.OrganizationId, m.ExternalId }).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
+            // An agent's calls out: the last text of that agent to that contact, whatever group or inbox it came from.
+            // Agent ids are unique across organizations, so the organization need not be part of it.
+            e.HasIndex(m => new { m.AgentId, m.Contact, m.SentAt });
         });
 
         model.Entity<LastText>(e => e.HasKey(l => new { l.GroupId, l.Contact }));
@@ -80,8 +90,23 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(c => c.CallSid).IsUnique();
             e.HasIndex(c => new { c.OrganizationId, c.Id });
             e.HasIndex(c => new { c.OrganizationId, c.AgentId, c.Id });
+            e.Property(c => c.FailureDetail).HasMaxLength(500);
             e.HasMany(c => c.Statuses).WithOne().HasForeignKey(s => s.CallId);
             e.Navigation(c => c.Statuses).HasField("_statuses");
+            e.HasMany(c => c.Events).WithOne().HasForeignKey(v => v.CallId);
+            e.Navigation(c => c.Events).HasField("_events");
+        });
+
+        model.Entity<CallEvent>(e =>
+        {
+            e.Ignore(v => v.Pending);
+            e.Property(v => v.Type).HasMaxLength(64);
+            e.Property(v => v.LastError).HasMaxLength(500);
+            e.HasIndex(v => v.EventId).IsUnique();
+            e.HasIndex(v => new { v.OrganizationId, v.Id });
+            // The sender's look-ups touch only events still to send: due ones, and earlier ones of the same call.
+            e.HasIndex(v => v.NextAttemptAt).HasFilter("\"DeliveredAt\" IS NULL AND \"GaveUpAt\" IS NULL");
+            e.HasIndex(v => new { v.CallId, v.Id }).HasFilter("\"DeliveredAt\" IS NULL AND \"GaveUpAt\" IS NULL");
         });
 
         model.Entity<PanelLogin>(e =>

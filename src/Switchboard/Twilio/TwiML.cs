@@ -10,7 +10,10 @@ public static class TwiML
     public const string UnavailableMessage = "Sorry, nobody is available to take your call right now. Please try again later. Goodbye.";
     public const string ErrorMessage = "Sorry, we cannot take your call right now. Please try again later. Goodbye.";
 
-    private const string StatusEvents = "initiated ringing answered completed";
+    /// <summary>Every status a leg has, in Twilio's words (TwiML lists them space-separated, the REST API one field each).</summary>
+    public static readonly IReadOnlyList<string> StatusEventNames = ["initiated", "ringing", "answered", "completed"];
+
+    private static readonly string StatusEvents = string.Join(' ', StatusEventNames);
 
     public static string Reject() => Document(new XElement("Reject"));
 
@@ -22,26 +25,16 @@ public static class TwiML
     public static string SayThenHangup(string message) => Document(new XElement("Say", message), new XElement("Hangup"));
 
     /// <summary>Rings the forward target at once, showing the platform number; no prompt.</summary>
-    public static string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) => Document(
-        new XElement("Dial",
-            new XAttribute("callerId", callerId),
-            new XAttribute("action", dialEndedUrl),
-            new XElement("Number",
-                new XAttribute("statusCallback", statusUrl),
-                new XAttribute("statusCallbackEvent", StatusEvents),
-                forwardTo)));
+    public static string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
+        Dial(callerId, forwardTo, dialEndedUrl, statusUrl, answerOnBridge: false, screenUrl: null);
 
     /// <summary>Rings the agent; the caller keeps hearing ringing until the agent accepts at the screening prompt.</summary>
-    public static string DialAgent(string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) => Document(
-        new XElement("Dial",
-            new XAttribute("callerId", callerId),
-            new XAttribute("answerOnBridge", "true"),
-            new XAttribute("action", dialEndedUrl),
-            new XElement("Number",
-                new XAttribute("url", screenUrl),
-                new XAttribute("statusCallback", statusUrl),
-                new XAttribute("statusCallbackEvent", StatusEvents),
-                agentPhone)));
+    public static string DialAgent(string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) =>
+        Dial(callerId, agentPhone, dialEndedUrl, statusUrl, answerOnBridge: true, screenUrl);
+
+    /// <summary>An outbound call: from the agent who pressed 1, rings the contact, who sees the platform number.</summary>
+    public static string DialContact(string callerId, string contact, string dialEndedUrl, string statusUrl) =>
+        Dial(callerId, contact, dialEndedUrl, statusUrl, answerOnBridge: true, screenUrl: null);
 
     /// <summary>
     /// Asks the agent for one key. <c>actionOnEmptyResult</c> makes silence reach the action too, so it is
@@ -55,6 +48,17 @@ public static class TwiML
             new XAttribute("actionOnEmptyResult", "true"),
             new XElement("Say", new XAttribute("loop", "2"), prompt)),
         new XElement("Hangup"));
+
+    private static string Dial(string callerId, string number, string dialEndedUrl, string statusUrl, bool answerOnBridge, string? screenUrl) => Document(
+        new XElement("Dial",
+            new XAttribute("callerId", callerId),
+            answerOnBridge ? new XAttribute("answerOnBridge", "true") : null,
+            new XAttribute("action", dialEndedUrl),
+            new XElement("Number",
+                screenUrl is null ? null : new XAttribute("url", screenUrl),
+                new XAttribute("statusCallback", statusUrl),
+                new XAttribute("statusCallbackEvent", StatusEvents),
+                number)));
 
     private static string Document(params XElement[] verbs) =>
         new XDeclaration("1.0", "UTF-8", null) + new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);

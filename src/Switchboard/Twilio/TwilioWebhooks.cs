@@ -25,6 +25,7 @@ public static class TwilioWebhooks
         twilio.MapPost("/calls/{callId:long}/dial-ended", DialEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
         twilio.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(new TwiMLFallback(TwiML.Empty()));
         twilio.MapPost("/status", CallerStatus).WithMetadata(new TwiMLFallback(TwiML.Empty()));
+        twilio.MapOutboundWebhooks();
     }
 
     private static async Task<IResult> Voice(HttpRequest request, InboundCalls calls, PhoneNormalizer phones, CallbackUrls urls, ILoggerFactory logs, CancellationToken ct)
@@ -77,7 +78,7 @@ public static class TwilioWebhooks
         return Xml(connected is true ? TwiML.Hangup() : TwiML.SayThenHangup(TwiML.UnavailableMessage));
     }
 
-    private static async Task<IResult> LegStatus(long callId, string leg, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    private static async Task<IResult> LegStatus(long callId, string leg, HttpRequest request, CallChanges calls, CancellationToken ct)
     {
         if (!Enum.TryParse<CallLeg>(leg, ignoreCase: true, out var parsedLeg) || parsedLeg == CallLeg.Caller)
         {
@@ -89,18 +90,18 @@ public static class TwilioWebhooks
     }
 
     /// <summary>The caller's own leg; set as the number's "call status changes" URL at the provider.</summary>
-    private static async Task<IResult> CallerStatus(HttpRequest request, InboundCalls calls, CancellationToken ct)
+    private static async Task<IResult> CallerStatus(HttpRequest request, InboundCalls calls, CallChanges changes, CancellationToken ct)
     {
         var form = request.Form;
         if (await calls.FindByCallSidAsync(form["CallSid"].ToString(), ct) is { } callId)
         {
-            await RecordStatus(callId, CallLeg.Caller, form, calls, ct);
+            await RecordStatus(callId, CallLeg.Caller, form, changes, ct);
         }
 
         return Xml(TwiML.Empty());
     }
 
-    private static async Task RecordStatus(long callId, CallLeg leg, IFormCollection form, InboundCalls calls, CancellationToken ct)
+    private static async Task RecordStatus(long callId, CallLeg leg, IFormCollection form, CallChanges calls, CancellationToken ct)
     {
         var status = form["CallStatus"].ToString();
         if (status.Length is 0 or > 32)
@@ -109,12 +110,12 @@ public static class TwilioWebhooks
         }
 
         DateTime? at = DateTimeOffset.TryParse(form["Timestamp"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t.UtcDateTime : null;
-        await calls.RecordStatusAsync(callId, leg, status, at, ParseInt(form["CallDuration"]), ct);
+        await calls.RecordStatusAsync(callId, leg, status, at, ParseInt(form["CallDuration"]), form["CallSid"], ct);
     }
 
-    private static int? ParseInt(string? value) => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    internal static int? ParseInt(string? value) => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
-    private static IResult Xml(string twiml) => TypedResults.Text(twiml, TwiML.ContentType);
+    internal static IResult Xml(string twiml) => TypedResults.Text(twiml, TwiML.ContentType);
 }
 
 /// <summary>The TwiML a webhook answers when it cannot do its work (database down, unexpected error).</summary>
@@ -128,6 +129,12 @@ public sealed class CallbackUrls(IOptions<SwitchboardOptions> options, IHttpCont
     public string Screened(long callId) => Url($"/webhooks/twilio/calls/{callId}/screened");
 
     public string DialEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/dial-ended");
+
+    public string OutboundAnswered(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/answered");
+
+    public string OutboundConfirmed(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/confirmed");
+
+    public string OutboundDialEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/dial-ended");
 
     public string Status(long callId, CallLeg leg) => Url($"/webhooks/twilio/calls/{callId}/status/{leg.ToString().ToLowerInvariant()}");
 

@@ -27,6 +27,7 @@ public abstract class PanelTest(PanelBrowser browser) : IClassFixture<PanelBrows
 
     public async Task InitializeAsync()
     {
+        await ConfigureAsync();
         BaseUrl = PanelBrowser.Start(App);
         Org = await PanelBrowser.OrganizationWithAdminAsync(App, AdminEmail);
         Group = await Org.CreateGroupAsync("Field Team");
@@ -35,13 +36,16 @@ public abstract class PanelTest(PanelBrowser browser) : IClassFixture<PanelBrows
         Page = await browser.OpenAsync(BaseUrl);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Page.Context.CloseAsync();
         await App.DisposeAsync();
     }
 
     protected abstract Task ArrangeAsync();
+
+    /// <summary>Settings of the app, before it starts (e.g. the provider's REST API of the test).</summary>
+    protected virtual Task ConfigureAsync() => Task.CompletedTask;
 
     /// <summary>A contact calls a platform number; the answer is the TwiML the provider gets.</summary>
     protected async Task<TwiMLAnswer> CallAsync(string from, string to) => (await App.Provider().CallAsync(from, to)).Answer;

@@ -46,4 +46,10 @@ public sealed class PhoneNormalizerTests
     [InlineData(null, "(none)")]
     public void Mask_Number_ShowsAtMostTheLastFourDigits(string? number, string masked) =>
         Assert.Equal(masked, PhoneMask.Mask(number));
+
+    [Fact]
+    public void MaskAll_ProvidersMessage_MasksEveryNumberInIt() =>
+        Assert.Equal(
+            "Account not authorized to call ***0111 from ***0100. Error 21215.",
+            PhoneMask.MaskAll("Account not authorized to call +14155550111 from 14155550100. Error 21215."));
 }

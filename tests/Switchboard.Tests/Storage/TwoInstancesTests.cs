@@ -34,6 +34,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
             ["Switchboard:OperatorToken"] = SwitchboardApp.OperatorToken,
             ["Switchboard:Twilio:AuthToken"] = SwitchboardApp.AuthToken,
             ["Switchboard:Twilio:PublicBaseUrl"] = SwitchboardApp.PublicBaseUrl,
+            ["Switchboard:CallEvents:PollInterval"] = "00:00:00.020",
         };
 
         // Both start at once on an empty database: the migrations must be applied exactly once.
@@ -167,6 +168,30 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         Assert.Equal(42, logged["durationSeconds"]!.GetValue<int>());
         var statuses = logged["statuses"]!.AsArray().Select(s => $"{s!["leg"]}:{s["status"]}").Order().ToList();
         Assert.Equal(["agent:answered", "agent:completed", "agent:ringing", "caller:completed", "caller:in-progress"], statuses);
+    }
+
+    [PostgresFact]
+    public async Task CallEventsSentByBothInstancesArriveOnceEach()
+    {
+        await using var receiver = EventReceiver.Down();
+        await receiver.UpAsync();
+        var (orgPath, adminA, _) = await CreateOrganizationAsync();
+        var group = await IdOf(adminA.PostAsJsonAsync($"{orgPath}/groups", new { name = "Field Team" }));
+        await Ok(adminA.PostAsJsonAsync($"{orgPath}/numbers", new { number = GroupNumber, groupId = group }));
+        await Ok(adminA.PutAsJsonAsync($"{orgPath}/call-events", new { url = receiver.Url }));
+        var providers = new[] { new TwilioProvider(_a.Client()), new TwilioProvider(_b.Client()) };
+
+        // 60 strangers call (each call rejected, each with its event), half through each instance, while both send.
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(i => providers[i % 2].CallAsync($"+1415555{3000 + i}", GroupNumber)));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (receiver.Taken.Count < 60 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(60, receiver.Taken.Select(t => t.EventId).Distinct().Count());
+        Assert.Equal(60, receiver.Arrived.Count);
     }
 
     private async Task<(string OrgPath, HttpClient AdminA, HttpClient AdminB)> CreateOrganizationAsync()

@@ -23,10 +23,30 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
     private static readonly string? PostgresServer = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES");
 
     private readonly string _postgresDatabase = $"sb_test_{Guid.NewGuid():N}";
+    private bool _keepDatabase;
+
+    public SwitchboardApp()
+    {
+    }
+
+    /// <summary>A new app on the database of one that was stopped, its clock where the other's was.</summary>
+    private SwitchboardApp(SwitchboardApp stopped)
+    {
+        _postgresDatabase = stopped._postgresDatabase;
+        DatabasePath = stopped.DatabasePath;
+        Clock.SetUtcNow(stopped.Clock.GetUtcNow());
+        foreach (var (key, value) in stopped.Settings)
+        {
+            Settings[key] = value;
+        }
+    }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
     public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"switchboard-test-{Guid.NewGuid():N}.db");
+
+    /// <summary>More configuration for this app (e.g. the provider's REST API of a test), set before its first use.</summary>
+    public Dictionary<string, string?> Settings { get; } = new();
 
     public TestLogs Logs { get; } = new();
 
@@ -47,6 +67,11 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         builder.UseSetting("Switchboard:OperatorToken", OperatorToken);
         builder.UseSetting("Switchboard:Twilio:AuthToken", AuthToken);
         builder.UseSetting("Switchboard:Twilio:PublicBaseUrl", PublicBaseUrl);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
@@ -84,6 +109,14 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         File.Delete(DatabasePath + "-shm");
     }
 
+    /// <summary>Stops this app as a process stops (its background work ends, its database stays) and starts another on the same database.</summary>
+    public async Task<SwitchboardApp> RestartAsync()
+    {
+        _keepDatabase = true;
+        await DisposeAsync();
+        return new SwitchboardApp(this);
+    }
+
     /// <summary>PostgreSQL only: the database accepts connections again (what it refused stays refused).</summary>
     public Task MakeDatabaseAvailableAgainAsync() =>
         OnPostgres
@@ -93,6 +126,11 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (_keepDatabase)
+        {
+            return;
+        }
+
         if (OnPostgres)
         {
             NpgsqlConnection.ClearAllPools();

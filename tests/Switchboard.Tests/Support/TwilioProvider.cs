@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Xml.Linq;
 using Switchboard.Twilio;
@@ -30,6 +31,9 @@ public sealed class TwilioProvider(HttpClient http)
         });
         return new Call(this, sid, answer);
     }
+
+    /// <summary>An outbound call that Switchboard asked the provider's REST API for: the provider now calls the URLs the request named.</summary>
+    public OutboundCall Outbound(FakeTwilioApi.CallRequest created) => new(this, created);
 
     public Task<TwiMLAnswer> PostAsync(string pathOrUrl, Dictionary<string, string> form, string? signature = null)
     {
@@ -142,6 +146,50 @@ public sealed class TwilioProvider(HttpClient http)
 
             return Provider.PostAsync("/webhooks/twilio/status", form);
         }
+    }
+}
+
+/// <summary>
+/// The provider's side of an outbound call: the agent's leg is the call created through the REST API (its <c>Url</c>
+/// and <c>StatusCallback</c>), the contact's leg the one its <c>Dial</c> places.
+/// </summary>
+public sealed record OutboundCall(TwilioProvider Provider, FakeTwilioApi.CallRequest Created)
+{
+    public string ContactCallSid { get; } = "CA" + Guid.NewGuid().ToString("N");
+
+    /// <summary>A status of the agent's leg, to the request's <c>StatusCallback</c>.</summary>
+    public Task<TwiMLAnswer> AgentStatusAsync(string status, int? durationSeconds = null) =>
+        Provider.PostAsync(Created.StatusCallback!, Form(Created.Sid, status, ("CallDuration", durationSeconds?.ToString(CultureInfo.InvariantCulture))));
+
+    /// <summary>The agent picks up: the provider fetches the request's <c>Url</c>.</summary>
+    public Task<TwiMLAnswer> AgentAnswersAsync() =>
+        Provider.PostAsync(Created.Url!, Form(Created.Sid, "in-progress", ("From", Created.From), ("To", Created.To)));
+
+    /// <summary>The agent presses keys (or, with null, stays silent) at the prompt.</summary>
+    public Task<TwiMLAnswer> PressAsync(TwiMLAnswer prompt, string? digits) =>
+        Provider.PostAsync(prompt.Attribute("Gather", "action"), Form(Created.Sid, "in-progress", ("Digits", digits)));
+
+    /// <summary>A status of the contact's leg, to the <c>Number statusCallback</c> of the dial.</summary>
+    public Task<TwiMLAnswer> ContactStatusAsync(TwiMLAnswer dial, string status) =>
+        Provider.PostAsync(dial.Attribute("Number", "statusCallback"), Form(ContactCallSid, status, ("ParentCallSid", Created.Sid)));
+
+    /// <summary>The dial to the contact ends: the provider asks the <c>Dial action</c> what the agent hears next.</summary>
+    public Task<TwiMLAnswer> DialEndsAsync(TwiMLAnswer dial, string dialCallStatus, bool? bridged, int? dialSeconds = null) =>
+        Provider.PostAsync(dial.Attribute("Dial", "action"), Form(Created.Sid, "in-progress",
+            ("DialCallStatus", dialCallStatus),
+            ("DialCallSid", ContactCallSid),
+            ("DialBridged", bridged?.ToString().ToLowerInvariant()),
+            ("DialCallDuration", dialSeconds?.ToString(CultureInfo.InvariantCulture))));
+
+    private static Dictionary<string, string> Form(string callSid, string status, params (string Name, string? Value)[] more)
+    {
+        var form = new Dictionary<string, string> { ["CallSid"] = callSid, ["AccountSid"] = FakeTwilioApi.AccountSid, ["CallStatus"] = status, ["Direction"] = "outbound-api" };
+        foreach (var (name, value) in more.Where(m => m.Value is not null))
+        {
+            form[name] = value!;
+        }
+
+        return form;
     }
 }
 

@@ -37,6 +37,18 @@ public sealed class TwiMLTests
     }
 
     [Fact]
+    public void DialContact_ShowsThePlatformNumberAndFollowsTheContactsLeg()
+    {
+        var dial = Parse(TwiML.DialContact("+14155550100", "+14155550199", "https://x/end", "https://x/status/contact")).Element("Dial")!;
+
+        Assert.Equal("+14155550100", dial.Attribute("callerId")?.Value);
+        Assert.Equal("true", dial.Attribute("answerOnBridge")?.Value);
+        Assert.Equal("+14155550199", dial.Element("Number")!.Value);
+        Assert.Null(dial.Element("Number")!.Attribute("url"));
+        Assert.Equal("https://x/status/contact", dial.Element("Number")!.Attribute("statusCallback")?.Value);
+    }
+
+    [Fact]
     public void Screen_AsksForOneKeyAndReportsSilenceToo()
     {
         var gather = Parse(TwiML.Screen("Press 1", "https://x/screened")).Element("Gather")!;

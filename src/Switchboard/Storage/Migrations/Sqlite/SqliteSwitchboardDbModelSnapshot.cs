@@ -65,6 +65,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FailureDetail")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ForwardTo")
                         .HasColumnType("TEXT");
 
@@ -98,6 +102,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ScreeningDigits")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("StartedAt")
@@ -152,6 +160,71 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("CallStatusEvent");
+                });
+
+            modelBuilder.Entity("Switchboard.Events.CallEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CallId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("GaveUpAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasFilter("\"DeliveredAt\" IS NULL AND \"GaveUpAt\" IS NULL");
+
+                    b.HasIndex("CallId", "Id")
+                        .HasFilter("\"DeliveredAt\" IS NULL AND \"GaveUpAt\" IS NULL");
+
+                    b.HasIndex("OrganizationId", "Id");
+
+                    b.ToTable("CallEvents");
                 });
 
             modelBuilder.Entity("Switchboard.Storage.Agent", b =>
@@ -356,6 +429,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
 
+                    b.HasIndex("AgentId", "Contact", "SentAt");
+
                     b.ToTable("MessageEvents");
                 });
 
@@ -364,6 +439,14 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallEventsSecret")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallEventsUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -458,8 +541,19 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Switchboard.Events.CallEvent", b =>
+                {
+                    b.HasOne("Switchboard.Calls.CallRecord", null)
+                        .WithMany("Events")
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Switchboard.Calls.CallRecord", b =>
                 {
+                    b.Navigation("Events");
+
                     b.Navigation("Statuses");
                 });
 #pragma warning restore 612, 618

@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Events;
+using Switchboard.Storage;
+
+namespace Switchboard.Calls;
+
+/// <summary>What an agent hears a call is for: the organization and the group or inbox, never a phone number.</summary>
+public sealed record CallContext(string OrganizationName, string? GroupName, string? InboxName);
+
+/// <summary>
+/// Applies one change to a stored call, for inbound and outbound calls alike. When the change is the one that
+/// ends the call, and the organization wants call events, the call's event is stored in the same transaction.
+/// </summary>
+public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<CallChanges> log)
+{
+    private const int MaxAttempts = 4;
+
+    /// <summary>Applies the change; when another request changed the call first, reloads it and applies the change again.</summary>
+    /// <returns>What the change answered, or null when there is no such call.</returns>
+    public async Task<T?> ApplyAsync<T>(long callId, Func<CallRecord, T> change, CancellationToken ct) where T : struct
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var call = await db.Calls.Include(c => c.Statuses).FirstOrDefaultAsync(c => c.Id == callId, ct);
+            if (call is null)
+            {
+                return null;
+            }
+
+            var wasOver = call.IsOver;
+            var result = change(call);
+            if (!wasOver && call.IsOver && await ReportsEventsAsync(call.OrganizationId, ct))
+            {
+                CallEvents.Report(call, clock.GetUtcNow().UtcDateTime);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return result;
+            }
+            catch (DbUpdateException) when (attempt < MaxAttempts)
+            {
+                log.LogDebug("Call {CallId} changed under us; retrying", callId);
+            }
+        }
+    }
+
+    /// <summary>A provider's status of one leg of a call, inbound or outbound; the time is the provider's when it sent one.</summary>
+    public async Task<bool> RecordStatusAsync(long callId, CallLeg leg, string status, DateTime? at, int? durationSeconds, string? callSid, CancellationToken ct)
+    {
+        var when = at ?? clock.GetUtcNow().UtcDateTime;
+        var recorded = await ApplyAsync(callId, call => call.RecordStatus(leg, status, when, durationSeconds, callSid), ct);
+        return recorded is not null;
+    }
+
+    public async Task<CallContext?> ContextAsync(long callId, CancellationToken ct) => await (
+        from c in db.Calls.AsNoTracking()
+        where c.Id == callId
+        join o in db.Organizations on c.OrganizationId equals o.Id
+        join g in db.Groups on c.GroupId equals g.Id into groups
+        from g in groups.DefaultIfEmpty()
+        join i in db.Inboxes on c.InboxId equals i.Id into inboxes
+        from i in inboxes.DefaultIfEmpty()
+        select new CallContext(o.Name, g == null ? null : g.Name, i == null ? null : i.Name)
+    ).FirstOrDefaultAsync(ct);
+
+    private async Task<bool> ReportsEventsAsync(long? organizationId, CancellationToken ct) =>
+        organizationId is { } id && await db.Organizations.AnyAsync(o => o.Id == id && o.CallEventsUrl != null, ct);
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
+using Switchboard.Calls;
+using Switchboard.Phones;
+
+namespace Switchboard.Twilio;
+
+/// <summary>
+/// Rings an agent through Twilio's REST API: <c>POST /2010-04-01/Accounts/{AccountSid}/Calls.json</c> with Basic
+/// auth, <c>To</c> = the agent's phone, <c>From</c> = the platform number, <c>Url</c> = the webhook that prompts the
+/// agent, and status callbacks for every status of the agent's leg.
+/// </summary>
+public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOptions> options, CallbackUrls urls) : ICallPlacer
+{
+    private TwilioOptions Twilio => options.Value.Twilio;
+
+    public bool Configured => !string.IsNullOrEmpty(Twilio.AccountSid) && !string.IsNullOrEmpty(Twilio.AuthToken);
+
+    public async Task<PlaceResult> RingAgentAsync(long callId, string agentPhone, string platformNumber, CancellationToken ct)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("To", agentPhone),
+            new("From", platformNumber),
+            new("Url", urls.OutboundAnswered(callId)),
+            new("Method", "POST"),
+            new("StatusCallback", urls.Status(callId, CallLeg.Agent)),
+            new("StatusCallbackMethod", "POST"),
+        };
+        form.AddRange(TwiML.StatusEventNames.Select(e => KeyValuePair.Create("StatusCallbackEvent", e)));
+
+        var accountSid = Twilio.AccountSid!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Calls.json")
+        {
+            Content = new FormUrlEncodedContent(form),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{Twilio.AuthToken}")));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            return response.IsSuccessStatusCode ? Placed(body) : Refused(response.StatusCode, body);
+        }
+        catch (Exception e) when (NeverSent(e))
+        {
+            return new PlaceResult.NotSent($"The provider's API at {Twilio.ApiBaseUrl} could not be reached ({e.Message})");
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return new PlaceResult.Uncertain($"No answer from the provider's API at {Twilio.ApiBaseUrl} ({e.Message})");
+        }
+    }
+
+    /// <summary>
+    /// Creating a call is not idempotent: a POST that may have reached the provider is never sent again, or the agent
+    /// could be rung twice. Only a request that certainly never left (no connection, no such host, the circuit open)
+    /// is safe to send again.
+    /// </summary>
+    public static bool NeverSent(Exception? e) => e switch
+    {
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
+        BrokenCircuitException or RateLimiterRejectedException => true,
+        _ => e?.InnerException is { } inner && NeverSent(inner),
+    };
+
+    /// <summary>
+    /// The standard handler's strategies, outermost first: a total timeout, retries (only of requests that never
+    /// reached the provider, see <see cref="NeverSent"/>), a circuit breaker, and a timeout per attempt. Timeouts
+    /// and pauses are wall-clock time, whatever clock the app keeps for its records (a test's is fake).
+    /// </summary>
+    public static void Resilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, TwilioOptions twilio)
+    {
+        pipeline.TimeProvider = TimeProvider.System;
+        pipeline
+            .AddTimeout(twilio.ApiAttemptTimeout * 3)
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 3,
+                Delay = twilio.ApiRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(NeverSent(args.Outcome.Exception)),
+            })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { SamplingDuration = twilio.ApiAttemptTimeout * 3 })
+            .AddTimeout(twilio.ApiAttemptTimeout);
+    }
+
+    private static PlaceResult Placed(string body)
+    {
+        var json = Parse(body);
+        return Text(json, "sid") is { Length: > 0 } sid
+            ? new PlaceResult.Placed(sid, Text(json, "status") ?? "queued")
+            : new PlaceResult.Uncertain("The provider answered success without a call sid");
+    }
+
+    /// <summary>Twilio's errors read <c>{"code": 21211, "message": "…", "more_info": "…", "status": 400}</c>.</summary>
+    private static PlaceResult Refused(HttpStatusCode status, string body)
+    {
+        var json = Parse(body);
+        int? code = json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : null;
+        // Masked here, so that the agent's number the provider may quote reaches no log, record or other person.
+        var message = Text(json, "message") is { Length: > 0 } m ? PhoneMask.MaskAll(m) : $"{(int)status} {status}";
+        return new PlaceResult.Refused((int)status, code, message.Length <= 300 ? message : message[..300], Text(json, "more_info"));
+    }
+
+    private static JsonElement? Parse(string body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement? json, string name) =>
+        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
