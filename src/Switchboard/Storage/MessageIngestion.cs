@@ -45,7 +45,8 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
         var connection = db.Database.GetDbConnection();
         var dbTransaction = transaction.GetDbTransaction();
 
-        var stored = new List<ValidMessage>(messages.Count);
+        var stored = 0;
+        var groupTexts = new List<GroupText>(messages.Count);
         var events = Rows(messages.OrderBy(m => m.ExternalId, StringComparer.Ordinal), (json, m) =>
         {
             json.WriteStringValue(m.ExternalId);
@@ -63,21 +64,22 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
             await using var inserted = await insert.ExecuteReaderAsync(ct);
             while (await inserted.ReadAsync(ct))
             {
-                stored.Add(new ValidMessage(
-                    null,
-                    inserted.GetInt64(2),
-                    inserted.GetString(1),
-                    inserted.GetString(3),
-                    inserted.IsDBNull(0) ? null : inserted.GetInt64(0),
-                    null,
-                    DateTime.SpecifyKind(inserted.GetDateTime(4), DateTimeKind.Utc)));
+                stored++;
+                if (!inserted.IsDBNull(0))
+                {
+                    groupTexts.Add(new GroupText(
+                        inserted.GetInt64(0),
+                        inserted.GetString(1),
+                        inserted.GetInt64(2),
+                        inserted.GetString(3),
+                        DateTime.SpecifyKind(inserted.GetDateTime(4), DateTimeKind.Utc)));
+                }
             }
         }
 
         // Only the latest new text per (group, contact) can move the index.
-        var latest = stored
-            .Where(m => m.GroupId is not null)
-            .GroupBy(m => (GroupId: m.GroupId!.Value, m.Contact))
+        var latest = groupTexts
+            .GroupBy(m => (m.GroupId, m.Contact))
             .Select(g => g.MaxBy(m => m.SentAt)!)
             .OrderBy(m => m.GroupId).ThenBy(m => m.Contact, StringComparer.Ordinal)
             .ToList();
@@ -85,7 +87,7 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
         {
             var texts = Rows(latest, (json, m) =>
             {
-                json.WriteNumberValue(m.GroupId!.Value);
+                json.WriteNumberValue(m.GroupId);
                 json.WriteStringValue(m.Contact);
                 json.WriteNumberValue(m.AgentId);
                 json.WriteStringValue(m.FromNumber);
@@ -96,7 +98,7 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
         }
 
         await transaction.CommitAsync(ct);
-        return new IngestionResult(stored.Count, messages.Count - stored.Count);
+        return new IngestionResult(stored, messages.Count - stored);
     }
 
     private static string InsertEvents(Dialect d) => $"""
@@ -121,7 +123,7 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
         """;
 
     /// <summary>The rows as one JSON array of arrays, fields in the order the statements read them.</summary>
-    private static string Rows(IEnumerable<ValidMessage> messages, Action<Utf8JsonWriter, ValidMessage> row)
+    private static string Rows<T>(IEnumerable<T> messages, Action<Utf8JsonWriter, T> row)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -168,6 +170,9 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
         parameter.Value = value;
         command.Parameters.Add(parameter);
     }
+
+    /// <summary>A newly stored text from a group: what the routing index may take from it.</summary>
+    private sealed record GroupText(long GroupId, string Contact, long AgentId, string FromNumber, DateTime SentAt);
 
     private sealed record Dialect(string Events, Func<int, string, string> Field, Func<DateTime, string> FormatTime, string Where);
 }

@@ -34,6 +34,7 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         """;
 
     private readonly ConcurrentBag<Session> _idle = [];
+    private (DbProviderFactory Factory, string ConnectionString)? _source;
 
     public async Task<RoutingFacts> ReadAsync(string? number, string? caller, CancellationToken ct)
     {
@@ -62,7 +63,7 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
             // The database failed under this connection; the kept ones most likely share its fate (a restart,
             // an outage), so none is reused: the first call after the database returns opens a fresh one.
             await session.DisposeAsync();
-            await DisposeAsync();
+            await DropIdleAsync();
             throw;
         }
         catch
@@ -72,7 +73,9 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await DropIdleAsync();
+
+    private async Task DropIdleAsync()
     {
         while (_idle.TryTake(out var session))
         {
@@ -82,18 +85,9 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
 
     private async Task<Session> OpenAsync(CancellationToken ct)
     {
-        string connectionString;
-        DbConnection template;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-            template = db.Database.GetDbConnection();
-            connectionString = db.Database.GetConnectionString()
-                ?? throw new InvalidOperationException("The database has no connection string");
-        }
-
-        var connection = DbProviderFactories.GetFactory(template)?.CreateConnection()
-            ?? throw new InvalidOperationException($"No provider factory for {template.GetType().Name}");
+        var (factory, connectionString) = _source ??= Source();
+        var connection = factory.CreateConnection()
+            ?? throw new InvalidOperationException($"{factory.GetType().Name} creates no connections");
         connection.ConnectionString = connectionString;
         try
         {
@@ -110,6 +104,17 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The same database, provider and connection string as the app's context.</summary>
+    private (DbProviderFactory Factory, string ConnectionString) Source()
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        var connection = db.Database.GetDbConnection();
+        var factory = DbProviderFactories.GetFactory(connection)
+            ?? throw new InvalidOperationException($"No provider factory for {connection.GetType().Name}");
+        return (factory, db.Database.GetConnectionString() ?? throw new InvalidOperationException("The database has no connection string"));
     }
 
     private static async Task<RoutingFacts> ReadAsync(Session session, string number, string? caller, CancellationToken ct)

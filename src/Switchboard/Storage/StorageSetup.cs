@@ -42,7 +42,6 @@ public static class StorageSetup
         return services;
     }
 
-    /// <summary>Creates or upgrades the schema. SQLite also switches to WAL so readers never wait for a writer.</summary>
     /// <summary>
     /// A list in a query (<c>ids.Contains(x.Id)</c>) goes as one JSON parameter: EF's default of one
     /// parameter per item made a batch of 5,000 agents spend its time binding parameters by name.
@@ -52,6 +51,7 @@ public static class StorageSetup
         where TExtension : RelationalOptionsExtension, new() =>
         o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
 
+    /// <summary>Creates or upgrades the schema. SQLite also switches to WAL so readers never wait for a writer.</summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
