@@ -37,6 +37,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordWriter>(
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<CallbackUrls>();
 builder.Services.AddScoped<CallChanges>();
+builder.Services.AddScoped<CallerMessages>();
 
 // Outbound calls: the provider's REST API rings the agent first (see TwilioCallPlacer for what is retried)
 builder.Services.AddScoped<OutboundCalls>();

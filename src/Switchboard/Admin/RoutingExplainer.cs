@@ -23,7 +23,7 @@ public sealed record RoutingExplanation(
     string? ForwardTo);
 
 /// <summary>"Test a call": the routing decision for stored facts, without placing a call or recording one.</summary>
-public sealed class RoutingExplainer(RoutingFactsReader reader, SwitchboardDb db, PhoneNormalizer phones)
+public sealed class RoutingExplainer(RoutingFactsReader reader, SwitchboardDb db, PhoneNormalizer phones, TimeProvider clock)
 {
     public async Task<Answer<RoutingExplanation>> ExplainAsync(long orgId, ExplainRequest request, CancellationToken ct)
     {
@@ -43,7 +43,7 @@ public sealed class RoutingExplainer(RoutingFactsReader reader, SwitchboardDb db
             return new Refusal.Invalid(errors);
         }
 
-        var facts = await reader.ReadAsync(number, contact, ct);
+        var facts = await reader.ReadAsync(number, contact, clock.GetUtcNow().UtcDateTime, ct);
         if (facts.Number?.OrganizationId != orgId)
         {
             // Another organization's number is, for this one, no platform number at all.
@@ -71,13 +71,14 @@ public sealed class RoutingExplainer(RoutingFactsReader reader, SwitchboardDb db
         RoutingOutcome.Forward => $"The call would be forwarded to {PhoneMask.Mask(decision.ForwardTo)}, which sees the platform number as caller ID.",
         RoutingOutcome.ConnectAgent => $"{agentName}'s phone ({PhoneMask.Mask(decision.AgentPhone)}) would ring; the call is connected only if they press 1.",
         RoutingOutcome.AgentUnavailable => $"The caller would hear that nobody is available: {agentName ?? "the last agent"} cannot take calls.",
+        _ when decision.RejectWithMessage => "The caller would hear the unavailable message, then the call ends; nothing rings.",
         _ => "The call would be rejected; nothing rings.",
     };
 
     private static string? SettingFrom(RoutingFacts facts, DecisionReason reason) => (facts.Number?.Owner, reason) switch
     {
         (InboxFacts, _) => "inbox",
-        (GroupFacts, DecisionReason.NumberUnknown or DecisionReason.NumberUnassigned or DecisionReason.CallerWithheld or DecisionReason.NeverTextedFromGroup) => null,
+        (GroupFacts, DecisionReason.NumberUnknown or DecisionReason.NumberUnassigned or DecisionReason.CallerWithheld or DecisionReason.NeverTextedFromGroup or DecisionReason.LastTextTooOld) => null,
         (GroupFacts { Mode: GroupMode.FollowOrganization }, _) => "organization",
         (GroupFacts, _) => "group",
         _ => null,

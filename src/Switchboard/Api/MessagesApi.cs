@@ -6,7 +6,7 @@ using Switchboard.Storage;
 
 namespace Switchboard.Api;
 
-public sealed record MessageItem(string? Id, long? AgentId, string? Contact, string? From, DateTimeOffset? SentAt);
+public sealed record MessageItem(string? Id, long? AgentId, string? Contact, string? From, DateTimeOffset? SentAt, string? ContactName = null);
 
 public sealed record MessageBatch(IReadOnlyList<MessageItem?>? Messages);
 
@@ -79,10 +79,16 @@ public static class MessagesApi
                 errors[$"{field}.sentAt"] = ["is required"];
             }
 
+            var contactName = string.IsNullOrWhiteSpace(m.ContactName) ? null : m.ContactName.Trim();
+            if (contactName is { Length: > 100 } || contactName?.Any(char.IsControl) == true)
+            {
+                errors[$"{field}.contactName"] = ["must be at most 100 characters, without control characters"];
+            }
+
             if (errors.Count == itemErrors)
             {
                 var (groupId, inboxId) = owners[from!];
-                valid.Add(new ValidMessage(m.Id, m.AgentId!.Value, contact, from!, groupId, inboxId, m.SentAt!.Value.UtcDateTime));
+                valid.Add(new ValidMessage(m.Id, m.AgentId!.Value, contact, from!, groupId, inboxId, m.SentAt!.Value.UtcDateTime) { ContactName = contactName });
             }
 
             if (errors.Count >= 20)

@@ -4,8 +4,15 @@ using Switchboard.Storage;
 
 namespace Switchboard.Calls;
 
-/// <summary>What an agent hears a call is for: the organization and the group or inbox, never a phone number.</summary>
-public sealed record CallContext(string OrganizationName, string? GroupName, string? InboxName);
+/// <summary>
+/// What an agent hears a call is for: the organization and the group or inbox, the contact's name when the texting
+/// platform sent one (and the organization allows it), and when the agent last texted them; never a phone number.
+/// </summary>
+public sealed record CallContext(string OrganizationName, string? GroupName, string? InboxName)
+{
+    public string? ContactName { get; init; }
+    public DateTime? LastTextAt { get; init; }
+}
 
 /// <summary>
 /// Applies one change to a stored call, for inbound and outbound calls alike. When the change is the one that
@@ -55,16 +62,28 @@ public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<Ca
         return recorded is not null;
     }
 
-    public async Task<CallContext?> ContextAsync(long callId, CancellationToken ct) => await (
-        from c in db.Calls.AsNoTracking()
-        where c.Id == callId
-        join o in db.Organizations on c.OrganizationId equals o.Id
-        join g in db.Groups on c.GroupId equals g.Id into groups
-        from g in groups.DefaultIfEmpty()
-        join i in db.Inboxes on c.InboxId equals i.Id into inboxes
-        from i in inboxes.DefaultIfEmpty()
-        select new CallContext(o.Name, g == null ? null : g.Name, i == null ? null : i.Name)
-    ).FirstOrDefaultAsync(ct);
+    public async Task<CallContext?> ContextAsync(long callId, bool withContactName, CancellationToken ct)
+    {
+        var row = await (
+            from c in db.Calls.AsNoTracking()
+            where c.Id == callId
+            join o in db.Organizations on c.OrganizationId equals o.Id
+            join g in db.Groups on c.GroupId equals g.Id into groups
+            from g in groups.DefaultIfEmpty()
+            join i in db.Inboxes on c.InboxId equals i.Id into inboxes
+            from i in inboxes.DefaultIfEmpty()
+            select new { c.GroupId, c.Contact, c.LastTextAt, o.SayContactName, Context = new CallContext(o.Name, g == null ? null : g.Name, i == null ? null : i.Name) }
+        ).FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var contactName = withContactName && row.SayContactName && row.GroupId is { } groupId && row.Contact is { } contact
+            ? await db.LastTexts.AsNoTracking().Where(l => l.GroupId == groupId && l.Contact == contact).Select(l => l.ContactName).FirstOrDefaultAsync(ct)
+            : null;
+        return row.Context with { ContactName = contactName, LastTextAt = row.LastTextAt };
+    }
 
     private async Task<bool> ReportsEventsAsync(long? organizationId, CancellationToken ct) =>
         organizationId is { } id && await db.Organizations.AnyAsync(o => o.Id == id && o.CallEventsUrl != null, ct);

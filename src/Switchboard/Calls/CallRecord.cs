@@ -34,7 +34,10 @@ public enum CallOutcome
     ProviderUnreachable,
 }
 
-public enum CallLeg { Caller, Agent, Forward, Contact }
+public enum CallLeg { Caller, Agent, Forward, Contact, Fallback }
+
+/// <summary>How the dial to the agent or forward target ended, for the caller.</summary>
+public enum DialEnd { Connected, Ended, Fallback }
 
 /// <summary>
 /// One call's life, from the routing decision (or an agent's request to call out) to the last status. State
@@ -62,6 +65,23 @@ public sealed class CallRecord
     public required string Explanation { get; init; }
     public long? AgentId { get; init; }
     public string? ForwardTo { get; init; }
+
+    /// <summary>When the last text to the caller that chose the agent was sent.</summary>
+    public DateTime? LastTextAt { get; init; }
+
+    /// <summary>A rejected call heard the unavailable message before it ended, instead of a silent refusal.</summary>
+    public bool RejectedWithMessage { get; init; }
+
+    /// <summary>Connect to agent: where the call goes when the agent does not take it; null: the caller hears the message.</summary>
+    public string? FallbackForwardTo { get; init; }
+
+    /// <summary>When the call went on to <see cref="FallbackForwardTo"/> because the agent did not take it.</summary>
+    public DateTime? FallbackStartedAt { get; private set; }
+
+    public string? FallbackDialStatus { get; private set; }
+
+    /// <summary>What the agent's leg came to (connected, declined, no answer…), whatever happened to the call after it.</summary>
+    public CallOutcome? AgentOutcome { get; private set; }
 
     public ScreeningResult? Screening { get; private set; }
     public string? ScreeningDigits { get; private set; }
@@ -117,6 +137,9 @@ public sealed class CallRecord
         Explanation = decision.Explanation,
         AgentId = decision.AgentId,
         ForwardTo = decision.ForwardTo,
+        FallbackForwardTo = decision.FallbackForwardTo,
+        LastTextAt = (facts.Number?.Owner as GroupFacts)?.LastTexter?.SentAt,
+        RejectedWithMessage = decision.RejectWithMessage,
         StartedAt = now,
         Outcome = decision.Outcome switch
         {
@@ -172,13 +195,19 @@ public sealed class CallRecord
 
     /// <summary>
     /// The dial to the agent or forward target ended. Whether it was connected comes from the provider's
-    /// <c>DialBridged</c> when present, otherwise from our own record of the screening.
+    /// <c>DialBridged</c> when present, otherwise from our own record of the screening. An agent who did not take
+    /// the call hands it on to the fallback number, when there is one and the caller is still there.
     /// </summary>
-    public bool FinishDial(string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus)
+    public DialEnd FinishDial(string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus, DateTime now)
     {
         if (Direction != CallDirection.Inbound)
         {
-            return false;
+            return DialEnd.Ended;
+        }
+
+        if (FallbackStartedAt is not null)
+        {
+            return DialEnd.Fallback;
         }
 
         DialStatus = dialStatus;
@@ -189,7 +218,7 @@ public sealed class CallRecord
             RoutingOutcome.Forward => bridged ?? completed,
             _ => false,
         };
-        var callerGone = dialStatus == "canceled" || callerStatus is "completed" or "canceled";
+        var callerGone = CallerGone(dialStatus, callerStatus);
 
         Outcome = (Decision, connected) switch
         {
@@ -208,14 +237,42 @@ public sealed class CallRecord
                     _ => CallOutcome.AgentFailed,
                 },
             },
-            (RoutingOutcome.Forward, false) => callerGone ? CallOutcome.CallerHungUp : dialStatus switch
-            {
-                "busy" => CallOutcome.ForwardBusy,
-                "no-answer" => CallOutcome.ForwardNoAnswer,
-                _ => CallOutcome.ForwardFailed,
-            },
+            (RoutingOutcome.Forward, false) => ForwardOutcome(dialStatus, callerGone),
             _ => Outcome,
         };
+        if (connected)
+        {
+            TalkSeconds = dialSeconds;
+        }
+
+        if (Decision == RoutingOutcome.ConnectAgent)
+        {
+            AgentOutcome = Outcome;
+            if (!connected && !callerGone && FallbackForwardTo is not null)
+            {
+                // Not over yet: the fallback number rings next, and its dial decides what the call came to.
+                Outcome = null;
+                FallbackStartedAt = now;
+                Touch();
+                return DialEnd.Fallback;
+            }
+        }
+
+        Touch();
+        return connected ? DialEnd.Connected : DialEnd.Ended;
+    }
+
+    /// <summary>The dial to the fallback number ended; true when the caller was connected to it.</summary>
+    public bool FinishFallback(string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus)
+    {
+        if (FallbackStartedAt is null || Outcome is not null)
+        {
+            return Outcome == CallOutcome.Forwarded;
+        }
+
+        FallbackDialStatus = dialStatus;
+        var connected = bridged ?? dialStatus == "completed";
+        Outcome = connected ? CallOutcome.Forwarded : ForwardOutcome(dialStatus, CallerGone(dialStatus, callerStatus));
         if (connected)
         {
             TalkSeconds = dialSeconds;
@@ -443,6 +500,16 @@ public sealed class CallRecord
             CallSid = providerCallSid;
         }
     }
+
+    private static bool CallerGone(string? dialStatus, string? callerStatus) =>
+        dialStatus == "canceled" || callerStatus is "completed" or "canceled";
+
+    private static CallOutcome ForwardOutcome(string? dialStatus, bool callerGone) => callerGone ? CallOutcome.CallerHungUp : dialStatus switch
+    {
+        "busy" => CallOutcome.ForwardBusy,
+        "no-answer" => CallOutcome.ForwardNoAnswer,
+        _ => CallOutcome.ForwardFailed,
+    };
 
     private static string Shorten(string detail) => detail.Length <= 500 ? detail : detail[..500];
 

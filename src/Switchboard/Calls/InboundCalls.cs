@@ -6,14 +6,22 @@ using Switchboard.Storage;
 
 namespace Switchboard.Calls;
 
-/// <summary>What the provider edge needs to answer a call: the decision, and whom to ring.</summary>
-public sealed record CallAnswer(long CallId, RoutingOutcome Outcome, string PlatformNumber, string? ForwardTo, string? AgentPhone);
+/// <summary>What the provider edge needs to answer a call: the decision, whom to ring, and what the caller may hear.</summary>
+public sealed record CallAnswer(long CallId, RoutingOutcome Outcome, string PlatformNumber, string? ForwardTo, string? AgentPhone)
+{
+    public CallerMessage? Message { get; init; }
+    public bool RejectWithMessage { get; init; }
+}
+
+/// <summary>What the caller gets when a dial ends: nothing more (connected), the fallback number, or the message.</summary>
+public sealed record DialAnswer(DialEnd End, string? PlatformNumber = null, string? FallbackTo = null, CallerMessage? Message = null);
 
 /// <summary>
 /// The life of an inbound call, free of any provider dialect: decide it when it arrives (from stored
 /// facts, through <see cref="RoutingPolicy"/>), then record what the agent and the provider report.
 /// </summary>
-public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, CallRecordWriter writer, CallChanges changes, TimeProvider clock, ILogger<InboundCalls> log)
+public sealed class InboundCalls(
+    SwitchboardDb db, RoutingFactsReader facts, CallRecordWriter writer, CallChanges changes, CallerMessages messages, TimeProvider clock, ILogger<InboundCalls> log)
 {
     /// <summary>
     /// Decides a new call and stores its record. A provider retry of a call already decided gets the
@@ -21,9 +29,9 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
     /// </summary>
     public async Task<CallAnswer> ReceiveAsync(string callSid, string? calledNumber, string? caller, CancellationToken ct)
     {
-        var routingFacts = await facts.ReadAsync(calledNumber, caller, ct);
-        var decision = RoutingPolicy.Decide(routingFacts);
         var now = clock.GetUtcNow().UtcDateTime;
+        var routingFacts = await facts.ReadAsync(calledNumber, caller, now, ct);
+        var decision = RoutingPolicy.Decide(routingFacts);
         var call = CallRecord.Decided(callSid, calledNumber ?? "(unknown)", caller, routingFacts, decision, now);
         if (routingFacts.Number?.ReportsCallEvents == true)
         {
@@ -41,13 +49,17 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
         log.LogInformation(
             "Call {CallSid} from {Caller} to {Number}: {Outcome} ({Reason})",
             callSid, PhoneMask.Mask(caller), PhoneMask.Mask(calledNumber), decision.Outcome, decision.Reason);
-        return new CallAnswer(call.Id, decision.Outcome, call.PlatformNumber, decision.ForwardTo, decision.AgentPhone);
+        return new CallAnswer(call.Id, decision.Outcome, call.PlatformNumber, decision.ForwardTo, decision.AgentPhone)
+        {
+            Message = decision.Message,
+            RejectWithMessage = decision.RejectWithMessage,
+        };
     }
 
     public async Task<CallContext?> StartScreeningAsync(long callId, string? agentCallSid, CancellationToken ct)
     {
         var started = await changes.ApplyAsync(callId, call => call.StartScreening(agentCallSid, clock.GetUtcNow().UtcDateTime), ct);
-        return started is true ? await changes.ContextAsync(callId, ct) : null;
+        return started is true ? await changes.ContextAsync(callId, withContactName: true, ct) : null;
     }
 
     public async Task<ScreeningResult> ScreenAsync(long callId, string? digits, CancellationToken ct)
@@ -57,12 +69,32 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
         return result ?? ScreeningResult.Declined;
     }
 
-    /// <returns>Whether the caller was connected; null when the call is unknown.</returns>
-    public async Task<bool?> FinishDialAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus, CancellationToken ct)
+    /// <summary>The dial to the agent or forward target ended: connected, on to the fallback number, or the message.</summary>
+    public async Task<DialAnswer> FinishDialAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus, CancellationToken ct)
     {
-        var connected = await changes.ApplyAsync(callId, call => call.FinishDial(dialStatus, bridged, dialSeconds, callerStatus), ct);
-        log.LogInformation("Call {CallId}: dial ended with {DialStatus}, connected: {Connected}", callId, dialStatus, connected);
-        return connected;
+        var end = await changes.ApplyAsync(callId, call => call.FinishDial(dialStatus, bridged, dialSeconds, callerStatus, clock.GetUtcNow().UtcDateTime), ct);
+        log.LogInformation("Call {CallId}: dial ended with {DialStatus}: {DialEnd}", callId, dialStatus, end?.ToString() ?? "unknown call");
+        switch (end)
+        {
+            case DialEnd.Connected:
+                return new DialAnswer(DialEnd.Connected);
+            case DialEnd.Fallback:
+                var line = await db.Calls.AsNoTracking().Where(c => c.Id == callId)
+                    .Select(c => new { c.PlatformNumber, c.FallbackForwardTo }).FirstAsync(ct);
+                return new DialAnswer(DialEnd.Fallback, line.PlatformNumber, line.FallbackForwardTo);
+            default:
+                return new DialAnswer(DialEnd.Ended, Message: end is null ? null : await messages.ForCallAsync(callId, ct));
+        }
+    }
+
+    /// <summary>The dial to the fallback number ended: connected, or the caller hears the message.</summary>
+    public async Task<DialAnswer> FinishFallbackAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus, CancellationToken ct)
+    {
+        var connected = await changes.ApplyAsync(callId, call => call.FinishFallback(dialStatus, bridged, dialSeconds, callerStatus), ct);
+        log.LogInformation("Call {CallId}: fallback dial ended with {DialStatus}, connected: {Connected}", callId, dialStatus, connected);
+        return connected is true
+            ? new DialAnswer(DialEnd.Connected)
+            : new DialAnswer(DialEnd.Ended, Message: connected is null ? null : await messages.ForCallAsync(callId, ct));
     }
 
     public async Task<long?> FindByCallSidAsync(string callSid, CancellationToken ct) =>
@@ -72,7 +104,7 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
     {
         var call = await db.Calls.AsNoTracking()
             .Where(c => c.CallSid == callSid)
-            .Select(c => new { c.Id, c.Decision, c.PlatformNumber, c.ForwardTo, c.AgentId })
+            .Select(c => new { c.Id, c.Decision, c.PlatformNumber, c.ForwardTo, c.AgentId, c.RejectedWithMessage })
             .FirstOrDefaultAsync(ct);
         if (call is null)
         {
@@ -90,6 +122,11 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
             outcome = agentPhone is null ? RoutingOutcome.AgentUnavailable : outcome;
         }
 
-        return new CallAnswer(call.Id, outcome, call.PlatformNumber, call.ForwardTo, agentPhone);
+        var hearsMessage = outcome == RoutingOutcome.AgentUnavailable || call.RejectedWithMessage;
+        return new CallAnswer(call.Id, outcome, call.PlatformNumber, call.ForwardTo, agentPhone)
+        {
+            Message = hearsMessage ? await messages.ForCallAsync(call.Id, ct) : null,
+            RejectWithMessage = call.RejectedWithMessage,
+        };
     }
 }

@@ -125,7 +125,7 @@ public sealed class OutboundCalls(
     public async Task<CallContext?> AgentAnsweredAsync(long callId, string? callSid, CancellationToken ct)
     {
         var answered = await changes.ApplyAsync(callId, call => call.AgentAnswered(callSid, Now()), ct);
-        return answered is true ? await changes.ContextAsync(callId, ct) : null;
+        return answered is true ? await changes.ContextAsync(callId, withContactName: false, ct) : null;
     }
 
     /// <summary>The agent's key: with 1, whom to dial; otherwise null, and the call ends.</summary>

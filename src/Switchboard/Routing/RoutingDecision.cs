@@ -18,6 +18,8 @@ public enum DecisionReason
     AgentDeleted,
     AgentHasNoPhone,
     AgentCallsContact,
+    AgentNotInGroup,
+    LastTextTooOld,
 }
 
 /// <summary>Where the call goes, why, and the steps that led there (free of personal numbers).</summary>
@@ -29,6 +31,15 @@ public sealed record RoutingDecision
     public string? ForwardTo { get; init; }
     public long? AgentId { get; init; }
     public string? AgentPhone { get; init; }
+
+    /// <summary>Connect to agent: where the call goes when the agent does not take it; null: the caller hears the message.</summary>
+    public string? FallbackForwardTo { get; init; }
+
+    /// <summary>What the caller hears when nobody takes the call (or on a rejection with a message); null: the stock message.</summary>
+    public CallerMessage? Message { get; init; }
+
+    /// <summary>A rejection plays <see cref="Message"/>, then hangs up, instead of refusing the call silently.</summary>
+    public bool RejectWithMessage { get; init; }
 
     public string Explanation => string.Join(" → ", Steps);
 }

@@ -8,6 +8,9 @@ public sealed record RoutingFacts
 
     /// <summary>The platform number called, or null when it is not one of ours.</summary>
     public required NumberFacts? Number { get; init; }
+
+    /// <summary>When the call arrives; a last text older than the organization's maximum age counts as none.</summary>
+    public DateTime Now { get; init; }
 }
 
 public sealed record NumberFacts
@@ -23,6 +26,9 @@ public sealed record NumberFacts
     /// once (rejected, nobody available) stores its event with its record, without another look-up.
     /// </summary>
     public bool ReportsCallEvents { get; init; }
+
+    /// <summary>The organization's own unavailable message; null: the stock one.</summary>
+    public CallerMessage? OrganizationMessage { get; init; }
 }
 
 public abstract record OwnerFacts;
@@ -33,6 +39,12 @@ public sealed record InboxFacts : OwnerFacts
     public required string Name { get; init; }
     public required InboxMode Mode { get; init; }
     public required string? ForwardTo { get; init; }
+
+    /// <summary>The inbox's own unavailable message; null: the organization's.</summary>
+    public CallerMessage? Message { get; init; }
+
+    /// <summary>A rejected call hears the message, then hangs up, instead of being refused silently.</summary>
+    public bool RejectWithMessage { get; init; }
 }
 
 public sealed record GroupFacts : OwnerFacts
@@ -46,6 +58,23 @@ public sealed record GroupFacts : OwnerFacts
 
     /// <summary>The most recent text to the caller from this group, or null when there is none.</summary>
     public required LastTexterFacts? LastTexter { get; init; }
+
+    public GroupFallbackMode FallbackMode { get; init; }
+    public string? FallbackForwardTo { get; init; }
+    public FallbackMode OrganizationFallbackMode { get; init; }
+    public string? OrganizationFallbackForwardTo { get; init; }
+
+    /// <summary>Only the group's members take its calls; a last texter no longer in it counts as unavailable.</summary>
+    public bool MembersOnly { get; init; }
+
+    /// <summary>The organization's maximum age of a last text, in days; null: any age.</summary>
+    public int? LastTextMaxAgeDays { get; init; }
+
+    /// <summary>The group's own unavailable message; null: the organization's.</summary>
+    public CallerMessage? Message { get; init; }
+
+    /// <summary>A rejected call hears the message, then hangs up, instead of being refused silently.</summary>
+    public bool RejectWithMessage { get; init; }
 }
 
 public sealed record LastTexterFacts
@@ -54,4 +83,7 @@ public sealed record LastTexterFacts
     public required DateTime SentAt { get; init; }
     public required AgentState State { get; init; }
     public required string? Phone { get; init; }
+
+    /// <summary>Whether the agent is a member of the group; it matters only when the group takes calls for members only.</summary>
+    public bool IsMember { get; init; }
 }

@@ -2,7 +2,7 @@ using Switchboard.Phones;
 
 namespace Switchboard.Routing;
 
-/// <summary>SPEC.md part 1, "Deciding an inbound call": a pure function of the facts.</summary>
+/// <summary>SPEC.md part 1, "Deciding an inbound call", with the options of docs/routing.md: a pure function of the facts.</summary>
 public static class RoutingPolicy
 {
     public static RoutingDecision Decide(RoutingFacts facts)
@@ -22,39 +22,48 @@ public static class RoutingPolicy
                 return Decision(RoutingOutcome.Reject, DecisionReason.NumberUnassigned, steps);
             case InboxFacts inbox:
                 steps.Add($"Number {number.Number} belongs to inbox \"{inbox.Name}\"");
-                return DecideForInbox(inbox, steps);
+                return DecideForInbox(inbox, number.OrganizationMessage, steps);
             case GroupFacts group:
                 steps.Add($"Number {number.Number} belongs to group \"{group.Name}\"");
-                return DecideForGroup(group, facts.Caller, steps);
+                return DecideForGroup(group, number.OrganizationMessage, facts, steps);
             default:
                 throw new InvalidOperationException($"Unknown owner {number.Owner.GetType().Name}");
         }
     }
 
-    private static RoutingDecision DecideForInbox(InboxFacts inbox, List<string> steps)
+    private static RoutingDecision DecideForInbox(InboxFacts inbox, CallerMessage? organizationMessage, List<string> steps)
     {
+        var message = inbox.Message ?? organizationMessage;
         if (inbox.Mode == InboxMode.Forward && inbox.ForwardTo is { } forwardTo)
         {
             steps.Add($"The inbox forwards calls to {PhoneMask.Mask(forwardTo)}");
-            return Decision(RoutingOutcome.Forward, DecisionReason.InboxForwards, steps) with { ForwardTo = forwardTo };
+            return Decision(RoutingOutcome.Forward, DecisionReason.InboxForwards, steps, message) with { ForwardTo = forwardTo };
         }
 
         steps.Add("The inbox rejects inbound calls");
-        return Decision(RoutingOutcome.Reject, DecisionReason.InboxRejects, steps);
+        return Reject(DecisionReason.InboxRejects, steps, inbox.RejectWithMessage, message, inbox.Message is null ? "organization's" : "inbox's");
     }
 
-    private static RoutingDecision DecideForGroup(GroupFacts group, string? caller, List<string> steps)
+    private static RoutingDecision DecideForGroup(GroupFacts group, CallerMessage? organizationMessage, RoutingFacts facts, List<string> steps)
     {
-        if (caller is null)
+        var message = group.Message ?? organizationMessage;
+        var whose = group.Message is null ? "organization's" : "group's";
+        if (facts.Caller is null)
         {
             steps.Add("The caller's number is withheld, so no text from the group can be matched");
-            return Decision(RoutingOutcome.Reject, DecisionReason.CallerWithheld, steps);
+            return Reject(DecisionReason.CallerWithheld, steps, group.RejectWithMessage, message, whose);
         }
 
         if (group.LastTexter is not { } lastTexter)
         {
             steps.Add("The caller was never texted from this group");
-            return Decision(RoutingOutcome.Reject, DecisionReason.NeverTextedFromGroup, steps);
+            return Reject(DecisionReason.NeverTextedFromGroup, steps, group.RejectWithMessage, message, whose);
+        }
+
+        if (group.LastTextMaxAgeDays is { } maxAgeDays && lastTexter.SentAt < facts.Now.AddDays(-maxAgeDays))
+        {
+            steps.Add($"The group's last text to the caller, at {lastTexter.SentAt:u}, is older than the organization's limit of {maxAgeDays} days, so it counts as none");
+            return Reject(DecisionReason.LastTextTooOld, steps, group.RejectWithMessage, message, whose);
         }
 
         var (forwards, forwardTo, byGroup) = EffectiveSetting(group);
@@ -66,15 +75,17 @@ public static class RoutingPolicy
         {
             steps.Add($"Calls are forwarded to {PhoneMask.Mask(forwardTo)}");
             var reason = byGroup ? DecisionReason.GroupForwards : DecisionReason.OrganizationForwards;
-            return Decision(RoutingOutcome.Forward, reason, steps) with { ForwardTo = forwardTo };
+            return Decision(RoutingOutcome.Forward, reason, steps, message) with { ForwardTo = forwardTo };
         }
 
         steps.Add($"Calls go to the agent who last texted the caller: agent {lastTexter.AgentId} at {lastTexter.SentAt:u}");
-        var unavailable = lastTexter switch
+        var fallback = EffectiveFallback(group);
+        DecisionReason? unavailable = lastTexter switch
         {
-            { State: AgentState.Deleted } => (DecisionReason?)DecisionReason.AgentDeleted,
+            { State: AgentState.Deleted } => DecisionReason.AgentDeleted,
             { State: AgentState.Inactive } => DecisionReason.AgentInactive,
             { Phone: null or "" } => DecisionReason.AgentHasNoPhone,
+            _ when group.MembersOnly && !lastTexter.IsMember => DecisionReason.AgentNotInGroup,
             _ => null,
         };
         if (unavailable is { } why)
@@ -83,17 +94,29 @@ public static class RoutingPolicy
             {
                 DecisionReason.AgentDeleted => "That agent has been deleted",
                 DecisionReason.AgentInactive => "That agent is inactive",
+                DecisionReason.AgentNotInGroup => "That agent is no longer a member of the group, which takes calls for its members only",
                 _ => "That agent has no personal phone number",
             });
-            return Decision(RoutingOutcome.AgentUnavailable, why, steps) with { AgentId = lastTexter.AgentId };
+            if (fallback.ForwardTo is { } fallbackTo)
+            {
+                steps.Add($"The {fallback.Whose} fallback forwards the call to {PhoneMask.Mask(fallbackTo)}");
+                return Decision(RoutingOutcome.Forward, why, steps, message) with { AgentId = lastTexter.AgentId, ForwardTo = fallbackTo };
+            }
+
+            steps.Add(HearsMessage(message, whose));
+            return Decision(RoutingOutcome.AgentUnavailable, why, steps, message) with { AgentId = lastTexter.AgentId };
         }
 
         steps.Add("The agent's phone rings and the agent must press 1 to accept");
+        steps.Add(fallback.ForwardTo is { } then
+            ? $"If the agent does not take the call, the {fallback.Whose} fallback forwards it to {PhoneMask.Mask(then)}"
+            : $"If the agent does not take the call, the caller hears the {(message is null ? "stock" : whose)} unavailable message");
         var connectReason = byGroup ? DecisionReason.LastAgentByGroup : DecisionReason.LastAgentByOrganization;
-        return Decision(RoutingOutcome.ConnectAgent, connectReason, steps) with
+        return Decision(RoutingOutcome.ConnectAgent, connectReason, steps, message) with
         {
             AgentId = lastTexter.AgentId,
             AgentPhone = lastTexter.Phone,
+            FallbackForwardTo = fallback.ForwardTo,
         };
     }
 
@@ -104,6 +127,28 @@ public static class RoutingPolicy
         _ => (group.OrganizationMode == OrganizationMode.Forward, group.OrganizationForwardTo, false),
     };
 
-    private static RoutingDecision Decision(RoutingOutcome outcome, DecisionReason reason, List<string> steps) =>
-        new() { Outcome = outcome, Reason = reason, Steps = steps };
+    /// <summary>The group's fallback wins; following the organization (the default) takes the organization's.</summary>
+    private static (string? ForwardTo, string Whose) EffectiveFallback(GroupFacts group) => group.FallbackMode switch
+    {
+        GroupFallbackMode.Forward => (group.FallbackForwardTo, "group's"),
+        GroupFallbackMode.Message => (null, "group's"),
+        _ => (group.OrganizationFallbackMode == FallbackMode.Forward ? group.OrganizationFallbackForwardTo : null, "organization's"),
+    };
+
+    private static RoutingDecision Reject(DecisionReason reason, List<string> steps, bool withMessage, CallerMessage? message, string whose)
+    {
+        if (!withMessage)
+        {
+            return Decision(RoutingOutcome.Reject, reason, steps, message);
+        }
+
+        steps.Add(HearsMessage(message, whose));
+        return Decision(RoutingOutcome.Reject, reason, steps, message) with { RejectWithMessage = true };
+    }
+
+    private static string HearsMessage(CallerMessage? message, string whose) =>
+        $"The caller hears the {(message is null ? "stock" : whose)} unavailable message, then the call ends";
+
+    private static RoutingDecision Decision(RoutingOutcome outcome, DecisionReason reason, List<string> steps, CallerMessage? message = null) =>
+        new() { Outcome = outcome, Reason = reason, Steps = steps, Message = message };
 }

@@ -2,6 +2,15 @@ using Switchboard.Routing;
 
 namespace Switchboard.Storage;
 
+/// <summary>Whatever has its own unavailable message: the organization, a group, an inbox. All null: the stock message (a group's or inbox's: the organization's).</summary>
+public interface ICallerMessageSetting
+{
+    string? MessageSay { get; set; }
+    string? MessageVoice { get; set; }
+    string? MessageLanguage { get; set; }
+    string? MessagePlayUrl { get; set; }
+}
+
 /// <summary>Whatever has an "inbound calls" setting: the organization, a group, an inbox.</summary>
 public interface IInboundCallsSetting<TMode> where TMode : struct, Enum
 {
@@ -9,7 +18,7 @@ public interface IInboundCallsSetting<TMode> where TMode : struct, Enum
     string? InboundForwardTo { get; set; }
 }
 
-public sealed class Organization : IInboundCallsSetting<OrganizationMode>
+public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICallerMessageSetting
 {
     public long Id { get; set; }
     public required string Name { get; set; }
@@ -22,24 +31,63 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>
 
     /// <summary>Keys the HMAC-SHA256 signature of every event; it must be readable to sign, so it is kept as given.</summary>
     public string? CallEventsSecret { get; set; }
+
+    public FallbackMode FallbackMode { get; set; }
+    public string? FallbackForwardTo { get; set; }
+
+    public string? MessageSay { get; set; }
+    public string? MessageVoice { get; set; }
+    public string? MessageLanguage { get; set; }
+    public string? MessagePlayUrl { get; set; }
+
+    /// <summary>The screening prompt says the contact's name, when the texting platform sent one.</summary>
+    public bool SayContactName { get; set; } = true;
+
+    /// <summary>A last text older than this many days counts as none; null: any age.</summary>
+    public int? LastTextMaxAgeDays { get; set; }
 }
 
-public sealed class Group : IInboundCallsSetting<GroupMode>
+public sealed class Group : IInboundCallsSetting<GroupMode>, ICallerMessageSetting
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }
     public required string Name { get; set; }
     public GroupMode InboundMode { get; set; }
     public string? InboundForwardTo { get; set; }
+    public GroupFallbackMode FallbackMode { get; set; }
+    public string? FallbackForwardTo { get; set; }
+
+    public string? MessageSay { get; set; }
+    public string? MessageVoice { get; set; }
+    public string? MessageLanguage { get; set; }
+    public string? MessagePlayUrl { get; set; }
+    public bool RejectWithMessage { get; set; }
+
+    /// <summary>Only the group's members take its calls (see <see cref="GroupMember"/>).</summary>
+    public bool MembersOnly { get; set; }
 }
 
-public sealed class Inbox : IInboundCallsSetting<InboxMode>
+/// <summary>An agent in a group. It matters for routing only when the group takes calls for its members only.</summary>
+public sealed class GroupMember
+{
+    public long GroupId { get; set; }
+    public long AgentId { get; set; }
+    public DateTime AddedAt { get; set; }
+}
+
+public sealed class Inbox : IInboundCallsSetting<InboxMode>, ICallerMessageSetting
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }
     public required string Name { get; set; }
     public InboxMode InboundMode { get; set; }
     public string? InboundForwardTo { get; set; }
+
+    public string? MessageSay { get; set; }
+    public string? MessageVoice { get; set; }
+    public string? MessageLanguage { get; set; }
+    public string? MessagePlayUrl { get; set; }
+    public bool RejectWithMessage { get; set; }
 }
 
 public enum AgentRole { Agent, Admin }
@@ -78,6 +126,10 @@ public sealed class MessageEvent
 
     public long AgentId { get; set; }
     public required string Contact { get; set; }
+
+    /// <summary>The contact's name, when the texting platform sent one; the screening prompt may say it.</summary>
+    public string? ContactName { get; set; }
+
     public required string FromNumber { get; set; }
     public long? GroupId { get; set; }
     public long? InboxId { get; set; }
@@ -93,6 +145,9 @@ public sealed class LastText
     public long AgentId { get; set; }
     public required string FromNumber { get; set; }
     public DateTime SentAt { get; set; }
+
+    /// <summary>The contact's name from the latest text that carried one.</summary>
+    public string? ContactName { get; set; }
 }
 
 public enum KeyRole { Agent, Admin }

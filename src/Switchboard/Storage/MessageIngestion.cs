@@ -7,7 +7,10 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Switchboard.Storage;
 
 /// <summary>A message event whose agent, contact and platform number have been checked and normalized.</summary>
-public sealed record ValidMessage(string? ExternalId, long AgentId, string Contact, string FromNumber, long? GroupId, long? InboxId, DateTime SentAt);
+public sealed record ValidMessage(string? ExternalId, long AgentId, string Contact, string FromNumber, long? GroupId, long? InboxId, DateTime SentAt)
+{
+    public string? ContactName { get; init; }
+}
 
 public sealed record IngestionResult(int Accepted, int Duplicates);
 
@@ -56,6 +59,7 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
             WriteNullable(json, m.GroupId);
             WriteNullable(json, m.InboxId);
             json.WriteStringValue(dialect.FormatTime(m.SentAt));
+            json.WriteStringValue(m.ContactName);
         });
         await using (var insert = Command(connection, dbTransaction, InsertEvents(dialect), events))
         {
@@ -72,7 +76,8 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
                         inserted.GetString(1),
                         inserted.GetInt64(2),
                         inserted.GetString(3),
-                        DateTime.SpecifyKind(inserted.GetDateTime(4), DateTimeKind.Utc)));
+                        DateTime.SpecifyKind(inserted.GetDateTime(4), DateTimeKind.Utc),
+                        inserted.IsDBNull(5) ? null : inserted.GetString(5)));
                 }
             }
         }
@@ -92,6 +97,7 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
                 json.WriteNumberValue(m.AgentId);
                 json.WriteStringValue(m.FromNumber);
                 json.WriteStringValue(dialect.FormatTime(m.SentAt));
+                json.WriteStringValue(m.ContactName);
             });
             await using var upsert = Command(connection, dbTransaction, UpsertLastTexts(dialect), texts);
             await upsert.ExecuteNonQueryAsync(ct);
@@ -102,23 +108,25 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
     }
 
     private static string InsertEvents(Dialect d) => $"""
-        INSERT INTO "MessageEvents" ("OrganizationId", "ExternalId", "AgentId", "Contact", "FromNumber", "GroupId", "InboxId", "SentAt", "RecordedAt")
+        INSERT INTO "MessageEvents" ("OrganizationId", "ExternalId", "AgentId", "Contact", "FromNumber", "GroupId", "InboxId", "SentAt", "ContactName", "RecordedAt")
         SELECT @org, {d.Field(0, "text")}, {d.Field(1, "bigint")}, {d.Field(2, "text")}, {d.Field(3, "text")},
-               {d.Field(4, "bigint")}, {d.Field(5, "bigint")}, {d.Field(6, "timestamptz")}, @recorded
+               {d.Field(4, "bigint")}, {d.Field(5, "bigint")}, {d.Field(6, "timestamptz")}, {d.Field(7, "text")}, @recorded
         FROM {d.Events}
         {d.Where}
         ON CONFLICT DO NOTHING
-        RETURNING "GroupId", "Contact", "AgentId", "FromNumber", "SentAt"
+        RETURNING "GroupId", "Contact", "AgentId", "FromNumber", "SentAt", "ContactName"
         """;
 
     // A later text replaces the index entry; an earlier one arriving late does not (ties keep the first recorded).
+    // The contact's name stays when the later text carries none.
     private static string UpsertLastTexts(Dialect d) => $"""
-        INSERT INTO "LastTexts" ("GroupId", "Contact", "AgentId", "FromNumber", "SentAt")
-        SELECT {d.Field(0, "bigint")}, {d.Field(1, "text")}, {d.Field(2, "bigint")}, {d.Field(3, "text")}, {d.Field(4, "timestamptz")}
+        INSERT INTO "LastTexts" ("GroupId", "Contact", "AgentId", "FromNumber", "SentAt", "ContactName")
+        SELECT {d.Field(0, "bigint")}, {d.Field(1, "text")}, {d.Field(2, "bigint")}, {d.Field(3, "text")}, {d.Field(4, "timestamptz")}, {d.Field(5, "text")}
         FROM {d.Events}
         {d.Where}
         ON CONFLICT ("GroupId", "Contact") DO UPDATE
-        SET "AgentId" = excluded."AgentId", "FromNumber" = excluded."FromNumber", "SentAt" = excluded."SentAt"
+        SET "AgentId" = excluded."AgentId", "FromNumber" = excluded."FromNumber", "SentAt" = excluded."SentAt",
+            "ContactName" = COALESCE(excluded."ContactName", "LastTexts"."ContactName")
         WHERE excluded."SentAt" > "LastTexts"."SentAt"
         """;
 
@@ -172,7 +180,7 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
     }
 
     /// <summary>A newly stored text from a group: what the routing index may take from it.</summary>
-    private sealed record GroupText(long GroupId, string Contact, long AgentId, string FromNumber, DateTime SentAt);
+    private sealed record GroupText(long GroupId, string Contact, long AgentId, string FromNumber, DateTime SentAt, string? ContactName);
 
     private sealed record Dialect(string Events, Func<int, string, string> Field, Func<DateTime, string> FormatTime, string Where);
 }

@@ -17,36 +17,41 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
 {
     private const int MaxIdleSessions = 16;
 
+    // Read in this order by ReadAsync below.
     private const string Sql = """
         SELECT n."OrganizationId", n."GroupId", n."InboxId",
+               o."CallEventsUrl", o."MessageSay", o."MessageVoice", o."MessageLanguage", o."MessagePlayUrl",
                i."Name", i."InboundMode", i."InboundForwardTo",
-               g."Name", g."InboundMode", g."InboundForwardTo",
-               o."InboundMode", o."InboundForwardTo",
-               l."AgentId", l."SentAt", a."Id", a."Active", a."DeletedAt", a."Phone",
-               o."CallEventsUrl"
+               i."MessageSay", i."MessageVoice", i."MessageLanguage", i."MessagePlayUrl", i."RejectWithMessage",
+               g."Name", g."InboundMode", g."InboundForwardTo", o."InboundMode", o."InboundForwardTo",
+               g."FallbackMode", g."FallbackForwardTo", o."FallbackMode", o."FallbackForwardTo",
+               g."MembersOnly", o."LastTextMaxAgeDays",
+               g."MessageSay", g."MessageVoice", g."MessageLanguage", g."MessagePlayUrl", g."RejectWithMessage",
+               l."AgentId", l."SentAt", a."Id", a."Active", a."DeletedAt", a."Phone", m."AgentId"
         FROM "Numbers" AS n
         LEFT JOIN "Inboxes" AS i ON i."Id" = n."InboxId"
         LEFT JOIN "Groups" AS g ON g."Id" = n."GroupId"
         LEFT JOIN "Organizations" AS o ON o."Id" = n."OrganizationId"
         LEFT JOIN "LastTexts" AS l ON l."GroupId" = n."GroupId" AND l."Contact" = @caller
         LEFT JOIN "Agents" AS a ON a."Id" = l."AgentId"
+        LEFT JOIN "GroupMembers" AS m ON m."GroupId" = n."GroupId" AND m."AgentId" = l."AgentId"
         WHERE n."Number" = @number
         """;
 
     private readonly ConcurrentBag<Session> _idle = [];
     private (DbProviderFactory Factory, string ConnectionString)? _source;
 
-    public async Task<RoutingFacts> ReadAsync(string? number, string? caller, CancellationToken ct)
+    public async Task<RoutingFacts> ReadAsync(string? number, string? caller, DateTime now, CancellationToken ct)
     {
         if (number is null)
         {
-            return new RoutingFacts { Caller = caller, Number = null };
+            return new RoutingFacts { Caller = caller, Number = null, Now = now };
         }
 
         var session = _idle.TryTake(out var idle) ? idle : await OpenAsync(ct);
         try
         {
-            var facts = await ReadAsync(session, number, caller, ct);
+            var facts = await ReadAsync(session, number, caller, now, ct);
             if (_idle.Count < MaxIdleSessions)
             {
                 _idle.Add(session);
@@ -117,55 +122,127 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         return (factory, db.Database.GetConnectionString() ?? throw new InvalidOperationException("The database has no connection string"));
     }
 
-    private static async Task<RoutingFacts> ReadAsync(Session session, string number, string? caller, CancellationToken ct)
+    private static async Task<RoutingFacts> ReadAsync(Session session, string number, string? caller, DateTime now, CancellationToken ct)
     {
         session.Number.Value = number;
         session.Caller.Value = (object?)caller ?? DBNull.Value;
         await using var row = await session.Command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
         if (!await row.ReadAsync(ct))
         {
-            return new RoutingFacts { Caller = caller, Number = null };
+            return new RoutingFacts { Caller = caller, Number = null, Now = now };
         }
 
+        var column = new Columns(row);
+        var organizationId = column.Int64();
+        var groupId = column.NullableInt64();
+        var inboxId = column.NullableInt64();
+        var reportsCallEvents = column.String() is not null;
+        var organizationMessage = column.Message();
+
+        var inbox = new
+        {
+            Name = column.String(), Mode = column.String(), ForwardTo = column.String(),
+            Message = column.Message(), RejectWithMessage = column.Boolean(),
+        };
+        var group = new
+        {
+            Name = column.String(), Mode = column.String(), ForwardTo = column.String(),
+            OrganizationMode = column.String(), OrganizationForwardTo = column.String(),
+            FallbackMode = column.String(), FallbackForwardTo = column.String(),
+            OrganizationFallbackMode = column.String(), OrganizationFallbackForwardTo = column.String(),
+            MembersOnly = column.Boolean(), LastTextMaxAgeDays = column.NullableInt32(),
+            Message = column.Message(), RejectWithMessage = column.Boolean(),
+        };
+        var texter = new
+        {
+            AgentId = column.NullableInt64(), SentAt = column.NullableDateTime(), Exists = column.NullableInt64() is not null,
+            Active = column.Boolean(), Deleted = column.NullableDateTime() is not null, Phone = column.String(),
+            IsMember = column.NullableInt64() is not null,
+        };
+
         OwnerFacts? owner = null;
-        if (!row.IsDBNull(2) && !row.IsDBNull(3))
+        if (inboxId is { } foundInbox && inbox.Name is not null)
         {
             owner = new InboxFacts
             {
-                InboxId = row.GetInt64(2),
-                Name = row.GetString(3),
-                Mode = Enum.Parse<InboxMode>(row.GetString(4)),
-                ForwardTo = NullableString(row, 5),
+                InboxId = foundInbox,
+                Name = inbox.Name,
+                Mode = Enum.Parse<InboxMode>(inbox.Mode!),
+                ForwardTo = inbox.ForwardTo,
+                Message = inbox.Message,
+                RejectWithMessage = inbox.RejectWithMessage,
             };
         }
-        else if (!row.IsDBNull(1) && !row.IsDBNull(6))
+        else if (groupId is { } foundGroup && group.Name is not null)
         {
             owner = new GroupFacts
             {
-                GroupId = row.GetInt64(1),
-                Name = row.GetString(6),
-                Mode = Enum.Parse<GroupMode>(row.GetString(7)),
-                ForwardTo = NullableString(row, 8),
-                OrganizationMode = Enum.Parse<OrganizationMode>(row.GetString(9)),
-                OrganizationForwardTo = NullableString(row, 10),
-                LastTexter = row.IsDBNull(11) ? null : new LastTexterFacts
+                GroupId = foundGroup,
+                Name = group.Name,
+                Mode = Enum.Parse<GroupMode>(group.Mode!),
+                ForwardTo = group.ForwardTo,
+                OrganizationMode = Enum.Parse<OrganizationMode>(group.OrganizationMode!),
+                OrganizationForwardTo = group.OrganizationForwardTo,
+                FallbackMode = Enum.Parse<GroupFallbackMode>(group.FallbackMode!),
+                FallbackForwardTo = group.FallbackForwardTo,
+                OrganizationFallbackMode = Enum.Parse<FallbackMode>(group.OrganizationFallbackMode!),
+                OrganizationFallbackForwardTo = group.OrganizationFallbackForwardTo,
+                MembersOnly = group.MembersOnly,
+                LastTextMaxAgeDays = group.LastTextMaxAgeDays,
+                Message = group.Message,
+                RejectWithMessage = group.RejectWithMessage,
+                LastTexter = texter is { AgentId: { } agentId, SentAt: { } sentAt } ? new LastTexterFacts
                 {
-                    AgentId = row.GetInt64(11),
-                    SentAt = DateTime.SpecifyKind(row.GetDateTime(12), DateTimeKind.Utc),
-                    State = row.IsDBNull(13) || !row.IsDBNull(15) ? AgentState.Deleted : row.GetBoolean(14) ? AgentState.Active : AgentState.Inactive,
-                    Phone = NullableString(row, 16),
-                },
+                    AgentId = agentId,
+                    SentAt = sentAt,
+                    State = !texter.Exists || texter.Deleted ? AgentState.Deleted : texter.Active ? AgentState.Active : AgentState.Inactive,
+                    Phone = texter.Phone,
+                    IsMember = texter.IsMember,
+                } : null,
             };
         }
 
         return new RoutingFacts
         {
             Caller = caller,
-            Number = new NumberFacts { Number = number, OrganizationId = row.GetInt64(0), Owner = owner, ReportsCallEvents = !row.IsDBNull(17) },
+            Now = now,
+            Number = new NumberFacts
+            {
+                Number = number,
+                OrganizationId = organizationId,
+                Owner = owner,
+                ReportsCallEvents = reportsCallEvents,
+                OrganizationMessage = organizationMessage,
+            },
         };
     }
 
-    private static string? NullableString(DbDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
+    /// <summary>Reads a row's columns one after the other, in the order of the SELECT.</summary>
+    private sealed class Columns(DbDataReader row)
+    {
+        private int _next;
+
+        public string? String() => row.IsDBNull(_next) ? Skip<string>() : row.GetString(_next++);
+
+        public long Int64() => row.GetInt64(_next++);
+
+        public long? NullableInt64() => row.IsDBNull(_next) ? Skip<long?>() : row.GetInt64(_next++);
+
+        public int? NullableInt32() => row.IsDBNull(_next) ? Skip<int?>() : row.GetInt32(_next++);
+
+        public bool Boolean() => !row.IsDBNull(_next) ? row.GetBoolean(_next++) : Skip<bool>();
+
+        public DateTime? NullableDateTime() =>
+            row.IsDBNull(_next) ? Skip<DateTime?>() : DateTime.SpecifyKind(row.GetDateTime(_next++), DateTimeKind.Utc);
+
+        public CallerMessage? Message() => CallerMessage.From(String(), String(), String(), String());
+
+        private T? Skip<T>()
+        {
+            _next++;
+            return default;
+        }
+    }
 
     private static DbParameter AddParameter(DbCommand command, string name)
     {

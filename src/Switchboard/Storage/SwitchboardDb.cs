@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Switchboard.Calls;
 using Switchboard.Events;
@@ -11,6 +12,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
 {
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<Inbox> Inboxes => Set<Inbox>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<PlatformNumber> Numbers => Set<PlatformNumber>();
@@ -29,7 +31,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             typeof(OrganizationMode), typeof(GroupMode), typeof(InboxMode), typeof(AgentRole), typeof(KeyRole),
             typeof(CallDirection), typeof(ScreeningResult), typeof(CallOutcome), typeof(CallLeg), typeof(OutboundStage),
-            typeof(RoutingOutcome), typeof(DecisionReason),
+            typeof(RoutingOutcome), typeof(DecisionReason), typeof(FallbackMode), typeof(GroupFallbackMode),
         })
         {
             builder.Properties(enumType).HaveConversion<string>().HaveMaxLength(32);
@@ -43,18 +45,27 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.Property(o => o.Name).HasMaxLength(200);
             e.Property(o => o.CallEventsUrl).HasMaxLength(2000);
             e.Property(o => o.CallEventsSecret).HasMaxLength(200);
+            CallerMessageColumns(e);
         });
 
         model.Entity<Group>(e =>
         {
             e.Property(g => g.Name).HasMaxLength(200);
             e.HasIndex(g => g.OrganizationId);
+            CallerMessageColumns(e);
+        });
+
+        model.Entity<GroupMember>(e =>
+        {
+            e.HasKey(m => new { m.GroupId, m.AgentId });
+            e.HasIndex(m => m.AgentId);
         });
 
         model.Entity<Inbox>(e =>
         {
             e.Property(i => i.Name).HasMaxLength(200);
             e.HasIndex(i => i.OrganizationId);
+            CallerMessageColumns(e);
         });
 
         model.Entity<Agent>(e =>
@@ -74,13 +85,18 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         model.Entity<MessageEvent>(e =>
         {
             e.Property(m => m.ExternalId).HasMaxLength(200);
+            e.Property(m => m.ContactName).HasMaxLength(100);
             e.HasIndex(m => new { m.OrganizationId, m.ExternalId }).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
             // An agent's calls out: the last text of that agent to that contact, whatever group or inbox it came from.
             // Agent ids are unique across organizations, so the organization need not be part of it.
             e.HasIndex(m => new { m.AgentId, m.Contact, m.SentAt });
         });
 
-        model.Entity<LastText>(e => e.HasKey(l => new { l.GroupId, l.Contact }));
+        model.Entity<LastText>(e =>
+        {
+            e.HasKey(l => new { l.GroupId, l.Contact });
+            e.Property(l => l.ContactName).HasMaxLength(100);
+        });
 
         model.Entity<ApiKey>(e => e.Property(k => k.Name).HasMaxLength(200));
 
@@ -118,6 +134,15 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         });
 
         model.Entity<CallStatusEvent>(e => e.HasIndex(s => new { s.CallId, s.Leg, s.Status }).IsUnique());
+    }
+
+    private static void CallerMessageColumns<T>(EntityTypeBuilder<T> e)
+        where T : class, ICallerMessageSetting
+    {
+        e.Property(x => x.MessageSay).HasMaxLength(1000);
+        e.Property(x => x.MessageVoice).HasMaxLength(64);
+        e.Property(x => x.MessageLanguage).HasMaxLength(16);
+        e.Property(x => x.MessagePlayUrl).HasMaxLength(2000);
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

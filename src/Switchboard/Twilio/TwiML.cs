@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Switchboard.Routing;
 
 namespace Switchboard.Twilio;
 
@@ -23,6 +24,22 @@ public static class TwiML
 
     /// <summary>Plays a short message to the caller and ends the call.</summary>
     public static string SayThenHangup(string message) => Document(new XElement("Say", message), new XElement("Hangup"));
+
+    /// <summary>
+    /// The caller hears that nobody is available, then the call ends: the organization's, group's or inbox's own
+    /// message when there is one (spoken in its voice and language, or its recording played), else the stock one.
+    /// </summary>
+    public static string Unavailable(CallerMessage? message) => message switch
+    {
+        { PlayUrl: { } url } => Document(new XElement("Play", url), new XElement("Hangup")),
+        { Say: { } text } => Document(
+            new XElement("Say",
+                message.Voice is { } voice ? new XAttribute("voice", voice) : null,
+                message.Language is { } language ? new XAttribute("language", language) : null,
+                text),
+            new XElement("Hangup")),
+        _ => SayThenHangup(UnavailableMessage),
+    };
 
     /// <summary>Rings the forward target at once, showing the platform number; no prompt.</summary>
     public static string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>

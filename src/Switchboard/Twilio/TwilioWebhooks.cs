@@ -23,6 +23,7 @@ public static class TwilioWebhooks
         twilio.MapPost("/calls/{callId:long}/screen", Screen).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
         twilio.MapPost("/calls/{callId:long}/screened", Screened).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
         twilio.MapPost("/calls/{callId:long}/dial-ended", DialEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
+        twilio.MapPost("/calls/{callId:long}/fallback-ended", FallbackEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
         twilio.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(new TwiMLFallback(TwiML.Empty()));
         twilio.MapPost("/status", CallerStatus).WithMetadata(new TwiMLFallback(TwiML.Empty()));
         twilio.MapOutboundWebhooks();
@@ -46,12 +47,13 @@ public static class TwilioWebhooks
         {
             RoutingOutcome.Forward => TwiML.Forward(answer.PlatformNumber, answer.ForwardTo!, urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Forward)),
             RoutingOutcome.ConnectAgent => TwiML.DialAgent(answer.PlatformNumber, answer.AgentPhone!, urls.Screen(answer.CallId), urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Agent)),
-            RoutingOutcome.AgentUnavailable => TwiML.SayThenHangup(TwiML.UnavailableMessage),
+            RoutingOutcome.AgentUnavailable => TwiML.Unavailable(answer.Message),
+            _ when answer.RejectWithMessage => TwiML.Unavailable(answer.Message),
             _ => TwiML.Reject(),
         });
     }
 
-    private static async Task<IResult> Screen(long callId, HttpRequest request, InboundCalls calls, CallbackUrls urls, CancellationToken ct)
+    private static async Task<IResult> Screen(long callId, HttpRequest request, InboundCalls calls, CallbackUrls urls, TimeProvider clock, CancellationToken ct)
     {
         var context = await calls.StartScreeningAsync(callId, request.Form["CallSid"], ct);
         if (context is null)
@@ -59,9 +61,7 @@ public static class TwilioWebhooks
             return Xml(TwiML.Hangup());
         }
 
-        var group = context.GroupName is null ? "" : $", group {context.GroupName}";
-        var prompt = $"You have a call from a contact of {context.OrganizationName}{group}. Press 1 to accept the call. Press any other key to decline.";
-        return Xml(TwiML.Screen(prompt, urls.Screened(callId)));
+        return Xml(TwiML.Screen(ScreeningPrompt.For(context, clock.GetUtcNow().UtcDateTime), urls.Screened(callId)));
     }
 
     private static async Task<IResult> Screened(long callId, HttpRequest request, InboundCalls calls, CancellationToken ct)
@@ -70,12 +70,27 @@ public static class TwilioWebhooks
         return Xml(result == ScreeningResult.Accepted ? TwiML.Empty() : TwiML.Hangup());
     }
 
-    private static async Task<IResult> DialEnded(long callId, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    private static async Task<IResult> DialEnded(long callId, HttpRequest request, InboundCalls calls, CallbackUrls urls, CancellationToken ct)
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
-        var connected = await calls.FinishDialAsync(callId, form["DialCallStatus"], bridged, ParseInt(form["DialCallDuration"]), form["CallStatus"], ct);
-        return Xml(connected is true ? TwiML.Hangup() : TwiML.SayThenHangup(TwiML.UnavailableMessage));
+        var answer = await calls.FinishDialAsync(callId, form["DialCallStatus"], bridged, ParseInt(form["DialCallDuration"]), form["CallStatus"], ct);
+        return Xml(answer switch
+        {
+            { End: DialEnd.Connected } => TwiML.Hangup(),
+            { End: DialEnd.Fallback, PlatformNumber: { } number, FallbackTo: { } fallbackTo } =>
+                TwiML.Forward(number, fallbackTo, urls.FallbackEnded(callId), urls.Status(callId, CallLeg.Fallback)),
+            _ => TwiML.Unavailable(answer.Message),
+        });
+    }
+
+    /// <summary>The fallback number's dial ended (the agent had not taken the call).</summary>
+    private static async Task<IResult> FallbackEnded(long callId, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    {
+        var form = request.Form;
+        bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
+        var answer = await calls.FinishFallbackAsync(callId, form["DialCallStatus"], bridged, ParseInt(form["DialCallDuration"]), form["CallStatus"], ct);
+        return Xml(answer.End == DialEnd.Connected ? TwiML.Hangup() : TwiML.Unavailable(answer.Message));
     }
 
     private static async Task<IResult> LegStatus(long callId, string leg, HttpRequest request, CallChanges calls, CancellationToken ct)
@@ -129,6 +144,8 @@ public sealed class CallbackUrls(IOptions<SwitchboardOptions> options, IHttpCont
     public string Screened(long callId) => Url($"/webhooks/twilio/calls/{callId}/screened");
 
     public string DialEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/dial-ended");
+
+    public string FallbackEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/fallback-ended");
 
     public string OutboundAnswered(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/answered");
 

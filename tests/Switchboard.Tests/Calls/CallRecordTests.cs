@@ -67,7 +67,8 @@ public sealed class CallRecordTests
             call.Screen(digits, Now);
         }
 
-        Assert.Equal(connected, call.FinishDial(dialStatus, bridged, 60, "in-progress"));
+        Assert.Equal(connected ? DialEnd.Connected : DialEnd.Ended, call.FinishDial(dialStatus, bridged, 60, "in-progress", Now));
+        Assert.Equal(outcome, call.AgentOutcome);
         Assert.Equal(outcome, call.Outcome);
         Assert.Equal(connected ? 60 : null, call.TalkSeconds);
     }
@@ -81,7 +82,7 @@ public sealed class CallRecordTests
     {
         var call = Call(RoutingOutcome.Forward);
 
-        call.FinishDial(dialStatus, bridged: null, dialSeconds: null, callerStatus: "in-progress");
+        call.FinishDial(dialStatus, bridged: null, dialSeconds: null, callerStatus: "in-progress", Now);
 
         Assert.Equal(outcome, call.Outcome);
     }

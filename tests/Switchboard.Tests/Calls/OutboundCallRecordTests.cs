@@ -130,7 +130,7 @@ public sealed class OutboundCallRecordTests
 
         Assert.False(call.StartScreening("CA2", Now));
         Assert.Equal(ScreeningResult.Declined, call.Screen("1", Now));
-        Assert.False(call.FinishDial("completed", true, 10, null));
+        Assert.Equal(DialEnd.Ended, call.FinishDial("completed", true, 10, null, Now));
         Assert.Null(call.Outcome);
     }
 

@@ -39,6 +39,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long?>("AgentId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("AgentOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("CallSid")
                         .IsRequired()
                         .HasColumnType("text");
@@ -76,6 +80,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("FallbackDialStatus")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FallbackForwardTo")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("FallbackStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ForwardTo")
                         .HasColumnType("text");
 
@@ -84,6 +97,9 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<long?>("InboxId")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("LastTextAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<long?>("OrganizationId")
                         .HasColumnType("bigint");
@@ -100,6 +116,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("RejectedWithMessage")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTime?>("ScreenedAt")
                         .HasColumnType("timestamp with time zone");
@@ -329,6 +348,14 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("FallbackForwardTo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FallbackMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -336,6 +363,25 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("MembersOnly")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MessageLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("MessagePlayUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("MessageSay")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("MessageVoice")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -345,11 +391,32 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
 
                     b.ToTable("Groups");
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.GroupMember", b =>
+                {
+                    b.Property<long>("GroupId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AgentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("GroupId", "AgentId");
+
+                    b.HasIndex("AgentId");
+
+                    b.ToTable("GroupMembers");
                 });
 
             modelBuilder.Entity("Switchboard.Storage.Inbox", b =>
@@ -368,6 +435,22 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("MessageLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("MessagePlayUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("MessageSay")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("MessageVoice")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -375,6 +458,9 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
+
+                    b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -393,6 +479,10 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<long>("AgentId")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("FromNumber")
                         .IsRequired()
@@ -420,6 +510,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("Contact")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("ExternalId")
                         .HasMaxLength(200)
@@ -474,6 +568,14 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("FallbackForwardTo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FallbackMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -482,10 +584,32 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<int?>("LastTextMaxAgeDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("MessageLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("MessagePlayUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("MessageSay")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("MessageVoice")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("SayContactName")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 

@@ -32,6 +32,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long?>("AgentId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AgentOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CallSid")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -69,6 +73,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FallbackDialStatus")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FallbackForwardTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FallbackStartedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ForwardTo")
                         .HasColumnType("TEXT");
 
@@ -77,6 +90,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.Property<long?>("InboxId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastTextAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("OrganizationId")
                         .HasColumnType("INTEGER");
@@ -93,6 +109,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("RejectedWithMessage")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("ScreenedAt")
                         .HasColumnType("TEXT");
@@ -312,12 +331,39 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FallbackForwardTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FallbackMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InboundMode")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("MembersOnly")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessagePlayUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageSay")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageVoice")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -328,11 +374,32 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
 
                     b.ToTable("Groups");
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.GroupMember", b =>
+                {
+                    b.Property<long>("GroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("GroupId", "AgentId");
+
+                    b.HasIndex("AgentId");
+
+                    b.ToTable("GroupMembers");
                 });
 
             modelBuilder.Entity("Switchboard.Storage.Inbox", b =>
@@ -349,12 +416,31 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MessageLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessagePlayUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageSay")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageVoice")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RejectWithMessage")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -374,6 +460,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.Property<long>("AgentId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("FromNumber")
                         .IsRequired()
@@ -398,6 +488,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.Property<string>("Contact")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ExternalId")
@@ -451,6 +545,14 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FallbackForwardTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FallbackMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("TEXT");
 
@@ -459,10 +561,32 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("LastTextMaxAgeDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessagePlayUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageSay")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageVoice")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("SayContactName")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Switchboard.Routing;
+using Switchboard.Storage;
+
+namespace Switchboard.Calls;
+
+/// <summary>
+/// The unavailable message a caller hears once the call was decided (the dial ended, a provider retry): the group's
+/// or inbox's own, else the organization's, else null for the stock one. Read when needed, so that a routed call
+/// does not carry the text in its record.
+/// </summary>
+public sealed class CallerMessages(SwitchboardDb db)
+{
+    public async Task<CallerMessage?> ForCallAsync(long callId, CancellationToken ct)
+    {
+        var row = await (
+            from c in db.Calls.AsNoTracking()
+            where c.Id == callId
+            join o in db.Organizations on c.OrganizationId equals o.Id
+            join g in db.Groups on c.GroupId equals g.Id into groups
+            from g in groups.DefaultIfEmpty()
+            join i in db.Inboxes on c.InboxId equals i.Id into inboxes
+            from i in inboxes.DefaultIfEmpty()
+            select new
+            {
+                Organization = new { o.MessageSay, o.MessageVoice, o.MessageLanguage, o.MessagePlayUrl },
+                Group = g == null ? null : new { g.MessageSay, g.MessageVoice, g.MessageLanguage, g.MessagePlayUrl },
+                Inbox = i == null ? null : new { i.MessageSay, i.MessageVoice, i.MessageLanguage, i.MessagePlayUrl },
+            }).FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var own = row.Group is { } group ? CallerMessage.From(group.MessageSay, group.MessageVoice, group.MessageLanguage, group.MessagePlayUrl)
+            : row.Inbox is { } inbox ? CallerMessage.From(inbox.MessageSay, inbox.MessageVoice, inbox.MessageLanguage, inbox.MessagePlayUrl)
+            : null;
+        var organization = row.Organization;
+        return own ?? CallerMessage.From(organization.MessageSay, organization.MessageVoice, organization.MessageLanguage, organization.MessagePlayUrl);
+    }
+}

@@ -1,0 +1,355 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+// Existing organizations keep the stock behaviour: a message as fallback, groups following it, and the contact's name said.
+namespace Switchboard.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class CallOptions : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "FallbackForwardTo",
+                table: "Organizations",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "FallbackMode",
+                table: "Organizations",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "Message");
+
+            migrationBuilder.AddColumn<int>(
+                name: "LastTextMaxAgeDays",
+                table: "Organizations",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessageLanguage",
+                table: "Organizations",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessagePlayUrl",
+                table: "Organizations",
+                type: "TEXT",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessageSay",
+                table: "Organizations",
+                type: "TEXT",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessageVoice",
+                table: "Organizations",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "SayContactName",
+                table: "Organizations",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ContactName",
+                table: "MessageEvents",
+                type: "TEXT",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ContactName",
+                table: "LastTexts",
+                type: "TEXT",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessageLanguage",
+                table: "Inboxes",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessagePlayUrl",
+                table: "Inboxes",
+                type: "TEXT",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessageSay",
+                table: "Inboxes",
+                type: "TEXT",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessageVoice",
+                table: "Inboxes",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RejectWithMessage",
+                table: "Inboxes",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "FallbackForwardTo",
+                table: "Groups",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "FallbackMode",
+                table: "Groups",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "FollowOrganization");
+
+            migrationBuilder.AddColumn<bool>(
+                name: "MembersOnly",
+                table: "Groups",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessageLanguage",
+                table: "Groups",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessagePlayUrl",
+                table: "Groups",
+                type: "TEXT",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessageSay",
+                table: "Groups",
+                type: "TEXT",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MessageVoice",
+                table: "Groups",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RejectWithMessage",
+                table: "Groups",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "AgentOutcome",
+                table: "Calls",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "FallbackDialStatus",
+                table: "Calls",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "FallbackForwardTo",
+                table: "Calls",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "FallbackStartedAt",
+                table: "Calls",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "LastTextAt",
+                table: "Calls",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RejectedWithMessage",
+                table: "Calls",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateTable(
+                name: "GroupMembers",
+                columns: table => new
+                {
+                    GroupId = table.Column<long>(type: "INTEGER", nullable: false),
+                    AgentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    AddedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GroupMembers", x => new { x.GroupId, x.AgentId });
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GroupMembers_AgentId",
+                table: "GroupMembers",
+                column: "AgentId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "GroupMembers");
+
+            migrationBuilder.DropColumn(
+                name: "FallbackForwardTo",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "FallbackMode",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "LastTextMaxAgeDays",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "MessageLanguage",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "MessagePlayUrl",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "MessageSay",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "MessageVoice",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "SayContactName",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "ContactName",
+                table: "MessageEvents");
+
+            migrationBuilder.DropColumn(
+                name: "ContactName",
+                table: "LastTexts");
+
+            migrationBuilder.DropColumn(
+                name: "MessageLanguage",
+                table: "Inboxes");
+
+            migrationBuilder.DropColumn(
+                name: "MessagePlayUrl",
+                table: "Inboxes");
+
+            migrationBuilder.DropColumn(
+                name: "MessageSay",
+                table: "Inboxes");
+
+            migrationBuilder.DropColumn(
+                name: "MessageVoice",
+                table: "Inboxes");
+
+            migrationBuilder.DropColumn(
+                name: "RejectWithMessage",
+                table: "Inboxes");
+
+            migrationBuilder.DropColumn(
+                name: "FallbackForwardTo",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "FallbackMode",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "MembersOnly",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "MessageLanguage",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "MessagePlayUrl",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "MessageSay",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "MessageVoice",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "RejectWithMessage",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "AgentOutcome",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "FallbackDialStatus",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "FallbackForwardTo",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "FallbackStartedAt",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "LastTextAt",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "RejectedWithMessage",
+                table: "Calls");
+        }
+    }
+}
