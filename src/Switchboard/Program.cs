@@ -52,6 +52,7 @@ builder.Services.AddHostedService<CallEventSender>();
 
 // What admins read and change, shared by the admin API and the panel
 builder.Services.AddScoped<InboundCallSettings>();
+builder.Services.AddScoped<CallOptions>();
 builder.Services.AddScoped<Teams>();
 builder.Services.AddScoped<AgentDirectory>();
 builder.Services.AddScoped<NumberDirectory>();

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Phones;
 using Switchboard.Routing;
 using Switchboard.Storage;
 
@@ -16,7 +15,7 @@ public sealed record GroupInboundCallsAnswer(string Mode, string? ForwardTo, Inb
 /// The inbound-calls setting of the organization, a group and an inbox: read, checked and changed the same way
 /// for the admin API and the panel.
 /// </summary>
-public sealed class InboundCallSettings(SwitchboardDb db, PhoneNormalizer phones)
+public sealed class InboundCallSettings(SwitchboardDb db, CallOptions options)
 {
     public async Task<InboundCallsAnswer> OfOrganizationAsync(long orgId, CancellationToken ct)
     {
@@ -80,19 +79,10 @@ public sealed class InboundCallSettings(SwitchboardDb db, PhoneNormalizer phones
         string? forwardTo = null;
         if (EqualityComparer<TMode>.Default.Equals(mode, forwardMode))
         {
-            if (string.IsNullOrWhiteSpace(request.ForwardTo))
+            var (target, problem) = await options.ForwardTargetAsync(request.ForwardTo, "to forward calls", ct);
+            if (problem is not null)
             {
-                return Refusal.OnField("forwardTo", "is required to forward calls");
-            }
-
-            if (!phones.TryNormalize(request.ForwardTo, out var target))
-            {
-                return Refusal.OnField("forwardTo", $"{request.ForwardTo} is not a valid phone number");
-            }
-
-            if (await db.Numbers.AnyAsync(n => n.Number == target, ct))
-            {
-                return Refusal.OnField("forwardTo", $"{target} is a platform number; forwarding to it would loop the call");
+                return Refusal.OnField("forwardTo", problem);
             }
 
             forwardTo = target;

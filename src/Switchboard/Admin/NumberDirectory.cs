@@ -102,8 +102,8 @@ public sealed class NumberDirectory(SwitchboardDb db, PhoneNormalizer phones)
     }
 
     private async Task<bool> IsForwardTargetOrAgentPhoneAsync(string number, CancellationToken ct) =>
-        await db.Organizations.AnyAsync(o => o.InboundForwardTo == number, ct) ||
-        await db.Groups.AnyAsync(g => g.InboundForwardTo == number, ct) ||
+        await db.Organizations.AnyAsync(o => o.InboundForwardTo == number || o.FallbackForwardTo == number, ct) ||
+        await db.Groups.AnyAsync(g => g.InboundForwardTo == number || g.FallbackForwardTo == number, ct) ||
         await db.Inboxes.AnyAsync(i => i.InboundForwardTo == number, ct) ||
         await db.Agents.AnyAsync(a => a.Phone == number && a.DeletedAt == null, ct);
 

@@ -13,6 +13,11 @@ public static class GroupsApi
         organization.MapGet("/groups/{groupId:long}", Get).Allow(CallerRole.Admin);
         organization.MapGet("/groups/{groupId:long}/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin);
         organization.MapPut("/groups/{groupId:long}/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin);
+        organization.MapGet("/groups/{groupId:long}/call-options", GetCallOptions).Allow(CallerRole.Admin);
+        organization.MapPut("/groups/{groupId:long}/call-options", PutCallOptions).Allow(CallerRole.Admin);
+        organization.MapGet("/groups/{groupId:long}/members", Members).Allow(CallerRole.Admin);
+        organization.MapPut("/groups/{groupId:long}/members/{agentId:long}", AddMember).Allow(CallerRole.Admin);
+        organization.MapDelete("/groups/{groupId:long}/members/{agentId:long}", RemoveMember).Allow(CallerRole.Admin);
     }
 
     private static async Task<Results<Created<TeamAnswer>, ProblemHttpResult>> Create(long orgId, CreateTeam body, Teams teams, CancellationToken ct) =>
@@ -30,4 +35,20 @@ public static class GroupsApi
     private static async Task<Results<Ok<GroupInboundCallsAnswer>, ProblemHttpResult>> PutInboundCalls(
         long orgId, long groupId, InboundCallsRequest body, InboundCallSettings settings, CancellationToken ct) =>
         AdminAnswers.Ok(await settings.SetGroupAsync(orgId, groupId, body, ct));
+
+    private static async Task<Results<Ok<GroupCallOptionsAnswer>, ProblemHttpResult>> GetCallOptions(long orgId, long groupId, CallOptions options, CancellationToken ct) =>
+        AdminAnswers.Ok(await options.OfGroupAsync(orgId, groupId, ct));
+
+    private static async Task<Results<Ok<GroupCallOptionsAnswer>, ProblemHttpResult>> PutCallOptions(
+        long orgId, long groupId, GroupCallOptions body, CallOptions options, CancellationToken ct) =>
+        AdminAnswers.Ok(await options.SetGroupAsync(orgId, groupId, body, ct));
+
+    private static async Task<Results<Ok<MemberAnswer[]>, ProblemHttpResult>> Members(long orgId, long groupId, CallOptions options, CancellationToken ct) =>
+        AdminAnswers.Ok(await options.MembersAsync(orgId, groupId, ct));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> AddMember(long orgId, long groupId, long agentId, CallOptions options, CancellationToken ct) =>
+        AdminAnswers.NoContent(await options.AddMemberAsync(orgId, groupId, agentId, ct));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(long orgId, long groupId, long agentId, CallOptions options, CancellationToken ct) =>
+        AdminAnswers.NoContent(await options.RemoveMemberAsync(orgId, groupId, agentId, ct));
 }

@@ -13,6 +13,8 @@ public static class InboxesApi
         organization.MapGet("/inboxes/{inboxId:long}", Get).Allow(CallerRole.Admin);
         organization.MapGet("/inboxes/{inboxId:long}/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin);
         organization.MapPut("/inboxes/{inboxId:long}/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin);
+        organization.MapGet("/inboxes/{inboxId:long}/call-options", GetCallOptions).Allow(CallerRole.Admin);
+        organization.MapPut("/inboxes/{inboxId:long}/call-options", PutCallOptions).Allow(CallerRole.Admin);
     }
 
     private static async Task<Results<Created<TeamAnswer>, ProblemHttpResult>> Create(long orgId, CreateTeam body, Teams teams, CancellationToken ct) =>
@@ -30,4 +32,11 @@ public static class InboxesApi
     private static async Task<Results<Ok<InboundCallsAnswer>, ProblemHttpResult>> PutInboundCalls(
         long orgId, long inboxId, InboundCallsRequest body, InboundCallSettings settings, CancellationToken ct) =>
         AdminAnswers.Ok(await settings.SetInboxAsync(orgId, inboxId, body, ct));
+
+    private static async Task<Results<Ok<InboxCallOptionsAnswer>, ProblemHttpResult>> GetCallOptions(long orgId, long inboxId, CallOptions options, CancellationToken ct) =>
+        AdminAnswers.Ok(await options.OfInboxAsync(orgId, inboxId, ct));
+
+    private static async Task<Results<Ok<InboxCallOptionsAnswer>, ProblemHttpResult>> PutCallOptions(
+        long orgId, long inboxId, InboxCallOptions body, CallOptions options, CancellationToken ct) =>
+        AdminAnswers.Ok(await options.SetInboxAsync(orgId, inboxId, body, ct));
 }

@@ -28,6 +28,8 @@ public static class OrganizationsApi
         organization.MapDelete("/api-keys/{keyId:long}", RevokeKey).Allow(CallerRole.Admin);
         organization.MapGet("/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin);
         organization.MapPut("/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin);
+        organization.MapGet("/call-options", GetCallOptions).Allow(CallerRole.Admin);
+        organization.MapPut("/call-options", PutCallOptions).Allow(CallerRole.Admin);
         organization.MapPost("/panel-users", CreatePanelUser).Allow(CallerRole.Operator, CallerRole.Admin);
         organization.MapPut("/agents/{agentId:long}/panel-password", SetPanelPassword).Allow(CallerRole.Admin);
         organization.MapGet("/routing/explain", Explain).Allow(CallerRole.Admin);
@@ -109,6 +111,13 @@ public static class OrganizationsApi
     private static async Task<Results<Ok<InboundCallsAnswer>, ProblemHttpResult>> PutInboundCalls(
         long orgId, InboundCallsRequest body, InboundCallSettings settings, CancellationToken ct) =>
         AdminAnswers.Ok(await settings.SetOrganizationAsync(orgId, body, ct));
+
+    private static async Task<Ok<OrganizationCallOptions>> GetCallOptions(long orgId, CallOptions options, CancellationToken ct) =>
+        TypedResults.Ok(await options.OfOrganizationAsync(orgId, ct));
+
+    private static async Task<Results<Ok<OrganizationCallOptions>, ProblemHttpResult>> PutCallOptions(
+        long orgId, OrganizationCallOptions body, CallOptions options, CancellationToken ct) =>
+        AdminAnswers.Ok(await options.SetOrganizationAsync(orgId, body, ct));
 
     /// <summary>An agent (by default an admin) with a panel sign-in: how the operator gives an organization its first admin.</summary>
     private static async Task<Results<Created<PanelUserAnswer>, ProblemHttpResult>> CreatePanelUser(

@@ -41,7 +41,12 @@ public sealed record CallLogEntry(
     int? TalkSeconds,
     IReadOnlyList<CallStatusAnswer> Statuses,
     string? Stage,
-    string? FailureDetail);
+    string? FailureDetail,
+    string? AgentOutcome,
+    CallFallbackAnswer? Fallback);
+
+/// <summary>The second leg of a call the agent did not take: the fallback number and how its dial ended.</summary>
+public sealed record CallFallbackAnswer(string ForwardTo, DateTime StartedAt, string? DialStatus);
 
 public sealed record CallPage(IReadOnlyList<CallLogEntry> Items, long? NextBefore);
 
@@ -172,5 +177,9 @@ public sealed class CallLog(SwitchboardDb db)
         c.Statuses.OrderBy(s => s.At).ThenBy(s => s.Id)
             .Select(s => new CallStatusAnswer(EnumNames.Name(s.Leg), s.Status, s.At, s.DurationSeconds)).ToList(),
         c.Stage is { } stage ? EnumNames.Name(stage) : null,
-        c.FailureDetail);
+        c.FailureDetail,
+        c.AgentOutcome is { } agentOutcome ? EnumNames.Name(agentOutcome) : null,
+        c is { FallbackStartedAt: { } fallbackAt, FallbackForwardTo: { } fallbackTo }
+            ? new CallFallbackAnswer(viewer.IsAdmin ? fallbackTo : PhoneMask.Mask(fallbackTo), fallbackAt, c.FallbackDialStatus)
+            : null);
 }

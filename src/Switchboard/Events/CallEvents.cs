@@ -69,7 +69,9 @@ public static class CallEvents
         call.AgentAnsweredAt,
         call.EndedAt ?? now,
         call.TalkSeconds,
-        call.DurationSeconds);
+        call.DurationSeconds,
+        call.AgentOutcome is { } agentOutcome ? EnumNames.Name(agentOutcome) : null,
+        call.FallbackStartedAt is { } fallbackAt ? new EventFallback(fallbackAt, call.FallbackDialStatus) : null);
 
     /// <summary>The call as the texting platform sees it: enough to put it in the right conversation.</summary>
     private sealed record EventCall(
@@ -87,5 +89,10 @@ public static class CallEvents
         DateTime? AnsweredAt,
         DateTime EndedAt,
         int? TalkSeconds,
-        int? DurationSeconds);
+        int? DurationSeconds,
+        string? AgentOutcome,
+        EventFallback? Fallback);
+
+    /// <summary>The second leg of a call the agent did not take: the fallback number rang from this time.</summary>
+    private sealed record EventFallback(DateTime StartedAt, string? DialStatus);
 }
