@@ -11,6 +11,9 @@ public sealed class RoutingPolicyTests
     private const string GroupTarget = "+14155550177";
     private const string OrganizationTarget = "+14155550188";
     private const string InboxTarget = "+14155550166";
+    private const string GroupFallback = "+14155550133";
+    private const string OrganizationFallback = "+14155550144";
+    private static readonly DateTime Now = new(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc);
 
     public sealed record Row(string Rule, RoutingFacts Facts, RoutingOutcome Outcome, DecisionReason Reason, string? ForwardTo = null, long? AgentId = null, string? AgentPhone = null)
     {
@@ -20,7 +23,13 @@ public sealed class RoutingPolicyTests
     private static RoutingFacts Unknown() => new() { Caller = Caller, Number = null };
 
     private static RoutingFacts Owned(OwnerFacts? owner, string? caller = Caller) =>
-        new() { Caller = caller, Number = new NumberFacts { Number = Number, OrganizationId = 1, Owner = owner } };
+        new() { Caller = caller, Now = Now, Number = new NumberFacts { Number = Number, OrganizationId = 1, Owner = owner } };
+
+    private static GroupFacts ForwardsOnFallback(GroupFacts group) =>
+        group with { FallbackMode = GroupFallbackMode.Forward, FallbackForwardTo = GroupFallback };
+
+    private static GroupFacts OrganizationForwardsOnFallback(GroupFacts group) =>
+        group with { OrganizationFallbackMode = FallbackMode.Forward, OrganizationFallbackForwardTo = OrganizationFallback };
 
     private static InboxFacts Inbox(InboxMode mode, string? forwardTo = null) =>
         new() { InboxId = 3, Name = "Help Line", Mode = mode, ForwardTo = forwardTo };
@@ -64,7 +73,56 @@ public sealed class RoutingPolicyTests
         new("3.4 last agent without phone → unavailable", Owned(Group(texter: Texter(phone: null))), RoutingOutcome.AgentUnavailable, DecisionReason.AgentHasNoPhone, AgentId: 7),
         new("3.4 last agent with an empty phone → unavailable", Owned(Group(texter: Texter(phone: ""))), RoutingOutcome.AgentUnavailable, DecisionReason.AgentHasNoPhone, AgentId: 7),
         new("3.4 inactive agent of a forwarding group does not matter", Owned(Group(GroupMode.Forward, texter: Texter(AgentState.Inactive))), RoutingOutcome.Forward, DecisionReason.GroupForwards, ForwardTo: GroupTarget),
+        new("B1 unavailable agent, group fallback forward → forward to it", Owned(ForwardsOnFallback(Group(texter: Texter(AgentState.Inactive)))), RoutingOutcome.Forward, DecisionReason.AgentInactive, ForwardTo: GroupFallback, AgentId: 7),
+        new("B1 unavailable agent, following the organization's fallback forward", Owned(OrganizationForwardsOnFallback(Group(texter: Texter(phone: null)))), RoutingOutcome.Forward, DecisionReason.AgentHasNoPhone, ForwardTo: OrganizationFallback, AgentId: 7),
+        new("B1 group's message fallback wins over the organization's forward", Owned(OrganizationForwardsOnFallback(Group(texter: Texter(AgentState.Inactive))) with { FallbackMode = GroupFallbackMode.Message }), RoutingOutcome.AgentUnavailable, DecisionReason.AgentInactive, AgentId: 7),
+        new("B1 a fallback does not open a group to callers it never texted", Owned(ForwardsOnFallback(Group(texted: false))), RoutingOutcome.Reject, DecisionReason.NeverTextedFromGroup),
+        new("B4 agent not a member of a members-only group → unavailable", Owned(Group() with { MembersOnly = true }), RoutingOutcome.AgentUnavailable, DecisionReason.AgentNotInGroup, AgentId: 7),
+        new("B4 member of a members-only group → agent", Owned(Group(texter: Texter() with { IsMember = true }) with { MembersOnly = true }), RoutingOutcome.ConnectAgent, DecisionReason.LastAgentByOrganization, AgentId: 7, AgentPhone: AgentPhone),
+        new("B4 non-member → the group's fallback", Owned(ForwardsOnFallback(Group() with { MembersOnly = true })), RoutingOutcome.Forward, DecisionReason.AgentNotInGroup, ForwardTo: GroupFallback, AgentId: 7),
+        new("B4 membership does not matter in an open group", Owned(Group() with { MembersOnly = false }), RoutingOutcome.ConnectAgent, DecisionReason.LastAgentByOrganization, AgentId: 7, AgentPhone: AgentPhone),
+        new("B4 last text older than the maximum age → reject", Owned(Group() with { LastTextMaxAgeDays = 1 }) with { Now = Now.AddDays(1) }, RoutingOutcome.Reject, DecisionReason.LastTextTooOld),
+        new("B4 last text within the maximum age → agent", Owned(Group() with { LastTextMaxAgeDays = 2 }) with { Now = Now.AddDays(1) }, RoutingOutcome.ConnectAgent, DecisionReason.LastAgentByOrganization, AgentId: 7, AgentPhone: AgentPhone),
+        new("B4 an old last text counts as none even when the group forwards", Owned(Group(GroupMode.Forward) with { LastTextMaxAgeDays = 1 }) with { Now = Now.AddDays(1) }, RoutingOutcome.Reject, DecisionReason.LastTextTooOld),
     ];
+
+    [Fact]
+    public void Decide_AgentCall_CarriesTheEffectiveFallbackForLater()
+    {
+        var byGroup = RoutingPolicy.Decide(Owned(ForwardsOnFallback(OrganizationForwardsOnFallback(Group()))));
+        var byOrganization = RoutingPolicy.Decide(Owned(OrganizationForwardsOnFallback(Group())));
+        var none = RoutingPolicy.Decide(Owned(Group()));
+
+        Assert.Equal(GroupFallback, byGroup.FallbackForwardTo);
+        Assert.Equal(OrganizationFallback, byOrganization.FallbackForwardTo);
+        Assert.Null(none.FallbackForwardTo);
+    }
+
+    [Fact]
+    public void Decide_GroupOrInboxMessage_WinsOverTheOrganizations()
+    {
+        var organization = new CallerMessage("Organization words", null, null, null);
+        var own = new CallerMessage(null, null, null, "https://media.example.org/a.mp3");
+        RoutingFacts With(OwnerFacts owner) => Owned(owner) with { Number = Owned(owner).Number! with { OrganizationMessage = organization } };
+
+        Assert.Equal(own, RoutingPolicy.Decide(With(Group(texter: Texter(AgentState.Inactive)) with { Message = own })).Message);
+        Assert.Equal(organization, RoutingPolicy.Decide(With(Group(texter: Texter(AgentState.Inactive)))).Message);
+        Assert.Equal(own, RoutingPolicy.Decide(With(Inbox(InboxMode.Reject) with { Message = own })).Message);
+        Assert.Equal(organization, RoutingPolicy.Decide(With(Inbox(InboxMode.Reject))).Message);
+    }
+
+    [Fact]
+    public void Decide_RejectWithMessage_IsARejectionTheCallerHears()
+    {
+        var inbox = RoutingPolicy.Decide(Owned(Inbox(InboxMode.Reject) with { RejectWithMessage = true }));
+        var group = RoutingPolicy.Decide(Owned(Group(texted: false) with { RejectWithMessage = true }));
+        var silent = RoutingPolicy.Decide(Owned(Inbox(InboxMode.Reject)));
+
+        Assert.True(inbox.RejectWithMessage);
+        Assert.True(group.RejectWithMessage);
+        Assert.False(silent.RejectWithMessage);
+        Assert.Equal(RoutingOutcome.Reject, inbox.Outcome);
+    }
 
     [Theory]
     [MemberData(nameof(Rules))]
@@ -86,7 +144,7 @@ public sealed class RoutingPolicyTests
         var explanation = RoutingPolicy.Decide(row.Facts).Explanation;
 
         Assert.False(string.IsNullOrWhiteSpace(explanation));
-        foreach (var personal in new[] { Caller, AgentPhone, GroupTarget, OrganizationTarget, InboxTarget })
+        foreach (var personal in new[] { Caller, AgentPhone, GroupTarget, OrganizationTarget, InboxTarget, GroupFallback, OrganizationFallback })
         {
             Assert.DoesNotContain(personal, explanation);
             Assert.DoesNotContain(personal[1..], explanation);

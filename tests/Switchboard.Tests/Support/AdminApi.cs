@@ -43,8 +43,8 @@ public sealed class TestOrganization
     public async Task AddNumberAsync(string number, long? groupId = null, long? inboxId = null) =>
         await ReadAsync(await Admin.PostAsJsonAsync($"{Path}/numbers", new { number, groupId, inboxId }));
 
-    public async Task TextAsync(long agentId, string contact, string from, DateTimeOffset sentAt, string? id = null) =>
-        await ReadAsync(await Admin.PostAsJsonAsync($"{Path}/messages", new { messages = new[] { new { id, agentId, contact, from, sentAt } } }));
+    public async Task TextAsync(long agentId, string contact, string from, DateTimeOffset sentAt, string? id = null, string? contactName = null) =>
+        await ReadAsync(await Admin.PostAsJsonAsync($"{Path}/messages", new { messages = new[] { new { id, agentId, contact, from, sentAt, contactName } } }));
 
     public async Task SetAsync(string settingsPath, object body) =>
         await ReadAsync(await Admin.PutAsJsonAsync($"{Path}{settingsPath}", body));
