@@ -23,6 +23,13 @@ public abstract class PanelPage : PageModel
         ["inboxId"] = "The inbox",
         ["url"] = "The events URL",
         ["secret"] = "The signing secret",
+        ["fallback.mode"] = "The choice",
+        ["fallback.forwardTo"] = "The fallback phone number",
+        ["unavailableMessage.say"] = "The words",
+        ["unavailableMessage.voice"] = "The voice",
+        ["unavailableMessage.language"] = "The language",
+        ["unavailableMessage.play"] = "The recording URL",
+        ["lastTextMaxAgeDays"] = "The number of days",
     };
 
     /// <summary>A message from the last change, shown once after the redirect that follows it.</summary>

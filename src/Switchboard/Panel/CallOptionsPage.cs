@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Mvc;
+using Switchboard.Admin;
+
+namespace Switchboard.Panel;
+
+/// <summary>Which call options a page offers: the organization's, a group's or an inbox's.</summary>
+public enum CallOptionsOwner { Organization, Group, Inbox }
+
+/// <summary>
+/// A page with call options (docs/routing.md "Beyond SPEC.md"): the fallback, the unavailable message, rejecting with
+/// it, and the organization's prompt and last-text options. The fields are posted flat and sent to
+/// <see cref="CallOptions"/> as the API's bodies, so the panel refuses exactly what the API refuses.
+/// </summary>
+public abstract class CallOptionsPage : PanelPage
+{
+    [BindProperty]
+    public string? FallbackMode { get; set; }
+
+    [BindProperty]
+    public string? FallbackForwardTo { get; set; }
+
+    /// <summary>"default" (the organization's, or the stock one), "say" or "play".</summary>
+    [BindProperty]
+    public string? MessageKind { get; set; }
+
+    [BindProperty]
+    public string? MessageSay { get; set; }
+
+    [BindProperty]
+    public string? MessageVoice { get; set; }
+
+    [BindProperty]
+    public string? MessageLanguage { get; set; }
+
+    [BindProperty]
+    public string? MessagePlay { get; set; }
+
+    [BindProperty]
+    public bool RejectWithMessage { get; set; }
+
+    [BindProperty]
+    public bool MembersOnly { get; set; }
+
+    [BindProperty]
+    public bool SayContactName { get; set; }
+
+    [BindProperty]
+    public string? LastTextMaxAgeDays { get; set; }
+
+    public abstract CallOptionsOwner Owner { get; }
+
+    /// <summary>What the group's or inbox's "default" message and fallback are now, in words.</summary>
+    public string? OrganizationMessage { get; protected set; }
+
+    public string? OrganizationFallback { get; protected set; }
+
+    protected FallbackBody Fallback => new(FallbackMode, FallbackForwardTo);
+
+    protected CallerMessageBody? Message => MessageKind switch
+    {
+        "say" => new CallerMessageBody(MessageSay, MessageVoice, MessageLanguage, null),
+        "play" => new CallerMessageBody(null, null, null, MessagePlay),
+        _ => null,
+    };
+
+    protected void ShowFallback(FallbackBody fallback)
+    {
+        FallbackMode = fallback.Mode;
+        FallbackForwardTo = fallback.ForwardTo;
+    }
+
+    protected void ShowMessage(CallerMessageBody? message)
+    {
+        MessageKind = message is null ? "default" : message.Play is null ? "say" : "play";
+        MessageSay = message?.Say;
+        MessageVoice = message?.Voice;
+        MessageLanguage = message?.Language;
+        MessagePlay = message?.Play;
+    }
+
+    /// <summary>A message in words, for the hints that say what "default" means now.</summary>
+    public static string Describe(CallerMessageBody? message) => message switch
+    {
+        null => "the stock message (\"Sorry, nobody is available to take your call right now…\")",
+        { Play: { } url } => $"the recording at {url}",
+        _ => $"“{message.Say}”",
+    };
+
+    public static string Describe(FallbackBody? fallback) =>
+        fallback is { Mode: "forward", ForwardTo: { } to } ? $"forward the call to {to}" : "the caller hears the unavailable message";
+
+    protected IActionResult Saved<T>(Answer<T> answer) =>
+        answer.Done ? Done("Saved. The next call follows the new options.") : Refused(answer.Refusal);
+}

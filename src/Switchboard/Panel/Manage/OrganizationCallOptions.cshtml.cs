@@ -1,0 +1,35 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Switchboard.Admin;
+
+namespace Switchboard.Panel.Manage;
+
+public sealed class OrganizationCallOptionsModel(CallOptions options) : CallOptionsPage
+{
+    public override CallOptionsOwner Owner => CallOptionsOwner.Organization;
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var current = await options.OfOrganizationAsync(OrganizationId, ct);
+        ShowFallback(current.Fallback!);
+        ShowMessage(current.UnavailableMessage);
+        SayContactName = current.SayContactName ?? true;
+        LastTextMaxAgeDays = current.LastTextMaxAgeDays?.ToString(CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        int? maxAge = null;
+        if (!string.IsNullOrWhiteSpace(LastTextMaxAgeDays))
+        {
+            if (!int.TryParse(LastTextMaxAgeDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days))
+            {
+                return Refused(Refusal.OnField("lastTextMaxAgeDays", $"must be a whole number of days between 1 and {CallOptions.MaxAgeDaysLimit}, or empty"));
+            }
+
+            maxAge = days;
+        }
+
+        return Saved(await options.SetOrganizationAsync(OrganizationId, new OrganizationCallOptions(Fallback, Message, SayContactName, maxAge), ct));
+    }
+}
