@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
-using System.Text.RegularExpressions;
 using Switchboard.Tests.Support;
 using Switchboard.Twilio;
 using static Switchboard.Tests.Api.ApiAnswers;
@@ -13,7 +12,7 @@ namespace Switchboard.Tests.Api;
 /// small limits set for the test. Sources are named with <see cref="TestSourceAddress"/>.
 /// </summary>
 [Trait("Database", "yes")]
-public sealed partial class RateLimitTests : IAsyncLifetime
+public sealed class RateLimitTests : IAsyncLifetime
 {
     private const string Attacker = "203.0.113.66";
     private const string Neighbour = "198.51.100.7";
@@ -110,13 +109,13 @@ public sealed partial class RateLimitTests : IAsyncLifetime
         var browser = From(Attacker);
         foreach (var email in new[] { "a@example.org", "b@example.org", "ada@example.org" })
         {
-            var failed = await SignInAsync(browser, email, "not the password");
+            var failed = await PanelForms.SignInAsync(browser, email, "not the password");
             Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
             Assert.Contains("The email or the password is wrong.", await failed.Content.ReadAsStringAsync());
         }
 
-        var refused = await SignInAsync(browser, "ada@example.org", PanelBrowser.Password);
-        var elsewhere = await SignInAsync(From(Neighbour), "ada@example.org", PanelBrowser.Password);
+        var refused = await PanelForms.SignInAsync(browser, "ada@example.org", PanelBrowser.Password);
+        var elsewhere = await PanelForms.SignInAsync(From(Neighbour), "ada@example.org", PanelBrowser.Password);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Contains("Too many failed sign-ins from your network. Try again in 900 seconds.", await refused.Content.ReadAsStringAsync());
@@ -186,19 +185,4 @@ public sealed partial class RateLimitTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, status);
     }
-
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string email, string password)
-    {
-        var form = await browser.GetStringAsync("/panel/sign-in");
-        var token = AntiforgeryToken().Match(form).Groups[1].Value;
-        return await browser.PostAsync("/panel/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Email"] = email,
-            ["Password"] = password,
-            ["__RequestVerificationToken"] = token,
-        }));
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 }
