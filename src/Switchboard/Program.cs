@@ -57,6 +57,7 @@ builder.Services.AddScoped<Teams>();
 builder.Services.AddScoped<AgentDirectory>();
 builder.Services.AddScoped<NumberDirectory>();
 builder.Services.AddScoped<RoutingExplainer>();
+builder.Services.AddScoped<ApiKeys>();
 builder.Services.AddScoped<CallLog>();
 builder.Services.AddScoped<PanelLogins>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
@@ -73,6 +74,9 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 // Admin panel: Razor Pages under /panel with a sign-in cookie of its own
 builder.Services.AddPanel();
 
+// Per source address: failed authentications and sign-ins, and webhook traffic (Switchboard:RateLimits)
+builder.Services.AddSwitchboardRateLimits();
+
 var app = builder.Build();
 
 // The schema is created or migrated before the first request
@@ -83,6 +87,7 @@ app.UseStatusCodePages();
 app.UsePanel();
 // Routing after the panel's status pages, so that a re-executed request (403 → /panel/status/403) is routed again
 app.UseRouting();
+app.UseRateLimiter();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();

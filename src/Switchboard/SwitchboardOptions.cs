@@ -15,6 +15,28 @@ public sealed class SwitchboardOptions
     public TwilioOptions Twilio { get; set; } = new();
 
     public CallEventsOptions CallEvents { get; set; } = new();
+
+    public RateLimitsOptions RateLimits { get; set; } = new();
+}
+
+/// <summary>Limits per source address (the connection's remote IP); a <see cref="RateLimit.PermitLimit"/> of 0 turns one off.</summary>
+public sealed class RateLimitsOptions
+{
+    /// <summary>Wrong, unknown or revoked bearer tokens; past the limit every bearer request from the source gets 429.</summary>
+    public RateLimit FailedAuthentication { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>Failed panel sign-ins, whatever the email (each sign-in also locks itself after 5 wrong passwords).</summary>
+    public RateLimit FailedSignIns { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>Every webhook request, signed or not; past the limit the endpoint's fallback TwiML ends the call politely.</summary>
+    public RateLimit Webhooks { get; set; } = new() { PermitLimit = 10_000, Window = TimeSpan.FromSeconds(10) };
+}
+
+public sealed class RateLimit
+{
+    public int PermitLimit { get; set; }
+
+    public TimeSpan Window { get; set; }
 }
 
 /// <summary>How call events are sent to the organizations' texting platforms.</summary>

@@ -10,12 +10,6 @@ public sealed record CreateOrganization(string? Name);
 
 public sealed record OrganizationAnswer(long Id, string Name);
 
-public sealed record CreateApiKey(string? Name, string? Role, long? AgentId);
-
-public sealed record ApiKeyCreated(long Id, string Key, string Name, string Role, long? AgentId);
-
-public sealed record ApiKeyAnswer(long Id, string Name, string Role, long? AgentId, DateTime CreatedAt, DateTime? RevokedAt);
-
 public static class OrganizationsApi
 {
     public static void MapOrganizations(this IEndpointRouteBuilder app, RouteGroupBuilder organization)
@@ -26,6 +20,7 @@ public static class OrganizationsApi
         organization.MapPost("/api-keys", CreateKey).Allow(CallerRole.Operator, CallerRole.Admin);
         organization.MapGet("/api-keys", ListKeys).Allow(CallerRole.Admin);
         organization.MapDelete("/api-keys/{keyId:long}", RevokeKey).Allow(CallerRole.Admin);
+        organization.MapPost("/api-keys/{keyId:long}/rotate", RotateKey).Allow(CallerRole.Admin);
         organization.MapGet("/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin);
         organization.MapPut("/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin);
         organization.MapGet("/call-options", GetCallOptions).Allow(CallerRole.Admin);
@@ -48,62 +43,18 @@ public static class OrganizationsApi
         return TypedResults.Created($"/api/v1/organizations/{organization.Id}", new OrganizationAnswer(organization.Id, organization.Name));
     }
 
-    private static async Task<Results<Created<ApiKeyCreated>, ValidationProblem>> CreateKey(long orgId, CreateApiKey body, SwitchboardDb db, TimeProvider clock, CancellationToken ct)
-    {
-        if (Names.Problem(body.Name, 200) is { } problem)
-        {
-            return Problems.Invalid("name", problem);
-        }
+    private static async Task<Results<Created<ApiKeyCreated>, ProblemHttpResult>> CreateKey(long orgId, CreateApiKey body, ApiKeys keys, CancellationToken ct) =>
+        AdminAnswers.Created(await keys.CreateAsync(orgId, body, ct), k => $"/api/v1/organizations/{orgId}/api-keys/{k.Id}");
 
-        if (!EnumNames.TryParse<KeyRole>(body.Role, out var role))
-        {
-            return Problems.Invalid("role", "must be \"admin\" or \"agent\"");
-        }
+    private static async Task<Ok<ApiKeyAnswer[]>> ListKeys(long orgId, ApiKeys keys, CancellationToken ct) =>
+        TypedResults.Ok(await keys.ListAsync(orgId, ct));
 
-        if (body.AgentId is null && role == KeyRole.Agent)
-        {
-            return Problems.Invalid("agentId", "is required for an agent key");
-        }
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(long orgId, long keyId, ApiKeys keys, CancellationToken ct) =>
+        AdminAnswers.NoContent(await keys.RevokeAsync(orgId, keyId, ct));
 
-        if (body.AgentId is { } agentId && !await db.Agents.AnyAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct))
-        {
-            return Problems.Invalid("agentId", $"agent {agentId} does not exist in this organization");
-        }
-
-        var secret = ApiKeySecrets.NewSecret();
-        var key = new ApiKey
-        {
-            OrganizationId = orgId,
-            Name = body.Name!.Trim(),
-            Role = role,
-            AgentId = body.AgentId,
-            SecretHash = ApiKeySecrets.Hash(secret),
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-        };
-        db.ApiKeys.Add(key);
-        await db.SaveChangesAsync(ct);
-        var created = new ApiKeyCreated(key.Id, ApiKeySecrets.Format(key.Id, secret), key.Name, EnumNames.Name(role), key.AgentId);
-        return TypedResults.Created($"/api/v1/organizations/{orgId}/api-keys/{key.Id}", created);
-    }
-
-    private static async Task<Ok<ApiKeyAnswer[]>> ListKeys(long orgId, SwitchboardDb db, CancellationToken ct)
-    {
-        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == orgId).OrderBy(k => k.Id).ToListAsync(ct);
-        return TypedResults.Ok(keys.Select(k => new ApiKeyAnswer(k.Id, k.Name, EnumNames.Name(k.Role), k.AgentId, k.CreatedAt, k.RevokedAt)).ToArray());
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(long orgId, long keyId, SwitchboardDb db, TimeProvider clock, CancellationToken ct)
-    {
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.OrganizationId == orgId, ct);
-        if (key is null)
-        {
-            return Problems.NotFound("API key");
-        }
-
-        key.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
-    }
+    /// <summary>The same key with a new secret, shown in this answer only; the old secret stops working at once.</summary>
+    private static async Task<Results<Ok<ApiKeyCreated>, ProblemHttpResult>> RotateKey(long orgId, long keyId, ApiKeys keys, CancellationToken ct) =>
+        AdminAnswers.Ok(await keys.RotateAsync(orgId, keyId, ct));
 
     private static async Task<Ok<InboundCallsAnswer>> GetInboundCalls(long orgId, InboundCallSettings settings, CancellationToken ct) =>
         TypedResults.Ok(await settings.OfOrganizationAsync(orgId, ct));

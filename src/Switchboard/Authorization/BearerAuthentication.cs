@@ -14,9 +14,11 @@ public sealed class BearerAuthentication(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptions<SwitchboardOptions> switchboard,
-    SwitchboardDb db) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    SwitchboardDb db,
+    FailureLimits limits) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
+    private const string WaitItem = "sb:auth-wait";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -26,9 +28,16 @@ public sealed class BearerAuthentication(
             return AuthenticateResult.NoResult();
         }
 
+        // A source past its failures is refused before its token is even looked at, a right token too.
+        if (limits.Wait(Failure.Authentication, Context) is { } wait)
+        {
+            Context.Items[WaitItem] = wait;
+            return AuthenticateResult.Fail("Too many failed authentications from this address");
+        }
+
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return AuthenticateResult.Fail("Authorization must be a bearer token");
+            return Failed("Authorization must be a bearer token");
         }
 
         var token = header["Bearer ".Length..].Trim();
@@ -39,7 +48,7 @@ public sealed class BearerAuthentication(
 
         if (!ApiKeySecrets.TryParse(token, out var keyId, out var secret))
         {
-            return AuthenticateResult.Fail("Unknown key");
+            return Failed("Unknown key");
         }
 
         var key = await db.ApiKeys.AsNoTracking()
@@ -48,21 +57,31 @@ public sealed class BearerAuthentication(
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (key is null || !ApiKeySecrets.Matches(secret, key.SecretHash))
         {
-            return AuthenticateResult.Fail("Unknown key");
+            return Failed("Unknown key");
         }
 
         if (key.AgentId is { } agentId && !await db.Agents.AnyAsync(a => a.Id == agentId && a.DeletedAt == null, Context.RequestAborted))
         {
-            return AuthenticateResult.Fail("The key's agent was deleted");
+            return Failed("The key's agent was deleted");
         }
 
         var role = key.Role == KeyRole.Admin ? CallerRole.Admin : CallerRole.Agent;
         return Success(new Caller(role, key.OrganizationId, key.AgentId, keyId));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblem(StatusCodes.Status401Unauthorized, "Authentication required",
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (Context.Items[WaitItem] is TimeSpan wait)
+        {
+            var seconds = FailureLimits.Seconds(wait);
+            Response.Headers.RetryAfter = seconds;
+            return WriteProblem(StatusCodes.Status429TooManyRequests, "Too many failed authentications",
+                $"Too many requests from this address had a wrong, unknown or revoked key. Try again in {seconds} seconds.");
+        }
+
+        return WriteProblem(StatusCodes.Status401Unauthorized, "Authentication required",
             "Send 'Authorization: Bearer <key>' with the operator token or an API key issued by Switchboard.");
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblem(StatusCodes.Status403Forbidden, "Forbidden", "This key may not do that.");
@@ -72,6 +91,12 @@ public sealed class BearerAuthentication(
         var expected = switchboard.Value.OperatorToken;
         return !string.IsNullOrEmpty(expected) &&
             CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+    }
+
+    private AuthenticateResult Failed(string why)
+    {
+        limits.Count(Failure.Authentication, Context);
+        return AuthenticateResult.Fail(why);
     }
 
     private AuthenticateResult Success(Caller caller) =>

@@ -21,6 +21,7 @@ public abstract class PanelPage : PageModel
         ["role"] = "The role",
         ["groupId"] = "The group",
         ["inboxId"] = "The inbox",
+        ["agentId"] = "The agent",
         ["url"] = "The events URL",
         ["secret"] = "The signing secret",
         ["fallback.mode"] = "The choice",

@@ -4,7 +4,7 @@ using Switchboard.Authorization;
 
 namespace Switchboard.Panel;
 
-public sealed class SignInModel(PanelLogins logins) : PanelPage
+public sealed class SignInModel(PanelLogins logins, FailureLimits limits) : PanelPage
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -21,9 +21,20 @@ public sealed class SignInModel(PanelLogins logins) : PanelPage
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        if (limits.Wait(Failure.SignIn, HttpContext) is { } wait)
+        {
+            var seconds = FailureLimits.Seconds(wait);
+            Response.Headers.RetryAfter = seconds;
+            ModelState.AddModelError("", $"Too many failed sign-ins from your network. Try again in {seconds} seconds.");
+            var refused = Page();
+            refused.StatusCode = StatusCodes.Status429TooManyRequests;
+            return refused;
+        }
+
         var result = await logins.SignInAsync(Email, Password, ct);
         if (result.User is not { } user)
         {
+            limits.Count(Failure.SignIn, HttpContext);
             ModelState.AddModelError("", result.Problem!);
             return Page();
         }

@@ -16,6 +16,7 @@ public static class TwilioWebhooks
     {
         var twilio = app.MapGroup("/webhooks/twilio")
             .AddEndpointFilter<TwilioSignatureFilter>()
+            .RequireRateLimiting(WebhookRateLimit.Policy)
             .DisableAntiforgery()
             .ExcludeFromDescription();
 

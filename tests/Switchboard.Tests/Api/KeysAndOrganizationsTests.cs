@@ -342,4 +342,103 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
         await ProblemAsync(await agent.GetAsync($"{_org.Path}/agents/{_alice}"), HttpStatusCode.Unauthorized);
         await ProblemAsync(await agent.GetAsync($"{_org.Path}/calls"), HttpStatusCode.Unauthorized);
     }
+
+    [Fact]
+    public async Task KeysAreListedWithIdNameRoleAgentAndDatesButNeverASecret()
+    {
+        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "alice's phone", role = "agent", agentId = _alice }));
+
+        var listed = (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).AsArray().Single(k => k!.Id() == created.Id())!;
+
+        Assert.Equal("alice's phone", listed.Text("name"));
+        Assert.Equal("agent", listed.Text("role"));
+        Assert.Equal(_alice, listed.Id("agentId"));
+        Assert.Equal(_app.Clock.GetUtcNow().UtcDateTime, listed["createdAt"]!.GetValue<DateTime>());
+        Assert.Null(listed.TextOrNull("revokedAt"));
+        Assert.Equal(["agentId", "createdAt", "id", "name", "revokedAt", "role"], listed.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RotatedKeyKeepsItsIdentityAndOnlyTheNewSecretWorksFromThatMoment()
+    {
+        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "laptop", role = "admin" }));
+        var old = _app.WithBearer(created.Text("key"));
+        Assert.Equal(HttpStatusCode.OK, (await old.GetAsync($"{_org.Path}/groups")).StatusCode);
+
+        var response = await _org.Admin.PostAsync($"{_org.Path}/api-keys/{created.Id()}/rotate", null);
+
+        var rotated = await TestOrganization.ReadAsync(response);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(created.Id(), rotated.Id());
+        Assert.Equal(created.Id(), KeyId(rotated.Text("key")));
+        Assert.Equal("laptop", rotated.Text("name"));
+        Assert.Equal("admin", rotated.Text("role"));
+        Assert.NotEqual(created.Text("key"), rotated.Text("key"));
+        await ProblemAsync(await old.GetAsync($"{_org.Path}/groups"), HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await _app.WithBearer(rotated.Text("key")).GetAsync($"{_org.Path}/groups")).StatusCode);
+        var listed = (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).ToJsonString();
+        Assert.DoesNotContain(rotated.Text("key").Split('_')[2], listed);
+    }
+
+    [Fact]
+    public async Task RotatedAgentKeyIsStillThatAgentsKey()
+    {
+        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "alice", role = "agent", agentId = _alice }));
+
+        var rotated = await TestOrganization.ReadAsync(await _org.Admin.PostAsync($"{_org.Path}/api-keys/{created.Id()}/rotate", null));
+        var agent = _app.WithBearer(rotated.Text("key"));
+
+        Assert.Equal("agent", rotated.Text("role"));
+        Assert.Equal(_alice, rotated.Id("agentId"));
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync($"{_org.Path}/agents/{_alice}")).StatusCode);
+        await ProblemAsync(await agent.GetAsync($"{_org.Path}/groups"), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task RevokedKeyIsNeverRotatedBackToLife()
+    {
+        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "lost", role = "admin" }));
+        await _org.Admin.DeleteAsync($"{_org.Path}/api-keys/{created.Id()}");
+
+        var response = await _org.Admin.PostAsync($"{_org.Path}/api-keys/{created.Id()}/rotate", null);
+
+        var problem = await ProblemAsync(response, HttpStatusCode.Conflict);
+        Assert.Equal("API key revoked", problem.Text("title"));
+        await ProblemAsync(await _app.WithBearer(created.Text("key")).GetAsync($"{_org.Path}/groups"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task RevokingTwiceKeepsTheFirstRevocationTime()
+    {
+        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "lost", role = "admin" }));
+        await _org.Admin.DeleteAsync($"{_org.Path}/api-keys/{created.Id()}");
+        var first = (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).AsArray().Single(k => k!.Id() == created.Id())!.Text("revokedAt");
+        _app.Clock.Advance(TimeSpan.FromHours(1));
+
+        var again = await _org.Admin.DeleteAsync($"{_org.Path}/api-keys/{created.Id()}");
+
+        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+        Assert.Equal(first, (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).AsArray().Single(k => k!.Id() == created.Id())!.Text("revokedAt"));
+    }
+
+    [Fact]
+    public async Task KeyOfAnotherOrganizationCannotBeRotatedThroughThisOneAndKeepsWorking()
+    {
+        var response = await _org.Admin.PostAsync($"{_org.Path}/api-keys/{KeyId(_other.AdminKey)}/rotate", null);
+
+        await ProblemAsync(response, HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await _other.Admin.GetAsync($"{_other.Path}/groups")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AgentKeyCannotRotateItselfAndKeepsWorking()
+    {
+        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "alice", role = "agent", agentId = _alice }));
+        var agent = _app.WithBearer(created.Text("key"));
+
+        var response = await agent.PostAsync($"{_org.Path}/api-keys/{created.Id()}/rotate", null);
+
+        await ProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync($"{_org.Path}/agents/{_alice}")).StatusCode);
+    }
 }

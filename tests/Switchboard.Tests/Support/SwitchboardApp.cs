@@ -67,6 +67,9 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         builder.UseSetting("Switchboard:OperatorToken", OperatorToken);
         builder.UseSetting("Switchboard:Twilio:AuthToken", AuthToken);
         builder.UseSetting("Switchboard:Twilio:PublicBaseUrl", PublicBaseUrl);
+        // Tests send wrong keys and passwords on purpose, all from one source; RateLimitTests sets limits of its own.
+        builder.UseSetting("Switchboard:RateLimits:FailedAuthentication:PermitLimit", "0");
+        builder.UseSetting("Switchboard:RateLimits:FailedSignIns:PermitLimit", "0");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -77,6 +80,7 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             services.AddLogging(logging => logging.AddProvider(Logs));
+            services.AddSingleton<IStartupFilter, TestSourceAddress>();
         });
     }
 
