@@ -59,6 +59,15 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"POST {O}/inboxes",                                          "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes", new { name = "Intruders" })),
         new($"GET {O}/inboxes",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes")),
         new($"GET {O}/inboxes/{{inboxId:long}}",                          "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}")),
+        new($"GET {O}/call-options",                                      "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-options")),
+        new($"PUT {O}/call-options",                                      "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-options", new { sayContactName = false })),
+        new($"GET {O}/groups/{{groupId:long}}/call-options",              "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/call-options")),
+        new($"PUT {O}/groups/{{groupId:long}}/call-options",              "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/call-options", new { membersOnly = true })),
+        new($"GET {O}/groups/{{groupId:long}}/members",                   "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/members")),
+        new($"PUT {O}/groups/{{groupId:long}}/members/{{agentId:long}}",  "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/members/{w.Agent}")),
+        new($"DELETE {O}/groups/{{groupId:long}}/members/{{agentId:long}}", "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/members/{w.Agent}")),
+        new($"GET {O}/inboxes/{{inboxId:long}}/call-options",             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/call-options")),
+        new($"PUT {O}/inboxes/{{inboxId:long}}/call-options",             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/call-options", new { rejectWithMessage = true })),
         new($"GET {O}/inboxes/{{inboxId:long}}/inbound-calls",            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/inbound-calls")),
         new($"PUT {O}/inboxes/{{inboxId:long}}/inbound-calls",            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" })),
         new($"POST {O}/agents",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/agents", new { name = "Mallory", email = "mallory@example.org", phone = "+14155550166" })),
@@ -244,6 +253,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             await org.AddNumberAsync(GroupNumber, groupId: group);
             await org.AddNumberAsync(InboxNumber, inboxId: inbox);
             await org.AddNumberAsync(SpareNumber);
+            Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.PutAsync($"{org.Path}/groups/{group}/members/{agent}", null)).StatusCode);
             await org.TextAsync(agent, Contact, GroupNumber, app.Clock.GetUtcNow().AddHours(-1));
             var call = await app.Provider().CallAsync(Contact, GroupNumber);
             Assert.Equal("+14155550111", call.Answer.Text("Number"));
