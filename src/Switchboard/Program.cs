@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Switchboard;
 using Switchboard.Admin;
 using Switchboard.Api;
+using Switchboard.Audit;
 using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
@@ -56,6 +57,7 @@ builder.Services.AddScoped<AgentDirectory>();
 builder.Services.AddScoped<NumberDirectory>();
 builder.Services.AddScoped<RoutingExplainer>();
 builder.Services.AddScoped<CallLog>();
+builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<PanelLogins>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
 
@@ -99,6 +101,7 @@ organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
 organization.MapCallEvents();
+organization.MapAudit();
 
 // Admin panel
 app.MapPanel();
