@@ -146,6 +146,27 @@ public sealed partial class AuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeletingAnAgentAndRevokingAKeyAreLogged()
+    {
+        await _org.SetAsync($"/agents/{_alice}/panel-password", new { password = Password });
+        var key = KeyId((await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "old", role = "admin" }))).Text("key"));
+        _app.Clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _org.Admin.DeleteAsync($"{_org.Path}/agents/{_alice}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _org.Admin.DeleteAsync($"{_org.Path}/api-keys/{key}")).StatusCode);
+
+        var now = _app.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        var agent = await NewestAsync("agent");
+        Assert.Equal(new Dictionary<string, (string?, string?)> { ["deletedAt"] = (null, now), ["phone"] = ("***0111", null) }, Changes(agent));
+        var login = await NewestAsync("panelLogin");
+        Assert.Equal("deleted", login.Text("action"));
+        Assert.Equal(("(hidden)", null), Changes(login)["passwordHash"]);
+        var revoked = await NewestAsync("apiKey");
+        Assert.Equal(key.ToString(), revoked.Text("entityId"));
+        Assert.Equal(new Dictionary<string, (string?, string?)> { ["revokedAt"] = (null, now) }, Changes(revoked));
+    }
+
+    [Fact]
     public async Task PagesGoNewestFirstAndFollowNextBefore()
     {
         foreach (var name in new[] { "One", "Two", "Three" })
