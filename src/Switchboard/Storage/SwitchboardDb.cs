@@ -27,7 +27,8 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     /// <summary>
     /// Saves, and in the same transaction adds an audit entry for each change to what admins configure
     /// (<see cref="AuditTrail"/>). A save that touches nothing audited (calls, events) costs one look over the
-    /// tracked entries, changes being detected once as before.
+    /// tracked entries, changes being detected once as before. Code that holds the write gate always holds a
+    /// transaction too, so the gate is entered here only when there is none.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
     {
