@@ -75,7 +75,7 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "Id");
 
-                    b.HasIndex("OrganizationId", "EntityType", "EntityId", "Id");
+                    b.HasIndex("OrganizationId", "EntityType", "Id");
 
                     b.ToTable("AuditEntries");
                 });

@@ -68,7 +68,7 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Id");
 
-                    b.HasIndex("OrganizationId", "EntityType", "EntityId", "Id");
+                    b.HasIndex("OrganizationId", "EntityType", "Id");
 
                     b.ToTable("AuditEntries");
                 });

@@ -34,9 +34,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_AuditEntries_OrganizationId_EntityType_EntityId_Id",
+                name: "IX_AuditEntries_OrganizationId_EntityType_Id",
                 table: "AuditEntries",
-                columns: new[] { "OrganizationId", "EntityType", "EntityId", "Id" });
+                columns: new[] { "OrganizationId", "EntityType", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_OrganizationId_Id",

@@ -12,7 +12,7 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSwitchboardDb))]
-    [Migration("20261125105438_AuditLog")]
+    [Migration("20261125112829_AuditLog")]
     partial class AuditLog
     {
         /// <inheritdoc />
@@ -78,7 +78,7 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "Id");
 
-                    b.HasIndex("OrganizationId", "EntityType", "EntityId", "Id");
+                    b.HasIndex("OrganizationId", "EntityType", "Id");
 
                     b.ToTable("AuditEntries");
                 });

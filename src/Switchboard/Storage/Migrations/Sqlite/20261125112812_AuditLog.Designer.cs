@@ -11,7 +11,7 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSwitchboardDb))]
-    [Migration("20261125105429_AuditLog")]
+    [Migration("20261125112812_AuditLog")]
     partial class AuditLog
     {
         /// <inheritdoc />
@@ -71,7 +71,7 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Id");
 
-                    b.HasIndex("OrganizationId", "EntityType", "EntityId", "Id");
+                    b.HasIndex("OrganizationId", "EntityType", "Id");
 
                     b.ToTable("AuditEntries");
                 });
