@@ -167,6 +167,20 @@ public sealed partial class AuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TextsAndCallsLeaveTheLogAlone()
+    {
+        var group = await _org.CreateGroupAsync();
+        await _org.AddNumberAsync("+14155550100", groupId: group);
+        var before = (await EntriesAsync("?limit=200")).Count;
+
+        await _org.TextAsync(_alice, "+14155550199", "+14155550100", _app.Clock.GetUtcNow().AddMinutes(-5));
+        var call = await _app.Provider().CallAsync("+14155550199", "+14155550100");
+
+        Assert.Equal(AlicePhone, call.Answer.Text("Number"));
+        Assert.Equal(before, (await EntriesAsync("?limit=200")).Count);
+    }
+
+    [Fact]
     public async Task PagesGoNewestFirstAndFollowNextBefore()
     {
         foreach (var name in new[] { "One", "Two", "Three" })
