@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Switchboard;
 using Switchboard.Admin;
 using Switchboard.Api;
+using Switchboard.Audit;
 using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
@@ -59,6 +60,7 @@ builder.Services.AddScoped<NumberDirectory>();
 builder.Services.AddScoped<RoutingExplainer>();
 builder.Services.AddScoped<ApiKeys>();
 builder.Services.AddScoped<CallLog>();
+builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<PanelLogins>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
 
@@ -106,6 +108,7 @@ organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
 organization.MapCallEvents();
+organization.MapAudit();
 
 // Admin panel
 app.MapPanel();

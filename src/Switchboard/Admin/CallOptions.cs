@@ -152,7 +152,7 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
 
         if (!await db.GroupMembers.AnyAsync(m => m.GroupId == groupId && m.AgentId == agentId, ct))
         {
-            db.GroupMembers.Add(new GroupMember { GroupId = groupId, AgentId = agentId, AddedAt = clock.GetUtcNow().UtcDateTime });
+            db.GroupMembers.Add(new GroupMember { OrganizationId = orgId, GroupId = groupId, AgentId = agentId, AddedAt = clock.GetUtcNow().UtcDateTime });
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -70,6 +70,7 @@ public sealed class Group : IInboundCallsSetting<GroupMode>, ICallerMessageSetti
 /// <summary>An agent in a group. It matters for routing only when the group takes calls for its members only.</summary>
 public sealed class GroupMember
 {
+    public long OrganizationId { get; set; }
     public long GroupId { get; set; }
     public long AgentId { get; set; }
     public DateTime AddedAt { get; set; }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using Switchboard.Audit;
 
 namespace Switchboard.Storage;
 
@@ -39,6 +40,8 @@ public static class StorageSetup
 
         services.AddSingleton<RoutingFactsReader>();
         services.AddScoped<MessageIngestion>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<AuditTrail>();
         return services;
     }
 

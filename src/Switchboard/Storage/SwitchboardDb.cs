@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Switchboard.Audit;
 using Switchboard.Calls;
 using Switchboard.Events;
 using Switchboard.Routing;
@@ -22,6 +24,54 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<CallRecord> Calls => Set<CallRecord>();
     public DbSet<PanelLogin> PanelLogins => Set<PanelLogin>();
     public DbSet<CallEvent> CallEvents => Set<CallEvent>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>
+    /// Saves, and in the same transaction adds an audit entry for each change to what admins configure
+    /// (<see cref="AuditTrail"/>). A save that touches nothing audited (calls, events) costs one look over the
+    /// tracked entries, changes being detected once as before. Code that holds the write gate always holds a
+    /// transaction too, so the gate is entered here only when there is none.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
+    {
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        if (detect)
+        {
+            ChangeTracker.DetectChanges();
+        }
+
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            var changes = AuditTrail.Collect(ChangeTracker.Entries());
+            if (changes.Count == 0)
+            {
+                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+            }
+
+            var trail = this.GetService<AuditTrail>();
+            if (Database.CurrentTransaction is not null)
+            {
+                return await SaveWithAuditAsync(trail, changes, acceptAllChangesOnSuccess, ct);
+            }
+
+            await using var writer = await trail.Gate.EnterAsync(ct);
+            await using var transaction = await Database.BeginTransactionAsync(ct);
+            var saved = await SaveWithAuditAsync(trail, changes, acceptAllChangesOnSuccess, ct);
+            await transaction.CommitAsync(ct);
+            return saved;
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
+    /// <summary>Audited changes are saved asynchronously only (nothing here saves synchronously).</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        AuditTrail.Collect(ChangeTracker.Entries()).Count == 0
+            ? base.SaveChanges(acceptAllChangesOnSuccess)
+            : throw new InvalidOperationException("Audited changes must be saved with SaveChangesAsync.");
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -31,7 +81,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             typeof(OrganizationMode), typeof(GroupMode), typeof(InboxMode), typeof(AgentRole), typeof(KeyRole),
             typeof(CallDirection), typeof(ScreeningResult), typeof(CallOutcome), typeof(CallLeg), typeof(OutboundStage),
-            typeof(RoutingOutcome), typeof(DecisionReason), typeof(FallbackMode), typeof(GroupFallbackMode),
+            typeof(RoutingOutcome), typeof(DecisionReason), typeof(FallbackMode), typeof(GroupFallbackMode), typeof(ActorKind), typeof(AuditAction),
         })
         {
             builder.Properties(enumType).HaveConversion<string>().HaveMaxLength(32);
@@ -133,6 +183,17 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(l => l.AgentId).IsUnique();
         });
 
+        model.Entity<AuditEntry>(e =>
+        {
+            e.Property(a => a.ActorName).HasMaxLength(200);
+            e.Property(a => a.ActorRole).HasMaxLength(32);
+            e.Property(a => a.EntityType).HasMaxLength(32);
+            e.Property(a => a.EntityId).HasMaxLength(64);
+            // The log reads newest first within an organization, optionally of one kind of entity.
+            e.HasIndex(a => new { a.OrganizationId, a.Id });
+            e.HasIndex(a => new { a.OrganizationId, a.EntityType, a.Id });
+        });
+
         model.Entity<CallStatusEvent>(e => e.HasIndex(s => new { s.CallId, s.Leg, s.Status }).IsUnique());
     }
 
@@ -143,6 +204,15 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         e.Property(x => x.MessageVoice).HasMaxLength(64);
         e.Property(x => x.MessageLanguage).HasMaxLength(16);
         e.Property(x => x.MessagePlayUrl).HasMaxLength(2000);
+    }
+
+    private async Task<int> SaveWithAuditAsync(AuditTrail trail, List<PendingChange> changes, bool acceptAllChangesOnSuccess, CancellationToken ct)
+    {
+        var actor = await trail.ActorAsync(this, ct);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        AuditEntries.AddRange(changes.Select(c => trail.EntryFor(c, actor)).OfType<AuditEntry>());
+        await base.SaveChangesAsync(true, ct);
+        return saved;
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

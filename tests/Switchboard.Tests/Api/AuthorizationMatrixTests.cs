@@ -59,6 +59,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"POST {O}/inboxes",                                          "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes", new { name = "Intruders" })),
         new($"GET {O}/inboxes",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes")),
         new($"GET {O}/inboxes/{{inboxId:long}}",                          "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}")),
+        new($"GET {O}/audit",                                             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/audit")),
         new($"GET {O}/call-options",                                      "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-options")),
         new($"PUT {O}/call-options",                                      "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-options", new { sayContactName = false })),
         new($"GET {O}/groups/{{groupId:long}}/call-options",              "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/call-options")),
