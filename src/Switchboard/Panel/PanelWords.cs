@@ -17,6 +17,7 @@ public static class PanelWords
 
     public static string WentTo(CallLogEntry call) => call.Direction == "outbound" ? $"called out by {call.AgentName ?? $"agent {call.AgentId}"}" : call.Decision switch
     {
+        "connectAgent" when call.Fallback is { } fallback => $"{call.AgentName ?? $"agent {call.AgentId}"}, then the fallback {fallback.ForwardTo}",
         "connectAgent" or "agentUnavailable" => call.AgentName ?? $"agent {call.AgentId}",
         "forward" => $"forwarded to {call.ForwardTo}",
         _ => "nobody (rejected)",
@@ -24,7 +25,7 @@ public static class PanelWords
 
     /// <summary>"agentNoAnswer" → "Agent no answer"; a call still going on has no outcome yet, an outbound one says how far it came.</summary>
     public static string Result(CallLogEntry call) => call.Outcome is { Length: > 0 } outcome
-        ? Words(outcome)
+        ? call.Fallback is not null && call.AgentOutcome is { } agentOutcome ? $"{Words(agentOutcome)}, then {Words(outcome).ToLowerInvariant()}" : Words(outcome)
         : call.Stage is { } stage && stage != "ended" ? $"in progress ({Words(stage).ToLowerInvariant()})" : "in progress";
 
     private static string Words(string name) =>

@@ -178,7 +178,7 @@ public sealed class CallOptionsPanelTests(PanelBrowser browser) : PanelTest(brow
         await Page.GoAsync("Settings");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Inbox" }).ClickAsync();
         await Page.GetByLabel("More actions for Help Line").ClickAsync();
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Edit call options" }).ClickAsync();
+        await Page.Locator("details.menu").GetByRole(AriaRole.Link, new() { Name = "Call options" }).ClickAsync();
         await Expect(Page.GetByLabel("Organization's message")).ToBeCheckedAsync();
         await Page.GetByLabel("Speak these words").CheckAsync();
         await Page.GetByLabel("Words to speak").FillAsync("This line takes texts only.");
