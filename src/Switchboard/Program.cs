@@ -71,11 +71,15 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 // Admin panel: Razor Pages under /panel with a sign-in cookie of its own
 builder.Services.AddPanel();
 
+// Bad input: limits on request bodies, forms and JSON depth (see RequestLimits)
+builder.AddRequestLimits();
+
 var app = builder.Build();
 
 // The schema is created or migrated before the first request
 await StorageSetup.MigrateAsync(app.Services);
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePanel();

@@ -77,7 +77,7 @@ public sealed class OutboundCalls(
         var call = CallRecord.Requested(orgId, agent.Id, contact, line, clock.GetUtcNow().UtcDateTime);
         db.Calls.Add(call);
         await db.SaveChangesAsync(ct);
-        log.LogInformation("Call {CallId}: agent {AgentId} calls {Contact} from {Number}", call.Id, agent.Id, PhoneMask.Mask(contact), line.Number);
+        log.LogInformation("Call {CallId}: agent {AgentId} calls {Contact} from {Number}", call.Id, agent.Id, PhoneMask.Mask(contact), PhoneMask.Mask(line.Number));
 
         // Once asked, the provider's answer is recorded whatever happens to this request: a call may already ring.
         var placed = await placer.RingAgentAsync(call.Id, agent.Phone, line.Number, CancellationToken.None);

@@ -17,6 +17,7 @@ public static class TwilioWebhooks
         var twilio = app.MapGroup("/webhooks/twilio")
             .AddEndpointFilter<TwilioSignatureFilter>()
             .DisableAntiforgery()
+            .WithBodyLimit(RequestLimits.MaxWebhookBodyBytes)
             .ExcludeFromDescription();
 
         twilio.MapPost("/voice", Voice).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.ErrorMessage)));
