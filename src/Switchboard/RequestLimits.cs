@@ -29,7 +29,26 @@ public static class RequestLimits
             o.MultipartBodyLengthLimit = MaxWebhookBodyBytes;
         });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = JsonMaxDepth);
+        builder.Services.Configure<ProblemDetailsOptions>(o =>
+        {
+            var earlier = o.CustomizeProblemDetails;
+            o.CustomizeProblemDetails = context =>
+            {
+                earlier?.Invoke(context);
+                NameTheLimit(context);
+            };
+        });
         return builder;
+    }
+
+    /// <summary>A 413 says which limit the body went over (the framework's own answer only says "Content Too Large").</summary>
+    private static void NameTheLimit(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge
+            && context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit)
+        {
+            context.ProblemDetails.Detail ??= $"The request body is larger than the limit of {limit} bytes.";
+        }
     }
 
     /// <summary>A tighter body limit for a group of endpoints; it applies on any server that lets a request's limit be set.</summary>

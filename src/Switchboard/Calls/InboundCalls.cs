@@ -33,14 +33,14 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
 
         if (!await writer.SaveAsync(call, ct))
         {
-            log.LogInformation("Call {CallSid} was already decided; answering the same way", callSid);
+            log.LogInformation("Call {CallSid} was already decided; answering the same way", LogText.Sid(callSid));
             return await AnswerForExistingAsync(callSid, ct)
                 ?? throw new InvalidOperationException($"Call {callSid} was reported stored but cannot be found");
         }
 
         log.LogInformation(
             "Call {CallSid} from {Caller} to {Number}: {Outcome} ({Reason})",
-            callSid, PhoneMask.Mask(caller), PhoneMask.Mask(calledNumber), decision.Outcome, decision.Reason);
+            LogText.Sid(callSid), PhoneMask.Mask(caller), PhoneMask.Mask(calledNumber), decision.Outcome, decision.Reason);
         return new CallAnswer(call.Id, decision.Outcome, call.PlatformNumber, decision.ForwardTo, decision.AgentPhone);
     }
 
@@ -61,7 +61,7 @@ public sealed class InboundCalls(SwitchboardDb db, RoutingFactsReader facts, Cal
     public async Task<bool?> FinishDialAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus, CancellationToken ct)
     {
         var connected = await changes.ApplyAsync(callId, call => call.FinishDial(dialStatus, bridged, dialSeconds, callerStatus), ct);
-        log.LogInformation("Call {CallId}: dial ended with {DialStatus}, connected: {Connected}", callId, dialStatus, connected);
+        log.LogInformation("Call {CallId}: dial ended with {DialStatus}, connected: {Connected}", callId, LogText.Word(dialStatus), connected);
         return connected;
     }
 

@@ -190,6 +190,19 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         }
     }
 
+    [Fact]
+    public async Task JsonNestedPastTheDepthLimitIsA400NamingTheLimit()
+    {
+        var agent = _routeValues["agentId"];
+        var deep = new string('[', 10_000) + new string(']', 10_000);
+        using var response = await _org.Admin.PatchAsync($"{_org.Path}/agents/{agent}", new StringContent($"{{\"name\": {deep}}}", Encoding.UTF8, "application/json"));
+
+        var problem = await ReadProblemAsync(response);
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains($"deeper than the limit of {RequestLimits.JsonMaxDepth} levels", problem["title"]!.GetValue<string>());
+        Assert.Equal("Alice", (await GetAsync($"/agents/{agent}"))["name"]!.GetValue<string>());
+    }
+
     private async Task<JsonNode> GetAsync(string path) => await TestOrganization.ReadAsync(await _org.Admin.GetAsync(_org.Path + path));
 
     private async Task AssertStillAnswersAsync()
