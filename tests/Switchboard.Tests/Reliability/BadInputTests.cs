@@ -26,10 +26,10 @@ namespace Switchboard.Tests.Reliability;
 [Trait("Database", "yes")]
 public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    /// <summary>Cases per endpoint: every kind of <see cref="ApiCase"/> three times, with different random content.</summary>
-    public const int ApiCasesPerEndpoint = 36;
+    /// <summary>Cases per endpoint: every kind of <see cref="ApiCase"/> five times, with different random content.</summary>
+    public const int ApiCasesPerEndpoint = 60;
 
-    public const int WebhookCasesPerEndpoint = 48;
+    public const int WebhookCasesPerEndpoint = 96;
 
     private const int Seed = 20261125;
 
@@ -200,6 +200,24 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         var problem = await ReadProblemAsync(response);
         Assert.Equal(400, (int)response.StatusCode);
         Assert.Contains($"deeper than the limit of {RequestLimits.JsonMaxDepth} levels", problem["title"]!.GetValue<string>());
+        Assert.Equal("Alice", (await GetAsync($"/agents/{agent}"))["name"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { 0xC0, 0xAF })]
+    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'D', (byte)'8', (byte)'0', (byte)'0' })]
+    public async Task AgentChangeWithTextThatIsNotUtf8IsA400AndChangesNothing(byte[] bad)
+    {
+        var agent = _routeValues["agentId"];
+        var body = new ByteArrayContent([.. "{\"name\": \"Al"u8, .. bad, .. "ice\"}"u8]);
+        body.Headers.ContentType = new("application/json");
+
+        using var response = await _org.Admin.PatchAsync($"{_org.Path}/agents/{agent}", body);
+
+        var problem = await ReadProblemAsync(response);
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.True(problem["errors"]!.AsObject().ContainsKey("body"), problem.ToJsonString());
         Assert.Equal("Alice", (await GetAsync($"/agents/{agent}"))["name"]!.GetValue<string>());
     }
 
