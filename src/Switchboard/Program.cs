@@ -79,11 +79,15 @@ builder.Services.AddPanel();
 // Per source address: failed authentications and sign-ins, and webhook traffic (Switchboard:RateLimits)
 builder.Services.AddSwitchboardRateLimits();
 
+// Bad input: limits on request bodies, forms and JSON depth (see RequestLimits)
+builder.AddRequestLimits();
+
 var app = builder.Build();
 
 // The schema is created or migrated before the first request
 await StorageSetup.MigrateAsync(app.Services);
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePanel();

@@ -35,6 +35,11 @@ public static class AgentsApi
             return Problems.For(Refusal.OnField("body", "must be a JSON object"));
         }
 
+        if (!HasValidText(body))
+        {
+            return Problems.For(Refusal.OnField("body", "holds text that is not valid UTF-8"));
+        }
+
         var changes = new AgentChanges();
         var errors = new Dictionary<string, string[]>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -88,6 +93,35 @@ public static class AgentsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(long orgId, long agentId, AgentDirectory agents, CancellationToken ct) =>
         AdminAnswers.NoContent(await agents.DeleteAsync(orgId, agentId, ct));
+
+    /// <summary>
+    /// A <see cref="JsonElement"/> decodes its names and strings only when they are read, and throws then on bytes that
+    /// are not UTF-8 or on a lone surrogate (<c>"\uD800"</c>): read them all once, before anything is done with them.
+    /// </summary>
+    private static bool HasValidText(JsonElement body)
+    {
+        try
+        {
+            foreach (var property in body.EnumerateObject())
+            {
+                _ = property.Name;
+                if (property.Value.ValueKind == JsonValueKind.String)
+                {
+                    _ = property.Value.GetString();
+                }
+                else
+                {
+                    _ = property.Value.GetRawText();
+                }
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>A string field; any other JSON value counts as empty, which the checks refuse.</summary>
     private static string StringOrEmpty(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";

@@ -41,14 +41,14 @@ public sealed class InboundCalls(
 
         if (!await writer.SaveAsync(call, ct))
         {
-            log.LogInformation("Call {CallSid} was already decided; answering the same way", callSid);
+            log.LogInformation("Call {CallSid} was already decided; answering the same way", LogText.Sid(callSid));
             return await AnswerForExistingAsync(callSid, ct)
                 ?? throw new InvalidOperationException($"Call {callSid} was reported stored but cannot be found");
         }
 
         log.LogInformation(
             "Call {CallSid} from {Caller} to {Number}: {Outcome} ({Reason})",
-            callSid, PhoneMask.Mask(caller), PhoneMask.Mask(calledNumber), decision.Outcome, decision.Reason);
+            LogText.Sid(callSid), PhoneMask.Mask(caller), PhoneMask.Mask(calledNumber), decision.Outcome, decision.Reason);
         return new CallAnswer(call.Id, decision.Outcome, call.PlatformNumber, decision.ForwardTo, decision.AgentPhone)
         {
             Message = decision.Message,
@@ -73,7 +73,7 @@ public sealed class InboundCalls(
     public async Task<DialAnswer> FinishDialAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus, CancellationToken ct)
     {
         var end = await changes.ApplyAsync(callId, call => call.FinishDial(dialStatus, bridged, dialSeconds, callerStatus, clock.GetUtcNow().UtcDateTime), ct);
-        log.LogInformation("Call {CallId}: dial ended with {DialStatus}: {DialEnd}", callId, dialStatus, end?.ToString() ?? "unknown call");
+        log.LogInformation("Call {CallId}: dial ended with {DialStatus}: {DialEnd}", callId, LogText.Word(dialStatus), end?.ToString() ?? "unknown call");
         switch (end)
         {
             case DialEnd.Connected:
@@ -91,7 +91,7 @@ public sealed class InboundCalls(
     public async Task<DialAnswer> FinishFallbackAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus, CancellationToken ct)
     {
         var connected = await changes.ApplyAsync(callId, call => call.FinishFallback(dialStatus, bridged, dialSeconds, callerStatus), ct);
-        log.LogInformation("Call {CallId}: fallback dial ended with {DialStatus}, connected: {Connected}", callId, dialStatus, connected);
+        log.LogInformation("Call {CallId}: fallback dial ended with {DialStatus}, connected: {Connected}", callId, LogText.Word(dialStatus), connected);
         return connected is true
             ? new DialAnswer(DialEnd.Connected)
             : new DialAnswer(DialEnd.Ended, Message: connected is null ? null : await messages.ForCallAsync(callId, ct));

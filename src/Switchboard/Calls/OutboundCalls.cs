@@ -77,7 +77,7 @@ public sealed class OutboundCalls(
         var call = CallRecord.Requested(orgId, agent.Id, contact, line, clock.GetUtcNow().UtcDateTime);
         db.Calls.Add(call);
         await db.SaveChangesAsync(ct);
-        log.LogInformation("Call {CallId}: agent {AgentId} calls {Contact} from {Number}", call.Id, agent.Id, PhoneMask.Mask(contact), line.Number);
+        log.LogInformation("Call {CallId}: agent {AgentId} calls {Contact} from {Number}", call.Id, agent.Id, PhoneMask.Mask(contact), PhoneMask.Mask(line.Number));
 
         // Once asked, the provider's answer is recorded whatever happens to this request: a call may already ring.
         var placed = await placer.RingAgentAsync(call.Id, agent.Phone, line.Number, CancellationToken.None);
@@ -148,7 +148,7 @@ public sealed class OutboundCalls(
     public async Task<CallOutcome?> DialEndedAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, CancellationToken ct)
     {
         var connected = await changes.ApplyAsync(callId, call => call.ContactDialEnded(dialStatus, bridged, dialSeconds), ct);
-        log.LogInformation("Call {CallId}: the dial to the contact ended with {DialStatus}, connected: {Connected}", callId, dialStatus, connected);
+        log.LogInformation("Call {CallId}: the dial to the contact ended with {DialStatus}, connected: {Connected}", callId, LogText.Word(dialStatus), connected);
         return connected is null
             ? null
             : await db.Calls.AsNoTracking().Where(c => c.Id == callId).Select(c => c.Outcome).FirstOrDefaultAsync(ct);

@@ -31,6 +31,8 @@ public static class PanelSetup
             o.Cookie.Name = "switchboard.antiforgery";
             o.Cookie.Path = Path;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
@@ -58,29 +60,10 @@ public static class PanelSetup
         return services;
     }
 
-    /// <summary>Friendly pages for 403, 404 and failures, and browser hardening headers, on the panel's paths only.</summary>
+    /// <summary>Friendly pages for 403, 404 and failures on the panel's paths only (its headers: <see cref="SecurityHeaders"/>).</summary>
     public static IApplicationBuilder UsePanel(this IApplicationBuilder app) =>
         app.UseWhen(http => http.Request.Path.StartsWithSegments(Path), panel =>
         {
-            panel.Use((http, next) =>
-            {
-                var headers = http.Response.Headers;
-                headers.ContentSecurityPolicy = "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-                headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "same-origin";
-                http.Response.OnStarting(() =>
-                {
-                    // Pages show personal data: no cache keeps them. The stylesheet may be cached.
-                    if (http.Response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true)
-                    {
-                        headers.CacheControl = "no-store";
-                    }
-
-                    return Task.CompletedTask;
-                });
-                return next(http);
-            });
             panel.UseExceptionHandler($"{Path}/status/500");
             panel.UseStatusCodePagesWithReExecute($"{Path}/status/{{0}}");
         });

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 namespace Switchboard.Twilio;
 
 /// <summary>
-/// Refuses (403) any webhook whose X-Twilio-Signature does not match, before anything is read or stored;
+/// Refuses (403) any webhook whose X-Twilio-Signature does not match, before anything is read or stored (413 or 400
+/// with the fallback TwiML when the form is too large or too malformed to check);
 /// and turns any failure behind a valid signature into the endpoint's fallback TwiML instead of a 5xx.
 /// </summary>
 public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, CallbackUrls urls, ILogger<TwilioSignatureFilter> log) : IEndpointFilter
@@ -14,10 +15,17 @@ public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, 
         var request = http.Request;
         var fallback = http.GetEndpoint()?.Metadata.GetMetadata<TwiMLFallback>()?.Document ?? TwiML.Hangup();
 
-        if (!await IsSignedAsync(request))
+        switch (await CheckAsync(request))
         {
-            log.LogWarning("Refused a webhook to {Path} without a valid X-Twilio-Signature", request.Path);
-            return TypedResults.Text("Invalid X-Twilio-Signature", "text/plain", statusCode: StatusCodes.Status403Forbidden);
+            case Check.TooLarge:
+                log.LogWarning("Refused a webhook to {Path} larger than the limits of a provider's form", request.Path);
+                return TypedResults.Text(fallback, TwiML.ContentType, statusCode: StatusCodes.Status413PayloadTooLarge);
+            case Check.Unreadable:
+                log.LogWarning("Refused a webhook to {Path} whose form cannot be read", request.Path);
+                return TypedResults.Text(fallback, TwiML.ContentType, statusCode: StatusCodes.Status400BadRequest);
+            case Check.NotSigned:
+                log.LogWarning("Refused a webhook to {Path} without a valid X-Twilio-Signature", request.Path);
+                return TypedResults.Text("Invalid X-Twilio-Signature", "text/plain", statusCode: StatusCodes.Status403Forbidden);
         }
 
         try
@@ -31,12 +39,21 @@ public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, 
         }
     }
 
-    private async Task<bool> IsSignedAsync(HttpRequest request)
+    private enum Check
+    {
+        Signed,
+        NotSigned,
+        Unreadable,
+        TooLarge,
+    }
+
+    /// <summary>A form too large (see <see cref="RequestLimits"/>) or malformed (e.g. %00) cannot have its signature checked.</summary>
+    private async Task<Check> CheckAsync(HttpRequest request)
     {
         var authToken = options.Value.Twilio.AuthToken;
         if (string.IsNullOrEmpty(authToken) || !request.HasFormContentType)
         {
-            return false;
+            return Check.NotSigned;
         }
 
         IFormCollection form;
@@ -44,13 +61,17 @@ public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, 
         {
             form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
         }
+        catch (Exception e) when (RequestLimits.IsOverLimit(e))
+        {
+            return Check.TooLarge;
+        }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
-            return false;
+            return Check.Unreadable;
         }
 
         var url = urls.BaseUrl + request.Path + request.QueryString;
         var pairs = form.SelectMany(field => field.Value.Select(value => KeyValuePair.Create(field.Key, value ?? "")));
-        return TwilioSignature.IsValid(authToken, url, pairs, request.Headers["X-Twilio-Signature"]);
+        return TwilioSignature.IsValid(authToken, url, pairs, request.Headers["X-Twilio-Signature"]) ? Check.Signed : Check.NotSigned;
     }
 }

@@ -18,6 +18,7 @@ public static class TwilioWebhooks
             .AddEndpointFilter<TwilioSignatureFilter>()
             .RequireRateLimiting(WebhookRateLimit.Policy)
             .DisableAntiforgery()
+            .WithBodyLimit(RequestLimits.MaxWebhookBodyBytes)
             .ExcludeFromDescription();
 
         twilio.MapPost("/voice", Voice).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.ErrorMessage)));

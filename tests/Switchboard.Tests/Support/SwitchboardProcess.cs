@@ -17,6 +17,9 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The operating system's id of the process (for reading its memory under /proc).</summary>
+    public int ProcessId => _process.Id;
+
     public static async Task<SwitchboardProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -40,12 +43,17 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
             }
 
             output.Enqueue(e.Data);
+            RunLog.Append(e.Data);
             if (ListeningLine().Match(e.Data) is { Success: true } match)
             {
                 listening.TrySetResult(new Uri(match.Groups[1].Value));
             }
         };
-        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            output.Enqueue(e.Data ?? "");
+            RunLog.Append(e.Data ?? "");
+        };
         process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("Switchboard exited:\n" + string.Join('\n', output)));
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
