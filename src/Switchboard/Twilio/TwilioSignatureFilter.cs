@@ -4,7 +4,8 @@ namespace Switchboard.Twilio;
 
 /// <summary>
 /// Refuses (403) any webhook whose X-Twilio-Signature does not match, before anything is read or stored;
-/// and turns any failure behind a valid signature into the endpoint's fallback TwiML instead of a 5xx.
+/// and turns any failure behind a valid signature into the endpoint's fallback TwiML instead of a 5xx,
+/// including work that outlasts <see cref="TwilioOptions.AnswerBudget"/> (a database that does not answer).
 /// </summary>
 public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, CallbackUrls urls, ILogger<TwilioSignatureFilter> log) : IEndpointFilter
 {
@@ -20,15 +21,58 @@ public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, 
             return TypedResults.Text("Invalid X-Twilio-Signature", "text/plain", statusCode: StatusCodes.Status403Forbidden);
         }
 
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        UseToken(context, budget.Token);
+        var work = next(context).AsTask();
         try
         {
-            return await next(context);
+            // Real time, not the app's clock: the budget is about the provider waiting on the wire.
+            return await work.WaitAsync(options.Value.Twilio.AnswerBudget, http.RequestAborted);
+        }
+        catch (TimeoutException)
+        {
+            log.LogError("Webhook {Path} outlasted its {Budget} budget; answering the caller politely instead", request.Path, options.Value.Twilio.AnswerBudget);
+            await budget.CancelAsync();
+            await AnswerNowAsync(http.Response, fallback);
+
+            // Not every driver gives up at once when cancelled (SQLite sleeps out a busy database): the answer
+            // is sent, but the request's services (its pooled DbContext) stay in use until the work has ended.
+            try
+            {
+                await work;
+            }
+            catch (Exception e)
+            {
+                log.LogDebug(e, "Webhook {Path} ended after its budget", request.Path);
+            }
+
+            return Results.Empty;
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
             log.LogError(e, "Webhook {Path} failed; answering the caller politely instead", request.Path);
             return TypedResults.Text(fallback, TwiML.ContentType);
         }
+    }
+
+    /// <summary>The handler's CancellationToken argument becomes the budget's.</summary>
+    private static void UseToken(EndpointFilterInvocationContext context, CancellationToken token)
+    {
+        for (var i = 0; i < context.Arguments.Count; i++)
+        {
+            if (context.Arguments[i] is CancellationToken)
+            {
+                context.Arguments[i] = token;
+            }
+        }
+    }
+
+    private static async Task AnswerNowAsync(HttpResponse response, string twiml)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = TwiML.ContentType;
+        await response.WriteAsync(twiml);
+        await response.CompleteAsync();
     }
 
     private async Task<bool> IsSignedAsync(HttpRequest request)
