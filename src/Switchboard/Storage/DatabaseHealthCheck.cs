@@ -10,14 +10,16 @@ namespace Switchboard.Storage;
 /// <summary>
 /// <c>/healthz</c>: healthy when the database answers what a call needs within
 /// <see cref="DatabaseOptions.HealthTimeout"/> — a read of the numbers and, on SQLite, the write lock (a file
-/// another process holds locked still reads, but no call could be stored). A connection of its own, not
-/// pooled, so that a probe never waits behind the app's connections or leaves a broken one behind.
+/// another process holds locked still reads, but no call could be stored) and some free space on its disk (a
+/// full disk still reads and locks, but every commit fails). A connection of its own, not pooled, so that a
+/// probe never waits behind the app's connections or leaves a broken one behind.
 /// </summary>
 public sealed class DatabaseHealthCheck(IServiceScopeFactory scopes, WriteGate gate, IOptions<SwitchboardOptions> options) : IHealthCheck
 {
     private const string Probe = """SELECT count(*) FROM "Numbers" WHERE "Number" = ''""";
+    private const long MinFreeBytes = 1 << 20;
 
-    private (DbProviderFactory Factory, string ConnectionString, bool Sqlite)? _source;
+    private (DbProviderFactory Factory, string ConnectionString, string? SqliteFolder)? _source;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
@@ -37,7 +39,7 @@ public sealed class DatabaseHealthCheck(IServiceScopeFactory scopes, WriteGate g
 
     private async Task ProbeAsync(CancellationToken ct)
     {
-        var (factory, connectionString, sqlite) = _source ??= Source();
+        var (factory, connectionString, sqliteFolder) = _source ??= Source();
         await using var connection = factory.CreateConnection()
             ?? throw new InvalidOperationException($"{factory.GetType().Name} creates no connections");
         connection.ConnectionString = connectionString;
@@ -45,9 +47,14 @@ public sealed class DatabaseHealthCheck(IServiceScopeFactory scopes, WriteGate g
         await using var read = connection.CreateCommand();
         read.CommandText = Probe;
         await read.ExecuteScalarAsync(ct);
-        if (!sqlite)
+        if (sqliteFolder is null)
         {
             return;
+        }
+
+        if (new DriveInfo(sqliteFolder).AvailableFreeSpace < MinFreeBytes)
+        {
+            throw new IOException($"Less than {MinFreeBytes >> 20} MiB free on the database's disk");
         }
 
         await using var writer = await gate.EnterAsync(ct);
@@ -57,7 +64,7 @@ public sealed class DatabaseHealthCheck(IServiceScopeFactory scopes, WriteGate g
     }
 
     /// <summary>The app's database with the probe's short timeouts; SQLite must not create a missing file.</summary>
-    private (DbProviderFactory Factory, string ConnectionString, bool Sqlite) Source()
+    private (DbProviderFactory Factory, string ConnectionString, string? SqliteFolder) Source()
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
@@ -66,10 +73,10 @@ public sealed class DatabaseHealthCheck(IServiceScopeFactory scopes, WriteGate g
         if (db.Database.IsSqlite())
         {
             var sqlite = new SqliteConnectionStringBuilder(connectionString) { Pooling = false, DefaultTimeout = seconds, Mode = SqliteOpenMode.ReadWrite };
-            return (SqliteFactory.Instance, sqlite.ToString(), true);
+            return (SqliteFactory.Instance, sqlite.ToString(), Path.GetDirectoryName(Path.GetFullPath(sqlite.DataSource)));
         }
 
         var postgres = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = seconds, CommandTimeout = seconds };
-        return (NpgsqlFactory.Instance, postgres.ToString(), false);
+        return (NpgsqlFactory.Instance, postgres.ToString(), null);
     }
 }

@@ -30,6 +30,12 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
     {
     }
 
+    /// <summary>SQLite only: the database file in the given folder (e.g. a small file system of its own).</summary>
+    public SwitchboardApp(string databaseFolder)
+    {
+        DatabasePath = Path.Combine(databaseFolder, "switchboard.db");
+    }
+
     /// <summary>A new app on the database of one that was stopped, its clock where the other's was.</summary>
     private SwitchboardApp(SwitchboardApp stopped)
     {
