@@ -9,11 +9,15 @@ namespace Switchboard.Twilio;
 /// </summary>
 public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, CallbackUrls urls, ILogger<TwilioSignatureFilter> log) : IEndpointFilter
 {
+    /// <summary>How long the provider waits for an answer before it gives up on a webhook.</summary>
+    private static readonly TimeSpan ProviderTimeout = TimeSpan.FromSeconds(15);
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var request = http.Request;
-        var fallback = http.GetEndpoint()?.Metadata.GetMetadata<TwiMLFallback>()?.Document ?? TwiML.Hangup();
+        var fallbackMetadata = http.GetEndpoint()?.Metadata.GetMetadata<TwiMLFallback>();
+        var fallback = fallbackMetadata?.Document ?? TwiML.Hangup();
 
         if (!await IsSignedAsync(request))
         {
@@ -21,9 +25,12 @@ public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, 
             return TypedResults.Text("Invalid X-Twilio-Signature", "text/plain", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        using var budget = new CancellationTokenSource();
+        var abandoned = http.RequestAborted.Register(budget.Cancel);
         UseToken(context, budget.Token);
-        var work = next(context).AsTask();
+        // On a thread of its own: Microsoft.Data.Sqlite's "async" calls run synchronously, and one sleeping out a
+        // busy database would otherwise hold this thread, and the budget with it, until SQLite gives up (30 s).
+        var work = Task.Run(() => next(context).AsTask());
         try
         {
             // Real time, not the app's clock: the budget is about the provider waiting on the wire.
@@ -31,8 +38,19 @@ public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, 
         }
         catch (TimeoutException)
         {
-            log.LogError("Webhook {Path} outlasted its {Budget} budget; answering the caller politely instead", request.Path, options.Value.Twilio.AnswerBudget);
-            await budget.CancelAsync();
+            var answerBudget = options.Value.Twilio.AnswerBudget;
+            log.LogError("Webhook {Path} outlasted its {Budget} budget; answering the caller politely instead", request.Path, answerBudget);
+            if (fallbackMetadata?.OnlyAcknowledges == true)
+            {
+                // Answered: the provider closing its connection no longer says anything about this work.
+                await abandoned.DisposeAsync();
+                budget.CancelAfter(answerBudget < ProviderTimeout ? ProviderTimeout - answerBudget : TimeSpan.Zero);
+            }
+            else
+            {
+                await budget.CancelAsync();
+            }
+
             await AnswerNowAsync(http.Response, fallback);
 
             // Not every driver gives up at once when cancelled (SQLite sleeps out a busy database): the answer
@@ -52,6 +70,10 @@ public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, 
         {
             log.LogError(e, "Webhook {Path} failed; answering the caller politely instead", request.Path);
             return TypedResults.Text(fallback, TwiML.ContentType);
+        }
+        finally
+        {
+            await abandoned.DisposeAsync();
         }
     }
 

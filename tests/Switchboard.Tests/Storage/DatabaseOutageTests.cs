@@ -23,6 +23,10 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
 
     public async Task InitializeAsync()
     {
+        // Real Kestrel, not the in-memory test server: an answer sent before the request's work has ended
+        // must reach the provider as it would on the wire.
+        _app.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        _app.StartServer();
         _org = await TestOrganization.CreateAsync(_app);
         _provider = _app.Provider();
         var group = await _org.CreateGroupAsync();
@@ -122,6 +126,34 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(["Say", "Hangup"], during.Answer.Verbs);
         Assert.Equal(["Dial"], retry.Answer.Verbs);
         Assert.Single(await _org.CallsAsync(), c => c!["callSid"]!.GetValue<string>() == during.CallSid);
+    }
+
+    [Fact]
+    public async Task StatusCallbackDuringABriefStallIsAnsweredWithinTwoSecondsAndStoredWhenTheDatabaseAnswers()
+    {
+        var ringing = await _provider.CallAsync(Contact, GroupNumber);
+
+        TimedAnswer status;
+        await using (await _app.HoldDatabaseAsync())
+        {
+            status = await Timed("caller status", () => ringing.CallerStatusAsync("completed", durationSeconds: 42));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var logged = (await _org.CallsAsync()).Single()!;
+        while (logged["callerStatus"] is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            logged = (await _org.CallsAsync()).Single()!;
+        }
+
+        Report([status]);
+        Assert.True(status.Elapsed < Limit, $"the status callback took {status.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(HttpStatusCode.OK, status.Answer.Status);
+        Assert.Empty(status.Answer.Verbs);
+        Assert.Equal("completed", logged["callerStatus"]?.GetValue<string>());
+        Assert.Equal(42, logged["durationSeconds"]!.GetValue<int>());
     }
 
     [PostgresFact]
