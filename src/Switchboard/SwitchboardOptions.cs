@@ -63,6 +63,9 @@ public sealed class CallEventsOptions
 public sealed class DatabaseOptions
 {
     public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>How long <c>/healthz</c> waits for the database before it reports Unhealthy.</summary>
+    public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public sealed class TwilioOptions
@@ -84,4 +87,10 @@ public sealed class TwilioOptions
 
     /// <summary>The first pause before a request that never reached the REST API is sent again (then doubled, with jitter).</summary>
     public TimeSpan ApiRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a webhook may work (read facts, decide, store) before the caller gets the endpoint's polite
+    /// fallback instead; well inside the provider's own 15 s, so that a stuck database never leaves a caller in silence.
+    /// </summary>
+    public TimeSpan AnswerBudget { get; set; } = TimeSpan.FromSeconds(1.5);
 }

@@ -20,7 +20,11 @@ public sealed record CallContext(string OrganizationName, string? GroupName, str
 /// </summary>
 public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<CallChanges> log)
 {
-    private const int MaxAttempts = 4;
+    /// <summary>
+    /// Each conflict means another request's change went in first, so retries make progress; 4 attempts were
+    /// not enough when a provider posted a call's statuses in parallel, and a status was answered 200 but lost.
+    /// </summary>
+    private const int MaxAttempts = 32;
 
     /// <summary>Applies the change; when another request changed the call first, reloads it and applies the change again.</summary>
     /// <returns>What the change answered, or null when there is no such call.</returns>
@@ -47,7 +51,7 @@ public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<Ca
                 await db.SaveChangesAsync(ct);
                 return result;
             }
-            catch (DbUpdateException) when (attempt < MaxAttempts)
+            catch (DbUpdateException) when (attempt < MaxAttempts && !ct.IsCancellationRequested)
             {
                 log.LogDebug("Call {CallId} changed under us; retrying", callId);
             }

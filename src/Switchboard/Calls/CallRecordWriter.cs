@@ -21,11 +21,13 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRe
 
     /// <summary>
     /// Stores the record; when this returns true, the record has its id and is committed. False: a call with
-    /// the same CallSid is stored already (a provider retry), and this record was not stored.
+    /// the same CallSid is stored already (a provider retry), and this record was not stored. Cancelled (the
+    /// webhook's budget is over, the caller hears the fallback): the record is dropped unless its batch was
+    /// already being stored.
     /// </summary>
     public async Task<bool> SaveAsync(CallRecord call, CancellationToken ct)
     {
-        var pending = new Pending(call, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(call, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
         await _queue.Writer.WriteAsync(pending, ct);
         return await pending.Stored.Task.WaitAsync(ct);
     }
@@ -68,6 +70,14 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRe
         var repeats = new List<Pending>();
         foreach (var pending in batch)
         {
+            if (pending.Abandoned.IsCancellationRequested)
+            {
+                // The caller was answered without this record (e.g. while the database did not answer): storing
+                // it now would log a decision nobody heard.
+                pending.Stored.TrySetCanceled(pending.Abandoned);
+                continue;
+            }
+
             (seen.Add(pending.Call.CallSid) ? fresh : repeats).Add(pending);
         }
 
@@ -83,6 +93,8 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRe
             try
             {
                 await ForgetSessionAsync();
+                fresh.Where(p => p.Abandoned.IsCancellationRequested).ToList().ForEach(p => p.Stored.TrySetCanceled(p.Abandoned));
+                fresh.RemoveAll(p => p.Abandoned.IsCancellationRequested);
                 var stored = await StoredCallSidsAsync(fresh, ct);
                 repeats.AddRange(fresh.Where(p => stored.Contains(p.Call.CallSid)));
                 fresh.RemoveAll(p => stored.Contains(p.Call.CallSid));
@@ -170,5 +182,5 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRe
         }
     }
 
-    private sealed record Pending(CallRecord Call, TaskCompletionSource<bool> Stored);
+    private sealed record Pending(CallRecord Call, TaskCompletionSource<bool> Stored, CancellationToken Abandoned);
 }

@@ -76,6 +76,20 @@ public sealed class WriteGate(bool serialize) : SaveChangesInterceptor
 
     public override void SaveChangesCanceled(DbContextEventData eventData) => Exit(eventData.Context);
 
+    // A concurrency conflict (a call changed by another request first) ends SaveChanges without SaveChangesFailed:
+    // without these, the gate stayed taken and every later writer of the process waited for ever.
+    public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken ct = default)
+    {
+        Exit(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        Exit(eventData.Context);
+        return result;
+    }
+
     private void Exit(DbContext? context)
     {
         if (context is not null && _holders.TryRemove(context, out _))

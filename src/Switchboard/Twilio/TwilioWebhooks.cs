@@ -26,8 +26,8 @@ public static class TwilioWebhooks
         twilio.MapPost("/calls/{callId:long}/screened", Screened).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
         twilio.MapPost("/calls/{callId:long}/dial-ended", DialEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
         twilio.MapPost("/calls/{callId:long}/fallback-ended", FallbackEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
-        twilio.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(new TwiMLFallback(TwiML.Empty()));
-        twilio.MapPost("/status", CallerStatus).WithMetadata(new TwiMLFallback(TwiML.Empty()));
+        twilio.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
+        twilio.MapPost("/status", CallerStatus).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
         twilio.MapOutboundWebhooks();
     }
 
@@ -136,7 +136,11 @@ public static class TwilioWebhooks
 }
 
 /// <summary>The TwiML a webhook answers when it cannot do its work (database down, unexpected error).</summary>
-public sealed record TwiMLFallback(string Document);
+/// <param name="OnlyAcknowledges">
+/// The answer only acknowledges (a status callback; nobody hears it): past the budget it is sent at once, but
+/// the work goes on up to the provider's own timeout, so that a database that is only slow loses nothing.
+/// </param>
+public sealed record TwiMLFallback(string Document, bool OnlyAcknowledges = false);
 
 /// <summary>Builds the absolute URLs Switchboard puts into its TwiML for the provider to call back.</summary>
 public sealed class CallbackUrls(IOptions<SwitchboardOptions> options, IHttpContextAccessor http)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -27,6 +28,12 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
 
     public SwitchboardApp()
     {
+    }
+
+    /// <summary>SQLite only: the database file in the given folder (e.g. a small file system of its own).</summary>
+    public SwitchboardApp(string databaseFolder)
+    {
+        DatabasePath = Path.Combine(databaseFolder, "switchboard.db");
     }
 
     /// <summary>A new app on the database of one that was stopped, its clock where the other's was.</summary>
@@ -113,6 +120,27 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         File.Delete(DatabasePath + "-shm");
     }
 
+    /// <summary>
+    /// Another process holds the database so that it stops answering, until the returned lock is disposed:
+    /// on SQLite a write transaction (readers go on, every writer waits), on PostgreSQL an exclusive lock on
+    /// the numbers and calls tables (every call's queries wait).
+    /// </summary>
+    public async Task<IAsyncDisposable> HoldDatabaseAsync()
+    {
+        DbConnection connection = OnPostgres
+            ? new NpgsqlConnection($"{PostgresServer};Database={_postgresDatabase};Pooling=false")
+            : new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = OnPostgres
+            ? """LOCK TABLE "Numbers", "Calls" IN ACCESS EXCLUSIVE MODE"""
+            : """UPDATE "Organizations" SET "Name" = "Name" WHERE 0""";
+        await command.ExecuteNonQueryAsync();
+        return new HeldDatabase(connection, transaction);
+    }
+
     /// <summary>Stops this app as a process stops (its background work ends, its database stays) and starts another on the same database.</summary>
     public async Task<SwitchboardApp> RestartAsync()
     {
@@ -146,6 +174,16 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(DatabasePath + suffix);
+        }
+    }
+
+    private sealed class HeldDatabase(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
         }
     }
 

@@ -74,6 +74,13 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary><c>kill -9</c>: the process ends at once, with no shutdown of any kind.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
