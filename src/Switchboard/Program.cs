@@ -17,6 +17,11 @@ using Switchboard.Storage;
 using Switchboard.Twilio;
 
 var demo = args.Contains(DemoMode.Switch);
+
+// Threads ready at once: SQLite's driver blocks a thread while a busy database makes it wait, and the webhooks'
+// answer budget needs a free thread to fire on time (the pool would add one only every half second or so).
+ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+ThreadPool.SetMinThreads(Math.Max(minWorkers, 64), minIo);
 var builder = WebApplication.CreateBuilder(DemoMode.WithoutSwitch(args));
 
 // --demo: embedded SQLite, demo tokens and a seeded organization

@@ -11,49 +11,22 @@ namespace Switchboard.Tests.Storage;
 /// <c>/healthz</c> says so, and the next call after the database returns is routed without a restart.
 /// </summary>
 [Trait("Database", "yes")]
-public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DatabaseOutageTests(ITestOutputHelper output) : OutageTest(output)
 {
-    private const string GroupNumber = "+14155550100";
-    private const string Contact = "+14155550199";
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(2);
-
-    private readonly SwitchboardApp _app = new();
-    private TestOrganization _org = null!;
-    private TwilioProvider _provider = null!;
-
-    public async Task InitializeAsync()
-    {
-        // Real Kestrel, not the in-memory test server: an answer sent before the request's work has ended
-        // must reach the provider as it would on the wire.
-        _app.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        _app.StartServer();
-        _org = await TestOrganization.CreateAsync(_app);
-        _provider = _app.Provider();
-        var group = await _org.CreateGroupAsync();
-        var alice = await _org.CreateAgentAsync("Alice", "+14155550111");
-        await _org.AddNumberAsync(GroupNumber, groupId: group);
-        await _org.TextAsync(alice, Contact, GroupNumber, _app.Clock.GetUtcNow().AddHours(-1));
-    }
-
-    public Task DisposeAsync()
-    {
-        _app.Dispose();
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task WhileTheDatabaseDoesNotAnswerEveryWebhookEndsTheCallPolitelyWithinTwoSeconds()
     {
-        var ringing = await _provider.CallAsync(Contact, GroupNumber);
+        var ringing = await Provider.CallAsync(Contact, GroupNumber);
         Assert.Equal(["Dial"], ringing.Answer.Verbs);
 
         TimedAnswer[] answers;
-        await using (await _app.HoldDatabaseAsync())
+        await using (await App.HoldDatabaseAsync())
         {
             answers = await Task.WhenAll(
-                Timed("new call", () => _provider.CallAsync(Contact, GroupNumber).ContinueWith(c => c.Result.Answer)),
-                Timed("another new call", () => _provider.CallAsync(Contact, GroupNumber).ContinueWith(c => c.Result.Answer)),
-                Timed("a stranger's call", () => _provider.CallAsync("+14155550142", GroupNumber).ContinueWith(c => c.Result.Answer)),
+                Timed("new call", () => Provider.CallAsync(Contact, GroupNumber).ContinueWith(c => c.Result.Answer)),
+                Timed("another new call", () => Provider.CallAsync(Contact, GroupNumber).ContinueWith(c => c.Result.Answer)),
+                Timed("a stranger's call", () => Provider.CallAsync("+14155550142", GroupNumber).ContinueWith(c => c.Result.Answer)),
                 Timed("agent answers", ringing.AgentAnswersAsync),
                 Timed("agent leg status", () => ringing.LegStatusAsync("ringing")),
                 Timed("caller status", () => ringing.CallerStatusAsync("in-progress")),
@@ -74,12 +47,12 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task HealthzIsUnhealthyWhileTheDatabaseDoesNotAnswerAndHealthyWhenItDoes()
     {
-        var client = _app.CreateClient();
+        var client = App.CreateClient();
         var before = await client.GetAsync("/healthz");
 
         TimeSpan elapsed;
         HttpResponseMessage during;
-        await using (await _app.HoldDatabaseAsync())
+        await using (await App.HoldDatabaseAsync())
         {
             var clock = Stopwatch.StartNew();
             during = await client.GetAsync("/healthz");
@@ -88,7 +61,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
 
         var after = await client.GetAsync("/healthz");
 
-        output.WriteLine($"/healthz answered in {elapsed.TotalMilliseconds:F0} ms while the database was held");
+        Output.WriteLine($"/healthz answered in {elapsed.TotalMilliseconds:F0} ms while the database was held");
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         Assert.Equal("Healthy", await before.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
@@ -101,51 +74,51 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task WhenTheDatabaseAnswersAgainTheNextCallRingsTheAgentWithoutARestart()
     {
-        await using (await _app.HoldDatabaseAsync())
+        await using (await App.HoldDatabaseAsync())
         {
-            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _provider.CallAsync(Contact, GroupNumber)));
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Provider.CallAsync(Contact, GroupNumber)));
         }
 
-        var after = await _provider.CallAsync(Contact, GroupNumber);
+        var after = await Provider.CallAsync(Contact, GroupNumber);
 
         Assert.Equal(["Dial"], after.Answer.Verbs);
-        Assert.Contains(await _org.CallsAsync(), c => c!["callSid"]!.GetValue<string>() == after.CallSid);
+        Assert.Contains(await Org.CallsAsync(), c => c!["callSid"]!.GetValue<string>() == after.CallSid);
     }
 
     [Fact]
     public async Task ProviderRetryAfterTheOutageOfACallThatHeardTheApologyRingsTheAgentAndKeepsOneRecord()
     {
         TwilioProvider.Call during;
-        await using (await _app.HoldDatabaseAsync())
+        await using (await App.HoldDatabaseAsync())
         {
-            during = await _provider.CallAsync(Contact, GroupNumber);
+            during = await Provider.CallAsync(Contact, GroupNumber);
         }
 
-        var retry = await _provider.CallAsync(Contact, GroupNumber, during.CallSid);
+        var retry = await Provider.CallAsync(Contact, GroupNumber, during.CallSid);
 
         Assert.Equal(["Say", "Hangup"], during.Answer.Verbs);
         Assert.Equal(["Dial"], retry.Answer.Verbs);
-        Assert.Single(await _org.CallsAsync(), c => c!["callSid"]!.GetValue<string>() == during.CallSid);
+        Assert.Single(await Org.CallsAsync(), c => c!["callSid"]!.GetValue<string>() == during.CallSid);
     }
 
     [Fact]
     public async Task StatusCallbackDuringABriefStallIsAnsweredWithinTwoSecondsAndStoredWhenTheDatabaseAnswers()
     {
-        var ringing = await _provider.CallAsync(Contact, GroupNumber);
+        var ringing = await Provider.CallAsync(Contact, GroupNumber);
 
         TimedAnswer status;
-        await using (await _app.HoldDatabaseAsync())
+        await using (await App.HoldDatabaseAsync())
         {
             status = await Timed("caller status", () => ringing.CallerStatusAsync("completed", durationSeconds: 42));
             await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        var logged = (await _org.CallsAsync()).Single()!;
+        var logged = (await Org.CallsAsync()).Single()!;
         while (logged["callerStatus"] is null && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
-            logged = (await _org.CallsAsync()).Single()!;
+            logged = (await Org.CallsAsync()).Single()!;
         }
 
         Report([status]);
@@ -155,20 +128,25 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal("completed", logged["callerStatus"]?.GetValue<string>());
         Assert.Equal(42, logged["durationSeconds"]!.GetValue<int>());
     }
+}
 
+/// <summary>A PostgreSQL server stopped outright (not only held), then started again.</summary>
+[Trait("Database", "postgres")]
+public sealed class StoppedPostgresTests(ITestOutputHelper output) : OutageTest(output)
+{
     [PostgresFact]
     public async Task WhenAStoppedDatabaseComesBackTheNextCallRingsTheAgentWithoutARestart()
     {
         // Calls arriving together leave several connections kept open for routing.
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _provider.CallAsync(Contact, GroupNumber)));
-        var client = _app.CreateClient();
-        await _app.MakeDatabaseUnavailableAsync();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Provider.CallAsync(Contact, GroupNumber)));
+        var client = App.CreateClient();
+        await App.MakeDatabaseUnavailableAsync();
         var during = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-            Timed($"call {i}", () => _provider.CallAsync(Contact, GroupNumber).ContinueWith(c => c.Result.Answer))));
+            Timed($"call {i}", () => Provider.CallAsync(Contact, GroupNumber).ContinueWith(c => c.Result.Answer))));
         var healthDuring = await client.GetAsync("/healthz");
 
-        await _app.MakeDatabaseAvailableAgainAsync();
-        var after = await _provider.CallAsync(Contact, GroupNumber);
+        await App.MakeDatabaseAvailableAgainAsync();
+        var after = await Provider.CallAsync(Contact, GroupNumber);
         var healthAfter = await client.GetAsync("/healthz");
 
         Report(during);
@@ -179,15 +157,49 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(["Dial"], after.Answer.Verbs);
         Assert.Equal(HttpStatusCode.OK, healthAfter.StatusCode);
     }
+}
 
-    private static async Task<TimedAnswer> Timed(string what, Func<Task<TwiMLAnswer>> webhook)
+/// <summary>A running Switchboard on real Kestrel with an agent who texted the contact, and timed webhooks.</summary>
+public abstract class OutageTest(ITestOutputHelper output) : IAsyncLifetime
+{
+    protected const string GroupNumber = "+14155550100";
+    protected const string Contact = "+14155550199";
+    protected static readonly TimeSpan Limit = TimeSpan.FromSeconds(2);
+
+    protected SwitchboardApp App { get; } = new();
+    protected TestOrganization Org { get; private set; } = null!;
+    protected TwilioProvider Provider { get; private set; } = null!;
+
+    protected ITestOutputHelper Output => output;
+
+    public async Task InitializeAsync()
+    {
+        // Real Kestrel, not the in-memory test server: an answer sent before the request's work has ended
+        // must reach the provider as it would on the wire.
+        App.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        App.StartServer();
+        Org = await TestOrganization.CreateAsync(App);
+        Provider = App.Provider();
+        var group = await Org.CreateGroupAsync();
+        var alice = await Org.CreateAgentAsync("Alice", "+14155550111");
+        await Org.AddNumberAsync(GroupNumber, groupId: group);
+        await Org.TextAsync(alice, Contact, GroupNumber, App.Clock.GetUtcNow().AddHours(-1));
+    }
+
+    public Task DisposeAsync()
+    {
+        App.Dispose();
+        return Task.CompletedTask;
+    }
+
+    protected static async Task<TimedAnswer> Timed(string what, Func<Task<TwiMLAnswer>> webhook)
     {
         var clock = Stopwatch.StartNew();
         var answer = await webhook();
         return new TimedAnswer(what, answer, clock.Elapsed);
     }
 
-    private void Report(IEnumerable<TimedAnswer> answers)
+    protected void Report(IEnumerable<TimedAnswer> answers)
     {
         foreach (var a in answers)
         {
@@ -195,5 +207,5 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         }
     }
 
-    private sealed record TimedAnswer(string What, TwiMLAnswer Answer, TimeSpan Elapsed);
+    protected sealed record TimedAnswer(string What, TwiMLAnswer Answer, TimeSpan Elapsed);
 }
