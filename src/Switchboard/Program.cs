@@ -12,6 +12,7 @@ using Switchboard.Demo;
 using Switchboard.Events;
 using Switchboard.Panel;
 using Switchboard.Phones;
+using Switchboard.Reports;
 using Switchboard.Storage;
 using Switchboard.Twilio;
 
@@ -57,6 +58,7 @@ builder.Services.AddScoped<AgentDirectory>();
 builder.Services.AddScoped<NumberDirectory>();
 builder.Services.AddScoped<RoutingExplainer>();
 builder.Services.AddScoped<CallLog>();
+builder.Services.AddScoped<CallReports>();
 builder.Services.AddScoped<PanelLogins>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
 
@@ -100,6 +102,7 @@ organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
 organization.MapCallEvents();
+organization.MapReports();
 
 // Admin panel
 app.MapPanel();
