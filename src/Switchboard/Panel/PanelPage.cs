@@ -23,6 +23,9 @@ public abstract class PanelPage : PageModel
         ["inboxId"] = "The inbox",
         ["url"] = "The events URL",
         ["secret"] = "The signing secret",
+        ["from"] = "The first day",
+        ["to"] = "The last day",
+        ["groupBy"] = "The grouping",
     };
 
     /// <summary>A message from the last change, shown once after the redirect that follows it.</summary>

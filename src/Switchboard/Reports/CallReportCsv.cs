@@ -15,7 +15,7 @@ public static class CallReportCsv
 
     private static readonly string[] Header =
     [
-        "id", "name", "calls", "offered", "accepted", "declined", "missed", "abandoned", "forwarded", "rejected",
+        "id", "name", "calls", "offered", "accepted", "declined", "missed", "abandoned", "forwarded", "forwarded_after_agent", "rejected",
         "median_seconds_to_accept", "talk_seconds", "average_talk_seconds",
     ];
 
@@ -52,7 +52,7 @@ public static class CallReportCsv
     private static string[] Fields(CallReportRow row, string name) =>
     [
         Number(row.Id), name, Number(row.Calls), Number(row.Offered), Number(row.Accepted), Number(row.Declined), Number(row.Missed),
-        Number(row.Abandoned), Number(row.Forwarded), Number(row.Rejected), Number(row.MedianSecondsToAccept), Number(row.TalkSeconds),
+        Number(row.Abandoned), Number(row.Forwarded), Number(row.ForwardedAfterAgent), Number(row.Rejected), Number(row.MedianSecondsToAccept), Number(row.TalkSeconds),
         Number(row.AverageTalkSeconds),
     ];
 

@@ -27,6 +27,7 @@ public sealed record CallReportRow(
     int Missed,
     int Abandoned,
     int Forwarded,
+    int ForwardedAfterAgent,
     int Rejected,
     double? MedianSecondsToAccept,
     long TalkSeconds,
@@ -114,6 +115,7 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             counts.Sum(c => c.Missed),
             counts.Sum(c => c.Abandoned),
             counts.Sum(c => c.Forwarded),
+            counts.Sum(c => c.ForwardedAfterAgent),
             counts.Sum(c => c.Rejected),
             counts.Sum(c => c.TalkSeconds));
         var totals = Row(null, null, all, Median(delays.Values.SelectMany(d => d).ToList()));
@@ -144,6 +146,7 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
                 g.Count(c => c.AgentOutcome == CallOutcome.AgentNoAnswer || c.AgentOutcome == CallOutcome.AgentBusy || c.AgentOutcome == CallOutcome.AgentFailed),
                 g.Count(c => c.AgentOutcome == CallOutcome.CallerHungUp),
                 g.Count(c => c.Outcome == CallOutcome.Forwarded),
+                g.Count(c => c.Outcome == CallOutcome.Forwarded && c.FallbackStartedAt != null),
                 g.Count(c => c.Outcome == CallOutcome.Rejected),
                 g.Sum(c => c.AgentOutcome == CallOutcome.Connected ? (long)(c.TalkSeconds ?? 0) : 0L)))
             .ToListAsync(ct);
@@ -216,6 +219,7 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         c.Missed,
         c.Abandoned,
         c.Forwarded,
+        c.ForwardedAfterAgent,
         c.Rejected,
         median,
         c.TalkSeconds,
@@ -258,7 +262,7 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
     }
 
     private sealed record Counts(
-        long? Key, int Calls, int Offered, int Accepted, int Declined, int Missed, int Abandoned, int Forwarded, int Rejected, long TalkSeconds);
+        long? Key, int Calls, int Offered, int Accepted, int Declined, int Missed, int Abandoned, int Forwarded, int ForwardedAfterAgent, int Rejected, long TalkSeconds);
 
     private static void Parameter(DbCommand command, string name, object value)
     {
