@@ -96,64 +96,32 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
 
     public async Task<CallReport> ReportAsync(long orgId, ReportRange range, CancellationToken ct)
     {
-        var counts = await CountsAsync(orgId, range, ct);
-        var delays = await SecondsToAcceptAsync(orgId, range, ct);
-        var names = await NamesAsync(range.GroupBy, counts.Select(c => c.Key).OfType<long>().ToList(), ct);
-
-        var rows = counts
-            .Select(c => Row(c.Key, c.Key is { } id ? names.GetValueOrDefault(id) : null, c, Median(delays.GetValueOrDefault(c.Key ?? NoKey))))
+        var tallies = await TallyAsync(orgId, range, ct);
+        var names = await NamesAsync(range.GroupBy, tallies.Keys.Where(k => k != NoKey).ToList(), ct);
+        var rows = tallies
+            .Select(t => Row(t.Key == NoKey ? null : t.Key, t.Key == NoKey ? null : names.GetValueOrDefault(t.Key), t.Value))
             .OrderBy(r => r.Id is null)
             .ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ThenBy(r => r.Id)
             .ToList();
-        var all = new Counts(
-            null,
-            counts.Sum(c => c.Calls),
-            counts.Sum(c => c.Offered),
-            counts.Sum(c => c.Accepted),
-            counts.Sum(c => c.Declined),
-            counts.Sum(c => c.Missed),
-            counts.Sum(c => c.Abandoned),
-            counts.Sum(c => c.Forwarded),
-            counts.Sum(c => c.ForwardedAfterAgent),
-            counts.Sum(c => c.Rejected),
-            counts.Sum(c => c.TalkSeconds));
-        var totals = Row(null, null, all, Median(delays.Values.SelectMany(d => d).ToList()));
-        return new CallReport(range.From, range.To, EnumNames.Name(range.GroupBy), rows, totals);
+        var all = new Tally();
+        foreach (var tally in tallies.Values)
+        {
+            all.Add(tally);
+        }
+
+        return new CallReport(range.From, range.To, EnumNames.Name(range.GroupBy), rows, Row(null, null, all));
     }
 
     private const long NoKey = long.MinValue;
 
-    private IQueryable<CallRecord> Inbound(long orgId, ReportRange range) =>
-        db.Calls.AsNoTracking().Where(c =>
-            c.OrganizationId == orgId && c.StartedAt >= range.From && c.StartedAt < range.To && c.Direction == CallDirection.Inbound);
-
-    private async Task<List<Counts>> CountsAsync(long orgId, ReportRange range, CancellationToken ct)
-    {
-        var calls = Inbound(orgId, range);
-        var grouped = range.GroupBy switch
-        {
-            ReportGrouping.Group => calls.GroupBy(c => c.GroupId),
-            ReportGrouping.Inbox => calls.GroupBy(c => c.InboxId),
-            _ => calls.GroupBy(c => c.AgentId),
-        };
-        return await grouped.Select(g => new Counts(
-                g.Key,
-                g.Count(),
-                g.Count(c => c.Decision == RoutingOutcome.ConnectAgent),
-                g.Count(c => c.AgentOutcome == CallOutcome.Connected),
-                g.Count(c => c.AgentOutcome == CallOutcome.AgentDeclined || c.AgentOutcome == CallOutcome.AgentNoInput || c.AgentOutcome == CallOutcome.AgentHungUp),
-                g.Count(c => c.AgentOutcome == CallOutcome.AgentNoAnswer || c.AgentOutcome == CallOutcome.AgentBusy || c.AgentOutcome == CallOutcome.AgentFailed),
-                g.Count(c => c.AgentOutcome == CallOutcome.CallerHungUp),
-                g.Count(c => c.Outcome == CallOutcome.Forwarded),
-                g.Count(c => c.Outcome == CallOutcome.Forwarded && c.FallbackStartedAt != null),
-                g.Count(c => c.Outcome == CallOutcome.Rejected),
-                g.Sum(c => c.AgentOutcome == CallOutcome.Connected ? (long)(c.TalkSeconds ?? 0) : 0L)))
-            .ToListAsync(ct);
-    }
-
-    /// <summary>ScreenedAt − StartedAt of each accepted call, in seconds, by row.</summary>
-    private async Task<Dictionary<long, List<double>>> SecondsToAcceptAsync(long orgId, ReportRange range, CancellationToken ct)
+    /// <summary>
+    /// One pass over the organization's inbound calls in the range (index on OrganizationId, StartedAt), grouped by
+    /// the row and by the accepted call's seconds-to-accept in tenths: the counts come summed, and each row's seconds
+    /// come as a histogram from which the medians (the row's, and the totals' over all calls) are read. SQLite has no
+    /// median; reading each accepted call's time instead took a second scan and ~0.5 µs a row more.
+    /// </summary>
+    private async Task<Dictionary<long, Tally>> TallyAsync(long orgId, ReportRange range, CancellationToken ct)
     {
         var column = range.GroupBy switch
         {
@@ -161,18 +129,32 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             ReportGrouping.Inbox => "InboxId",
             _ => "AgentId",
         };
-        var seconds = db.Database.IsNpgsql()
+        var postgres = db.Database.IsNpgsql();
+        var seconds = postgres
             ? """EXTRACT(EPOCH FROM ("ScreenedAt" - "StartedAt"))::double precision"""
             : """(julianday("ScreenedAt") - julianday("StartedAt")) * 86400.0""";
+        var tenths = postgres ? $"round({seconds} * 10)::bigint" : $"CAST(round({seconds} * 10) AS INTEGER)";
+        const string accepted = $"\"AgentOutcome\" = '{nameof(CallOutcome.Connected)}'";
+        const string forwarded = $"\"Outcome\" = '{nameof(CallOutcome.Forwarded)}'";
         var sql = $"""
-            SELECT "{column}", {seconds}
+            SELECT "{column}",
+                   CASE WHEN {accepted} AND "ScreenedAt" IS NOT NULL THEN {tenths} END,
+                   COUNT(*),
+                   SUM(CASE WHEN "Decision" = '{nameof(RoutingOutcome.ConnectAgent)}' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {accepted} THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "AgentOutcome" IN ('{nameof(CallOutcome.AgentDeclined)}', '{nameof(CallOutcome.AgentNoInput)}', '{nameof(CallOutcome.AgentHungUp)}') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "AgentOutcome" IN ('{nameof(CallOutcome.AgentNoAnswer)}', '{nameof(CallOutcome.AgentBusy)}', '{nameof(CallOutcome.AgentFailed)}') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "AgentOutcome" = '{nameof(CallOutcome.CallerHungUp)}' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {forwarded} THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {forwarded} AND "FallbackStartedAt" IS NOT NULL THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "Outcome" = '{nameof(CallOutcome.Rejected)}' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {accepted} THEN COALESCE("TalkSeconds", 0) ELSE 0 END)
             FROM "Calls"
-            WHERE "OrganizationId" = @org AND "StartedAt" >= @from AND "StartedAt" < @to
-              AND "Direction" = 'Inbound' AND "AgentOutcome" = 'Connected' AND "ScreenedAt" IS NOT NULL
+            WHERE "OrganizationId" = @org AND "StartedAt" >= @from AND "StartedAt" < @to AND "Direction" = '{nameof(CallDirection.Inbound)}'
+            GROUP BY 1, 2
             """;
 
-        // A plain reader: EF's materialization of each row cost more than the database's work (~4 µs a row).
-        var delays = new Dictionary<long, List<double>>();
+        var tallies = new Dictionary<long, Tally>();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -186,12 +168,25 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             while (await reader.ReadAsync(ct))
             {
                 var key = reader.IsDBNull(0) ? NoKey : reader.GetInt64(0);
-                if (!delays.TryGetValue(key, out var list))
+                if (!tallies.TryGetValue(key, out var tally))
                 {
-                    delays[key] = list = [];
+                    tallies[key] = tally = new Tally();
                 }
 
-                list.Add(reader.GetDouble(1));
+                tally.Calls += reader.GetInt64(2);
+                tally.Offered += reader.GetInt64(3);
+                tally.Accepted += reader.GetInt64(4);
+                tally.Declined += reader.GetInt64(5);
+                tally.Missed += reader.GetInt64(6);
+                tally.Abandoned += reader.GetInt64(7);
+                tally.Forwarded += reader.GetInt64(8);
+                tally.ForwardedAfterAgent += reader.GetInt64(9);
+                tally.Rejected += reader.GetInt64(10);
+                tally.TalkSeconds += reader.GetInt64(11);
+                if (!reader.IsDBNull(1))
+                {
+                    tally.AddTenths(reader.GetInt64(1), reader.GetInt64(2));
+                }
             }
         }
         finally
@@ -199,7 +194,7 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             await db.Database.CloseConnectionAsync();
         }
 
-        return delays;
+        return tallies;
     }
 
     private async Task<Dictionary<long, string>> NamesAsync(ReportGrouping grouping, List<long> ids, CancellationToken ct) => grouping switch
@@ -209,34 +204,70 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         _ => await db.Agents.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct),
     };
 
-    private static CallReportRow Row(long? id, string? name, Counts c, double? median) => new(
+    private static CallReportRow Row(long? id, string? name, Tally t) => new(
         id,
         name,
-        c.Calls,
-        c.Offered,
-        c.Accepted,
-        c.Declined,
-        c.Missed,
-        c.Abandoned,
-        c.Forwarded,
-        c.ForwardedAfterAgent,
-        c.Rejected,
-        median,
-        c.TalkSeconds,
-        c.Accepted == 0 ? null : Math.Round((double)c.TalkSeconds / c.Accepted, 1));
+        (int)t.Calls,
+        (int)t.Offered,
+        (int)t.Accepted,
+        (int)t.Declined,
+        (int)t.Missed,
+        (int)t.Abandoned,
+        (int)t.Forwarded,
+        (int)t.ForwardedAfterAgent,
+        (int)t.Rejected,
+        Median(t.SecondsToAccept),
+        t.TalkSeconds,
+        t.Accepted == 0 ? null : Math.Round((double)t.TalkSeconds / t.Accepted, 1, MidpointRounding.AwayFromZero));
 
-    /// <summary>The middle value (the mean of the two middle ones for an even count), to a tenth of a second.</summary>
-    internal static double? Median(List<double>? values)
+    /// <summary>The middle value (the mean of the two middle ones for an even count) of a histogram of tenths of a second.</summary>
+    internal static double? Median(SortedDictionary<long, long> tenths)
     {
-        if (values is null || values.Count == 0)
+        var count = tenths.Values.Sum();
+        if (count == 0)
         {
             return null;
         }
 
-        values.Sort();
-        var middle = values.Count / 2;
-        var median = values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-        return Math.Round(median, 1, MidpointRounding.AwayFromZero);
+        long? lower = null;
+        long? upper = null;
+        var seen = 0L;
+        foreach (var (value, times) in tenths)
+        {
+            seen += times;
+            if (lower is null && seen > (count - 1) / 2)
+            {
+                lower = value;
+            }
+
+            if (seen > count / 2)
+            {
+                upper = value;
+                break;
+            }
+        }
+
+        return Math.Round((lower!.Value + upper!.Value) / 20.0, 1, MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>The median of whole values, through the same histogram (values are rounded to a tenth first).</summary>
+    internal static double? Median(IEnumerable<double> seconds)
+    {
+        var tally = new Tally();
+        foreach (var s in seconds)
+        {
+            tally.AddTenths((long)Math.Round(s * 10, MidpointRounding.AwayFromZero), 1);
+        }
+
+        return Median(tally.SecondsToAccept);
+    }
+
+    private static void Parameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     private static DateTime? Instant(string? text, bool endOfDay, string field, Dictionary<string, string[]> errors)
@@ -261,15 +292,41 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         return null;
     }
 
-    private sealed record Counts(
-        long? Key, int Calls, int Offered, int Accepted, int Declined, int Missed, int Abandoned, int Forwarded, int ForwardedAfterAgent, int Rejected, long TalkSeconds);
-
-    private static void Parameter(DbCommand command, string name, object value)
+    private sealed class Tally
     {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
+        public long Calls;
+        public long Offered;
+        public long Accepted;
+        public long Declined;
+        public long Missed;
+        public long Abandoned;
+        public long Forwarded;
+        public long ForwardedAfterAgent;
+        public long Rejected;
+        public long TalkSeconds;
+
+        /// <summary>How many accepted calls took each number of tenths of a second to accept.</summary>
+        public SortedDictionary<long, long> SecondsToAccept { get; } = [];
+
+        public void AddTenths(long tenths, long calls) => SecondsToAccept[tenths] = SecondsToAccept.GetValueOrDefault(tenths) + calls;
+
+        public void Add(Tally other)
+        {
+            Calls += other.Calls;
+            Offered += other.Offered;
+            Accepted += other.Accepted;
+            Declined += other.Declined;
+            Missed += other.Missed;
+            Abandoned += other.Abandoned;
+            Forwarded += other.Forwarded;
+            ForwardedAfterAgent += other.ForwardedAfterAgent;
+            Rejected += other.Rejected;
+            TalkSeconds += other.TalkSeconds;
+            foreach (var (tenths, calls) in other.SecondsToAccept)
+            {
+                AddTenths(tenths, calls);
+            }
+        }
     }
 }
 
