@@ -138,7 +138,7 @@ internal static class CallReportBench
         var inv = CultureInfo.InvariantCulture;
         // x is the call's number; k picks what happened to it, decorrelated from the agent and the group.
         var series = postgres
-            ? $"generate_series(0, {calls - 1}) AS s(x)"
+            ? $"generate_series(0::bigint, {calls - 1}) AS s(x)"
             : $"(WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < {calls - 1}) SELECT x FROM n) AS s";
         var startedAt = postgres
             ? $"(TIMESTAMPTZ '{start:yyyy-MM-dd HH:mm:ss}+00' + x * {SpreadDays * 86400.0 / calls:R} * INTERVAL '1 second')"
