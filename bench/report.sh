@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The call report's latency on many stored calls: a fresh store, N inbound call records inserted in bulk (spread over
-# the last 365 days), then GET …/reports/calls timed through HTTP (30 days by agent, group and inbox; 7 and 365 days
+# the last 365 days), then GET …/reports/calls timed through HTTP (30 days by agent, group and inbox; 7 and 92 days
 # by agent). Short next to bench/run.sh: no ingestion, no wrk.
 #   bench/report.sh [--calls 1m|10m|N] [--postgres] [--runs 5]
 set -euo pipefail

@@ -45,7 +45,8 @@ public sealed record CallReport(DateTime From, DateTime To, string GroupBy, IRea
 public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
 {
     public const int DefaultDays = 30;
-    public const int MaxDays = 366;
+    // A quarter: the report scans the calls of its range (~1–3 µs a call here), so a year of 10M calls took 20–30 s.
+    public const int MaxDays = 92;
 
     public const string DateMessage = "must be a date (2026-11-24) or a UTC date and time (2026-11-24T08:00:00Z)";
 

@@ -288,12 +288,21 @@ public sealed class CallReportTests : IAsyncLifetime
     [InlineData("from=2026-11-24&to=2026-11-23", "to")]
     [InlineData("from=2026-11-24T12:00:00Z&to=2026-11-24T12:00:00Z", "to")]
     [InlineData("from=2025-01-01&to=2026-11-24", "to")]
+    [InlineData("from=2026-01-01&to=2026-04-03", "to")]
     public async Task BadParametersAreProblemsNamingTheParameter(string query, string field)
     {
         foreach (var path in new[] { "reports/calls", "reports/calls.csv" })
         {
             Assert.Equal([field], await ErrorFieldsAsync(await _org.Admin.GetAsync($"{_org.Path}/{path}?{query}")));
         }
+    }
+
+    [Fact]
+    public async Task ARangeMaySpanAQuarter()
+    {
+        var report = await ReportAsync("from=2026-01-01&to=2026-04-02");
+
+        Assert.Equal("2026-04-03T00:00:00Z", report.Text("to"));
     }
 
     [Fact]
