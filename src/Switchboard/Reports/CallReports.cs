@@ -37,15 +37,15 @@ public sealed record CallReportRow(
 public sealed record CallReport(DateTime From, DateTime To, string GroupBy, IReadOnlyList<CallReportRow> Rows, CallReportRow Totals);
 
 /// <summary>
-/// Call analytics over inbound calls that started in a range, per agent, group or inbox. The counts are one grouped
-/// query over the organization's calls in the range (index on OrganizationId, StartedAt); the medians are computed
-/// here from the seconds-to-accept of the accepted calls only, which the database computes and sends as one number
-/// per call, so the same code serves SQLite (no median function) and PostgreSQL.
+/// Call analytics over inbound calls that started in a range, per agent, group or inbox: one grouped query over the
+/// organization's calls in the range (index on OrganizationId, StartedAt) returns each row's counts and a histogram
+/// of its seconds to accept, from which the medians are read here, so the same code serves SQLite (which has no
+/// median function) and PostgreSQL. Definitions: docs/reports.md.
 /// </summary>
 public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
 {
     public const int DefaultDays = 30;
-    // A quarter: the report scans the calls of its range (~1–3 µs a call here), so a year of 10M calls took 20–30 s.
+    // A quarter: the report reads every call of its range (~1–3 µs a call here); a year of 10M calls took 10–30 s.
     public const int MaxDays = 92;
 
     public const string DateMessage = "must be a date (2026-11-24) or a UTC date and time (2026-11-24T08:00:00Z)";
