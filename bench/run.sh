@@ -92,6 +92,10 @@ for round in $(seq 1 "$rounds"); do
   results=$(python3 -c "import json,sys; r=json.loads(sys.argv[1]); r.append({'ceiling': json.loads(sys.argv[2]), 'routing': json.loads(sys.argv[3])}); print(json.dumps(r))" "$results" "$ceiling" "$routing")
 done
 peak_rss=$(rss_mb)
+# The call report over the call records the routing load just stored (bench/report.sh fills millions instead).
+echo "== Call report over the stored calls =="
+$generator --time-report true --report-runs 3
+report=$(cat "$work/report-latency.json")
 stop_server
 
 # Cold start: a new process on the filled store until its first routed call is answered.
@@ -111,9 +115,9 @@ stop_server
 
 mkdir -p bench/results
 out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$provider-$scale.json"
-python3 - "$out" "$ingest" "$results" "$peak_rss" "$cold_ms" "$provider" "$scale" "$seconds" "$ingest_rss" "$written" <<'PY'
+python3 - "$out" "$ingest" "$results" "$peak_rss" "$cold_ms" "$provider" "$scale" "$seconds" "$ingest_rss" "$written" "$report" <<'PY'
 import json, platform, statistics, subprocess, sys
-out, ingest, rounds, rss, cold, provider, scale, seconds, ingest_rss, written = sys.argv[1:]
+out, ingest, rounds, rss, cold, provider, scale, seconds, ingest_rss, written, call_report = sys.argv[1:]
 ingest, rounds = json.loads(ingest), json.loads(rounds)
 med = lambda key, side: statistics.median(r[side][key] for r in rounds)
 ratio = statistics.median(r["routing"]["rps"] / r["ceiling"]["rps"] for r in rounds)
@@ -121,7 +125,7 @@ cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d:
 report = {
     "date": __import__("datetime").datetime.utcnow().strftime("%Y-%m-%d"), "machine": f"{cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores",
     "provider": provider, "scale": scale, "wrk": f"-t2 -c64 -d{seconds}s, median of {len(rounds)} rounds",
-    "ingest": ingest, "rounds": rounds, "peakRssMb": int(rss), "ingestionPeakRssMb": int(ingest_rss), "ingestionBytesWrittenPerEvent": int(written) / ingest["acceptedEvents"], "coldStartToFirstRoutedCallMs": int(cold),
+    "ingest": ingest, "rounds": rounds, "peakRssMb": int(rss), "ingestionPeakRssMb": int(ingest_rss), "ingestionBytesWrittenPerEvent": int(written) / ingest["acceptedEvents"], "coldStartToFirstRoutedCallMs": int(cold), "callReport": json.loads(call_report),
     "summary": {
         "ceilingRps": med("rps", "ceiling"), "routingRps": med("rps", "routing"), "ratio": ratio,
         "routingP50Ms": med("p50_ms", "routing"), "routingP99Ms": med("p99_ms", "routing"), "routingMaxMs": med("max_ms", "routing"),
@@ -144,5 +148,7 @@ print(f"| routing / ceiling | {s['ratio']:.2f} |")
 print(f"| answers with a wrong verb or status | {s['wrongAnswers']} |")
 print(f"| server peak RSS: routing load / ingestion | {int(rss)} MB / {int(ingest_rss)} MB |")
 print(f"| cold start to first routed call | {int(cold)} ms |")
+for r in report["callReport"]:
+    print(f"| call report, {r['days']} days per {r['groupBy']} ({r['callsInRange']:,} calls, {r['rows']} rows) | median {r['medianMs']} ms, max {r['maxMs']} ms |")
 print(f"\nwritten to {out}")
 PY

@@ -25,6 +25,19 @@ var outDir = Directory.CreateDirectory(options.Get("out", "bench/results/work"))
 var http = new HttpClient { BaseAddress = new Uri(options.Get("url")), Timeout = TimeSpan.FromMinutes(5) };
 var parallel = int.Parse(options.Get("parallel", "2"), CultureInfo.InvariantCulture);
 
+// The call report: --fill-calls N stores N call records in bulk; --time-report true times the report (see CallReportBench).
+if (options.Get("fill-calls", "") != "")
+{
+    await CallReportBench.FillAsync(http, options, outDir);
+    return;
+}
+
+if (options.Get("time-report", "false") == "true")
+{
+    await CallReportBench.TimeAsync(http, options, outDir);
+    return;
+}
+
 // --requests-only true: the store is already filled (same scale, same seed); write fresh requests only.
 var requestsOnly = options.Get("requests-only", "false") == "true";
 var eventContact = new int[shape.Events];
@@ -85,6 +98,8 @@ await Parallel.ForEachAsync(Enumerable.Range(0, (shape.Events + BatchSize - 1) /
     Interlocked.Add(ref accepted, answer["accepted"]!.GetValue<long>());
 });
 ingestSeconds = ingestion.Elapsed.TotalSeconds;
+// The routing load stores a call record per request: bench/run.sh times the call report over those afterwards.
+await File.WriteAllTextAsync(Path.Combine(outDir, "report-org.json"), JsonSerializer.Serialize(new { orgId, adminKey }));
 Console.WriteLine($"ingestion: {accepted:N0} events in {ingestSeconds:F1} s = {accepted / ingestSeconds:N0} events/s");
 }
 

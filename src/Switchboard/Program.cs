@@ -13,6 +13,7 @@ using Switchboard.Demo;
 using Switchboard.Events;
 using Switchboard.Panel;
 using Switchboard.Phones;
+using Switchboard.Reports;
 using Switchboard.Storage;
 using Switchboard.Twilio;
 
@@ -67,6 +68,7 @@ builder.Services.AddScoped<RoutingExplainer>();
 builder.Services.AddScoped<ApiKeys>();
 builder.Services.AddScoped<CallLog>();
 builder.Services.AddScoped<AuditLog>();
+builder.Services.AddScoped<CallReports>();
 builder.Services.AddScoped<PanelLogins>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
 
@@ -119,6 +121,7 @@ organization.MapMessages();
 organization.MapCalls();
 organization.MapCallEvents();
 organization.MapAudit();
+organization.MapReports();
 
 // Admin panel
 app.MapPanel();

@@ -31,6 +31,9 @@ public abstract class PanelPage : PageModel
         ["unavailableMessage.language"] = "The language",
         ["unavailableMessage.play"] = "The recording URL",
         ["lastTextMaxAgeDays"] = "The number of days",
+        ["from"] = "The first day",
+        ["to"] = "The last day",
+        ["groupBy"] = "The grouping",
     };
 
     /// <summary>A message from the last change, shown once after the redirect that follows it.</summary>

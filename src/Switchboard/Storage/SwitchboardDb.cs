@@ -156,6 +156,8 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(c => c.CallSid).IsUnique();
             e.HasIndex(c => new { c.OrganizationId, c.Id });
             e.HasIndex(c => new { c.OrganizationId, c.AgentId, c.Id });
+            // Call reports read an organization's calls by when they started.
+            e.HasIndex(c => new { c.OrganizationId, c.StartedAt });
             e.Property(c => c.FailureDetail).HasMaxLength(500);
             e.HasMany(c => c.Statuses).WithOne().HasForeignKey(s => s.CallId);
             e.Navigation(c => c.Statuses).HasField("_statuses");

@@ -209,6 +209,8 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "Id");
 
+                    b.HasIndex("OrganizationId", "StartedAt");
+
                     b.HasIndex("OrganizationId", "AgentId", "Id");
 
                     b.ToTable("Calls");

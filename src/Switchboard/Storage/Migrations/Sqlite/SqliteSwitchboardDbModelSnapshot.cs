@@ -200,6 +200,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Id");
 
+                    b.HasIndex("OrganizationId", "StartedAt");
+
                     b.HasIndex("OrganizationId", "AgentId", "Id");
 
                     b.ToTable("Calls");
