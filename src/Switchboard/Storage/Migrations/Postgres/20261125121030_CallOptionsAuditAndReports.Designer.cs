@@ -12,8 +12,8 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSwitchboardDb))]
-    [Migration("20261125112829_AuditLog")]
-    partial class AuditLog
+    [Migration("20261125121030_CallOptionsAuditAndReports")]
+    partial class CallOptionsAuditAndReports
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -100,6 +100,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long?>("AgentId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("AgentOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("CallSid")
                         .IsRequired()
                         .HasColumnType("text");
@@ -137,6 +141,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("FallbackDialStatus")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FallbackForwardTo")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("FallbackStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ForwardTo")
                         .HasColumnType("text");
 
@@ -145,6 +158,9 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<long?>("InboxId")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("LastTextAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<long?>("OrganizationId")
                         .HasColumnType("bigint");
@@ -161,6 +177,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("RejectedWithMessage")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTime?>("ScreenedAt")
                         .HasColumnType("timestamp with time zone");
@@ -192,6 +211,8 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "Id");
+
+                    b.HasIndex("OrganizationId", "StartedAt");
 
                     b.HasIndex("OrganizationId", "AgentId", "Id");
 
@@ -390,6 +411,14 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("FallbackForwardTo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FallbackMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -397,6 +426,25 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("MembersOnly")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MessageLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("MessagePlayUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("MessageSay")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("MessageVoice")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -406,11 +454,35 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
 
                     b.ToTable("Groups");
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.GroupMember", b =>
+                {
+                    b.Property<long>("GroupId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AgentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("GroupId", "AgentId");
+
+                    b.HasIndex("AgentId");
+
+                    b.ToTable("GroupMembers");
                 });
 
             modelBuilder.Entity("Switchboard.Storage.Inbox", b =>
@@ -429,6 +501,22 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("MessageLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("MessagePlayUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("MessageSay")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("MessageVoice")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -436,6 +524,9 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
+
+                    b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -454,6 +545,10 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<long>("AgentId")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("FromNumber")
                         .IsRequired()
@@ -481,6 +576,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<string>("Contact")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("ExternalId")
                         .HasMaxLength(200)
@@ -535,6 +634,14 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("FallbackForwardTo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FallbackMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -543,10 +650,32 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<int?>("LastTextMaxAgeDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("MessageLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("MessagePlayUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("MessageSay")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("MessageVoice")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("SayContactName")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Switchboard.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class CallOptions : Migration
+    public partial class CallOptionsAuditAndReports : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -211,17 +211,55 @@ namespace Switchboard.Storage.Migrations.Sqlite
                 defaultValue: false);
 
             migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganizationId = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ActorKind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ActorId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ActorRole = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    EntityType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    EntityId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Changes = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "GroupMembers",
                 columns: table => new
                 {
                     GroupId = table.Column<long>(type: "INTEGER", nullable: false),
                     AgentId = table.Column<long>(type: "INTEGER", nullable: false),
+                    OrganizationId = table.Column<long>(type: "INTEGER", nullable: false),
                     AddedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_GroupMembers", x => new { x.GroupId, x.AgentId });
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Calls_OrganizationId_StartedAt",
+                table: "Calls",
+                columns: new[] { "OrganizationId", "StartedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_OrganizationId_EntityType_Id",
+                table: "AuditEntries",
+                columns: new[] { "OrganizationId", "EntityType", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_OrganizationId_Id",
+                table: "AuditEntries",
+                columns: new[] { "OrganizationId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_GroupMembers_AgentId",
@@ -233,7 +271,14 @@ namespace Switchboard.Storage.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
                 name: "GroupMembers");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Calls_OrganizationId_StartedAt",
+                table: "Calls");
 
             migrationBuilder.DropColumn(
                 name: "FallbackForwardTo",
