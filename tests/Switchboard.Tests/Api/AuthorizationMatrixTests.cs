@@ -60,6 +60,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"GET {O}/inboxes",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes")),
         new($"GET {O}/inboxes/{{inboxId:long}}",                          "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}")),
         new($"GET {O}/audit",                                             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/audit")),
+        new($"GET {O}/reports/calls",                                     "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/reports/calls")),
+        new($"GET {O}/reports/calls.csv",                                 "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/reports/calls.csv")),
         new($"GET {O}/call-options",                                      "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-options")),
         new($"PUT {O}/call-options",                                      "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-options", new { sayContactName = false })),
         new($"GET {O}/groups/{{groupId:long}}/call-options",              "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/call-options")),

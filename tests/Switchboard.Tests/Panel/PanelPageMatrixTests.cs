@@ -45,6 +45,7 @@ public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
         ("/panel/groups/{groupId:long}",                       "sign-in sign-in  403    200    404", ids => $"/panel/groups/{ids.Group}"),
         ("/panel/groups/{groupId:long}/settings",              "sign-in sign-in  403    200    404", ids => $"/panel/groups/{ids.Group}/settings"),
         ("/panel/groups/{groupId:long}/call-options",          "sign-in sign-in  403    200    404", ids => $"/panel/groups/{ids.Group}/call-options"),
+        ("/panel/reports",                                     "sign-in sign-in  403    200    200", _ => "/panel/reports"),
         ("/panel/audit",                                       "sign-in sign-in  403    200    200", _ => "/panel/audit"),
         ("/panel/settings/call-options",                       "sign-in sign-in  403    200    200", _ => "/panel/settings/call-options"),
         ("/panel/settings/inboxes/{inboxId:long}/call-options", "sign-in sign-in  403    200    404", ids => $"/panel/settings/inboxes/{ids.Inbox}/call-options"),
