@@ -72,16 +72,19 @@ public sealed class InboundCalls(
     /// <summary>The dial to the agent or forward target ended: connected, on to the fallback number, or the message.</summary>
     public async Task<DialAnswer> FinishDialAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus, CancellationToken ct)
     {
-        var end = await changes.ApplyAsync(callId, call => call.FinishDial(dialStatus, bridged, dialSeconds, callerStatus, clock.GetUtcNow().UtcDateTime), ct);
+        (string Number, string? To) fallback = ("", null);
+        var end = await changes.ApplyAsync(callId, call =>
+        {
+            fallback = (call.PlatformNumber, call.FallbackForwardTo);
+            return call.FinishDial(dialStatus, bridged, dialSeconds, callerStatus, clock.GetUtcNow().UtcDateTime);
+        }, ct);
         log.LogInformation("Call {CallId}: dial ended with {DialStatus}: {DialEnd}", callId, LogText.Word(dialStatus), end?.ToString() ?? "unknown call");
         switch (end)
         {
             case DialEnd.Connected:
                 return new DialAnswer(DialEnd.Connected);
             case DialEnd.Fallback:
-                var line = await db.Calls.AsNoTracking().Where(c => c.Id == callId)
-                    .Select(c => new { c.PlatformNumber, c.FallbackForwardTo }).FirstAsync(ct);
-                return new DialAnswer(DialEnd.Fallback, line.PlatformNumber, line.FallbackForwardTo);
+                return new DialAnswer(DialEnd.Fallback, fallback.Number, fallback.To);
             default:
                 return new DialAnswer(DialEnd.Ended, Message: end is null ? null : await messages.ForCallAsync(callId, ct));
         }
