@@ -39,6 +39,7 @@ builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 // Routing and the call life
 builder.Services.AddSingleton<PhoneNormalizer>();
+builder.Services.AddSingleton<PhoneDisplay>();
 builder.Services.AddScoped<InboundCalls>();
 builder.Services.AddSingleton<CallRecordWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordWriter>());

@@ -52,7 +52,8 @@ public sealed record CallPage(IReadOnlyList<CallLogEntry> Items, long? NextBefor
 
 /// <summary>The filters of the call log as written in a query string; every one may be left out.</summary>
 public sealed record CallLogFilter(
-    string? Limit = null, string? Before = null, string? From = null, string? To = null, string? GroupId = null, string? InboxId = null, string? Decision = null);
+    string? Limit = null, string? Before = null, string? From = null, string? To = null, string? GroupId = null, string? InboxId = null, string? Decision = null,
+    string? Search = null);
 
 /// <summary>The call log: admins see every call of the organization, an agent only the calls it was chosen for.</summary>
 public sealed class CallLog(SwitchboardDb db)
@@ -89,6 +90,14 @@ public sealed class CallLog(SwitchboardDb db)
         query = groupId is { } g ? query.Where(c => c.GroupId == g) : query;
         query = inboxId is { } i ? query.Where(c => c.InboxId == i) : query;
         query = decision is { } d ? query.Where(c => c.Decision == d) : query;
+        if (filter.Search?.Trim().ToLowerInvariant() is { Length: > 0 } term)
+        {
+            // Names only (of the agent, the group, the inbox): a search never looks for, or carries, a number.
+            query = query.Where(c =>
+                db.Agents.Any(a => a.Id == c.AgentId && a.Name.ToLower().Contains(term)) ||
+                db.Groups.Any(g => g.Id == c.GroupId && g.Name.ToLower().Contains(term)) ||
+                db.Inboxes.Any(i => i.Id == c.InboxId && i.Name.ToLower().Contains(term)));
+        }
 
         var pageSize = size ?? DefaultPageSize;
         var calls = await query.OrderByDescending(c => c.Id).Take(pageSize + 1).AsSplitQuery().ToListAsync(ct);

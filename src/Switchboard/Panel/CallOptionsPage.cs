@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel;
 
@@ -86,8 +87,8 @@ public abstract class CallOptionsPage : PanelPage
         _ => $"“{message.Say}”",
     };
 
-    public static string Describe(FallbackBody? fallback) =>
-        fallback is { Mode: "forward", ForwardTo: { } to } ? $"forward the call to {to}" : "the caller hears the unavailable message";
+    public static string Describe(FallbackBody? fallback, PhoneDisplay phones) =>
+        fallback is { Mode: "forward", ForwardTo: { } to } ? $"forward the call to {phones.Show(to)}" : "the caller hears the unavailable message";
 
     protected IActionResult Saved<T>(Answer<T> answer) =>
         answer.Done ? Done("Saved. The next call follows the new options.") : Refused(answer.Refusal);

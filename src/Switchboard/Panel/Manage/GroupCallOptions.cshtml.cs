@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, AgentDirectory agents) : CallOptionsPage
+public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, AgentDirectory agents, PhoneDisplay phones) : CallOptionsPage
 {
     public override CallOptionsOwner Owner => CallOptionsOwner.Group;
 
@@ -50,7 +51,7 @@ public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, Agen
 
         Group = group.Value!;
         var organization = await options.OfOrganizationAsync(OrganizationId, ct);
-        OrganizationFallback = Describe(organization.Fallback);
+        OrganizationFallback = Describe(organization.Fallback, phones);
         OrganizationMessage = Describe(organization.UnavailableMessage);
         Members = (await options.MembersAsync(OrganizationId, groupId, ct)).Value!;
         var memberIds = Members.Select(m => m.AgentId).ToHashSet();
