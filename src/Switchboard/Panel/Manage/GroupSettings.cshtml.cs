@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
+using Switchboard.Kernel;
 using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
