@@ -220,7 +220,7 @@ public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited pane
             await org.AddNumberAsync(GroupNumber, groupId: group);
             await org.AddNumberAsync(InboxNumber, inboxId: inbox);
             await org.SetAsync($"/inboxes/{inbox}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" });
-            await org.TextAsync(carol, Contact, GroupNumber, App.Clock.GetUtcNow().AddHours(-1), contactName: "Maria Lopez");
+            await org.TextAsync(carol, Contact, GroupNumber, App.Clock.GetUtcNow().AddHours(-1));
             await org.AgentClientAsync(carol);
 
             var provider = App.Provider();
