@@ -39,7 +39,6 @@ public sealed class PanelWordingTests(PanelBrowser browser) : PanelTest(browser)
 
         await Expect(Page.Locator("main .rows").GetByTitle(GroupNumber)).ToHaveTextAsync("(415) 555-0100");
         await Expect(Page.Locator("main .rows")).Not.ToContainTextAsync("+14155550100");
-        await PanelBrowser.ScreenshotAsync(Page, "numbers");
 
         await Page.GoAsync("Agents");
         await Expect(Page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Alice" })).ToContainTextAsync("***0111");
@@ -64,7 +63,6 @@ public sealed class PanelWordingTests(PanelBrowser browser) : PanelTest(browser)
         var steps = Page.Locator("section.explanation ol.steps li");
         await Expect(steps.Filter(new() { HasText = "the agent who last texted the caller" })).ToContainTextAsync("texted the caller: Bob at");
         await Expect(Page.Locator("section.explanation")).Not.ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"agent \d"));
-        await PanelBrowser.ScreenshotAsync(Page, "test-a-call");
     }
 
     [Fact]
@@ -117,7 +115,7 @@ public sealed class PanelWordingTests(PanelBrowser browser) : PanelTest(browser)
         await Page.GetByRole(AriaRole.Button, new() { Name = "Show calls" }).ClickAsync();
         await Expect(CallRows).ToHaveCountAsync(1);
         await Expect(CallRows).ToContainTextAsync("Help Line");
-        await PanelBrowser.ScreenshotAsync(Page, "call-log");
+        await PanelBrowser.ScreenshotAsync(Page, "call-log-search");
 
         await Page.GetByLabel("Find a name").FillAsync("555 0198");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Show calls" }).ClickAsync();
@@ -142,7 +140,7 @@ public sealed class PanelWordingTests(PanelBrowser browser) : PanelTest(browser)
         await Page.GetByRole(AriaRole.Button, new() { Name = "Find" }).ClickAsync();
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(rows).ToContainTextAsync("Alice");
-        await PanelBrowser.ScreenshotAsync(Page, "agents");
+        await PanelBrowser.ScreenshotAsync(Page, "agents-search");
 
         await Page.GetByLabel("Find an agent").FillAsync("bob@example");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Find" }).ClickAsync();
