@@ -11,6 +11,7 @@ using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
 using Switchboard.Events;
+using Switchboard.Network;
 using Switchboard.Panel;
 using Switchboard.Phones;
 using Switchboard.Reports;
@@ -55,7 +56,8 @@ builder.Services.AddHttpClient<ICallPlacer, TwilioCallPlacer>()
 
 // Call events: an outbox stored with the call records, sent to each organization's texting platform
 builder.Services.AddScoped<CallEventSettings>();
-builder.Services.AddHttpClient(CallEventSender.HttpClientName);
+builder.Services.AddNetworkGuard();
+builder.Services.AddHttpClient(CallEventSender.HttpClientName).UseNetworkGuard(o => o.CallEvents.AllowedNetworks);
 builder.Services.AddHostedService<CallEventSender>();
 
 // What admins read and change, shared by the admin API and the panel

@@ -58,6 +58,12 @@ public sealed class CallEventsOptions
 
     /// <summary>How many events one pass takes (at most one per call, so that a call's events go in order).</summary>
     public int BatchSize { get; set; } = 20;
+
+    /// <summary>
+    /// Networks (CIDRs) that events may go to although they are not public, for receivers on the operator's premises;
+    /// empty by default, so that no organization can make Switchboard reach into the operator's network.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
 }
 
 public sealed class DatabaseOptions
