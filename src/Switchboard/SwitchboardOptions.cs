@@ -17,6 +17,15 @@ public sealed class SwitchboardOptions
     public CallEventsOptions CallEvents { get; set; } = new();
 
     public RateLimitsOptions RateLimits { get; set; } = new();
+
+    public MessagesOptions Messages { get; set; } = new();
+}
+
+/// <summary>How texting events are taken in.</summary>
+public sealed class MessagesOptions
+{
+    /// <summary>How far ahead of Switchboard's clock a text's <c>sentAt</c> may be (the platform's clock may run a little fast).</summary>
+    public TimeSpan FutureTolerance { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Limits per source address (the connection's remote IP); a <see cref="RateLimit.PermitLimit"/> of 0 turns one off.</summary>
