@@ -14,6 +14,7 @@ using Switchboard.Events;
 using Switchboard.Network;
 using Switchboard.Panel;
 using Switchboard.Phones;
+using Switchboard.Privacy;
 using Switchboard.Reports;
 using Switchboard.Storage;
 using Switchboard.Twilio;
@@ -72,6 +73,12 @@ builder.Services.AddScoped<CallLog>();
 builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<CallReports>();
 builder.Services.AddScoped<PanelLogins>();
+
+// Privacy: forgetting a contact, and the purge of data past the organization's retention
+builder.Services.AddScoped<ContactErasure>();
+builder.Services.AddScoped<PrivacySettings>();
+builder.Services.AddSingleton<IRecordingEraser, NoRecordings>();
+builder.Services.AddHostedService<RetentionPurge>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
 
 // Admin API: bearer keys, JSON in camelCase, problems as RFC 7807
@@ -124,6 +131,7 @@ organization.MapCalls();
 organization.MapCallEvents();
 organization.MapAudit();
 organization.MapReports();
+organization.MapPrivacy();
 
 // Admin panel
 app.MapPanel();

@@ -19,6 +19,21 @@ public sealed class SwitchboardOptions
     public RateLimitsOptions RateLimits { get; set; } = new();
 
     public MessagesOptions Messages { get; set; } = new();
+
+    public RetentionOptions Retention { get; set; } = new();
+}
+
+/// <summary>How the purge of data past an organization's retention runs.</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>How often the purge looks for data past its organization's retention.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Rows deleted per transaction: small, so that a call's own writes never wait long behind one.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>The pause after each batch, in which routing has the database to itself.</summary>
+    public TimeSpan Pause { get; set; } = TimeSpan.FromMilliseconds(20);
 }
 
 /// <summary>How texting events are taken in.</summary>
