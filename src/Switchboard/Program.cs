@@ -73,6 +73,7 @@ builder.Services.AddScoped<CallLog>();
 builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<CallReports>();
 builder.Services.AddScoped<PanelLogins>();
+builder.Services.AddScoped<PanelUsers>();
 
 // Privacy: forgetting a contact, and the purge of data past the organization's retention
 builder.Services.AddScoped<ContactErasure>();

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Switchboard.Admin;
+using Switchboard.Kernel;
 using Switchboard.Authorization;
 using Switchboard.Privacy;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Switchboard.Admin;
+using Switchboard.Kernel;
 using Switchboard.Network;
 using Switchboard.Storage;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Admin;
+using Switchboard.Kernel;
 using Switchboard.Audit;
 using Switchboard.Calls;
 using Switchboard.Phones;

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Admin;
+using Switchboard.Kernel;
 using Switchboard.Storage;
 
 namespace Switchboard.Privacy;
