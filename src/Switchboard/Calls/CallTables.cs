@@ -28,6 +28,7 @@ internal sealed class CallRecordMapping : IEntityTypeConfiguration<CallRecord>
         e.HasIndex(c => new { c.OrganizationId, c.AgentId, c.Id });
         // Call reports read an organization's calls by when they started.
         e.HasIndex(c => new { c.OrganizationId, c.StartedAt });
+        e.HasIndex(c => new { c.OrganizationId, c.Contact });
         e.Property(c => c.FailureDetail).HasMaxLength(500);
         e.Property(c => c.Direction).HasConversion<string>().HasMaxLength(32);
         e.Property(c => c.Screening).HasConversion<string>().HasMaxLength(32);

@@ -90,6 +90,8 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             // An agent's calls out: the last text of that agent to that contact, whatever group or inbox it came from.
             // Agent ids are unique across organizations, so the organization need not be part of it.
             e.HasIndex(m => new { m.AgentId, m.Contact, m.SentAt });
+            e.HasIndex(m => new { m.OrganizationId, m.Contact });
+            e.HasIndex(m => new { m.OrganizationId, m.SentAt });
         });
 
         model.Entity<LastText>(e =>
