@@ -48,6 +48,18 @@ public sealed class SuiteRulesTests
         Assert.Empty(RepositoryFiles.BrokenLinks(root, RepositoryFiles.Docs(root)));
     }
 
+    /// <summary>
+    /// The product's rules are in docs/routing.md (R1–R8, B1–B4). A citation of a contract file the repository
+    /// does not hold would send the reader outside it.
+    /// </summary>
+    [Fact]
+    public void NoFileCitesAContractTheRepositoryDoesNotHold()
+    {
+        var outsideContract = "SPEC" + ".md"; // spelled in two parts so that this file does not cite it
+
+        Assert.Empty(RepositoryFiles.TextFilesContaining(RepositoryFiles.Root(), outsideContract));
+    }
+
     [Fact]
     public void TheLinkCheckFindsDeadFilesDeadHeadingsAndLinksOutOfTheRepository()
     {
