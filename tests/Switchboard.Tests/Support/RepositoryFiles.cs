@@ -102,6 +102,20 @@ internal static partial class RepositoryFiles
         return null;
     }
 
+    /// <summary>
+    /// Paths of the repository that the given Markdown files name as code (`src/…`, `tests/…`, `bench/…`, `docs/…`)
+    /// and that do not exist, so that a file moved by a refactor cannot leave a doc pointing at its old place.
+    /// Patterns (`*`, `{a,b}`, `…`) are not checked.
+    /// </summary>
+    public static IReadOnlyList<string> MissingNamedPaths(string root, IEnumerable<string> markdownFiles) =>
+        markdownFiles
+            .SelectMany(file => File.ReadAllLines(file).SelectMany((line, i) => NamedPathPattern().Matches(line)
+                .Select(m => (File: file, Line: i + 1, Path: m.Groups["path"].Value))))
+            .Where(named => named.Path.IndexOfAny(['*', '{', '…']) < 0)
+            .Where(named => !File.Exists(Path.Combine(root, named.Path)) && !Directory.Exists(Path.Combine(root, named.Path)))
+            .Select(named => $"{Path.GetRelativePath(root, named.File)}:{named.Line}: {named.Path}")
+            .ToList();
+
     /// <summary>Link targets with their line numbers, outside fenced code blocks and inline code.</summary>
     private static IEnumerable<(int Line, string Target)> Links(string[] lines)
     {
@@ -201,6 +215,9 @@ internal static partial class RepositoryFiles
 
     [GeneratedRegex(@"^#{1,6}\s+(?<text>.*?)\s*#*\s*$")]
     private static partial Regex HeadingPattern();
+
+    [GeneratedRegex(@"`(?<path>(?:src|tests|bench|docs)/[^`\s]*)`")]
+    private static partial Regex NamedPathPattern();
 
     [GeneratedRegex(@"<a\s+(?:id|name)=""(?<id>[^""]+)""")]
     private static partial Regex HtmlIdPattern();

@@ -48,6 +48,14 @@ public sealed class SuiteRulesTests
         Assert.Empty(RepositoryFiles.BrokenLinks(root, RepositoryFiles.Docs(root)));
     }
 
+    [Fact]
+    public void EveryPathTheReadmeAndTheDocsNameExists()
+    {
+        var root = RepositoryFiles.Root();
+
+        Assert.Empty(RepositoryFiles.MissingNamedPaths(root, RepositoryFiles.Docs(root)));
+    }
+
     /// <summary>
     /// The product's rules are in docs/routing.md (R1–R8, B1–B4). A citation of a contract file the repository
     /// does not hold would send the reader outside it.
@@ -61,7 +69,7 @@ public sealed class SuiteRulesTests
     }
 
     [Fact]
-    public void TheLinkCheckFindsDeadFilesDeadHeadingsAndLinksOutOfTheRepository()
+    public void TheLinkCheckFindsDeadFilesDeadHeadingsLinksOutOfTheRepositoryAndMovedPaths()
     {
         var root = Directory.CreateTempSubdirectory("link-check-").FullName;
         try
@@ -86,9 +94,11 @@ public sealed class SuiteRulesTests
                 Bad: [gone](docs/missing.md) and [anchor](docs/guide.md#no-such-heading)
                 [out](../shared/rules.md) ![img](docs/screenshots/b.png) [here](#nowhere)
                 """);
-            File.WriteAllText(Path.Combine(root, "docs", "back.md"), "[readme](../README.md) [out](../../elsewhere.md)\n");
+            File.WriteAllText(Path.Combine(root, "docs", "back.md"), "[readme](../README.md) [out](../../elsewhere.md)\n" +
+                "`docs/guide.md`, `docs/screenshots/`, `src/Switchboard/Storage/Migrations/{Sqlite,Postgres}`, `src/Moved.cs`\n");
 
             var broken = RepositoryFiles.BrokenLinks(root, RepositoryFiles.Docs(root));
+            var missing = RepositoryFiles.MissingNamedPaths(root, RepositoryFiles.Docs(root));
 
             Assert.Equal(
             [
@@ -99,6 +109,7 @@ public sealed class SuiteRulesTests
                 "README.md:9: (#nowhere) no heading #nowhere in README.md",
                 "docs/back.md:1: (../../elsewhere.md) leaves the repository",
             ], broken);
+            Assert.Equal(["docs/back.md:2: src/Moved.cs"], missing);
         }
         finally
         {
