@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Switchboard.Tests.Support;
 
-/// <summary>The repository's own files, read by the rules that keep its docs whole (see SuiteRulesTests).</summary>
+/// <summary>The repository's own files, read by the rules that keep its docs whole (see DocsRulesTests).</summary>
 internal static partial class RepositoryFiles
 {
     /// <summary>Build output and tools' folders, which are not the repository's text.</summary>
