@@ -16,6 +16,7 @@ using Switchboard.Phones;
 using Switchboard.Reports;
 using Switchboard.Storage;
 using Switchboard.Twilio;
+using Switchboard.Voicemail;
 
 var demo = args.Contains(DemoMode.Switch);
 
@@ -52,6 +53,18 @@ builder.Services.AddScoped<OutboundCalls>();
 builder.Services.AddHttpClient<ICallPlacer, TwilioCallPlacer>()
     .AddResilienceHandler("twilio-rest", (pipeline, context) =>
         TwilioCallPlacer.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+
+// Voicemail: the recordings at the provider (read and deleted by sid through its REST API), signed links, the sweeper;
+// and the reconciler, which looks up calls left open
+builder.Services.AddHttpClient<TwilioRest>()
+    .AddResilienceHandler("twilio-rest-read", (pipeline, context) =>
+        TwilioRest.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddTransient<IRecordings>(sp => sp.GetRequiredService<TwilioRest>());
+builder.Services.AddTransient<ICallLookup>(sp => sp.GetRequiredService<TwilioRest>());
+builder.Services.AddSingleton<VoicemailLinks>();
+builder.Services.AddSingleton<VoicemailAudioCache>();
+builder.Services.AddScoped<Voicemails>();
+builder.Services.AddHostedService<VoicemailSweeper>();
 
 // Call events: an outbox stored with the call records, sent to each organization's texting platform
 builder.Services.AddScoped<CallEventSettings>();
@@ -110,6 +123,9 @@ app.UseOrganizationScope();
 // Telephony webhooks: where a call enters
 app.MapTwilioWebhooks();
 
+// A voicemail's signed link (events): no key, a signature that expires
+app.MapVoicemailLinks();
+
 // Admin API
 var organization = app.MapOrganizationScope();
 app.MapOrganizations(organization);
@@ -119,6 +135,7 @@ organization.MapAgents();
 organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
+organization.MapVoicemail();
 organization.MapCallEvents();
 organization.MapAudit();
 organization.MapReports();

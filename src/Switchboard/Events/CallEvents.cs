@@ -12,6 +12,7 @@ public static class CallEvents
     public const string Missed = "call.missed";
     public const string Rejected = "call.rejected";
     public const string OutboundCompleted = "call.outbound.completed";
+    public const string Voicemail = "call.voicemail";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -34,12 +35,32 @@ public static class CallEvents
         call.Report(CallEvent.Raise(organizationId, TypeOf(call), JsonSerializer.Serialize(Facts(call, now), Json), now));
     }
 
-    /// <summary>The body a receiver gets: the event's id and type, and the call with its id.</summary>
+    /// <summary>
+    /// The caller left a voicemail: the call as its own event told it, and beside it <c>voicemail</c> (length, transcript
+    /// or null, and a signed audio link that works without a key until it expires).
+    /// </summary>
+    public static CallEvent VoicemailLeft(CallRecord call, EventVoicemail voicemail, DateTime now)
+    {
+        var data = JsonSerializer.SerializeToNode(Facts(call, now), Json)!.AsObject();
+        data[VoicemailField] = JsonSerializer.SerializeToNode(voicemail, Json);
+        return CallEvent.RaiseFor(call.Id, call.OrganizationId!.Value, Voicemail, data.ToJsonString(Json), now);
+    }
+
+    private const string VoicemailField = "voicemail";
+
+    /// <summary>The body a receiver gets: the event's id and type, and the call with its id (and a voicemail beside it).</summary>
     public static string Body(CallEvent callEvent)
     {
         var call = new JsonObject { ["id"] = callEvent.CallId };
+        JsonNode? voicemail = null;
         foreach (var (name, value) in JsonNode.Parse(callEvent.Data)!.AsObject())
         {
+            if (name == VoicemailField)
+            {
+                voicemail = value?.DeepClone();
+                continue;
+            }
+
             call[name] = value?.DeepClone();
         }
 
@@ -51,6 +72,11 @@ public static class CallEvents
             ["organizationId"] = callEvent.OrganizationId,
             ["call"] = call,
         };
+        if (voicemail is not null)
+        {
+            body[VoicemailField] = voicemail;
+        }
+
         return body.ToJsonString(Json);
     }
 
@@ -92,6 +118,9 @@ public static class CallEvents
         int? DurationSeconds,
         string? AgentOutcome,
         EventFallback? Fallback);
+
+    /// <summary>What a <c>call.voicemail</c> event says of the message.</summary>
+    public sealed record EventVoicemail(int DurationSeconds, string? Transcript, string? AudioUrl, DateTime? AudioUrlExpiresAt);
 
     /// <summary>The second leg of a call the agent did not take: the fallback number rang from this time.</summary>
     private sealed record EventFallback(DateTime StartedAt, string? DialStatus);

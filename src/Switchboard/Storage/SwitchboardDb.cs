@@ -25,6 +25,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<PanelLogin> PanelLogins => Set<PanelLogin>();
     public DbSet<CallEvent> CallEvents => Set<CallEvent>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Voicemail.VoicemailRecord> Voicemails => Set<Voicemail.VoicemailRecord>();
 
     /// <summary>
     /// Saves, and in the same transaction adds an audit entry for each change to what admins configure
@@ -194,6 +195,21 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             // The log reads newest first within an organization, optionally of one kind of entity.
             e.HasIndex(a => new { a.OrganizationId, a.Id });
             e.HasIndex(a => new { a.OrganizationId, a.EntityType, a.Id });
+        });
+
+        model.Entity<Voicemail.VoicemailRecord>(e =>
+        {
+            e.Property(v => v.Version).IsConcurrencyToken();
+            e.HasIndex(v => v.CallId).IsUnique();
+            e.HasOne<CallRecord>().WithMany().HasForeignKey(v => v.CallId);
+            e.Property(v => v.RecordingSid).HasMaxLength(64);
+            e.Property(v => v.RecordingStatus).HasMaxLength(32);
+            e.Property(v => v.TranscriptionStatus).HasMaxLength(32);
+            e.Property(v => v.Transcript).HasMaxLength(Voicemail.VoicemailRecord.MaxTranscriptLength);
+            e.Property(v => v.LinkBase).HasMaxLength(2000);
+            // The sweeper's look-ups: recordings still held (for retention), and events still to raise.
+            e.HasIndex(v => new { v.OrganizationId, v.RecordedAt }).HasFilter("\"RecordingSid\" IS NOT NULL");
+            e.HasIndex(v => v.RecordedAt).HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
         });
 
         model.Entity<CallStatusEvent>(e => e.HasIndex(s => new { s.CallId, s.Leg, s.Status }).IsUnique());
