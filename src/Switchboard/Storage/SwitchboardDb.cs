@@ -83,6 +83,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             typeof(OrganizationMode), typeof(GroupMode), typeof(InboxMode), typeof(AgentRole), typeof(KeyRole),
             typeof(CallDirection), typeof(ScreeningResult), typeof(CallOutcome), typeof(CallLeg), typeof(OutboundStage),
             typeof(RoutingOutcome), typeof(DecisionReason), typeof(FallbackMode), typeof(GroupFallbackMode), typeof(ActorKind), typeof(AuditAction),
+            typeof(Voicemail.RecordingResult), typeof(Voicemail.TranscriptionResult),
         })
         {
             builder.Properties(enumType).HaveConversion<string>().HaveMaxLength(32);
@@ -160,6 +161,9 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             // Call reports read an organization's calls by when they started.
             e.HasIndex(c => new { c.OrganizationId, c.StartedAt });
             e.Property(c => c.FailureDetail).HasMaxLength(500);
+            e.Property(c => c.DialStatus).HasConversion(StatusWords);
+            e.Property(c => c.CallerStatus).HasConversion(StatusWords);
+            e.Property(c => c.FallbackDialStatus).HasConversion(StatusWords);
             e.HasMany(c => c.Statuses).WithOne().HasForeignKey(s => s.CallId);
             e.Navigation(c => c.Statuses).HasField("_statuses");
             e.HasMany(c => c.Events).WithOne().HasForeignKey(v => v.CallId);
@@ -203,8 +207,6 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(v => v.CallId).IsUnique();
             e.HasOne<CallRecord>().WithMany().HasForeignKey(v => v.CallId);
             e.Property(v => v.RecordingSid).HasMaxLength(64);
-            e.Property(v => v.RecordingStatus).HasMaxLength(32);
-            e.Property(v => v.TranscriptionStatus).HasMaxLength(32);
             e.Property(v => v.Transcript).HasMaxLength(Voicemail.VoicemailRecord.MaxTranscriptLength);
             e.Property(v => v.LinkBase).HasMaxLength(2000);
             // The sweeper's look-ups: recordings still held (for retention), and events still to raise.
@@ -212,7 +214,11 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(v => v.RecordedAt).HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
         });
 
-        model.Entity<CallStatusEvent>(e => e.HasIndex(s => new { s.CallId, s.Leg, s.Status }).IsUnique());
+        model.Entity<CallStatusEvent>(e =>
+        {
+            e.Property(s => s.Status).HasConversion(StatusWords);
+            e.HasIndex(s => new { s.CallId, s.Leg, s.Status }).IsUnique();
+        });
     }
 
     private static void CallerMessageColumns<T>(EntityTypeBuilder<T> e)
@@ -232,6 +238,9 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         await base.SaveChangesAsync(true, ct);
         return saved;
     }
+
+    /// <summary>Statuses are stored as their words ("no-answer"), which the call log and events show too.</summary>
+    private static readonly ValueConverter<CallStatus, string> StatusWords = new(v => CallStatuses.Name(v), v => CallStatuses.FromName(v));
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),

@@ -81,11 +81,17 @@ public static class TwilioWebhooks
     {
         var form = request.Form;
         var sid = form["RecordingSid"].ToString();
-        var status = form["RecordingStatus"].ToString();
-        if (TwilioRest.IsRecordingSid(sid) && status is "completed" or "absent" or "failed")
+        RecordingResult? status = form["RecordingStatus"].ToString() switch
+        {
+            "completed" => RecordingResult.Completed,
+            "absent" => RecordingResult.Absent,
+            "failed" => RecordingResult.Failed,
+            _ => null,
+        };
+        if (TwilioRest.IsRecordingSid(sid) && status is { } result)
         {
             var transcribe = request.Query["transcribe"] == "true";
-            await voicemails.RecordedAsync(callId, sid, status, ParseInt(form["RecordingDuration"]), transcribe, urls.BaseUrl, ct);
+            await voicemails.RecordedAsync(callId, sid, result, ParseInt(form["RecordingDuration"]), transcribe, urls.BaseUrl, ct);
         }
 
         return Xml(TwiML.Empty());
@@ -94,10 +100,15 @@ public static class TwilioWebhooks
     private static async Task<IResult> VoicemailTranscription(long callId, HttpRequest request, Voicemails voicemails, CancellationToken ct)
     {
         var form = request.Form;
-        var status = form["TranscriptionStatus"].ToString();
-        if (status is "completed" or "failed")
+        TranscriptionResult? status = form["TranscriptionStatus"].ToString() switch
         {
-            await voicemails.TranscribedAsync(callId, status, form["TranscriptionText"], ct);
+            "completed" => TranscriptionResult.Completed,
+            "failed" => TranscriptionResult.Failed,
+            _ => null,
+        };
+        if (status is { } result)
+        {
+            await voicemails.TranscribedAsync(callId, result, form["TranscriptionText"], ct);
         }
 
         return Xml(TwiML.Empty());
@@ -124,7 +135,7 @@ public static class TwilioWebhooks
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
-        var answer = await calls.FinishDialAsync(callId, form["DialCallStatus"], bridged, ParseInt(form["DialCallDuration"]), form["CallStatus"], ct);
+        var answer = await calls.FinishDialAsync(callId, TwilioStatuses.Parse(form["DialCallStatus"]), bridged, ParseInt(form["DialCallDuration"]), TwilioStatuses.Parse(form["CallStatus"]), ct);
         return Xml(answer switch
         {
             { End: DialEnd.Connected } => TwiML.Hangup(),
@@ -139,7 +150,7 @@ public static class TwilioWebhooks
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
-        var answer = await calls.FinishFallbackAsync(callId, form["DialCallStatus"], bridged, ParseInt(form["DialCallDuration"]), form["CallStatus"], ct);
+        var answer = await calls.FinishFallbackAsync(callId, TwilioStatuses.Parse(form["DialCallStatus"]), bridged, ParseInt(form["DialCallDuration"]), TwilioStatuses.Parse(form["CallStatus"]), ct);
         return Xml(answer.End == DialEnd.Connected ? TwiML.Hangup() : await UnavailableAsync(callId, answer.Message, voicemails, urls, ct));
     }
 
@@ -168,8 +179,7 @@ public static class TwilioWebhooks
 
     private static async Task RecordStatus(long callId, CallLeg leg, IFormCollection form, CallChanges calls, CancellationToken ct)
     {
-        var status = form["CallStatus"].ToString();
-        if (status.Length is 0 or > 32)
+        if (TwilioStatuses.Parse(form["CallStatus"]) is not { } status)
         {
             return;
         }

@@ -1,5 +1,10 @@
 namespace Switchboard.Voicemail;
 
+/// <summary>What the provider made of a recording, in Switchboard's words (the edge parses the provider's).</summary>
+public enum RecordingResult { Completed, Absent, Failed }
+
+public enum TranscriptionResult { Completed, Failed }
+
 /// <summary>
 /// What a caller left after the unavailable message: the provider's recording (by its sid only; its media is fetched
 /// from the configured REST API, never from a URL a webhook named), its length, and the transcript when asked for.
@@ -19,8 +24,8 @@ public sealed class VoicemailRecord
     /// <summary>The provider's recording sid; null once deleted (or when the provider made none).</summary>
     public string? RecordingSid { get; private set; }
 
-    /// <summary>The provider's RecordingStatus: completed, absent or failed; null until the recording callback came.</summary>
-    public string? RecordingStatus { get; private set; }
+    /// <summary>Null until the recording callback came.</summary>
+    public RecordingResult? RecordingStatus { get; private set; }
 
     public int? DurationSeconds { get; private set; }
 
@@ -31,7 +36,7 @@ public sealed class VoicemailRecord
     public bool TranscribeRequested { get; private set; }
 
     public string? Transcript { get; private set; }
-    public string? TranscriptionStatus { get; private set; }
+    public TranscriptionResult? TranscriptionStatus { get; private set; }
     public DateTime? RecordedAt { get; private set; }
 
     /// <summary>Where the signed audio link points, when no public base URL is configured (the webhook's own).</summary>
@@ -45,7 +50,7 @@ public sealed class VoicemailRecord
     public static VoicemailRecord For(long callId, long organizationId) => new() { CallId = callId, OrganizationId = organizationId };
 
     /// <summary>The recording status callback; only the first final status counts (a provider retry changes nothing).</summary>
-    public bool Recorded(string recordingSid, string status, int? durationSeconds, bool transcribe, string? linkBase, DateTime now)
+    public bool Recorded(string recordingSid, RecordingResult status, int? durationSeconds, bool transcribe, string? linkBase, DateTime now)
     {
         if (RecordingStatus is not null || DeletedAt is not null)
         {
@@ -55,7 +60,7 @@ public sealed class VoicemailRecord
         RecordingSid = recordingSid;
         RecordingStatus = status;
         DurationSeconds = durationSeconds;
-        Counted = status == "completed" && durationSeconds >= MinSeconds;
+        Counted = status == RecordingResult.Completed && durationSeconds >= MinSeconds;
         TranscribeRequested = transcribe && Counted;
         RecordedAt = now;
         LinkBase = linkBase;
@@ -64,7 +69,7 @@ public sealed class VoicemailRecord
     }
 
     /// <summary>The transcription callback (it may come before the recording's); only the first counts.</summary>
-    public bool Transcribed(string status, string? text)
+    public bool Transcribed(TranscriptionResult status, string? text)
     {
         if (TranscriptionStatus is not null || DeletedAt is not null)
         {
@@ -72,7 +77,7 @@ public sealed class VoicemailRecord
         }
 
         TranscriptionStatus = status;
-        var trimmed = status == "completed" ? text?.Trim() : null;
+        var trimmed = status == TranscriptionResult.Completed ? text?.Trim() : null;
         Transcript = string.IsNullOrEmpty(trimmed) ? null
             : trimmed.Length <= MaxTranscriptLength ? trimmed : trimmed[..MaxTranscriptLength];
         Version++;

@@ -71,17 +71,17 @@ public sealed class Voicemails(
     }
 
     /// <summary>The provider's recording status callback: the message's length decides whether it is a voicemail.</summary>
-    public async Task RecordedAsync(long callId, string recordingSid, string status, int? durationSeconds, bool transcribe, string linkBase, CancellationToken ct)
+    public async Task RecordedAsync(long callId, string recordingSid, RecordingResult status, int? durationSeconds, bool transcribe, string linkBase, CancellationToken ct)
     {
         var changed = await ApplyAsync(callId, v => v.Recorded(recordingSid, status, durationSeconds, transcribe, linkBase, Now()), ct);
         log.LogInformation("Call {CallId}: recording {RecordingSid} {Status}, {Duration} s{Repeat}",
-            callId, LogText.Sid(recordingSid), LogText.Word(status), durationSeconds, changed ? "" : " (already known)");
+            callId, LogText.Sid(recordingSid), status, durationSeconds, changed ? "" : " (already known)");
     }
 
-    public async Task TranscribedAsync(long callId, string status, string? text, CancellationToken ct)
+    public async Task TranscribedAsync(long callId, TranscriptionResult status, string? text, CancellationToken ct)
     {
         var changed = await ApplyAsync(callId, v => v.Transcribed(status, text), ct);
-        log.LogInformation("Call {CallId}: transcription {Status}{Repeat}", callId, LogText.Word(status), changed ? "" : " (already known)");
+        log.LogInformation("Call {CallId}: transcription {Status}{Repeat}", callId, status, changed ? "" : " (already known)");
     }
 
     /// <summary>One pass of the sweeper: events whose transcript was waited for long enough, then recordings past retention.</summary>
