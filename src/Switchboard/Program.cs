@@ -65,6 +65,8 @@ builder.Services.AddSingleton<VoicemailLinks>();
 builder.Services.AddSingleton<VoicemailAudioCache>();
 builder.Services.AddScoped<Voicemails>();
 builder.Services.AddHostedService<VoicemailSweeper>();
+builder.Services.AddScoped<CallReconciler>();
+builder.Services.AddHostedService<CallReconcilerService>();
 
 // Call events: an outbox stored with the call records, sent to each organization's texting platform
 builder.Services.AddScoped<CallEventSettings>();

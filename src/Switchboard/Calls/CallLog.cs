@@ -44,7 +44,8 @@ public sealed record CallLogEntry(
     string? FailureDetail,
     string? AgentOutcome,
     CallFallbackAnswer? Fallback,
-    CallVoicemailAnswer? Voicemail = null);
+    CallVoicemailAnswer? Voicemail = null,
+    DateTime? ReconciledAt = null);
 
 /// <summary>
 /// The message the caller left: its length (kept after the recording is deleted), the transcript when the provider
@@ -203,7 +204,10 @@ public sealed class CallLog(SwitchboardDb db)
         c.AgentOutcome is { } agentOutcome ? EnumNames.Name(agentOutcome) : null,
         c is { FallbackStartedAt: { } fallbackAt, FallbackForwardTo: { } fallbackTo }
             ? new CallFallbackAnswer(viewer.IsAdmin ? fallbackTo : PhoneMask.Mask(fallbackTo), fallbackAt, StatusName(c.FallbackDialStatus))
-            : null);
+            : null)
+        {
+            ReconciledAt = c.ReconciledAt,
+        };
 
     private static string? StatusName(CallStatus? status) => status is { } s ? CallStatuses.Name(s) : null;
 }

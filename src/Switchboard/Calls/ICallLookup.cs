@@ -10,8 +10,8 @@ public interface ICallLookup
 
 public abstract record CallLookup
 {
-    /// <summary>The provider's status in its own words (parsed by the record), its duration and when it ended.</summary>
-    public sealed record Found(string Status, int? DurationSeconds, DateTime? EndedAt) : CallLookup;
+    /// <summary>The call's status (parsed by the provider's edge), its duration and when it ended.</summary>
+    public sealed record Found(CallStatus Status, int? DurationSeconds, DateTime? EndedAt) : CallLookup;
 
     /// <summary>The provider does not know the call.</summary>
     public sealed record Unknown : CallLookup;

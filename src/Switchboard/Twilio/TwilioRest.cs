@@ -116,9 +116,9 @@ public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOpti
 
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
             var root = json.RootElement;
-            if (Text(root, "status") is not { Length: > 0 and <= 32 } status)
+            if (TwilioStatuses.Parse(Text(root, "status")) is not { } status)
             {
-                return new CallLookup.Failed("an answer without a status");
+                return new CallLookup.Failed("an answer without a known status");
             }
 
             int? duration = int.TryParse(Text(root, "duration"), NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;

@@ -230,6 +230,9 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         Assert.Equal(23, shown["durationSeconds"]!.GetValue<int>());
         Assert.Null(shown["transcript"]);
         Assert.Equal($"{_org.Path}/calls/{callId}/voicemail", shown.Text("audioUrl"));
+        var report = await _org.Admin.GetJsonAsync($"{_org.Path}/reports/calls?from=2026-11-24&to=2026-11-24");
+        Assert.Equal(1, report["totals"]!["voicemails"]!.GetValue<int>());
+        Assert.Equal(1, report["rows"]!.AsArray().Single(r => r!["name"]?.GetValue<string>() == "Alice")!["voicemails"]!.GetValue<int>());
 
         using var whole = await _org.Admin.GetAsync($"{_org.Path}/calls/{callId}/voicemail");
         Assert.Equal(HttpStatusCode.OK, whole.StatusCode);

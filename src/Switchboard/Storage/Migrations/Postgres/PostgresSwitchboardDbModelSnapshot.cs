@@ -175,6 +175,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<DateTime?>("ReconciledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("RejectedWithMessage")
                         .HasColumnType("boolean");
 

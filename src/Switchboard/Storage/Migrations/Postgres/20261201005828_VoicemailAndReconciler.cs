@@ -1,12 +1,13 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Switchboard.Storage.Migrations.Sqlite
+namespace Switchboard.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class Voicemail : Migration
+    public partial class VoicemailAndReconciler : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -15,87 +16,93 @@ namespace Switchboard.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<bool>(
                 name: "VoicemailEnabled",
                 table: "Organizations",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<int>(
                 name: "VoicemailMaxSeconds",
                 table: "Organizations",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 120);
 
             migrationBuilder.AddColumn<int>(
                 name: "VoicemailRetentionDays",
                 table: "Organizations",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 90);
 
             migrationBuilder.AddColumn<bool>(
                 name: "VoicemailTranscribe",
                 table: "Organizations",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<bool>(
                 name: "VoicemailEnabled",
                 table: "Inboxes",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "VoicemailMaxSeconds",
                 table: "Inboxes",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "VoicemailTranscribe",
                 table: "Inboxes",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "VoicemailEnabled",
                 table: "Groups",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "VoicemailMaxSeconds",
                 table: "Groups",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "VoicemailTranscribe",
                 table: "Groups",
-                type: "INTEGER",
+                type: "boolean",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "ReconciledAt",
+                table: "Calls",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "Voicemails",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CallId = table.Column<long>(type: "INTEGER", nullable: false),
-                    OrganizationId = table.Column<long>(type: "INTEGER", nullable: false),
-                    RecordingSid = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    RecordingStatus = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    DurationSeconds = table.Column<int>(type: "INTEGER", nullable: true),
-                    Counted = table.Column<bool>(type: "INTEGER", nullable: false),
-                    TranscribeRequested = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Transcript = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
-                    TranscriptionStatus = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    RecordedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LinkBase = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
-                    EventRaisedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    DeletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CallId = table.Column<long>(type: "bigint", nullable: false),
+                    OrganizationId = table.Column<long>(type: "bigint", nullable: false),
+                    RecordingSid = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RecordingStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    DurationSeconds = table.Column<int>(type: "integer", nullable: true),
+                    Counted = table.Column<bool>(type: "boolean", nullable: false),
+                    TranscribeRequested = table.Column<bool>(type: "boolean", nullable: false),
+                    Transcript = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    TranscriptionStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    RecordedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LinkBase = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    EventRaisedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    DeletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -172,6 +179,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "VoicemailTranscribe",
                 table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "ReconciledAt",
+                table: "Calls");
         }
     }
 }
