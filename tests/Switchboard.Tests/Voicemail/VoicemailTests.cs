@@ -406,6 +406,18 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         Assert.Equal(23, (await CallAsync(callId))["voicemail"]!["durationSeconds"]!.GetValue<int>());
     }
 
+    [Theory]
+    [InlineData("/voicemails/1/99999999999/x")]
+    [InlineData("/voicemails/1/1/%0d%0a%20%3Cscript%3E")]
+    [InlineData("/voicemails/-1/-1/AAAA")]
+    [InlineData("/voicemails/9223372036854775807/9223372036854775807/%F0%9F%98%80")]
+    public async Task AHostileLinkIsNotFoundNeverAnError(string path)
+    {
+        var response = await _app.CreateClient().GetAsync(path + new string('A', 2000));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [GeneratedRegex(@"/calls/(\d+)/")]
     private static partial Regex CallIdIn();
 }
