@@ -66,6 +66,9 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
 
     /// <summary>Recordings older than this are deleted at the provider and forgotten; the call keeps its duration.</summary>
     public int VoicemailRetentionDays { get; set; } = VoicemailDefaults.RetentionDays;
+
+    /// <summary>Texts and call records older than this many days are deleted; null: kept for ever.</summary>
+    public int? DataRetentionDays { get; set; }
 }
 
 public static class VoicemailDefaults

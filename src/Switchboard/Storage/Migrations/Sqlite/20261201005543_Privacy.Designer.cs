@@ -11,8 +11,8 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSwitchboardDb))]
-    [Migration("20261201005817_VoicemailAndReconciler")]
-    partial class VoicemailAndReconciler
+    [Migration("20261201005543_Privacy")]
+    partial class Privacy
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -169,9 +169,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("ReconciledAt")
-                        .HasColumnType("TEXT");
-
                     b.Property<bool>("RejectedWithMessage")
                         .HasColumnType("INTEGER");
 
@@ -203,6 +200,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("CallSid")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Contact");
 
                     b.HasIndex("OrganizationId", "Id");
 
@@ -441,15 +440,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<bool>("RejectWithMessage")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool?>("VoicemailEnabled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("VoicemailMaxSeconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool?>("VoicemailTranscribe")
-                        .HasColumnType("INTEGER");
-
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
@@ -517,15 +507,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RejectWithMessage")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool?>("VoicemailEnabled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("VoicemailMaxSeconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool?>("VoicemailTranscribe")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -604,9 +585,13 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OrganizationId", "Contact");
+
                     b.HasIndex("OrganizationId", "ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("OrganizationId", "SentAt");
 
                     b.HasIndex("AgentId", "Contact", "SentAt");
 
@@ -629,6 +614,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("DataRetentionDays")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("FallbackForwardTo")
                         .HasColumnType("TEXT");
@@ -671,18 +659,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("SayContactName")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("VoicemailEnabled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("VoicemailMaxSeconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("VoicemailRetentionDays")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("VoicemailTranscribe")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -753,74 +729,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("Numbers");
                 });
 
-            modelBuilder.Entity("Switchboard.Voicemail.VoicemailRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CallId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Counted")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("DeletedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("DurationSeconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("EventRaisedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LinkBase")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("OrganizationId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("RecordedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RecordingSid")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RecordingStatus")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("TranscribeRequested")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Transcript")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TranscriptionStatus")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CallId")
-                        .IsUnique();
-
-                    b.HasIndex("RecordedAt")
-                        .HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
-
-                    b.HasIndex("OrganizationId", "RecordedAt")
-                        .HasFilter("\"RecordingSid\" IS NOT NULL");
-
-                    b.ToTable("Voicemails");
-                });
-
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
@@ -834,15 +742,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
                         .WithMany("Events")
-                        .HasForeignKey("CallId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Switchboard.Voicemail.VoicemailRecord", b =>
-                {
-                    b.HasOne("Switchboard.Calls.CallRecord", null)
-                        .WithMany()
                         .HasForeignKey("CallId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
