@@ -34,6 +34,7 @@ public sealed class CallEndsTests : IAsyncLifetime
         _api = await FakeTwilioApi.StartAsync();
         _api.Configure(_app);
         _app.Settings["Switchboard:CallEvents:PollInterval"] = "00:00:00.050";
+        EventReceiver.AllowIn(_app.Settings);
         // The reconciler is run by the tests themselves, at the fake clock's times.
         _app.Settings["Switchboard:Calls:ReconcileInterval"] = "01:00:00";
         _org = await TestOrganization.CreateAsync(_app, "Acme Org");

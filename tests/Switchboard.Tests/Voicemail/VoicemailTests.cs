@@ -42,6 +42,7 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         _api = await FakeTwilioApi.StartAsync();
         _api.Configure(_app);
         _app.Settings["Switchboard:CallEvents:PollInterval"] = "00:00:00.050";
+        EventReceiver.AllowIn(_app.Settings);
         // The sweeper is run by the tests themselves, at the fake clock's times.
         _app.Settings["Switchboard:Voicemail:SweepInterval"] = "01:00:00";
         _org = await TestOrganization.CreateAsync(_app, "Acme Org");
