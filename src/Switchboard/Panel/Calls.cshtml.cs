@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.WebUtilities;
 using Switchboard.Calls;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Calls.Voicemail;
 
 namespace Switchboard.Panel;
 
 /// <summary>The call log: an admin sees every call, an agent the calls put through to them.</summary>
-public sealed class CallsModel(CallLog log, Teams teams, OutboundCalls outbound) : PanelPage
+public sealed class CallsModel(CallLog log, Teams teams, OutboundCalls outbound, Voicemails voicemails) : PanelPage
 {
     [BindProperty(SupportsGet = true)]
     public string? From { get; set; }
@@ -80,6 +81,20 @@ public sealed class CallsModel(CallLog log, Teams teams, OutboundCalls outbound)
             };
         return RedirectToPage(new { From, To, Owner, Decision, Before, Search });
     }
+
+    /// <summary>A call's voicemail for the page's player: streamed from the provider by Switchboard, with Range support.</summary>
+    public async Task<IActionResult> OnGetVoicemailAsync(long callId, CancellationToken ct) =>
+        await voicemails.AudioAsync(OrganizationId, callId, Caller, ct) switch
+        {
+            VoicemailAudio.Found found => new FileContentResult(found.Bytes, found.ContentType) { EnableRangeProcessing = true },
+            VoicemailAudio.Gone => StatusCode(StatusCodes.Status410Gone),
+            VoicemailAudio.Unavailable unavailable => StatusCode(unavailable.Status),
+            _ => NotFound(),
+        };
+
+    public static string VoicemailUrl(long callId) => $"/panel/calls?handler=Voicemail&callId={callId}";
+
+    public static string Length(int seconds) => $"{seconds / 60}:{seconds % 60:00}";
 
     public string NextPageUrl(long before) => QueryHelpers.AddQueryString("/panel/calls", new Dictionary<string, string?>
     {
