@@ -5,12 +5,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Switchboard;
 using Switchboard.Admin;
+using Switchboard.ApiDocs;
 using Switchboard.Api;
 using Switchboard.Audit;
 using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
 using Switchboard.Events;
+using Switchboard.Observability;
 using Switchboard.Panel;
 using Switchboard.Phones;
 using Switchboard.Reports;
@@ -36,6 +38,9 @@ builder.Services.Configure<SwitchboardOptions>(builder.Configuration.GetSection(
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSwitchboardStorage(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+// Metrics (Prometheus at /metrics, Switchboard:Metrics:Port) and, when OTEL_EXPORTER_OTLP_* is set, traces over OTLP
+builder.AddSwitchboardTelemetry();
 
 // Routing and the call life
 builder.Services.AddSingleton<PhoneNormalizer>();
@@ -81,6 +86,9 @@ builder.Services.AddExceptionHandler<JsonBodyErrors>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
+// The admin API's OpenAPI document and its browsable reference (Switchboard:ApiDocs:Enabled)
+builder.AddApiDocs();
+
 // Admin panel: Razor Pages under /panel with a sign-in cookie of its own
 builder.Services.AddPanel();
 
@@ -95,7 +103,9 @@ var app = builder.Build();
 // The schema is created or migrated before the first request
 await StorageSetup.MigrateAsync(app.Services);
 
+app.UseMetricsPort();
 app.UseSecurityHeaders();
+app.UseApiDocsPolicy();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePanel();
@@ -123,11 +133,17 @@ organization.MapCallEvents();
 organization.MapAudit();
 organization.MapReports();
 
+// Admin API reference: /openapi/v1.json and /api/docs
+app.MapApiDocs();
+
 // Admin panel
 app.MapPanel();
 
 // Health for load balancers and monitors: "Healthy" (200) or "Unhealthy" (503), nothing more
 app.MapHealthChecks("/healthz").AllowAnonymous();
+
+// Prometheus scrape: the operator token, or a port of its own
+app.MapMetrics();
 
 // Benchmark mode only: a bare endpoint of the same build, the machine's ceiling to compare routing with
 if (app.Configuration.GetValue<bool>("Switchboard:Benchmark"))

@@ -17,6 +17,10 @@ public sealed class SwitchboardOptions
     public CallEventsOptions CallEvents { get; set; } = new();
 
     public RateLimitsOptions RateLimits { get; set; } = new();
+
+    public Observability.MetricsOptions Metrics { get; set; } = new();
+
+    public ApiDocs.ApiDocsOptions ApiDocs { get; set; } = new();
 }
 
 /// <summary>Limits per source address (the connection's remote IP); a <see cref="RateLimit.PermitLimit"/> of 0 turns one off.</summary>
