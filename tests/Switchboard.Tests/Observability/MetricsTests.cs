@@ -1,10 +1,15 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Observability;
@@ -108,6 +113,31 @@ public sealed partial class MetricsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"{appAddress}/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{metricsPort}/api/v1/organizations/1/agents")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{metricsPort}/healthz")).StatusCode);
+    }
+
+    [Fact]
+    public async Task WithAnOtlpEndpointTracesAndMetricsGoToTheCollector()
+    {
+        var arrived = new ConcurrentQueue<string>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        await using var collector = builder.Build();
+        collector.MapPost("/v1/{signal}", (string signal) =>
+        {
+            arrived.Enqueue(signal);
+            return Results.Ok();
+        });
+        await collector.StartAsync();
+        _app.Settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Urls.Single();
+        _app.Settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+
+        await _app.Provider().CallAsync(Stranger, "+14155550999");
+        // Stopping flushes what is still batched.
+        await _app.DisposeAsync();
+
+        Assert.Contains("traces", arrived);
+        Assert.Contains("metrics", arrived);
     }
 
     private static int FreePort()
