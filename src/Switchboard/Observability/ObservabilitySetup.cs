@@ -89,9 +89,9 @@ public static class ObservabilitySetup
             !string.IsNullOrWhiteSpace(setting.Value));
 
     /// <summary>
-    /// The metrics port comes on top of the app's own addresses. Kestrel drops the addresses of <c>urls</c> and
-    /// <c>http_ports</c> once any is given in code, so they are carried over here; addresses configured under
-    /// <c>Kestrel:Endpoints</c> stay as they are, and the port is added beside them.
+    /// The metrics port comes on top of the app's own addresses. Addresses given in code replace those of <c>urls</c>
+    /// and <c>http_ports</c>, so these are carried over into the new list; addresses under <c>Kestrel:Endpoints</c>
+    /// are kept by Kestrel beside one given in code.
     /// </summary>
     private static void ListenForMetrics(WebApplicationBuilder builder, int port)
     {

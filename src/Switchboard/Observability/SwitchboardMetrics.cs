@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Switchboard.Admin;
+using Switchboard.Kernel;
 using Switchboard.Routing;
 
 namespace Switchboard.Observability;
