@@ -1,6 +1,5 @@
 using Switchboard.Admin;
 using Switchboard.Api;
-using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Events;
 
