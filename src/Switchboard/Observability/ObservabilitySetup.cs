@@ -74,6 +74,8 @@ public static class ObservabilitySetup
     /// <summary>Without a metrics port, <c>/metrics</c> is on the app's own port for the operator token only.</summary>
     public static void MapMetrics(this WebApplication app)
     {
+        // The instruments are made now, not inside the first webhook's answer budget.
+        app.Services.GetRequiredService<SwitchboardMetrics>();
         if (MetricsPort(app) is null)
         {
             app.MapPrometheusScrapingEndpoint(MetricsPath).WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).RequireOperator();
