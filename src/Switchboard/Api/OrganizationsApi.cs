@@ -43,7 +43,8 @@ public static class OrganizationsApi
             .WithName("CreatePanelUser").ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Create an agent who can sign in to the admin panel");
         keys.MapPut("/agents/{agentId:long}/panel-password", SetPanelPassword).Allow(CallerRole.Admin)
             .WithName("SetPanelPassword").ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Set an agent's panel password");
-        keys.MapGet("/routing/explain", Explain).Allow(CallerRole.Admin)
+        // A POST with a JSON body: the contact's number stays out of URLs, proxies' and access logs.
+        keys.MapPost("/routing/explain", Explain).Allow(CallerRole.Admin)
             .WithName("ExplainRouting").WithSummary("Explain where a call from a contact to a number would go, step by step");
     }
 
@@ -98,6 +99,6 @@ public static class OrganizationsApi
         AdminAnswers.NoContent(await users.SetPasswordAsync(orgId, agentId, body.Password, ct));
 
     private static async Task<Results<Ok<RoutingExplanation>, ProblemHttpResult>> Explain(
-        long orgId, string? contact, string? number, RoutingExplainer explainer, CancellationToken ct) =>
-        AdminAnswers.Ok(await explainer.ExplainAsync(orgId, new ExplainRequest(contact, number), ct));
+        long orgId, ExplainRequest body, RoutingExplainer explainer, CancellationToken ct) =>
+        AdminAnswers.Ok(await explainer.ExplainAsync(orgId, body, ct));
 }

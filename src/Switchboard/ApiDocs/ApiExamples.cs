@@ -2,6 +2,7 @@ using Switchboard.Admin;
 using Switchboard.Api;
 using Switchboard.Calls;
 using Switchboard.Events;
+using Switchboard.Privacy;
 
 namespace Switchboard.ApiDocs;
 
@@ -35,6 +36,8 @@ internal static class ApiExamples
             new MessageItem("msg-8231", 3, Contact, "+14155550100", new DateTimeOffset(2026, 11, 24, 9, 30, 0, TimeSpan.Zero), "Sam"),
         ]),
         [typeof(StartCall)] = new StartCall(3, Contact),
+        [typeof(ExplainRequest)] = new ExplainRequest(Contact, "+14155550100"),
+        [typeof(PrivacyRequest)] = new PrivacyRequest(365),
         [typeof(CallEventsRequest)] = new CallEventsRequest("https://texting.example.org/switchboard/events", "whsec-3f9a1c0d2b7e4a65"),
     };
 

@@ -207,6 +207,8 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.HasIndex("CallSid")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "Contact");
+
                     b.HasIndex("OrganizationId", "Id");
 
                     b.HasIndex("OrganizationId", "StartedAt");
@@ -603,9 +605,13 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OrganizationId", "Contact");
+
                     b.HasIndex("OrganizationId", "ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("OrganizationId", "SentAt");
 
                     b.HasIndex("AgentId", "Contact", "SentAt");
 
@@ -630,6 +636,9 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DataRetentionDays")
+                        .HasColumnType("integer");
 
                     b.Property<string>("FallbackForwardTo")
                         .HasColumnType("text");
