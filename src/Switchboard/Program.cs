@@ -39,6 +39,7 @@ if (demo)
 builder.Services.Configure<SwitchboardOptions>(builder.Configuration.GetSection(SwitchboardOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSwitchboardStorage(builder.Configuration);
+builder.Services.AddAuditTrail();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 // Metrics (Prometheus at /metrics, Switchboard:Metrics:Port) and, when OTEL_EXPORTER_OTLP_* is set, traces over OTLP
@@ -104,6 +105,7 @@ builder.Services.AddPanel();
 
 // Per source address: failed authentications and sign-ins, and webhook traffic (Switchboard:RateLimits)
 builder.Services.AddSwitchboardRateLimits();
+builder.Services.AddWebhookRateLimit();
 
 // Bad input: limits on request bodies, forms and JSON depth (see RequestLimits)
 builder.AddRequestLimits();

@@ -45,7 +45,7 @@ public sealed class CallChanges(SwitchboardDb db, SwitchboardMetrics metrics, Ti
             var reported = !wasOver && call.IsOver && await ReportsEventsAsync(call.OrganizationId, ct);
             if (reported)
             {
-                CallEvents.Report(call, clock.GetUtcNow().UtcDateTime);
+                CallEndEvents.Report(call, clock.GetUtcNow().UtcDateTime);
             }
 
             try
