@@ -156,7 +156,7 @@ app.MapPanel();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 
 // Prometheus scrape: the operator token, or a port of its own
-app.MapMetrics();
+app.MapMetrics()?.RequireOperator();
 
 // Benchmark mode only: a bare endpoint of the same build, the machine's ceiling to compare routing with
 if (app.Configuration.GetValue<bool>("Switchboard:Benchmark"))

@@ -3,7 +3,6 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Switchboard.Authorization;
 
 namespace Switchboard.Observability;
 
@@ -71,15 +70,17 @@ public static class ObservabilitySetup
         });
     }
 
-    /// <summary>Without a metrics port, <c>/metrics</c> is on the app's own port for the operator token only.</summary>
-    public static void MapMetrics(this WebApplication app)
+    /// <summary>
+    /// Without a metrics port, <c>/metrics</c> on the app's own port; the caller guards it (the operator token).
+    /// Null when the metrics have a port of their own.
+    /// </summary>
+    public static IEndpointConventionBuilder? MapMetrics(this WebApplication app)
     {
         // The instruments are made now, not inside the first webhook's answer budget.
         app.Services.GetRequiredService<SwitchboardMetrics>();
-        if (MetricsPort(app) is null)
-        {
-            app.MapPrometheusScrapingEndpoint(MetricsPath).WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).RequireOperator();
-        }
+        return MetricsPort(app) is null
+            ? app.MapPrometheusScrapingEndpoint(MetricsPath).WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
+            : null;
     }
 
     private static int? MetricsPort(WebApplication app) => app.Configuration.GetValue<int?>(MetricsOptions.PortKey);
