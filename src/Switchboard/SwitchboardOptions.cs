@@ -18,6 +18,10 @@ public sealed class SwitchboardOptions
 
     public RateLimitsOptions RateLimits { get; set; } = new();
 
+    public Observability.MetricsOptions Metrics { get; set; } = new();
+
+    public ApiDocs.ApiDocsOptions ApiDocs { get; set; } = new();
+
     public MessagesOptions Messages { get; set; } = new();
 
     public RetentionOptions Retention { get; set; } = new();

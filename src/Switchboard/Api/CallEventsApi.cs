@@ -8,10 +8,15 @@ public static class CallEventsApi
 {
     public static void MapCallEvents(this RouteGroupBuilder organization)
     {
-        organization.MapGet("/call-events", Get).Allow(CallerRole.Admin);
-        organization.MapPut("/call-events", Put).Allow(CallerRole.Admin);
-        organization.MapDelete("/call-events", TurnOff).Allow(CallerRole.Admin);
-        organization.MapGet("/call-events/deliveries", Deliveries).Allow(CallerRole.Admin);
+        var callEvents = organization.MapGroup("").WithTags("Call events");
+        callEvents.MapGet("/call-events", Get).Allow(CallerRole.Admin)
+            .WithName("GetCallEvents").WithSummary("Read where call events are sent");
+        callEvents.MapPut("/call-events", Put).Allow(CallerRole.Admin)
+            .WithName("SetCallEvents").WithSummary("Send call events to a URL, signed with a secret");
+        callEvents.MapDelete("/call-events", TurnOff).Allow(CallerRole.Admin)
+            .WithName("TurnOffCallEvents").WithSummary("Stop sending call events");
+        callEvents.MapGet("/call-events/deliveries", Deliveries).Allow(CallerRole.Admin)
+            .WithName("ListCallEventDeliveries").WithSummary("List recent deliveries of call events and their answers");
     }
 
     private static async Task<Ok<CallEventsAnswer>> Get(long orgId, CallEventSettings settings, CancellationToken ct) =>

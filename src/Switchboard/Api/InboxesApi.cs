@@ -9,13 +9,21 @@ public static class InboxesApi
 {
     public static void MapInboxes(this RouteGroupBuilder organization)
     {
-        organization.MapPost("/inboxes", Create).Allow(CallerRole.Admin);
-        organization.MapGet("/inboxes", List).Allow(CallerRole.Admin);
-        organization.MapGet("/inboxes/{inboxId:long}", Get).Allow(CallerRole.Admin);
-        organization.MapGet("/inboxes/{inboxId:long}/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin);
-        organization.MapPut("/inboxes/{inboxId:long}/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin);
-        organization.MapGet("/inboxes/{inboxId:long}/call-options", GetCallOptions).Allow(CallerRole.Admin);
-        organization.MapPut("/inboxes/{inboxId:long}/call-options", PutCallOptions).Allow(CallerRole.Admin);
+        var inboxes = organization.MapGroup("").WithTags("Inboxes");
+        inboxes.MapPost("/inboxes", Create).Allow(CallerRole.Admin)
+            .WithName("CreateInbox").WithSummary("Create an inbox");
+        inboxes.MapGet("/inboxes", List).Allow(CallerRole.Admin)
+            .WithName("ListInboxes").WithSummary("List the inboxes");
+        inboxes.MapGet("/inboxes/{inboxId:long}", Get).Allow(CallerRole.Admin)
+            .WithName("GetInbox").WithSummary("Read an inbox");
+        inboxes.MapGet("/inboxes/{inboxId:long}/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin)
+            .WithName("GetInboxInboundCalls").WithSummary("Read how an inbox answers inbound calls");
+        inboxes.MapPut("/inboxes/{inboxId:long}/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin)
+            .WithName("SetInboxInboundCalls").WithSummary("Set how an inbox answers inbound calls");
+        inboxes.MapGet("/inboxes/{inboxId:long}/call-options", GetCallOptions).Allow(CallerRole.Admin)
+            .WithName("GetInboxCallOptions").WithSummary("Read an inbox's call options and what applies");
+        inboxes.MapPut("/inboxes/{inboxId:long}/call-options", PutCallOptions).Allow(CallerRole.Admin)
+            .WithName("SetInboxCallOptions").WithSummary("Set an inbox's call options");
     }
 
     private static async Task<Results<Created<TeamAnswer>, ProblemHttpResult>> Create(long orgId, CreateTeam body, Teams teams, CancellationToken ct) =>

@@ -20,7 +20,8 @@ public static class MessagesApi
     private static readonly DateTimeOffset EarliestSentAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static void MapMessages(this RouteGroupBuilder organization) =>
-        organization.MapPost("/messages", Ingest).Allow(CallerRole.Admin);
+        organization.MapPost("/messages", Ingest).Allow(CallerRole.Admin)
+            .WithName("IngestMessages").WithSummary("Record which agent texted which contact from which number, in batches");
 
     /// <summary>
     /// Records "agent A texted contact C from number N at time T" events. The whole batch is checked first:

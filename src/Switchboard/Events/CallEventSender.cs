@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Switchboard.Network;
+using Switchboard.Observability;
 using Switchboard.Storage;
 
 namespace Switchboard.Events;
@@ -15,7 +16,8 @@ namespace Switchboard.Events;
 /// instance that stops mid-way only delays them.
 /// </summary>
 public sealed class CallEventSender(
-    IServiceScopeFactory scopes, IHttpClientFactory clients, IOptions<SwitchboardOptions> options, TimeProvider clock, ILogger<CallEventSender> log)
+    IServiceScopeFactory scopes, IHttpClientFactory clients, IOptions<SwitchboardOptions> options, SwitchboardMetrics metrics,
+    TimeProvider clock, ILogger<CallEventSender> log)
     : BackgroundService
 {
     public const string HttpClientName = "call-events";
@@ -79,6 +81,7 @@ public sealed class CallEventSender(
             if (receiver is not ({ } url, { } secret))
             {
                 callEvent.GiveUp(CallEventSettings.TurnedOff, Now());
+                metrics.CallEventFailed(givenUp: true);
             }
             else
             {
@@ -125,6 +128,7 @@ public sealed class CallEventSender(
             if (response.IsSuccessStatusCode)
             {
                 callEvent.Delivered(status, Now());
+                metrics.CallEventDelivered(Now() - callEvent.CreatedAt);
                 log.LogInformation("Call event {EventId} ({Type}) delivered to organization {OrganizationId}", callEvent.EventId, callEvent.Type, callEvent.OrganizationId);
                 return;
             }
@@ -153,6 +157,7 @@ public sealed class CallEventSender(
         var now = Now();
         var retryAt = now - callEvent.CreatedAt >= Settings.RetryFor ? (DateTime?)null : now + Backoff(callEvent.Attempts + 1);
         callEvent.Failed(status, error, now, retryAt);
+        metrics.CallEventFailed(givenUp: retryAt is null);
         log.LogWarning("Call event {EventId} to organization {OrganizationId} failed ({Error}); {Next}",
             callEvent.EventId, callEvent.OrganizationId, error, retryAt is { } at ? $"next attempt at {at:u}" : "given up");
     }

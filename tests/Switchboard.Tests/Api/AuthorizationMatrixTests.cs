@@ -96,6 +96,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"PUT {O}/call-events",                                       "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events", new { url = "https://intruder.example.org/events" })),
         new($"DELETE {O}/call-events",                                    "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events")),
         new($"GET {O}/call-events/deliveries",                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/deliveries")),
+        new("GET /metrics",                                               "2xx  403  403  403  403  401  401  401", (_, _) => new("/metrics")),
     ];
 
     /// <summary>
@@ -108,6 +109,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /"] = "public: redirects to the panel",
         ["GET /bench/ok"] = "benchmark mode only",
         ["GET /voicemails/{callId:long}/{expires:long}/{signature}"] = "public: a voicemail's signed link that expires (VoicemailTests: tampered, expired, another call → 404)",
+        ["GET /openapi/{documentName}.json"] = "public: the admin API's OpenAPI document (Switchboard:ApiDocs:Enabled)",
+        ["GET /api/docs/{documentName?}"] = "public: the API reference page, reading that document",
+        ["GET /api/docs/scalar.js"] = "public: the reference page's script",
+        ["GET /api/docs/scalar.aspnetcore.js"] = "public: the reference page's script",
+        ["GET /api/docs/favicon.svg"] = "public: the reference page's icon",
     };
 
     private const string WebhookPrefix = "POST /webhooks/twilio/";
