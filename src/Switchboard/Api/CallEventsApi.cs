@@ -12,6 +12,8 @@ public static class CallEventsApi
         organization.MapPut("/call-events", Put).Allow(CallerRole.Admin);
         organization.MapDelete("/call-events", TurnOff).Allow(CallerRole.Admin);
         organization.MapGet("/call-events/deliveries", Deliveries).Allow(CallerRole.Admin);
+        organization.MapPost("/call-events/deliveries/{id:guid}/resend", Resend).Allow(CallerRole.Admin);
+        organization.MapPost("/call-events/replay", Replay).Allow(CallerRole.Admin);
     }
 
     private static async Task<Ok<CallEventsAnswer>> Get(long orgId, CallEventSettings settings, CancellationToken ct) =>
@@ -29,4 +31,12 @@ public static class CallEventsApi
 
     private static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> Deliveries(long orgId, string? before, CallEventSettings settings, CancellationToken ct) =>
         AdminAnswers.Ok(await settings.DeliveriesAsync(orgId, before, ct));
+
+    /// <summary>A delivered or failed event, sent again with the same id.</summary>
+    private static async Task<Results<Ok<CallEventDelivery>, ProblemHttpResult>> Resend(long orgId, Guid id, CallEventSettings settings, CancellationToken ct) =>
+        AdminAnswers.Ok(await settings.ResendAsync(orgId, id, ct));
+
+    /// <summary>Every event raised in <c>[from, to)</c>, at most 31 days, queued again.</summary>
+    private static async Task<Results<Ok<CallEventReplayAnswer>, ProblemHttpResult>> Replay(long orgId, CallEventReplayRequest body, CallEventSettings settings, CancellationToken ct) =>
+        AdminAnswers.Ok(await settings.ReplayAsync(orgId, body, ct));
 }

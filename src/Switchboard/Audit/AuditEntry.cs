@@ -2,7 +2,7 @@ namespace Switchboard.Audit;
 
 public enum ActorKind { Operator, ApiKey, PanelUser, Anonymous, System }
 
-public enum AuditAction { Created, Changed, Deleted }
+public enum AuditAction { Created, Changed, Deleted, Resent, Replayed, SignedOutEverywhere }
 
 /// <summary>
 /// One change to something an admin configures, as it was saved: who, when, what, and the changed fields before → after.

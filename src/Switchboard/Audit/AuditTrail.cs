@@ -55,7 +55,10 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http, Wr
         (typeof(PanelLogin), nameof(PanelLogin.LockedUntil)),
     ];
 
-    public static IReadOnlyCollection<string> EntityTypes => Audited.Values;
+    /// <summary>Actions on what is not configuration (an event sent again), recorded by the code that does them.</summary>
+    public const string CallEventType = "callEvent";
+
+    public static IReadOnlyCollection<string> EntityTypes => [.. Audited.Values, CallEventType];
 
     public WriteGate Gate => gate;
 
@@ -127,6 +130,26 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http, Wr
         }
 
         return caller.Role == CallerRole.Operator ? new AuditActor(ActorKind.Operator) : new AuditActor(ActorKind.Anonymous);
+    }
+
+    /// <summary>An entry for an action that changes no configured entity (e.g. events asked for again); the caller adds and saves it.</summary>
+    public async Task<AuditEntry> ActionAsync(
+        SwitchboardDb db, long organizationId, AuditAction action, string entityType, string entityId, IReadOnlyList<AuditChange> changes, CancellationToken ct)
+    {
+        var actor = await ActorAsync(db, ct);
+        return new AuditEntry
+        {
+            OrganizationId = organizationId,
+            At = clock.GetUtcNow().UtcDateTime,
+            ActorKind = actor.Kind,
+            ActorId = actor.Id,
+            ActorName = actor.Name,
+            ActorRole = actor.Role,
+            Action = action,
+            EntityType = entityType,
+            EntityId = entityId,
+            Changes = JsonSerializer.Serialize(changes, JsonSerializerOptions.Web),
+        };
     }
 
     /// <summary>The entry for a change, once saved (a created entity has its id by then); null when nothing worth recording changed.</summary>

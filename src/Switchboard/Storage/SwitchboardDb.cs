@@ -168,6 +168,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         model.Entity<CallEvent>(e =>
         {
             e.Ignore(v => v.Pending);
+            e.Ignore(v => v.RetriedFrom);
             e.Property(v => v.Type).HasMaxLength(64);
             e.Property(v => v.LastError).HasMaxLength(500);
             e.HasIndex(v => v.EventId).IsUnique();

@@ -32,7 +32,8 @@ public sealed class EventReceiver : IAsyncDisposable
     /// <summary>When set, each request is answered this status instead.</summary>
     public HttpStatusCode? Refusing { get; set; }
 
-    /// <summary>When set, each request waits this long before its answer (longer than the sender waits: slow).</summary>
+    /// <summary>When set, each request waits this long before its answer (longer than the sender waits: slow, or hanging
+    /// until the sender gives up and closes the connection).</summary>
     public TimeSpan? Slowness { get; set; }
 
     /// <summary>A receiver whose port is reserved but that is not listening yet (down).</summary>
@@ -74,11 +75,20 @@ public sealed class EventReceiver : IAsyncDisposable
             request.Headers["Switchboard-Timestamp"].ToString(),
             request.Headers["Switchboard-Signature"].ToString(),
             request.ContentType,
-            await reader.ReadToEndAsync());
+            await reader.ReadToEndAsync(),
+            DateTime.UtcNow);
         Arrived.Enqueue(received);
         if (Slowness is { } slowness)
         {
-            await Task.Delay(slowness);
+            try
+            {
+                await Task.Delay(slowness, request.HttpContext.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The sender stopped waiting and closed the connection: nobody reads this answer.
+            }
+
             return Results.Ok();
         }
 
@@ -91,5 +101,6 @@ public sealed class EventReceiver : IAsyncDisposable
         return Results.NoContent();
     }
 
-    public sealed record Received(string EventId, string Timestamp, string Signature, string? ContentType, string Body);
+    /// <summary>One request; <see cref="ArrivedAt"/> is wall-clock time, to measure how long an event took to arrive.</summary>
+    public sealed record Received(string EventId, string Timestamp, string Signature, string? ContentType, string Body, DateTime ArrivedAt);
 }

@@ -296,6 +296,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTime?>("RequeuedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -283,6 +283,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("RequeuedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(64)
