@@ -87,6 +87,9 @@ builder.Services.AddPanel();
 // Per source address: failed authentications and sign-ins, and webhook traffic (Switchboard:RateLimits)
 builder.Services.AddSwitchboardRateLimits();
 
+// Behind a proxy: the client's address and the public scheme and host, told by trusted proxies only (Switchboard:ForwardedHeaders)
+builder.Services.AddSwitchboardForwardedHeaders(builder.Configuration);
+
 // Bad input: limits on request bodies, forms and JSON depth (see RequestLimits)
 builder.AddRequestLimits();
 
@@ -95,6 +98,7 @@ var app = builder.Build();
 // The schema is created or migrated before the first request
 await StorageSetup.MigrateAsync(app.Services);
 
+app.UseSwitchboardForwardedHeaders();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

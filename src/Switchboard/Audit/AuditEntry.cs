@@ -24,6 +24,9 @@ public sealed class AuditEntry
     /// <summary>"admin" or "agent" for keys and panel users.</summary>
     public string? ActorRole { get; set; }
 
+    /// <summary>The client's address (behind trusted proxies, the one they forwarded); null outside a request.</summary>
+    public string? SourceAddress { get; set; }
+
     public AuditAction Action { get; set; }
     public required string EntityType { get; set; }
     public required string EntityId { get; set; }

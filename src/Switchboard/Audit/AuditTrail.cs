@@ -145,6 +145,7 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http, Wr
             ActorId = actor.Id,
             ActorName = actor.Name,
             ActorRole = actor.Role,
+            SourceAddress = SourceAddress(),
             Action = action,
             EntityType = entityType,
             EntityId = entityId,
@@ -174,12 +175,15 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http, Wr
             ActorId = actor.Id,
             ActorName = actor.Name,
             ActorRole = actor.Role,
+            SourceAddress = SourceAddress(),
             Action = change.Action,
             EntityType = Audited[entry.Metadata.ClrType],
             EntityId = change.EntityId ?? EntityIdOf(entry),
             Changes = JsonSerializer.Serialize(fields, JsonSerializerOptions.Web),
         };
     }
+
+    private string? SourceAddress() => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
 
     public static IReadOnlyList<AuditChange> ReadChanges(string json) =>
         JsonSerializer.Deserialize<List<AuditChange>>(json, JsonSerializerOptions.Web) ?? [];

@@ -22,7 +22,7 @@ public sealed class ResendReplayTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app.Settings["Switchboard:CallEvents:PollInterval"] = "00:00:00.050";
-        _app.Settings["Switchboard:CallEvents:Timeout"] = "00:00:00.500";
+        _app.Settings["Switchboard:CallEvents:Timeout"] = "00:00:05";
         await _receiver.UpAsync();
         _org = await TestOrganization.CreateAsync(_app);
         await _org.AddNumberAsync(GroupNumber, groupId: await _org.CreateGroupAsync());

@@ -71,6 +71,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId", "Id");

@@ -11,8 +11,8 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSwitchboardDb))]
-    [Migration("20261201003036_CallEventRequeued")]
-    partial class CallEventRequeued
+    [Migration("20261201005630_CallEventRequeuedAndAuditSource")]
+    partial class CallEventRequeuedAndAuditSource
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -66,6 +66,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 

@@ -12,8 +12,8 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSwitchboardDb))]
-    [Migration("20261201003052_CallEventRequeued")]
-    partial class CallEventRequeued
+    [Migration("20261201005638_CallEventRequeuedAndAuditSource")]
+    partial class CallEventRequeuedAndAuditSource
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -73,6 +73,10 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
 

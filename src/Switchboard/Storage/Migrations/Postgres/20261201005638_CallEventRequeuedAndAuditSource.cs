@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Switchboard.Storage.Migrations.Sqlite
+namespace Switchboard.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class CallEventRequeued : Migration
+    public partial class CallEventRequeuedAndAuditSource : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -14,7 +14,14 @@ namespace Switchboard.Storage.Migrations.Sqlite
             migrationBuilder.AddColumn<DateTime>(
                 name: "RequeuedAt",
                 table: "CallEvents",
-                type: "TEXT",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SourceAddress",
+                table: "AuditEntries",
+                type: "character varying(64)",
+                maxLength: 64,
                 nullable: true);
         }
 
@@ -24,6 +31,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "RequeuedAt",
                 table: "CallEvents");
+
+            migrationBuilder.DropColumn(
+                name: "SourceAddress",
+                table: "AuditEntries");
         }
     }
 }
