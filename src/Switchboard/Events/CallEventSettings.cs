@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Admin;
 using Switchboard.Audit;
+using Switchboard.Kernel;
 using Switchboard.Storage;
 
 namespace Switchboard.Events;

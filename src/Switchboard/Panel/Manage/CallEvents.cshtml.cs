@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
-using Switchboard.Admin;
+using Switchboard.Kernel;
 using Switchboard.Events;
 
 namespace Switchboard.Panel.Manage;
