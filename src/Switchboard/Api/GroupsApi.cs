@@ -12,6 +12,8 @@ public static class GroupsApi
         organization.MapPost("/groups", Create).Allow(CallerRole.Admin);
         organization.MapGet("/groups", List).Allow(CallerRole.Admin);
         organization.MapGet("/groups/{groupId:long}", Get).Allow(CallerRole.Admin);
+        organization.MapPatch("/groups/{groupId:long}", Rename).Allow(CallerRole.Admin);
+        organization.MapDelete("/groups/{groupId:long}", Delete).Allow(CallerRole.Admin);
         organization.MapGet("/groups/{groupId:long}/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin);
         organization.MapPut("/groups/{groupId:long}/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin);
         organization.MapGet("/groups/{groupId:long}/call-options", GetCallOptions).Allow(CallerRole.Admin);
@@ -52,4 +54,11 @@ public static class GroupsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(long orgId, long groupId, long agentId, CallOptions options, CancellationToken ct) =>
         AdminAnswers.NoContent(await options.RemoveMemberAsync(orgId, groupId, agentId, ct));
+
+    private static async Task<Results<Ok<TeamAnswer>, ProblemHttpResult>> Rename(long orgId, long groupId, CreateTeam body, Teams teams, CancellationToken ct) =>
+        AdminAnswers.Ok(await teams.RenameGroupAsync(orgId, groupId, body, ct));
+
+    /// <summary>Its numbers become unassigned (the answer says how many); its calls and texts stay for reports.</summary>
+    private static async Task<Results<Ok<TeamDeleted>, ProblemHttpResult>> Delete(long orgId, long groupId, Teams teams, CancellationToken ct) =>
+        AdminAnswers.Ok(await teams.DeleteGroupAsync(orgId, groupId, ct));
 }

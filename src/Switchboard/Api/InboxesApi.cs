@@ -12,6 +12,8 @@ public static class InboxesApi
         organization.MapPost("/inboxes", Create).Allow(CallerRole.Admin);
         organization.MapGet("/inboxes", List).Allow(CallerRole.Admin);
         organization.MapGet("/inboxes/{inboxId:long}", Get).Allow(CallerRole.Admin);
+        organization.MapPatch("/inboxes/{inboxId:long}", Rename).Allow(CallerRole.Admin);
+        organization.MapDelete("/inboxes/{inboxId:long}", Delete).Allow(CallerRole.Admin);
         organization.MapGet("/inboxes/{inboxId:long}/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin);
         organization.MapPut("/inboxes/{inboxId:long}/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin);
         organization.MapGet("/inboxes/{inboxId:long}/call-options", GetCallOptions).Allow(CallerRole.Admin);
@@ -40,4 +42,11 @@ public static class InboxesApi
     private static async Task<Results<Ok<InboxCallOptionsAnswer>, ProblemHttpResult>> PutCallOptions(
         long orgId, long inboxId, InboxCallOptions body, CallOptions options, CancellationToken ct) =>
         AdminAnswers.Ok(await options.SetInboxAsync(orgId, inboxId, body, ct));
+
+    private static async Task<Results<Ok<TeamAnswer>, ProblemHttpResult>> Rename(long orgId, long inboxId, CreateTeam body, Teams teams, CancellationToken ct) =>
+        AdminAnswers.Ok(await teams.RenameInboxAsync(orgId, inboxId, body, ct));
+
+    /// <summary>Its numbers become unassigned (the answer says how many); its calls and texts stay for reports.</summary>
+    private static async Task<Results<Ok<TeamDeleted>, ProblemHttpResult>> Delete(long orgId, long inboxId, Teams teams, CancellationToken ct) =>
+        AdminAnswers.Ok(await teams.DeleteInboxAsync(orgId, inboxId, ct));
 }

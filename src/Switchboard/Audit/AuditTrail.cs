@@ -53,6 +53,8 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http, Wr
     [
         (typeof(PanelLogin), nameof(PanelLogin.FailedAttempts)),
         (typeof(PanelLogin), nameof(PanelLogin.LockedUntil)),
+        // Changed with the password (whose change is recorded) or by "sign out everywhere" (recorded as such).
+        (typeof(PanelLogin), nameof(PanelLogin.SecurityStamp)),
     ];
 
     /// <summary>Actions on what is not configuration (an event sent again), recorded by the code that does them.</summary>

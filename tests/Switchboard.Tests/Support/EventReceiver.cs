@@ -29,6 +29,9 @@ public sealed class EventReceiver : IAsyncDisposable
     /// <summary>The events it took: answered 2xx without keeping the sender waiting.</summary>
     public ConcurrentQueue<Received> Taken { get; } = new();
 
+    /// <summary>When (wall-clock time) the sender gave up on a slow request and closed its connection.</summary>
+    public ConcurrentQueue<DateTime> Abandoned { get; } = new();
+
     /// <summary>When set, each request is answered this status instead.</summary>
     public HttpStatusCode? Refusing { get; set; }
 
@@ -87,6 +90,7 @@ public sealed class EventReceiver : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 // The sender stopped waiting and closed the connection: nobody reads this answer.
+                Abandoned.Enqueue(DateTime.UtcNow);
             }
 
             return Results.Ok();

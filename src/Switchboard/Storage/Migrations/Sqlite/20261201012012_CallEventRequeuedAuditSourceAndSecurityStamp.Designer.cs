@@ -11,8 +11,8 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSwitchboardDb))]
-    [Migration("20261201005630_CallEventRequeuedAndAuditSource")]
-    partial class CallEventRequeuedAndAuditSource
+    [Migration("20261201012012_CallEventRequeuedAuditSourceAndSecurityStamp")]
+    partial class CallEventRequeuedAuditSourceAndSecurityStamp
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -693,6 +693,11 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -3,24 +3,32 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Switchboard.Storage.Migrations.Postgres
+namespace Switchboard.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class CallEventRequeuedAndAuditSource : Migration
+    public partial class CallEventRequeuedAuditSourceAndSecurityStamp : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "SecurityStamp",
+                table: "PanelLogins",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
             migrationBuilder.AddColumn<DateTime>(
                 name: "RequeuedAt",
                 table: "CallEvents",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "SourceAddress",
                 table: "AuditEntries",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: true);
         }
@@ -28,6 +36,10 @@ namespace Switchboard.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "SecurityStamp",
+                table: "PanelLogins");
+
             migrationBuilder.DropColumn(
                 name: "RequeuedAt",
                 table: "CallEvents");

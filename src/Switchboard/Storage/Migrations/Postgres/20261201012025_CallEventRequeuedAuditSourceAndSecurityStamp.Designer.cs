@@ -12,8 +12,8 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSwitchboardDb))]
-    [Migration("20261201005638_CallEventRequeuedAndAuditSource")]
-    partial class CallEventRequeuedAndAuditSource
+    [Migration("20261201012025_CallEventRequeuedAuditSourceAndSecurityStamp")]
+    partial class CallEventRequeuedAuditSourceAndSecurityStamp
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -721,6 +721,11 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
 
