@@ -23,10 +23,10 @@ public sealed class GroupAndInboxPanelTests(PanelBrowser browser) : PanelTest(br
         await Page.SignInAsync(AdminEmail);
         await Page.GotoAsync($"/panel/groups/{Group}/settings");
 
-        await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("Door Knockers");
+        await Page.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }).FillAsync("Door Knockers");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Renamed to “Door Knockers”.");
-        var confirm = Page.GetByLabel("Delete “Door Knockers”");
+        var confirm = Page.Locator("label[for=Confirm]");
         await Expect(confirm).ToContainTextAsync("its 2 numbers become unassigned and take no calls");
         await PanelBrowser.ScreenshotAsync(Page, "group-settings-delete");
 
@@ -51,6 +51,8 @@ public sealed class GroupAndInboxPanelTests(PanelBrowser browser) : PanelTest(br
         await Page.GetByRole(AriaRole.Button, new() { Name = "Delete inbox" }).ClickAsync();
 
         await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Inbox “Help Line” deleted. Its number is now unassigned.");
-        await Expect(Page.GetByText("Help Line")).ToHaveCountAsync(0);
+        await Expect(Page.GetByRole(AriaRole.Group, new() { Name = "More actions for Help Line" })).ToHaveCountAsync(0);
+        await Expect(Page.GetByText("More actions for Help Line")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("strong", new() { HasText = "Help Line" })).ToHaveCountAsync(0);
     }
 }
