@@ -11,8 +11,10 @@ using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
 using Switchboard.Events;
+using Switchboard.Network;
 using Switchboard.Panel;
 using Switchboard.Phones;
+using Switchboard.Privacy;
 using Switchboard.Reports;
 using Switchboard.Storage;
 using Switchboard.Twilio;
@@ -35,6 +37,7 @@ if (demo)
 builder.Services.Configure<SwitchboardOptions>(builder.Configuration.GetSection(SwitchboardOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSwitchboardStorage(builder.Configuration);
+builder.Services.AddAuditTrail();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 // Routing and the call life
@@ -55,7 +58,8 @@ builder.Services.AddHttpClient<ICallPlacer, TwilioCallPlacer>()
 
 // Call events: an outbox stored with the call records, sent to each organization's texting platform
 builder.Services.AddScoped<CallEventSettings>();
-builder.Services.AddHttpClient(CallEventSender.HttpClientName);
+builder.Services.AddNetworkGuard();
+builder.Services.AddHttpClient(CallEventSender.HttpClientName).UseNetworkGuard(o => o.CallEvents.AllowedNetworks);
 builder.Services.AddHostedService<CallEventSender>();
 
 // What admins read and change, shared by the admin API and the panel
@@ -71,6 +75,12 @@ builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<CallReports>();
 builder.Services.AddScoped<PanelLogins>();
 builder.Services.AddScoped<PanelUsers>();
+
+// Privacy: forgetting a contact, and the purge of data past the organization's retention
+builder.Services.AddScoped<ContactErasure>();
+builder.Services.AddScoped<PrivacySettings>();
+builder.Services.AddSingleton<IRecordingEraser, NoRecordings>();
+builder.Services.AddHostedService<RetentionPurge>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
 
 // Admin API: bearer keys, JSON in camelCase, problems as RFC 7807
@@ -87,6 +97,7 @@ builder.Services.AddPanel();
 
 // Per source address: failed authentications and sign-ins, and webhook traffic (Switchboard:RateLimits)
 builder.Services.AddSwitchboardRateLimits();
+builder.Services.AddWebhookRateLimit();
 
 // Behind a proxy: the client's address and the public scheme and host, told by trusted proxies only (Switchboard:ForwardedHeaders)
 builder.Services.AddSwitchboardForwardedHeaders(builder.Configuration);
@@ -127,6 +138,7 @@ organization.MapCalls();
 organization.MapCallEvents();
 organization.MapAudit();
 organization.MapReports();
+organization.MapPrivacy();
 
 // Admin panel
 app.MapPanel();

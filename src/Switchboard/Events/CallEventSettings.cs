@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Audit;
+using Microsoft.Extensions.Options;
 using Switchboard.Kernel;
+using Switchboard.Network;
 using Switchboard.Storage;
 
 namespace Switchboard.Events;
@@ -40,7 +42,7 @@ public sealed record CallEventReplayAnswer(DateTime From, DateTime To, int Queue
 public sealed record DeliveryPage(IReadOnlyList<CallEventDelivery> Items, long? NextBefore);
 
 /// <summary>The organization's events URL and secret, and its deliveries, as the admin API and the panel show them.</summary>
-public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, AuditTrail trail)
+public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, NetworkGuard guard, IOptions<SwitchboardOptions> options, AuditTrail trail, WriteGate gate)
 {
     public const int PageSize = 50;
     public const int MaxReplayDays = 31;
@@ -59,6 +61,10 @@ public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, Audi
         if (UrlProblem(url) is { } urlProblem)
         {
             errors["url"] = [urlProblem];
+        }
+        else if (await guard.UrlProblemAsync(new Uri(url!), options.Value.CallEvents.AllowedNetworks, ct) is { } refused)
+        {
+            errors["url"] = [refused];
         }
 
         var secret = string.IsNullOrEmpty(request.Secret) ? null : request.Secret;
@@ -182,7 +188,7 @@ public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, Audi
         var from = request.From!.Value.UtcDateTime;
         var to = request.To!.Value.UtcDateTime;
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var writer = await trail.Gate.EnterAsync(ct);
+        await using var writer = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var queued = await db.CallEvents
             .Where(e => e.OrganizationId == orgId && e.CreatedAt >= from && e.CreatedAt < to && (e.DeliveredAt != null || e.GaveUpAt != null))

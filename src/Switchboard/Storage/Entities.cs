@@ -45,6 +45,9 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
 
     /// <summary>A last text older than this many days counts as none; null: any age.</summary>
     public int? LastTextMaxAgeDays { get; set; }
+
+    /// <summary>Texts and call records older than this many days are deleted; null: kept for ever.</summary>
+    public int? DataRetentionDays { get; set; }
 }
 
 public sealed class Group : IInboundCallsSetting<GroupMode>, ICallerMessageSetting

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Calls;
+using Switchboard.Events;
 using Switchboard.Storage;
 using Switchboard.Tests.Support;
 using static Switchboard.Tests.Api.ApiAnswers;
@@ -50,7 +52,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"PUT {O}/inbound-calls",                                     "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" })),
         new($"POST {O}/panel-users",                                      "2xx  2xx  404  403  403  401  401  401", (w, who) => new($"{w.Org.Path}/panel-users", new { name = $"{who}", email = $"{who}@example.org".ToLowerInvariant(), password = "a long enough password" })),
         new($"PUT {O}/agents/{{agentId:long}}/panel-password",            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/agents/{w.Agent}/panel-password", new { password = "a long enough password" })),
-        new($"GET {O}/routing/explain",                                   "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/routing/explain?contact=%2B14155550199&number=%2B14155550100")),
+        new($"POST {O}/routing/explain",                                  "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/routing/explain", new { contact = Contact, number = GroupNumber })),
+        new($"GET {O}/privacy",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/privacy")),
+        new($"PUT {O}/privacy",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/privacy", new { dataRetentionDays = 400 })),
+        new($"DELETE {O}/contacts/{{number}}",                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/contacts/%2B14155550199")),
         new($"POST {O}/groups",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups", new { name = "Intruders" })),
         new($"GET {O}/groups",                                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups")),
         new($"GET {O}/groups/{{groupId:long}}",                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}")),

@@ -81,7 +81,7 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "EntityType", "Id");
 
-                    b.ToTable("AuditEntries");
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Calls.CallRecord", b =>
@@ -211,13 +211,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.HasIndex("CallSid")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "Contact");
+
                     b.HasIndex("OrganizationId", "Id");
 
                     b.HasIndex("OrganizationId", "StartedAt");
 
                     b.HasIndex("OrganizationId", "AgentId", "Id");
 
-                    b.ToTable("Calls");
+                    b.ToTable("Calls", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
@@ -321,7 +323,7 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "Id");
 
-                    b.ToTable("CallEvents");
+                    b.ToTable("CallEvents", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Storage.Agent", b =>
@@ -610,9 +612,13 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OrganizationId", "Contact");
+
                     b.HasIndex("OrganizationId", "ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("OrganizationId", "SentAt");
 
                     b.HasIndex("AgentId", "Contact", "SentAt");
 
@@ -637,6 +643,9 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DataRetentionDays")
+                        .HasColumnType("integer");
 
                     b.Property<string>("FallbackForwardTo")
                         .HasColumnType("text");

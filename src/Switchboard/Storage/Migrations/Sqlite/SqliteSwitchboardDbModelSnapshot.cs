@@ -74,7 +74,7 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "EntityType", "Id");
 
-                    b.ToTable("AuditEntries");
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Calls.CallRecord", b =>
@@ -202,13 +202,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.HasIndex("CallSid")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "Contact");
+
                     b.HasIndex("OrganizationId", "Id");
 
                     b.HasIndex("OrganizationId", "StartedAt");
 
                     b.HasIndex("OrganizationId", "AgentId", "Id");
 
-                    b.ToTable("Calls");
+                    b.ToTable("Calls", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
@@ -308,7 +310,7 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Id");
 
-                    b.ToTable("CallEvents");
+                    b.ToTable("CallEvents", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Storage.Agent", b =>
@@ -587,9 +589,13 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OrganizationId", "Contact");
+
                     b.HasIndex("OrganizationId", "ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("OrganizationId", "SentAt");
 
                     b.HasIndex("AgentId", "Contact", "SentAt");
 
@@ -612,6 +618,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("DataRetentionDays")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("FallbackForwardTo")
                         .HasColumnType("TEXT");
