@@ -23,6 +23,7 @@ public sealed class ResendReplayTests : IAsyncLifetime
     {
         _app.Settings["Switchboard:CallEvents:PollInterval"] = "00:00:00.050";
         _app.Settings["Switchboard:CallEvents:Timeout"] = "00:00:05";
+        EventReceiver.AllowIn(_app.Settings);
         await _receiver.UpAsync();
         _org = await TestOrganization.CreateAsync(_app);
         await _org.AddNumberAsync(GroupNumber, groupId: await _org.CreateGroupAsync());
