@@ -123,6 +123,9 @@ builder.Services.AddPanel();
 builder.Services.AddSwitchboardRateLimits();
 builder.Services.AddWebhookRateLimit();
 
+// Behind a proxy: the client's address and the public scheme and host, told by trusted proxies only (Switchboard:ForwardedHeaders)
+builder.Services.AddSwitchboardForwardedHeaders(builder.Configuration);
+
 // Bad input: limits on request bodies, forms and JSON depth (see RequestLimits)
 builder.AddRequestLimits();
 
@@ -131,6 +134,7 @@ var app = builder.Build();
 // The schema is created or migrated before the first request
 await StorageSetup.MigrateAsync(app.Services);
 
+app.UseSwitchboardForwardedHeaders();
 app.UseMetricsPort();
 app.UseSecurityHeaders();
 app.UseApiDocsPolicy();

@@ -16,6 +16,10 @@ public static class GroupsApi
             .WithName("ListGroups").WithSummary("List the groups");
         groups.MapGet("/groups/{groupId:long}", Get).Allow(CallerRole.Admin)
             .WithName("GetGroup").WithSummary("Read a group");
+        groups.MapPatch("/groups/{groupId:long}", Rename).Allow(CallerRole.Admin)
+            .WithName("RenameGroup").WithSummary("Rename a group");
+        groups.MapDelete("/groups/{groupId:long}", Delete).Allow(CallerRole.Admin)
+            .WithName("DeleteGroup").WithSummary("Delete a group; its numbers become unassigned, its calls and texts stay");
         groups.MapGet("/groups/{groupId:long}/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin)
             .WithName("GetGroupInboundCalls").WithSummary("Read how a group answers inbound calls");
         groups.MapPut("/groups/{groupId:long}/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin)
@@ -63,4 +67,11 @@ public static class GroupsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(long orgId, long groupId, long agentId, CallOptions options, CancellationToken ct) =>
         AdminAnswers.NoContent(await options.RemoveMemberAsync(orgId, groupId, agentId, ct));
+
+    private static async Task<Results<Ok<TeamAnswer>, ProblemHttpResult>> Rename(long orgId, long groupId, CreateTeam body, Teams teams, CancellationToken ct) =>
+        AdminAnswers.Ok(await teams.RenameGroupAsync(orgId, groupId, body, ct));
+
+    /// <summary>Its numbers become unassigned (the answer says how many); its calls and texts stay for reports.</summary>
+    private static async Task<Results<Ok<TeamDeleted>, ProblemHttpResult>> Delete(long orgId, long groupId, Teams teams, CancellationToken ct) =>
+        AdminAnswers.Ok(await teams.DeleteGroupAsync(orgId, groupId, ct));
 }

@@ -16,6 +16,10 @@ public static class InboxesApi
             .WithName("ListInboxes").WithSummary("List the inboxes");
         inboxes.MapGet("/inboxes/{inboxId:long}", Get).Allow(CallerRole.Admin)
             .WithName("GetInbox").WithSummary("Read an inbox");
+        inboxes.MapPatch("/inboxes/{inboxId:long}", Rename).Allow(CallerRole.Admin)
+            .WithName("RenameInbox").WithSummary("Rename an inbox");
+        inboxes.MapDelete("/inboxes/{inboxId:long}", Delete).Allow(CallerRole.Admin)
+            .WithName("DeleteInbox").WithSummary("Delete an inbox; its numbers become unassigned, its calls and texts stay");
         inboxes.MapGet("/inboxes/{inboxId:long}/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin)
             .WithName("GetInboxInboundCalls").WithSummary("Read how an inbox answers inbound calls");
         inboxes.MapPut("/inboxes/{inboxId:long}/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin)
@@ -48,4 +52,11 @@ public static class InboxesApi
     private static async Task<Results<Ok<InboxCallOptionsAnswer>, ProblemHttpResult>> PutCallOptions(
         long orgId, long inboxId, InboxCallOptions body, CallOptions options, CancellationToken ct) =>
         AdminAnswers.Ok(await options.SetInboxAsync(orgId, inboxId, body, ct));
+
+    private static async Task<Results<Ok<TeamAnswer>, ProblemHttpResult>> Rename(long orgId, long inboxId, CreateTeam body, Teams teams, CancellationToken ct) =>
+        AdminAnswers.Ok(await teams.RenameInboxAsync(orgId, inboxId, body, ct));
+
+    /// <summary>Its numbers become unassigned (the answer says how many); its calls and texts stay for reports.</summary>
+    private static async Task<Results<Ok<TeamDeleted>, ProblemHttpResult>> Delete(long orgId, long inboxId, Teams teams, CancellationToken ct) =>
+        AdminAnswers.Ok(await teams.DeleteInboxAsync(orgId, inboxId, ct));
 }

@@ -73,6 +73,7 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
             ["callId"] = callId.ToString(),
             ["keyId"] = spareKey["id"]!.GetValue<long>().ToString(),
             ["number"] = InboxNumber,
+            ["id"] = Guid.NewGuid().ToString(),
         };
         _ids = [_org.Id, group, inbox, alice, callId];
     }
