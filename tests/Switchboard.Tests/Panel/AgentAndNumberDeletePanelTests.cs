@@ -33,6 +33,8 @@ public sealed class AgentAndNumberDeletePanelTests(PanelBrowser browser) : Panel
         var carol = await Browser.OpenAsync(BaseUrl);
         await carol.SignInAsync(CarolEmail);
         await Expect(carol.GetByText("Carol · Acme Texting")).ToBeVisibleAsync();
+        var carolsKey = await Org.AgentClientAsync(_carol);
+        Assert.Equal(HttpStatusCode.OK, (await carolsKey.GetAsync($"{Org.Path}/agents/{_carol}")).StatusCode);
         Assert.Equal(CarolPhone, (await CallAsync(Contact, GroupNumber)).Text("Number"));
 
         await Page.SignInAsync(AdminEmail);
@@ -58,6 +60,7 @@ public sealed class AgentAndNumberDeletePanelTests(PanelBrowser browser) : Panel
         await Expect(carol).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/panel/sign-in"));
         await Expect(carol.GetByText("Carol · Acme Texting")).ToHaveCountAsync(0);
         await carol.Context.CloseAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await carolsKey.GetAsync($"{Org.Path}/agents/{_carol}")).StatusCode);
 
         var audit = (await Org.Admin.GetJsonAsync($"{Org.Path}/audit?entityType=agent&entityId={_carol}"))["items"]!.AsArray();
         var deleted = audit.Single(e => e!["changes"]!.ToJsonString().Contains("DeletedAt", StringComparison.OrdinalIgnoreCase))!;
