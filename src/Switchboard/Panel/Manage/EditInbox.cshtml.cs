@@ -5,7 +5,7 @@ using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : InboundCallsPage
+public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : OwnerSettingsPage
 {
     public const string Reject = "Reject inbound phone calls";
 
@@ -29,72 +29,23 @@ public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : 
     public async Task<IActionResult> OnPostAsync(long inboxId, CancellationToken ct) =>
         await LoadAsync(inboxId, ct) is { } refusal ? Refused(refusal) : Saved(await settings.SetInboxAsync(OrganizationId, inboxId, Setting, ct));
 
-    [BindProperty]
-    public string? Name { get; set; }
+    public Task<IActionResult> OnPostRenameAsync(long inboxId, CancellationToken ct) => RenameAsync(inboxId, ct);
 
-    /// <summary>The box that confirms a deletion, having read what happens to the numbers.</summary>
-    [BindProperty]
-    public bool Confirm { get; set; }
+    public Task<IActionResult> OnPostDeleteAsync(long inboxId, CancellationToken ct) => DeleteAsync(inboxId, ct);
 
-    public int NumberCount { get; private set; }
+    protected override string Kind => "Inbox";
 
-    public string NumbersMessage => NumberCount switch
-    {
-        0 => "it has no numbers.",
-        1 => "its number becomes unassigned and takes no calls until you give it a group or an inbox.",
-        _ => $"its {NumberCount} numbers become unassigned and take no calls until you give them a group or an inbox.",
-    };
+    protected override string ListPage => "Inboxes";
 
-    public async Task<IActionResult> OnPostRenameAsync(long inboxId, CancellationToken ct)
-    {
-        if (await LoadAsync(inboxId, ct) is { } refusal)
-        {
-            return Refused(refusal);
-        }
+    protected override Task<Answer<TeamAnswer>> RenameOwnerAsync(long ownerId, CreateTeam request, CancellationToken ct) =>
+        teams.RenameInboxAsync(OrganizationId, ownerId, request, ct);
 
-        var renamed = await teams.RenameInboxAsync(OrganizationId, inboxId, new CreateTeam(Name), ct);
-        if (!renamed.Done)
-        {
-            await ShowOwnAsync(inboxId, ct);
-            return Refused(renamed.Refusal);
-        }
+    protected override Task<Answer<TeamDeleted>> DeleteOwnerAsync(long ownerId, CancellationToken ct) =>
+        teams.DeleteInboxAsync(OrganizationId, ownerId, ct);
 
-        return Done($"Renamed to “{renamed.Value!.Name}”.");
-    }
+    protected override async Task ShowOwnAsync(long inboxId, CancellationToken ct) => Show((await settings.OfInboxAsync(OrganizationId, inboxId, ct)).Value!);
 
-    public async Task<IActionResult> OnPostDeleteAsync(long inboxId, CancellationToken ct)
-    {
-        if (await LoadAsync(inboxId, ct) is { } refusal)
-        {
-            return Refused(refusal);
-        }
-
-        if (!Confirm)
-        {
-            await ShowOwnAsync(inboxId, ct);
-            ModelState.AddModelError(nameof(Confirm), "Tick the box to confirm the deletion.");
-            return Page();
-        }
-
-        var deleted = await teams.DeleteInboxAsync(OrganizationId, inboxId, ct);
-        if (!deleted.Done)
-        {
-            return Refused(deleted.Refusal);
-        }
-
-        var gone = deleted.Value!;
-        Notice = $"Inbox “{gone.Name}” deleted." + (gone.NumbersUnassigned switch
-        {
-            0 => "",
-            1 => " Its number is now unassigned.",
-            var n => $" Its {n} numbers are now unassigned.",
-        });
-        return RedirectToPage("Inboxes");
-    }
-
-    private async Task ShowOwnAsync(long inboxId, CancellationToken ct) => Show((await settings.OfInboxAsync(OrganizationId, inboxId, ct)).Value!);
-
-    private async Task<Refusal?> LoadAsync(long inboxId, CancellationToken ct)
+    protected override async Task<Refusal?> LoadAsync(long inboxId, CancellationToken ct)
     {
         Options =
         [

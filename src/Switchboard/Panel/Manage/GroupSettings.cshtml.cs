@@ -5,7 +5,7 @@ using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings, PhoneDisplay phones) : InboundCallsPage
+public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings, PhoneDisplay phones) : OwnerSettingsPage
 {
     public TeamAnswer Group { get; private set; } = null!;
 
@@ -23,76 +23,27 @@ public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings
     public async Task<IActionResult> OnPostAsync(long groupId, CancellationToken ct) =>
         await LoadAsync(groupId, ct) is { } refusal ? Refused(refusal) : Saved(await settings.SetGroupAsync(OrganizationId, groupId, Setting, ct));
 
-    [BindProperty]
-    public string? Name { get; set; }
+    public Task<IActionResult> OnPostRenameAsync(long groupId, CancellationToken ct) => RenameAsync(groupId, ct);
 
-    /// <summary>The box that confirms a deletion, having read what happens to the numbers.</summary>
-    [BindProperty]
-    public bool Confirm { get; set; }
+    public Task<IActionResult> OnPostDeleteAsync(long groupId, CancellationToken ct) => DeleteAsync(groupId, ct);
 
-    public int NumberCount { get; private set; }
+    protected override string Kind => "Group";
 
-    public string NumbersMessage => NumberCount switch
-    {
-        0 => "it has no numbers.",
-        1 => "its number becomes unassigned and takes no calls until you give it a group or an inbox.",
-        _ => $"its {NumberCount} numbers become unassigned and take no calls until you give them a group or an inbox.",
-    };
+    protected override string ListPage => "Groups";
 
-    public async Task<IActionResult> OnPostRenameAsync(long groupId, CancellationToken ct)
-    {
-        if (await LoadAsync(groupId, ct) is { } refusal)
-        {
-            return Refused(refusal);
-        }
+    protected override Task<Answer<TeamAnswer>> RenameOwnerAsync(long ownerId, CreateTeam request, CancellationToken ct) =>
+        teams.RenameGroupAsync(OrganizationId, ownerId, request, ct);
 
-        var renamed = await teams.RenameGroupAsync(OrganizationId, groupId, new CreateTeam(Name), ct);
-        if (!renamed.Done)
-        {
-            await ShowOwnAsync(groupId, ct);
-            return Refused(renamed.Refusal);
-        }
+    protected override Task<Answer<TeamDeleted>> DeleteOwnerAsync(long ownerId, CancellationToken ct) =>
+        teams.DeleteGroupAsync(OrganizationId, ownerId, ct);
 
-        return Done($"Renamed to “{renamed.Value!.Name}”.");
-    }
-
-    public async Task<IActionResult> OnPostDeleteAsync(long groupId, CancellationToken ct)
-    {
-        if (await LoadAsync(groupId, ct) is { } refusal)
-        {
-            return Refused(refusal);
-        }
-
-        if (!Confirm)
-        {
-            await ShowOwnAsync(groupId, ct);
-            ModelState.AddModelError(nameof(Confirm), "Tick the box to confirm the deletion.");
-            return Page();
-        }
-
-        var deleted = await teams.DeleteGroupAsync(OrganizationId, groupId, ct);
-        if (!deleted.Done)
-        {
-            return Refused(deleted.Refusal);
-        }
-
-        var gone = deleted.Value!;
-        Notice = $"Group “{gone.Name}” deleted." + (gone.NumbersUnassigned switch
-        {
-            0 => "",
-            1 => " Its number is now unassigned.",
-            var n => $" Its {n} numbers are now unassigned.",
-        });
-        return RedirectToPage("Groups");
-    }
-
-    private async Task ShowOwnAsync(long groupId, CancellationToken ct)
+    protected override async Task ShowOwnAsync(long groupId, CancellationToken ct)
     {
         var own = (await settings.OfGroupAsync(OrganizationId, groupId, ct)).Value!;
         Show(new InboundCallsAnswer(own.Mode, own.ForwardTo));
     }
 
-    private async Task<Refusal?> LoadAsync(long groupId, CancellationToken ct)
+    protected override async Task<Refusal?> LoadAsync(long groupId, CancellationToken ct)
     {
         var group = await teams.GroupAsync(OrganizationId, groupId, ct);
         Group = group.Value!;
