@@ -11,6 +11,7 @@ using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
 using Switchboard.Events;
+using Switchboard.Messages;
 using Switchboard.Network;
 using Switchboard.Panel;
 using Switchboard.Phones;
@@ -82,6 +83,10 @@ builder.Services.AddScoped<PrivacySettings>();
 builder.Services.AddSingleton<IRecordingEraser, NoRecordings>();
 builder.Services.AddHostedService<RetentionPurge>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
+
+// Messages from the texting platform: who texted whom from which number, the facts routing reads
+builder.Services.AddScoped<MessageIntake>();
+builder.Services.AddScoped<MessageIngestion>();
 
 // Admin API: bearer keys, JSON in camelCase, problems as RFC 7807
 builder.Services.AddAuthentication(BearerAuthentication.SchemeName)
