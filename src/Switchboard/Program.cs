@@ -19,6 +19,7 @@ using Switchboard.Privacy;
 using Switchboard.Reports;
 using Switchboard.Storage;
 using Switchboard.Twilio;
+using Switchboard.Calls.Voicemail;
 
 var demo = args.Contains(DemoMode.Switch);
 
@@ -43,6 +44,7 @@ builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 // Routing and the call life
 builder.Services.AddSingleton<PhoneNormalizer>();
+builder.Services.AddSingleton<PhoneDisplay>();
 builder.Services.AddScoped<InboundCalls>();
 builder.Services.AddSingleton<CallRecordWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordWriter>());
@@ -56,6 +58,20 @@ builder.Services.AddScoped<OutboundCalls>();
 builder.Services.AddHttpClient<ICallPlacer, TwilioCallPlacer>()
     .AddResilienceHandler("twilio-rest", (pipeline, context) =>
         TwilioCallPlacer.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+
+// Voicemail: the recordings at the provider (read and deleted by sid through its REST API), signed links, the sweeper;
+// and the reconciler, which looks up calls left open
+builder.Services.AddHttpClient<TwilioRest>()
+    .AddResilienceHandler("twilio-rest-read", (pipeline, context) =>
+        TwilioRest.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddTransient<IRecordings>(sp => sp.GetRequiredService<TwilioRest>());
+builder.Services.AddTransient<ICallLookup>(sp => sp.GetRequiredService<TwilioRest>());
+builder.Services.AddSingleton<VoicemailLinks>();
+builder.Services.AddSingleton<VoicemailAudioCache>();
+builder.Services.AddScoped<Voicemails>();
+builder.Services.AddHostedService<VoicemailSweeper>();
+builder.Services.AddScoped<CallReconciler>();
+builder.Services.AddHostedService<CallReconcilerService>();
 
 // Call events: an outbox stored with the call records, sent to each organization's texting platform
 builder.Services.AddScoped<CallEventSettings>();
@@ -80,7 +96,7 @@ builder.Services.AddScoped<PanelUsers>();
 // Privacy: forgetting a contact, and the purge of data past the organization's retention
 builder.Services.AddScoped<ContactErasure>();
 builder.Services.AddScoped<PrivacySettings>();
-builder.Services.AddSingleton<IRecordingEraser, NoRecordings>();
+builder.Services.AddScoped<IRecordingEraser, VoicemailRecordings>();
 builder.Services.AddHostedService<RetentionPurge>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
 
@@ -127,6 +143,9 @@ app.UseOrganizationScope();
 // Telephony webhooks: where a call enters
 app.MapTwilioWebhooks();
 
+// A voicemail's signed link (events): no key, a signature that expires
+app.MapVoicemailLinks();
+
 // Admin API
 var organization = app.MapOrganizationScope();
 app.MapOrganizations(organization);
@@ -136,6 +155,7 @@ organization.MapAgents();
 organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
+organization.MapVoicemail();
 organization.MapCallEvents();
 organization.MapAudit();
 organization.MapReports();

@@ -21,6 +21,10 @@ public sealed class SwitchboardOptions
     public MessagesOptions Messages { get; set; } = new();
 
     public RetentionOptions Retention { get; set; } = new();
+
+    public VoicemailOptions Voicemail { get; set; } = new();
+
+    public CallsOptions Calls { get; set; } = new();
 }
 
 /// <summary>How the purge of data past an organization's retention runs.</summary>
@@ -41,6 +45,34 @@ public sealed class MessagesOptions
 {
     /// <summary>How far ahead of Switchboard's clock a text's <c>sentAt</c> may be (the platform's clock may run a little fast).</summary>
     public TimeSpan FutureTolerance { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Voicemail: the signed audio links of events, the wait for a transcript, and the pace of the sweeper.</summary>
+public sealed class VoicemailOptions
+{
+    /// <summary>Keys the signed audio links; unset: a key derived from the provider's auth token (rotating it ends old links).</summary>
+    public string? LinkSecret { get; set; }
+
+    /// <summary>How long the audio link of a <c>call.voicemail</c> event works.</summary>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long the event waits for the provider's transcript, when transcription is on; then it goes without.</summary>
+    public TimeSpan TranscriptWait { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often waiting events and recordings past their retention are looked for.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>Calls left open (a lost webhook, a caller who hung up unseen): when they are looked up at the provider and ended.</summary>
+public sealed class CallsOptions
+{
+    /// <summary>A call with no outcome and no webhook for this long is looked up at the provider.</summary>
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A call the provider cannot tell about (no account, unknown call) is ended as unknown after this long.</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>Limits per source address (the connection's remote IP); a <see cref="RateLimit.PermitLimit"/> of 0 turns one off.</summary>

@@ -13,20 +13,26 @@ public sealed record CallerMessageBody(string? Say, string? Voice, string? Langu
 
 public sealed record FallbackBody(string? Mode, string? ForwardTo);
 
-public sealed record OrganizationCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? SayContactName, int? LastTextMaxAgeDays);
+/// <summary>A caller who would hear the unavailable message may leave a voicemail of at most <c>maxSeconds</c> (docs/voicemail.md).</summary>
+public sealed record VoicemailBody(bool? Enabled, int? MaxSeconds, bool? Transcribe);
 
-public sealed record GroupCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? RejectWithMessage, bool? MembersOnly);
+public sealed record OrganizationCallOptions(
+    FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? SayContactName, int? LastTextMaxAgeDays,
+    VoicemailBody? Voicemail = null, int? VoicemailRetentionDays = null);
 
-public sealed record InboxCallOptions(CallerMessageBody? UnavailableMessage, bool? RejectWithMessage);
+/// <summary>A null <c>voicemail</c> follows the organization's.</summary>
+public sealed record GroupCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? RejectWithMessage, bool? MembersOnly, VoicemailBody? Voicemail = null);
+
+public sealed record InboxCallOptions(CallerMessageBody? UnavailableMessage, bool? RejectWithMessage, VoicemailBody? Voicemail = null);
 
 /// <summary>A group's own options, and what its calls get once "follow the organization" is resolved.</summary>
 public sealed record GroupCallOptionsAnswer(
-    FallbackBody Fallback, CallerMessageBody? UnavailableMessage, bool RejectWithMessage, bool MembersOnly, EffectiveCallOptions Effective);
+    FallbackBody Fallback, CallerMessageBody? UnavailableMessage, bool RejectWithMessage, bool MembersOnly, EffectiveCallOptions Effective, VoicemailBody? Voicemail = null);
 
-public sealed record InboxCallOptionsAnswer(CallerMessageBody? UnavailableMessage, bool RejectWithMessage, EffectiveCallOptions Effective);
+public sealed record InboxCallOptionsAnswer(CallerMessageBody? UnavailableMessage, bool RejectWithMessage, EffectiveCallOptions Effective, VoicemailBody? Voicemail = null);
 
-/// <summary>The fallback and message a call actually gets; a null message is the stock one.</summary>
-public sealed record EffectiveCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage);
+/// <summary>The fallback, message and voicemail a call actually gets; a null message is the stock one.</summary>
+public sealed record EffectiveCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, VoicemailBody? Voicemail = null);
 
 public sealed record MemberAnswer(long AgentId, string Name, DateTime AddedAt);
 
@@ -39,6 +45,9 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
 {
     public const int MaxSayLength = 1000;
     public const int MaxAgeDaysLimit = 3650;
+    public const int VoicemailMinSeconds = 10;
+    public const int VoicemailMaxSeconds = 600;
+    public const int RetentionDaysLimit = 3650;
 
     public async Task<OrganizationCallOptions> OfOrganizationAsync(long orgId, CancellationToken ct) =>
         Answer(await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == orgId, ct));
@@ -54,6 +63,12 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
             errors["lastTextMaxAgeDays"] = [$"must be between 1 and {MaxAgeDaysLimit} days, or null for any age"];
         }
 
+        var voicemail = Voicemail(request?.Voicemail, errors);
+        if (request?.VoicemailRetentionDays is < 1 or > RetentionDaysLimit)
+        {
+            errors["voicemailRetentionDays"] = [$"must be between 1 and {RetentionDaysLimit} days (the default is {VoicemailDefaults.RetentionDays})"];
+        }
+
         if (errors.Count > 0)
         {
             return new Refusal.Invalid(errors);
@@ -64,6 +79,10 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
         Store(organization, message);
         organization.SayContactName = request?.SayContactName ?? true;
         organization.LastTextMaxAgeDays = request?.LastTextMaxAgeDays;
+        organization.VoicemailEnabled = voicemail?.Enabled ?? false;
+        organization.VoicemailMaxSeconds = voicemail?.MaxSeconds ?? VoicemailDefaults.MaxSeconds;
+        organization.VoicemailTranscribe = voicemail?.Transcribe ?? false;
+        organization.VoicemailRetentionDays = request?.VoicemailRetentionDays ?? VoicemailDefaults.RetentionDays;
         await db.SaveChangesAsync(ct);
         return Answer(organization);
     }
@@ -83,6 +102,7 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
         var errors = new Dictionary<string, string[]>();
         var (mode, forwardTo) = await FallbackAsync<GroupFallbackMode>(request?.Fallback, GroupFallbackMode.Forward, errors, ct);
         var message = Message(request?.UnavailableMessage, errors);
+        var voicemail = Voicemail(request?.Voicemail, errors);
         if (errors.Count > 0)
         {
             return new Refusal.Invalid(errors);
@@ -91,6 +111,7 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
         group.FallbackMode = mode;
         group.FallbackForwardTo = forwardTo;
         Store(group, message);
+        Store(group, voicemail);
         group.RejectWithMessage = request?.RejectWithMessage ?? false;
         group.MembersOnly = request?.MembersOnly ?? false;
         await db.SaveChangesAsync(ct);
@@ -111,12 +132,14 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
 
         var errors = new Dictionary<string, string[]>();
         var message = Message(request?.UnavailableMessage, errors);
+        var voicemail = Voicemail(request?.Voicemail, errors);
         if (errors.Count > 0)
         {
             return new Refusal.Invalid(errors);
         }
 
         Store(inbox, message);
+        Store(inbox, voicemail);
         inbox.RejectWithMessage = request?.RejectWithMessage ?? false;
         await db.SaveChangesAsync(ct);
         return await AnswerAsync(inbox, ct);
@@ -193,7 +216,9 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
         new FallbackBody(EnumNames.Name(organization.FallbackMode), organization.FallbackForwardTo),
         Body(organization),
         organization.SayContactName,
-        organization.LastTextMaxAgeDays);
+        organization.LastTextMaxAgeDays,
+        new VoicemailBody(organization.VoicemailEnabled, organization.VoicemailMaxSeconds, organization.VoicemailTranscribe),
+        organization.VoicemailRetentionDays);
 
     private async Task<GroupCallOptionsAnswer> AnswerAsync(Group group, CancellationToken ct)
     {
@@ -206,19 +231,58 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
             Body(group),
             group.RejectWithMessage,
             group.MembersOnly,
-            new EffectiveCallOptions(fallback, Body(group) ?? organization.UnavailableMessage));
+            new EffectiveCallOptions(fallback, Body(group) ?? organization.UnavailableMessage, VoicemailOf(group) ?? organization.Voicemail),
+            VoicemailOf(group));
     }
 
     private async Task<InboxCallOptionsAnswer> AnswerAsync(Inbox inbox, CancellationToken ct)
     {
         var organization = await OfOrganizationAsync(inbox.OrganizationId, ct);
-        return new InboxCallOptionsAnswer(Body(inbox), inbox.RejectWithMessage, new EffectiveCallOptions(null, Body(inbox) ?? organization.UnavailableMessage));
+        return new InboxCallOptionsAnswer(
+            Body(inbox),
+            inbox.RejectWithMessage,
+            new EffectiveCallOptions(null, Body(inbox) ?? organization.UnavailableMessage, VoicemailOf(inbox) ?? organization.Voicemail),
+            VoicemailOf(inbox));
     }
 
     private static CallerMessageBody? Body(ICallerMessageSetting owner) =>
         CallerMessage.From(owner.MessageSay, owner.MessageVoice, owner.MessageLanguage, owner.MessagePlayUrl) is { } message
             ? new CallerMessageBody(message.Say, message.Voice, message.Language, message.PlayUrl)
             : null;
+
+    private static VoicemailBody? VoicemailOf(IVoicemailSetting owner) => owner.VoicemailEnabled is { } enabled
+        ? new VoicemailBody(enabled, owner.VoicemailMaxSeconds ?? VoicemailDefaults.MaxSeconds, owner.VoicemailTranscribe ?? false)
+        : null;
+
+    /// <summary>Null follows the organization's voicemail.</summary>
+    private static void Store(IVoicemailSetting owner, VoicemailBody? voicemail)
+    {
+        owner.VoicemailEnabled = voicemail?.Enabled;
+        owner.VoicemailMaxSeconds = voicemail?.MaxSeconds;
+        owner.VoicemailTranscribe = voicemail?.Transcribe;
+    }
+
+    /// <summary>A voicemail setting as stored: enabled is required, the rest takes its default.</summary>
+    private static VoicemailBody? Voicemail(VoicemailBody? body, Dictionary<string, string[]> errors)
+    {
+        if (body is null)
+        {
+            return null;
+        }
+
+        var before = errors.Count;
+        if (body.Enabled is null)
+        {
+            errors["voicemail.enabled"] = ["is required: true or false"];
+        }
+
+        if (body.MaxSeconds is < VoicemailMinSeconds or > VoicemailMaxSeconds)
+        {
+            errors["voicemail.maxSeconds"] = [$"must be between {VoicemailMinSeconds} and {VoicemailMaxSeconds} seconds (the default is {VoicemailDefaults.MaxSeconds})"];
+        }
+
+        return errors.Count > before ? null : new VoicemailBody(body.Enabled, body.MaxSeconds ?? VoicemailDefaults.MaxSeconds, body.Transcribe ?? false);
+    }
 
     private static void Store(ICallerMessageSetting owner, CallerMessage? message)
     {

@@ -45,6 +45,14 @@ public sealed class CallEvent
         NextAttemptAt = now,
     };
 
+    /// <summary>An event about a call after it ended (its voicemail), stored on its own rather than with a change of the record.</summary>
+    public static CallEvent RaiseFor(long callId, long organizationId, string type, string data, DateTime now)
+    {
+        var callEvent = Raise(organizationId, type, data, now);
+        callEvent.CallId = callId;
+        return callEvent;
+    }
+
     public void Lease(DateTime until) => NextAttemptAt = until;
 
     public void Delivered(int statusCode, DateTime now)

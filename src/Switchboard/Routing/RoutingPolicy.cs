@@ -78,7 +78,7 @@ public static class RoutingPolicy
             return Decision(RoutingOutcome.Forward, reason, steps, message) with { ForwardTo = forwardTo };
         }
 
-        steps.Add($"Calls go to the agent who last texted the caller: agent {lastTexter.AgentId} at {lastTexter.SentAt:u}");
+        steps.Add($"Calls go to the agent who last texted the caller: {lastTexter.Name ?? $"agent {lastTexter.AgentId}"} at {lastTexter.SentAt:u}");
         var fallback = EffectiveFallback(group);
         DecisionReason? unavailable = lastTexter switch
         {

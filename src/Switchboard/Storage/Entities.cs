@@ -11,6 +11,17 @@ public interface ICallerMessageSetting
     string? MessagePlayUrl { get; set; }
 }
 
+/// <summary>
+/// A group's or inbox's own voicemail: all null follows the organization's; otherwise whether a caller who would hear
+/// the unavailable message may leave one, for how long at most, and whether it is transcribed.
+/// </summary>
+public interface IVoicemailSetting
+{
+    bool? VoicemailEnabled { get; set; }
+    int? VoicemailMaxSeconds { get; set; }
+    bool? VoicemailTranscribe { get; set; }
+}
+
 /// <summary>Whatever has an "inbound calls" setting: the organization, a group, an inbox.</summary>
 public interface IInboundCallsSetting<TMode> where TMode : struct, Enum
 {
@@ -46,11 +57,27 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
     /// <summary>A last text older than this many days counts as none; null: any age.</summary>
     public int? LastTextMaxAgeDays { get; set; }
 
+    /// <summary>A caller who would hear the unavailable message is asked to leave a voicemail (docs/voicemail.md).</summary>
+    public bool VoicemailEnabled { get; set; }
+
+    public int VoicemailMaxSeconds { get; set; } = VoicemailDefaults.MaxSeconds;
+
+    public bool VoicemailTranscribe { get; set; }
+
+    /// <summary>Recordings older than this are deleted at the provider and forgotten; the call keeps its duration.</summary>
+    public int VoicemailRetentionDays { get; set; } = VoicemailDefaults.RetentionDays;
+
     /// <summary>Texts and call records older than this many days are deleted; null: kept for ever.</summary>
     public int? DataRetentionDays { get; set; }
 }
 
-public sealed class Group : IInboundCallsSetting<GroupMode>, ICallerMessageSetting
+public static class VoicemailDefaults
+{
+    public const int MaxSeconds = 120;
+    public const int RetentionDays = 90;
+}
+
+public sealed class Group : IInboundCallsSetting<GroupMode>, ICallerMessageSetting, IVoicemailSetting
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }
@@ -68,6 +95,10 @@ public sealed class Group : IInboundCallsSetting<GroupMode>, ICallerMessageSetti
 
     /// <summary>Only the group's members take its calls (see <see cref="GroupMember"/>).</summary>
     public bool MembersOnly { get; set; }
+
+    public bool? VoicemailEnabled { get; set; }
+    public int? VoicemailMaxSeconds { get; set; }
+    public bool? VoicemailTranscribe { get; set; }
 }
 
 /// <summary>An agent in a group. It matters for routing only when the group takes calls for its members only.</summary>
@@ -79,7 +110,7 @@ public sealed class GroupMember
     public DateTime AddedAt { get; set; }
 }
 
-public sealed class Inbox : IInboundCallsSetting<InboxMode>, ICallerMessageSetting
+public sealed class Inbox : IInboundCallsSetting<InboxMode>, ICallerMessageSetting, IVoicemailSetting
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }
@@ -92,6 +123,10 @@ public sealed class Inbox : IInboundCallsSetting<InboxMode>, ICallerMessageSetti
     public string? MessageLanguage { get; set; }
     public string? MessagePlayUrl { get; set; }
     public bool RejectWithMessage { get; set; }
+
+    public bool? VoicemailEnabled { get; set; }
+    public int? VoicemailMaxSeconds { get; set; }
+    public bool? VoicemailTranscribe { get; set; }
 }
 
 public enum AgentRole { Agent, Admin }

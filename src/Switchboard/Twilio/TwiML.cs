@@ -12,6 +12,11 @@ public static class TwiML
     public const string ContentType = "text/xml; charset=utf-8";
 
     public const string UnavailableMessage = "Sorry, nobody is available to take your call right now. Please try again later. Goodbye.";
+    /// <summary>The stock message before a voicemail: no "try again later", since the caller may leave a message now.</summary>
+    public const string VoicemailUnavailableMessage = "Sorry, nobody is available to take your call right now.";
+    public const string VoicemailPrompt = "Please leave a message after the tone. Press the pound key when you are done.";
+    public const string VoicemailThanks = "Thank you for your message. Goodbye.";
+
     public const string ErrorMessage = "Sorry, we cannot take your call right now. Please try again later. Goodbye.";
 
     /// <summary>Every status a leg has, in Twilio's words (TwiML lists them space-separated, the REST API one field each).</summary>
@@ -32,17 +37,45 @@ public static class TwiML
     /// The caller hears that nobody is available, then the call ends: the organization's, group's or inbox's own
     /// message when there is one (spoken in its voice and language, or its recording played), else the stock one.
     /// </summary>
-    public static string Unavailable(CallerMessage? message) => message switch
+    public static string Unavailable(CallerMessage? message) =>
+        MessageVerb(message) is { } verb ? Document(verb, new XElement("Hangup")) : SayThenHangup(UnavailableMessage);
+
+    private static XElement? MessageVerb(CallerMessage? message) => message switch
     {
-        { PlayUrl: { } url } => Document(new XElement("Play", url), new XElement("Hangup")),
-        { Say: { } text } => Document(
-            new XElement("Say",
-                message.Voice is { } voice ? new XAttribute("voice", voice) : null,
-                message.Language is { } language ? new XAttribute("language", language) : null,
-                text),
-            new XElement("Hangup")),
-        _ => SayThenHangup(UnavailableMessage),
+        { PlayUrl: { } url } => new XElement("Play", url),
+        { Say: { } text } => new XElement("Say",
+            message.Voice is { } voice ? new XAttribute("voice", voice) : null,
+            message.Language is { } language ? new XAttribute("language", language) : null,
+            text),
+        _ => null,
     };
+
+    /// <summary>
+    /// The caller hears the unavailable message (the stock one without "try again later"), then is asked to leave a
+    /// message and recorded: at most <see cref="VoicemailRecording.MaxSeconds"/>, ended by # or 5 s of silence, silence
+    /// trimmed. The provider reports the recording (and its transcript) to the callbacks; the action answers the thanks.
+    /// A caller who says nothing goes on past the Record verb: the hang-up ends the call.
+    /// </summary>
+    public static string Voicemail(CallerMessage? message, VoicemailRecording recording) => Document(
+        MessageVerb(message) ?? new XElement("Say", VoicemailUnavailableMessage),
+        new XElement("Say", VoicemailPrompt),
+        new XElement("Record",
+            new XAttribute("action", recording.ActionUrl),
+            new XAttribute("method", "POST"),
+            new XAttribute("maxLength", recording.MaxSeconds),
+            new XAttribute("timeout", "5"),
+            new XAttribute("finishOnKey", "#"),
+            new XAttribute("playBeep", "true"),
+            new XAttribute("trim", "trim-silence"),
+            new XAttribute("recordingStatusCallback", recording.StatusUrl),
+            new XAttribute("recordingStatusCallbackMethod", "POST"),
+            new XAttribute("recordingStatusCallbackEvent", "completed absent"),
+            recording.TranscriptionUrl is { } transcription ? new XAttribute("transcribe", "true") : null,
+            recording.TranscriptionUrl is { } url ? new XAttribute("transcribeCallback", url) : null),
+        new XElement("Hangup"));
+
+    /// <summary>After the recording: thanks, and the end of the call.</summary>
+    public static string VoicemailRecorded() => SayThenHangup(VoicemailThanks);
 
     /// <summary>Rings the forward target at once, showing the platform number; no prompt.</summary>
     public static string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
@@ -83,3 +116,6 @@ public static class TwiML
     private static string Document(params XElement[] verbs) =>
         new XDeclaration("1.0", "UTF-8", null) + new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
 }
+
+/// <summary>Where the provider reports a voicemail, and its longest length.</summary>
+public sealed record VoicemailRecording(int MaxSeconds, string ActionUrl, string StatusUrl, string? TranscriptionUrl);

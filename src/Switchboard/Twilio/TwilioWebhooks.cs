@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Switchboard.Calls;
 using Switchboard.Phones;
 using Switchboard.Routing;
+using Switchboard.Calls.Voicemail;
 
 namespace Switchboard.Twilio;
 
@@ -27,11 +28,15 @@ public static class TwilioWebhooks
         twilio.MapPost("/calls/{callId:long}/dial-ended", DialEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
         twilio.MapPost("/calls/{callId:long}/fallback-ended", FallbackEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
         twilio.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
+        twilio.MapPost("/calls/{callId:long}/voicemail/recorded", VoicemailRecorded).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
+        twilio.MapPost("/calls/{callId:long}/voicemail/recording", VoicemailRecording).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
+        twilio.MapPost("/calls/{callId:long}/voicemail/transcription", VoicemailTranscription).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
         twilio.MapPost("/status", CallerStatus).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
         twilio.MapOutboundWebhooks();
     }
 
-    private static async Task<IResult> Voice(HttpRequest request, InboundCalls calls, PhoneNormalizer phones, CallbackUrls urls, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> Voice(
+        HttpRequest request, InboundCalls calls, Voicemails voicemails, PhoneNormalizer phones, CallbackUrls urls, ILoggerFactory logs, CancellationToken ct)
     {
         var form = request.Form;
         var callSid = form["CallSid"].ToString();
@@ -49,10 +54,64 @@ public static class TwilioWebhooks
         {
             RoutingOutcome.Forward => TwiML.Forward(answer.PlatformNumber, answer.ForwardTo!, urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Forward)),
             RoutingOutcome.ConnectAgent => TwiML.DialAgent(answer.PlatformNumber, answer.AgentPhone!, urls.Screen(answer.CallId), urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Agent)),
-            RoutingOutcome.AgentUnavailable => TwiML.Unavailable(answer.Message),
-            _ when answer.RejectWithMessage => TwiML.Unavailable(answer.Message),
+            RoutingOutcome.AgentUnavailable => await UnavailableAsync(answer.CallId, answer.Message, voicemails, urls, ct),
+            _ when answer.RejectWithMessage => await UnavailableAsync(answer.CallId, answer.Message, voicemails, urls, ct),
             _ => TwiML.Reject(),
         });
+    }
+
+    /// <summary>The unavailable message, then a voicemail when the call's group, inbox or organization takes them.</summary>
+    private static async Task<string> UnavailableAsync(long callId, CallerMessage? message, Voicemails voicemails, CallbackUrls urls, CancellationToken ct) =>
+        await voicemails.OfferAsync(callId, ct) is { } offer
+            ? TwiML.Voicemail(message, new VoicemailRecording(
+                offer.MaxSeconds,
+                urls.VoicemailRecorded(callId),
+                urls.VoicemailRecording(callId, offer.Transcribe),
+                offer.Transcribe ? urls.VoicemailTranscription(callId) : null))
+            : TwiML.Unavailable(message);
+
+    /// <summary>The Record verb's action: the caller finished (#, silence, the limit) or hung up; nothing is left to do.</summary>
+    private static IResult VoicemailRecorded() => Xml(TwiML.VoicemailRecorded());
+
+    /// <summary>
+    /// The recording's status callback. Only the sid is kept: the media is read later from the configured REST API,
+    /// never from the <c>RecordingUrl</c> of the form.
+    /// </summary>
+    private static async Task<IResult> VoicemailRecording(long callId, HttpRequest request, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
+    {
+        var form = request.Form;
+        var sid = form["RecordingSid"].ToString();
+        RecordingResult? status = form["RecordingStatus"].ToString() switch
+        {
+            "completed" => RecordingResult.Completed,
+            "absent" => RecordingResult.Absent,
+            "failed" => RecordingResult.Failed,
+            _ => null,
+        };
+        if (TwilioRest.IsRecordingSid(sid) && status is { } result)
+        {
+            var transcribe = request.Query["transcribe"] == "true";
+            await voicemails.RecordedAsync(callId, sid, result, ParseInt(form["RecordingDuration"]), transcribe, urls.BaseUrl, ct);
+        }
+
+        return Xml(TwiML.Empty());
+    }
+
+    private static async Task<IResult> VoicemailTranscription(long callId, HttpRequest request, Voicemails voicemails, CancellationToken ct)
+    {
+        var form = request.Form;
+        TranscriptionResult? status = form["TranscriptionStatus"].ToString() switch
+        {
+            "completed" => TranscriptionResult.Completed,
+            "failed" => TranscriptionResult.Failed,
+            _ => null,
+        };
+        if (status is { } result)
+        {
+            await voicemails.TranscribedAsync(callId, result, form["TranscriptionText"], ct);
+        }
+
+        return Xml(TwiML.Empty());
     }
 
     private static async Task<IResult> Screen(long callId, HttpRequest request, InboundCalls calls, CallbackUrls urls, TimeProvider clock, CancellationToken ct)
@@ -72,7 +131,7 @@ public static class TwilioWebhooks
         return Xml(result == ScreeningResult.Accepted ? TwiML.Empty() : TwiML.Hangup());
     }
 
-    private static async Task<IResult> DialEnded(long callId, HttpRequest request, InboundCalls calls, CallbackUrls urls, CancellationToken ct)
+    private static async Task<IResult> DialEnded(long callId, HttpRequest request, InboundCalls calls, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
@@ -82,17 +141,17 @@ public static class TwilioWebhooks
             { End: DialEnd.Connected } => TwiML.Hangup(),
             { End: DialEnd.Fallback, PlatformNumber: { } number, FallbackTo: { } fallbackTo } =>
                 TwiML.Forward(number, fallbackTo, urls.FallbackEnded(callId), urls.Status(callId, CallLeg.Fallback)),
-            _ => TwiML.Unavailable(answer.Message),
+            _ => await UnavailableAsync(callId, answer.Message, voicemails, urls, ct),
         });
     }
 
     /// <summary>The fallback number's dial ended (the agent had not taken the call).</summary>
-    private static async Task<IResult> FallbackEnded(long callId, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    private static async Task<IResult> FallbackEnded(long callId, HttpRequest request, InboundCalls calls, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
         var answer = await calls.FinishFallbackAsync(callId, TwilioStatuses.Parse(form["DialCallStatus"]), bridged, ParseInt(form["DialCallDuration"]), TwilioStatuses.Parse(form["CallStatus"]), ct);
-        return Xml(answer.End == DialEnd.Connected ? TwiML.Hangup() : TwiML.Unavailable(answer.Message));
+        return Xml(answer.End == DialEnd.Connected ? TwiML.Hangup() : await UnavailableAsync(callId, answer.Message, voicemails, urls, ct));
     }
 
     private static async Task<IResult> LegStatus(long callId, string leg, HttpRequest request, CallChanges calls, CancellationToken ct)
@@ -157,6 +216,14 @@ public sealed class CallbackUrls(IOptions<SwitchboardOptions> options, IHttpCont
     public string OutboundConfirmed(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/confirmed");
 
     public string OutboundDialEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/dial-ended");
+
+    public string VoicemailRecorded(long callId) => Url($"/webhooks/twilio/calls/{callId}/voicemail/recorded");
+
+    /// <summary>Says whether a transcription was asked for, so that the event knows to wait for it.</summary>
+    public string VoicemailRecording(long callId, bool transcribe) =>
+        Url($"/webhooks/twilio/calls/{callId}/voicemail/recording") + (transcribe ? "?transcribe=true" : "");
+
+    public string VoicemailTranscription(long callId) => Url($"/webhooks/twilio/calls/{callId}/voicemail/transcription");
 
     public string Status(long callId, CallLeg leg) => Url($"/webhooks/twilio/calls/{callId}/status/{leg.ToString().ToLowerInvariant()}");
 

@@ -90,6 +90,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"POST {O}/messages",                                         "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/messages", new { messages = new[] { new { agentId = w.Agent, contact = "+14155550198", from = GroupNumber, sentAt = w.App.Clock.GetUtcNow() } } })),
         new($"GET {O}/calls",                                             "403  2xx  404  2xx  2xx  401  401  401", (w, _) => new($"{w.Org.Path}/calls")),
         new($"GET {O}/calls/{{callId:long}}",                             "403  2xx  404  2xx  404  401  401  401", (w, _) => new($"{w.Org.Path}/calls/{w.CallId}")),
+        new($"GET {O}/calls/{{callId:long}}/voicemail",                   "403  2xx  404  2xx  404  401  401  401", (w, _) => new($"{w.Org.Path}/calls/{w.CallId}/voicemail")),
         new($"POST {O}/calls",                                            "403  2xx  404  2xx  403  401  401  401", (w, _) => new($"{w.Org.Path}/calls", new { agentId = w.Agent, contact = Contact })),
         new($"GET {O}/call-events",                                       "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events")),
         new($"PUT {O}/call-events",                                       "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events", new { url = "https://intruder.example.org/events" })),
@@ -106,6 +107,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /healthz"] = "public: says only healthy or unhealthy",
         ["GET /"] = "public: redirects to the panel",
         ["GET /bench/ok"] = "benchmark mode only",
+        ["GET /voicemails/{callId:long}/{expires:long}/{signature}"] = "public: a voicemail's signed link that expires (VoicemailTests: tampered, expired, another call → 404)",
     };
 
     private const string WebhookPrefix = "POST /webhooks/twilio/";
@@ -149,7 +151,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     public async Task EveryCallerGetsItsStatusAndARefusedCallerChangesNothing(string endpoint)
     {
         var rule = Rules.Single(r => r.Endpoint == endpoint);
-        var world = await World.CreateAsync(_app);
+        var world = await World.CreateAsync(_app, _twilio);
         var wrong = new List<string>();
         var callers = Enum.GetValues<Who>();
 
@@ -250,7 +252,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
 
         public HttpClient Client(Who who) => _clients[who];
 
-        public static async Task<World> CreateAsync(SwitchboardApp app)
+        public static async Task<World> CreateAsync(SwitchboardApp app, FakeTwilioApi twilio)
         {
             var org = await TestOrganization.CreateAsync(app, "Acme Org");
             var other = await TestOrganization.CreateAsync(app, "Other Org");
@@ -266,6 +268,15 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             var call = await app.Provider().CallAsync(Contact, GroupNumber);
             Assert.Equal("+14155550111", call.Answer.Text("Number"));
             var callId = (await org.CallsAsync()).Single()!.Id();
+            // The caller left a voicemail (its callback posted straight, so that a loaded machine's answer budget does not
+            // matter here): its audio is the agent's and the admin's to hear.
+            await app.Provider().PostAsync($"/webhooks/twilio/calls/{callId}/voicemail/recording", new()
+            {
+                ["CallSid"] = call.CallSid,
+                ["RecordingSid"] = twilio.AddRecording([1, 2, 3, 4]),
+                ["RecordingStatus"] = "completed",
+                ["RecordingDuration"] = "12",
+            });
             var spare = await TestOrganization.ReadAsync(await org.Admin.PostAsJsonAsync($"{org.Path}/api-keys", new { name = "spare", role = "admin" }));
             var revoked = await TestOrganization.ReadAsync(await org.Admin.PostAsJsonAsync($"{org.Path}/api-keys", new { name = "revoked", role = "admin" }));
             Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync($"{org.Path}/api-keys/{revoked.Id()}")).StatusCode);

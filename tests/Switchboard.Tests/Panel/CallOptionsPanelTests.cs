@@ -52,6 +52,35 @@ public sealed class CallOptionsPanelTests(PanelBrowser browser) : PanelTest(brow
     }
 
     [Fact]
+    public async Task VoicemailIsTurnedOnForTheOrganizationAndOffForAGroupInThePanel()
+    {
+        await OpenOrganizationOptionsAsync();
+        await Expect(Page.GetByLabel("No voicemail: hang up after the message")).ToBeCheckedAsync();
+        await Page.GetByLabel("Ask the caller to leave a message").CheckAsync();
+        await Page.GetByLabel("Longest message (seconds)").FillAsync("60");
+        await Page.GetByLabel("Transcribe the message").CheckAsync();
+        await Page.GetByLabel("Keep recordings for (days)").FillAsync("30");
+        await SaveAsync();
+        await Page.ExpectSavedAsync();
+        await PanelBrowser.ScreenshotAsync(Page, "call-options-voicemail");
+
+        var options = await Org.Admin.GetFromJsonAsync<JsonObject>($"{Org.Path}/call-options");
+        Assert.Equal(30, options!["voicemailRetentionDays"]!.GetValue<int>());
+        var heard = await AgentDoesNotAnswerAsync();
+        Assert.Equal("60", heard.Attribute("Record", "maxLength"));
+        Assert.Equal("true", heard.Attribute("Record", "transcribe"));
+
+        await OpenGroupOptionsAsync();
+        await Expect(Page.GetByLabel("Follow the organization's voicemail")).ToBeCheckedAsync();
+        await Expect(Page.Locator("#VoicemailMode-follow-hint")).ToContainTextAsync("on, messages up to 60 seconds, transcribed");
+        await Page.GetByLabel("No voicemail: hang up after the message").CheckAsync();
+        await SaveAsync();
+        await Page.ExpectSavedAsync();
+
+        Assert.Null((await AgentDoesNotAnswerAsync()).Find("Record"));
+    }
+
+    [Fact]
     public async Task OrganizationFallbackNumberAndSpokenMessageAreSetInThePanel()
     {
         await OpenOrganizationOptionsAsync();

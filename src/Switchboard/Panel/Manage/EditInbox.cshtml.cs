@@ -1,11 +1,18 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
 public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : InboundCallsPage
 {
+    public const string Reject = "Reject inbound phone calls";
+
+    /// <summary>An inbox's setting in the words of its choice, with the number it forwards to.</summary>
+    public static string DescribeInbox(InboundCallsAnswer setting, PhoneDisplay phones) =>
+        setting.Mode == "forward" ? $"Forward to {phones.Show(setting.ForwardTo!)}" : Reject;
+
     public TeamAnswer Inbox { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(long inboxId, CancellationToken ct)
@@ -26,7 +33,7 @@ public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : 
     {
         Options =
         [
-            new("reject", "Reject inbound phone calls", "The default. The call is refused; nothing rings."),
+            new("reject", Reject, "The default. The call is refused; nothing rings."),
             new("forward", "Forward to this phone number"),
         ];
         var inbox = await teams.InboxAsync(OrganizationId, inboxId, ct);

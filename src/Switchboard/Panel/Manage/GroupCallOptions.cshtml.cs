@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, AgentDirectory agents) : CallOptionsPage
+public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, AgentDirectory agents, PhoneDisplay phones) : CallOptionsPage
 {
     public override CallOptionsOwner Owner => CallOptionsOwner.Group;
 
@@ -27,13 +28,22 @@ public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, Agen
         ShowMessage(current.UnavailableMessage);
         RejectWithMessage = current.RejectWithMessage;
         MembersOnly = current.MembersOnly;
+        ShowVoicemail(current.Voicemail, follows: true);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(long groupId, CancellationToken ct) =>
-        await LoadAsync(groupId, ct) is { } refusal
-            ? Refused(refusal)
-            : Saved(await options.SetGroupAsync(OrganizationId, groupId, new GroupCallOptions(Fallback, Message, RejectWithMessage, MembersOnly), ct));
+    public async Task<IActionResult> OnPostAsync(long groupId, CancellationToken ct)
+    {
+        if (await LoadAsync(groupId, ct) is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        var voicemail = Voicemail();
+        return voicemail.Done
+            ? Saved(await options.SetGroupAsync(OrganizationId, groupId, new GroupCallOptions(Fallback, Message, RejectWithMessage, MembersOnly, voicemail.Value), ct))
+            : Refused(voicemail.Refusal);
+    }
 
     public async Task<IActionResult> OnPostAddAsync(long groupId, long agentId, CancellationToken ct) =>
         await options.AddMemberAsync(OrganizationId, groupId, agentId, ct) is { } refusal ? Refused(refusal) : Done("Added to the group.");
@@ -51,8 +61,9 @@ public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, Agen
 
         Group = group.Value!;
         var organization = await options.OfOrganizationAsync(OrganizationId, ct);
-        OrganizationFallback = Describe(organization.Fallback);
+        OrganizationFallback = Describe(organization.Fallback, phones);
         OrganizationMessage = Describe(organization.UnavailableMessage);
+        OrganizationVoicemail = Describe(organization.Voicemail);
         Members = (await options.MembersAsync(OrganizationId, groupId, ct)).Value!;
         var memberIds = Members.Select(m => m.AgentId).ToHashSet();
         Candidates = (await agents.ListAsync(OrganizationId, Caller, ct)).Where(a => !memberIds.Contains(a.Id)).ToList();

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings) : InboundCallsPage
+public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings, PhoneDisplay phones) : InboundCallsPage
 {
     public TeamAnswer Group { get; private set; } = null!;
 
@@ -30,7 +31,7 @@ public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings
         var organization = await settings.OfOrganizationAsync(OrganizationId, ct);
         Options =
         [
-            new("followOrganization", "Follow organization setting", $"The default. The organization's setting is now: {Describe(organization)}."),
+            new("followOrganization", "Follow organization setting", $"The default. The organization's setting is now: {Describe(organization, phones)}."),
             new("lastAgent", LastAgent),
             new("forward", "Connect them to this phone number"),
         ];

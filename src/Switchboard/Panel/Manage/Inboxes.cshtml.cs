@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
 public sealed record InboxRow(TeamAnswer Team, string Setting);
 
-public sealed class InboxesModel(Teams teams, InboundCallSettings settings) : PanelPage
+public sealed class InboxesModel(Teams teams, InboundCallSettings settings, PhoneDisplay phones) : PanelPage
 {
     [BindProperty]
     public string? Name { get; set; }
@@ -33,7 +34,7 @@ public sealed class InboxesModel(Teams teams, InboundCallSettings settings) : Pa
         foreach (var inbox in await teams.InboxesAsync(OrganizationId, ct))
         {
             var setting = (await settings.OfInboxAsync(OrganizationId, inbox.Id, ct)).Value!;
-            rows.Add(new InboxRow(inbox, setting.Mode == "forward" ? $"forward to {setting.ForwardTo}" : "reject"));
+            rows.Add(new InboxRow(inbox, EditInboxModel.DescribeInbox(setting, phones)));
         }
 
         Inboxes = rows;

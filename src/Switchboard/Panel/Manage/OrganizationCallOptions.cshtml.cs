@@ -16,6 +16,8 @@ public sealed class OrganizationCallOptionsModel(CallOptions options) : CallOpti
         ShowMessage(current.UnavailableMessage);
         SayContactName = current.SayContactName ?? true;
         LastTextMaxAgeDays = current.LastTextMaxAgeDays?.ToString(CultureInfo.InvariantCulture);
+        ShowVoicemail(current.Voicemail, follows: false);
+        VoicemailRetentionDays = current.VoicemailRetentionDays?.ToString(CultureInfo.InvariantCulture);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
@@ -31,6 +33,24 @@ public sealed class OrganizationCallOptionsModel(CallOptions options) : CallOpti
             maxAge = days;
         }
 
-        return Saved(await options.SetOrganizationAsync(OrganizationId, new OrganizationCallOptions(Fallback, Message, SayContactName, maxAge), ct));
+        int? retention = null;
+        if (!string.IsNullOrWhiteSpace(VoicemailRetentionDays))
+        {
+            if (!int.TryParse(VoicemailRetentionDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days))
+            {
+                return Refused(Refusal.OnField("voicemailRetentionDays", $"must be a whole number of days between 1 and {CallOptions.RetentionDaysLimit}"));
+            }
+
+            retention = days;
+        }
+
+        var voicemail = Voicemail();
+        if (!voicemail.Done)
+        {
+            return Refused(voicemail.Refusal);
+        }
+
+        return Saved(await options.SetOrganizationAsync(
+            OrganizationId, new OrganizationCallOptions(Fallback, Message, SayContactName, maxAge, voicemail.Value ?? new VoicemailBody(false, null, null), retention), ct));
     }
 }

@@ -175,6 +175,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<DateTime?>("ReconciledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("RejectedWithMessage")
                         .HasColumnType("boolean");
 
@@ -456,6 +459,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<bool>("RejectWithMessage")
                         .HasColumnType("boolean");
 
+                    b.Property<bool?>("VoicemailEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("VoicemailMaxSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<bool?>("VoicemailTranscribe")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
@@ -525,6 +537,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("VoicemailEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("VoicemailMaxSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<bool?>("VoicemailTranscribe")
                         .HasColumnType("boolean");
 
                     b.HasKey("Id");
@@ -683,6 +704,18 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<bool>("SayContactName")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("VoicemailEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("VoicemailMaxSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("VoicemailRetentionDays")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("VoicemailTranscribe")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.ToTable("Organizations");
@@ -753,6 +786,76 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("Numbers");
                 });
 
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CallId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("EventRaisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LinkBase")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordingSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RecordingStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("TranscribeRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Transcript")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("TranscriptionStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallId")
+                        .IsUnique();
+
+                    b.HasIndex("RecordedAt")
+                        .HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
+
+                    b.HasIndex("OrganizationId", "RecordedAt")
+                        .HasFilter("\"RecordingSid\" IS NOT NULL");
+
+                    b.ToTable("Voicemails");
+                });
+
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
@@ -766,6 +869,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
                         .WithMany("Events")
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.HasOne("Switchboard.Calls.CallRecord", null)
+                        .WithMany()
                         .HasForeignKey("CallId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -166,6 +166,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ReconciledAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("RejectedWithMessage")
                         .HasColumnType("INTEGER");
 
@@ -437,6 +440,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<bool>("RejectWithMessage")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool?>("VoicemailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("VoicemailMaxSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("VoicemailTranscribe")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
@@ -504,6 +516,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("VoicemailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("VoicemailMaxSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("VoicemailTranscribe")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -658,6 +679,18 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<bool>("SayContactName")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("VoicemailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VoicemailMaxSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VoicemailRetentionDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("VoicemailTranscribe")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("Organizations");
@@ -726,6 +759,74 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("Numbers");
                 });
 
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CallId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("EventRaisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LinkBase")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TranscribeRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Transcript")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TranscriptionStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallId")
+                        .IsUnique();
+
+                    b.HasIndex("RecordedAt")
+                        .HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
+
+                    b.HasIndex("OrganizationId", "RecordedAt")
+                        .HasFilter("\"RecordingSid\" IS NOT NULL");
+
+                    b.ToTable("Voicemails");
+                });
+
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
@@ -739,6 +840,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
                         .WithMany("Events")
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.HasOne("Switchboard.Calls.CallRecord", null)
+                        .WithMany()
                         .HasForeignKey("CallId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
