@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Switchboard;
 using Switchboard.Admin;
+using Switchboard.ApiDocs;
 using Switchboard.Api;
 using Switchboard.Audit;
 using Switchboard.Authorization;
@@ -13,6 +14,7 @@ using Switchboard.Demo;
 using Switchboard.Events;
 using Switchboard.Messages;
 using Switchboard.Network;
+using Switchboard.Observability;
 using Switchboard.Panel;
 using Switchboard.Phones;
 using Switchboard.Privacy;
@@ -41,6 +43,9 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSwitchboardStorage(builder.Configuration);
 builder.Services.AddAuditTrail();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+// Metrics (Prometheus at /metrics, Switchboard:Metrics:Port) and, when OTEL_EXPORTER_OTLP_* is set, traces over OTLP
+builder.AddSwitchboardTelemetry();
 
 // Routing and the call life
 builder.Services.AddSingleton<PhoneNormalizer>();
@@ -113,12 +118,18 @@ builder.Services.AddExceptionHandler<JsonBodyErrors>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
+// The admin API's OpenAPI document and its browsable reference (Switchboard:ApiDocs:Enabled)
+builder.AddApiDocs();
+
 // Admin panel: Razor Pages under /panel with a sign-in cookie of its own
 builder.Services.AddPanel();
 
 // Per source address: failed authentications and sign-ins, and webhook traffic (Switchboard:RateLimits)
 builder.Services.AddSwitchboardRateLimits();
 builder.Services.AddWebhookRateLimit();
+
+// Behind a proxy: the client's address and the public scheme and host, told by trusted proxies only (Switchboard:ForwardedHeaders)
+builder.Services.AddSwitchboardForwardedHeaders(builder.Configuration);
 
 // Bad input: limits on request bodies, forms and JSON depth (see RequestLimits)
 builder.AddRequestLimits();
@@ -128,7 +139,10 @@ var app = builder.Build();
 // The schema is created or migrated before the first request
 await StorageSetup.MigrateAsync(app.Services);
 
+app.UseSwitchboardForwardedHeaders();
+app.UseMetricsPort();
 app.UseSecurityHeaders();
+app.UseApiDocsPolicy();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePanel();
@@ -161,11 +175,17 @@ organization.MapAudit();
 organization.MapReports();
 organization.MapPrivacy();
 
+// Admin API reference: /openapi/v1.json and /api/docs
+app.MapApiDocs();
+
 // Admin panel
 app.MapPanel();
 
 // Health for load balancers and monitors: "Healthy" (200) or "Unhealthy" (503), nothing more
 app.MapHealthChecks("/healthz").AllowAnonymous();
+
+// Prometheus scrape: the operator token, or a port of its own
+app.MapMetrics()?.RequireOperator();
 
 // Benchmark mode only: a bare endpoint of the same build, the machine's ceiling to compare routing with
 if (app.Configuration.GetValue<bool>("Switchboard:Benchmark"))

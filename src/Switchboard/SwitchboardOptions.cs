@@ -18,6 +18,10 @@ public sealed class SwitchboardOptions
 
     public RateLimitsOptions RateLimits { get; set; } = new();
 
+    public Observability.MetricsOptions Metrics { get; set; } = new();
+
+    public ApiDocs.ApiDocsOptions ApiDocs { get; set; } = new();
+
     public MessagesOptions Messages { get; set; } = new();
 
     public RetentionOptions Retention { get; set; } = new();
@@ -112,8 +116,15 @@ public sealed class CallEventsOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How many events one pass takes (at most one per call, so that a call's events go in order).</summary>
-    public int BatchSize { get; set; } = 20;
+    /// <summary>
+    /// How many of one organization's events may be on their way at once, each of another call (a call's go in order).
+    /// 1 keeps the order in which the organization's events were raised; more sends faster but events of different
+    /// calls may then arrive in another order.
+    /// </summary>
+    public int MaxConcurrentPerOrganization { get; set; } = 1;
+
+    /// <summary>How many organizations' events may be on their way at once; the others' wait for a place.</summary>
+    public int MaxConcurrentOrganizations { get; set; } = 32;
 
     /// <summary>
     /// Networks (CIDRs) that events may go to although they are not public, for receivers on the operator's premises;

@@ -9,6 +9,9 @@ public sealed record CreateTeam(string? Name);
 /// <summary>A group or an inbox: the places a platform number can belong to.</summary>
 public sealed record TeamAnswer(long Id, string Name);
 
+/// <summary>A deleted group or inbox, and how many of its numbers are now unassigned (they take no calls until given a place).</summary>
+public sealed record TeamDeleted(long Id, string Name, int NumbersUnassigned);
+
 /// <summary>The organization's groups and inboxes.</summary>
 public sealed class Teams(SwitchboardDb db)
 {
@@ -46,5 +49,70 @@ public sealed class Teams(SwitchboardDb db)
         db.Add(team);
         await db.SaveChangesAsync(ct);
         return answer(team);
+    }
+
+    /// <summary>How many numbers a group (or, with <paramref name="inbox"/>, an inbox) has: what deleting it would leave unassigned.</summary>
+    public Task<int> NumbersOfAsync(long orgId, long teamId, bool inbox, CancellationToken ct) =>
+        db.Numbers.CountAsync(n => n.OrganizationId == orgId && (inbox ? n.InboxId == teamId : n.GroupId == teamId), ct);
+
+    public async Task<Answer<TeamAnswer>> RenameGroupAsync(long orgId, long groupId, CreateTeam request, CancellationToken ct)
+    {
+        var group = await db.Groups.FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct);
+        return group is null ? new Refusal.Missing("group") : await RenameAsync(request, name => group.Name = name, () => new TeamAnswer(group.Id, group.Name), ct);
+    }
+
+    public async Task<Answer<TeamAnswer>> RenameInboxAsync(long orgId, long inboxId, CreateTeam request, CancellationToken ct)
+    {
+        var inbox = await db.Inboxes.FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct);
+        return inbox is null ? new Refusal.Missing("inbox") : await RenameAsync(request, name => inbox.Name = name, () => new TeamAnswer(inbox.Id, inbox.Name), ct);
+    }
+
+    /// <summary>
+    /// The group, its settings, its members and the routing memory of who last texted whom through it go; its numbers
+    /// stay the organization's, unassigned; its calls and texts stay for reports. One save: all of it or nothing.
+    /// </summary>
+    public async Task<Answer<TeamDeleted>> DeleteGroupAsync(long orgId, long groupId, CancellationToken ct)
+    {
+        var group = await db.Groups.FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct);
+        if (group is null)
+        {
+            return new Refusal.Missing("group");
+        }
+
+        var numbers = await db.Numbers.Where(n => n.OrganizationId == orgId && n.GroupId == groupId).ToListAsync(ct);
+        numbers.ForEach(n => n.GroupId = null);
+        db.GroupMembers.RemoveRange(await db.GroupMembers.Where(m => m.GroupId == groupId).ToListAsync(ct));
+        db.LastTexts.RemoveRange(await db.LastTexts.Where(l => l.GroupId == groupId).ToListAsync(ct));
+        db.Groups.Remove(group);
+        await db.SaveChangesAsync(ct);
+        return new TeamDeleted(group.Id, group.Name, numbers.Count);
+    }
+
+    /// <summary>The inbox and its settings go; its numbers stay the organization's, unassigned; its calls stay for reports.</summary>
+    public async Task<Answer<TeamDeleted>> DeleteInboxAsync(long orgId, long inboxId, CancellationToken ct)
+    {
+        var inbox = await db.Inboxes.FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct);
+        if (inbox is null)
+        {
+            return new Refusal.Missing("inbox");
+        }
+
+        var numbers = await db.Numbers.Where(n => n.OrganizationId == orgId && n.InboxId == inboxId).ToListAsync(ct);
+        numbers.ForEach(n => n.InboxId = null);
+        db.Inboxes.Remove(inbox);
+        await db.SaveChangesAsync(ct);
+        return new TeamDeleted(inbox.Id, inbox.Name, numbers.Count);
+    }
+
+    private async Task<Answer<TeamAnswer>> RenameAsync(CreateTeam request, Action<string> rename, Func<TeamAnswer> answer, CancellationToken ct)
+    {
+        if (Names.Problem(request.Name, 200) is { } problem)
+        {
+            return Refusal.OnField("name", problem);
+        }
+
+        rename(request.Name!.Trim());
+        await db.SaveChangesAsync(ct);
+        return answer();
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Switchboard.Observability;
 using Switchboard.Storage;
 
 namespace Switchboard.Messages;
@@ -21,7 +22,7 @@ public sealed record IngestionResult(int Accepted, int Duplicates);
 /// statement per event spent more time binding parameters (SQLite) or on round trips (PostgreSQL) than
 /// storing rows.
 /// </summary>
-public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvider clock)
+public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, SwitchboardMetrics metrics, TimeProvider clock)
 {
     private static readonly Dialect Sqlite = new(
         Events: "json_each(@rows) AS r",
@@ -105,6 +106,7 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
         }
 
         await transaction.CommitAsync(ct);
+        metrics.MessagesIngested(stored, messages.Count - stored);
         return new IngestionResult(stored, messages.Count - stored);
     }
 

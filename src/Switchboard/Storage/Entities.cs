@@ -220,4 +220,12 @@ public sealed class PanelLogin
     public int FailedAttempts { get; set; }
     public DateTime? LockedUntil { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// Carried in each panel cookie and checked on every request: a new password or "sign out everywhere" changes it,
+    /// and every cookie with the old one is refused at once. Empty for sign-ins made before it existed.
+    /// </summary>
+    public string SecurityStamp { get; set; } = "";
+
+    public void NewSecurityStamp() => SecurityStamp = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

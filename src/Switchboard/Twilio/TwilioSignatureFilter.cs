@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Switchboard.Observability;
 
 namespace Switchboard.Twilio;
 
@@ -8,13 +10,15 @@ namespace Switchboard.Twilio;
 /// and turns any failure behind a valid signature into the endpoint's fallback TwiML instead of a 5xx,
 /// including work that outlasts <see cref="TwilioOptions.AnswerBudget"/> (a database that does not answer).
 /// </summary>
-public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, CallbackUrls urls, ILogger<TwilioSignatureFilter> log) : IEndpointFilter
+public sealed class TwilioSignatureFilter(
+    IOptions<SwitchboardOptions> options, CallbackUrls urls, SwitchboardMetrics metrics, ILogger<TwilioSignatureFilter> log) : IEndpointFilter
 {
     /// <summary>How long the provider waits for an answer before it gives up on a webhook.</summary>
     private static readonly TimeSpan ProviderTimeout = TimeSpan.FromSeconds(15);
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        var started = Stopwatch.GetTimestamp();
         var http = context.HttpContext;
         var request = http.Request;
         var fallbackMetadata = http.GetEndpoint()?.Metadata.GetMetadata<TwiMLFallback>();
@@ -33,6 +37,7 @@ public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, 
                 return TypedResults.Text("Invalid X-Twilio-Signature", "text/plain", statusCode: StatusCodes.Status403Forbidden);
         }
 
+        var fellBack = false;
         using var budget = new CancellationTokenSource();
         var abandoned = http.RequestAborted.Register(budget.Cancel);
         UseToken(context, budget.Token);
@@ -60,6 +65,7 @@ public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, 
             }
 
             await AnswerNowAsync(http.Response, fallback);
+            fellBack = true;
 
             // Not every driver gives up at once when cancelled (SQLite sleeps out a busy database): the answer
             // is sent, but the request's services (its pooled DbContext) stay in use until the work has ended.
@@ -77,11 +83,15 @@ public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, 
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
             log.LogError(e, "Webhook {Path} failed; answering the caller politely instead", request.Path);
+            fellBack = true;
             return TypedResults.Text(fallback, TwiML.ContentType);
         }
         finally
         {
             await abandoned.DisposeAsync();
+            // Signed webhooks only: a refused forgery is no answer to the provider. The route is the endpoint's pattern.
+            var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
+            metrics.WebhookAnswered(route, Stopwatch.GetElapsedTime(started), fellBack);
         }
     }
 

@@ -227,7 +227,7 @@ public sealed class CallbackUrls(IOptions<SwitchboardOptions> options, IHttpCont
 
     public string Status(long callId, CallLeg leg) => Url($"/webhooks/twilio/calls/{callId}/status/{leg.ToString().ToLowerInvariant()}");
 
-    public string BaseUrl => options.Value.Twilio.PublicBaseUrl?.TrimEnd('/') ?? RequestBase();
+    public string BaseUrl => options.Value.Twilio.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : RequestBase();
 
     private string Url(string path) => BaseUrl + path;
 

@@ -59,6 +59,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"POST {O}/groups",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups", new { name = "Intruders" })),
         new($"GET {O}/groups",                                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups")),
         new($"GET {O}/groups/{{groupId:long}}",                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}")),
+        new($"PATCH {O}/groups/{{groupId:long}}",                         "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}", new { name = "Renamed" })),
+        new($"DELETE {O}/groups/{{groupId:long}}",                        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}")),
+        new($"PATCH {O}/inboxes/{{inboxId:long}}",                        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}", new { name = "Renamed" })),
+        new($"DELETE {O}/inboxes/{{inboxId:long}}",                       "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}")),
         new($"GET {O}/groups/{{groupId:long}}/inbound-calls",             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/inbound-calls")),
         new($"PUT {O}/groups/{{groupId:long}}/inbound-calls",             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" })),
         new($"POST {O}/inboxes",                                          "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes", new { name = "Intruders" })),
@@ -96,6 +100,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"PUT {O}/call-events",                                       "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events", new { url = "https://intruder.example.org/events" })),
         new($"DELETE {O}/call-events",                                    "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events")),
         new($"GET {O}/call-events/deliveries",                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/deliveries")),
+        new($"POST {O}/call-events/deliveries/{{id:guid}}/resend",        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/deliveries/{w.FailedEvent}/resend")),
+        new($"POST {O}/call-events/replay",                               "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/replay", new { from = w.App.Clock.GetUtcNow().AddDays(-1), to = w.App.Clock.GetUtcNow().AddDays(1) })),
+        new("GET /metrics",                                               "2xx  403  403  403  403  401  401  401", (_, _) => new("/metrics")),
     ];
 
     /// <summary>
@@ -108,6 +115,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /"] = "public: redirects to the panel",
         ["GET /bench/ok"] = "benchmark mode only",
         ["GET /voicemails/{callId:long}/{expires:long}/{signature}"] = "public: a voicemail's signed link that expires (VoicemailTests: tampered, expired, another call → 404)",
+        ["GET /openapi/{documentName}.json"] = "public: the admin API's OpenAPI document (Switchboard:ApiDocs:Enabled)",
+        ["GET /api/docs/{documentName?}"] = "public: the API reference page, reading that document",
+        ["GET /api/docs/scalar.js"] = "public: the reference page's script",
+        ["GET /api/docs/scalar.aspnetcore.js"] = "public: the reference page's script",
+        ["GET /api/docs/favicon.svg"] = "public: the reference page's icon",
     };
 
     private const string WebhookPrefix = "POST /webhooks/twilio/";
@@ -121,6 +133,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         _twilio = await FakeTwilioApi.StartAsync();
         _twilio.Configure(_app);
+        // The sender must not move the outbox between the snapshots: after its first look it sleeps for the test.
+        _app.Settings["Switchboard:CallEvents:PollInterval"] = "01:00:00";
     }
 
     public async Task DisposeAsync()
@@ -249,6 +263,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         public required long Agent { get; init; }
         public required long CallId { get; init; }
         public required long SpareKeyId { get; init; }
+        public required string FailedEvent { get; init; }
 
         public HttpClient Client(Who who) => _clients[who];
 
@@ -281,7 +296,18 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             var revoked = await TestOrganization.ReadAsync(await org.Admin.PostAsJsonAsync($"{org.Path}/api-keys", new { name = "revoked", role = "admin" }));
             Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync($"{org.Path}/api-keys/{revoked.Id()}")).StatusCode);
 
-            var world = new World { App = app, Org = org, Group = group, Inbox = inbox, Agent = agent, CallId = callId, SpareKeyId = spare.Id() };
+            // A stranger's rejected call raises an event; events turned off give it up, and on again it can be resent.
+            await org.SetAsync("/call-events", new { url = "https://texting.example.org/events" });
+            await app.Provider().CallAsync("+14155550198", GroupNumber);
+            Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync($"{org.Path}/call-events")).StatusCode);
+            await org.SetAsync("/call-events", new { url = "https://texting.example.org/events" });
+            var failed = (await org.Admin.GetJsonAsync($"{org.Path}/call-events/deliveries"))["items"]!.AsArray().Single()!;
+            Assert.Equal("failed", failed.Text("status"));
+
+            var world = new World
+            {
+                App = app, Org = org, Group = group, Inbox = inbox, Agent = agent, CallId = callId, SpareKeyId = spare.Id(), FailedEvent = failed.Text("id"),
+            };
             world._clients[Who.Operator] = app.Operator();
             world._clients[Who.Admin] = org.Admin;
             world._clients[Who.OtherOrgAdmin] = other.Admin;

@@ -22,12 +22,77 @@ public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : 
             return Refused(refusal);
         }
 
-        Show((await settings.OfInboxAsync(OrganizationId, inboxId, ct)).Value!);
+        await ShowOwnAsync(inboxId, ct);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(long inboxId, CancellationToken ct) =>
         await LoadAsync(inboxId, ct) is { } refusal ? Refused(refusal) : Saved(await settings.SetInboxAsync(OrganizationId, inboxId, Setting, ct));
+
+    [BindProperty]
+    public string? Name { get; set; }
+
+    /// <summary>The box that confirms a deletion, having read what happens to the numbers.</summary>
+    [BindProperty]
+    public bool Confirm { get; set; }
+
+    public int NumberCount { get; private set; }
+
+    public string NumbersMessage => NumberCount switch
+    {
+        0 => "it has no numbers.",
+        1 => "its number becomes unassigned and takes no calls until you give it a group or an inbox.",
+        _ => $"its {NumberCount} numbers become unassigned and take no calls until you give them a group or an inbox.",
+    };
+
+    public async Task<IActionResult> OnPostRenameAsync(long inboxId, CancellationToken ct)
+    {
+        if (await LoadAsync(inboxId, ct) is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        var renamed = await teams.RenameInboxAsync(OrganizationId, inboxId, new CreateTeam(Name), ct);
+        if (!renamed.Done)
+        {
+            await ShowOwnAsync(inboxId, ct);
+            return Refused(renamed.Refusal);
+        }
+
+        return Done($"Renamed to “{renamed.Value!.Name}”.");
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(long inboxId, CancellationToken ct)
+    {
+        if (await LoadAsync(inboxId, ct) is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        if (!Confirm)
+        {
+            await ShowOwnAsync(inboxId, ct);
+            ModelState.AddModelError(nameof(Confirm), "Tick the box to confirm the deletion.");
+            return Page();
+        }
+
+        var deleted = await teams.DeleteInboxAsync(OrganizationId, inboxId, ct);
+        if (!deleted.Done)
+        {
+            return Refused(deleted.Refusal);
+        }
+
+        var gone = deleted.Value!;
+        Notice = $"Inbox “{gone.Name}” deleted." + (gone.NumbersUnassigned switch
+        {
+            0 => "",
+            1 => " Its number is now unassigned.",
+            var n => $" Its {n} numbers are now unassigned.",
+        });
+        return RedirectToPage("Inboxes");
+    }
+
+    private async Task ShowOwnAsync(long inboxId, CancellationToken ct) => Show((await settings.OfInboxAsync(OrganizationId, inboxId, ct)).Value!);
 
     private async Task<Refusal?> LoadAsync(long inboxId, CancellationToken ct)
     {
@@ -38,6 +103,7 @@ public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : 
         ];
         var inbox = await teams.InboxAsync(OrganizationId, inboxId, ct);
         Inbox = inbox.Value!;
+        NumberCount = inbox.Done ? await teams.NumbersOfAsync(OrganizationId, inboxId, inbox: true, ct) : 0;
         return inbox.Refusal;
     }
 }
