@@ -11,7 +11,8 @@ namespace Switchboard.Api;
 public static class VoicemailApi
 {
     public static void MapVoicemail(this RouteGroupBuilder organization) =>
-        organization.MapGet("/calls/{callId:long}/voicemail", Get).Allow(CallerRole.Admin, CallerRole.Agent);
+        organization.MapGet("/calls/{callId:long}/voicemail", Get).Allow(CallerRole.Admin, CallerRole.Agent)
+            .WithTags("Calls").WithName("GetCallVoicemail").WithSummary("Listen to a call's voicemail (audio, with Range support)");
 
     /// <summary>The signed link of <c>call.voicemail</c> events; it needs no key, so it is outside the organization's scope.</summary>
     public static void MapVoicemailLinks(this IEndpointRouteBuilder app) =>

@@ -26,7 +26,8 @@ internal static class ApiExamples
         [typeof(CreateTeam)] = new CreateTeam("Canvassing"),
         [typeof(InboundCallsRequest)] = new InboundCallsRequest("forward", "+14155550144"),
         [typeof(OrganizationCallOptions)] = new OrganizationCallOptions(
-            new FallbackBody("forward", "+14155550144"), new CallerMessageBody("Nobody can take your call right now. Please text us.", null, "en-US", null), true, 30),
+            new FallbackBody("forward", "+14155550144"), new CallerMessageBody("Nobody can take your call right now. Please text us.", null, "en-US", null), true, 30,
+            new VoicemailBody(true, 120, true), 90),
         [typeof(GroupCallOptions)] = new GroupCallOptions(
             new FallbackBody("message", null), new CallerMessageBody("The canvassing team is out. Please text us.", null, null, null), false, true),
         [typeof(InboxCallOptions)] = new InboxCallOptions(new CallerMessageBody(null, null, null, "https://media.example.org/closed.mp3"), true),
@@ -39,6 +40,8 @@ internal static class ApiExamples
         [typeof(StartCall)] = new StartCall(3, Contact),
         [typeof(ExplainRequest)] = new ExplainRequest(Contact, "+14155550100"),
         [typeof(PrivacyRequest)] = new PrivacyRequest(365),
+        [typeof(CallEventReplayRequest)] = new CallEventReplayRequest(
+            new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero)),
         [typeof(CallEventsRequest)] = new CallEventsRequest("https://texting.example.org/switchboard/events", "whsec-3f9a1c0d2b7e4a65"),
     };
 
