@@ -86,8 +86,8 @@ builder.Services.AddHostedService<CallEventSender>();
 
 // What admins read and change, shared by the admin API and the panel
 builder.Services.AddScoped<InboundCallSettings>();
-builder.Services.AddScoped<CallOptions>();
-builder.Services.AddScoped<Teams>();
+builder.Services.AddScoped<CallOptionSettings>();
+builder.Services.AddScoped<GroupsAndInboxes>();
 builder.Services.AddScoped<AgentDirectory>();
 builder.Services.AddScoped<NumberDirectory>();
 builder.Services.AddScoped<RoutingExplainer>();

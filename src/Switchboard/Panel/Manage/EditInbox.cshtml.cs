@@ -5,7 +5,7 @@ using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : InboundCallsPage
+public sealed class EditInboxModel(GroupsAndInboxes groupsAndInboxes, InboundCallSettings settings) : InboundCallsPage
 {
     public const string Reject = "Reject inbound phone calls";
 
@@ -13,7 +13,7 @@ public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : 
     public static string DescribeInbox(InboundCallsAnswer setting, PhoneDisplay phones) =>
         setting.Mode == "forward" ? $"Forward to {phones.Show(setting.ForwardTo!)}" : Reject;
 
-    public TeamAnswer Inbox { get; private set; } = null!;
+    public OwnerAnswer Inbox { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(long inboxId, CancellationToken ct)
     {
@@ -52,7 +52,7 @@ public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : 
             return Refused(refusal);
         }
 
-        var renamed = await teams.RenameInboxAsync(OrganizationId, inboxId, new CreateTeam(Name), ct);
+        var renamed = await groupsAndInboxes.RenameInboxAsync(OrganizationId, inboxId, new OwnerName(Name), ct);
         if (!renamed.Done)
         {
             await ShowOwnAsync(inboxId, ct);
@@ -76,7 +76,7 @@ public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : 
             return Page();
         }
 
-        var deleted = await teams.DeleteInboxAsync(OrganizationId, inboxId, ct);
+        var deleted = await groupsAndInboxes.DeleteInboxAsync(OrganizationId, inboxId, ct);
         if (!deleted.Done)
         {
             return Refused(deleted.Refusal);
@@ -101,9 +101,9 @@ public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : 
             new("reject", Reject, "The default. The call is refused; nothing rings."),
             new("forward", "Forward to this phone number"),
         ];
-        var inbox = await teams.InboxAsync(OrganizationId, inboxId, ct);
+        var inbox = await groupsAndInboxes.InboxAsync(OrganizationId, inboxId, ct);
         Inbox = inbox.Value!;
-        NumberCount = inbox.Done ? await teams.NumbersOfAsync(OrganizationId, inboxId, inbox: true, ct) : 0;
+        NumberCount = inbox.Done ? await groupsAndInboxes.NumbersOfAsync(OrganizationId, inboxId, inbox: true, ct) : 0;
         return inbox.Refusal;
     }
 }

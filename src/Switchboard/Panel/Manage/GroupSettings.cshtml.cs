@@ -5,9 +5,9 @@ using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings, PhoneDisplay phones) : InboundCallsPage
+public sealed class GroupSettingsModel(GroupsAndInboxes groupsAndInboxes, InboundCallSettings settings, PhoneDisplay phones) : InboundCallsPage
 {
-    public TeamAnswer Group { get; private set; } = null!;
+    public OwnerAnswer Group { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(long groupId, CancellationToken ct)
     {
@@ -46,7 +46,7 @@ public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings
             return Refused(refusal);
         }
 
-        var renamed = await teams.RenameGroupAsync(OrganizationId, groupId, new CreateTeam(Name), ct);
+        var renamed = await groupsAndInboxes.RenameGroupAsync(OrganizationId, groupId, new OwnerName(Name), ct);
         if (!renamed.Done)
         {
             await ShowOwnAsync(groupId, ct);
@@ -70,7 +70,7 @@ public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings
             return Page();
         }
 
-        var deleted = await teams.DeleteGroupAsync(OrganizationId, groupId, ct);
+        var deleted = await groupsAndInboxes.DeleteGroupAsync(OrganizationId, groupId, ct);
         if (!deleted.Done)
         {
             return Refused(deleted.Refusal);
@@ -94,9 +94,9 @@ public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings
 
     private async Task<Refusal?> LoadAsync(long groupId, CancellationToken ct)
     {
-        var group = await teams.GroupAsync(OrganizationId, groupId, ct);
+        var group = await groupsAndInboxes.GroupAsync(OrganizationId, groupId, ct);
         Group = group.Value!;
-        NumberCount = group.Done ? await teams.NumbersOfAsync(OrganizationId, groupId, inbox: false, ct) : 0;
+        NumberCount = group.Done ? await groupsAndInboxes.NumbersOfAsync(OrganizationId, groupId, inbox: false, ct) : 0;
         var organization = await settings.OfOrganizationAsync(OrganizationId, ct);
         Options =
         [

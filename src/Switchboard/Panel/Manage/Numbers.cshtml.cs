@@ -4,7 +4,7 @@ using Switchboard.Kernel;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class NumbersModel(NumberDirectory numbers, Teams teams) : PanelPage
+public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes groupsAndInboxes) : PanelPage
 {
     [BindProperty]
     public string? Number { get; set; }
@@ -15,7 +15,7 @@ public sealed class NumbersModel(NumberDirectory numbers, Teams teams) : PanelPa
 
     public IReadOnlyList<NumberAnswer> Numbers { get; private set; } = [];
 
-    public OwnerTeams Teams { get; private set; } = null!;
+    public OwnerLists GroupsAndInboxes { get; private set; } = null!;
 
     public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
 
@@ -46,6 +46,6 @@ public sealed class NumbersModel(NumberDirectory numbers, Teams teams) : PanelPa
     private async Task LoadAsync(CancellationToken ct)
     {
         Numbers = await numbers.ListAsync(OrganizationId, ct);
-        Teams = new OwnerTeams(await teams.GroupsAsync(OrganizationId, ct), await teams.InboxesAsync(OrganizationId, ct));
+        GroupsAndInboxes = new OwnerLists(await groupsAndInboxes.GroupsAsync(OrganizationId, ct), await groupsAndInboxes.InboxesAsync(OrganizationId, ct));
     }
 }
