@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes groupsAndInboxes) : PanelPage
+public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes groupsAndInboxes, PhoneDisplay phones)
+    : PanelPage
 {
     [BindProperty]
     public string? Number { get; set; }
@@ -12,6 +14,14 @@ public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes group
     /// <summary>"group:7", "inbox:3", or empty for unassigned.</summary>
     [BindProperty]
     public string? Owner { get; set; }
+
+    /// <summary>The number to delete (its own field, so that the "Add a number" field stays empty).</summary>
+    [BindProperty]
+    public string? Remove { get; set; }
+
+    /// <summary>The box that confirms deleting <see cref="Remove"/>, having read that its calls are rejected from then on.</summary>
+    [BindProperty]
+    public bool Confirm { get; set; }
 
     public IReadOnlyList<NumberAnswer> Numbers { get; private set; } = [];
 
@@ -31,6 +41,26 @@ public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes group
         var assigned = await numbers.AssignAsync(OrganizationId, Number ?? "", OwnerChoice.Parse(Owner), ct);
         return await ShowAsync(assigned, $"{assigned.Value?.Number} saved. The next call to it follows its new owner's setting.", ct);
     }
+
+    public async Task<IActionResult> OnPostDeleteAsync(CancellationToken ct)
+    {
+        if (!Confirm)
+        {
+            await LoadAsync(ct);
+            ModelState.AddModelError(nameof(Confirm), "Tick the box to confirm the deletion.");
+            return Page();
+        }
+
+        if (await numbers.RemoveAsync(OrganizationId, Remove ?? "", ct) is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        return Done($"{phones.Show(Remove!)} deleted: calls to it are rejected from now on.");
+    }
+
+    /// <summary>The confirmation's message, beside the row of the number whose deletion was refused.</summary>
+    public string? ConfirmErrorFor(string number) => number == Remove ? ErrorFor(nameof(Confirm)) : null;
 
     private async Task<IActionResult> ShowAsync(Answer<NumberAnswer> answer, string notice, CancellationToken ct)
     {
