@@ -12,6 +12,7 @@ using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
 using Switchboard.Events;
+using Switchboard.Messages;
 using Switchboard.Network;
 using Switchboard.Observability;
 using Switchboard.Panel;
@@ -85,8 +86,8 @@ builder.Services.AddHostedService<CallEventSender>();
 
 // What admins read and change, shared by the admin API and the panel
 builder.Services.AddScoped<InboundCallSettings>();
-builder.Services.AddScoped<CallOptions>();
-builder.Services.AddScoped<Teams>();
+builder.Services.AddScoped<CallOptionSettings>();
+builder.Services.AddScoped<GroupsAndInboxes>();
 builder.Services.AddScoped<AgentDirectory>();
 builder.Services.AddScoped<NumberDirectory>();
 builder.Services.AddScoped<RoutingExplainer>();
@@ -103,6 +104,10 @@ builder.Services.AddScoped<PrivacySettings>();
 builder.Services.AddScoped<IRecordingEraser, VoicemailRecordings>();
 builder.Services.AddHostedService<RetentionPurge>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
+
+// Messages from the texting platform: who texted whom from which number, the facts routing reads
+builder.Services.AddScoped<MessageIntake>();
+builder.Services.AddScoped<MessageIngestion>();
 
 // Admin API: bearer keys, JSON in camelCase, problems as RFC 7807
 builder.Services.AddAuthentication(BearerAuthentication.SchemeName)

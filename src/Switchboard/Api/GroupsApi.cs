@@ -36,14 +36,14 @@ public static class GroupsApi
             .WithName("RemoveGroupMember").WithSummary("Remove an agent from a group");
     }
 
-    private static async Task<Results<Created<TeamAnswer>, ProblemHttpResult>> Create(long orgId, CreateTeam body, Teams teams, CancellationToken ct) =>
-        AdminAnswers.Created(await teams.CreateGroupAsync(orgId, body, ct), g => $"/api/v1/organizations/{orgId}/groups/{g.Id}");
+    private static async Task<Results<Created<OwnerAnswer>, ProblemHttpResult>> Create(long orgId, OwnerName body, GroupsAndInboxes groupsAndInboxes, CancellationToken ct) =>
+        AdminAnswers.Created(await groupsAndInboxes.CreateGroupAsync(orgId, body, ct), g => $"/api/v1/organizations/{orgId}/groups/{g.Id}");
 
-    private static async Task<Ok<TeamAnswer[]>> List(long orgId, Teams teams, CancellationToken ct) =>
-        TypedResults.Ok(await teams.GroupsAsync(orgId, ct));
+    private static async Task<Ok<OwnerAnswer[]>> List(long orgId, GroupsAndInboxes groupsAndInboxes, CancellationToken ct) =>
+        TypedResults.Ok(await groupsAndInboxes.GroupsAsync(orgId, ct));
 
-    private static async Task<Results<Ok<TeamAnswer>, ProblemHttpResult>> Get(long orgId, long groupId, Teams teams, CancellationToken ct) =>
-        AdminAnswers.Ok(await teams.GroupAsync(orgId, groupId, ct));
+    private static async Task<Results<Ok<OwnerAnswer>, ProblemHttpResult>> Get(long orgId, long groupId, GroupsAndInboxes groupsAndInboxes, CancellationToken ct) =>
+        AdminAnswers.Ok(await groupsAndInboxes.GroupAsync(orgId, groupId, ct));
 
     private static async Task<Results<Ok<GroupInboundCallsAnswer>, ProblemHttpResult>> GetInboundCalls(long orgId, long groupId, InboundCallSettings settings, CancellationToken ct) =>
         AdminAnswers.Ok(await settings.OfGroupAsync(orgId, groupId, ct));
@@ -52,26 +52,26 @@ public static class GroupsApi
         long orgId, long groupId, InboundCallsRequest body, InboundCallSettings settings, CancellationToken ct) =>
         AdminAnswers.Ok(await settings.SetGroupAsync(orgId, groupId, body, ct));
 
-    private static async Task<Results<Ok<GroupCallOptionsAnswer>, ProblemHttpResult>> GetCallOptions(long orgId, long groupId, CallOptions options, CancellationToken ct) =>
+    private static async Task<Results<Ok<GroupCallOptionsAnswer>, ProblemHttpResult>> GetCallOptions(long orgId, long groupId, CallOptionSettings options, CancellationToken ct) =>
         AdminAnswers.Ok(await options.OfGroupAsync(orgId, groupId, ct));
 
     private static async Task<Results<Ok<GroupCallOptionsAnswer>, ProblemHttpResult>> PutCallOptions(
-        long orgId, long groupId, GroupCallOptions body, CallOptions options, CancellationToken ct) =>
+        long orgId, long groupId, GroupCallOptions body, CallOptionSettings options, CancellationToken ct) =>
         AdminAnswers.Ok(await options.SetGroupAsync(orgId, groupId, body, ct));
 
-    private static async Task<Results<Ok<MemberAnswer[]>, ProblemHttpResult>> Members(long orgId, long groupId, CallOptions options, CancellationToken ct) =>
+    private static async Task<Results<Ok<MemberAnswer[]>, ProblemHttpResult>> Members(long orgId, long groupId, CallOptionSettings options, CancellationToken ct) =>
         AdminAnswers.Ok(await options.MembersAsync(orgId, groupId, ct));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> AddMember(long orgId, long groupId, long agentId, CallOptions options, CancellationToken ct) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> AddMember(long orgId, long groupId, long agentId, CallOptionSettings options, CancellationToken ct) =>
         AdminAnswers.NoContent(await options.AddMemberAsync(orgId, groupId, agentId, ct));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(long orgId, long groupId, long agentId, CallOptions options, CancellationToken ct) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(long orgId, long groupId, long agentId, CallOptionSettings options, CancellationToken ct) =>
         AdminAnswers.NoContent(await options.RemoveMemberAsync(orgId, groupId, agentId, ct));
 
-    private static async Task<Results<Ok<TeamAnswer>, ProblemHttpResult>> Rename(long orgId, long groupId, CreateTeam body, Teams teams, CancellationToken ct) =>
-        AdminAnswers.Ok(await teams.RenameGroupAsync(orgId, groupId, body, ct));
+    private static async Task<Results<Ok<OwnerAnswer>, ProblemHttpResult>> Rename(long orgId, long groupId, OwnerName body, GroupsAndInboxes groupsAndInboxes, CancellationToken ct) =>
+        AdminAnswers.Ok(await groupsAndInboxes.RenameGroupAsync(orgId, groupId, body, ct));
 
     /// <summary>Its numbers become unassigned (the answer says how many); its calls and texts stay for reports.</summary>
-    private static async Task<Results<Ok<TeamDeleted>, ProblemHttpResult>> Delete(long orgId, long groupId, Teams teams, CancellationToken ct) =>
-        AdminAnswers.Ok(await teams.DeleteGroupAsync(orgId, groupId, ct));
+    private static async Task<Results<Ok<OwnerDeleted>, ProblemHttpResult>> Delete(long orgId, long groupId, GroupsAndInboxes groupsAndInboxes, CancellationToken ct) =>
+        AdminAnswers.Ok(await groupsAndInboxes.DeleteGroupAsync(orgId, groupId, ct));
 }

@@ -30,14 +30,14 @@ public static class InboxesApi
             .WithName("SetInboxCallOptions").WithSummary("Set an inbox's call options");
     }
 
-    private static async Task<Results<Created<TeamAnswer>, ProblemHttpResult>> Create(long orgId, CreateTeam body, Teams teams, CancellationToken ct) =>
-        AdminAnswers.Created(await teams.CreateInboxAsync(orgId, body, ct), i => $"/api/v1/organizations/{orgId}/inboxes/{i.Id}");
+    private static async Task<Results<Created<OwnerAnswer>, ProblemHttpResult>> Create(long orgId, OwnerName body, GroupsAndInboxes groupsAndInboxes, CancellationToken ct) =>
+        AdminAnswers.Created(await groupsAndInboxes.CreateInboxAsync(orgId, body, ct), i => $"/api/v1/organizations/{orgId}/inboxes/{i.Id}");
 
-    private static async Task<Ok<TeamAnswer[]>> List(long orgId, Teams teams, CancellationToken ct) =>
-        TypedResults.Ok(await teams.InboxesAsync(orgId, ct));
+    private static async Task<Ok<OwnerAnswer[]>> List(long orgId, GroupsAndInboxes groupsAndInboxes, CancellationToken ct) =>
+        TypedResults.Ok(await groupsAndInboxes.InboxesAsync(orgId, ct));
 
-    private static async Task<Results<Ok<TeamAnswer>, ProblemHttpResult>> Get(long orgId, long inboxId, Teams teams, CancellationToken ct) =>
-        AdminAnswers.Ok(await teams.InboxAsync(orgId, inboxId, ct));
+    private static async Task<Results<Ok<OwnerAnswer>, ProblemHttpResult>> Get(long orgId, long inboxId, GroupsAndInboxes groupsAndInboxes, CancellationToken ct) =>
+        AdminAnswers.Ok(await groupsAndInboxes.InboxAsync(orgId, inboxId, ct));
 
     private static async Task<Results<Ok<InboundCallsAnswer>, ProblemHttpResult>> GetInboundCalls(long orgId, long inboxId, InboundCallSettings settings, CancellationToken ct) =>
         AdminAnswers.Ok(await settings.OfInboxAsync(orgId, inboxId, ct));
@@ -46,17 +46,17 @@ public static class InboxesApi
         long orgId, long inboxId, InboundCallsRequest body, InboundCallSettings settings, CancellationToken ct) =>
         AdminAnswers.Ok(await settings.SetInboxAsync(orgId, inboxId, body, ct));
 
-    private static async Task<Results<Ok<InboxCallOptionsAnswer>, ProblemHttpResult>> GetCallOptions(long orgId, long inboxId, CallOptions options, CancellationToken ct) =>
+    private static async Task<Results<Ok<InboxCallOptionsAnswer>, ProblemHttpResult>> GetCallOptions(long orgId, long inboxId, CallOptionSettings options, CancellationToken ct) =>
         AdminAnswers.Ok(await options.OfInboxAsync(orgId, inboxId, ct));
 
     private static async Task<Results<Ok<InboxCallOptionsAnswer>, ProblemHttpResult>> PutCallOptions(
-        long orgId, long inboxId, InboxCallOptions body, CallOptions options, CancellationToken ct) =>
+        long orgId, long inboxId, InboxCallOptions body, CallOptionSettings options, CancellationToken ct) =>
         AdminAnswers.Ok(await options.SetInboxAsync(orgId, inboxId, body, ct));
 
-    private static async Task<Results<Ok<TeamAnswer>, ProblemHttpResult>> Rename(long orgId, long inboxId, CreateTeam body, Teams teams, CancellationToken ct) =>
-        AdminAnswers.Ok(await teams.RenameInboxAsync(orgId, inboxId, body, ct));
+    private static async Task<Results<Ok<OwnerAnswer>, ProblemHttpResult>> Rename(long orgId, long inboxId, OwnerName body, GroupsAndInboxes groupsAndInboxes, CancellationToken ct) =>
+        AdminAnswers.Ok(await groupsAndInboxes.RenameInboxAsync(orgId, inboxId, body, ct));
 
     /// <summary>Its numbers become unassigned (the answer says how many); its calls and texts stay for reports.</summary>
-    private static async Task<Results<Ok<TeamDeleted>, ProblemHttpResult>> Delete(long orgId, long inboxId, Teams teams, CancellationToken ct) =>
-        AdminAnswers.Ok(await teams.DeleteInboxAsync(orgId, inboxId, ct));
+    private static async Task<Results<Ok<OwnerDeleted>, ProblemHttpResult>> Delete(long orgId, long inboxId, GroupsAndInboxes groupsAndInboxes, CancellationToken ct) =>
+        AdminAnswers.Ok(await groupsAndInboxes.DeleteInboxAsync(orgId, inboxId, ct));
 }

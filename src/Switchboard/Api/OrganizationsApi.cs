@@ -81,11 +81,11 @@ public static class OrganizationsApi
         long orgId, InboundCallsRequest body, InboundCallSettings settings, CancellationToken ct) =>
         AdminAnswers.Ok(await settings.SetOrganizationAsync(orgId, body, ct));
 
-    private static async Task<Ok<OrganizationCallOptions>> GetCallOptions(long orgId, CallOptions options, CancellationToken ct) =>
+    private static async Task<Ok<OrganizationCallOptions>> GetCallOptions(long orgId, CallOptionSettings options, CancellationToken ct) =>
         TypedResults.Ok(await options.OfOrganizationAsync(orgId, ct));
 
     private static async Task<Results<Ok<OrganizationCallOptions>, ProblemHttpResult>> PutCallOptions(
-        long orgId, OrganizationCallOptions body, CallOptions options, CancellationToken ct) =>
+        long orgId, OrganizationCallOptions body, CallOptionSettings options, CancellationToken ct) =>
         AdminAnswers.Ok(await options.SetOrganizationAsync(orgId, body, ct));
 
     /// <summary>An agent (by default an admin) with a panel sign-in: how the operator gives an organization its first admin.</summary>

@@ -2,6 +2,7 @@ using Switchboard.Admin;
 using Switchboard.Api;
 using Switchboard.Calls;
 using Switchboard.Events;
+using Switchboard.Messages;
 using Switchboard.Privacy;
 
 namespace Switchboard.ApiDocs;
@@ -22,7 +23,7 @@ internal static class ApiExamples
         [typeof(AgentChanges)] = new AgentChanges(Phone: "+14155550124"),
         [typeof(CreatePanelUser)] = new CreatePanelUser("Grace Hall", "grace@example.org", "+14155550125", "admin", "correct horse battery staple"),
         [typeof(SetPanelPassword)] = new SetPanelPassword("correct horse battery staple"),
-        [typeof(CreateTeam)] = new CreateTeam("Canvassing"),
+        [typeof(OwnerName)] = new OwnerName("Canvassing"),
         [typeof(InboundCallsRequest)] = new InboundCallsRequest("forward", "+14155550144"),
         [typeof(OrganizationCallOptions)] = new OrganizationCallOptions(
             new FallbackBody("forward", "+14155550144"), new CallerMessageBody("Nobody can take your call right now. Please text us.", null, "en-US", null), true, 30,

@@ -32,10 +32,14 @@ public sealed class CallerMessages(SwitchboardDb db)
             return null;
         }
 
-        var own = row.Group is { } group ? CallerMessage.From(group.MessageSay, group.MessageVoice, group.MessageLanguage, group.MessagePlayUrl)
-            : row.Inbox is { } inbox ? CallerMessage.From(inbox.MessageSay, inbox.MessageVoice, inbox.MessageLanguage, inbox.MessagePlayUrl)
-            : null;
+        var owner = row.Group ?? row.Inbox;
+        var own = owner is null
+            ? null
+            : CallerMessage.From(owner.MessageSay, owner.MessageVoice, owner.MessageLanguage, owner.MessagePlayUrl);
         var organization = row.Organization;
-        return own ?? CallerMessage.From(organization.MessageSay, organization.MessageVoice, organization.MessageLanguage, organization.MessagePlayUrl);
+        return CallerMessage.Heard(
+            own,
+            CallerMessage.From(
+                organization.MessageSay, organization.MessageVoice, organization.MessageLanguage, organization.MessagePlayUrl));
     }
 }

@@ -11,7 +11,7 @@ public enum CallOptionsOwner { Organization, Group, Inbox }
 /// <summary>
 /// A page with call options (docs/routing.md, options B1–B4): the fallback, the unavailable message, rejecting with
 /// it, and the organization's prompt and last-text options. The fields are posted flat and sent to
-/// <see cref="CallOptions"/> as the API's bodies, so the panel refuses exactly what the API refuses.
+/// <see cref="CallOptionSettings"/> as the API's bodies, so the panel refuses exactly what the API refuses.
 /// </summary>
 public abstract class CallOptionsPage : PanelPage
 {
@@ -94,7 +94,7 @@ public abstract class CallOptionsPage : PanelPage
         {
             if (!int.TryParse(VoicemailMaxSeconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
             {
-                return Refusal.OnField("voicemail.maxSeconds", $"must be a whole number of seconds between {CallOptions.VoicemailMinSeconds} and {CallOptions.VoicemailMaxSeconds}");
+                return Refusal.OnField("voicemail.maxSeconds", $"must be a whole number of seconds between {CallOptionSettings.VoicemailMinSeconds} and {CallOptionSettings.VoicemailMaxSeconds}");
             }
 
             maxSeconds = seconds;

@@ -8,7 +8,7 @@ using Switchboard.Calls.Voicemail;
 namespace Switchboard.Panel;
 
 /// <summary>The call log: an admin sees every call, an agent the calls put through to them.</summary>
-public sealed class CallsModel(CallLog log, Teams teams, OutboundCalls outbound, Voicemails voicemails) : PanelPage
+public sealed class CallsModel(CallLog log, GroupsAndInboxes groupsAndInboxes, OutboundCalls outbound, Voicemails voicemails) : PanelPage
 {
     [BindProperty(SupportsGet = true)]
     public string? From { get; set; }
@@ -38,7 +38,7 @@ public sealed class CallsModel(CallLog log, Teams teams, OutboundCalls outbound,
 
     public long? NextBefore { get; private set; }
 
-    public OwnerTeams Teams { get; private set; } = new([], []);
+    public OwnerLists GroupsAndInboxes { get; private set; } = new([], []);
 
     /// <summary>The calls whose contact the call's agent has texted: those have a "Call" button.</summary>
     public IReadOnlySet<long> Callable { get; private set; } = new HashSet<long>();
@@ -47,7 +47,7 @@ public sealed class CallsModel(CallLog log, Teams teams, OutboundCalls outbound,
     {
         if (IsAdmin)
         {
-            Teams = new OwnerTeams(await teams.GroupsAsync(OrganizationId, ct), await teams.InboxesAsync(OrganizationId, ct));
+            GroupsAndInboxes = new OwnerLists(await groupsAndInboxes.GroupsAsync(OrganizationId, ct), await groupsAndInboxes.InboxesAsync(OrganizationId, ct));
         }
 
         var owner = OwnerChoice.Parse(Owner);

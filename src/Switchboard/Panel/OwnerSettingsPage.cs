@@ -36,9 +36,9 @@ public abstract class OwnerSettingsPage : InboundCallsPage
 
     protected abstract Task ShowOwnAsync(long ownerId, CancellationToken ct);
 
-    protected abstract Task<Answer<TeamAnswer>> RenameOwnerAsync(long ownerId, CreateTeam request, CancellationToken ct);
+    protected abstract Task<Answer<OwnerAnswer>> RenameOwnerAsync(long ownerId, OwnerName request, CancellationToken ct);
 
-    protected abstract Task<Answer<TeamDeleted>> DeleteOwnerAsync(long ownerId, CancellationToken ct);
+    protected abstract Task<Answer<OwnerDeleted>> DeleteOwnerAsync(long ownerId, CancellationToken ct);
 
     protected async Task<IActionResult> RenameAsync(long ownerId, CancellationToken ct)
     {
@@ -47,7 +47,7 @@ public abstract class OwnerSettingsPage : InboundCallsPage
             return Refused(refusal);
         }
 
-        var renamed = await RenameOwnerAsync(ownerId, new CreateTeam(Name), ct);
+        var renamed = await RenameOwnerAsync(ownerId, new OwnerName(Name), ct);
         if (!renamed.Done)
         {
             await ShowOwnAsync(ownerId, ct);

@@ -33,7 +33,7 @@ public static class RoutingPolicy
 
     private static RoutingDecision DecideForInbox(InboxFacts inbox, CallerMessage? organizationMessage, List<string> steps)
     {
-        var message = inbox.Message ?? organizationMessage;
+        var message = CallerMessage.Heard(inbox.Message, organizationMessage);
         if (inbox.Mode == InboxMode.Forward && inbox.ForwardTo is { } forwardTo)
         {
             steps.Add($"The inbox forwards calls to {PhoneMask.Mask(forwardTo)}");
@@ -46,7 +46,7 @@ public static class RoutingPolicy
 
     private static RoutingDecision DecideForGroup(GroupFacts group, CallerMessage? organizationMessage, RoutingFacts facts, List<string> steps)
     {
-        var message = group.Message ?? organizationMessage;
+        var message = CallerMessage.Heard(group.Message, organizationMessage);
         var whose = group.Message is null ? "organization's" : "group's";
         if (facts.Caller is null)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Switchboard.Calls;
 using Switchboard.Phones;
 using Switchboard.Routing;
@@ -17,6 +16,7 @@ public static class TwilioWebhooks
     {
         var twilio = app.MapGroup("/webhooks/twilio")
             .AddEndpointFilter<TwilioSignatureFilter>()
+            .AddEndpointFilter<AnswerBudgetFilter>()
             .RequireRateLimiting(WebhookRateLimit.Policy)
             .DisableAntiforgery()
             .WithBodyLimit(RequestLimits.MaxWebhookBodyBytes)
@@ -199,41 +199,3 @@ public static class TwilioWebhooks
 /// the work goes on up to the provider's own timeout, so that a database that is only slow loses nothing.
 /// </param>
 public sealed record TwiMLFallback(string Document, bool OnlyAcknowledges = false);
-
-/// <summary>Builds the absolute URLs Switchboard puts into its TwiML for the provider to call back.</summary>
-public sealed class CallbackUrls(IOptions<SwitchboardOptions> options, IHttpContextAccessor http)
-{
-    public string Screen(long callId) => Url($"/webhooks/twilio/calls/{callId}/screen");
-
-    public string Screened(long callId) => Url($"/webhooks/twilio/calls/{callId}/screened");
-
-    public string DialEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/dial-ended");
-
-    public string FallbackEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/fallback-ended");
-
-    public string OutboundAnswered(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/answered");
-
-    public string OutboundConfirmed(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/confirmed");
-
-    public string OutboundDialEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/dial-ended");
-
-    public string VoicemailRecorded(long callId) => Url($"/webhooks/twilio/calls/{callId}/voicemail/recorded");
-
-    /// <summary>Says whether a transcription was asked for, so that the event knows to wait for it.</summary>
-    public string VoicemailRecording(long callId, bool transcribe) =>
-        Url($"/webhooks/twilio/calls/{callId}/voicemail/recording") + (transcribe ? "?transcribe=true" : "");
-
-    public string VoicemailTranscription(long callId) => Url($"/webhooks/twilio/calls/{callId}/voicemail/transcription");
-
-    public string Status(long callId, CallLeg leg) => Url($"/webhooks/twilio/calls/{callId}/status/{leg.ToString().ToLowerInvariant()}");
-
-    public string BaseUrl => options.Value.Twilio.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : RequestBase();
-
-    private string Url(string path) => BaseUrl + path;
-
-    private string RequestBase()
-    {
-        var request = http.HttpContext?.Request ?? throw new InvalidOperationException("No request to take the base URL from");
-        return $"{request.Scheme}://{request.Host}{request.PathBase}";
-    }
-}

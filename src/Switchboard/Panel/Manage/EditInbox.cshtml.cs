@@ -5,7 +5,7 @@ using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : OwnerSettingsPage
+public sealed class EditInboxModel(GroupsAndInboxes groupsAndInboxes, InboundCallSettings settings) : OwnerSettingsPage
 {
     public const string Reject = "Reject inbound phone calls";
 
@@ -13,7 +13,7 @@ public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : 
     public static string DescribeInbox(InboundCallsAnswer setting, PhoneDisplay phones) =>
         setting.Mode == "forward" ? $"Forward to {phones.Show(setting.ForwardTo!)}" : Reject;
 
-    public TeamAnswer Inbox { get; private set; } = null!;
+    public OwnerAnswer Inbox { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(long inboxId, CancellationToken ct)
     {
@@ -37,11 +37,11 @@ public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : 
 
     protected override string ListPage => "Inboxes";
 
-    protected override Task<Answer<TeamAnswer>> RenameOwnerAsync(long ownerId, CreateTeam request, CancellationToken ct) =>
-        teams.RenameInboxAsync(OrganizationId, ownerId, request, ct);
+    protected override Task<Answer<OwnerAnswer>> RenameOwnerAsync(long ownerId, OwnerName request, CancellationToken ct) =>
+        groupsAndInboxes.RenameInboxAsync(OrganizationId, ownerId, request, ct);
 
-    protected override Task<Answer<TeamDeleted>> DeleteOwnerAsync(long ownerId, CancellationToken ct) =>
-        teams.DeleteInboxAsync(OrganizationId, ownerId, ct);
+    protected override Task<Answer<OwnerDeleted>> DeleteOwnerAsync(long ownerId, CancellationToken ct) =>
+        groupsAndInboxes.DeleteInboxAsync(OrganizationId, ownerId, ct);
 
     protected override async Task ShowOwnAsync(long inboxId, CancellationToken ct) => Show((await settings.OfInboxAsync(OrganizationId, inboxId, ct)).Value!);
 
@@ -52,9 +52,9 @@ public sealed class EditInboxModel(Teams teams, InboundCallSettings settings) : 
             new("reject", Reject, "The default. The call is refused; nothing rings."),
             new("forward", "Forward to this phone number"),
         ];
-        var inbox = await teams.InboxAsync(OrganizationId, inboxId, ct);
+        var inbox = await groupsAndInboxes.InboxAsync(OrganizationId, inboxId, ct);
         Inbox = inbox.Value!;
-        NumberCount = inbox.Done ? await teams.NumbersOfAsync(OrganizationId, inboxId, inbox: true, ct) : 0;
+        NumberCount = inbox.Done ? await groupsAndInboxes.NumbersOfAsync(OrganizationId, inboxId, inbox: true, ct) : 0;
         return inbox.Refusal;
     }
 }

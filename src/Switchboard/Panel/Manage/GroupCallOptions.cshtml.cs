@@ -5,11 +5,11 @@ using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, AgentDirectory agents, PhoneDisplay phones) : CallOptionsPage
+public sealed class GroupCallOptionsModel(GroupsAndInboxes groupsAndInboxes, CallOptionSettings options, AgentDirectory agents, PhoneDisplay phones) : CallOptionsPage
 {
     public override CallOptionsOwner Owner => CallOptionsOwner.Group;
 
-    public TeamAnswer Group { get; private set; } = null!;
+    public OwnerAnswer Group { get; private set; } = null!;
 
     public IReadOnlyList<MemberAnswer> Members { get; private set; } = [];
 
@@ -53,7 +53,7 @@ public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, Agen
 
     private async Task<Refusal?> LoadAsync(long groupId, CancellationToken ct)
     {
-        var group = await teams.GroupAsync(OrganizationId, groupId, ct);
+        var group = await groupsAndInboxes.GroupAsync(OrganizationId, groupId, ct);
         if (group.Refusal is { } refusal)
         {
             return refusal;

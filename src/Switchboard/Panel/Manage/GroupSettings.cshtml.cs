@@ -5,9 +5,9 @@ using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings, PhoneDisplay phones) : OwnerSettingsPage
+public sealed class GroupSettingsModel(GroupsAndInboxes groupsAndInboxes, InboundCallSettings settings, PhoneDisplay phones) : OwnerSettingsPage
 {
-    public TeamAnswer Group { get; private set; } = null!;
+    public OwnerAnswer Group { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(long groupId, CancellationToken ct)
     {
@@ -31,11 +31,11 @@ public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings
 
     protected override string ListPage => "Groups";
 
-    protected override Task<Answer<TeamAnswer>> RenameOwnerAsync(long ownerId, CreateTeam request, CancellationToken ct) =>
-        teams.RenameGroupAsync(OrganizationId, ownerId, request, ct);
+    protected override Task<Answer<OwnerAnswer>> RenameOwnerAsync(long ownerId, OwnerName request, CancellationToken ct) =>
+        groupsAndInboxes.RenameGroupAsync(OrganizationId, ownerId, request, ct);
 
-    protected override Task<Answer<TeamDeleted>> DeleteOwnerAsync(long ownerId, CancellationToken ct) =>
-        teams.DeleteGroupAsync(OrganizationId, ownerId, ct);
+    protected override Task<Answer<OwnerDeleted>> DeleteOwnerAsync(long ownerId, CancellationToken ct) =>
+        groupsAndInboxes.DeleteGroupAsync(OrganizationId, ownerId, ct);
 
     protected override async Task ShowOwnAsync(long groupId, CancellationToken ct)
     {
@@ -45,9 +45,9 @@ public sealed class GroupSettingsModel(Teams teams, InboundCallSettings settings
 
     protected override async Task<Refusal?> LoadAsync(long groupId, CancellationToken ct)
     {
-        var group = await teams.GroupAsync(OrganizationId, groupId, ct);
+        var group = await groupsAndInboxes.GroupAsync(OrganizationId, groupId, ct);
         Group = group.Value!;
-        NumberCount = group.Done ? await teams.NumbersOfAsync(OrganizationId, groupId, inbox: false, ct) : 0;
+        NumberCount = group.Done ? await groupsAndInboxes.NumbersOfAsync(OrganizationId, groupId, inbox: false, ct) : 0;
         var organization = await settings.OfOrganizationAsync(OrganizationId, ct);
         Options =
         [

@@ -4,11 +4,11 @@ using Switchboard.Kernel;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class InboxCallOptionsModel(Teams teams, CallOptions options) : CallOptionsPage
+public sealed class InboxCallOptionsModel(GroupsAndInboxes groupsAndInboxes, CallOptionSettings options) : CallOptionsPage
 {
     public override CallOptionsOwner Owner => CallOptionsOwner.Inbox;
 
-    public TeamAnswer Inbox { get; private set; } = null!;
+    public OwnerAnswer Inbox { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(long inboxId, CancellationToken ct)
     {
@@ -39,7 +39,7 @@ public sealed class InboxCallOptionsModel(Teams teams, CallOptions options) : Ca
 
     private async Task<Refusal?> LoadAsync(long inboxId, CancellationToken ct)
     {
-        var inbox = await teams.InboxAsync(OrganizationId, inboxId, ct);
+        var inbox = await groupsAndInboxes.InboxAsync(OrganizationId, inboxId, ct);
         if (inbox.Refusal is { } refusal)
         {
             return refusal;

@@ -5,9 +5,9 @@ using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed record InboxRow(TeamAnswer Team, string Setting);
+public sealed record InboxRow(OwnerAnswer Inbox, string Setting);
 
-public sealed class InboxesModel(Teams teams, InboundCallSettings settings, PhoneDisplay phones) : PanelPage
+public sealed class InboxesModel(GroupsAndInboxes groupsAndInboxes, InboundCallSettings settings, PhoneDisplay phones) : PanelPage
 {
     [BindProperty]
     public string? Name { get; set; }
@@ -18,7 +18,7 @@ public sealed class InboxesModel(Teams teams, InboundCallSettings settings, Phon
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var added = await teams.CreateInboxAsync(OrganizationId, new CreateTeam(Name), ct);
+        var added = await groupsAndInboxes.CreateInboxAsync(OrganizationId, new OwnerName(Name), ct);
         if (added.Done)
         {
             return Done($"Inbox \"{added.Value!.Name}\" added. It rejects calls until you change that.");
@@ -31,7 +31,7 @@ public sealed class InboxesModel(Teams teams, InboundCallSettings settings, Phon
     private async Task LoadAsync(CancellationToken ct)
     {
         var rows = new List<InboxRow>();
-        foreach (var inbox in await teams.InboxesAsync(OrganizationId, ct))
+        foreach (var inbox in await groupsAndInboxes.InboxesAsync(OrganizationId, ct))
         {
             var setting = (await settings.OfInboxAsync(OrganizationId, inbox.Id, ct)).Value!;
             rows.Add(new InboxRow(inbox, EditInboxModel.DescribeInbox(setting, phones)));

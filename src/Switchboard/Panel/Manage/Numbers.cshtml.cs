@@ -5,7 +5,8 @@ using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class NumbersModel(NumberDirectory numbers, Teams teams, PhoneDisplay phones) : PanelPage
+public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes groupsAndInboxes, PhoneDisplay phones)
+    : PanelPage
 {
     [BindProperty]
     public string? Number { get; set; }
@@ -24,7 +25,7 @@ public sealed class NumbersModel(NumberDirectory numbers, Teams teams, PhoneDisp
 
     public IReadOnlyList<NumberAnswer> Numbers { get; private set; } = [];
 
-    public OwnerTeams Teams { get; private set; } = null!;
+    public OwnerLists GroupsAndInboxes { get; private set; } = null!;
 
     public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
 
@@ -75,6 +76,6 @@ public sealed class NumbersModel(NumberDirectory numbers, Teams teams, PhoneDisp
     private async Task LoadAsync(CancellationToken ct)
     {
         Numbers = await numbers.ListAsync(OrganizationId, ct);
-        Teams = new OwnerTeams(await teams.GroupsAsync(OrganizationId, ct), await teams.InboxesAsync(OrganizationId, ct));
+        GroupsAndInboxes = new OwnerLists(await groupsAndInboxes.GroupsAsync(OrganizationId, ct), await groupsAndInboxes.InboxesAsync(OrganizationId, ct));
     }
 }

@@ -5,7 +5,7 @@ using Switchboard.Kernel;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class OrganizationCallOptionsModel(CallOptions options) : CallOptionsPage
+public sealed class OrganizationCallOptionsModel(CallOptionSettings options) : CallOptionsPage
 {
     public override CallOptionsOwner Owner => CallOptionsOwner.Organization;
 
@@ -27,7 +27,7 @@ public sealed class OrganizationCallOptionsModel(CallOptions options) : CallOpti
         {
             if (!int.TryParse(LastTextMaxAgeDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days))
             {
-                return Refused(Refusal.OnField("lastTextMaxAgeDays", $"must be a whole number of days between 1 and {CallOptions.MaxAgeDaysLimit}, or empty"));
+                return Refused(Refusal.OnField("lastTextMaxAgeDays", $"must be a whole number of days between 1 and {CallOptionSettings.MaxAgeDaysLimit}, or empty"));
             }
 
             maxAge = days;
@@ -38,7 +38,7 @@ public sealed class OrganizationCallOptionsModel(CallOptions options) : CallOpti
         {
             if (!int.TryParse(VoicemailRetentionDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days))
             {
-                return Refused(Refusal.OnField("voicemailRetentionDays", $"must be a whole number of days between 1 and {CallOptions.RetentionDaysLimit}"));
+                return Refused(Refusal.OnField("voicemailRetentionDays", $"must be a whole number of days between 1 and {CallOptionSettings.RetentionDaysLimit}"));
             }
 
             retention = days;

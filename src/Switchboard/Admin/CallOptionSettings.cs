@@ -41,7 +41,7 @@ public sealed record MemberAnswer(long AgentId, string Name, DateTime AddedAt);
 /// contact's name in the prompt, the maximum age of a last text, and group members; checked and stored the same way
 /// for the admin API and the panel. A PUT replaces the whole set: what it leaves out takes its default.
 /// </summary>
-public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones, TimeProvider clock)
+public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer phones, TimeProvider clock)
 {
     public const int MaxSayLength = 1000;
     public const int MaxAgeDaysLimit = 3650;
@@ -231,7 +231,8 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
             Body(group),
             group.RejectWithMessage,
             group.MembersOnly,
-            new EffectiveCallOptions(fallback, Body(group) ?? organization.UnavailableMessage, VoicemailOf(group) ?? organization.Voicemail),
+            new EffectiveCallOptions(
+                fallback, Heard(group, organization.UnavailableMessage), VoicemailOf(group) ?? organization.Voicemail),
             VoicemailOf(group));
     }
 
@@ -241,14 +242,26 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
         return new InboxCallOptionsAnswer(
             Body(inbox),
             inbox.RejectWithMessage,
-            new EffectiveCallOptions(null, Body(inbox) ?? organization.UnavailableMessage, VoicemailOf(inbox) ?? organization.Voicemail),
+            new EffectiveCallOptions(
+                null, Heard(inbox, organization.UnavailableMessage), VoicemailOf(inbox) ?? organization.Voicemail),
             VoicemailOf(inbox));
     }
 
-    private static CallerMessageBody? Body(ICallerMessageSetting owner) =>
-        CallerMessage.From(owner.MessageSay, owner.MessageVoice, owner.MessageLanguage, owner.MessagePlayUrl) is { } message
-            ? new CallerMessageBody(message.Say, message.Voice, message.Language, message.PlayUrl)
-            : null;
+    private static CallerMessageBody? Body(ICallerMessageSetting owner) => Body(MessageOf(owner));
+
+    private static CallerMessageBody? Body(CallerMessage? message) =>
+        message is null ? null : new CallerMessageBody(message.Say, message.Voice, message.Language, message.PlayUrl);
+
+    private static CallerMessage? MessageOf(ICallerMessageSetting owner) =>
+        CallerMessage.From(owner.MessageSay, owner.MessageVoice, owner.MessageLanguage, owner.MessagePlayUrl);
+
+    /// <summary>What a caller of the group or inbox hears (<see cref="CallerMessage.Heard"/>), in the API's words.</summary>
+    private static CallerMessageBody? Heard(ICallerMessageSetting owner, CallerMessageBody? organization) =>
+        Body(CallerMessage.Heard(
+            MessageOf(owner),
+            organization is null
+                ? null
+                : CallerMessage.From(organization.Say, organization.Voice, organization.Language, organization.Play)));
 
     private static VoicemailBody? VoicemailOf(IVoicemailSetting owner) => owner.VoicemailEnabled is { } enabled
         ? new VoicemailBody(enabled, owner.VoicemailMaxSeconds ?? VoicemailDefaults.MaxSeconds, owner.VoicemailTranscribe ?? false)

@@ -4,8 +4,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Switchboard.Observability;
+using Switchboard.Storage;
 
-namespace Switchboard.Storage;
+namespace Switchboard.Messages;
 
 /// <summary>A message event whose agent, contact and platform number have been checked and normalized.</summary>
 public sealed record ValidMessage(string? ExternalId, long AgentId, string Contact, string FromNumber, long? GroupId, long? InboxId, DateTime SentAt)
