@@ -40,6 +40,11 @@ public sealed class CallOptionsPanelTests(PanelBrowser browser) : PanelTest(brow
     private async Task OpenGroupOptionsAsync()
     {
         await Page.SignInAsync(AdminEmail);
+        await GoToGroupOptionsAsync();
+    }
+
+    private async Task GoToGroupOptionsAsync()
+    {
         await Page.GoAsync("Groups");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Field Team" }).ClickAsync();
         await Page.GetByRole(AriaRole.Link, new() { Name = "Call options" }).ClickAsync();
@@ -70,7 +75,7 @@ public sealed class CallOptionsPanelTests(PanelBrowser browser) : PanelTest(brow
         Assert.Equal("60", heard.Attribute("Record", "maxLength"));
         Assert.Equal("true", heard.Attribute("Record", "transcribe"));
 
-        await OpenGroupOptionsAsync();
+        await GoToGroupOptionsAsync();
         await Expect(Page.GetByLabel("Follow the organization's voicemail")).ToBeCheckedAsync();
         await Expect(Page.Locator("#VoicemailMode-follow-hint")).ToContainTextAsync("on, messages up to 60 seconds, transcribed");
         await Page.GetByLabel("No voicemail: hang up after the message").CheckAsync();
