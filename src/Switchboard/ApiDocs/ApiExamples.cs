@@ -1,3 +1,4 @@
+using Switchboard.Accounts;
 using Switchboard.Admin;
 using Switchboard.Api;
 using Switchboard.Calls;
@@ -32,6 +33,8 @@ internal static class ApiExamples
             new FallbackBody("message", null), new CallerMessageBody("The canvassing team is out. Please text us.", null, null, null), false, true),
         [typeof(InboxCallOptions)] = new InboxCallOptions(new CallerMessageBody(null, null, null, "https://media.example.org/closed.mp3"), true),
         [typeof(NumberRequest)] = new NumberRequest("+14155550100", 12, null),
+        [typeof(ProviderAccountRequest)] = new ProviderAccountRequest(
+            "twilio", AccountSid: "AC0123456789abcdef0123456789abcdef", AuthToken: "0123456789abcdef0123456789abcdef"),
         [typeof(OwnerRequest)] = new OwnerRequest(null, 7),
         [typeof(MessageBatch)] = new MessageBatch(
         [

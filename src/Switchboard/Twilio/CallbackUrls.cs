@@ -35,6 +35,9 @@ public sealed class CallbackUrls(IOptions<SwitchboardOptions> options, IHttpCont
     public string BaseUrl =>
         options.Value.Twilio.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : RequestBase();
 
+    /// <summary>Whether there is a base URL to give: configured, or the current request's (a background pass has none).</summary>
+    public bool Known => options.Value.Twilio.PublicBaseUrl is { Length: > 0 } || http.HttpContext is not null;
+
     private string Url(string path) => BaseUrl + path;
 
     private string RequestBase()

@@ -8,6 +8,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
+using Switchboard.Accounts;
 using Switchboard.Calls;
 using Switchboard.Phones;
 
@@ -16,13 +17,13 @@ namespace Switchboard.Twilio;
 /// <summary>
 /// Rings an agent through Twilio's REST API: <c>POST /2010-04-01/Accounts/{AccountSid}/Calls.json</c> with Basic
 /// auth, <c>To</c> = the agent's phone, <c>From</c> = the platform number, <c>Url</c> = the webhook that prompts the
-/// agent, and status callbacks for every status of the agent's leg.
+/// agent, and status callbacks for every status of the agent's leg; with the account of the call's organization (its
+/// own, or the global one: <see cref="AccountDirectory"/>).
 /// </summary>
-public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOptions> options, CallbackUrls urls, ILogger<TwilioCallPlacer> log) : ICallPlacer
+public sealed class TwilioCallPlacer(
+    HttpClient http, AccountDirectory accounts, CallbackUrls urls, ILogger<TwilioCallPlacer> log) : ICallPlacer
 {
-    private TwilioOptions Twilio => options.Value.Twilio;
-
-    public bool Configured => !string.IsNullOrEmpty(Twilio.AccountSid) && !string.IsNullOrEmpty(Twilio.AuthToken);
+    public bool Configured => accounts.Global is not null || accounts.AnyOrganizationAccount;
 
     public async Task<PlaceResult> RingAgentAsync(long callId, string agentPhone, string platformNumber, CancellationToken ct)
     {
@@ -37,12 +38,16 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
         };
         form.AddRange(TwiML.StatusEventNames.Select(e => KeyValuePair.Create("StatusCallbackEvent", e)));
 
-        var accountSid = Twilio.AccountSid!;
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Calls.json")
+        if (await accounts.ForCallAsync(callId, ct) is not { } account)
+        {
+            return new PlaceResult.NotSent("The organization's provider account cannot place calls here");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, account.ResourceUrl("Calls.json"))
         {
             Content = new FormUrlEncodedContent(form),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{Twilio.AuthToken}")));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", account.BasicAuth());
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
         try
@@ -54,12 +59,12 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
         // The API's address and the socket's words go to the operator's log only: the detail reaches admins (answers, call log).
         catch (Exception e) when (NeverSent(e))
         {
-            log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", Twilio.ApiBaseUrl);
+            log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", account.ApiBaseUrl);
             return new PlaceResult.NotSent("The provider's API could not be reached");
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", Twilio.ApiBaseUrl);
+            log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", account.ApiBaseUrl);
             return new PlaceResult.Uncertain(e is HttpRequestException ? "The provider's API broke off the request" : "No answer from the provider's API in time");
         }
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Accounts;
 using Switchboard.Calls;
 using Switchboard.Events;
 using Switchboard.Storage;
@@ -91,6 +92,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"GET {O}/numbers",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/numbers")),
         new($"PATCH {O}/numbers/{{number}}",                              "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104", new { inboxId = w.Inbox })),
         new($"DELETE {O}/numbers/{{number}}",                             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104")),
+        new($"POST {O}/numbers/{{number}}/check",                        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104/check")),
+        new($"POST {O}/numbers/{{number}}/connect",                      "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104/connect")),
         new($"POST {O}/messages",                                         "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/messages", new { messages = new[] { new { agentId = w.Agent, contact = "+14155550198", from = GroupNumber, sentAt = w.App.Clock.GetUtcNow() } } })),
         new($"GET {O}/calls",                                             "403  2xx  404  2xx  2xx  401  401  401", (w, _) => new($"{w.Org.Path}/calls")),
         new($"GET {O}/calls/{{callId:long}}",                             "403  2xx  404  2xx  404  401  401  401", (w, _) => new($"{w.Org.Path}/calls/{w.CallId}")),
@@ -102,6 +105,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"GET {O}/call-events/deliveries",                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/deliveries")),
         new($"POST {O}/call-events/deliveries/{{id:guid}}/resend",        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/deliveries/{w.FailedEvent}/resend")),
         new($"POST {O}/call-events/replay",                               "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/replay", new { from = w.App.Clock.GetUtcNow().AddDays(-1), to = w.App.Clock.GetUtcNow().AddDays(1) })),
+        new($"GET {O}/provider",                                          "2xx  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/provider")),
+        new($"PUT {O}/provider",                                          "2xx  403  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/provider", new { provider = "twilio", accountSid = "AC" + new string('1', 32), authToken = "an-org-auth-token" })),
+        new($"DELETE {O}/provider",                                       "2xx  403  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/provider")),
+        new($"POST {O}/provider/check",                                   "2xx  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/provider/check")),
         new("GET /metrics",                                               "2xx  403  403  403  403  401  401  401", (_, _) => new("/metrics")),
     ];
 
@@ -245,6 +252,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         await AddAsync(db.Calls);
         await AddAsync(db.PanelLogins);
         await AddAsync(db.CallEvents);
+        await AddAsync(db.ProviderAccounts);
+        await AddAsync(db.NumberConnections);
         return string.Join("\n", parts);
     }
 
