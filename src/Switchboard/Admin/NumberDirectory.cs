@@ -3,6 +3,7 @@ using Switchboard.Accounts;
 using Switchboard.Kernel;
 using Switchboard.Phones;
 using Switchboard.Storage;
+using Switchboard.Twilio;
 
 namespace Switchboard.Admin;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Switchboard.Accounts;
 using Switchboard.Tests.Support;
+using Switchboard.Twilio;
 using static Switchboard.Tests.Api.ApiAnswers;
 
 namespace Switchboard.Tests.Accounts;

@@ -2,10 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Switchboard.Kernel;
 using Switchboard.Phones;
+using Switchboard.Accounts;
 using Switchboard.Storage;
-using Switchboard.Twilio;
 
-namespace Switchboard.Accounts;
+namespace Switchboard.Twilio;
 
 /// <summary>
 /// Whether each number's configuration at its organization's provider sends its calls to Switchboard: checked when
