@@ -69,8 +69,8 @@ builder.Services.AddHttpClient<TwilioCallPlacer>()
     .AddResilienceHandler("twilio-rest", (pipeline, context) =>
         TwilioCallPlacer.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 builder.Services.AddHttpClient<TelnyxCallPlacer>()
-    .AddResilienceHandler("telnyx-rest", (pipeline, context) =>
-        TwilioCallPlacer.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+    .AddResilienceHandler("telnyx-rest", (pipeline, context) => TwilioCallPlacer.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 
 // Voicemail: the recordings at the provider (read and deleted by sid through its REST API), signed links, the sweeper;
 // and the reconciler, which looks up calls left open

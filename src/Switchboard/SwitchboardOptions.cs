@@ -175,7 +175,9 @@ public sealed class TwilioOptions
     public TimeSpan AnswerBudget { get; set; } = TimeSpan.FromSeconds(1.5);
 }
 
-/// <summary>A SignalWire project (docs/provider.md): its webhooks at <c>/webhooks/signalwire/…</c>, its compatibility API.</summary>
+/// <summary>
+/// A SignalWire project (docs/provider.md): its webhooks at <c>/webhooks/signalwire/…</c>, its compatibility API.
+/// </summary>
 public sealed class SignalWireOptions
 {
     /// <summary>The space's name, as in <c>{space}.signalwire.com</c>.</summary>
@@ -183,13 +185,15 @@ public sealed class SignalWireOptions
 
     public string? ProjectId { get; set; }
 
-    /// <summary>The project's API token: Basic auth of the compatibility REST API, with <see cref="ProjectId"/>.</summary>
+    /// <summary>The project's API token: Basic auth of the compatibility API, with <see cref="ProjectId"/>.</summary>
     public string? ApiToken { get; set; }
 
     /// <summary>Verifies X-SignalWire-Signature; unset means every SignalWire webhook is refused.</summary>
     public string? SigningKey { get; set; }
 
-    /// <summary>The compatibility API's root; unset: <c>https://{Space}.signalwire.com/api/laml</c> (a local fake in tests).</summary>
+    /// <summary>
+    /// The compatibility API's root; unset: <c>https://{Space}.signalwire.com/api/laml</c> (a local fake in tests).
+    /// </summary>
     public string? ApiBaseUrl { get; set; }
 
     public string? ApiRoot() =>
@@ -198,13 +202,17 @@ public sealed class SignalWireOptions
         : null;
 }
 
-/// <summary>A Telnyx account and its TeXML application (docs/provider.md): webhooks at <c>/webhooks/telnyx/…</c>.</summary>
+/// <summary>
+/// A Telnyx account and its TeXML application (docs/provider.md): webhooks at <c>/webhooks/telnyx/…</c>.
+/// </summary>
 public sealed class TelnyxOptions
 {
     /// <summary>The API key (Bearer) of the REST API that places agent-made calls.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>The account's Ed25519 public key, base64; verifies telnyx-signature-ed25519. Unset: every webhook is refused.</summary>
+    /// <summary>
+    /// The account's Ed25519 public key, base64; verifies telnyx-signature-ed25519. Unset: every webhook is refused.
+    /// </summary>
     public string? PublicKey { get; set; }
 
     /// <summary>The TeXML application (its connection id) that agent-made calls are placed from.</summary>
@@ -212,6 +220,6 @@ public sealed class TelnyxOptions
 
     public string ApiBaseUrl { get; set; } = "https://api.telnyx.com";
 
-    /// <summary>How far telnyx-timestamp may be from Switchboard's clock, either way; older webhooks are replays.</summary>
+    /// <summary>How far telnyx-timestamp may be from Switchboard's clock either way; older ones are replays.</summary>
     public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
 }

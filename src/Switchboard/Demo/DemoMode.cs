@@ -96,7 +96,12 @@ public static class DemoMode
         Example(text, "Bob (inactive) texted this contact last: the caller hears that nobody is available", baseUrl, authToken, ContactOfInactiveAgent, "+15550100001");
         Example(text, "Phone Bank forwards its calls to a fixed number", baseUrl, authToken, Contact, "+15550100002");
         Example(text, "The Help Line inbox rejects calls (the default)", baseUrl, authToken, Stranger, "+15550100003");
-        TelnyxExample(text, "The same call as Telnyx would place it (TeXML, signed with Ed25519; valid for 5 minutes)", baseUrl, Contact, "+15550100001");
+        TelnyxExample(
+            text,
+            "The same call as Telnyx would place it (TeXML, signed with Ed25519; valid for 5 minutes)",
+            baseUrl,
+            Contact,
+            "+15550100001");
         text.AppendLine("# The call log, newest first:");
         text.AppendLine($"curl -s {baseUrl}/api/v1/organizations/{organization.Id}/calls -H 'Authorization: Bearer {ApiKeySecrets.Format(key.Id, secret)}'");
         text.AppendLine();
@@ -168,14 +173,16 @@ public static class DemoMode
             ["CallStatus"] = "ringing",
             ["Direction"] = "inbound",
         }.Select(f => $"{f.Key}={Uri.EscapeDataString(f.Value)}"));
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds()
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
         var signer = new Ed25519Signer();
         signer.Init(true, TelnyxDemoKey());
         var message = Telnyx.TelnyxSignature.Message(timestamp, Encoding.ASCII.GetBytes(body));
         signer.BlockUpdate(message, 0, message.Length);
         text.AppendLine($"# {title}");
+        var signature = Convert.ToBase64String(signer.GenerateSignature());
         text.AppendLine($"curl -s {url} -H 'telnyx-timestamp: {timestamp}' " +
-            $"-H 'telnyx-signature-ed25519: {Convert.ToBase64String(signer.GenerateSignature())}' --data-binary '{body}'");
+            $"-H 'telnyx-signature-ed25519: {signature}' --data-binary '{body}'");
         text.AppendLine();
     }
 

@@ -15,7 +15,9 @@ namespace Switchboard.Providers;
 /// </summary>
 public static class FormWebhooks
 {
-    /// <summary>The provider's webhooks, checked by <typeparamref name="TSignatureFilter"/> before anything is read.</summary>
+    /// <summary>
+    /// The provider's webhooks, checked by <typeparamref name="TSignatureFilter"/> before anything is read.
+    /// </summary>
     public static RouteGroupBuilder MapFormWebhooks<TSignatureFilter>(this IEndpointRouteBuilder app, ProviderEdge edge)
         where TSignatureFilter : IEndpointFilter
     {
@@ -40,7 +42,8 @@ public static class FormWebhooks
         group.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(acknowledged);
         group.MapPost("/calls/{callId:long}/voicemail/recorded", VoicemailRecorded).WithMetadata(hangup);
         group.MapPost("/calls/{callId:long}/voicemail/recording", VoicemailRecording).WithMetadata(acknowledged);
-        group.MapPost("/calls/{callId:long}/voicemail/transcription", VoicemailTranscription).WithMetadata(acknowledged);
+        group.MapPost("/calls/{callId:long}/voicemail/transcription", VoicemailTranscription)
+            .WithMetadata(acknowledged);
         group.MapPost("/status", CallerStatus).WithMetadata(acknowledged);
         group.MapOutboundWebhooks(markup);
         return group;
@@ -55,7 +58,8 @@ public static class FormWebhooks
         var callSid = form["CallSid"].ToString();
         if (string.IsNullOrWhiteSpace(callSid) || callSid.Length > 64)
         {
-            logs.CreateLogger(typeof(FormWebhooks)).LogWarning("Voice webhook without a usable CallSid; ending the call");
+            logs.CreateLogger(typeof(FormWebhooks))
+                .LogWarning("Voice webhook without a usable CallSid; ending the call");
             return Xml(markup.SayThenHangup(Spoken.Error));
         }
 
@@ -74,15 +78,24 @@ public static class FormWebhooks
                 edgeUrls.Screen(id),
                 edgeUrls.DialEnded(id),
                 edgeUrls.Status(id, CallLeg.Agent)),
-            RoutingOutcome.AgentUnavailable => await UnavailableAsync(markup, id, answer.Message, voicemails, edgeUrls, ct),
-            _ when answer.RejectWithMessage => await UnavailableAsync(markup, id, answer.Message, voicemails, edgeUrls, ct),
+            RoutingOutcome.AgentUnavailable =>
+                await UnavailableAsync(markup, id, answer.Message, voicemails, edgeUrls, ct),
+            _ when answer.RejectWithMessage =>
+                await UnavailableAsync(markup, id, answer.Message, voicemails, edgeUrls, ct),
             _ => markup.Reject(),
         });
     }
 
-    /// <summary>The unavailable message, then a voicemail when the call's group, inbox or organization takes them.</summary>
+    /// <summary>
+    /// The unavailable message, then a voicemail when the call's group, inbox or organization takes them.
+    /// </summary>
     private static async Task<string> UnavailableAsync(
-        ICallMarkup markup, long callId, CallerMessage? message, Voicemails voicemails, CallbackUrls urls, CancellationToken ct) =>
+        ICallMarkup markup,
+        long callId,
+        CallerMessage? message,
+        Voicemails voicemails,
+        CallbackUrls urls,
+        CancellationToken ct) =>
         await voicemails.OfferAsync(callId, ct) is { } offer
             ? markup.Voicemail(message, new VoicemailRecording(
                 offer.MaxSeconds,
@@ -91,8 +104,11 @@ public static class FormWebhooks
                 offer.Transcribe ? urls.VoicemailTranscription(callId) : null))
             : markup.Unavailable(message);
 
-    /// <summary>The Record verb's action: the caller finished (#, silence, the limit) or hung up; nothing is left to do.</summary>
-    private static IResult VoicemailRecorded(HttpRequest request) => Xml(ProviderEdge.Of(request.HttpContext).Markup.VoicemailRecorded());
+    /// <summary>
+    /// The Record verb's action: the caller finished (#, silence, the limit) or hung up; nothing is left to do.
+    /// </summary>
+    private static IResult VoicemailRecorded(HttpRequest request) =>
+        Xml(ProviderEdge.Of(request.HttpContext).Markup.VoicemailRecorded());
 
     /// <summary>
     /// The recording's status callback. Only the id is kept: the media is read later from the configured REST API,
@@ -140,7 +156,12 @@ public static class FormWebhooks
     }
 
     private static async Task<IResult> Screen(
-        long callId, HttpRequest request, InboundCalls calls, CallbackUrls urls, TimeProvider clock, CancellationToken ct)
+        long callId,
+        HttpRequest request,
+        InboundCalls calls,
+        CallbackUrls urls,
+        TimeProvider clock,
+        CancellationToken ct)
     {
         var (markup, edgeUrls) = Edge(request, urls);
         var context = await calls.StartScreeningAsync(callId, request.Form["CallSid"], ct);
@@ -153,7 +174,8 @@ public static class FormWebhooks
         return Xml(markup.Screen(prompt, edgeUrls.Screened(callId)));
     }
 
-    private static async Task<IResult> Screened(long callId, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    private static async Task<IResult> Screened(
+        long callId, HttpRequest request, InboundCalls calls, CancellationToken ct)
     {
         var markup = ProviderEdge.Of(request.HttpContext).Markup;
         var result = await calls.ScreenAsync(callId, request.Form["Digits"], ct);
@@ -161,7 +183,12 @@ public static class FormWebhooks
     }
 
     private static async Task<IResult> DialEnded(
-        long callId, HttpRequest request, InboundCalls calls, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
+        long callId,
+        HttpRequest request,
+        InboundCalls calls,
+        Voicemails voicemails,
+        CallbackUrls urls,
+        CancellationToken ct)
     {
         var edge = ProviderEdge.Of(request.HttpContext);
         var (markup, edgeUrls) = Edge(request, urls);
@@ -178,12 +205,18 @@ public static class FormWebhooks
 
     /// <summary>The fallback number's dial ended (the agent had not taken the call).</summary>
     private static async Task<IResult> FallbackEnded(
-        long callId, HttpRequest request, InboundCalls calls, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
+        long callId,
+        HttpRequest request,
+        InboundCalls calls,
+        Voicemails voicemails,
+        CallbackUrls urls,
+        CancellationToken ct)
     {
         var edge = ProviderEdge.Of(request.HttpContext);
         var (markup, edgeUrls) = Edge(request, urls);
         var dial = DialResult.Read(request.Form, edge);
-        var answer = await calls.FinishFallbackAsync(callId, dial.Status, dial.Bridged, dial.Seconds, dial.CallStatus, ct);
+        var answer = await calls.FinishFallbackAsync(
+            callId, dial.Status, dial.Bridged, dial.Seconds, dial.CallStatus, ct);
         return Xml(answer.End == DialEnd.Connected
             ? markup.Hangup()
             : await UnavailableAsync(markup, callId, answer.Message, voicemails, edgeUrls, ct));

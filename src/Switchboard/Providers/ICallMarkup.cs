@@ -20,7 +20,9 @@ public interface ICallMarkup
     /// <summary>The unavailable message (the organization's own, or the stock one), then the end of the call.</summary>
     string Unavailable(CallerMessage? message);
 
-    /// <summary>The unavailable message, the prompt, and a recording reported to <paramref name="recording"/>'s URLs.</summary>
+    /// <summary>
+    /// The unavailable message, the prompt, and a recording reported to <paramref name="recording"/>'s URLs.
+    /// </summary>
     string Voicemail(CallerMessage? message, VoicemailRecording recording);
 
     /// <summary>After the recording: thanks, and the end of the call.</summary>
@@ -29,10 +31,14 @@ public interface ICallMarkup
     /// <summary>Rings the forward target at once, showing the platform number; no prompt.</summary>
     string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl);
 
-    /// <summary>Rings the agent, who must accept at the prompt behind <paramref name="screenUrl"/> before the bridge.</summary>
+    /// <summary>
+    /// Rings the agent, who must accept at the prompt behind <paramref name="screenUrl"/> before the bridge.
+    /// </summary>
     string DialAgent(string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl);
 
-    /// <summary>An outbound call: from the agent who pressed 1, rings the contact, who sees the platform number.</summary>
+    /// <summary>
+    /// An outbound call: from the agent who pressed 1, rings the contact, who sees the platform number.
+    /// </summary>
     string DialContact(string callerId, string contact, string dialEndedUrl, string statusUrl);
 
     /// <summary>Asks for one key; silence reaches <paramref name="answerUrl"/> too, without digits.</summary>

@@ -35,13 +35,17 @@ public static class OutboundWebhooks
             return FormWebhooks.Xml(markup.Hangup());
         }
 
-        var team = prompt.GroupName is { } group ? $", group {group}" : prompt.InboxName is { } inbox ? $", inbox {inbox}" : "";
+        var team = prompt.GroupName is { } group ? $", group {group}"
+            : prompt.InboxName is { } inbox ? $", inbox {inbox}"
+            : "";
         var words = $"This is {prompt.OrganizationName}{team}. You asked to call a contact. "
             + "Press 1 to call your contact now. Press any other key to cancel.";
         return FormWebhooks.Xml(markup.Screen(words, edgeUrls.OutboundConfirmed(callId)));
     }
 
-    /// <summary>1: dial the contact with the platform number as caller ID. Anything else, or silence: hang up.</summary>
+    /// <summary>
+    /// 1: dial the contact with the platform number as caller ID. Anything else, or silence: hang up.
+    /// </summary>
     private static async Task<IResult> Confirmed(
         long callId, HttpRequest request, OutboundCalls calls, CallbackUrls urls, CancellationToken ct)
     {
@@ -57,7 +61,8 @@ public static class OutboundWebhooks
     }
 
     /// <summary>The dial to the contact ended: the agent hears why when they did not talk.</summary>
-    private static async Task<IResult> DialEnded(long callId, HttpRequest request, OutboundCalls calls, CancellationToken ct)
+    private static async Task<IResult> DialEnded(
+        long callId, HttpRequest request, OutboundCalls calls, CancellationToken ct)
     {
         var edge = ProviderEdge.Of(request.HttpContext);
         var dial = DialResult.Read(request.Form, edge);

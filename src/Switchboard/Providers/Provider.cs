@@ -1,6 +1,8 @@
 namespace Switchboard.Providers;
 
-/// <summary>The telephony providers Switchboard speaks; each has its folder (<c>Twilio/</c>, <c>SignalWire/</c>, …).</summary>
+/// <summary>
+/// The telephony providers Switchboard speaks; each has its folder (<c>Twilio/</c>, <c>SignalWire/</c>, …).
+/// </summary>
 public enum Provider
 {
     Twilio,

@@ -4,9 +4,11 @@ using Switchboard.Twilio;
 
 namespace Switchboard.Providers;
 
-/// <summary>Places an agent-made call through the provider whose account places them (<see cref="ProviderCredentials"/>).</summary>
-public sealed class ProviderCallPlacer(ProviderCredentials credentials, TwilioCallPlacer compatible, TelnyxCallPlacer telnyx)
-    : ICallPlacer
+/// <summary>
+/// Places an agent-made call through the provider whose account places them (<see cref="ProviderCredentials"/>).
+/// </summary>
+public sealed class ProviderCallPlacer(
+    ProviderCredentials credentials, TwilioCallPlacer compatible, TelnyxCallPlacer telnyx) : ICallPlacer
 {
     public bool Configured => credentials.OutboundProvider() switch
     {
@@ -16,7 +18,8 @@ public sealed class ProviderCallPlacer(ProviderCredentials credentials, TwilioCa
         _ => false,
     };
 
-    public Task<PlaceResult> RingAgentAsync(long callId, string agentPhone, string platformNumber, CancellationToken ct) =>
+    public Task<PlaceResult> RingAgentAsync(
+        long callId, string agentPhone, string platformNumber, CancellationToken ct) =>
         credentials.OutboundProvider() switch
         {
             Provider.Twilio when credentials.TwilioAccount() is { } twilio =>

@@ -16,7 +16,9 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options)
 
     public TelnyxOptions Telnyx(long? organizationId = null) => options.Value.Telnyx;
 
-    /// <summary>The provider whose account places the organization's agent-made calls (<c>Switchboard:Provider</c>).</summary>
+    /// <summary>
+    /// The provider whose account places the organization's agent-made calls (<c>Switchboard:Provider</c>).
+    /// </summary>
     public Provider OutboundProvider(long? organizationId = null) => options.Value.Provider;
 
     /// <summary>Twilio's REST API, when its account is configured.</summary>
@@ -24,7 +26,12 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options)
     {
         var twilio = Twilio(organizationId);
         return twilio is { AccountSid: { Length: > 0 } sid, AuthToken: { Length: > 0 } token }
-            ? new(Provider.Twilio, twilio.ApiBaseUrl, $"{twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(sid)}", sid, token)
+            ? new(
+                Provider.Twilio,
+                twilio.ApiBaseUrl,
+                $"{twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(sid)}",
+                sid,
+                token)
             : null;
     }
 
@@ -38,6 +45,7 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options)
             return null;
         }
 
-        return new(Provider.SignalWire, root, $"{root}/2010-04-01/Accounts/{Uri.EscapeDataString(project)}", project, token);
+        var account = $"{root}/2010-04-01/Accounts/{Uri.EscapeDataString(project)}";
+        return new(Provider.SignalWire, root, account, project, token);
     }
 }

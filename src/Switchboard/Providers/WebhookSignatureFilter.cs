@@ -11,7 +11,9 @@ public abstract class WebhookSignatureFilter(ILogger log) : IEndpointFilter
     /// <summary>The header that carries the signature, as logs name it.</summary>
     protected abstract string SignatureHeader { get; }
 
-    /// <summary>True when the signature covers the raw body (Telnyx), which is then kept for <see cref="IsSigned"/>.</summary>
+    /// <summary>
+    /// True when the signature covers the raw body (Telnyx), which is then kept for <see cref="IsSigned"/>.
+    /// </summary>
     protected virtual bool SignsRawBody => false;
 
     /// <summary>False when no key to verify with is configured: every webhook is then refused.</summary>
@@ -34,10 +36,12 @@ public abstract class WebhookSignatureFilter(ILogger log) : IEndpointFilter
         {
             case Check.TooLarge:
                 log.LogWarning("Refused a webhook to {Path} larger than the limits of a provider's form", request.Path);
-                return TypedResults.Text(fallback, WebhookFallback.ContentType, statusCode: StatusCodes.Status413PayloadTooLarge);
+                return TypedResults.Text(
+                    fallback, WebhookFallback.ContentType, statusCode: StatusCodes.Status413PayloadTooLarge);
             case Check.Unreadable:
                 log.LogWarning("Refused a webhook to {Path} whose form cannot be read", request.Path);
-                return TypedResults.Text(fallback, WebhookFallback.ContentType, statusCode: StatusCodes.Status400BadRequest);
+                return TypedResults.Text(
+                    fallback, WebhookFallback.ContentType, statusCode: StatusCodes.Status400BadRequest);
             case Check.NotSigned:
                 log.LogWarning("Refused a webhook to {Path} without a valid {Header}", request.Path, SignatureHeader);
                 return Refuse(fallback);
@@ -54,7 +58,9 @@ public abstract class WebhookSignatureFilter(ILogger log) : IEndpointFilter
         TooLarge,
     }
 
-    /// <summary>A form too large (see <see cref="RequestLimits"/>) or malformed (e.g. %00) cannot have its signature checked.</summary>
+    /// <summary>
+    /// A form too large (see <see cref="RequestLimits"/>) or malformed (e.g. %00) cannot have its signature checked.
+    /// </summary>
     private async Task<Check> CheckAsync(HttpRequest request)
     {
         if (!CanVerify(request) || !request.HasFormContentType)

@@ -14,12 +14,13 @@ public sealed class SignalWireSignatureFilter(
 {
     protected override string SignatureHeader => "X-SignalWire-Signature";
 
-    protected override bool CanVerify(HttpRequest request) => !string.IsNullOrEmpty(credentials.SignalWire().SigningKey);
+    protected override bool CanVerify(HttpRequest request) =>
+        !string.IsNullOrEmpty(credentials.SignalWire().SigningKey);
 
     protected override bool IsSigned(HttpRequest request, IFormCollection form, byte[]? rawBody)
     {
         var url = urls.BaseUrl + request.Path + request.QueryString;
-        var pairs = form.SelectMany(field => field.Value.Select(value => KeyValuePair.Create(field.Key, value ?? ""))).ToList();
+        var pairs = form.SelectMany(field => field.Value.Select(value => KeyValuePair.Create(field.Key, value ?? "")));
         var signature = request.Headers["X-SignalWire-Signature"].ToString() is { Length: > 0 } own
             ? own
             : request.Headers["X-Twilio-Signature"].ToString();

@@ -51,7 +51,8 @@ public sealed class TeXml : ICallMarkup
     public string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
         Dial(callerId, forwardTo, dialEndedUrl, statusUrl, screenUrl: null);
 
-    public string DialAgent(string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) =>
+    public string DialAgent(
+        string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) =>
         Dial(callerId, agentPhone, dialEndedUrl, statusUrl, screenUrl);
 
     public string DialContact(string callerId, string contact, string dialEndedUrl, string statusUrl) =>
@@ -75,7 +76,8 @@ public sealed class TeXml : ICallMarkup
         _ => null,
     };
 
-    private static string Dial(string callerId, string number, string dialEndedUrl, string statusUrl, string? screenUrl) =>
+    private static string Dial(
+        string callerId, string number, string dialEndedUrl, string statusUrl, string? screenUrl) =>
         Document(new XElement("Dial",
             new XAttribute("callerId", callerId),
             new XAttribute("action", dialEndedUrl),
@@ -87,5 +89,6 @@ public sealed class TeXml : ICallMarkup
                 number)));
 
     private static string Document(params XElement[] verbs) =>
-        new XDeclaration("1.0", "UTF-8", null) + new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
+        new XDeclaration("1.0", "UTF-8", null)
+        + new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
 }

@@ -20,7 +20,8 @@ public sealed class TelnyxCallPlacer(
 {
     public bool Configured => credentials.Telnyx() is { ApiKey.Length: > 0, ApplicationId.Length: > 0 };
 
-    public async Task<PlaceResult> RingAgentAsync(long callId, string agentPhone, string platformNumber, CancellationToken ct)
+    public async Task<PlaceResult> RingAgentAsync(
+        long callId, string agentPhone, string platformNumber, CancellationToken ct)
     {
         var telnyx = credentials.Telnyx();
         var urls = callbackUrls.For(Provider.Telnyx);
@@ -97,7 +98,8 @@ public sealed class TelnyxCallPlacer(
     }
 
     private static string? Text(JsonElement? json, string name) =>
-        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v)
+            && v.ValueKind == JsonValueKind.String
             ? v.GetString()
             : null;
 }

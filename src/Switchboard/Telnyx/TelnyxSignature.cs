@@ -37,7 +37,8 @@ public static class TelnyxSignature
             return false;
         }
 
-        if (key.Length != Ed25519PublicKeyParameters.KeySize || signed.Length != Ed25519PrivateKeyParameters.SignatureSize)
+        if (key.Length != Ed25519PublicKeyParameters.KeySize
+            || signed.Length != Ed25519PrivateKeyParameters.SignatureSize)
         {
             return false;
         }
@@ -50,5 +51,6 @@ public static class TelnyxSignature
     }
 
     /// <summary>What is signed: the timestamp, a literal <c>|</c>, and the body exactly as it was sent.</summary>
-    public static byte[] Message(string timestamp, byte[] body) => [.. Encoding.ASCII.GetBytes(timestamp + "|"), .. body];
+    public static byte[] Message(string timestamp, byte[] body) =>
+        [.. Encoding.ASCII.GetBytes(timestamp + "|"), .. body];
 }

@@ -2,9 +2,12 @@ using Switchboard.Providers;
 
 namespace Switchboard.Telnyx;
 
-/// <summary>Telnyx's Ed25519 signature over the raw body (see <see cref="TelnyxSignature"/>), checked before anything is read.</summary>
+/// <summary>
+/// Telnyx's Ed25519 signature over the raw body (see <see cref="TelnyxSignature"/>), checked before anything is read.
+/// </summary>
 public sealed class TelnyxSignatureFilter(
-    ProviderCredentials credentials, TimeProvider clock, ILogger<TelnyxSignatureFilter> log) : WebhookSignatureFilter(log)
+    ProviderCredentials credentials, TimeProvider clock, ILogger<TelnyxSignatureFilter> log)
+    : WebhookSignatureFilter(log)
 {
     protected override string SignatureHeader => "telnyx-signature-ed25519";
 

@@ -131,14 +131,16 @@ internal sealed class TwilioMarkup : ICallMarkup
 
     public string Unavailable(CallerMessage? message) => TwiML.Unavailable(message);
 
-    public string Voicemail(CallerMessage? message, VoicemailRecording recording) => TwiML.Voicemail(message, recording);
+    public string Voicemail(CallerMessage? message, VoicemailRecording recording) =>
+        TwiML.Voicemail(message, recording);
 
     public string VoicemailRecorded() => TwiML.VoicemailRecorded();
 
     public string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
         TwiML.Forward(callerId, forwardTo, dialEndedUrl, statusUrl);
 
-    public string DialAgent(string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) =>
+    public string DialAgent(
+        string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) =>
         TwiML.DialAgent(callerId, agentPhone, screenUrl, dialEndedUrl, statusUrl);
 
     public string DialContact(string callerId, string contact, string dialEndedUrl, string statusUrl) =>

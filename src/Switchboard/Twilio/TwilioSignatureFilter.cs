@@ -4,7 +4,8 @@ namespace Switchboard.Twilio;
 
 /// <summary>X-Twilio-Signature (see <see cref="TwilioSignature"/>), keyed with the account's auth token.</summary>
 public sealed class TwilioSignatureFilter(
-    ProviderCredentials credentials, CallbackUrls urls, ILogger<TwilioSignatureFilter> log) : WebhookSignatureFilter(log)
+    ProviderCredentials credentials, CallbackUrls urls, ILogger<TwilioSignatureFilter> log)
+    : WebhookSignatureFilter(log)
 {
     protected override string SignatureHeader => "X-Twilio-Signature";
 
@@ -14,7 +15,8 @@ public sealed class TwilioSignatureFilter(
     {
         var url = urls.BaseUrl + request.Path + request.QueryString;
         var pairs = form.SelectMany(field => field.Value.Select(value => KeyValuePair.Create(field.Key, value ?? "")));
-        return TwilioSignature.IsValid(credentials.Twilio().AuthToken!, url, pairs, request.Headers["X-Twilio-Signature"]);
+        var signature = request.Headers["X-Twilio-Signature"];
+        return TwilioSignature.IsValid(credentials.Twilio().AuthToken!, url, pairs, signature);
     }
 
     /// <summary>Twilio's own helper libraries answer a forgery this way; kept as it always was.</summary>

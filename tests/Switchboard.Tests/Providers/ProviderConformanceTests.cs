@@ -76,12 +76,14 @@ public sealed class ProviderConformanceTests
                 Assert.Equal(["Dial"], dial.Verbs);
                 Assert.Equal(GroupNumber, dial.Attribute("Dial", "callerId"));
                 Assert.Equal(AlicePhone, dial.Text("Number"));
-                Assert.StartsWith($"{SwitchboardApp.PublicBaseUrl}/webhooks/{provider}/", dial.Attribute("Number", "url"));
+                Assert.StartsWith($"{SwitchboardApp.PublicBaseUrl}/webhooks/{provider}/", dial.Attribute("Number",
+                    "url"));
                 var prompt = await call.AgentAnswersAsync(dial);
                 Assert.Equal("Gather", prompt.Verbs[0]);
                 Assert.DoesNotContain(Contact, prompt.Body);
                 Assert.Empty((await call.PressAsync(prompt, "1"))!.Verbs);
-                Assert.Equal(["Hangup"], (await call.DialEndsAsync(dial, "completed", bridged: true, seconds: 30)).Verbs);
+                Assert.Equal(["Hangup"], (await call.DialEndsAsync(dial, "completed", bridged: true,
+                    seconds: 30)).Verbs);
                 Assert.Equal("connected", await OutcomeAsync(org));
                 break;
             }
@@ -118,20 +120,24 @@ public sealed class ProviderConformanceTests
 
             case "group forwards":
             {
-                await org.SetAsync($"/groups/{group}/inbound-calls", new { mode = "forward", forwardTo = ForwardTarget });
+                await org.SetAsync($"/groups/{group}/inbound-calls", new { mode = "forward",
+                    forwardTo = ForwardTarget });
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
                 var dial = await call.RingAsync(Contact, GroupNumber);
                 Assert.Equal(["Dial"], dial.Verbs);
                 Assert.Equal(GroupNumber, dial.Attribute("Dial", "callerId"));
                 Assert.Equal(ForwardTarget, dial.Text("Number"));
                 Assert.Null(dial.Find("Number")!.Attribute("url"));
-                Assert.Equal(["Hangup"], (await call.DialEndsAsync(dial, "completed", bridged: true, seconds: 12)).Verbs);
+                Assert.Equal(["Hangup"], (await call.DialEndsAsync(dial, "completed", bridged: true,
+                    seconds: 12)).Verbs);
                 Assert.Equal("forwarded", await OutcomeAsync(org));
                 break;
             }
 
             case "fallback after a decline":
             {
-                await org.SetAsync($"/groups/{group}/call-options", new { fallback = new { mode = "forward", forwardTo = FallbackTarget } });
+                await org.SetAsync($"/groups/{group}/call-options", new { fallback = new { mode = "forward",
+                    forwardTo = FallbackTarget } });
                 await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
                 var dial = await call.RingAsync(Contact, GroupNumber);
                 await call.PressAsync(await call.AgentAnswersAsync(dial), "2");
@@ -139,21 +145,24 @@ public sealed class ProviderConformanceTests
                 Assert.Equal(["Dial"], fallback.Verbs);
                 Assert.Equal(GroupNumber, fallback.Attribute("Dial", "callerId"));
                 Assert.Equal(FallbackTarget, fallback.Text("Number"));
-                Assert.Equal(["Hangup"], (await call.DialEndsAsync(fallback, "completed", bridged: true, seconds: 20)).Verbs);
+                Assert.Equal(["Hangup"], (await call.DialEndsAsync(fallback, "completed", bridged: true,
+                    seconds: 20)).Verbs);
                 Assert.Equal("forwarded", await OutcomeAsync(org));
                 break;
             }
 
             case "voicemail after a decline":
             {
-                await org.SetAsync("/call-options", new { voicemail = new { enabled = true, maxSeconds = 90, transcribe = false } });
+                await org.SetAsync("/call-options", new { voicemail = new { enabled = true, maxSeconds = 90,
+                    transcribe = false } });
                 await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
                 var dial = await call.RingAsync(Contact, GroupNumber);
                 await call.PressAsync(await call.AgentAnswersAsync(dial), "2");
                 var voicemail = await call.DialEndsAsync(dial, "completed", bridged: false);
                 Assert.Equal(["Say", "Say", "Record", "Hangup"], voicemail.Verbs);
                 Assert.Equal("90", voicemail.Attribute("Record", "maxLength"));
-                var thanks = await client.PostAsync(voicemail.Attribute("Record", "action"), call.Form(call.CallSid, "in-progress"));
+                var thanks = await client.PostAsync(voicemail.Attribute("Record", "action"), call.Form(call.CallSid,
+                    "in-progress"));
                 Assert.Equal(["Say", "Hangup"], thanks.Verbs);
                 Assert.Contains("Thank you for your message", thanks.Text("Say"));
                 break;
@@ -163,7 +172,8 @@ public sealed class ProviderConformanceTests
             {
                 await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
                 await call.RingAsync(Contact, GroupNumber);
-                var acknowledged = await client.PostAsync($"/webhooks/{provider}/status", call.Form(call.CallSid, "completed"));
+                var acknowledged = await client.PostAsync($"/webhooks/{provider}/status", call.Form(call.CallSid,
+                    "completed"));
                 Assert.Equal(HttpStatusCode.OK, acknowledged.Status);
                 Assert.Empty(acknowledged.Verbs);
                 Assert.Equal("callerHungUp", await OutcomeAsync(org));
@@ -173,17 +183,20 @@ public sealed class ProviderConformanceTests
             case "agent-made call":
             {
                 await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
-                var started = await org.Admin.PostAsJsonAsync($"{org.Path}/calls", new { agentId = alice, contact = Contact });
+                var started = await org.Admin.PostAsJsonAsync($"{org.Path}/calls", new { agentId = alice,
+                    contact = Contact });
                 Assert.Equal(HttpStatusCode.Created, started.StatusCode);
                 var id = (await TestOrganization.ReadAsync(started))["id"]!.GetValue<long>();
                 var created = Assert.IsType<CreatedCall>(play.LastCreated);
                 Assert.Equal(AlicePhone, created.To);
                 Assert.Equal(GroupNumber, created.From);
-                Assert.Equal($"{SwitchboardApp.PublicBaseUrl}/webhooks/{provider}/calls/{id}/outbound/answered", created.Url);
+                Assert.Equal($"{SwitchboardApp.PublicBaseUrl}/webhooks/{provider}/calls/{id}/outbound/answered",
+                    created.Url);
                 var prompt = await client.PostAsync(created.Url!, call.Form(created.Sid, "in-progress"));
                 Assert.Equal("Gather", prompt.Verbs[0]);
                 Assert.DoesNotContain(Contact, prompt.Body);
-                var toContact = await client.PostAsync(prompt.Attribute("Gather", "action"), call.Form(created.Sid, "in-progress", ("Digits", "1")));
+                var toContact = await client.PostAsync(prompt.Attribute("Gather", "action"), call.Form(created.Sid,
+                    "in-progress", ("Digits", "1")));
                 Assert.Equal(["Dial"], toContact.Verbs);
                 Assert.Equal(GroupNumber, toContact.Attribute("Dial", "callerId"));
                 Assert.Equal(Contact, toContact.Text("Number"));
@@ -192,7 +205,8 @@ public sealed class ProviderConformanceTests
 
             case "unsigned webhook is refused":
             {
-                var refused = await client.PostAsync($"/webhooks/{provider}/voice", call.Form(call.CallSid, "ringing"), signed: false);
+                var refused = await client.PostAsync($"/webhooks/{provider}/voice", call.Form(call.CallSid, "ringing"),
+                    signed: false);
                 Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
                 Assert.Empty(await org.CallsAsync());
                 break;
@@ -206,7 +220,8 @@ public sealed class ProviderConformanceTests
     private static async Task<string?> OutcomeAsync(TestOrganization org) =>
         (await org.CallsAsync())[0]!["outcome"]?.GetValue<string>();
 
-    /// <summary>One inbound call as the provider walks it: the caller's leg, and the agent's leg its dial places.</summary>
+    /// <summary>One inbound call as the provider walks it: the caller's leg, and the agent's leg its dial
+    /// places.</summary>
     private sealed record PlayedCall(ProviderClient Client, string CallSid, string AgentCallSid)
     {
         public Task<TwiMLAnswer> RingAsync(string from, string to)
@@ -216,9 +231,11 @@ public sealed class ProviderConformanceTests
         }
 
         public Task<TwiMLAnswer> AgentAnswersAsync(TwiMLAnswer dial) =>
-            Client.PostAsync(dial.Attribute("Number", "url"), Form(AgentCallSid, "in-progress", ("ParentCallSid", CallSid)));
+            Client.PostAsync(dial.Attribute("Number", "url"), Form(AgentCallSid, "in-progress", ("ParentCallSid",
+                CallSid)));
 
-        /// <summary>Null when the provider sends nothing: silence at a Gather that does not ask for empty results.</summary>
+        /// <summary>Null when the provider sends nothing: silence at a Gather that does not ask for empty
+        /// results.</summary>
         public async Task<TwiMLAnswer?> PressAsync(TwiMLAnswer prompt, string? digits)
         {
             if (digits is null && prompt.Find("Gather")!.Attribute("actionOnEmptyResult")?.Value != "true")
@@ -226,19 +243,23 @@ public sealed class ProviderConformanceTests
                 return null;
             }
 
-            return await Client.PostAsync(prompt.Attribute("Gather", "action"), Form(AgentCallSid, "in-progress", ("Digits", digits)));
+            return await Client.PostAsync(prompt.Attribute("Gather", "action"), Form(AgentCallSid, "in-progress",
+                ("Digits", digits)));
         }
 
-        public Task<TwiMLAnswer> DialEndsAsync(TwiMLAnswer dial, string dialStatus, bool bridged, int? seconds = null) =>
+        public Task<TwiMLAnswer> DialEndsAsync(TwiMLAnswer dial, string dialStatus, bool bridged,
+            int? seconds = null) =>
             Client.PostAsync(dial.Attribute("Dial", "action"), Form(CallSid, "in-progress",
                 ("DialCallStatus", dialStatus),
                 ("DialCallSid", AgentCallSid),
                 ("DialBridged", bridged ? "true" : "false"),
                 ("DialCallDuration", seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
-        public Dictionary<string, string> Form(string callSid, string status, params (string Name, string? Value)[] more)
+        public Dictionary<string, string> Form(string callSid, string status, params (string Name,
+            string? Value)[] more)
         {
-            var form = new Dictionary<string, string> { ["CallSid"] = callSid, ["AccountSid"] = "account", ["CallStatus"] = status };
+            var form = new Dictionary<string, string> { ["CallSid"] = callSid, ["AccountSid"] = "account",
+                ["CallStatus"] = status };
             foreach (var (name, value) in more.Where(m => m.Value is not null))
             {
                 form[name] = value!;

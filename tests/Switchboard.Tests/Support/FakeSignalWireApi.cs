@@ -44,7 +44,8 @@ public sealed partial class FakeSignalWireApi : IAsyncDisposable
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         var fake = new FakeSignalWireApi(builder.Build());
         await fake._app.StartAsync();
-        fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return fake;
     }
 
@@ -107,7 +108,8 @@ public sealed partial class FakeSignalWireApi : IAsyncDisposable
         }, statusCode: StatusCodes.Status201Created);
     }
 
-    private static bool IsHttpUrl(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+    private static bool IsHttpUrl(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && uri.Scheme is "http" or "https";
 
     private static IResult Error(HttpStatusCode status, int code, string message) =>
         Results.Json(new { code, message, more_info = "", status = (int)status }, statusCode: (int)status);

@@ -43,7 +43,8 @@ public sealed partial class FakeTelnyxApi : IAsyncDisposable
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         var fake = new FakeTelnyxApi(builder.Build());
         await fake._app.StartAsync();
-        fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return fake;
     }
 
@@ -81,7 +82,8 @@ public sealed partial class FakeTelnyxApi : IAsyncDisposable
         }
 
         string? Text(string name) =>
-            body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v)
+                && v.ValueKind == JsonValueKind.String
                 ? v.GetString()
                 : null;
         var (from, to, url, method) = (Text("From"), Text("To"), Text("Url"), Text("Method"));

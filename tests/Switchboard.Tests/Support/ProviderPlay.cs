@@ -20,7 +20,8 @@ public abstract class ProviderPlay : IAsyncDisposable
     public abstract Task ConfigureAsync(SwitchboardApp app);
 
     /// <summary>Signs a webhook as the provider does: over the public URL and form, or over the raw body.</summary>
-    public abstract void Sign(HttpRequestMessage request, string publicUrl, IReadOnlyList<KeyValuePair<string, string>> form, byte[] body);
+    public abstract void Sign(HttpRequestMessage request, string publicUrl, IReadOnlyList<KeyValuePair<string,
+        string>> form, byte[] body);
 
     /// <summary>The last call Switchboard asked the fake REST API to create (an agent-made call).</summary>
     public abstract CreatedCall? LastCreated { get; }
@@ -48,7 +49,8 @@ public sealed class ProviderClient(HttpClient http, ProviderPlay play)
 
     public Task<TwiMLAnswer> PostAsync(string pathOrUrl, Dictionary<string, string> form, bool signed = true)
     {
-        var url = pathOrUrl.StartsWith("http", StringComparison.Ordinal) ? pathOrUrl : SwitchboardApp.PublicBaseUrl + pathOrUrl;
+        var url = pathOrUrl.StartsWith("http", StringComparison.Ordinal) ? pathOrUrl
+            : SwitchboardApp.PublicBaseUrl + pathOrUrl;
         return SendAsync(url, form, signed);
     }
 
@@ -56,7 +58,8 @@ public sealed class ProviderClient(HttpClient http, ProviderPlay play)
     {
         var uri = new Uri(publicUrl);
         var body = await new FormUrlEncodedContent(form).ReadAsByteArrayAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri.PathAndQuery) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post,
+            uri.PathAndQuery) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/x-www-form-urlencoded");
         if (signed)
         {
@@ -64,7 +67,8 @@ public sealed class ProviderClient(HttpClient http, ProviderPlay play)
         }
 
         using var response = await http.SendAsync(request);
-        return new TwiMLAnswer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+        return new TwiMLAnswer(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+            await response.Content.ReadAsStringAsync());
     }
 }
 
@@ -83,7 +87,8 @@ public sealed class TwilioPlay : ProviderPlay
         app.Settings["Switchboard:Provider"] = "Twilio";
     }
 
-    public override void Sign(HttpRequestMessage request, string publicUrl, IReadOnlyList<KeyValuePair<string, string>> form, byte[] body) =>
+    public override void Sign(HttpRequestMessage request, string publicUrl, IReadOnlyList<KeyValuePair<string,
+        string>> form, byte[] body) =>
         request.Headers.Add("X-Twilio-Signature", TwilioSignature.Compute(SwitchboardApp.AuthToken, publicUrl, form));
 
     public override CreatedCall? LastCreated => _api?.Created.LastOrDefault() is { } c
@@ -118,7 +123,8 @@ public sealed class SignalWirePlay : ProviderPlay
     }
 
     /// <summary>SignalWire signs as Twilio does, with the project's signing key, in its own header.</summary>
-    public override void Sign(HttpRequestMessage request, string publicUrl, IReadOnlyList<KeyValuePair<string, string>> form, byte[] body) =>
+    public override void Sign(HttpRequestMessage request, string publicUrl, IReadOnlyList<KeyValuePair<string,
+        string>> form, byte[] body) =>
         request.Headers.Add("X-SignalWire-Signature", TwilioSignature.Compute(SigningKey, publicUrl, form));
 
     public override CreatedCall? LastCreated => _api?.Created.LastOrDefault();
@@ -135,7 +141,8 @@ public sealed class SignalWirePlay : ProviderPlay
 public sealed class TelnyxPlay : ProviderPlay
 {
     /// <summary>The test's stand-in for Telnyx's signing key; the app holds only its public half.</summary>
-    public static readonly Ed25519PrivateKeyParameters Key = new(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray(), 0);
+    public static readonly Ed25519PrivateKeyParameters Key = new(new byte[32].Select((_, i)
+        => (byte)(i * 7 + 1)).ToArray(), 0);
 
     public static string PublicKey => Convert.ToBase64String(Key.GeneratePublicKey().GetEncoded());
 
@@ -155,9 +162,11 @@ public sealed class TelnyxPlay : ProviderPlay
         app.Settings["Switchboard:Provider"] = "Telnyx";
     }
 
-    public override void Sign(HttpRequestMessage request, string publicUrl, IReadOnlyList<KeyValuePair<string, string>> form, byte[] body)
+    public override void Sign(HttpRequestMessage request, string publicUrl, IReadOnlyList<KeyValuePair<string,
+        string>> form, byte[] body)
     {
-        var timestamp = (_app?.Clock.GetUtcNow() ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var timestamp = (_app?.Clock.GetUtcNow() ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds()
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
         request.Headers.Add("telnyx-timestamp", timestamp);
         request.Headers.Add("telnyx-signature-ed25519", SignBody(timestamp, body));
     }
