@@ -54,7 +54,11 @@ public sealed record ProviderCheckAnswer(string Provider, string Account, bool O
 
 /// <summary>An organization's own provider account, as the admin API and the panel set, show and check it.</summary>
 public sealed class ProviderAccounts(
-    SwitchboardDb db, AccountDirectory directory, ProviderProbe probe, NetworkGuard guard, IOptions<SwitchboardOptions> options,
+    SwitchboardDb db,
+    AccountDirectory directory,
+    ProviderProbe probe,
+    NetworkGuard guard,
+    IOptions<SwitchboardOptions> options,
     TimeProvider clock)
 {
     public const string OwnAccount = "organization";
@@ -161,17 +165,17 @@ public sealed class ProviderAccounts(
             return new ProviderCheckAnswer(own.Provider, OwnAccount, failed is null, failed);
         }
 
-        if (directory.Global is not { } global)
+        if (options.Value.Twilio is not { AccountSid.Length: > 0, AuthToken.Length: > 0 } twilio)
         {
             return new ProviderCheckAnswer(ProviderKinds.Twilio, GlobalAccount, false, "no account is configured");
         }
 
-        var credentials = new ProviderCredentials(
+        var credentials = new OrganizationAccount(
             orgId,
             ProviderKinds.Twilio,
-            new Dictionary<string, string> { ["accountSid"] = global.AccountSid },
-            new Dictionary<string, string> { ["authToken"] = global.AuthToken },
-            global.ApiBaseUrl);
+            new Dictionary<string, string> { ["accountSid"] = twilio.AccountSid },
+            new Dictionary<string, string> { ["authToken"] = twilio.AuthToken },
+            twilio.ApiBaseUrl);
         var problem = await probe.ProblemAsync(credentials, guarded: false, ct);
         return new ProviderCheckAnswer(ProviderKinds.Twilio, GlobalAccount, problem is null, problem);
     }

@@ -85,7 +85,7 @@ public static partial class ProviderKinds
 /// <see cref="Secrets"/> is null when they could not be decrypted (a lost key ring): the account is then unusable,
 /// and is never replaced by the global one.
 /// </summary>
-public sealed record ProviderCredentials(
+public sealed record OrganizationAccount(
     long OrganizationId,
     string Provider,
     IReadOnlyDictionary<string, string> Settings,
@@ -94,35 +94,4 @@ public sealed record ProviderCredentials(
 {
     public string? Value(string name) =>
         Settings.TryGetValue(name, out var setting) ? setting : Secrets?.GetValueOrDefault(name);
-
-    /// <summary>The account as a Twilio-compatible REST API sees it (Twilio, SignalWire); null for other providers.</summary>
-    public CompatibleAccount? Compatible() => (Provider, Secrets) switch
-    {
-        (_, null) => null,
-        (ProviderKinds.Twilio, _) => new CompatibleAccount(
-            Value("accountSid")!, Value("authToken")!, ApiBaseUrl ?? CompatibleAccount.TwilioApi, Value("authToken")!, Guarded: true),
-        (ProviderKinds.SignalWire, _) => new CompatibleAccount(
-            Value("projectId")!,
-            Value("apiToken")!,
-            ApiBaseUrl ?? $"https://{ProviderKinds.SpaceHost(Value("space")!)}/api/laml",
-            Value("signingKey")!,
-            Guarded: true),
-        _ => null,
-    };
-}
-
-/// <summary>
-/// A Twilio-compatible account: Basic auth for its REST API at <see cref="ApiBaseUrl"/> (which is followed by
-/// <c>/2010-04-01/Accounts/{AccountSid}/…</c>), and the key its webhooks' signatures are made with. An organization's
-/// account is <paramref name="Guarded"/>: its API is reached through the network guard, the global one's is not.
-/// </summary>
-public sealed record CompatibleAccount(string AccountSid, string AuthToken, string ApiBaseUrl, string SigningKey, bool Guarded = false)
-{
-    public const string TwilioApi = "https://api.twilio.com";
-
-    public string ResourceUrl(string resource) =>
-        $"{ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(AccountSid)}/{resource}";
-
-    public string BasicAuth() =>
-        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
 }

@@ -22,7 +22,7 @@ public sealed class ProviderProbe(IHttpClientFactory clients, ILogger<ProviderPr
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Null when the provider accepted the credentials; else what failed.</summary>
-    public async Task<string?> ProblemAsync(ProviderCredentials account, bool guarded, CancellationToken ct)
+    public async Task<string?> ProblemAsync(OrganizationAccount account, bool guarded, CancellationToken ct)
     {
         if (account.Secrets is null)
         {
@@ -51,15 +51,29 @@ public sealed class ProviderProbe(IHttpClientFactory clients, ILogger<ProviderPr
         }
     }
 
-    private static HttpRequestMessage Request(ProviderCredentials account)
+    private static HttpRequestMessage Request(OrganizationAccount account)
     {
         string Base(string fallback) => (account.ApiBaseUrl ?? fallback).TrimEnd('/');
         string V(string name) => Uri.EscapeDataString(account.Value(name) ?? "");
 
-        if (account.Compatible() is { } compatible)
+        // Twilio and SignalWire's compatibility API: the account resource, Basic auth.
+        var compatible = account.Provider switch
         {
-            var twilio = new HttpRequestMessage(HttpMethod.Get, compatible.ApiBaseUrl.TrimEnd('/') + $"/2010-04-01/Accounts/{Uri.EscapeDataString(compatible.AccountSid)}.json");
-            twilio.Headers.Authorization = new AuthenticationHeaderValue("Basic", compatible.BasicAuth());
+            ProviderKinds.Twilio => (Root: Base("https://api.twilio.com"), Sid: "accountSid", Token: "authToken"),
+            ProviderKinds.SignalWire => (
+                Root: Base($"https://{ProviderKinds.SpaceHost(account.Value("space") ?? "")}/api/laml"),
+                Sid: "projectId",
+                Token: "apiToken"),
+            _ => default,
+        };
+        if (compatible.Root is not null)
+        {
+            var twilio = new HttpRequestMessage(
+                HttpMethod.Get, $"{compatible.Root}/2010-04-01/Accounts/{V(compatible.Sid)}.json");
+            twilio.Headers.Authorization = new AuthenticationHeaderValue(
+                "Basic",
+                Convert.ToBase64String(
+                    Encoding.UTF8.GetBytes($"{account.Value(compatible.Sid)}:{account.Value(compatible.Token)}")));
             return twilio;
         }
 

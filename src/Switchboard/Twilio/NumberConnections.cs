@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Switchboard.Kernel;
 using Switchboard.Phones;
 using Switchboard.Accounts;
+using Switchboard.Providers;
 using Switchboard.Storage;
 
 namespace Switchboard.Twilio;
@@ -13,7 +14,12 @@ namespace Switchboard.Twilio;
 /// refuses or cannot be reached leaves the number <c>unknown</c>, with the reason; it never stops anything else.
 /// </summary>
 public sealed class NumberConnections(
-    SwitchboardDb db, AccountDirectory accounts, TwilioNumbers twilio, PhoneNormalizer phones, TimeProvider clock)
+    SwitchboardDb db,
+    AccountDirectory accounts,
+    ProviderCredentials credentials,
+    TwilioNumbers twilio,
+    PhoneNormalizer phones,
+    TimeProvider clock)
 {
     /// <summary>Looks the number up at the provider (and with <paramref name="connect"/>, points it here) and keeps what was found.</summary>
     public async Task<Answer<NumberConnection>> RunAsync(long orgId, string number, bool connect, CancellationToken ct)
@@ -54,7 +60,7 @@ public sealed class NumberConnections(
                 : $"numbers at {own.Provider} are not checked by Switchboard yet: point them at it in the provider's console");
         }
 
-        if ((own?.Compatible() ?? accounts.Global) is not { } account)
+        if ((own?.Compatible() ?? credentials.TwilioAccount()) is not { } account)
         {
             return new NumberCheck(NumberConnectionState.Unknown, "no provider account is configured");
         }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Switchboard.Accounts;
 using Switchboard.Phones;
+using Switchboard.Providers;
 
 namespace Switchboard.Twilio;
 
@@ -119,7 +120,7 @@ public sealed class TwilioNumbers(IHttpClientFactory clients, CallbackUrls urls,
     private static HttpRequestMessage Request(CompatibleAccount account, HttpMethod method, string resource)
     {
         var request = new HttpRequestMessage(method, account.ResourceUrl(resource));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", account.BasicAuth());
+        request.Headers.Authorization = account.Authorization();
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return request;
     }

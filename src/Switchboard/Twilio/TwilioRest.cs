@@ -11,23 +11,25 @@ using Switchboard.Accounts;
 using Switchboard.Calls;
 using Switchboard.Calls.Voicemail;
 
+using Switchboard.Providers;
+
 namespace Switchboard.Twilio;
 
 /// <summary>
 /// Twilio's REST API for what Switchboard reads and deletes there: a recording's media
 /// (<c>GET …/Recordings/{Sid}.mp3</c>), its deletion (<c>DELETE …/Recordings/{Sid}.json</c>) and a call's status
 /// (<c>GET …/Calls/{Sid}.json</c>), with the account of the organization the recording or call is of (its own, or the
-/// global one: <see cref="AccountDirectory"/>), under that account's API base URL with Basic auth. The URL is built from
+/// global one: <see cref="ProviderCredentials"/>), under that account's API base URL with Basic auth. The URL is built from
 /// the sid alone, which must look like one: a URL named in a webhook is never fetched, so a forged form cannot make
 /// Switchboard send its credentials elsewhere.
 /// </summary>
 public sealed partial class TwilioRest(
-    HttpClient http, AccountDirectory accounts, ILogger<TwilioRest> log) : IRecordings, ICallLookup
+    HttpClient http, ProviderCredentials credentials, ILogger<TwilioRest> log) : IRecordings, ICallLookup
 {
     /// <summary>A recording's audio is read whole (to answer Range requests); a 10-minute message is a few MB.</summary>
     public const int MaxAudioBytes = 32 * 1024 * 1024;
 
-    public bool Configured => accounts.Global is not null || accounts.AnyOrganizationAccount;
+    public bool Configured => credentials.TwilioAccount() is not null || credentials.AnyOrganizationAccount;
 
     public static bool IsRecordingSid(string? sid) => sid is not null && RecordingSid().IsMatch(sid);
 
@@ -35,7 +37,7 @@ public sealed partial class TwilioRest(
 
     public async Task<RecordingAudio> FetchAsync(string recordingSid, CancellationToken ct)
     {
-        if (!IsRecordingSid(recordingSid) || await accounts.ForRecordingAsync(recordingSid, ct) is not { } account)
+        if (!IsRecordingSid(recordingSid) || await credentials.ForRecordingAsync(recordingSid, ct) is not { } account)
         {
             return new RecordingAudio.Failed(503, "No provider account is configured, or the recording sid is not one");
         }
@@ -72,7 +74,7 @@ public sealed partial class TwilioRest(
 
     public async Task<RecordingDeletion> DeleteAsync(string recordingSid, CancellationToken ct)
     {
-        if (!IsRecordingSid(recordingSid) || await accounts.ForRecordingAsync(recordingSid, ct) is not { } account)
+        if (!IsRecordingSid(recordingSid) || await credentials.ForRecordingAsync(recordingSid, ct) is not { } account)
         {
             return RecordingDeletion.Failed;
         }
@@ -96,7 +98,7 @@ public sealed partial class TwilioRest(
 
     public async Task<CallLookup> LookupAsync(string callSid, CancellationToken ct)
     {
-        if (!IsCallSid(callSid) || await accounts.ForCallSidAsync(callSid, ct) is not { } account)
+        if (!IsCallSid(callSid) || await credentials.ForCallSidAsync(callSid, ct) is not { } account)
         {
             return new CallLookup.Unknown();
         }
@@ -151,7 +153,7 @@ public sealed partial class TwilioRest(
     private static HttpRequestMessage Request(CompatibleAccount account, HttpMethod method, string resource)
     {
         var request = new HttpRequestMessage(method, account.ResourceUrl(resource));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", account.BasicAuth());
+        request.Headers.Authorization = account.Authorization();
         return request;
     }
 

@@ -1,0 +1,25 @@
+using Switchboard.Calls;
+using Switchboard.Telnyx;
+using Switchboard.Twilio;
+
+namespace Switchboard.Providers;
+
+/// <summary>
+/// Places an agent-made call through the account of the call's organization: its own, or the global one of the
+/// provider that places them (<see cref="ProviderCredentials"/>).
+/// </summary>
+public sealed class ProviderCallPlacer(
+    ProviderCredentials credentials, TwilioCallPlacer compatible, TelnyxCallPlacer telnyx) : ICallPlacer
+{
+    public bool Configured => credentials.CanPlaceCalls;
+
+    public async Task<PlaceResult> RingAgentAsync(
+        long callId, string agentPhone, string platformNumber, CancellationToken ct) =>
+        await credentials.OutboundForCallAsync(callId, ct) switch
+        {
+            OutboundAccount.Compatible c =>
+                await compatible.RingAgentAsync(c.Account, callId, agentPhone, platformNumber, ct),
+            OutboundAccount.Telnyx t => await telnyx.RingAgentAsync(t.Options, callId, agentPhone, platformNumber, ct),
+            _ => new PlaceResult.NotSent("No provider account can place this organization's calls"),
+        };
+}
