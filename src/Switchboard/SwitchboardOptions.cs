@@ -44,11 +44,14 @@ public sealed class RetentionOptions
     /// <summary>How often the purge looks for data past its organization's retention.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Rows deleted per transaction: small, so that a call's own writes never wait long behind one.</summary>
-    public int BatchSize { get; set; } = 500;
+    /// <summary>The most rows deleted per transaction; batches start smaller and are sized to fit the budget.</summary>
+    public int BatchSize { get; set; } = 1000;
 
-    /// <summary>The pause after each batch, in which routing has the database to itself.</summary>
-    public TimeSpan Pause { get; set; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>How long one batch may hold the database's writer: about the most a call's write waits.</summary>
+    public TimeSpan BatchBudget { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The share of the time the purge works at most; it rests after each batch (0.2: 4× the batch).</summary>
+    public double WorkShare { get; set; } = 0.2;
 }
 
 /// <summary>How texting events are taken in.</summary>

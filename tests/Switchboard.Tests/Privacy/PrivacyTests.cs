@@ -33,6 +33,8 @@ public sealed class PrivacyTests : IAsyncLifetime
     {
         // These tests are about what is kept, not about the webhooks' answer budget on a busy machine.
         _app.Settings["Switchboard:Twilio:AnswerBudget"] = "00:00:10";
+        // Small batches, so that a purge of a few rows already takes several.
+        _app.Settings["Switchboard:Retention:BatchSize"] = "4";
         _org = await TestOrganization.CreateAsync(_app, "Acme Org");
         _alice = await _org.CreateAgentAsync("Alice", AlicePhone);
         await _org.AddNumberAsync(GroupNumber, groupId: await _org.CreateGroupAsync());
@@ -128,7 +130,7 @@ public sealed class PrivacyTests : IAsyncLifetime
         var purged = await PurgeAsync();
 
         Assert.Equal(30, saved["dataRetentionDays"]!.GetValue<int>());
-        Assert.Equal(new Purged(1, 1, 0), purged);
+        Assert.Equal((1, 1, 0), Counts(purged));
         Assert.Equal(["Reject"], (await _app.Provider().CallAsync(OtherContact, GroupNumber)).Answer.Verbs);
         Assert.Equal(["Dial"], (await _app.Provider().CallAsync(Contact, GroupNumber)).Answer.Verbs);
         Assert.Equal(["Dial"], (await _app.Provider().CallAsync(OtherContact, TheirNumber)).Answer.Verbs);
@@ -136,13 +138,39 @@ public sealed class PrivacyTests : IAsyncLifetime
         _app.Clock.Advance(TimeSpan.FromDays(31));
         var later = await PurgeAsync();
 
-        Assert.Equal(new Purged(1, 1, 3), later);
+        Assert.Equal((1, 1, 3), Counts(later));
         Assert.Empty(await _org.CallsAsync());
         Assert.Single(await _other.CallsAsync());
         var change = (await _org.Admin.GetJsonAsync($"{_org.Path}/audit"))["items"]!.AsArray()
             .SelectMany(e => e!["changes"]!.AsArray()).Single(c => c!.Text("field") == "dataRetentionDays")!;
         Assert.Equal("30", change.Text("after"));
     }
+
+    [Fact]
+    public async Task PurgeOfManyRowsDeletesThemInBatchesOfAtMostTheBatchSizeAndKeepsWhatIsNewer()
+    {
+        var now = _app.Clock.GetUtcNow();
+        for (var i = 0; i < 10; i++)
+        {
+            await _org.TextAsync(_alice, $"+1415555030{i}", GroupNumber, now.AddDays(-40).AddMinutes(i % 3));
+        }
+
+        await _org.TextAsync(_alice, Contact, GroupNumber, now.AddDays(-1));
+        await _other.TextAsync(_theirAgent, OtherContact, TheirNumber, now.AddDays(-400));
+        await _org.SetAsync("/privacy", new { dataRetentionDays = 30 });
+
+        var purged = await PurgeAsync();
+
+        Assert.Equal((10, 10, 0), Counts(purged));
+        // 10 texts and 10 last-text entries, at most 4 rows per transaction: 3 batches each at least.
+        Assert.True(purged.Batches >= 6, $"{purged.Batches} batches");
+        Assert.Equal(["Reject"], (await _app.Provider().CallAsync("+14155550305", GroupNumber)).Answer.Verbs);
+        Assert.Equal(["Dial"], (await _app.Provider().CallAsync(Contact, GroupNumber)).Answer.Verbs);
+        Assert.Equal(["Dial"], (await _app.Provider().CallAsync(OtherContact, TheirNumber)).Answer.Verbs);
+    }
+
+    private static (int, int, int) Counts(Purged purged) =>
+        (purged.MessageEvents, purged.LastTexts, purged.CallRecords);
 
     private Task<Purged> PurgeAsync() =>
         _app.Services.GetServices<IHostedService>().OfType<RetentionPurge>().Single().PurgeAsync(CancellationToken.None);

@@ -259,6 +259,76 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("CallStatusEvent");
                 });
 
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CallId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("EventRaisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LinkBase")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordingSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RecordingStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("TranscribeRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Transcript")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("TranscriptionStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallId")
+                        .IsUnique();
+
+                    b.HasIndex("RecordedAt")
+                        .HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
+
+                    b.HasIndex("OrganizationId", "RecordedAt")
+                        .HasFilter("\"RecordingSid\" IS NOT NULL");
+
+                    b.ToTable("Voicemails", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Events.CallEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -314,6 +384,8 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CallId");
 
                     b.HasIndex("EventId")
                         .IsUnique();
@@ -798,76 +870,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("Numbers");
                 });
 
-            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<long>("CallId")
-                        .HasColumnType("bigint");
-
-                    b.Property<bool>("Counted")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTime?>("DeletedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int?>("DurationSeconds")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime?>("EventRaisedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("LinkBase")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<long>("OrganizationId")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTime?>("RecordedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("RecordingSid")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("RecordingStatus")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<bool>("TranscribeRequested")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Transcript")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<string>("TranscriptionStatus")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CallId")
-                        .IsUnique();
-
-                    b.HasIndex("RecordedAt")
-                        .HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
-
-                    b.HasIndex("OrganizationId", "RecordedAt")
-                        .HasFilter("\"RecordingSid\" IS NOT NULL");
-
-                    b.ToTable("Voicemails");
-                });
-
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
@@ -877,19 +879,19 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Switchboard.Events.CallEvent", b =>
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
-                        .WithMany("Events")
+                        .WithMany()
                         .HasForeignKey("CallId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+            modelBuilder.Entity("Switchboard.Events.CallEvent", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
-                        .WithMany()
+                        .WithMany("Events")
                         .HasForeignKey("CallId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
