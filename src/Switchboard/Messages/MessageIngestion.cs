@@ -9,7 +9,14 @@ using Switchboard.Storage;
 namespace Switchboard.Messages;
 
 /// <summary>A message event whose agent, contact and platform number have been checked and normalized.</summary>
-public sealed record ValidMessage(string? ExternalId, long AgentId, string Contact, string FromNumber, long? GroupId, long? InboxId, DateTime SentAt)
+public sealed record ValidMessage(
+    string? ExternalId,
+    long AgentId,
+    string Contact,
+    string FromNumber,
+    long? GroupId,
+    long? InboxId,
+    DateTime SentAt)
 {
     public string? ContactName { get; init; }
 }
@@ -41,7 +48,10 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
     /// Rows go in one fixed order (events by id, then index rows by group and contact), so that concurrent
     /// batches on several instances take row locks in the same order and cannot deadlock.
     /// </remarks>
-    public async Task<IngestionResult> IngestAsync(long organizationId, IReadOnlyList<ValidMessage> messages, CancellationToken ct)
+    public async Task<IngestionResult> IngestAsync(
+        long organizationId,
+        IReadOnlyList<ValidMessage> messages,
+        CancellationToken ct)
     {
         var dialect = db.Database.IsNpgsql() ? Postgres : Sqlite;
         var recordedAt = clock.GetUtcNow().UtcDateTime;
@@ -183,7 +193,17 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
     }
 
     /// <summary>A newly stored text from a group: what the routing index may take from it.</summary>
-    private sealed record GroupText(long GroupId, string Contact, long AgentId, string FromNumber, DateTime SentAt, string? ContactName);
+    private sealed record GroupText(
+        long GroupId,
+        string Contact,
+        long AgentId,
+        string FromNumber,
+        DateTime SentAt,
+        string? ContactName);
 
-    private sealed record Dialect(string Events, Func<int, string, string> Field, Func<DateTime, string> FormatTime, string Where);
+    private sealed record Dialect(
+        string Events,
+        Func<int, string, string> Field,
+        Func<DateTime, string> FormatTime,
+        string Where);
 }

@@ -14,7 +14,11 @@ public sealed record Purged(int MessageEvents, int LastTexts, int CallRecords);
 /// batches, each its own short transaction with a pause after it, so that calls being routed and stored meanwhile
 /// never wait long behind it (on SQLite the write lock is held for one batch only).
 /// </summary>
-public sealed class RetentionPurge(IServiceScopeFactory scopes, IOptions<SwitchboardOptions> options, TimeProvider clock, ILogger<RetentionPurge> log)
+public sealed class RetentionPurge(
+    IServiceScopeFactory scopes,
+    IOptions<SwitchboardOptions> options,
+    TimeProvider clock,
+    ILogger<RetentionPurge> log)
     : BackgroundService
 {
     private RetentionOptions Settings => options.Value.Retention;
@@ -32,7 +36,8 @@ public sealed class RetentionPurge(IServiceScopeFactory scopes, IOptions<Switchb
                 log.LogWarning(e, "The retention purge stopped; it starts again at its next interval");
             }
 
-            await Task.Delay(Settings.Interval, TimeProvider.System, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.Delay(Settings.Interval, TimeProvider.System, stoppingToken)
+                .ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -50,14 +55,25 @@ public sealed class RetentionPurge(IServiceScopeFactory scopes, IOptions<Switchb
         {
             var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-organization.Days);
             var texts = await InBatchesAsync(gate, ct, () => db.MessageEvents
-                .Where(m => m.OrganizationId == organization.Id && m.SentAt < cutoff).OrderBy(m => m.Id).Take(Settings.BatchSize).ExecuteDeleteAsync(ct));
+                .Where(m => m.OrganizationId == organization.Id && m.SentAt < cutoff)
+                .OrderBy(m => m.Id)
+                .Take(Settings.BatchSize)
+                .ExecuteDeleteAsync(ct));
             var lastTexts = await InBatchesAsync(gate, ct, () => db.LastTexts
-                .Where(t => t.SentAt < cutoff && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == organization.Id))
+                .Where(
+                    t =>
+                        t.SentAt < cutoff
+                            && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == organization.Id))
                 .OrderBy(t => t.GroupId).Take(Settings.BatchSize).ExecuteDeleteAsync(ct));
-            var calls = await InBatchesAsync(gate, ct, () => DeleteCallsAsync(db, recordings, organization.Id, cutoff, ct));
+            var calls = await InBatchesAsync(
+                gate,
+                ct,
+                () => DeleteCallsAsync(db, recordings, organization.Id, cutoff, ct));
             if (texts + lastTexts + calls > 0)
             {
-                log.LogInformation("Retention: organization {OrganizationId} lost {Texts} texts, {LastTexts} last-text entries and {Calls} call records older than {Days} days",
+                log.LogInformation(
+                    "Retention: organization {OrganizationId} lost {Texts} texts, {LastTexts} last-text entries and " +
+                    "{Calls} call records older than {Days} days",
                     organization.Id, texts, lastTexts, calls, organization.Days);
             }
 
@@ -67,7 +83,12 @@ public sealed class RetentionPurge(IServiceScopeFactory scopes, IOptions<Switchb
         return total;
     }
 
-    private async Task<int> DeleteCallsAsync(SwitchboardDb db, IRecordingEraser recordings, long orgId, DateTime cutoff, CancellationToken ct)
+    private async Task<int> DeleteCallsAsync(
+        SwitchboardDb db,
+        IRecordingEraser recordings,
+        long orgId,
+        DateTime cutoff,
+        CancellationToken ct)
     {
         var ids = await db.Calls.Where(c => c.OrganizationId == orgId && c.StartedAt < cutoff)
             .OrderBy(c => c.Id).Select(c => c.Id).Take(Settings.BatchSize).ToListAsync(ct);
@@ -85,7 +106,10 @@ public sealed class RetentionPurge(IServiceScopeFactory scopes, IOptions<Switchb
         return deleted;
     }
 
-    /// <summary>Runs the batch until it deletes nothing more, holding the write gate for one batch at a time and pausing between.</summary>
+    /// <summary>
+    /// Runs the batch until it deletes nothing more, holding the write gate for one batch at a time and pausing
+    /// between.
+    /// </summary>
     private async Task<int> InBatchesAsync(WriteGate gate, CancellationToken ct, Func<Task<int>> batch)
     {
         var total = 0;

@@ -46,13 +46,17 @@ public static class CallReportCsv
             value = "'" + value;
         }
 
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0
+            ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : value;
     }
 
     private static string[] Fields(CallReportRow row, string name) =>
     [
-        Number(row.Id), name, Number(row.Calls), Number(row.Offered), Number(row.Accepted), Number(row.Declined), Number(row.Missed),
-        Number(row.Abandoned), Number(row.Forwarded), Number(row.ForwardedAfterAgent), Number(row.Rejected), Number(row.MedianSecondsToAccept), Number(row.TalkSeconds),
+        Number(row.Id), name, Number(row.Calls), Number(row.Offered), Number(row.Accepted), Number(row.Declined), Number(
+            row.Missed),
+        Number(row.Abandoned), Number(row.Forwarded), Number(row.ForwardedAfterAgent), Number(row.Rejected), Number(
+            row.MedianSecondsToAccept), Number(row.TalkSeconds),
         Number(row.AverageTalkSeconds), Number(row.Voicemails),
     ];
 
@@ -60,5 +64,6 @@ public static class CallReportCsv
 
     private static string Number(double? value) => value?.ToString("0.#", CultureInfo.InvariantCulture) ?? "";
 
-    private static void Line(StringBuilder csv, string[] fields) => csv.AppendJoin(',', fields.Select(Field)).Append("\r\n");
+    private static void Line(StringBuilder csv, string[] fields) =>
+        csv.AppendJoin(',', fields.Select(Field)).Append("\r\n");
 }

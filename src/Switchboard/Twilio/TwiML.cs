@@ -11,15 +11,21 @@ public static class TwiML
 {
     public const string ContentType = "text/xml; charset=utf-8";
 
-    public const string UnavailableMessage = "Sorry, nobody is available to take your call right now. Please try again later. Goodbye.";
-    /// <summary>The stock message before a voicemail: no "try again later", since the caller may leave a message now.</summary>
+    public const string UnavailableMessage =
+        "Sorry, nobody is available to take your call right now. Please try again later. Goodbye.";
+    /// <summary>
+    /// The stock message before a voicemail: no "try again later", since the caller may leave a message now.
+    /// </summary>
     public const string VoicemailUnavailableMessage = "Sorry, nobody is available to take your call right now.";
-    public const string VoicemailPrompt = "Please leave a message after the tone. Press the pound key when you are done.";
+    public const string VoicemailPrompt =
+        "Please leave a message after the tone. Press the pound key when you are done.";
     public const string VoicemailThanks = "Thank you for your message. Goodbye.";
 
     public const string ErrorMessage = "Sorry, we cannot take your call right now. Please try again later. Goodbye.";
 
-    /// <summary>Every status a leg has, in Twilio's words (TwiML lists them space-separated, the REST API one field each).</summary>
+    /// <summary>
+    /// Every status a leg has, in Twilio's words (TwiML lists them space-separated, the REST API one field each).
+    /// </summary>
     public static readonly IReadOnlyList<string> StatusEventNames = ["initiated", "ringing", "answered", "completed"];
 
     private static readonly string StatusEvents = string.Join(' ', StatusEventNames);
@@ -53,8 +59,8 @@ public static class TwiML
     /// <summary>
     /// The caller hears the unavailable message (the stock one without "try again later"), then is asked to leave a
     /// message and recorded: at most <see cref="VoicemailRecording.MaxSeconds"/>, ended by # or 5 s of silence, silence
-    /// trimmed. The provider reports the recording (and its transcript) to the callbacks; the action answers the thanks.
-    /// A caller who says nothing goes on past the Record verb: the hang-up ends the call.
+    /// trimmed. The provider reports the recording (and its transcript) to the callbacks; the action answers the
+    /// thanks. A caller who says nothing goes on past the Record verb: the hang-up ends the call.
     /// </summary>
     public static string Voicemail(CallerMessage? message, VoicemailRecording recording) => Document(
         MessageVerb(message) ?? new XElement("Say", VoicemailUnavailableMessage),
@@ -81,11 +87,20 @@ public static class TwiML
     public static string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
         Dial(callerId, forwardTo, dialEndedUrl, statusUrl, answerOnBridge: false, screenUrl: null);
 
-    /// <summary>Rings the agent; the caller keeps hearing ringing until the agent accepts at the screening prompt.</summary>
-    public static string DialAgent(string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) =>
+    /// <summary>
+    /// Rings the agent; the caller keeps hearing ringing until the agent accepts at the screening prompt.
+    /// </summary>
+    public static string DialAgent(
+        string callerId,
+        string agentPhone,
+        string screenUrl,
+        string dialEndedUrl,
+        string statusUrl) =>
         Dial(callerId, agentPhone, dialEndedUrl, statusUrl, answerOnBridge: true, screenUrl);
 
-    /// <summary>An outbound call: from the agent who pressed 1, rings the contact, who sees the platform number.</summary>
+    /// <summary>
+    /// An outbound call: from the agent who pressed 1, rings the contact, who sees the platform number.
+    /// </summary>
     public static string DialContact(string callerId, string contact, string dialEndedUrl, string statusUrl) =>
         Dial(callerId, contact, dialEndedUrl, statusUrl, answerOnBridge: true, screenUrl: null);
 
@@ -102,7 +117,13 @@ public static class TwiML
             new XElement("Say", new XAttribute("loop", "2"), prompt)),
         new XElement("Hangup"));
 
-    private static string Dial(string callerId, string number, string dialEndedUrl, string statusUrl, bool answerOnBridge, string? screenUrl) => Document(
+    private static string Dial(
+        string callerId,
+        string number,
+        string dialEndedUrl,
+        string statusUrl,
+        bool answerOnBridge,
+        string? screenUrl) => Document(
         new XElement("Dial",
             new XAttribute("callerId", callerId),
             answerOnBridge ? new XAttribute("answerOnBridge", "true") : null,

@@ -18,13 +18,21 @@ namespace Switchboard.Twilio;
 /// auth, <c>To</c> = the agent's phone, <c>From</c> = the platform number, <c>Url</c> = the webhook that prompts the
 /// agent, and status callbacks for every status of the agent's leg.
 /// </summary>
-public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOptions> options, CallbackUrls urls, ILogger<TwilioCallPlacer> log) : ICallPlacer
+public sealed class TwilioCallPlacer(
+    HttpClient http,
+    IOptions<SwitchboardOptions> options,
+    CallbackUrls urls,
+    ILogger<TwilioCallPlacer> log) : ICallPlacer
 {
     private TwilioOptions Twilio => options.Value.Twilio;
 
     public bool Configured => !string.IsNullOrEmpty(Twilio.AccountSid) && !string.IsNullOrEmpty(Twilio.AuthToken);
 
-    public async Task<PlaceResult> RingAgentAsync(long callId, string agentPhone, string platformNumber, CancellationToken ct)
+    public async Task<PlaceResult> RingAgentAsync(
+        long callId,
+        string agentPhone,
+        string platformNumber,
+        CancellationToken ct)
     {
         var form = new List<KeyValuePair<string, string>>
         {
@@ -38,11 +46,15 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
         form.AddRange(TwiML.StatusEventNames.Select(e => KeyValuePair.Create("StatusCallbackEvent", e)));
 
         var accountSid = Twilio.AccountSid!;
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Calls.json")
+        using var request = new HttpRequestMessage(
+            HttpMethod.Post,
+            $"{Twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Calls.json")
         {
             Content = new FormUrlEncodedContent(form),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{Twilio.AuthToken}")));
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{Twilio.AuthToken}")));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
         try
@@ -51,16 +63,21 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
             var body = await response.Content.ReadAsStringAsync(ct);
             return response.IsSuccessStatusCode ? Placed(body) : Refused(response.StatusCode, body);
         }
-        // The API's address and the socket's words go to the operator's log only: the detail reaches admins (answers, call log).
+        // The API's address and the socket's words go to the operator's log only: the detail reaches admins (answers,
+        // call log).
         catch (Exception e) when (NeverSent(e))
         {
             log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", Twilio.ApiBaseUrl);
             return new PlaceResult.NotSent("The provider's API could not be reached");
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or TimeoutException or OperationCanceledException
+            && !ct.IsCancellationRequested)
         {
             log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", Twilio.ApiBaseUrl);
-            return new PlaceResult.Uncertain(e is HttpRequestException ? "The provider's API broke off the request" : "No answer from the provider's API in time");
+            return new PlaceResult.Uncertain(
+                e is HttpRequestException
+                    ? "The provider's API broke off the request"
+                    : "No answer from the provider's API in time");
         }
     }
 
@@ -71,7 +88,8 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
     /// </summary>
     public static bool NeverSent(Exception? e) => e switch
     {
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } =>
+            true,
         BrokenCircuitException or RateLimiterRejectedException => true,
         _ => e?.InnerException is { } inner && NeverSent(inner),
     };
@@ -94,7 +112,8 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
                 UseJitter = true,
                 ShouldHandle = args => ValueTask.FromResult(NeverSent(args.Outcome.Exception)),
             })
-            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { SamplingDuration = twilio.ApiAttemptTimeout * 3 })
+            .AddCircuitBreaker(
+                new HttpCircuitBreakerStrategyOptions { SamplingDuration = twilio.ApiAttemptTimeout * 3 })
             .AddTimeout(twilio.ApiAttemptTimeout);
     }
 
@@ -110,10 +129,18 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
     private static PlaceResult Refused(HttpStatusCode status, string body)
     {
         var json = Parse(body);
-        int? code = json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : null;
+        int? code = json is { ValueKind: JsonValueKind.Object } o
+            && o.TryGetProperty("code", out var c)
+            && c.TryGetInt32(out var n)
+            ? n
+            : null;
         // Masked here, so that the agent's number the provider may quote reaches no log, record or other person.
         var message = Text(json, "message") is { Length: > 0 } m ? PhoneMask.MaskAll(m) : $"{(int)status} {status}";
-        return new PlaceResult.Refused((int)status, code, message.Length <= 300 ? message : message[..300], Text(json, "more_info"));
+        return new PlaceResult.Refused(
+            (int)status,
+            code,
+            message.Length <= 300 ? message : message[..300],
+            Text(json, "more_info"));
     }
 
     private static JsonElement? Parse(string body)
@@ -129,5 +156,9 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
     }
 
     private static string? Text(JsonElement? json, string name) =>
-        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        json is { ValueKind: JsonValueKind.Object } o
+            && o.TryGetProperty(name, out var v)
+            && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
 }

@@ -27,7 +27,10 @@ public sealed class TwilioSignatureFilter(
                 return TypedResults.Text(fallback, TwiML.ContentType, statusCode: StatusCodes.Status400BadRequest);
             case Check.NotSigned:
                 log.LogWarning("Refused a webhook to {Path} without a valid X-Twilio-Signature", request.Path);
-                return TypedResults.Text("Invalid X-Twilio-Signature", "text/plain", statusCode: StatusCodes.Status403Forbidden);
+                return TypedResults.Text(
+                    "Invalid X-Twilio-Signature",
+                    "text/plain",
+                    statusCode: StatusCodes.Status403Forbidden);
         }
 
         return await next(context);
@@ -41,7 +44,9 @@ public sealed class TwilioSignatureFilter(
         TooLarge,
     }
 
-    /// <summary>A form too large (see <see cref="RequestLimits"/>) or malformed (e.g. %00) cannot have its signature checked.</summary>
+    /// <summary>
+    /// A form too large (see <see cref="RequestLimits"/>) or malformed (e.g. %00) cannot have its signature checked.
+    /// </summary>
     private async Task<Check> CheckAsync(HttpRequest request)
     {
         var authToken = options.Value.Twilio.AuthToken;
@@ -66,6 +71,8 @@ public sealed class TwilioSignatureFilter(
 
         var url = urls.BaseUrl + request.Path + request.QueryString;
         var pairs = form.SelectMany(field => field.Value.Select(value => KeyValuePair.Create(field.Key, value ?? "")));
-        return TwilioSignature.IsValid(authToken, url, pairs, request.Headers["X-Twilio-Signature"]) ? Check.Signed : Check.NotSigned;
+        return TwilioSignature.IsValid(authToken, url, pairs, request.Headers["X-Twilio-Signature"])
+            ? Check.Signed
+            : Check.NotSigned;
     }
 }

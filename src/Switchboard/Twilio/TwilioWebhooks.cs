@@ -25,24 +25,37 @@ public static class TwilioWebhooks
         twilio.MapPost("/voice", Voice).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.ErrorMessage)));
         twilio.MapPost("/calls/{callId:long}/screen", Screen).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
         twilio.MapPost("/calls/{callId:long}/screened", Screened).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
-        twilio.MapPost("/calls/{callId:long}/dial-ended", DialEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
-        twilio.MapPost("/calls/{callId:long}/fallback-ended", FallbackEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
-        twilio.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
-        twilio.MapPost("/calls/{callId:long}/voicemail/recorded", VoicemailRecorded).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
-        twilio.MapPost("/calls/{callId:long}/voicemail/recording", VoicemailRecording).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
-        twilio.MapPost("/calls/{callId:long}/voicemail/transcription", VoicemailTranscription).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
+        twilio.MapPost("/calls/{callId:long}/dial-ended", DialEnded)
+            .WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
+        twilio.MapPost("/calls/{callId:long}/fallback-ended", FallbackEnded)
+            .WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
+        twilio.MapPost("/calls/{callId:long}/status/{leg}", LegStatus)
+            .WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
+        twilio.MapPost("/calls/{callId:long}/voicemail/recorded", VoicemailRecorded)
+            .WithMetadata(new TwiMLFallback(TwiML.Hangup()));
+        twilio.MapPost("/calls/{callId:long}/voicemail/recording", VoicemailRecording)
+            .WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
+        twilio.MapPost("/calls/{callId:long}/voicemail/transcription", VoicemailTranscription)
+            .WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
         twilio.MapPost("/status", CallerStatus).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
         twilio.MapOutboundWebhooks();
     }
 
     private static async Task<IResult> Voice(
-        HttpRequest request, InboundCalls calls, Voicemails voicemails, PhoneNormalizer phones, CallbackUrls urls, ILoggerFactory logs, CancellationToken ct)
+        HttpRequest request,
+        InboundCalls calls,
+        Voicemails voicemails,
+        PhoneNormalizer phones,
+        CallbackUrls urls,
+        ILoggerFactory logs,
+        CancellationToken ct)
     {
         var form = request.Form;
         var callSid = form["CallSid"].ToString();
         if (string.IsNullOrWhiteSpace(callSid) || callSid.Length > 64)
         {
-            logs.CreateLogger(typeof(TwilioWebhooks)).LogWarning("Voice webhook without a usable CallSid; ending the call");
+            logs.CreateLogger(typeof(TwilioWebhooks))
+                .LogWarning("Voice webhook without a usable CallSid; ending the call");
             return Xml(TwiML.SayThenHangup(TwiML.ErrorMessage));
         }
 
@@ -52,16 +65,36 @@ public static class TwilioWebhooks
 
         return Xml(answer.Outcome switch
         {
-            RoutingOutcome.Forward => TwiML.Forward(answer.PlatformNumber, answer.ForwardTo!, urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Forward)),
-            RoutingOutcome.ConnectAgent => TwiML.DialAgent(answer.PlatformNumber, answer.AgentPhone!, urls.Screen(answer.CallId), urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Agent)),
-            RoutingOutcome.AgentUnavailable => await UnavailableAsync(answer.CallId, answer.Message, voicemails, urls, ct),
-            _ when answer.RejectWithMessage => await UnavailableAsync(answer.CallId, answer.Message, voicemails, urls, ct),
+            RoutingOutcome.Forward =>
+                TwiML.Forward(
+                    answer.PlatformNumber,
+                    answer.ForwardTo!,
+                    urls.DialEnded(answer.CallId),
+                    urls.Status(answer.CallId, CallLeg.Forward)),
+            RoutingOutcome.ConnectAgent =>
+                TwiML.DialAgent(
+                    answer.PlatformNumber,
+                    answer.AgentPhone!,
+                    urls.Screen(answer.CallId),
+                    urls.DialEnded(answer.CallId),
+                    urls.Status(answer.CallId, CallLeg.Agent)),
+            RoutingOutcome.AgentUnavailable =>
+                await UnavailableAsync(answer.CallId, answer.Message, voicemails, urls, ct),
+            _ when answer.RejectWithMessage =>
+                await UnavailableAsync(answer.CallId, answer.Message, voicemails, urls, ct),
             _ => TwiML.Reject(),
         });
     }
 
-    /// <summary>The unavailable message, then a voicemail when the call's group, inbox or organization takes them.</summary>
-    private static async Task<string> UnavailableAsync(long callId, CallerMessage? message, Voicemails voicemails, CallbackUrls urls, CancellationToken ct) =>
+    /// <summary>
+    /// The unavailable message, then a voicemail when the call's group, inbox or organization takes them.
+    /// </summary>
+    private static async Task<string> UnavailableAsync(
+        long callId,
+        CallerMessage? message,
+        Voicemails voicemails,
+        CallbackUrls urls,
+        CancellationToken ct) =>
         await voicemails.OfferAsync(callId, ct) is { } offer
             ? TwiML.Voicemail(message, new VoicemailRecording(
                 offer.MaxSeconds,
@@ -70,14 +103,21 @@ public static class TwilioWebhooks
                 offer.Transcribe ? urls.VoicemailTranscription(callId) : null))
             : TwiML.Unavailable(message);
 
-    /// <summary>The Record verb's action: the caller finished (#, silence, the limit) or hung up; nothing is left to do.</summary>
+    /// <summary>
+    /// The Record verb's action: the caller finished (#, silence, the limit) or hung up; nothing is left to do.
+    /// </summary>
     private static IResult VoicemailRecorded() => Xml(TwiML.VoicemailRecorded());
 
     /// <summary>
     /// The recording's status callback. Only the sid is kept: the media is read later from the configured REST API,
     /// never from the <c>RecordingUrl</c> of the form.
     /// </summary>
-    private static async Task<IResult> VoicemailRecording(long callId, HttpRequest request, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
+    private static async Task<IResult> VoicemailRecording(
+        long callId,
+        HttpRequest request,
+        Voicemails voicemails,
+        CallbackUrls urls,
+        CancellationToken ct)
     {
         var form = request.Form;
         var sid = form["RecordingSid"].ToString();
@@ -91,13 +131,24 @@ public static class TwilioWebhooks
         if (TwilioRest.IsRecordingSid(sid) && status is { } result)
         {
             var transcribe = request.Query["transcribe"] == "true";
-            await voicemails.RecordedAsync(callId, sid, result, ParseInt(form["RecordingDuration"]), transcribe, urls.BaseUrl, ct);
+            await voicemails.RecordedAsync(
+                callId,
+                sid,
+                result,
+                ParseInt(form["RecordingDuration"]),
+                transcribe,
+                urls.BaseUrl,
+                ct);
         }
 
         return Xml(TwiML.Empty());
     }
 
-    private static async Task<IResult> VoicemailTranscription(long callId, HttpRequest request, Voicemails voicemails, CancellationToken ct)
+    private static async Task<IResult> VoicemailTranscription(
+        long callId,
+        HttpRequest request,
+        Voicemails voicemails,
+        CancellationToken ct)
     {
         var form = request.Form;
         TranscriptionResult? status = form["TranscriptionStatus"].ToString() switch
@@ -114,7 +165,13 @@ public static class TwilioWebhooks
         return Xml(TwiML.Empty());
     }
 
-    private static async Task<IResult> Screen(long callId, HttpRequest request, InboundCalls calls, CallbackUrls urls, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Screen(
+        long callId,
+        HttpRequest request,
+        InboundCalls calls,
+        CallbackUrls urls,
+        TimeProvider clock,
+        CancellationToken ct)
     {
         var context = await calls.StartScreeningAsync(callId, request.Form["CallSid"], ct);
         if (context is null)
@@ -125,17 +182,33 @@ public static class TwilioWebhooks
         return Xml(TwiML.Screen(ScreeningPrompt.For(context, clock.GetUtcNow().UtcDateTime), urls.Screened(callId)));
     }
 
-    private static async Task<IResult> Screened(long callId, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    private static async Task<IResult> Screened(
+        long callId,
+        HttpRequest request,
+        InboundCalls calls,
+        CancellationToken ct)
     {
         var result = await calls.ScreenAsync(callId, request.Form["Digits"], ct);
         return Xml(result == ScreeningResult.Accepted ? TwiML.Empty() : TwiML.Hangup());
     }
 
-    private static async Task<IResult> DialEnded(long callId, HttpRequest request, InboundCalls calls, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
+    private static async Task<IResult> DialEnded(
+        long callId,
+        HttpRequest request,
+        InboundCalls calls,
+        Voicemails voicemails,
+        CallbackUrls urls,
+        CancellationToken ct)
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
-        var answer = await calls.FinishDialAsync(callId, TwilioStatuses.Parse(form["DialCallStatus"]), bridged, ParseInt(form["DialCallDuration"]), TwilioStatuses.Parse(form["CallStatus"]), ct);
+        var answer = await calls.FinishDialAsync(
+            callId,
+            TwilioStatuses.Parse(form["DialCallStatus"]),
+            bridged,
+            ParseInt(form["DialCallDuration"]),
+            TwilioStatuses.Parse(form["CallStatus"]),
+            ct);
         return Xml(answer switch
         {
             { End: DialEnd.Connected } => TwiML.Hangup(),
@@ -146,15 +219,35 @@ public static class TwilioWebhooks
     }
 
     /// <summary>The fallback number's dial ended (the agent had not taken the call).</summary>
-    private static async Task<IResult> FallbackEnded(long callId, HttpRequest request, InboundCalls calls, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
+    private static async Task<IResult> FallbackEnded(
+        long callId,
+        HttpRequest request,
+        InboundCalls calls,
+        Voicemails voicemails,
+        CallbackUrls urls,
+        CancellationToken ct)
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
-        var answer = await calls.FinishFallbackAsync(callId, TwilioStatuses.Parse(form["DialCallStatus"]), bridged, ParseInt(form["DialCallDuration"]), TwilioStatuses.Parse(form["CallStatus"]), ct);
-        return Xml(answer.End == DialEnd.Connected ? TwiML.Hangup() : await UnavailableAsync(callId, answer.Message, voicemails, urls, ct));
+        var answer = await calls.FinishFallbackAsync(
+            callId,
+            TwilioStatuses.Parse(form["DialCallStatus"]),
+            bridged,
+            ParseInt(form["DialCallDuration"]),
+            TwilioStatuses.Parse(form["CallStatus"]),
+            ct);
+        return Xml(
+            answer.End == DialEnd.Connected
+                ? TwiML.Hangup()
+                : await UnavailableAsync(callId, answer.Message, voicemails, urls, ct));
     }
 
-    private static async Task<IResult> LegStatus(long callId, string leg, HttpRequest request, CallChanges calls, CancellationToken ct)
+    private static async Task<IResult> LegStatus(
+        long callId,
+        string leg,
+        HttpRequest request,
+        CallChanges calls,
+        CancellationToken ct)
     {
         if (!Enum.TryParse<CallLeg>(leg, ignoreCase: true, out var parsedLeg) || parsedLeg == CallLeg.Caller)
         {
@@ -166,7 +259,11 @@ public static class TwilioWebhooks
     }
 
     /// <summary>The caller's own leg; set as the number's "call status changes" URL at the provider.</summary>
-    private static async Task<IResult> CallerStatus(HttpRequest request, InboundCalls calls, CallChanges changes, CancellationToken ct)
+    private static async Task<IResult> CallerStatus(
+        HttpRequest request,
+        InboundCalls calls,
+        CallChanges changes,
+        CancellationToken ct)
     {
         var form = request.Form;
         if (await calls.FindByCallSidAsync(form["CallSid"].ToString(), ct) is { } callId)
@@ -177,18 +274,30 @@ public static class TwilioWebhooks
         return Xml(TwiML.Empty());
     }
 
-    private static async Task RecordStatus(long callId, CallLeg leg, IFormCollection form, CallChanges calls, CancellationToken ct)
+    private static async Task RecordStatus(
+        long callId,
+        CallLeg leg,
+        IFormCollection form,
+        CallChanges calls,
+        CancellationToken ct)
     {
         if (TwilioStatuses.Parse(form["CallStatus"]) is not { } status)
         {
             return;
         }
 
-        DateTime? at = DateTimeOffset.TryParse(form["Timestamp"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t.UtcDateTime : null;
+        DateTime? at = DateTimeOffset.TryParse(
+            form["Timestamp"],
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal,
+            out var t)
+            ? t.UtcDateTime
+            : null;
         await calls.RecordStatusAsync(callId, leg, status, at, ParseInt(form["CallDuration"]), form["CallSid"], ct);
     }
 
-    internal static int? ParseInt(string? value) => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    internal static int? ParseInt(string? value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     internal static IResult Xml(string twiml) => TypedResults.Text(twiml, TwiML.ContentType);
 }
