@@ -58,7 +58,8 @@ internal static class CallReportBench
                 agentIds[a] = (await Api.Post(
                     http,
                     $"{org}/agents",
-                    new { name = $"Agent {a}", email = $"agent{a}@bench.example.org", phone = Numbers.Agent(a) }))["id"]!.GetValue<long>());
+                    new { name = $"Agent {a}", email = $"agent{a}@bench.example.org", phone = Numbers.Agent(a) }))[
+                        "id"]!.GetValue<long>());
         Contiguous(groupIds, "groups");
         Contiguous(inboxIds, "inboxes");
         Contiguous(agentIds, "agents");

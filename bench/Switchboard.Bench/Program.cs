@@ -119,7 +119,9 @@ await Parallel.ForEachAsync(
     });
 ingestSeconds = ingestion.Elapsed.TotalSeconds;
 // The routing load stores a call record per request: bench/run.sh times the call report over those afterwards.
-await File.WriteAllTextAsync(Path.Combine(outDir, "report-org.json"), JsonSerializer.Serialize(new { orgId, adminKey }));
+await File.WriteAllTextAsync(
+    Path.Combine(outDir, "report-org.json"),
+    JsonSerializer.Serialize(new { orgId, adminKey }));
 Console.WriteLine($"ingestion: {accepted:N0} events in {ingestSeconds:F1} s = {accepted / ingestSeconds:N0} events/s");
 }
 

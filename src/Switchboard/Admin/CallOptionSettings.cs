@@ -117,7 +117,8 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
     }
 
     public async Task<Answer<GroupCallOptionsAnswer>> OfGroupAsync(long orgId, long groupId, CancellationToken ct) =>
-        await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct) is { } group
+        await db.Groups.AsNoTracking()
+            .FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct) is { } group
             ? await AnswerAsync(group, ct)
             : new Refusal.Missing("group");
 
@@ -156,7 +157,8 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
     }
 
     public async Task<Answer<InboxCallOptionsAnswer>> OfInboxAsync(long orgId, long inboxId, CancellationToken ct) =>
-        await db.Inboxes.AsNoTracking().FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is { } inbox
+        await db.Inboxes.AsNoTracking()
+            .FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is { } inbox
             ? await AnswerAsync(inbox, ct)
             : new Refusal.Missing("inbox");
 
@@ -166,7 +168,9 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
         InboxCallOptions? request,
         CancellationToken ct)
     {
-        if (await db.Inboxes.FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is not { } inbox)
+        if (await db.Inboxes.FirstOrDefaultAsync(
+            i => i.Id == inboxId && i.OrganizationId == orgId,
+            ct) is not { } inbox)
         {
             return new Refusal.Missing("inbox");
         }
@@ -251,7 +255,9 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
             return new Refusal.Missing("group");
         }
 
-        if (await db.GroupMembers.FirstOrDefaultAsync(m => m.GroupId == groupId && m.AgentId == agentId, ct) is not { } member)
+        if (await db.GroupMembers.FirstOrDefaultAsync(
+            m => m.GroupId == groupId && m.AgentId == agentId,
+            ct) is not { } member)
         {
             return new Refusal.Missing("member");
         }
@@ -357,7 +363,10 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
 
         return errors.Count > before
             ? null
-            : new VoicemailBody(body.Enabled, body.MaxSeconds ?? VoicemailDefaults.MaxSeconds, body.Transcribe ?? false);
+            : new VoicemailBody(
+                body.Enabled,
+                body.MaxSeconds ?? VoicemailDefaults.MaxSeconds,
+                body.Transcribe ?? false);
     }
 
     private static void Store(ICallerMessageSetting owner, CallerMessage? message)
@@ -387,7 +396,10 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
             return (mode, null);
         }
 
-        var (target, problem) = await ForwardTargetAsync(body.ForwardTo, "to forward calls the agent does not take", ct);
+        var (target, problem) = await ForwardTargetAsync(
+            body.ForwardTo,
+            "to forward calls the agent does not take",
+            ct);
         if (problem is not null)
         {
             errors["fallback.forwardTo"] = [problem];

@@ -74,7 +74,9 @@ public sealed class GroupsAndInboxes(SwitchboardDb db)
     /// unassigned.
     /// </summary>
     public Task<int> NumbersOfAsync(long orgId, long teamId, bool inbox, CancellationToken ct) =>
-        db.Numbers.CountAsync(n => n.OrganizationId == orgId && (inbox ? n.InboxId == teamId : n.GroupId == teamId), ct);
+        db.Numbers.CountAsync(
+            n => n.OrganizationId == orgId && (inbox ? n.InboxId == teamId : n.GroupId == teamId),
+            ct);
 
     public async Task<Answer<OwnerAnswer>> RenameGroupAsync(
         long orgId,

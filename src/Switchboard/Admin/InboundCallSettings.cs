@@ -35,7 +35,8 @@ public sealed class InboundCallSettings(SwitchboardDb db, CallOptionSettings opt
     }
 
     public async Task<Answer<GroupInboundCallsAnswer>> OfGroupAsync(long orgId, long groupId, CancellationToken ct) =>
-        await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct) is { } group
+        await db.Groups.AsNoTracking()
+            .FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct) is { } group
             ? await AnswerAsync(group, ct)
             : new Refusal.Missing("group");
 
@@ -51,7 +52,8 @@ public sealed class InboundCallSettings(SwitchboardDb db, CallOptionSettings opt
     }
 
     public async Task<Answer<InboundCallsAnswer>> OfInboxAsync(long orgId, long inboxId, CancellationToken ct) =>
-        await db.Inboxes.AsNoTracking().FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is { } inbox
+        await db.Inboxes.AsNoTracking()
+            .FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is { } inbox
             ? Answer(inbox)
             : new Refusal.Missing("inbox");
 

@@ -45,7 +45,9 @@ public sealed class CallReconciler(
         var ended = 0;
         foreach (var call in open)
         {
-            var sid = call.CallSid.StartsWith(CallRecord.LocalSidPrefix, StringComparison.Ordinal) ? null : call.CallSid;
+            var sid = call.CallSid.StartsWith(CallRecord.LocalSidPrefix, StringComparison.Ordinal)
+                ? null
+                : call.CallSid;
             var answer = sid is not null && provider.Configured
                 ? await provider.LookupAsync(sid, ct)
                 : new CallLookup.Unknown();

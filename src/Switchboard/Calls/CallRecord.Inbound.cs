@@ -185,7 +185,9 @@ public sealed partial class CallRecord
 
         FallbackDialStatus = dialStatus;
         var connected = bridged ?? dialStatus == CallStatus.Completed;
-        Outcome = connected ? CallOutcome.Forwarded : ForwardOutcome(dialStatus, CallerGoneAt(dialStatus, callerStatus));
+        Outcome = connected
+            ? CallOutcome.Forwarded
+            : ForwardOutcome(dialStatus, CallerGoneAt(dialStatus, callerStatus));
         if (connected)
         {
             TalkSeconds = dialSeconds;

@@ -165,7 +165,9 @@ public sealed class InboundCalls(
             connected);
         return connected is true
             ? new DialAnswer(DialEnd.Connected)
-            : new DialAnswer(DialEnd.Ended, Message: connected is null ? null : await messages.ForCallAsync(callId, ct));
+            : new DialAnswer(
+                DialEnd.Ended,
+                Message: connected is null ? null : await messages.ForCallAsync(callId, ct));
     }
 
     public async Task<long?> FindByCallSidAsync(string callSid, CancellationToken ct) =>

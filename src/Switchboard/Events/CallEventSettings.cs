@@ -79,7 +79,10 @@ public sealed class CallEventSettings(
         {
             errors["url"] = [urlProblem];
         }
-        else if (await guard.UrlProblemAsync(new Uri(url!), options.Value.CallEvents.AllowedNetworks, ct) is { } refused)
+        else if (await guard.UrlProblemAsync(
+            new Uri(url!),
+            options.Value.CallEvents.AllowedNetworks,
+            ct) is { } refused)
         {
             errors["url"] = [refused];
         }

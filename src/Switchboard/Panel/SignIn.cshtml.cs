@@ -25,7 +25,9 @@ public sealed class SignInModel(PanelLogins logins, FailureLimits limits) : Pane
         {
             var seconds = FailureLimits.Seconds(wait);
             Response.Headers.RetryAfter = seconds;
-            ModelState.AddModelError("", $"Too many failed sign-ins from your network. Try again in {seconds} seconds.");
+            ModelState.AddModelError(
+                "",
+                $"Too many failed sign-ins from your network. Try again in {seconds} seconds.");
             var refused = Page();
             refused.StatusCode = StatusCodes.Status429TooManyRequests;
             return refused;

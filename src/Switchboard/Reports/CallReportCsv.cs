@@ -53,7 +53,8 @@ public static class CallReportCsv
 
     private static string[] Fields(CallReportRow row, string name) =>
     [
-        Number(row.Id), name, Number(row.Calls), Number(row.Offered), Number(row.Accepted), Number(row.Declined), Number(
+        Number(row.Id), name, Number(row.Calls), Number(row.Offered), Number(row.Accepted), Number(
+            row.Declined), Number(
             row.Missed),
         Number(row.Abandoned), Number(row.Forwarded), Number(row.ForwardedAfterAgent), Number(row.Rejected), Number(
             row.MedianSecondsToAccept), Number(row.TalkSeconds),

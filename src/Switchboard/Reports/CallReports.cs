@@ -114,7 +114,8 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         var names = await NamesAsync(range.GroupBy, tallies.Keys.Where(k => k != NoKey).ToList(), ct);
         var rows = tallies
             .Select(
-                t => Row(t.Key == NoKey ? null : t.Key, t.Key == NoKey ? null : names.GetValueOrDefault(t.Key), t.Value))
+                t =>
+                    Row(t.Key == NoKey ? null : t.Key, t.Key == NoKey ? null : names.GetValueOrDefault(t.Key), t.Value))
             .OrderBy(r => r.Id is null)
             .ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ThenBy(r => r.Id)
@@ -257,8 +258,11 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         ReportGrouping.Group =>
             await db.Groups.AsNoTracking().Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Name, ct),
         ReportGrouping.Inbox =>
-            await db.Inboxes.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, ct),
-        _ => await db.Agents.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct),
+            await db.Inboxes.AsNoTracking()
+                .Where(i => ids.Contains(i.Id))
+                .ToDictionaryAsync(i => i.Id, i => i.Name, ct),
+        _ =>
+            await db.Agents.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct),
     };
 
     private static CallReportRow Row(long? id, string? name, Tally t) => new(

@@ -160,7 +160,9 @@ public static class RoutingPolicy
         GroupFallbackMode.Forward => (group.FallbackForwardTo, "group's"),
         GroupFallbackMode.Message => (null, "group's"),
         _ =>
-            (group.OrganizationFallbackMode == FallbackMode.Forward ? group.OrganizationFallbackForwardTo : null, "organization's"),
+            (group.OrganizationFallbackMode == FallbackMode.Forward
+                ? group.OrganizationFallbackForwardTo
+                : null, "organization's"),
     };
 
     private static RoutingDecision Reject(

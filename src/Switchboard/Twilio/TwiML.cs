@@ -37,7 +37,8 @@ public static class TwiML
     public static string Hangup() => Document(new XElement("Hangup"));
 
     /// <summary>Plays a short message to the caller and ends the call.</summary>
-    public static string SayThenHangup(string message) => Document(new XElement("Say", message), new XElement("Hangup"));
+    public static string SayThenHangup(string message) =>
+        Document(new XElement("Say", message), new XElement("Hangup"));
 
     /// <summary>
     /// The caller hears that nobody is available, then the call ends: the organization's, group's or inbox's own
@@ -135,7 +136,8 @@ public static class TwiML
                 number)));
 
     private static string Document(params XElement[] verbs) =>
-        new XDeclaration("1.0", "UTF-8", null) + new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
+        new XDeclaration("1.0", "UTF-8", null) +
+            new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
 }
 
 /// <summary>Where the provider reports a voicemail, and its longest length.</summary>

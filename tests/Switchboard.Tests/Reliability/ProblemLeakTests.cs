@@ -41,7 +41,9 @@ public sealed class ProblemLeakTests : IAsyncLifetime
 
         await ProblemAsync(answer, HttpStatusCode.BadGateway);
         await AssertCleanAsync(answer, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        AssertClean((await org.CallsAsync()).ToJsonString(), port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AssertClean(
+            (await org.CallsAsync()).ToJsonString(),
+            port.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

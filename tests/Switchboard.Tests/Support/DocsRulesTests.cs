@@ -69,8 +69,11 @@ public sealed class DocsRulesTests
                 Bad: [gone](docs/missing.md) and [anchor](docs/guide.md#no-such-heading)
                 [out](../outside/rules.md) ![img](docs/screenshots/b.png) [here](#nowhere)
                 """);
-            File.WriteAllText(Path.Combine(root, "docs", "back.md"), "[readme](../README.md) [out](../../elsewhere.md)\n" +
-                "`docs/guide.md`, `docs/screenshots/`, `src/Switchboard/Storage/Migrations/{Sqlite,Postgres}`, `src/Moved.cs`\n");
+            File.WriteAllText(
+                Path.Combine(root, "docs", "back.md"),
+                "[readme](../README.md) [out](../../elsewhere.md)\n" +
+                    "`docs/guide.md`, `docs/screenshots/`, `src/Switchboard/Storage/Migrations/{Sqlite,Postgres}`, " +
+                    "`src/Moved.cs`\n");
 
             var broken = RepositoryFiles.BrokenLinks(root, RepositoryFiles.Docs(root));
             var missing = RepositoryFiles.MissingNamedPaths(root, RepositoryFiles.Docs(root));

@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace Switchboard.Tests.Support;
 
-/// <summary>Rules of the suite and of the tree, so that a new test cannot quietly miss one of the databases, nor a new file tie two features together.</summary>
+/// <summary>
+/// Rules of the suite and of the tree, so that a new test cannot quietly miss one of the databases, nor a new file tie
+/// two features together.
+/// </summary>
 public sealed partial class SuiteRulesTests
 {
     /// <remarks>
@@ -16,7 +19,10 @@ public sealed partial class SuiteRulesTests
     {
         var classes = typeof(SuiteRulesTests).Assembly.GetTypes()
             .Where(t => t.GetMethods().Any(m => m.GetCustomAttributes<FactAttribute>().Any()))
-            .Where(t => t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic).Any(f => f.FieldType == typeof(SwitchboardApp)))
+            .Where(
+                t =>
+                    t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic)
+                        .Any(f => f.FieldType == typeof(SwitchboardApp)))
             .ToList();
 
         var wrong = classes
@@ -30,7 +36,8 @@ public sealed partial class SuiteRulesTests
     }
 
     private static string? Database(Type type) => type.GetCustomAttributesData()
-        .Where(a => a.AttributeType == typeof(TraitAttribute) && a.ConstructorArguments[0].Value as string == "Database")
+        .Where(
+            a => a.AttributeType == typeof(TraitAttribute) && a.ConstructorArguments[0].Value as string == "Database")
         .Select(a => a.ConstructorArguments[1].Value as string)
         .FirstOrDefault();
 
@@ -50,11 +57,18 @@ public sealed partial class SuiteRulesTests
             .GroupBy(t => t.Namespace!.Split('.')[1])
             .ToDictionary(g => g.Key, g => g.Select(t => t.Name.Split('`')[0]).ToHashSet());
         var edges = new Dictionary<string, HashSet<string>>();
-        foreach (var folder in Directory.GetDirectories(source).Select(Path.GetFileName).OfType<string>().Where(typesOf.ContainsKey))
+        foreach (var folder in Directory.GetDirectories(source)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(typesOf.ContainsKey))
         {
             var files = Directory.EnumerateFiles(Path.Combine(source, folder), "*.*", SearchOption.AllDirectories)
-                .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal));
-            edges[folder] = files.SelectMany(f => DependenciesOf(File.ReadAllText(f), typesOf)).Where(n => n != folder).ToHashSet();
+                .Where(
+                    f =>
+                        f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal));
+            edges[folder] = files.SelectMany(f => DependenciesOf(File.ReadAllText(f), typesOf))
+                .Where(n => n != folder)
+                .ToHashSet();
         }
 
         Assert.Contains("Events", edges["Calls"]);
@@ -71,7 +85,9 @@ public sealed partial class SuiteRulesTests
         Assert.Equal(["Events"], DependenciesOf("@using Switchboard.Events\n<p></p>", types));
         Assert.Equal(["Calls"], DependenciesOf("var c = new Calls.CallRecord();", types));
         Assert.Empty(DependenciesOf("b.Entity(\"Switchboard.Calls.CallRecord\"); db.Calls.CallRecord();", types));
-        Assert.Equal("Calls -> Events -> Calls", FindCycle(new() { ["Calls"] = ["Events"], ["Events"] = ["Calls"], ["Kernel"] = [] }));
+        Assert.Equal(
+            "Calls -> Events -> Calls",
+            FindCycle(new() { ["Calls"] = ["Events"], ["Events"] = ["Calls"], ["Kernel"] = [] }));
     }
 
     private static IEnumerable<string> DependenciesOf(string text, IReadOnlyDictionary<string, HashSet<string>> typesOf)
@@ -112,7 +128,10 @@ public sealed partial class SuiteRulesTests
             }
 
             path.Add(node);
-            var found = edges.GetValueOrDefault(node, []).Order(StringComparer.Ordinal).Select(Visit).FirstOrDefault(c => c is not null);
+            var found = edges.GetValueOrDefault(node, [])
+                .Order(StringComparer.Ordinal)
+                .Select(Visit)
+                .FirstOrDefault(c => c is not null);
             path.RemoveAt(path.Count - 1);
             return found;
         }
@@ -128,10 +147,12 @@ public sealed partial class SuiteRulesTests
             dir = dir.Parent;
         }
 
-        return dir?.FullName ?? throw new InvalidOperationException("Switchboard.slnx not found above " + AppContext.BaseDirectory);
+        return dir?.FullName
+            ?? throw new InvalidOperationException("Switchboard.slnx not found above " + AppContext.BaseDirectory);
     }
 
-    [GeneratedRegex("""(?m)(?<using>^\s*@?(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?Switchboard\.)(?<ns>\w+)|(?<full>(?<![\w."])Switchboard\.)(?<ns>\w+)\.""")]
+    [GeneratedRegex(
+        """(?m)(?<using>^\s*@?(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?Switchboard\.)(?<ns>\w+)|(?<full>(?<![\w."])Switchboard\.)(?<ns>\w+)\.""")]
     private static partial Regex UsingOrQualified();
 
     [GeneratedRegex("""(?<![\w."])(?<ns>[A-Z]\w*)\.(?<type>[A-Z]\w*)""")]

@@ -160,7 +160,8 @@ public sealed class Voicemails(
             if (recordings.Configured
                 && await recordings.DeleteAsync(recording.RecordingSid!, ct) == RecordingDeletion.Failed)
             {
-                throw new InvalidOperationException("The provider could not delete a recording; nothing was forgotten.");
+                throw new InvalidOperationException(
+                    "The provider could not delete a recording; nothing was forgotten.");
             }
 
             cache.Remove(CacheKey(recording.RecordingSid!));
@@ -234,7 +235,8 @@ public sealed class Voicemails(
     /// <summary>The audio of a call's voicemail, for a signed link that was checked already.</summary>
     public async Task<VoicemailAudio> AudioAsync(long callId, CancellationToken ct)
     {
-        var voicemail = await db.Voicemails.AsNoTracking().FirstOrDefaultAsync(v => v.CallId == callId && v.Counted, ct);
+        var voicemail = await db.Voicemails.AsNoTracking()
+            .FirstOrDefaultAsync(v => v.CallId == callId && v.Counted, ct);
         if (voicemail is null)
         {
             return new VoicemailAudio.Missing();
@@ -332,7 +334,9 @@ public sealed class Voicemails(
         var reports = await db.Organizations.AnyAsync(
             o => o.Id == voicemail.OrganizationId && o.CallEventsUrl != null,
             ct);
-        var call = reports ? await db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == voicemail.CallId, ct) : null;
+        var call = reports
+            ? await db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == voicemail.CallId, ct)
+            : null;
         if (call is null)
         {
             return;

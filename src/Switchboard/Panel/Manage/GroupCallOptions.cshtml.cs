@@ -79,7 +79,8 @@ public sealed class GroupCallOptionsModel(
         OrganizationVoicemail = Describe(organization.Voicemail);
         Members = (await options.MembersAsync(OrganizationId, groupId, ct)).Value!;
         var memberIds = Members.Select(m => m.AgentId).ToHashSet();
-        Candidates = (await agents.ListAsync(OrganizationId, Caller, ct)).Where(a => !memberIds.Contains(a.Id)).ToList();
+        Candidates = (await agents.ListAsync(OrganizationId, Caller, ct)).Where(a => !memberIds.Contains(a.Id))
+            .ToList();
         return null;
     }
 }
