@@ -57,9 +57,11 @@ if (!requestsOnly)
 var setup = Stopwatch.StartNew();
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Get("operator-token"));
 var orgId = (await Api.Post(http, "/api/v1/organizations", new { name = $"Bench {scale}" }))["id"]!.GetValue<long>();
-var adminKey =
-    (await Api.Post(http, $"/api/v1/organizations/{orgId}/api-keys", new { name = "bench", role = "admin" }))[
-        "key"]!.GetValue<string>();
+var adminKey = (await Api.Post(
+    http,
+    $"/api/v1/organizations/{orgId}/api-keys",
+    new { name = "bench", role = "admin" }))[
+    "key"]!.GetValue<string>();
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
 var org = $"/api/v1/organizations/{orgId}";
 
@@ -103,9 +105,8 @@ await Parallel.ForEachAsync(
         var body = Batches.Json(
             first,
             count,
-            e =>
-                (agentIds[(int)((long)e * 7919 % shape.Agents)], Numbers.Contact(eventContact[e]), Numbers.Group(
-                    eventGroup[e]), epoch.AddSeconds(e)));
+            e => (agentIds[(int)((long)e * 7919 % shape.Agents)], Numbers.Contact(eventContact[e]), Numbers.Group(
+                eventGroup[e]), epoch.AddSeconds(e)));
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await http.PostAsync($"{org}/messages", content, ct);

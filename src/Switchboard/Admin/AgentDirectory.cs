@@ -175,21 +175,19 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
     /// </summary>
     public async Task<bool> IsLastAdminAsync(long orgId, long agentId, CancellationToken ct) =>
         await db.Agents.AnyAsync(
-            a =>
-                a.Id == agentId
+            a => a.Id == agentId
+                && a.OrganizationId == orgId
+                && a.DeletedAt == null
+                && a.Active
+                && a.Role == AgentRole.Admin,
+            ct)
+            &&
+            !await db.Agents.AnyAsync(
+                a => a.Id != agentId
                     && a.OrganizationId == orgId
                     && a.DeletedAt == null
                     && a.Active
                     && a.Role == AgentRole.Admin,
-            ct)
-            &&
-            !await db.Agents.AnyAsync(
-                a =>
-                    a.Id != agentId
-                        && a.OrganizationId == orgId
-                        && a.DeletedAt == null
-                        && a.Active
-                        && a.Role == AgentRole.Admin,
                 ct);
 
     public static AgentAnswer Answer(Agent agent, Caller viewer) => new(

@@ -44,8 +44,7 @@ public static partial class ApiDocsPolicy
                 {
                     var hashes = InlineScripts().Matches(Encoding.UTF8.GetString(page.GetBuffer(), 0, (int)page.Length))
                         .Select(
-                            script =>
-                                $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(script.Groups["body"].Value)))}'");
+                            script => $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(script.Groups["body"].Value)))}'");
                     http.Features.Set(
                         new ContentSecurityPolicyOverride(
                             string.Format(

@@ -219,10 +219,9 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
     {
         var fields = entry.Properties
             .Where(
-                p =>
-                    p.IsModified
-                        && !NotAudited.Contains((entry.Metadata.ClrType, p.Metadata.Name))
-                        && !Same(p.OriginalValue, p.CurrentValue))
+                p => p.IsModified
+                    && !NotAudited.Contains((entry.Metadata.ClrType, p.Metadata.Name))
+                    && !Same(p.OriginalValue, p.CurrentValue))
             .Select(p => Describe(p.Metadata, p.OriginalValue, p.CurrentValue))
             .ToList();
         return fields.Count == 0

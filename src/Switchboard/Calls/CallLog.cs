@@ -159,11 +159,10 @@ public sealed class CallLog(SwitchboardDb db)
             .ToListAsync(ct);
         return voicemails.ToDictionary(
             v => v.CallId,
-            v =>
-                new CallVoicemailAnswer(
-                    v.DurationSeconds ?? 0,
-                    v.Transcript,
-                    v.Held ? $"/api/v1/organizations/{orgId}/calls/{v.CallId}/voicemail" : null));
+            v => new CallVoicemailAnswer(
+                v.DurationSeconds ?? 0,
+                v.Transcript,
+                v.Held ? $"/api/v1/organizations/{orgId}/calls/{v.CallId}/voicemail" : null));
     }
 
     private static int? PageSize(string text) =>

@@ -235,8 +235,10 @@ public sealed class OutboundCalls(
                 var said = refused.Code is { } code ? $"{code}: {refused.Message}" : refused.Message;
                 await changes.ApplyAsync(
                     callId,
-                    call =>
-                        call.AgentDialFailed(CallOutcome.ProviderRefused, $"HTTP {refused.HttpStatus}, {said}", Now()),
+                    call => call.AgentDialFailed(
+                        CallOutcome.ProviderRefused,
+                        $"HTTP {refused.HttpStatus}, {said}",
+                        Now()),
                     none);
                 metrics.OutboundCallPlaced(OutboundPlacement.Refused);
                 log.LogWarning(

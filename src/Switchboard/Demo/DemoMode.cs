@@ -204,10 +204,8 @@ public static class DemoMode
 
         await ingestion.IngestAsync(organization.Id,
         [
-            new ValidMessage("demo-1", alice.Id, Contact, "+15550100001", fieldTeam.Id, null, now.AddHours(-2))
-            {
-                ContactName = "Maria Lopez",
-            },
+            new ValidMessage("demo-1", alice.Id, Contact, "+15550100001", fieldTeam.Id, null,
+                now.AddHours(-2)) { ContactName = "Maria Lopez" },
             new ValidMessage("demo-2", bob.Id, ContactOfInactiveAgent, "+15550100001", fieldTeam.Id, null,
                 now.AddHours(-1)),
             new ValidMessage("demo-3", alice.Id, Contact, "+15550100002", phoneBank.Id, null, now.AddMinutes(-30)),

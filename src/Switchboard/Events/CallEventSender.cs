@@ -177,8 +177,8 @@ public sealed class CallEventSender(
             return [];
         }
 
-        var claim = $"SELECT e.* FROM \"CallEvents\" AS e WHERE e.\"Id\" IN ({string.Join(",", chosen)}) " +
-            $"AND {DueWhere}";
+        var claim =
+            $"SELECT e.* FROM \"CallEvents\" AS e WHERE e.\"Id\" IN ({string.Join(",", chosen)}) AND {DueWhere}";
         var claimed = await db.CallEvents.FromSqlRaw(
             db.Database.IsNpgsql() ? claim + "\nFOR UPDATE OF e SKIP LOCKED" : claim,
             now).ToListAsync(ct);

@@ -233,11 +233,10 @@ public sealed class CallEventSettings(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var queued = await db.CallEvents
             .Where(
-                e =>
-                    e.OrganizationId == orgId
-                        && e.CreatedAt >= from
-                        && e.CreatedAt < to
-                        && (e.DeliveredAt != null || e.GaveUpAt != null))
+                e => e.OrganizationId == orgId
+                    && e.CreatedAt >= from
+                    && e.CreatedAt < to
+                    && (e.DeliveredAt != null || e.GaveUpAt != null))
             .ExecuteUpdateAsync(
                 set => set
                     .SetProperty(e => e.DeliveredAt, (DateTime?)null)

@@ -38,8 +38,8 @@ public static class ObservabilitySetup
                     .AddNpgsql()
                     // EF Core's own spans for SQLite; on PostgreSQL Npgsql's spans already hold each command.
                     .AddEntityFrameworkCoreInstrumentation(
-                        o =>
-                            o.Filter = (provider, _) => provider?.Contains("Npgsql", StringComparison.Ordinal) != true))
+                        o => o.Filter = (provider, _) =>
+                            provider?.Contains("Npgsql", StringComparison.Ordinal) != true))
                 .UseOtlpExporter();
         }
 

@@ -120,7 +120,7 @@ public sealed class CallsModel(
     public string NextPageUrl(long before) =>
         QueryHelpers.AddQueryString("/panel/calls", new Dictionary<string, string?>
         {
-            ["From"] = From, ["To"] = To, ["Owner"] = Owner, ["Decision"] = Decision, ["Search"] = Search, ["Before"] =
-                before.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["From"] = From, ["To"] = To, ["Owner"] = Owner, ["Decision"] = Decision, ["Search"] = Search, [
+                "Before"] = before.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 }

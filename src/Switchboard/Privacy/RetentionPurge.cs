@@ -61,9 +61,8 @@ public sealed class RetentionPurge(
                 .ExecuteDeleteAsync(ct));
             var lastTexts = await InBatchesAsync(gate, ct, () => db.LastTexts
                 .Where(
-                    t =>
-                        t.SentAt < cutoff
-                            && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == organization.Id))
+                    t => t.SentAt < cutoff
+                        && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == organization.Id))
                 .OrderBy(t => t.GroupId).Take(Settings.BatchSize).ExecuteDeleteAsync(ct));
             var calls = await InBatchesAsync(
                 gate,

@@ -40,10 +40,11 @@ public static class RoutingPolicy
         if (inbox.Mode == InboxMode.Forward && inbox.ForwardTo is { } forwardTo)
         {
             steps.Add($"The inbox forwards calls to {PhoneMask.Mask(forwardTo)}");
-            return Decision(RoutingOutcome.Forward, DecisionReason.InboxForwards, steps, message) with
-            {
-                ForwardTo = forwardTo,
-            };
+            return Decision(
+                RoutingOutcome.Forward,
+                DecisionReason.InboxForwards,
+                steps,
+                message) with { ForwardTo = forwardTo };
         }
 
         steps.Add("The inbox rejects inbound calls");

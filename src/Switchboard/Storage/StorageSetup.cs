@@ -36,9 +36,8 @@ public static class StorageSetup
             var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
             services.AddSingleton(new WriteGate(serialize: true));
             services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>(
-                (sp, o) =>
-                    o.UseSqlite(sqlite.ToString(), Collections)
-                        .AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]));
+                (sp, o) => o.UseSqlite(sqlite.ToString(), Collections)
+                    .AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]));
         }
         else
         {

@@ -58,18 +58,18 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"PUT {O}/inbound-calls",                                     "403  2xx  404  403  403  401  401  401",
             (w, _) => new($"{w.Org.Path}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" })),
         new($"POST {O}/panel-users",                                      "2xx  2xx  404  403  403  401  401  401",
-            (w, who) =>
-                new(
-                    $"{w.Org.Path}/panel-users",
-                    new
-                    {
-                        name = $"{who}",
-                        email = $"{who}@example.org".ToLowerInvariant(),
-                        password = "a long enough password",
-                    })),
+            (w, who) => new(
+                $"{w.Org.Path}/panel-users",
+                new
+                {
+                    name = $"{who}",
+                    email = $"{who}@example.org".ToLowerInvariant(),
+                    password = "a long enough password",
+                })),
         new($"PUT {O}/agents/{{agentId:long}}/panel-password",            "403  2xx  404  403  403  401  401  401",
-            (w, _) =>
-                new($"{w.Org.Path}/agents/{w.Agent}/panel-password", new { password = "a long enough password" })),
+            (w, _) => new(
+                $"{w.Org.Path}/agents/{w.Agent}/panel-password",
+                new { password = "a long enough password" })),
         new($"POST {O}/routing/explain",                                  "403  2xx  404  403  403  401  401  401",
             (w, _) => new($"{w.Org.Path}/routing/explain", new { contact = Contact, number = GroupNumber })),
         new($"GET {O}/privacy",                                           "403  2xx  404  403  403  401  401  401",
@@ -95,10 +95,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"GET {O}/groups/{{groupId:long}}/inbound-calls",             "403  2xx  404  403  403  401  401  401",
             (w, _) => new($"{w.Org.Path}/groups/{w.Group}/inbound-calls")),
         new($"PUT {O}/groups/{{groupId:long}}/inbound-calls",             "403  2xx  404  403  403  401  401  401",
-            (w, _) =>
-                new(
-                    $"{w.Org.Path}/groups/{w.Group}/inbound-calls",
-                    new { mode = "forward", forwardTo = "+14155550177" })),
+            (w, _) => new(
+                $"{w.Org.Path}/groups/{w.Group}/inbound-calls",
+                new { mode = "forward", forwardTo = "+14155550177" })),
         new($"POST {O}/inboxes",                                          "403  2xx  404  403  403  401  401  401",
             (w, _) => new($"{w.Org.Path}/inboxes", new { name = "Intruders" })),
         new($"GET {O}/inboxes",                                           "403  2xx  404  403  403  401  401  401",
@@ -132,15 +131,13 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"GET {O}/inboxes/{{inboxId:long}}/inbound-calls",            "403  2xx  404  403  403  401  401  401",
             (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/inbound-calls")),
         new($"PUT {O}/inboxes/{{inboxId:long}}/inbound-calls",            "403  2xx  404  403  403  401  401  401",
-            (w, _) =>
-                new(
-                    $"{w.Org.Path}/inboxes/{w.Inbox}/inbound-calls",
-                    new { mode = "forward", forwardTo = "+14155550177" })),
+            (w, _) => new(
+                $"{w.Org.Path}/inboxes/{w.Inbox}/inbound-calls",
+                new { mode = "forward", forwardTo = "+14155550177" })),
         new($"POST {O}/agents",                                           "403  2xx  404  403  403  401  401  401",
-            (w, _) =>
-                new(
-                    $"{w.Org.Path}/agents",
-                    new { name = "Mallory", email = "mallory@example.org", phone = "+14155550166" })),
+            (w, _) => new(
+                $"{w.Org.Path}/agents",
+                new { name = "Mallory", email = "mallory@example.org", phone = "+14155550166" })),
         new($"GET {O}/agents",                                            "403  2xx  404  403  403  401  401  401",
             (w, _) => new($"{w.Org.Path}/agents")),
         new($"GET {O}/agents/{{agentId:long}}",                           "403  2xx  404  2xx  403  401  401  401",
@@ -158,16 +155,15 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"DELETE {O}/numbers/{{number}}",                             "403  2xx  404  403  403  401  401  401",
             (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104")),
         new($"POST {O}/messages",                                         "403  2xx  404  403  403  401  401  401",
-            (w, _) =>
-                new(
-                    $"{w.Org.Path}/messages",
-                    new { messages = new[] { new
-                    {
-                        agentId = w.Agent,
-                        contact = "+14155550198",
-                        from = GroupNumber,
-                        sentAt = w.App.Clock.GetUtcNow(),
-                    } } })),
+            (w, _) => new(
+                $"{w.Org.Path}/messages",
+                new { messages = new[] { new
+                {
+                    agentId = w.Agent,
+                    contact = "+14155550198",
+                    from = GroupNumber,
+                    sentAt = w.App.Clock.GetUtcNow(),
+                } } })),
         new($"GET {O}/calls",                                             "403  2xx  404  2xx  2xx  401  401  401",
             (w, _) => new($"{w.Org.Path}/calls")),
         new($"GET {O}/calls/{{callId:long}}",                             "403  2xx  404  2xx  404  401  401  401",
@@ -187,10 +183,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"POST {O}/call-events/deliveries/{{id:guid}}/resend",        "403  2xx  404  403  403  401  401  401",
             (w, _) => new($"{w.Org.Path}/call-events/deliveries/{w.FailedEvent}/resend")),
         new($"POST {O}/call-events/replay",                               "403  2xx  404  403  403  401  401  401",
-            (w, _) =>
-                new(
-                    $"{w.Org.Path}/call-events/replay",
-                    new { from = w.App.Clock.GetUtcNow().AddDays(-1), to = w.App.Clock.GetUtcNow().AddDays(1) })),
+            (w, _) => new(
+                $"{w.Org.Path}/call-events/replay",
+                new { from = w.App.Clock.GetUtcNow().AddDays(-1), to = w.App.Clock.GetUtcNow().AddDays(1) })),
         new("GET /metrics",                                               "2xx  403  403  403  403  401  401  401",
             (_, _) => new("/metrics")),
     ];
@@ -204,8 +199,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /healthz"] = "public: says only healthy or unhealthy",
         ["GET /"] = "public: redirects to the panel",
         ["GET /bench/ok"] = "benchmark mode only",
-        ["GET /voicemails/{callId:long}/{expires:long}/{signature}"] =
-            "public: a voicemail's signed link that expires (VoicemailTests: tampered, expired, another call → 404)",
+        [
+            "GET /voicemails/{callId:long}/{expires:long}/{signature}"] =
+                "public: a voicemail's signed link that expires (VoicemailTests: tampered, expired, another call → " +
+                "404)",
         ["GET /openapi/{documentName}.json"] = "public: the admin API's OpenAPI document (Switchboard:ApiDocs:Enabled)",
         ["GET /api/docs/{documentName?}"] = "public: the API reference page, reading that document",
         ["GET /api/docs/scalar.js"] = "public: the reference page's script",
@@ -240,16 +237,14 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null)
             .SelectMany(
-                e =>
-                    e.Metadata.GetMetadata<HttpMethodMetadata>()!
-                        .HttpMethods.Select(m => $"{m} {Normalized(e.RoutePattern.RawText)}"))
+                e => e.Metadata.GetMetadata<HttpMethodMetadata>()!
+                    .HttpMethods.Select(m => $"{m} {Normalized(e.RoutePattern.RawText)}"))
             .ToHashSet();
 
         var unruled = endpoints.Where(
-            e =>
-                !Rules.Any(r => r.Endpoint == e)
-                    && !NotAdminApi.ContainsKey(e)
-                    && !e.StartsWith(WebhookPrefix, StringComparison.Ordinal))
+            e => !Rules.Any(r => r.Endpoint == e)
+                && !NotAdminApi.ContainsKey(e)
+                && !e.StartsWith(WebhookPrefix, StringComparison.Ordinal))
             .Order()
             .ToList();
         var stale = Rules.Select(r => r.Endpoint).Where(e => !endpoints.Contains(e)).ToList();

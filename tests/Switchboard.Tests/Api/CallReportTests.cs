@@ -90,9 +90,8 @@ public sealed class CallReportTests : IAsyncLifetime
         {
             await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().Organizations.Where(o => o.Id == _org.Id)
                 .ExecuteUpdateAsync(
-                    s =>
-                        s.SetProperty(o => o.FallbackMode, FallbackMode.Forward)
-                            .SetProperty(o => o.FallbackForwardTo, FallbackTarget));
+                    s => s.SetProperty(o => o.FallbackMode, FallbackMode.Forward)
+                        .SetProperty(o => o.FallbackForwardTo, FallbackTarget));
         }
 
         var fallback = await _provider.CallAsync(BobContact, GroupNumber);

@@ -71,8 +71,9 @@ public sealed class GroupAndInboxLifecycleTests : IAsyncLifetime
         Assert.Equal("changed", renamed.Text("action"));
         Assert.Contains(
             renamed["changes"]!.AsArray(),
-            c =>
-                c!.Text("field") == "name" && c!.Text("before") == "Field Team" && c!.Text("after") == "Door Knockers");
+            c => c!.Text("field") == "name"
+                && c!.Text("before") == "Field Team"
+                && c!.Text("after") == "Door Knockers");
     }
 
     [Fact]

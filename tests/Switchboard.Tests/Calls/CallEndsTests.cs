@@ -127,8 +127,7 @@ public sealed class CallEndsTests : IAsyncLifetime
         Assert.NotNull(entry["reconciledAt"]);
         Assert.Contains(
             _api.ResourceRequests,
-            r =>
-                r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Calls/{call.CallSid}.json as {FakeTwilioApi.AccountSid}");
+            r => r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Calls/{call.CallSid}.json as {FakeTwilioApi.AccountSid}");
         Assert.Equal(0, await ReconcileAsync());
         Assert.Single(await EventsAsync(1));
     }

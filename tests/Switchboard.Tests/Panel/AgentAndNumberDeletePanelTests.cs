@@ -112,9 +112,8 @@ public sealed class AgentAndNumberDeletePanelTests(PanelBrowser browser) : Panel
         var audit = (await Org.Admin.GetJsonAsync($"{Org.Path}/audit?entityType=number"))["items"]!.AsArray();
         Assert.Contains(
             audit,
-            e =>
-                e!["action"]!.GetValue<string>() == "deleted"
-                    && e["actor"]!["kind"]!.GetValue<string>() == "panelUser");
+            e => e!["action"]!.GetValue<string>() == "deleted"
+                && e["actor"]!["kind"]!.GetValue<string>() == "panelUser");
     }
 
     [Fact]

@@ -144,10 +144,8 @@ public sealed class RoutingPolicyTests
             AgentId: 7),
         new("B1 group's message fallback wins over the organization's forward",
             Owned(
-                OrganizationForwardsOnFallback(Group(texter: Texter(AgentState.Inactive))) with
-                {
-                    FallbackMode = GroupFallbackMode.Message,
-                }),
+                OrganizationForwardsOnFallback(
+                    Group(texter: Texter(AgentState.Inactive))) with { FallbackMode = GroupFallbackMode.Message }),
             RoutingOutcome.AgentUnavailable,
             DecisionReason.AgentInactive,
             AgentId: 7),

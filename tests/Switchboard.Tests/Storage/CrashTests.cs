@@ -77,15 +77,14 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         await Ok(admin.PostAsJsonAsync($"{orgPath}/messages", new
         {
             messages = contacts.Select(
-                c =>
-                    new
-                    {
-                        id = $"seed-{c}",
-                        agentId = agent,
-                        contact = c,
-                        from = GroupNumber,
-                        sentAt = DateTimeOffset.UtcNow.AddHours(-1),
-                    }),
+                c => new
+                {
+                    id = $"seed-{c}",
+                    agentId = agent,
+                    contact = c,
+                    from = GroupNumber,
+                    sentAt = DateTimeOffset.UtcNow.AddHours(-1),
+                }),
         }));
         var provider = new TwilioProvider(_switchboard.Client());
         var calls = await Task.WhenAll(contacts.Select(c => provider.CallAsync(c, GroupNumber)));
@@ -117,13 +116,12 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
             {
                 var messages = Enumerable.Range(0, 100)
                     .Select(
-                        i =>
-                            new Message(
-                                $"w{worker}-b{batch}-{i}",
-                                agent,
-                                contacts[(batch + i) % contacts.Count],
-                                GroupNumber,
-                                DateTimeOffset.UtcNow.AddMinutes(-batch)))
+                        i => new Message(
+                            $"w{worker}-b{batch}-{i}",
+                            agent,
+                            contacts[(batch + i) % contacts.Count],
+                            GroupNumber,
+                            DateTimeOffset.UtcNow.AddMinutes(-batch)))
                     .ToArray();
                 try
                 {
@@ -166,10 +164,12 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         await Ok(
             admin.PostAsJsonAsync(
                 $"{orgPath}/messages",
-                new
-                {
-                    messages = new[] { new Message("warm-up", agent, contacts[0], GroupNumber, DateTimeOffset.UtcNow) },
-                }));
+                new { messages = new[] { new Message(
+                    "warm-up",
+                    agent,
+                    contacts[0],
+                    GroupNumber,
+                    DateTimeOffset.UtcNow) } }));
         await callbacks[0].SendAsync();
 
         var load = Enumerable.Range(0, 4)

@@ -151,15 +151,14 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         var batches = Enumerable.Range(0, 8).Reverse().Select(k =>
         {
             var messages = contacts.Select(
-                c =>
-                    new
-                    {
-                        id = $"b{k}-{c}",
-                        agentId = agents[k % agents.Count],
-                        contact = c,
-                        from = GroupNumber,
-                        sentAt = epoch.AddHours(k),
-                    });
+                c => new
+                {
+                    id = $"b{k}-{c}",
+                    agentId = agents[k % agents.Count],
+                    contact = c,
+                    from = GroupNumber,
+                    sentAt = epoch.AddHours(k),
+                });
             var admin = k % 2 == 0 ? adminA : adminB;
             return Ok(admin.PostAsJsonAsync($"{orgPath}/messages", new { messages }));
         });

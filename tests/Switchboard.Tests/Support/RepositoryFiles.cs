@@ -120,8 +120,8 @@ internal static partial class RepositoryFiles
                 .Select(m => (File: file, Line: i + 1, Path: m.Groups["path"].Value))))
             .Where(named => named.Path.IndexOfAny(['*', '{', '…']) < 0)
             .Where(
-                named =>
-                    !File.Exists(Path.Combine(root, named.Path)) && !Directory.Exists(Path.Combine(root, named.Path)))
+                named => !File.Exists(Path.Combine(root, named.Path))
+                    && !Directory.Exists(Path.Combine(root, named.Path)))
             .Select(named => $"{Path.GetRelativePath(root, named.File)}:{named.Line}: {named.Path}")
             .ToList();
 

@@ -20,9 +20,8 @@ public sealed partial class SuiteRulesTests
         var classes = typeof(SuiteRulesTests).Assembly.GetTypes()
             .Where(t => t.GetMethods().Any(m => m.GetCustomAttributes<FactAttribute>().Any()))
             .Where(
-                t =>
-                    t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic)
-                        .Any(f => f.FieldType == typeof(SwitchboardApp)))
+                t => t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic)
+                    .Any(f => f.FieldType == typeof(SwitchboardApp)))
             .ToList();
 
         var wrong = classes
@@ -64,8 +63,8 @@ public sealed partial class SuiteRulesTests
         {
             var files = Directory.EnumerateFiles(Path.Combine(source, folder), "*.*", SearchOption.AllDirectories)
                 .Where(
-                    f =>
-                        f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal));
+                    f => f.EndsWith(".cs", StringComparison.Ordinal)
+                        || f.EndsWith(".cshtml", StringComparison.Ordinal));
             edges[folder] = files.SelectMany(f => DependenciesOf(File.ReadAllText(f), typesOf))
                 .Where(n => n != folder)
                 .ToHashSet();

@@ -72,9 +72,7 @@ public static class RunLog
 
     private static StreamWriter? Open() =>
         Environment.GetEnvironmentVariable(FileVariable) is { Length: > 0 } path
-            ? new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
-            {
-                AutoFlush = true,
-            }
+            ? new StreamWriter(
+                new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true }
             : null;
 }

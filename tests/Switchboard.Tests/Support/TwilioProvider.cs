@@ -49,8 +49,9 @@ public sealed class TwilioProvider(HttpClient http)
     public async Task<TwiMLAnswer> SendAsync(string publicUrl, Dictionary<string, string> form, string? signature)
     {
         var uri = new Uri(publicUrl);
-        using var request =
-            new HttpRequestMessage(HttpMethod.Post, uri.PathAndQuery) { Content = new FormUrlEncodedContent(form) };
+        using var request = new HttpRequestMessage(
+            HttpMethod.Post,
+            uri.PathAndQuery) { Content = new FormUrlEncodedContent(form) };
         if (signature is not null)
         {
             request.Headers.Add("X-Twilio-Signature", signature);

@@ -196,8 +196,8 @@ public sealed class WebhookSafetyTests : IAsyncLifetime
         Assert.Equal(["Say", "Hangup"], answer.Verbs);
         Assert.Contains(
             _app.Logs.Lines,
-            line =>
-                line.StartsWith("Error", StringComparison.Ordinal) && line.Contains("answering the caller politely"));
+            line => line.StartsWith("Error", StringComparison.Ordinal)
+                && line.Contains("answering the caller politely"));
     }
 
     [Fact]

@@ -269,8 +269,7 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         Assert.Equal(Audio, await whole.Content.ReadAsByteArrayAsync());
         Assert.Contains(
             _api.ResourceRequests,
-            r =>
-                r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Recordings/{recordingSid}.mp3 as {FakeTwilioApi.AccountSid}");
+            r => r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Recordings/{recordingSid}.mp3 as {FakeTwilioApi.AccountSid}");
 
         var alice = await _org.AgentClientAsync(_alice);
         using var range = new HttpRequestMessage(HttpMethod.Get, $"{_org.Path}/calls/{callId}/voicemail");
@@ -420,11 +419,10 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         Assert.False(_api.Recordings.ContainsKey(recordingSid));
         Assert.Contains(
             _api.ResourceRequests,
-            r =>
-                r.StartsWith(
-                    $"DELETE /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Recordings/{recordingSid}.json " +
-                    $"as {FakeTwilioApi.AccountSid}",
-                    StringComparison.Ordinal));
+            r => r.StartsWith(
+                $"DELETE /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Recordings/{recordingSid}.json " +
+                $"as {FakeTwilioApi.AccountSid}",
+                StringComparison.Ordinal));
         var shown = (await CallAsync(callId))["voicemail"]!;
         Assert.Equal(23, shown["durationSeconds"]!.GetValue<int>());
         Assert.Null(shown["transcript"]);

@@ -41,9 +41,8 @@ public sealed class AgentsModel(AgentDirectory agents, PanelUsers users) : Panel
         Agents = string.IsNullOrEmpty(term)
             ? all
             : all.Where(
-                a =>
-                    a.Name.Contains(term, StringComparison.OrdinalIgnoreCase)
-                        || a.Email.Contains(term, StringComparison.OrdinalIgnoreCase)).ToList();
+                a => a.Name.Contains(term, StringComparison.OrdinalIgnoreCase)
+                    || a.Email.Contains(term, StringComparison.OrdinalIgnoreCase)).ToList();
     }
 
     /// <summary>With a password, the agent and its sign-in are added together; without, only the agent.</summary>
