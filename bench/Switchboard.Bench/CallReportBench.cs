@@ -117,7 +117,8 @@ internal static class CallReportBench
         })
         {
             var path =
-                $"/api/v1/organizations/{orgId}/reports/calls?from={today.AddDays(1 - days):yyyy-MM-dd}&to={today:yyyy-MM-dd}&groupBy={groupBy}";
+                $"/api/v1/organizations/{orgId}/reports/calls?from={today.AddDays(1 - days):yyyy-MM-dd}&" +
+                $"to={today:yyyy-MM-dd}&groupBy={groupBy}";
             var (_, report) = await AskAsync(http, path);
             var timings = new List<double>();
             for (var r = 0; r < runs; r++)
@@ -191,20 +192,23 @@ internal static class CallReportBench
                 "INTEGER) + 3 + x % 20) || ' seconds')";
         var text = postgres ? "x::text" : "x";
         return string.Create(inv, $"""
-            INSERT INTO "Calls" ("CallSid", "OrganizationId", "Direction", "PlatformNumber", "GroupId", "InboxId", "Decision", "Reason",
-                                 "Explanation", "AgentId", "AgentOutcome", "Outcome", "StartedAt", "ScreenedAt", "TalkSeconds",
-                                 "RejectedWithMessage", "Version")
+            INSERT INTO "Calls" ("CallSid", "OrganizationId", "Direction", "PlatformNumber", "GroupId", "InboxId",
+                                 "Decision", "Reason", "Explanation", "AgentId", "AgentOutcome", "Outcome",
+                                 "StartedAt", "ScreenedAt", "TalkSeconds", "RejectedWithMessage", "Version")
             SELECT 'CAbench' || {text}, {orgId}, 'Inbound', '+12025550000',
                    CASE WHEN x % 20 = 0 THEN NULL ELSE {firstGroup} + x % {Groups} END,
                    CASE WHEN x % 20 = 0 THEN {firstInbox} + x % {Inboxes} ELSE NULL END,
                    CASE x % 20 WHEN 0 THEN 'Forward' WHEN 1 THEN 'Reject' ELSE 'ConnectAgent' END,
-                   CASE x % 20 WHEN 0 THEN 'InboxForwards' WHEN 1 THEN 'NeverTextedFromGroup' ELSE 'LastAgentByOrganization' END,
+                   CASE x % 20 WHEN 0 THEN 'InboxForwards' WHEN 1 THEN 'NeverTextedFromGroup'
+                       ELSE 'LastAgentByOrganization' END,
                    'bench',
                    CASE WHEN x % 20 < 2 THEN NULL ELSE {firstAgent} + (x * 7919) % {Agents} END,
                    CASE WHEN x % 20 < 2 THEN NULL ELSE
-                       CASE (x / 20) % 10 WHEN 6 THEN 'AgentDeclined' WHEN 7 THEN 'AgentNoAnswer' WHEN 8 THEN 'AgentBusy' WHEN 9 THEN 'CallerHungUp' ELSE 'Connected' END END,
+                       CASE (x / 20) % 10 WHEN 6 THEN 'AgentDeclined' WHEN 7 THEN 'AgentNoAnswer'
+                           WHEN 8 THEN 'AgentBusy' WHEN 9 THEN 'CallerHungUp' ELSE 'Connected' END END,
                    CASE x % 20 WHEN 0 THEN 'Forwarded' WHEN 1 THEN 'Rejected' ELSE
-                       CASE (x / 20) % 10 WHEN 6 THEN 'AgentDeclined' WHEN 7 THEN 'AgentNoAnswer' WHEN 8 THEN 'AgentBusy' WHEN 9 THEN 'CallerHungUp' ELSE 'Connected' END END,
+                       CASE (x / 20) % 10 WHEN 6 THEN 'AgentDeclined' WHEN 7 THEN 'AgentNoAnswer'
+                           WHEN 8 THEN 'AgentBusy' WHEN 9 THEN 'CallerHungUp' ELSE 'Connected' END END,
                    {startedAt},
                    CASE WHEN x % 20 >= 2 AND (x / 20) % 10 < 6 THEN {screenedAt} ELSE NULL END,
                    CASE WHEN x % 20 = 0 OR (x % 20 >= 2 AND (x / 20) % 10 < 6) THEN 30 + x % 600 ELSE NULL END,

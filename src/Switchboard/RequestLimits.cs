@@ -56,7 +56,8 @@ public static class RequestLimits
     /// <summary>
     /// A tighter body limit for a group of endpoints; it applies on any server that lets a request's limit be set.
     /// </summary>
-    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder endpoints, long bytes) where TBuilder : IEndpointConventionBuilder =>
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder endpoints, long bytes)
+        where TBuilder : IEndpointConventionBuilder =>
         endpoints.WithMetadata(new BodyLimit(bytes));
 
     private sealed record BodyLimit(long? MaxRequestBodySize)

@@ -383,7 +383,8 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
     }
 
     private async Task<(TMode Mode, string? ForwardTo)> FallbackAsync<TMode>(
-        FallbackBody? body, TMode forwardMode, Dictionary<string, string[]> errors, CancellationToken ct) where TMode : struct, Enum
+        FallbackBody? body, TMode forwardMode, Dictionary<string, string[]> errors, CancellationToken ct)
+            where TMode : struct, Enum
     {
         if (body is null)
         {

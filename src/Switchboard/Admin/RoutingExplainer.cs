@@ -103,7 +103,9 @@ public sealed class RoutingExplainer(
         (facts.Number?.Owner, reason) switch
         {
             (InboxFacts, _) => "inbox",
-            (GroupFacts, DecisionReason.NumberUnknown or DecisionReason.NumberUnassigned or DecisionReason.CallerWithheld or DecisionReason.NeverTextedFromGroup or DecisionReason.LastTextTooOld) =>
+            (GroupFacts, DecisionReason.NumberUnknown or DecisionReason.NumberUnassigned
+                or DecisionReason.CallerWithheld or DecisionReason.NeverTextedFromGroup
+                or DecisionReason.LastTextTooOld) =>
                 null,
             (GroupFacts { Mode: GroupMode.FollowOrganization }, _) => "organization",
             (GroupFacts, _) => "group",

@@ -43,8 +43,8 @@ public static partial class ApiDocsPolicy
                 if (http.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
                 {
                     var hashes = InlineScripts().Matches(Encoding.UTF8.GetString(page.GetBuffer(), 0, (int)page.Length))
-                        .Select(
-                            script => $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(script.Groups["body"].Value)))}'");
+                        .Select(script => SHA256.HashData(Encoding.UTF8.GetBytes(script.Groups["body"].Value)))
+                        .Select(hash => $"'sha256-{Convert.ToBase64String(hash)}'");
                     http.Features.Set(
                         new ContentSecurityPolicyOverride(
                             string.Format(

@@ -31,7 +31,8 @@ public static class OrganizationScope
         endpoint.WithMetadata(new AllowedRoles(roles.ToHashSet()));
 
     /// <summary>Only the platform operator's token; an organization's keys get 403.</summary>
-    public static TBuilder RequireOperator<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
+    public static TBuilder RequireOperator<TBuilder>(this TBuilder endpoint)
+        where TBuilder : IEndpointConventionBuilder =>
         endpoint.RequireAuthorization(
             policy => policy.RequireAssertion(c => Caller.From(c.User)?.Role == CallerRole.Operator));
 

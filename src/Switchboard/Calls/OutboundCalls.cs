@@ -247,7 +247,8 @@ public sealed class OutboundCalls(
                     refused.HttpStatus,
                     said);
                 return new Refusal.Upstream(StatusCodes.Status502BadGateway, "The telephony provider refused the call",
-                    $"The provider answered HTTP {refused.HttpStatus} ({said}){(refused.MoreInfo is null ? "" : $"; see {refused.MoreInfo}")}. Nothing rang.",
+                    $"The provider answered HTTP {refused.HttpStatus} ({said})" +
+                    $"{(refused.MoreInfo is null ? "" : $"; see {refused.MoreInfo}")}. Nothing rang.",
                     callId);
             case PlaceResult.NotSent notSent:
                 await changes.ApplyAsync(

@@ -33,7 +33,8 @@ public sealed class CallEventSender(
         e."DeliveredAt" IS NULL AND e."GaveUpAt" IS NULL AND e."NextAttemptAt" <= {0}
           AND NOT EXISTS (
             SELECT 1 FROM "CallEvents" AS earlier
-            WHERE earlier."CallId" = e."CallId" AND earlier."Id" < e."Id" AND earlier."DeliveredAt" IS NULL AND earlier."GaveUpAt" IS NULL)
+            WHERE earlier."CallId" = e."CallId" AND earlier."Id" < e."Id"
+              AND earlier."DeliveredAt" IS NULL AND earlier."GaveUpAt" IS NULL)
         """;
 
     /// <summary>
@@ -41,7 +42,8 @@ public sealed class CallEventSender(
     /// </summary>
     private const string Candidates = $"""
         SELECT ranked."Id", ranked."OrganizationId" FROM (
-          SELECT e."Id", e."OrganizationId", ROW_NUMBER() OVER (PARTITION BY e."OrganizationId" ORDER BY e."Id") AS "Rank"
+          SELECT e."Id", e."OrganizationId",
+                 ROW_NUMBER() OVER (PARTITION BY e."OrganizationId" ORDER BY e."Id") AS "Rank"
           FROM "CallEvents" AS e
           WHERE {DueWhere} /*busy*/
         ) AS ranked

@@ -121,9 +121,11 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
     }
 
     private static string InsertEvents(Dialect d) => $"""
-        INSERT INTO "MessageEvents" ("OrganizationId", "ExternalId", "AgentId", "Contact", "FromNumber", "GroupId", "InboxId", "SentAt", "ContactName", "RecordedAt")
+        INSERT INTO "MessageEvents" ("OrganizationId", "ExternalId", "AgentId", "Contact", "FromNumber", "GroupId",
+                                     "InboxId", "SentAt", "ContactName", "RecordedAt")
         SELECT @org, {d.Field(0, "text")}, {d.Field(1, "bigint")}, {d.Field(2, "text")}, {d.Field(3, "text")},
-               {d.Field(4, "bigint")}, {d.Field(5, "bigint")}, {d.Field(6, "timestamptz")}, {d.Field(7, "text")}, @recorded
+               {d.Field(4, "bigint")}, {d.Field(5, "bigint")}, {d.Field(6, "timestamptz")}, {d.Field(7, "text")},
+               @recorded
         FROM {d.Events}
         {d.Where}
         ON CONFLICT DO NOTHING
@@ -134,7 +136,8 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
     // The contact's name stays when the later text carries none.
     private static string UpsertLastTexts(Dialect d) => $"""
         INSERT INTO "LastTexts" ("GroupId", "Contact", "AgentId", "FromNumber", "SentAt", "ContactName")
-        SELECT {d.Field(0, "bigint")}, {d.Field(1, "text")}, {d.Field(2, "bigint")}, {d.Field(3, "text")}, {d.Field(4, "timestamptz")}, {d.Field(5, "text")}
+        SELECT {d.Field(0, "bigint")}, {d.Field(1, "text")}, {d.Field(2, "bigint")}, {d.Field(3, "text")},
+               {d.Field(4, "timestamptz")}, {d.Field(5, "text")}
         FROM {d.Events}
         {d.Where}
         ON CONFLICT ("GroupId", "Contact") DO UPDATE

@@ -15,8 +15,9 @@ public static class CallReportCsv
 
     private static readonly string[] Header =
     [
-        "id", "name", "calls", "offered", "accepted", "declined", "missed", "abandoned", "forwarded", "forwarded_after_agent", "rejected",
-        "median_seconds_to_accept", "talk_seconds", "average_talk_seconds", "voicemails",
+        "id", "name", "calls", "offered", "accepted", "declined", "missed", "abandoned", "forwarded",
+        "forwarded_after_agent", "rejected", "median_seconds_to_accept", "talk_seconds", "average_talk_seconds",
+        "voicemails",
     ];
 
     public static string FileName(CallReport report) => string.Create(CultureInfo.InvariantCulture,

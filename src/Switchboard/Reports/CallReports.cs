@@ -166,15 +166,21 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
                    COUNT(*),
                    SUM(CASE WHEN "Decision" = '{nameof(RoutingOutcome.ConnectAgent)}' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {accepted} THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN "AgentOutcome" IN ('{nameof(CallOutcome.AgentDeclined)}', '{nameof(CallOutcome.AgentHungUp)}') THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN "AgentOutcome" IN ('{nameof(CallOutcome.AgentNoAnswer)}', '{nameof(CallOutcome.AgentBusy)}', '{nameof(CallOutcome.AgentFailed)}', '{nameof(CallOutcome.AgentNoInput)}') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "AgentOutcome" IN
+                                 ('{nameof(CallOutcome.AgentDeclined)}', '{nameof(CallOutcome.AgentHungUp)}')
+                       THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "AgentOutcome" IN
+                                 ('{nameof(CallOutcome.AgentNoAnswer)}', '{nameof(CallOutcome.AgentBusy)}',
+                                  '{nameof(CallOutcome.AgentFailed)}', '{nameof(CallOutcome.AgentNoInput)}')
+                       THEN 1 ELSE 0 END),
                    SUM(CASE WHEN "AgentOutcome" = '{nameof(CallOutcome.CallerHungUp)}' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {forwarded} THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {forwarded} AND ({afterAgent}) THEN 1 ELSE 0 END),
                    SUM(CASE WHEN "Outcome" = '{nameof(CallOutcome.Rejected)}' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {accepted} THEN COALESCE("TalkSeconds", 0) ELSE 0 END)
             FROM "Calls"
-            WHERE "OrganizationId" = @org AND "StartedAt" >= @from AND "StartedAt" < @to AND "Direction" = '{nameof(CallDirection.Inbound)}'
+            WHERE "OrganizationId" = @org AND "StartedAt" >= @from AND "StartedAt" < @to
+              AND "Direction" = '{nameof(CallDirection.Inbound)}'
             GROUP BY 1, 2
             """;
 

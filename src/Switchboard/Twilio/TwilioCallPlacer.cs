@@ -70,7 +70,8 @@ public sealed class TwilioCallPlacer(
             log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", Twilio.ApiBaseUrl);
             return new PlaceResult.NotSent("The provider's API could not be reached");
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or TimeoutException or OperationCanceledException
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or TimeoutException
+            or OperationCanceledException
             && !ct.IsCancellationRequested)
         {
             log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", Twilio.ApiBaseUrl);
@@ -88,7 +89,8 @@ public sealed class TwilioCallPlacer(
     /// </summary>
     public static bool NeverSent(Exception? e) => e switch
     {
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } =>
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError
+            or HttpRequestError.NameResolutionError } =>
             true,
         BrokenCircuitException or RateLimiterRejectedException => true,
         _ => e?.InnerException is { } inner && NeverSent(inner),

@@ -195,7 +195,8 @@ public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOpti
 
     private static bool Unanswered(Exception e, CancellationToken ct) =>
         !ct.IsCancellationRequested
-            && e is HttpRequestException or TimeoutException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException;
+            && e is HttpRequestException or TimeoutException or OperationCanceledException
+                or Polly.Timeout.TimeoutRejectedException;
 
     private static string? Text(JsonElement json, string name) =>
         json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var v)

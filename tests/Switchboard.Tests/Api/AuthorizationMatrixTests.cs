@@ -42,7 +42,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     /// </summary>
     private static readonly Rule[] Rules =
     [
-        //                                                                 op   admin other agent another none wrong revoked
+        //                                                                 op   adm  othr agt  agt2 none wrng rvkd
         new("POST /api/v1/organizations",                                 "2xx  403  403  403  403  401  401  401",
             (w, who) => new("/api/v1/organizations", new { name = $"Org of {who}" })),
         new($"POST {O}/api-keys",                                         "2xx  2xx  404  403  403  401  401  401",

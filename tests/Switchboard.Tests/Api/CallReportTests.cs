@@ -251,7 +251,8 @@ public sealed class CallReportTests : IAsyncLifetime
             response.Content.Headers.ContentDisposition?.FileNameStar
                 ?? response.Content.Headers.ContentDisposition?.FileName);
         Assert.Equal(
-            "id,name,calls,offered,accepted,declined,missed,abandoned,forwarded,forwarded_after_agent,rejected,median_seconds_to_accept,talk_seconds,average_talk_seconds,voicemails\r\n" +
+            "id,name,calls,offered,accepted,declined,missed,abandoned,forwarded,forwarded_after_agent,rejected," +
+            "median_seconds_to_accept,talk_seconds,average_talk_seconds,voicemails\r\n" +
             $"{_alice},Alice,5,5,2,2,1,0,0,0,0,6,90,45,0\r\n" +
             $"{_bob},Bob,4,4,0,0,3,1,1,1,0,,0,,0\r\n" +
             ",(no agent),2,0,0,0,0,0,1,0,1,,0,,0\r\n" +

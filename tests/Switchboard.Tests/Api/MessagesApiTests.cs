@@ -205,7 +205,8 @@ public sealed class MessagesApiTests : IAsyncLifetime
     public async Task NullTextInTheBatchIsRefusedNamingIt()
     {
         var response = await _org.Admin.SendRawAsync(HttpMethod.Post, $"{_org.Path}/messages", $$"""
-            {"messages": [{"agentId": {{_alice}}, "contact": "{{Contact}}", "from": "{{GroupNumber}}", "sentAt": "2026-11-24T11:00:00Z"}, null]}
+            {"messages": [{"agentId": {{_alice}}, "contact": "{{Contact}}", "from": "{{GroupNumber}}",
+                           "sentAt": "2026-11-24T11:00:00Z"}, null]}
             """);
 
         Assert.Equal(["messages[1]"], await ErrorFieldsAsync(response));
@@ -227,7 +228,8 @@ public sealed class MessagesApiTests : IAsyncLifetime
     public async Task SentAtThatIsNotATimeIsRefusedNamingTheField()
     {
         var response = await _org.Admin.SendRawAsync(HttpMethod.Post, $"{_org.Path}/messages", $$"""
-            {"messages": [{"agentId": {{_alice}}, "contact": "{{Contact}}", "from": "{{GroupNumber}}", "sentAt": "yesterday"}]}
+            {"messages": [{"agentId": {{_alice}}, "contact": "{{Contact}}", "from": "{{GroupNumber}}",
+                           "sentAt": "yesterday"}]}
             """);
 
         var fields = await ErrorFieldsAsync(response);

@@ -130,7 +130,8 @@ public sealed class RoutingExplainTests : IAsyncLifetime
     public async Task ContactsNumberInAQueryStringIsNotAnswered()
     {
         var response = await _org.Admin.GetAsync(
-            $"{_org.Path}/routing/explain?contact={Uri.EscapeDataString(Contact)}&number={Uri.EscapeDataString(GroupNumber)}");
+            $"{_org.Path}/routing/explain?contact={Uri.EscapeDataString(Contact)}&" +
+            $"number={Uri.EscapeDataString(GroupNumber)}");
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
     }

@@ -173,8 +173,9 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
     private EvaluationResults Validate(JsonNode schema, JsonNode instance, string name)
     {
         var components = _document["components"]!["schemas"]!.ToJsonString();
-        var text =
-            $$"""{ "$schema": "https://json-schema.org/draft/2020-12/schema", "allOf": [{{schema.ToJsonString()}}], "$defs": {{components}} }"""
+        var text = (
+            $$"""{ "$schema": "https://json-schema.org/draft/2020-12/schema", "allOf": """ +
+            $$"""[{{schema.ToJsonString()}}], "$defs": {{components}} }""")
                 .Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
         var built = JsonSchema.FromText(
             text,

@@ -127,7 +127,8 @@ public sealed class CallEndsTests : IAsyncLifetime
         Assert.NotNull(entry["reconciledAt"]);
         Assert.Contains(
             _api.ResourceRequests,
-            r => r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Calls/{call.CallSid}.json as {FakeTwilioApi.AccountSid}");
+            r => r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Calls/{call.CallSid}.json " +
+                $"as {FakeTwilioApi.AccountSid}");
         Assert.Equal(0, await ReconcileAsync());
         Assert.Single(await EventsAsync(1));
     }
@@ -187,7 +188,7 @@ public sealed class CallEndsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAgentWhoNeverPressesAKeyMissedTheCallAndAStraightForwardBecauseTheAgentCouldNotCountsAsAfterTheAgent()
+    public async Task SilentAgentMissedTheCallAndAStraightForwardBecauseTheAgentCouldNotCountsAsAfterTheAgent()
     {
         var silent = await _provider.CallAsync(Contact, GroupNumber);
         await silent.AgentPressesAsync(null);

@@ -145,10 +145,8 @@ public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited pane
             {
                 await browser.GotoAsync(path);
                 await menus.Nth(i).ClickAsync();
-                await AuditAsync(
-                    browser,
-                    $"as {who}, menu {i + 1} " +
-                    $"(\"{await menus.Nth(i).GetAttributeAsync("aria-label") ?? await menus.Nth(i).InnerTextAsync()}\") opened");
+                var menu = await menus.Nth(i).GetAttributeAsync("aria-label") ?? await menus.Nth(i).InnerTextAsync();
+                await AuditAsync(browser, $"as {who}, menu {i + 1} (\"{menu}\") opened");
             }
         }
 

@@ -48,7 +48,7 @@ public sealed class PrivacyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ForgottenContactIsNeverTextedAgainItsCallsKeepTheirOutcomeWithoutTheNumberAndAnotherOrganizationKeepsEverything()
+    public async Task ForgottenContactIsNeverTextedAgainItsCallsKeepTheirOutcomeWithoutTheNumberOtherOrgsKeepAll()
     {
         await _org.TextAsync(
             _alice,

@@ -117,7 +117,8 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
 
         output.WriteLine(
             $"{endpoints.Count} admin API endpoints × {ApiCasesPerEndpoint} cases " +
-            $"= {endpoints.Count * ApiCasesPerEndpoint} requests; statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
+            $"= {endpoints.Count * ApiCasesPerEndpoint} requests; " +
+            $"statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
         Assert.True(endpoints.Count >= 30, $"only {endpoints.Count} admin API endpoints found");
         Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join('\n', failures.Take(20))}");
         await AssertStillAnswersAsync();
@@ -517,8 +518,9 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
             ApiCase.RandomBytes => (input.RandomBytes(input.Next(2_000)), "application/json"),
             ApiCase.MalformedJson => (input.MalformedJson(shaped), "application/json"),
             ApiCase.WrongContentType => (Utf8(shaped), input.Pick<string?>([
-                "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null,
-                "application/json; charset=utf-16", "application/json; charset=bogus", "application/problem+json", "image/png", "*/*"])),
+                "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                null, "application/json; charset=utf-16", "application/json; charset=bogus", "application/problem+json",
+                "image/png", "*/*"])),
             ApiCase.TooDeep =>
                 (input.DeeplyNested(
                     input.Pick([RequestLimits.JsonMaxDepth + 1, 200, 5_000, 100_000])), "application/json"),
@@ -652,8 +654,9 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
 
     private static readonly string[] ProviderFields =
     [
-        "CallSid", "AccountSid", "From", "To", "CallStatus", "Direction", "Digits", "DialCallStatus", "DialBridged", "DialCallSid",
-        "DialCallDuration", "CallDuration", "Timestamp", "ParentCallSid", "ApiVersion", "Caller", "Called",
+        "CallSid", "AccountSid", "From", "To", "CallStatus", "Direction", "Digits", "DialCallStatus", "DialBridged",
+        "DialCallSid", "DialCallDuration", "CallDuration", "Timestamp", "ParentCallSid", "ApiVersion", "Caller",
+        "Called",
     ];
 
     /// <summary>

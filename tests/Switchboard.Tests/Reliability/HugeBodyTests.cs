@@ -157,8 +157,11 @@ public sealed class HugeBodyTests(ITestOutputHelper output) : IAsyncLifetime
         else
         {
             var fields = new Dictionary<string, string> { ["CallSid"] = "CA1", ["From"] = "+14155550199", ["To"] = "" };
-            head.Append(
-                $"X-Twilio-Signature: {TwilioSignature.Compute(SwitchboardApp.AuthToken, SwitchboardApp.PublicBaseUrl + path, fields)}\r\n");
+            var signature = TwilioSignature.Compute(
+                SwitchboardApp.AuthToken,
+                SwitchboardApp.PublicBaseUrl + path,
+                fields);
+            head.Append($"X-Twilio-Signature: {signature}\r\n");
         }
 
         head.Append(chunked ? "Transfer-Encoding: chunked\r\n\r\n" : $"Content-Length: {HugeBytes}\r\n\r\n");

@@ -221,7 +221,8 @@ internal static partial class RepositoryFiles
     private static partial Regex InlineCodePattern();
 
     [GeneratedRegex(
-        @"\]\((?<target>[^)\s]+)(\s+""[^""]*"")?\)|^\s*\[[^\]]+\]:\s*(?<target>\S+)|\b(?:href|src)=""(?<target>[^""]+)""")]
+        @"\]\((?<target>[^)\s]+)(\s+""[^""]*"")?\)|^\s*\[[^\]]+\]:\s*(?<target>\S+)|" +
+        @"\b(?:href|src)=""(?<target>[^""]+)""")]
     private static partial Regex LinkPattern();
 
     [GeneratedRegex(@"\[(?<text>[^\]]*)\]\([^)]*\)")]

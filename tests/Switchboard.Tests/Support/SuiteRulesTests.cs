@@ -75,6 +75,82 @@ public sealed partial class SuiteRulesTests
         Assert.Null(FindCycle(edges));
     }
 
+    /// <summary>
+    /// No line of C# or Razor is longer than .editorconfig's <c>max_line_length</c> (120), so code reads side by side
+    /// in a review without scrolling. EF's generated migrations are left as the tool writes them.
+    /// </summary>
+    [Fact]
+    public void NoLineOfCodeIsLongerThan120Characters()
+    {
+        var root = RepositoryRoot();
+
+        var tooLong = LongLines(root);
+
+        Assert.True(Directory.Exists(Path.Combine(root, "bench")), "bench/ not found: the rule would miss it");
+        Assert.True(
+            tooLong.Count == 0,
+            $"{tooLong.Count} lines over {MaxLineLength} characters:\n" + string.Join('\n', tooLong));
+    }
+
+    [Fact]
+    public void TheLineLengthRuleNamesFileAndLineAndLeavesMigrationsAndBuildOutputAlone()
+    {
+        var root = Directory.CreateTempSubdirectory("line-length-").FullName;
+        try
+        {
+            void Write(string path, params string[] lines)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, path))!);
+                File.WriteAllText(Path.Combine(root, path), string.Join('\n', lines) + "\n");
+            }
+
+            var longest = new string('x', MaxLineLength);
+            Write("src/App/Fits.cs", longest, "    " + longest[4..]);
+            Write("src/App/Calls.cs", "namespace App;", longest + ";", "// é" + longest[..^4]);
+            Write("tests/App.Tests/Page.cshtml", "<p>", "\t" + longest, "</p>");
+            Write("bench/Bench/Program.cs", longest + "\r");
+            Write("src/App/Storage/Migrations/Sqlite/20260101000000_Initial.cs", longest + "y");
+            Write("src/App/obj/Release/App.g.cs", longest + "y");
+            Write("src/App/bin/Release/Generated.cs", longest + "y");
+            Write("src/App/notes.md", longest + "y");
+
+            Assert.Equal(
+                [
+                    "src/App/Calls.cs:2 (121 characters)",
+                    "tests/App.Tests/Page.cshtml:2 (121 characters)",
+                ],
+                LongLines(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private const int MaxLineLength = 120;
+
+    /// <summary>
+    /// Lines of the C# and Razor files under src/, tests/ and bench/ longer than <see cref="MaxLineLength"/>, as
+    /// <c>path:line (length characters)</c>; generated migrations (with their designer files and model snapshots),
+    /// bin/ and obj/ are skipped.
+    /// </summary>
+    private static List<string> LongLines(string root) =>
+        new[] { "src", "tests", "bench" }
+            .Select(folder => Path.Combine(root, folder))
+            .Where(Directory.Exists)
+            .SelectMany(folder => Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories))
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(f => !f.Contains("/Migrations/", StringComparison.Ordinal)
+                && !f.Contains("/bin/", StringComparison.Ordinal)
+                && !f.Contains("/obj/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .SelectMany(f => File.ReadLines(Path.Combine(root, f))
+                .Select((line, i) => (Line: i + 1, Length: line.TrimEnd('\r').Length))
+                .Where(l => l.Length > MaxLineLength)
+                .Select(l => $"{f}:{l.Line} ({l.Length} characters)"))
+            .ToList();
+
     [Fact]
     public void TheCycleRuleSeesUsingsAndQualifiedNamesButNotStrings()
     {
@@ -151,7 +227,8 @@ public sealed partial class SuiteRulesTests
     }
 
     [GeneratedRegex(
-        """(?m)(?<using>^\s*@?(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?Switchboard\.)(?<ns>\w+)|(?<full>(?<![\w."])Switchboard\.)(?<ns>\w+)\.""")]
+        """(?m)(?<using>^\s*@?(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?Switchboard\.)(?<ns>\w+)|""" +
+        """(?<full>(?<![\w."])Switchboard\.)(?<ns>\w+)\.""")]
     private static partial Regex UsingOrQualified();
 
     [GeneratedRegex("""(?<![\w."])(?<ns>[A-Z]\w*)\.(?<type>[A-Z]\w*)""")]

@@ -269,7 +269,8 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         Assert.Equal(Audio, await whole.Content.ReadAsByteArrayAsync());
         Assert.Contains(
             _api.ResourceRequests,
-            r => r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Recordings/{recordingSid}.mp3 as {FakeTwilioApi.AccountSid}");
+            r => r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Recordings/{recordingSid}.mp3 " +
+                $"as {FakeTwilioApi.AccountSid}");
 
         var alice = await _org.AgentClientAsync(_alice);
         using var range = new HttpRequestMessage(HttpMethod.Get, $"{_org.Path}/calls/{callId}/voicemail");

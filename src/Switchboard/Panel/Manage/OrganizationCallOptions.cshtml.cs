@@ -30,7 +30,8 @@ public sealed class OrganizationCallOptionsModel(CallOptionSettings options) : C
                 return Refused(
                     Refusal.OnField(
                         "lastTextMaxAgeDays",
-                        $"must be a whole number of days between 1 and {CallOptionSettings.MaxAgeDaysLimit}, or empty"));
+                        $"must be a whole number of days between 1 and {CallOptionSettings.MaxAgeDaysLimit}, " +
+                        "or empty"));
             }
 
             maxAge = days;
