@@ -58,8 +58,12 @@ internal static class CallReportBench
                 agentIds[a] = (await Api.Post(
                     http,
                     $"{org}/agents",
-                    new { name = $"Agent {a}", email = $"agent{a}@bench.example.org", phone = Numbers.Agent(a) }))[
-                        "id"]!.GetValue<long>());
+                    new
+                    {
+                        name = $"Agent {a}",
+                        email = $"agent{a}@bench.example.org",
+                        phone = Numbers.Agent(a),
+                    }))["id"]!.GetValue<long>());
         Contiguous(groupIds, "groups");
         Contiguous(inboxIds, "inboxes");
         Contiguous(agentIds, "agents");
@@ -179,11 +183,11 @@ internal static class CallReportBench
         // x is the call's number; k picks what happened to it, decorrelated from the agent and the group.
         var series = postgres
             ? $"generate_series(0::bigint, {calls - 1}) AS s(x)"
-            : $"(WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < {calls - 1}) SELECT x FROM " +
-                "n) AS s";
+            : $"(WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < {calls - 1}) " +
+                "SELECT x FROM n) AS s";
         var startedAt = postgres
-            ? $"(TIMESTAMPTZ '{start:yyyy-MM-dd HH:mm:ss}+00' + x * {SpreadDays * 86400.0 / calls:R} * INTERVAL '1 " +
-                "second')"
+            ? $"(TIMESTAMPTZ '{start:yyyy-MM-dd HH:mm:ss}+00' + x " +
+                $"* {SpreadDays * 86400.0 / calls:R} * INTERVAL '1 second')"
             : $"datetime('{start:yyyy-MM-dd HH:mm:ss}', '+' || CAST(x * {SpreadDays * 86400.0 / calls:R} AS INTEGER) " +
                 "|| ' seconds')";
         var screenedAt = postgres

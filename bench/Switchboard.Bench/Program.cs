@@ -60,8 +60,7 @@ var orgId = (await Api.Post(http, "/api/v1/organizations", new { name = $"Bench 
 var adminKey = (await Api.Post(
     http,
     $"/api/v1/organizations/{orgId}/api-keys",
-    new { name = "bench", role = "admin" }))[
-    "key"]!.GetValue<string>();
+    new { name = "bench", role = "admin" }))["key"]!.GetValue<string>();
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
 var org = $"/api/v1/organizations/{orgId}";
 

@@ -241,9 +241,8 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
             || !MailAddress.TryCreate(email.Trim(), out var address)
             || address.Address != email.Trim())
         {
-            errors["email"] = [string.IsNullOrWhiteSpace(email)
-                ? "is required"
-                : $"{email} is not a valid email address"];
+            errors["email"] =
+                [string.IsNullOrWhiteSpace(email) ? "is required" : $"{email} is not a valid email address"];
             return;
         }
 

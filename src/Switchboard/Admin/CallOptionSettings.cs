@@ -94,12 +94,8 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
         var voicemail = Voicemail(request?.Voicemail, errors);
         if (request?.VoicemailRetentionDays is < 1 or > RetentionDaysLimit)
         {
-            errors[
-                "voicemailRetentionDays"] =
-                    [
-                        $"must be between 1 and {RetentionDaysLimit} days (the default " +
-                        $"is {VoicemailDefaults.RetentionDays})",
-                    ];
+            errors["voicemailRetentionDays"] =
+                [$"must be between 1 and {RetentionDaysLimit} days (the default is {VoicemailDefaults.RetentionDays})"];
         }
 
         if (errors.Count > 0)
@@ -358,12 +354,11 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
 
         if (body.MaxSeconds is < VoicemailMinSeconds or > VoicemailMaxSeconds)
         {
-            errors[
-                "voicemail.maxSeconds"] =
-                    [
-                        $"must be between {VoicemailMinSeconds} and {VoicemailMaxSeconds} seconds (the default " +
-                        $"is {VoicemailDefaults.MaxSeconds})",
-                    ];
+            errors["voicemail.maxSeconds"] =
+                [
+                    $"must be between {VoicemailMinSeconds} and {VoicemailMaxSeconds} seconds (the default " +
+                    $"is {VoicemailDefaults.MaxSeconds})",
+                ];
         }
 
         return errors.Count > before
@@ -455,8 +450,8 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
 
         if (say is { Length: > MaxSayLength } || say?.Any(char.IsControl) == true)
         {
-            errors[
-                "unavailableMessage.say"] = [$"must be at most {MaxSayLength} characters, without control characters"];
+            errors["unavailableMessage.say"] =
+                [$"must be at most {MaxSayLength} characters, without control characters"];
         }
 
         if (play is not null
@@ -464,9 +459,8 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
                 && url.Scheme is "https" or "http"
                 && play.Length <= 2000))
         {
-            errors[
-                "unavailableMessage.play"] =
-                    ["must be an absolute http or https URL of an audio file, at most 2000 characters"];
+            errors["unavailableMessage.play"] =
+                ["must be an absolute http or https URL of an audio file, at most 2000 characters"];
         }
 
         if (voice is not null && (play is not null || !VoicePattern().IsMatch(voice)))
@@ -479,9 +473,10 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
 
         if (language is not null && (play is not null || !LanguagePattern().IsMatch(language)))
         {
-            errors["unavailableMessage.language"] = [play is not null
-                ? "applies only to \"say\""
-                : "must be a language tag such as \"en-US\" or \"es-MX\""];
+            errors["unavailableMessage.language"] =
+                [play is not null
+                    ? "applies only to \"say\""
+                    : "must be a language tag such as \"en-US\" or \"es-MX\""];
         }
 
         return errors.Count > before ? null : new CallerMessage(say, voice, language, play);

@@ -35,16 +35,18 @@ public sealed class RoutingExplainer(
         var errors = new Dictionary<string, string[]>();
         if (!phones.TryNormalize(request.Contact, out var contact))
         {
-            errors["contact"] = [string.IsNullOrWhiteSpace(request.Contact)
-                ? "is required"
-                : $"{request.Contact} is not a valid phone number"];
+            errors["contact"] =
+                [string.IsNullOrWhiteSpace(request.Contact)
+                    ? "is required"
+                    : $"{request.Contact} is not a valid phone number"];
         }
 
         if (!phones.TryNormalize(request.Number, out var number))
         {
-            errors["number"] = [string.IsNullOrWhiteSpace(request.Number)
-                ? "is required"
-                : $"{request.Number} is not a valid phone number"];
+            errors["number"] =
+                [string.IsNullOrWhiteSpace(request.Number)
+                    ? "is required"
+                    : $"{request.Number} is not a valid phone number"];
         }
 
         if (errors.Count > 0)
@@ -87,11 +89,11 @@ public sealed class RoutingExplainer(
     private static string Summary(RoutingDecision decision, string? agentName) => decision.Outcome switch
     {
         RoutingOutcome.Forward =>
-            $"The call would be forwarded to {PhoneMask.Mask(decision.ForwardTo)}, which sees the platform number as " +
-            "caller ID.",
+            $"The call would be forwarded to {PhoneMask.Mask(decision.ForwardTo)}, " +
+            "which sees the platform number as caller ID.",
         RoutingOutcome.ConnectAgent =>
-            $"{agentName}'s phone ({PhoneMask.Mask(decision.AgentPhone)}) would ring; the call is connected only if " +
-            "they press 1.",
+            $"{agentName}'s phone ({PhoneMask.Mask(decision.AgentPhone)}) would ring; " +
+            "the call is connected only if they press 1.",
         RoutingOutcome.AgentUnavailable =>
             $"The caller would hear that nobody is available: {agentName ?? "the last agent"} cannot take calls.",
         _ when decision.RejectWithMessage =>

@@ -56,8 +56,8 @@ public static class VoicemailApi
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status410Gone,
                     title: "The voicemail's recording was deleted",
-                    detail: "Recordings are kept for the organization's voicemailRetentionDays; the call keeps the " +
-                        "message's length.");
+                    detail: "Recordings are kept for the organization's voicemailRetentionDays; " +
+                        "the call keeps the message's length.");
             case VoicemailAudio.Unavailable unavailable:
                 return TypedResults.Problem(
                     statusCode: unavailable.Status,

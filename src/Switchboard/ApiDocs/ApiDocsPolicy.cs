@@ -12,8 +12,8 @@ namespace Switchboard.ApiDocs;
 public static partial class ApiDocsPolicy
 {
     private const string Policy =
-        "default-src 'none'; script-src 'self' {0}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src " +
-        "'self' data:; " +
+        "default-src 'none'; script-src 'self' {0}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+        "font-src 'self' data:; " +
         "connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
     public static IApplicationBuilder UseApiDocsPolicy(this WebApplication app) =>

@@ -35,7 +35,8 @@ internal static class ApiExamples
             new CallerMessageBody("Nobody can take your call right now. Please text us.", null, "en-US", null),
             true,
             30,
-            new VoicemailBody(true, 120, true), 90),
+            new VoicemailBody(true, 120, true),
+            90),
         [typeof(GroupCallOptions)] = new GroupCallOptions(
             new FallbackBody("message", null),
             new CallerMessageBody("The canvassing team is out. Please text us.", null, null, null),

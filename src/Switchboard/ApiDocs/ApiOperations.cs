@@ -112,8 +112,10 @@ internal sealed class ApiOperations(IOptions<Microsoft.AspNetCore.Http.Json.Json
         operation.Responses[status] = new OpenApiResponse
         {
             Description = Descriptions[status],
-            Content = new Dictionary<string, OpenApiMediaType> { [
-                ProblemJson] = new() { Schema = new OpenApiSchemaReference(name, document) } },
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [ProblemJson] = new() { Schema = new OpenApiSchemaReference(name, document) },
+            },
         };
     }
 }

@@ -60,8 +60,8 @@ public sealed class AuditLog(SwitchboardDb db)
             }
         }
 
-        var entityType = AuditTrail.EntityTypes.FirstOrDefault(
-            t => string.Equals(t, filter.EntityType, StringComparison.OrdinalIgnoreCase));
+        var entityType = AuditTrail.EntityTypes.FirstOrDefault(t =>
+            string.Equals(t, filter.EntityType, StringComparison.OrdinalIgnoreCase));
         if (!string.IsNullOrEmpty(filter.EntityType) && entityType is null)
         {
             errors["entityType"] = ["must be one of " +

@@ -218,10 +218,9 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
     private static PendingChange? Modified(EntityEntry entry)
     {
         var fields = entry.Properties
-            .Where(
-                p => p.IsModified
-                    && !NotAudited.Contains((entry.Metadata.ClrType, p.Metadata.Name))
-                    && !Same(p.OriginalValue, p.CurrentValue))
+            .Where(p => p.IsModified
+                && !NotAudited.Contains((entry.Metadata.ClrType, p.Metadata.Name))
+                && !Same(p.OriginalValue, p.CurrentValue))
             .Select(p => Describe(p.Metadata, p.OriginalValue, p.CurrentValue))
             .ToList();
         return fields.Count == 0
@@ -241,8 +240,8 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
         EntityEntry entry,
         Func<IProperty, object?> value) =>
         entry.Metadata.GetProperties()
-            .Where(
-                p => p.Name != nameof(Agent.OrganizationId) && !NotAudited.Contains((entry.Metadata.ClrType, p.Name)))
+            .Where(p => p.Name != nameof(Agent.OrganizationId)
+                && !NotAudited.Contains((entry.Metadata.ClrType, p.Name)))
             .Select(p => (p, value(p)));
 
     private static AuditChange Describe(IProperty property, object? before, object? after)

@@ -77,8 +77,8 @@ public sealed class BearerAuthentication(
             var seconds = FailureLimits.Seconds(wait);
             Response.Headers.RetryAfter = seconds;
             return WriteProblem(StatusCodes.Status429TooManyRequests, "Too many failed authentications",
-                $"Too many requests from this address had a wrong, unknown or revoked key. Try again in {seconds} " +
-                "seconds.");
+                "Too many requests from this address had a wrong, unknown or revoked key. " +
+                $"Try again in {seconds} seconds.");
         }
 
         return WriteProblem(StatusCodes.Status401Unauthorized, "Authentication required",

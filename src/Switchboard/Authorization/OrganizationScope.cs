@@ -33,8 +33,8 @@ public static class OrganizationScope
     /// <summary>Only the platform operator's token; an organization's keys get 403.</summary>
     public static TBuilder RequireOperator<TBuilder>(this TBuilder endpoint)
         where TBuilder : IEndpointConventionBuilder =>
-        endpoint.RequireAuthorization(
-            policy => policy.RequireAssertion(c => Caller.From(c.User)?.Role == CallerRole.Operator));
+        endpoint.RequireAuthorization(policy =>
+            policy.RequireAssertion(c => Caller.From(c.User)?.Role == CallerRole.Operator));
 
     public static Caller GetCaller(this HttpContext http) =>
         Caller.From(http.User) ?? throw new InvalidOperationException("The endpoint requires an authenticated caller");

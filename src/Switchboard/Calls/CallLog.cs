@@ -249,8 +249,8 @@ public sealed class CallLog(SwitchboardDb db)
         c.DurationSeconds,
         c.TalkSeconds,
         c.Statuses.OrderBy(s => s.At).ThenBy(s => s.Id)
-            .Select(
-                s => new CallStatusAnswer(EnumNames.Name(s.Leg), CallStatuses.Name(s.Status), s.At, s.DurationSeconds))
+            .Select(s =>
+                new CallStatusAnswer(EnumNames.Name(s.Leg), CallStatuses.Name(s.Status), s.At, s.DurationSeconds))
             .ToList(),
         c.Stage is { } stage ? EnumNames.Name(stage) : null,
         c.FailureDetail,

@@ -25,7 +25,8 @@ public sealed class OutboundCalls(
     CallChanges changes,
     CallLog callLog,
     SwitchboardMetrics metrics,
-    TimeProvider clock, ILogger<OutboundCalls> log)
+    TimeProvider clock,
+    ILogger<OutboundCalls> log)
 {
     public async Task<Answer<CallLogEntry>> StartAsync(
         long orgId,
@@ -47,9 +48,8 @@ public sealed class OutboundCalls(
 
         if (!phones.TryNormalize(request.Contact, out var contact))
         {
-            errors["contact"] = [request.Contact is null
-                ? "is required"
-                : $"{request.Contact} is not a valid phone number"];
+            errors["contact"] =
+                [request.Contact is null ? "is required" : $"{request.Contact} is not a valid phone number"];
         }
 
         if (errors.Count > 0)
@@ -74,22 +74,22 @@ public sealed class OutboundCalls(
         if (await LineAsync(orgId, agent.Id, contact, ct) is not { } line)
         {
             return new Refusal.Forbidden(
-                $"{agent.Name} has never texted {PhoneMask.Mask(contact)}: an agent may call only contacts they text " +
-                "with.");
+                $"{agent.Name} has never texted {PhoneMask.Mask(contact)}: " +
+                "an agent may call only contacts they text with.");
         }
 
         if (!await db.Numbers.AnyAsync(n => n.Number == line.Number && n.OrganizationId == orgId, ct))
         {
             return new Refusal.Unavailable("Number unavailable",
-                $"{line.Number}, the number {agent.Name} last texted this contact from, is no longer a number of " +
-                "this organization.");
+                $"{line.Number}, the number {agent.Name} last texted this contact from, " +
+                "is no longer a number of this organization.");
         }
 
         if (!placer.Configured)
         {
             return new Refusal.Upstream(StatusCodes.Status503ServiceUnavailable, "Outbound calls are not set up",
-                "Switchboard has no telephony account to place calls with: set Switchboard:Twilio:AccountSid and " +
-                "Switchboard:Twilio:AuthToken.");
+                "Switchboard has no telephony account to place calls with: " +
+                "set Switchboard:Twilio:AccountSid and Switchboard:Twilio:AuthToken.");
         }
 
         var call = CallRecord.Requested(orgId, agent.Id, contact, line, clock.GetUtcNow().UtcDateTime);
@@ -139,8 +139,10 @@ public sealed class OutboundCalls(
         Caller viewer,
         CancellationToken ct)
     {
-        var ids = calls.Where(
-            c => c.AgentId is not null && c.Contact is not null && (viewer.IsAdmin || c.AgentId == viewer.AgentId))
+        var ids = calls
+            .Where(c => c.AgentId is not null
+                && c.Contact is not null
+                && (viewer.IsAdmin || c.AgentId == viewer.AgentId))
             .Select(c => c.Id)
             .ToList();
         var pairs = await db.Calls.AsNoTracking()
@@ -260,7 +262,8 @@ public sealed class OutboundCalls(
                 return new Refusal.Upstream(
                     StatusCodes.Status502BadGateway,
                     "The telephony provider could not be reached",
-                    $"{notSent.Detail}. No call was placed; try again in a moment.", callId);
+                    $"{notSent.Detail}. No call was placed; try again in a moment.",
+                    callId);
             default:
                 var detail = ((PlaceResult.Uncertain)placed).Detail;
                 await changes.ApplyAsync(callId, call => { call.AgentDialUncertain(detail); return true; }, none);
@@ -269,8 +272,8 @@ public sealed class OutboundCalls(
                 return new Refusal.Upstream(
                     StatusCodes.Status504GatewayTimeout,
                     "The telephony provider did not answer in time",
-                    "The agent's phone may still ring: the call's record follows what the provider reports. It was " +
-                    "not asked again, so that the agent cannot be rung twice.",
+                    "The agent's phone may still ring: the call's record follows what the provider reports. " +
+                    "It was not asked again, so that the agent cannot be rung twice.",
                     callId);
         }
     }

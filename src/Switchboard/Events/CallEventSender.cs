@@ -23,7 +23,8 @@ public sealed class CallEventSender(
     IHttpClientFactory clients,
     IOptions<SwitchboardOptions> options,
     SwitchboardMetrics metrics,
-    TimeProvider clock, ILogger<CallEventSender> log)
+    TimeProvider clock,
+    ILogger<CallEventSender> log)
     : BackgroundService
 {
     public const string HttpClientName = "call-events";

@@ -119,8 +119,9 @@ public sealed class CallEventSettings(
         organization.CallEventsUrl = null;
         organization.CallEventsSecret = null;
         var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var waiting in await db.CallEvents.Where(
-            e => e.OrganizationId == orgId && e.DeliveredAt == null && e.GaveUpAt == null).ToListAsync(ct))
+        foreach (var waiting in await db.CallEvents.Where(e => e.OrganizationId == orgId
+            && e.DeliveredAt == null
+            && e.GaveUpAt == null).ToListAsync(ct))
         {
             waiting.GiveUp(TurnedOff, now);
         }
@@ -232,11 +233,10 @@ public sealed class CallEventSettings(
         await using var writer = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var queued = await db.CallEvents
-            .Where(
-                e => e.OrganizationId == orgId
-                    && e.CreatedAt >= from
-                    && e.CreatedAt < to
-                    && (e.DeliveredAt != null || e.GaveUpAt != null))
+            .Where(e => e.OrganizationId == orgId
+                && e.CreatedAt >= from
+                && e.CreatedAt < to
+                && (e.DeliveredAt != null || e.GaveUpAt != null))
             .ExecuteUpdateAsync(
                 set => set
                     .SetProperty(e => e.DeliveredAt, (DateTime?)null)

@@ -35,8 +35,8 @@ public sealed class NetworkGuard(IHostResolver resolver, ILogger<NetworkGuard> l
     public const string Refused = "refused: address not allowed";
 
     public const string UrlRefused =
-        "must point to a public address (loopback, private, link-local, shared, multicast and metadata addresses are " +
-        "refused)";
+        "must point to a public address (loopback, private, link-local, shared, " +
+        "multicast and metadata addresses are refused)";
 
     private static readonly TimeSpan SaveTimeLookup = TimeSpan.FromSeconds(3);
 

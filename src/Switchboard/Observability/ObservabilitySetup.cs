@@ -32,14 +32,13 @@ public static class ObservabilitySetup
         {
             telemetry
                 .WithTracing(tracing => tracing
-                    .AddAspNetCoreInstrumentation(
-                        o => o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
+                    .AddAspNetCoreInstrumentation(o =>
+                        o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
                     .AddHttpClientInstrumentation()
                     .AddNpgsql()
                     // EF Core's own spans for SQLite; on PostgreSQL Npgsql's spans already hold each command.
-                    .AddEntityFrameworkCoreInstrumentation(
-                        o => o.Filter = (provider, _) =>
-                            provider?.Contains("Npgsql", StringComparison.Ordinal) != true))
+                    .AddEntityFrameworkCoreInstrumentation(o =>
+                        o.Filter = (provider, _) => provider?.Contains("Npgsql", StringComparison.Ordinal) != true))
                 .UseOtlpExporter();
         }
 

@@ -87,8 +87,8 @@ public sealed class CallsModel(
     {
         var started = await outbound.CallBackAsync(OrganizationId, callId, Caller, ct);
         Notice = started.Done
-            ? $"Calling {started.Value!.AgentName}'s phone now, from {started.Value.Number}. When they press 1, the " +
-                "contact's phone rings."
+            ? $"Calling {started.Value!.AgentName}'s phone now, from {started.Value.Number}. When they press 1, " +
+                "the contact's phone rings."
             : started.Refusal switch
             {
                 Refusal.Forbidden f => f.Detail,
@@ -120,7 +120,7 @@ public sealed class CallsModel(
     public string NextPageUrl(long before) =>
         QueryHelpers.AddQueryString("/panel/calls", new Dictionary<string, string?>
         {
-            ["From"] = From, ["To"] = To, ["Owner"] = Owner, ["Decision"] = Decision, ["Search"] = Search, [
-                "Before"] = before.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["From"] = From, ["To"] = To, ["Owner"] = Owner, ["Decision"] = Decision, ["Search"] = Search,
+            ["Before"] = before.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 }

@@ -76,8 +76,9 @@ public sealed class ContactErasure(
         var actor = await trail.ActorAsync(db, ct);
         await using var writer = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var undelivered = await db.CallEvents.Where(
-            e => e.DeliveredAt == null && e.GaveUpAt == null && callIds.Contains(e.CallId)).ExecuteDeleteAsync(ct);
+        var undelivered = await db.CallEvents.Where(e => e.DeliveredAt == null
+            && e.GaveUpAt == null
+            && callIds.Contains(e.CallId)).ExecuteDeleteAsync(ct);
         await db.CallEvents.Where(e => callIds.Contains(e.CallId)).ExecuteDeleteAsync(ct);
         var forgotten = new ContactForgotten(
             await Texts(orgId, contact).ExecuteDeleteAsync(ct),
@@ -95,8 +96,8 @@ public sealed class ContactErasure(
         db.MessageEvents.Where(m => m.OrganizationId == orgId && m.Contact == contact);
 
     private IQueryable<LastText> LastTexts(long orgId, string contact) =>
-        db.LastTexts.Where(
-            t => t.Contact == contact && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == orgId));
+        db.LastTexts.Where(t => t.Contact == contact
+            && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == orgId));
 
     private IQueryable<CallRecord> CallsOf(long orgId, string contact) =>
         db.Calls.Where(c => c.OrganizationId == orgId && c.Contact == contact);

@@ -60,9 +60,8 @@ public sealed class RetentionPurge(
                 .Take(Settings.BatchSize)
                 .ExecuteDeleteAsync(ct));
             var lastTexts = await InBatchesAsync(gate, ct, () => db.LastTexts
-                .Where(
-                    t => t.SentAt < cutoff
-                        && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == organization.Id))
+                .Where(t => t.SentAt < cutoff
+                    && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == organization.Id))
                 .OrderBy(t => t.GroupId).Take(Settings.BatchSize).ExecuteDeleteAsync(ct));
             var calls = await InBatchesAsync(
                 gate,
@@ -71,9 +70,13 @@ public sealed class RetentionPurge(
             if (texts + lastTexts + calls > 0)
             {
                 log.LogInformation(
-                    "Retention: organization {OrganizationId} lost {Texts} texts, {LastTexts} last-text entries and " +
-                    "{Calls} call records older than {Days} days",
-                    organization.Id, texts, lastTexts, calls, organization.Days);
+                    "Retention: organization {OrganizationId} lost {Texts} texts, " +
+                    "{LastTexts} last-text entries and {Calls} call records older than {Days} days",
+                    organization.Id,
+                    texts,
+                    lastTexts,
+                    calls,
+                    organization.Days);
             }
 
             total = new Purged(total.MessageEvents + texts, total.LastTexts + lastTexts, total.CallRecords + calls);

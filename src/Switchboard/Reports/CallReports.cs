@@ -113,11 +113,8 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         await CountVoicemailsAsync(orgId, range, tallies, ct);
         var names = await NamesAsync(range.GroupBy, tallies.Keys.Where(k => k != NoKey).ToList(), ct);
         var rows = tallies
-            .Select(
-                t => Row(
-                    t.Key == NoKey ? null : t.Key,
-                    t.Key == NoKey ? null : names.GetValueOrDefault(t.Key),
-                    t.Value))
+            .Select(t =>
+                Row(t.Key == NoKey ? null : t.Key, t.Key == NoKey ? null : names.GetValueOrDefault(t.Key), t.Value))
             .OrderBy(r => r.Id is null)
             .ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ThenBy(r => r.Id)

@@ -79,8 +79,8 @@ public static class RoutingPolicy
         if (group.LastTextMaxAgeDays is { } maxAgeDays && lastTexter.SentAt < facts.Now.AddDays(-maxAgeDays))
         {
             steps.Add(
-                $"The group's last text to the caller, at {lastTexter.SentAt:u}, is older than the organization's " +
-                $"limit of {maxAgeDays} days, so it counts as none");
+                $"The group's last text to the caller, at {lastTexter.SentAt:u}, " +
+                $"is older than the organization's limit of {maxAgeDays} days, so it counts as none");
             return Reject(DecisionReason.LastTextTooOld, steps, group.RejectWithMessage, message, whose);
         }
 
@@ -136,8 +136,8 @@ public static class RoutingPolicy
         steps.Add(fallback.ForwardTo is { } then
             ? $"If the agent does not take the call, the {fallback.Whose} fallback forwards it " +
                 $"to {PhoneMask.Mask(then)}"
-            : $"If the agent does not take the call, the caller hears the {(message is null ? "stock" : whose)} " +
-                "unavailable message");
+            : "If the agent does not take the call, the caller hears " +
+                $"the {(message is null ? "stock" : whose)} unavailable message");
         var connectReason = byGroup ? DecisionReason.LastAgentByGroup : DecisionReason.LastAgentByOrganization;
         return Decision(RoutingOutcome.ConnectAgent, connectReason, steps, message) with
         {

@@ -28,15 +28,15 @@ public static class StorageSetup
             }
 
             services.AddSingleton(new WriteGate(serialize: false));
-            services.AddDbContextPool<SwitchboardDb, PostgresSwitchboardDb>(
-                (sp, o) => o.UseNpgsql(connectionString, Collections).AddInterceptors(Interceptors(sp)));
+            services.AddDbContextPool<SwitchboardDb, PostgresSwitchboardDb>((sp, o) =>
+                o.UseNpgsql(connectionString, Collections).AddInterceptors(Interceptors(sp)));
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
             services.AddSingleton(new WriteGate(serialize: true));
-            services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>(
-                (sp, o) => o.UseSqlite(sqlite.ToString(), Collections)
+            services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) =>
+                o.UseSqlite(sqlite.ToString(), Collections)
                     .AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]));
         }
         else

@@ -44,8 +44,8 @@ public static class OutboundWebhooks
             ? $", group {group}"
             : prompt.InboxName is { } inbox ? $", inbox {inbox}" : "";
         var words =
-            $"This is {prompt.OrganizationName}{team}. You asked to call a contact. Press 1 to call your contact " +
-            "now. Press any other key to cancel.";
+            $"This is {prompt.OrganizationName}{team}. You asked to call a contact. " +
+            "Press 1 to call your contact now. Press any other key to cancel.";
         return TwilioWebhooks.Xml(TwiML.Screen(words, urls.OutboundConfirmed(callId)));
     }
 

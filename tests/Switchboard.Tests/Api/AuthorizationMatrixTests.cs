@@ -199,10 +199,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /healthz"] = "public: says only healthy or unhealthy",
         ["GET /"] = "public: redirects to the panel",
         ["GET /bench/ok"] = "benchmark mode only",
-        [
-            "GET /voicemails/{callId:long}/{expires:long}/{signature}"] =
-                "public: a voicemail's signed link that expires (VoicemailTests: tampered, expired, another call → " +
-                "404)",
+        ["GET /voicemails/{callId:long}/{expires:long}/{signature}"] =
+            "public: a voicemail's signed link that expires (VoicemailTests: tampered, expired, another call → 404)",
         ["GET /openapi/{documentName}.json"] = "public: the admin API's OpenAPI document (Switchboard:ApiDocs:Enabled)",
         ["GET /api/docs/{documentName?}"] = "public: the API reference page, reading that document",
         ["GET /api/docs/scalar.js"] = "public: the reference page's script",
@@ -236,13 +234,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null)
-            .SelectMany(
-                e => e.Metadata.GetMetadata<HttpMethodMetadata>()!
-                    .HttpMethods.Select(m => $"{m} {Normalized(e.RoutePattern.RawText)}"))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!
+                .HttpMethods.Select(m => $"{m} {Normalized(e.RoutePattern.RawText)}"))
             .ToHashSet();
 
-        var unruled = endpoints.Where(
-            e => !Rules.Any(r => r.Endpoint == e)
+        var unruled = endpoints
+            .Where(e => !Rules.Any(r => r.Endpoint == e)
                 && !NotAdminApi.ContainsKey(e)
                 && !e.StartsWith(WebhookPrefix, StringComparison.Ordinal))
             .Order()
@@ -342,8 +339,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         var parts = new List<string>();
         async Task AddAsync<T>(IQueryable<T> rows) where T : class =>
             parts.AddRange(
-                (await rows.AsNoTracking().ToListAsync()).Select(
-                    r => typeof(T).Name + JsonSerializer.Serialize(r, options)).Order(StringComparer.Ordinal));
+                (await rows.AsNoTracking().ToListAsync()).Select(r =>
+                    typeof(T).Name + JsonSerializer.Serialize(r, options)).Order(StringComparer.Ordinal));
 
         await AddAsync(db.Organizations);
         await AddAsync(db.Groups);

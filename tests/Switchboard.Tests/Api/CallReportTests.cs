@@ -89,9 +89,8 @@ public sealed class CallReportTests : IAsyncLifetime
         await using (var scope = _app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().Organizations.Where(o => o.Id == _org.Id)
-                .ExecuteUpdateAsync(
-                    s => s.SetProperty(o => o.FallbackMode, FallbackMode.Forward)
-                        .SetProperty(o => o.FallbackForwardTo, FallbackTarget));
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.FallbackMode, FallbackMode.Forward)
+                    .SetProperty(o => o.FallbackForwardTo, FallbackTarget));
         }
 
         var fallback = await _provider.CallAsync(BobContact, GroupNumber);

@@ -147,8 +147,8 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
     [Fact]
     public void TheSchemaCheckRefusesAnExampleOfTheWrongShape()
     {
-        var createAgent = _document["paths"]!["/api/v1/organizations/{orgId}/agents"]!["post"]!["requestBody"]![
-            "content"]!["application/json"]!;
+        var createAgent = _document["paths"]!["/api/v1/organizations/{orgId}/agents"]!["post"]!
+            ["requestBody"]!["content"]!["application/json"]!;
         var wrong = JsonNode.Parse("""{ "name": "Ada", "active": "yes" }""")!;
 
         Assert.False(Validate(createAgent["schema"]!, wrong, "wrong-shape").IsValid);

@@ -39,8 +39,8 @@ public sealed class ScreeningPromptTests
         };
 
         Assert.Equal(
-            "You have a call from Maria, a contact of Acme Org, group Field Team. You texted them 3 hours ago. Press " +
-            "1 to accept the call. Press any other key to decline.",
+            "You have a call from Maria, a contact of Acme Org, group Field Team. You texted them 3 hours ago. " +
+            "Press 1 to accept the call. Press any other key to decline.",
             ScreeningPrompt.For(context, Now));
     }
 

@@ -176,8 +176,8 @@ public sealed class EventsUrlGuardTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
-            var deliveries = (await _app.WithBearer(_org.AdminKey).GetJsonAsync($"{_org.Path}/call-events/deliveries"))[
-                "items"]!.AsArray();
+            var deliveries = (await _app.WithBearer(_org.AdminKey)
+                .GetJsonAsync($"{_org.Path}/call-events/deliveries"))["items"]!.AsArray();
             if (done(deliveries))
             {
                 return deliveries;

@@ -77,8 +77,8 @@ public sealed class ResendReplayTests : IAsyncLifetime
         var id = (await WaitForDeliveriesAsync(d => All(d, 1, "delivered")))[0]!.Text("id");
 
         var resent = await TestOrganization.ReadAsync(await ResendAsync(id));
-        var again = (await WaitForDeliveriesAsync(
-            d => All(d, 1, "delivered") && d[0]!["attempts"]!.GetValue<int>() == 2))[0]!;
+        var again = (await WaitForDeliveriesAsync(d => All(d, 1, "delivered")
+            && d[0]!["attempts"]!.GetValue<int>() == 2))[0]!;
 
         Assert.Equal(id, resent.Text("id"));
         Assert.Equal("pending", resent.Text("status"));

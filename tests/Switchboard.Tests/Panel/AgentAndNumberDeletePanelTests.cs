@@ -65,8 +65,9 @@ public sealed class AgentAndNumberDeletePanelTests(PanelBrowser browser) : Panel
 
         var audit = (await Org.Admin.GetJsonAsync($"{Org.Path}/audit?entityType=agent&entityId={_carol}"))["items"]!
             .AsArray();
-        var deleted = audit.Single(
-            e => e!["changes"]!.ToJsonString().Contains("DeletedAt", StringComparison.OrdinalIgnoreCase))!;
+        var deleted = audit.Single(e => e!["changes"]!
+            .ToJsonString()
+            .Contains("DeletedAt", StringComparison.OrdinalIgnoreCase))!;
         Assert.Equal(
             ("panelUser", "Ada Admin"),
             (deleted["actor"]!["kind"]!.GetValue<string>(), deleted["actor"]!["name"]!.GetValue<string>()));

@@ -36,8 +36,8 @@ public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited pane
     /// <summary>Values a person might mistype, by input type; each form is sent with them to show its errors.</summary>
     private static readonly Dictionary<string, string> BadValues = new()
     {
-        ["text"] = "", ["tel"] = "12", ["email"] = "", ["url"] = "not a web address", ["number"] = "-1", [
-            "password"] = "short",
+        ["text"] = "", ["tel"] = "12", ["email"] = "", ["url"] = "not a web address", ["number"] = "-1",
+        ["password"] = "short",
     };
 
     /// <summary>
@@ -118,8 +118,8 @@ public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited pane
             var result = await browser.RunAxe(Options);
             states++;
             output.WriteLine(
-                $"  {state}: {browser.Url} ({result.Violations.Length} violations, {result.Passes.Length} rules " +
-                "passed)");
+                $"  {state}: {browser.Url} ({result.Violations.Length} " +
+                $"violations, {result.Passes.Length} rules passed)");
             foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
             {
                 foreach (var node in violation.Nodes)

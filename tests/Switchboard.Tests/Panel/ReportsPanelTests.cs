@@ -133,8 +133,8 @@ public sealed class ReportsPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Page.SignInAsync(AdminEmail);
         await Page.GotoAsync("/panel/reports?From=2026-11-24&To=2026-11-24&GroupBy=group");
 
-        var download = await Page.RunAndWaitForDownloadAsync(
-            () => Page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
+        var download = await Page.RunAndWaitForDownloadAsync(() =>
+            Page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
 
         Assert.Equal("calls-by-group-2026-11-24-to-2026-11-24.csv", download.SuggestedFilename);
         var csv = await File.ReadAllTextAsync(await download.PathAsync());

@@ -447,8 +447,8 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         name == "leg" ? "agent"
         : _routeValues.TryGetValue(name, out var value) ? Uri.EscapeDataString(value)
         : throw new InvalidOperationException(
-            $"No seeded value for the route parameter {{{name}}} of {pattern}: add one " +
-            $"to {nameof(BadInputTests)}.{nameof(InitializeAsync)}");
+            $"No seeded value for the route parameter {{{name}}} of {pattern}: " +
+            $"add one to {nameof(BadInputTests)}.{nameof(InitializeAsync)}");
 
     /// <summary>
     /// The handler's parameters bound from the query string: simple types that are not route values, also inside

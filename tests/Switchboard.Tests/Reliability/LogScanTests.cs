@@ -48,8 +48,8 @@ public sealed class LogScanTests
 
     [Theory]
     [InlineData(
-        "Information Switchboard.Calls.InboundCalls: Call CA000112345678901234 from ***0199 to ***0100: ConnectAgent " +
-        "(LastAgentByOrganization)")]
+        "Information Switchboard.Calls.InboundCalls: Call CA000112345678901234 from ***0199 to ***0100: " +
+        "ConnectAgent (LastAgentByOrganization)")]
     [InlineData("Information X: Call 12: dial ended with no-answer, connected: False")]
     [InlineData("Information X: at 2026-11-24T12:00:00+00:00 took 1234567 ticks")]
     [InlineData("Warning X: Call event 5f0c9a52-3c1e-4f7e-9a3b-2d1c8e7f6a10 to organization 1 failed (HTTP 503)")]

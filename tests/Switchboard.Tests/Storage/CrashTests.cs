@@ -76,8 +76,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         var contacts = Enumerable.Range(0, Calls).Select(i => $"+1415555{2000 + i}").ToList();
         await Ok(admin.PostAsJsonAsync($"{orgPath}/messages", new
         {
-            messages = contacts.Select(
-                c => new
+            messages = contacts.Select(c =>
+                new
                 {
                     id = $"seed-{c}",
                     agentId = agent,
@@ -115,8 +115,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
             for (var batch = 0; ; batch++)
             {
                 var messages = Enumerable.Range(0, 100)
-                    .Select(
-                        i => new Message(
+                    .Select(i =>
+                        new Message(
                             $"w{worker}-b{batch}-{i}",
                             agent,
                             contacts[(batch + i) % contacts.Count],
@@ -230,8 +230,9 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         var op = _switchboard!.Client(SwitchboardApp.OperatorToken);
         var orgId = await IdOf(op.PostAsJsonAsync("/api/v1/organizations", new { name = "Acme Org" }));
         var key = (await Read(
-            op.PostAsJsonAsync($"/api/v1/organizations/{orgId}/api-keys", new { name = "admin", role = "admin" })))[
-                "key"]!.GetValue<string>();
+            op.PostAsJsonAsync(
+                $"/api/v1/organizations/{orgId}/api-keys",
+                new { name = "admin", role = "admin" })))["key"]!.GetValue<string>();
         var orgPath = $"/api/v1/organizations/{orgId}";
         var admin = _switchboard.Client(key);
         var group = await IdOf(admin.PostAsJsonAsync($"{orgPath}/groups", new { name = "Field Team" }));

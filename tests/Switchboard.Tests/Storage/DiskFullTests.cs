@@ -64,8 +64,8 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IAsyncLifetime
         var healthAfter = await client.GetAsync("/healthz");
 
         output.WriteLine(
-            $"disk full: call answered in {callTime.TotalMilliseconds:F0} ms, status callback " +
-            $"in {statusTime.TotalMilliseconds:F0} ms");
+            $"disk full: call answered in {callTime.TotalMilliseconds:F0} ms, " +
+            $"status callback in {statusTime.TotalMilliseconds:F0} ms");
         Assert.Equal(["Dial"], ringing.Answer.Verbs);
         Assert.Equal(["Say", "Hangup"], during.Answer.Verbs);
         Assert.True(callTime < TimeSpan.FromSeconds(2), $"the call took {callTime.TotalMilliseconds:F0} ms");

@@ -150,8 +150,8 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         var epoch = DateTimeOffset.UtcNow.AddDays(-1);
         var batches = Enumerable.Range(0, 8).Reverse().Select(k =>
         {
-            var messages = contacts.Select(
-                c => new
+            var messages = contacts.Select(c =>
+                new
                 {
                     id = $"b{k}-{c}",
                     agentId = agents[k % agents.Count],
@@ -304,8 +304,9 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         var op = _a.Client(SwitchboardApp.OperatorToken);
         var orgId = await IdOf(op.PostAsJsonAsync("/api/v1/organizations", new { name }));
         var key = (await Read(
-            op.PostAsJsonAsync($"/api/v1/organizations/{orgId}/api-keys", new { name = "admin", role = "admin" })))[
-                "key"]!.GetValue<string>();
+            op.PostAsJsonAsync(
+                $"/api/v1/organizations/{orgId}/api-keys",
+                new { name = "admin", role = "admin" })))["key"]!.GetValue<string>();
         return ($"/api/v1/organizations/{orgId}", _a.Client(key), _b.Client(key));
     }
 

@@ -5,8 +5,8 @@ internal sealed record ChromiumSearch(string? Executable, IReadOnlyList<string> 
 {
     public string Explain() =>
         "The browser tests need Chromium or Google Chrome and found none. Tried: " + string.Join("; ", Tried) + ". " +
-        $"Install Debian's chromium (apt-get install chromium; ./test.sh does it) or set {ChromiumFinder.Variable} " +
-        "to " +
+        "Install Debian's chromium (apt-get install chromium; ./test.sh does it) " +
+        $"or set {ChromiumFinder.Variable} to " +
         "the path of a Chromium or Chrome executable.";
 }
 

@@ -119,9 +119,8 @@ internal static partial class RepositoryFiles
             .SelectMany(file => File.ReadAllLines(file).SelectMany((line, i) => NamedPathPattern().Matches(line)
                 .Select(m => (File: file, Line: i + 1, Path: m.Groups["path"].Value))))
             .Where(named => named.Path.IndexOfAny(['*', '{', '…']) < 0)
-            .Where(
-                named => !File.Exists(Path.Combine(root, named.Path))
-                    && !Directory.Exists(Path.Combine(root, named.Path)))
+            .Where(named => !File.Exists(Path.Combine(root, named.Path))
+                && !Directory.Exists(Path.Combine(root, named.Path)))
             .Select(named => $"{Path.GetRelativePath(root, named.File)}:{named.Line}: {named.Path}")
             .ToList();
 

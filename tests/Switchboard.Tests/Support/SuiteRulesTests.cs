@@ -19,9 +19,8 @@ public sealed partial class SuiteRulesTests
     {
         var classes = typeof(SuiteRulesTests).Assembly.GetTypes()
             .Where(t => t.GetMethods().Any(m => m.GetCustomAttributes<FactAttribute>().Any()))
-            .Where(
-                t => t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic)
-                    .Any(f => f.FieldType == typeof(SwitchboardApp)))
+            .Where(t => t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic)
+                .Any(f => f.FieldType == typeof(SwitchboardApp)))
             .ToList();
 
         var wrong = classes
@@ -35,8 +34,8 @@ public sealed partial class SuiteRulesTests
     }
 
     private static string? Database(Type type) => type.GetCustomAttributesData()
-        .Where(
-            a => a.AttributeType == typeof(TraitAttribute) && a.ConstructorArguments[0].Value as string == "Database")
+        .Where(a => a.AttributeType == typeof(TraitAttribute)
+            && a.ConstructorArguments[0].Value as string == "Database")
         .Select(a => a.ConstructorArguments[1].Value as string)
         .FirstOrDefault();
 
@@ -62,9 +61,8 @@ public sealed partial class SuiteRulesTests
             .Where(typesOf.ContainsKey))
         {
             var files = Directory.EnumerateFiles(Path.Combine(source, folder), "*.*", SearchOption.AllDirectories)
-                .Where(
-                    f => f.EndsWith(".cs", StringComparison.Ordinal)
-                        || f.EndsWith(".cshtml", StringComparison.Ordinal));
+                .Where(f => f.EndsWith(".cs", StringComparison.Ordinal)
+                    || f.EndsWith(".cshtml", StringComparison.Ordinal));
             edges[folder] = files.SelectMany(f => DependenciesOf(File.ReadAllText(f), typesOf))
                 .Where(n => n != folder)
                 .ToHashSet();

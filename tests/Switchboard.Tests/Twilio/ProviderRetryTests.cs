@@ -101,6 +101,6 @@ public sealed class ProviderRetryTests : IAsyncLifetime
     }
 
     private async Task<JsonArray> CallsAsync() =>
-        (await TestOrganization.ReadAsync(await _app.WithBearer(_org.AdminKey).GetAsync($"{_org.Path}/calls")))[
-            "items"]!.AsArray();
+        (await TestOrganization.ReadAsync(
+            await _app.WithBearer(_org.AdminKey).GetAsync($"{_org.Path}/calls")))["items"]!.AsArray();
 }

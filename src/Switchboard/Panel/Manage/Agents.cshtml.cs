@@ -40,9 +40,8 @@ public sealed class AgentsModel(AgentDirectory agents, PanelUsers users) : Panel
         var term = Search?.Trim();
         Agents = string.IsNullOrEmpty(term)
             ? all
-            : all.Where(
-                a => a.Name.Contains(term, StringComparison.OrdinalIgnoreCase)
-                    || a.Email.Contains(term, StringComparison.OrdinalIgnoreCase)).ToList();
+            : all.Where(a => a.Name.Contains(term, StringComparison.OrdinalIgnoreCase)
+                || a.Email.Contains(term, StringComparison.OrdinalIgnoreCase)).ToList();
     }
 
     /// <summary>With a password, the agent and its sign-in are added together; without, only the agent.</summary>

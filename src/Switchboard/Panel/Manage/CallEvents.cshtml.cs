@@ -91,8 +91,8 @@ public sealed class CallEventsModel(CallEventSettings settings) : PanelPage
             var days = $"{From:yyyy-MM-dd} to {To:yyyy-MM-dd}";
             return Done(replayed.Value!.Queued == 0
                 ? $"No delivered or failed events were raised from {days}."
-                : $"{replayed.Value.Queued.ToString(CultureInfo.InvariantCulture)} events raised from {days} will be " +
-                    "sent again.");
+                : $"{replayed.Value.Queued.ToString(CultureInfo.InvariantCulture)} events raised " +
+                    $"from {days} will be sent again.");
         }
 
         if (replayed.Refusal is Refusal.Unavailable unavailable)

@@ -75,8 +75,8 @@ public sealed class PrivacyModel(PrivacySettings settings, ContactErasure erasur
 
         var f = forgotten.Value!;
         return Done(
-            $"Contact {PhoneMask.Mask(Contact)} forgotten: {f.MessageEvents} texts and {f.LastTexts} last-text " +
-            "entries deleted, " +
+            $"Contact {PhoneMask.Mask(Contact)} forgotten: {f.MessageEvents} texts and {f.LastTexts} " +
+            "last-text entries deleted, " +
                 $"{f.CallRecords} call records kept without the number, {f.Recordings} recordings " +
                 $"deleted, {f.UndeliveredEvents} undelivered events dropped.");
     }
