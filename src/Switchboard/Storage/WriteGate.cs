@@ -68,7 +68,10 @@ public sealed class WriteGate(bool serialize) : SaveChangesInterceptor
         }
     }
 
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData,
+        InterceptionResult<int> result,
+        CancellationToken ct = default)
     {
         if (serialize && eventData.Context is { } context && context.Database.CurrentTransaction is null)
         {
@@ -99,7 +102,10 @@ public sealed class WriteGate(bool serialize) : SaveChangesInterceptor
         return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken ct = default)
+    public override ValueTask<int> SavedChangesAsync(
+        SaveChangesCompletedEventData eventData,
+        int result,
+        CancellationToken ct = default)
     {
         Exit(eventData.Context);
         return ValueTask.FromResult(result);
@@ -129,13 +135,18 @@ public sealed class WriteGate(bool serialize) : SaveChangesInterceptor
 
     // A concurrency conflict (a call changed by another request first) ends SaveChanges without SaveChangesFailed:
     // without these, the gate stayed taken and every later writer of the process waited for ever.
-    public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken ct = default)
+    public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(
+        ConcurrencyExceptionEventData eventData,
+        InterceptionResult result,
+        CancellationToken ct = default)
     {
         Exit(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
-    public override InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    public override InterceptionResult ThrowingConcurrencyException(
+        ConcurrencyExceptionEventData eventData,
+        InterceptionResult result)
     {
         Exit(eventData.Context);
         return result;

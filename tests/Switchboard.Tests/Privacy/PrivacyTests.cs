@@ -50,9 +50,14 @@ public sealed class PrivacyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ForgottenContactIsNeverTextedAgainItsCallsKeepTheirOutcomeWithoutTheNumberAndAnotherOrganizationKeepsEverything()
+    public async Task ForgottenContactIsNeverTextedAgainItsCallsKeepTheirOutcomeWithoutTheNumberOtherOrgsKeepAll()
     {
-        await _org.TextAsync(_alice, Contact, GroupNumber, _app.Clock.GetUtcNow().AddHours(-1), contactName: "Dana Example");
+        await _org.TextAsync(
+            _alice,
+            Contact,
+            GroupNumber,
+            _app.Clock.GetUtcNow().AddHours(-1),
+            contactName: "Dana Example");
         await _other.TextAsync(_theirAgent, Contact, TheirNumber, _app.Clock.GetUtcNow().AddHours(-1));
         // Events wait for a receiver that cannot be reached, so the call's event is still undelivered.
         await _org.SetAsync("/call-events", new { url = "https://texting.example.org/hooks" });
@@ -60,7 +65,8 @@ public sealed class PrivacyTests : IAsyncLifetime
         await call.AgentPressesAsync("1");
         await call.DialEndsAsync("completed", bridged: true, dialSeconds: 95);
 
-        var forgotten = await TestOrganization.ReadAsync(await _org.Admin.DeleteAsync($"{_org.Path}/contacts/{EscapedContact}"));
+        var forgotten = await TestOrganization.ReadAsync(
+            await _org.Admin.DeleteAsync($"{_org.Path}/contacts/{EscapedContact}"));
 
         Assert.Equal(1, forgotten["messageEvents"]!.GetValue<int>());
         Assert.Equal(1, forgotten["lastTexts"]!.GetValue<int>());
@@ -77,7 +83,9 @@ public sealed class PrivacyTests : IAsyncLifetime
 
         var again = await _app.Provider().CallAsync(Contact, GroupNumber);
         Assert.Equal(["Reject"], again.Answer.Verbs);
-        Assert.DoesNotContain("Dana", await (await _org.Admin.GetAsync($"{_org.Path}/calls")).Content.ReadAsStringAsync());
+        Assert.DoesNotContain(
+            "Dana",
+            await (await _org.Admin.GetAsync($"{_org.Path}/calls")).Content.ReadAsStringAsync());
 
         var theirs = await _app.Provider().CallAsync(Contact, TheirNumber);
         Assert.Equal(["Dial"], theirs.Answer.Verbs);
@@ -96,7 +104,9 @@ public sealed class PrivacyTests : IAsyncLifetime
         Assert.Equal("deleted", erasure.Text("action"));
         Assert.DoesNotContain("5550199", log.ToJsonString());
         Assert.Contains("0199", erasure.Text("entityId"));
-        Assert.DoesNotContain((await _other.Admin.GetJsonAsync($"{_other.Path}/audit"))["items"]!.AsArray(), e => e!.Text("entityType") == "contact");
+        Assert.DoesNotContain(
+            (await _other.Admin.GetJsonAsync($"{_other.Path}/audit"))["items"]!.AsArray(),
+            e => e!.Text("entityType") == "contact");
     }
 
     [Theory]
@@ -104,7 +114,9 @@ public sealed class PrivacyTests : IAsyncLifetime
     [InlineData("%2B1")]
     public async Task ContactNumberThatIsNotOneIsRefusedNamingNumber(string number)
     {
-        Assert.Equal(["number"], await ErrorFieldsAsync(await _org.Admin.DeleteAsync($"{_org.Path}/contacts/{number}")));
+        Assert.Equal(
+            ["number"],
+            await ErrorFieldsAsync(await _org.Admin.DeleteAsync($"{_org.Path}/contacts/{number}")));
     }
 
     [Theory]
@@ -113,7 +125,10 @@ public sealed class PrivacyTests : IAsyncLifetime
     [InlineData(3651)]
     public async Task RetentionOutsideOneDayToTenYearsIsRefusedNamingIt(int days)
     {
-        Assert.Equal(["dataRetentionDays"], await ErrorFieldsAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = days })));
+        Assert.Equal(
+            ["dataRetentionDays"],
+            await ErrorFieldsAsync(
+                await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = days })));
         Assert.Null((await _org.Admin.GetJsonAsync($"{_org.Path}/privacy"))["dataRetentionDays"]);
     }
 
@@ -126,7 +141,8 @@ public sealed class PrivacyTests : IAsyncLifetime
         await _other.TextAsync(_theirAgent, OtherContact, TheirNumber, now.AddDays(-400));
         await _app.Provider().CallAsync(Contact, GroupNumber);
 
-        var saved = await TestOrganization.ReadAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = 30 }));
+        var saved = await TestOrganization.ReadAsync(
+            await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = 30 }));
         var purged = await PurgeAsync();
 
         Assert.Equal(30, saved["dataRetentionDays"]!.GetValue<int>());
@@ -173,5 +189,8 @@ public sealed class PrivacyTests : IAsyncLifetime
         (purged.MessageEvents, purged.LastTexts, purged.CallRecords);
 
     private Task<Purged> PurgeAsync() =>
-        _app.Services.GetServices<IHostedService>().OfType<RetentionPurge>().Single().PurgeAsync(CancellationToken.None);
+        _app.Services.GetServices<IHostedService>()
+            .OfType<RetentionPurge>()
+            .Single()
+            .PurgeAsync(CancellationToken.None);
 }
