@@ -14,7 +14,8 @@ namespace Switchboard.Accounts;
 /// when it has none, the global one (<c>Providers/ProviderCredentials.cs</c> decides, and is the one place the
 /// edges ask).
 /// The organizations' accounts are read together and kept decrypted in memory for <see cref="Freshness"/> (wall-clock
-/// time), so that a webhook costs no decryption; a change on this instance is seen at once, on another within that time.
+/// time), so that a webhook costs no decryption; a change on this instance is seen at once, on another within that
+/// time.
 /// </summary>
 public sealed class AccountDirectory(
     IServiceScopeFactory scopes, IDataProtectionProvider protection, ILogger<AccountDirectory> log)
@@ -35,9 +36,12 @@ public sealed class AccountDirectory(
     /// <summary>Forgets what was read, after a change on this instance.</summary>
     public void Invalidate() => _snapshot = null;
 
-    /// <summary>Whether any organization has an account of its own (read synchronously once per freshness period).</summary>
-    public bool AnyOrganizationAccount => (_snapshot ?? Task.Run(() => LoadAsync(CancellationToken.None)).GetAwaiter().GetResult())
-        .Accounts.Count > 0;
+    /// <summary>
+    /// Whether any organization has an account of its own (read synchronously once per freshness period).
+    /// </summary>
+    public bool AnyOrganizationAccount =>
+        (_snapshot ?? Task.Run(() => LoadAsync(CancellationToken.None)).GetAwaiter().GetResult())
+            .Accounts.Count > 0;
 
     public async Task<IReadOnlyDictionary<long, OrganizationAccount>> AllAsync(CancellationToken ct) =>
         (_snapshot is { } s && Stopwatch.GetElapsedTime(s.TakenAt) < Freshness ? s : await LoadAsync(ct)).Accounts;
@@ -102,14 +106,20 @@ public sealed class AccountDirectory(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        return await db.Calls.AsNoTracking().Where(c => c.Id == callId).Select(c => (long?)c.OrganizationId).FirstOrDefaultAsync(ct);
+        return await db.Calls.AsNoTracking()
+            .Where(c => c.Id == callId)
+            .Select(c => (long?)c.OrganizationId)
+            .FirstOrDefaultAsync(ct);
     }
 
     private async Task<long?> OrganizationOfNumberAsync(string number, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        return await db.Numbers.AsNoTracking().Where(n => n.Number == number).Select(n => (long?)n.OrganizationId).FirstOrDefaultAsync(ct);
+        return await db.Numbers.AsNoTracking()
+            .Where(n => n.Number == number)
+            .Select(n => (long?)n.OrganizationId)
+            .FirstOrDefaultAsync(ct);
     }
 
     private async Task<Snapshot> LoadAsync(CancellationToken ct)
@@ -128,12 +138,17 @@ public sealed class AccountDirectory(
         Dictionary<string, string>? secrets;
         try
         {
-            secrets = JsonSerializer.Deserialize<Dictionary<string, string>>(_protector.Unprotect(row.ProtectedSecrets));
+            secrets = JsonSerializer.Deserialize<Dictionary<string, string>>(
+                _protector.Unprotect(row.ProtectedSecrets));
         }
         catch (CryptographicException e)
         {
-            // The key ring that encrypted them is gone (another database's keys, a lost table): the account must be set again.
-            log.LogError("The provider account of organization {OrgId} cannot be decrypted ({Error}); set it again", row.OrganizationId, e.GetType().Name);
+            // The key ring that encrypted them is gone (another database's keys, a lost table): the account must be set
+            // again.
+            log.LogError(
+                "The provider account of organization {OrgId} cannot be decrypted ({Error}); set it again",
+                row.OrganizationId,
+                e.GetType().Name);
             secrets = null;
         }
 

@@ -37,7 +37,10 @@ internal sealed class ProviderAccountMapping : IEntityTypeConfiguration<Provider
     {
         e.ToTable("ProviderAccounts");
         e.HasKey(a => a.OrganizationId);
-        e.HasOne<Organization>().WithOne().HasForeignKey<ProviderAccount>(a => a.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<Organization>()
+            .WithOne()
+            .HasForeignKey<ProviderAccount>(a => a.OrganizationId)
+            .OnDelete(DeleteBehavior.Cascade);
         e.Property(a => a.Provider).HasMaxLength(32);
         e.Property(a => a.Settings).HasMaxLength(4000);
         e.Property(a => a.ProtectedSecrets).HasMaxLength(8000);
@@ -52,7 +55,10 @@ internal sealed class NumberConnectionMapping : IEntityTypeConfiguration<NumberC
     {
         e.ToTable("NumberConnections");
         e.HasKey(c => c.Number);
-        e.HasOne<PlatformNumber>().WithOne().HasForeignKey<NumberConnection>(c => c.Number).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<PlatformNumber>()
+            .WithOne()
+            .HasForeignKey<NumberConnection>(c => c.Number)
+            .OnDelete(DeleteBehavior.Cascade);
         e.Property(c => c.State).HasConversion<string>().HasMaxLength(32);
         e.Property(c => c.Reason).HasMaxLength(500);
     }

@@ -9,7 +9,9 @@ using Switchboard.Storage;
 
 namespace Switchboard.Accounts;
 
-/// <summary><c>PUT …/provider</c>: the provider and its account's fields (which ones depends on the provider).</summary>
+/// <summary>
+/// <c>PUT …/provider</c>: the provider and its account's fields (which ones depends on the provider).
+/// </summary>
 public sealed record ProviderAccountRequest(
     string? Provider,
     string? AccountSid = null,
@@ -49,7 +51,9 @@ public sealed record ProviderAccountAnswer(
     string? ApiBaseUrl,
     DateTime? UpdatedAt);
 
-/// <summary>What <c>POST …/provider/check</c> found: whether the provider accepted the credentials, else what failed.</summary>
+/// <summary>
+/// What <c>POST …/provider/check</c> found: whether the provider accepted the credentials, else what failed.
+/// </summary>
 public sealed record ProviderCheckAnswer(string Provider, string Account, bool Ok, string? Problem);
 
 /// <summary>An organization's own provider account, as the admin API and the panel set, show and check it.</summary>
@@ -69,10 +73,22 @@ public sealed class ProviderAccounts(
     public async Task<ProviderAccountAnswer> GetAsync(long orgId, CancellationToken ct) =>
         await db.ProviderAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.OrganizationId == orgId, ct) is { } account
             ? Answer(account)
-            : new ProviderAccountAnswer(ProviderKinds.Twilio, GlobalAccount, new Dictionary<string, string>(), new Dictionary<string, string>(), null, null);
+            : new ProviderAccountAnswer(
+                ProviderKinds.Twilio,
+                GlobalAccount,
+                new Dictionary<string, string>(),
+                new Dictionary<string, string>(),
+                null,
+                null);
 
-    /// <summary>Stores the account without calling the provider: a provider that is down must not block the set-up.</summary>
-    public async Task<Answer<ProviderAccountAnswer>> SetAsync(long orgId, ProviderAccountRequest request, Caller caller, CancellationToken ct)
+    /// <summary>
+    /// Stores the account without calling the provider: a provider that is down must not block the set-up.
+    /// </summary>
+    public async Task<Answer<ProviderAccountAnswer>> SetAsync(
+        long orgId,
+        ProviderAccountRequest request,
+        Caller caller,
+        CancellationToken ct)
     {
         if (MayNotSet(caller) is { } forbidden)
         {
@@ -86,10 +102,14 @@ public sealed class ProviderAccounts(
             return Refusal.OnField("provider", provider is null ? "is required" : ProviderKinds.Allowed);
         }
 
-        var given = request.Values().Where(v => !string.IsNullOrWhiteSpace(v.Value)).ToDictionary(v => v.Name, v => v.Value!.Trim());
+        var given = request.Values()
+            .Where(v => !string.IsNullOrWhiteSpace(v.Value))
+            .ToDictionary(v => v.Name, v => v.Value!.Trim());
         foreach (var field in fields)
         {
-            var problem = given.TryGetValue(field.Name, out var value) && value.Length > 0 ? field.Problem(value) : "is required";
+            var problem = given.TryGetValue(field.Name, out var value) && value.Length > 0
+                ? field.Problem(value)
+                : "is required";
             if (problem is not null)
             {
                 errors[field.Name] = [problem];
@@ -117,12 +137,20 @@ public sealed class ProviderAccounts(
             return new Refusal.Invalid(errors);
         }
 
-        var settings = fields.Where(f => !f.Secret).ToDictionary(f => f.Name, f => Normalized(provider, f.Name, given[f.Name]));
+        var settings = fields.Where(f => !f.Secret)
+            .ToDictionary(f => f.Name, f => Normalized(provider, f.Name, given[f.Name]));
         var secrets = fields.Where(f => f.Secret).ToDictionary(f => f.Name, f => given[f.Name]);
         var account = await db.ProviderAccounts.FirstOrDefaultAsync(a => a.OrganizationId == orgId, ct);
         if (account is null)
         {
-            account = new ProviderAccount { OrganizationId = orgId, Provider = provider, Settings = "", ProtectedSecrets = "", SecretHints = "" };
+            account = new ProviderAccount
+            {
+                OrganizationId = orgId,
+                Provider = provider,
+                Settings = "",
+                ProtectedSecrets = "",
+                SecretHints = "",
+            };
             db.ProviderAccounts.Add(account);
         }
 
@@ -155,7 +183,9 @@ public sealed class ProviderAccounts(
         return null;
     }
 
-    /// <summary>Tries the credentials the organization uses now (its own, or the global ones) at the provider.</summary>
+    /// <summary>
+    /// Tries the credentials the organization uses now (its own, or the global ones) at the provider.
+    /// </summary>
     public async Task<ProviderCheckAnswer> CheckAsync(long orgId, CancellationToken ct)
     {
         directory.Invalidate();
@@ -183,7 +213,9 @@ public sealed class ProviderAccounts(
     private Refusal? MayNotSet(Caller caller) =>
         caller.Role == CallerRole.Operator || (caller.Role == CallerRole.Admin && Settings.AdminsMaySetAccount)
             ? null
-            : new Refusal.Forbidden("Only the operator sets an organization's provider account (Switchboard:Providers:AdminsMaySetAccount).");
+            : new Refusal.Forbidden(
+                "Only the operator sets an organization's provider account " +
+                "(Switchboard:Providers:AdminsMaySetAccount).");
 
     private async Task<string?> ApiBaseUrlProblemAsync(string url, CancellationToken ct) =>
         CallEventSettings.UrlProblem(url) is { } problem ? problem

@@ -2,7 +2,9 @@ using System.Text.RegularExpressions;
 
 namespace Switchboard.Accounts;
 
-/// <summary>One field of an account as <c>PUT …/provider</c> takes it: its name, whether it is a secret, its check.</summary>
+/// <summary>
+/// One field of an account as <c>PUT …/provider</c> takes it: its name, whether it is a secret, its check.
+/// </summary>
 internal sealed record AccountField(string Name, bool Secret, Func<string, string?> Problem);
 
 /// <summary>The providers an organization's account may be at, and the fields each one's account has.</summary>
@@ -20,23 +22,37 @@ public static partial class ProviderKinds
         [Twilio] = [new("accountSid", false, AccountSidProblem), new("authToken", true, SecretProblem)],
         [SignalWire] =
         [
-            new("space", false, SpaceProblem), new("projectId", false, UuidProblem),
-            new("apiToken", true, SecretProblem), new("signingKey", true, SecretProblem),
+            new("space", false, SpaceProblem),
+            new("projectId", false, UuidProblem),
+            new("apiToken", true, SecretProblem),
+            new("signingKey", true, SecretProblem),
         ],
-        [Telnyx] = [new("apiKey", true, SecretProblem), new("publicKey", false, PublicKeyProblem), new("applicationId", false, IdProblem)],
+        [Telnyx] =
+        [
+            new("apiKey", true, SecretProblem),
+            new("publicKey", false, PublicKeyProblem),
+            new("applicationId", false, IdProblem),
+        ],
         [Bandwidth] =
         [
-            new("accountId", false, DigitsProblem), new("username", false, NameProblem), new("password", true, SecretProblem),
-            new("applicationId", false, IdProblem), new("callbackUsername", false, NameProblem),
+            new("accountId", false, DigitsProblem),
+            new("username", false, NameProblem),
+            new("password", true, SecretProblem),
+            new("applicationId", false, IdProblem),
+            new("callbackUsername", false, NameProblem),
             new("callbackPassword", true, SecretProblem),
         ],
     };
 
     public static string Allowed => "must be one of " + string.Join(", ", All.Select(p => $"\"{p}\""));
 
-    /// <summary>The SignalWire space as a host name: "example" and "example.signalwire.com" name the same one.</summary>
+    /// <summary>
+    /// The SignalWire space as a host name: "example" and "example.signalwire.com" name the same one.
+    /// </summary>
     public static string SpaceHost(string space) =>
-        space.Contains('.', StringComparison.Ordinal) ? space.ToLowerInvariant() : $"{space.ToLowerInvariant()}.signalwire.com";
+        space.Contains('.', StringComparison.Ordinal)
+            ? space.ToLowerInvariant()
+            : $"{space.ToLowerInvariant()}.signalwire.com";
 
     private static string? AccountSidProblem(string value) =>
         AccountSid().IsMatch(value) ? null : "must be a Twilio account sid (AC and 32 hexadecimal digits)";
@@ -44,14 +60,19 @@ public static partial class ProviderKinds
     private static string? SpaceProblem(string value) =>
         Space().IsMatch(value) ? null : "must be the space's name or host, e.g. example or example.signalwire.com";
 
-    private static string? UuidProblem(string value) => Guid.TryParse(value, out _) ? null : "must be a project id (a UUID)";
+    private static string? UuidProblem(string value) =>
+        Guid.TryParse(value, out _) ? null : "must be a project id (a UUID)";
 
-    private static string? DigitsProblem(string value) => Digits().IsMatch(value) ? null : "must be the account's number (digits)";
+    private static string? DigitsProblem(string value) =>
+        Digits().IsMatch(value) ? null : "must be the account's number (digits)";
 
-    private static string? IdProblem(string value) => Id().IsMatch(value) ? null : "must be an id of letters, digits and dashes";
+    private static string? IdProblem(string value) =>
+        Id().IsMatch(value) ? null : "must be an id of letters, digits and dashes";
 
     private static string? NameProblem(string value) =>
-        value.Length > 200 || value.Any(char.IsControl) ? "must be at most 200 characters without control characters" : null;
+        value.Length > 200 || value.Any(char.IsControl)
+            ? "must be at most 200 characters without control characters"
+            : null;
 
     private static string? SecretProblem(string value) =>
         value.Length is < 8 or > 500 || value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))

@@ -13,7 +13,9 @@ namespace Switchboard.Accounts;
 /// </summary>
 public sealed class ProviderProbe(IHttpClientFactory clients, ILogger<ProviderProbe> log)
 {
-    /// <summary>Organizations' accounts go through the network guard: their <c>apiBaseUrl</c> is not the operator's config.</summary>
+    /// <summary>
+    /// Organizations' accounts go through the network guard: their <c>apiBaseUrl</c> is not the operator's config.
+    /// </summary>
     public const string GuardedClient = "provider-accounts";
 
     public const string Refused = "the provider refused the credentials";
@@ -44,9 +46,14 @@ public sealed class ProviderProbe(IHttpClientFactory clients, ILogger<ProviderPr
                 var status => $"the provider answered HTTP {(int)status}",
             };
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException
+            && !ct.IsCancellationRequested)
         {
-            log.LogWarning("The {Provider} account of organization {OrgId} could not be checked: {Error}", account.Provider, account.OrganizationId, e.GetType().Name);
+            log.LogWarning(
+                "The {Provider} account of organization {OrgId} could not be checked: {Error}",
+                account.Provider,
+                account.OrganizationId,
+                e.GetType().Name);
             return Unreachable;
         }
     }
@@ -79,14 +86,20 @@ public sealed class ProviderProbe(IHttpClientFactory clients, ILogger<ProviderPr
 
         if (account.Provider == ProviderKinds.Telnyx)
         {
-            var telnyx = new HttpRequestMessage(HttpMethod.Get, Base("https://api.telnyx.com") + $"/v2/texml_applications/{V("applicationId")}");
+            var telnyx = new HttpRequestMessage(
+                HttpMethod.Get,
+                Base("https://api.telnyx.com") + $"/v2/texml_applications/{V("applicationId")}");
             telnyx.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Value("apiKey"));
             return telnyx;
         }
 
-        var bandwidth = new HttpRequestMessage(HttpMethod.Get, Base("https://dashboard.bandwidth.com") + $"/api/accounts/{V("accountId")}/applications/{V("applicationId")}");
+        var bandwidth = new HttpRequestMessage(
+            HttpMethod.Get,
+            Base("https://dashboard.bandwidth.com") +
+                $"/api/accounts/{V("accountId")}/applications/{V("applicationId")}");
         bandwidth.Headers.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{account.Value("username")}:{account.Value("password")}")));
+            "Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{account.Value("username")}:{account.Value("password")}")));
         return bandwidth;
     }
 }

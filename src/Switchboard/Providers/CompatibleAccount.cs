@@ -25,7 +25,9 @@ public sealed record CompatibleAccount(
 
     public string ResourceUrl(string resource) => $"{AccountUrl}/{resource}";
 
-    /// <summary>Twilio's account at <paramref name="apiBaseUrl"/>; its webhooks are signed with the auth token.</summary>
+    /// <summary>
+    /// Twilio's account at <paramref name="apiBaseUrl"/>; its webhooks are signed with the auth token.
+    /// </summary>
     public static CompatibleAccount Twilio(string apiBaseUrl, string accountSid, string authToken, bool guarded) =>
         new(
             Provider.Twilio,

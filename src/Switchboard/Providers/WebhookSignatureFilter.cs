@@ -50,7 +50,10 @@ public abstract class WebhookSignatureFilter(ILogger log) : IEndpointFilter
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
             // Whose key signs it could not be read (the database is down): the caller hears the fallback.
-            log.LogError(e, "Webhook {Path}: the signing account could not be looked up; answering politely", request.Path);
+            log.LogError(
+                e,
+                "Webhook {Path}: the signing account could not be looked up; answering politely",
+                request.Path);
             return TypedResults.Text(fallback, WebhookFallback.ContentType);
         }
 

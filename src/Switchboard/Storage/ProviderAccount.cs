@@ -19,7 +19,9 @@ public sealed class ProviderAccount
 
     public required string SecretHints { get; set; }
 
-    /// <summary>The operator's choice of API endpoint (a region, a test's fake); null: the provider's public one.</summary>
+    /// <summary>
+    /// The operator's choice of API endpoint (a region, a test's fake); null: the provider's public one.
+    /// </summary>
     public string? ApiBaseUrl { get; set; }
 
     public DateTime UpdatedAt { get; set; }

@@ -21,10 +21,14 @@ public sealed class NumberConnections(
     PhoneNormalizer phones,
     TimeProvider clock)
 {
-    /// <summary>Looks the number up at the provider (and with <paramref name="connect"/>, points it here) and keeps what was found.</summary>
+    /// <summary>
+    /// Looks the number up at the provider (and with <paramref name="connect"/>, points it here) and keeps what was
+    /// found.
+    /// </summary>
     public async Task<Answer<NumberConnection>> RunAsync(long orgId, string number, bool connect, CancellationToken ct)
     {
-        if (!phones.TryNormalize(number, out var e164) || !await db.Numbers.AnyAsync(n => n.Number == e164 && n.OrganizationId == orgId, ct))
+        if (!phones.TryNormalize(number, out var e164)
+            || !await db.Numbers.AnyAsync(n => n.Number == e164 && n.OrganizationId == orgId, ct))
         {
             return new Refusal.Missing("number");
         }
@@ -44,7 +48,10 @@ public sealed class NumberConnections(
             select new { n.Number, n.OrganizationId }).Take(batch).ToListAsync(ct);
         foreach (var number in due)
         {
-            await StoreAsync(number.Number, await CheckAsync(number.OrganizationId, number.Number, connect: false, ct), ct);
+            await StoreAsync(
+                number.Number,
+                await CheckAsync(number.OrganizationId, number.Number, connect: false, ct),
+                ct);
         }
 
         return due.Count;
@@ -57,7 +64,8 @@ public sealed class NumberConnections(
         {
             return new NumberCheck(NumberConnectionState.Unknown, own.Secrets is null
                 ? "the organization's account cannot be decrypted: set it again"
-                : $"numbers at {own.Provider} are not checked by Switchboard yet: point them at it in the provider's console");
+                : $"numbers at {own.Provider} are not checked by Switchboard yet: " +
+                    "point them at it in the provider's console");
         }
 
         if ((own?.Compatible() ?? credentials.TwilioAccount()) is not { } account)
@@ -100,9 +108,15 @@ public sealed class NumberConnections(
     }
 }
 
-/// <summary>Checks every number's configuration at its provider at least every <see cref="ProvidersOptions.ConnectionCheckInterval"/>.</summary>
+/// <summary>
+/// Checks every number's configuration at its provider at least every
+/// <see cref="ProvidersOptions.ConnectionCheckInterval"/>.
+/// </summary>
 public sealed class NumberConnectionPass(
-    IServiceScopeFactory scopes, TimeProvider clock, IOptions<SwitchboardOptions> options, ILogger<NumberConnectionPass> log)
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    IOptions<SwitchboardOptions> options,
+    ILogger<NumberConnectionPass> log)
     : BackgroundService
 {
     private const int Batch = 100;
@@ -134,7 +148,8 @@ public sealed class NumberConnectionPass(
         while (true)
         {
             await using var scope = scopes.CreateAsyncScope();
-            var checkedNow = await scope.ServiceProvider.GetRequiredService<NumberConnections>().CheckAllAsync(checkedBefore, Batch, ct);
+            var checkedNow = await scope.ServiceProvider.GetRequiredService<NumberConnections>()
+                .CheckAllAsync(checkedBefore, Batch, ct);
             total += checkedNow;
             if (checkedNow < Batch)
             {

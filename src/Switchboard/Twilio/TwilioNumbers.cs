@@ -24,11 +24,17 @@ public sealed class TwilioNumbers(IHttpClientFactory clients, CallbackUrls urls,
 
     public string StatusUrl => urls.BaseUrl + "/webhooks/twilio/status";
 
-    public async Task<NumberCheck> CheckAsync(CompatibleAccount account, string number, bool connect, CancellationToken ct)
+    public async Task<NumberCheck> CheckAsync(
+        CompatibleAccount account,
+        string number,
+        bool connect,
+        CancellationToken ct)
     {
         if (!urls.Known)
         {
-            return new NumberCheck(NumberConnectionState.Unknown, "Switchboard's public URL (Switchboard:Twilio:PublicBaseUrl) is not set");
+            return new NumberCheck(
+                NumberConnectionState.Unknown,
+                "Switchboard's public URL (Switchboard:Twilio:PublicBaseUrl) is not set");
         }
 
         var http = account.Guarded ? clients.CreateClient(ProviderProbe.GuardedClient) : clients.CreateClient();
@@ -36,7 +42,10 @@ public sealed class TwilioNumbers(IHttpClientFactory clients, CallbackUrls urls,
         timeout.CancelAfter(Timeout);
         try
         {
-            using var find = Request(account, HttpMethod.Get, $"IncomingPhoneNumbers.json?PhoneNumber={Uri.EscapeDataString(number)}");
+            using var find = Request(
+                account,
+                HttpMethod.Get,
+                $"IncomingPhoneNumbers.json?PhoneNumber={Uri.EscapeDataString(number)}");
             using var found = await http.SendAsync(find, timeout.Token);
             if (await ProblemAsync(found, timeout.Token) is { } problem)
             {
@@ -44,7 +53,8 @@ public sealed class TwilioNumbers(IHttpClientFactory clients, CallbackUrls urls,
             }
 
             using var page = JsonDocument.Parse(await found.Content.ReadAsStringAsync(timeout.Token));
-            var resource = page.RootElement.TryGetProperty("incoming_phone_numbers", out var items) && items.ValueKind == JsonValueKind.Array
+            var resource = page.RootElement.TryGetProperty("incoming_phone_numbers", out var items)
+                && items.ValueKind == JsonValueKind.Array
                 ? items.EnumerateArray().FirstOrDefault(i => Text(i, "phone_number") == number)
                 : default;
             if (resource.ValueKind != JsonValueKind.Object || Text(resource, "sid") is not { Length: > 0 } sid)
@@ -54,10 +64,14 @@ public sealed class TwilioNumbers(IHttpClientFactory clients, CallbackUrls urls,
 
             if (PointsHere(resource) || !connect)
             {
-                return new NumberCheck(PointsHere(resource) ? NumberConnectionState.Connected : NumberConnectionState.Elsewhere);
+                return new NumberCheck(
+                    PointsHere(resource) ? NumberConnectionState.Connected : NumberConnectionState.Elsewhere);
             }
 
-            using var update = Request(account, HttpMethod.Post, $"IncomingPhoneNumbers/{Uri.EscapeDataString(sid)}.json");
+            using var update = Request(
+                account,
+                HttpMethod.Post,
+                $"IncomingPhoneNumbers/{Uri.EscapeDataString(sid)}.json");
             update.Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["VoiceUrl"] = VoiceUrl,
@@ -74,23 +88,34 @@ public sealed class TwilioNumbers(IHttpClientFactory clients, CallbackUrls urls,
             }
 
             using var after = JsonDocument.Parse(await updated.Content.ReadAsStringAsync(timeout.Token));
-            return new NumberCheck(PointsHere(after.RootElement) ? NumberConnectionState.Connected : NumberConnectionState.Elsewhere);
+            return new NumberCheck(
+                PointsHere(after.RootElement) ? NumberConnectionState.Connected : NumberConnectionState.Elsewhere);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException
+            && !ct.IsCancellationRequested)
         {
-            log.LogWarning("Number {Number} could not be checked at the provider: {Error}", PhoneMask.Mask(number), e.GetType().Name);
-            return new NumberCheck(NumberConnectionState.Unknown, e is JsonException ? "the provider's answer could not be read" : ProviderProbe.Unreachable);
+            log.LogWarning(
+                "Number {Number} could not be checked at the provider: {Error}",
+                PhoneMask.Mask(number),
+                e.GetType().Name);
+            return new NumberCheck(
+                NumberConnectionState.Unknown,
+                e is JsonException ? "the provider's answer could not be read" : ProviderProbe.Unreachable);
         }
     }
 
-    /// <summary>Its calls come to Switchboard: our voice URL by POST, and no application or trunk that would take them instead.</summary>
+    /// <summary>
+    /// Its calls come to Switchboard: our voice URL by POST, and no application or trunk that would take them instead.
+    /// </summary>
     private bool PointsHere(JsonElement number) =>
         Text(number, "voice_url") == VoiceUrl
         && Text(number, "voice_method") is null or "POST"
         && string.IsNullOrEmpty(Text(number, "voice_application_sid"))
         && string.IsNullOrEmpty(Text(number, "trunk_sid"));
 
-    /// <summary>Twilio's errors read <c>{"code", "message", …}</c>; the message is kept short, with any number masked.</summary>
+    /// <summary>
+    /// Twilio's errors read <c>{"code", "message", …}</c>; the message is kept short, with any number masked.
+    /// </summary>
     private static async Task<string?> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode)
@@ -113,7 +138,8 @@ public sealed class TwilioNumbers(IHttpClientFactory clients, CallbackUrls urls,
         {
         }
 
-        var reason = $"the provider answered HTTP {(int)response.StatusCode}" + (message is { Length: > 0 } ? $": {PhoneMask.MaskAll(message)}" : "");
+        var reason = $"the provider answered HTTP {(int)response.StatusCode}" +
+            (message is { Length: > 0 } ? $": {PhoneMask.MaskAll(message)}" : "");
         return reason.Length <= 300 ? reason : reason[..300];
     }
 
@@ -126,5 +152,9 @@ public sealed class TwilioNumbers(IHttpClientFactory clients, CallbackUrls urls,
     }
 
     private static string? Text(JsonElement json, string name) =>
-        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        json.ValueKind == JsonValueKind.Object
+            && json.TryGetProperty(name, out var v)
+            && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
 }

@@ -12,8 +12,8 @@ namespace Switchboard.Tests.Accounts;
 
 /// <summary>
 /// Numbers connect themselves: added, a number is looked up at the organization's provider and pointed at
-/// Switchboard; the numbers list says whether it still is (connected, elsewhere, unknown with the reason), as checked on
-/// demand and by the hourly pass; a provider that refuses or cannot be reached never stops a number being added.
+/// Switchboard; the numbers list says whether it still is (connected, elsewhere, unknown with the reason), as checked
+/// on demand and by the hourly pass; a provider that refuses or cannot be reached never stops a number being added.
 /// </summary>
 [Trait("Database", "yes")]
 public sealed class NumberConnectionTests : IAsyncLifetime
@@ -58,7 +58,8 @@ public sealed class NumberConnectionTests : IAsyncLifetime
     private async Task<JsonNode> ListedAsync(string number) =>
         (await _org.Admin.GetJsonAsync($"{_org.Path}/numbers")).AsArray().Single(n => n!.Text("number") == number)!;
 
-    private FakeTwilioApi.IncomingNumber AtProvider(string number) => _twilio.IncomingNumbers.Values.Single(n => n.PhoneNumber == number);
+    private FakeTwilioApi.IncomingNumber AtProvider(string number) =>
+        _twilio.IncomingNumbers.Values.Single(n => n.PhoneNumber == number);
 
     [Fact]
     public async Task AnAddedNumberIsPointedAtSwitchboardAtTheOrganizationsProvider()
@@ -85,14 +86,18 @@ public sealed class NumberConnectionTests : IAsyncLifetime
         await AddAsync(Number);
         _twilio.IncomingNumbers[sid] = AtProvider(Number) with { VoiceUrl = "https://someone-else.example.org/voice" };
 
-        var checkedNow = await TestOrganization.ReadAsync(await _org.Admin.PostAsync($"{_org.Path}/numbers/%2B14155550100/check", null));
+        var checkedNow = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsync($"{_org.Path}/numbers/%2B14155550100/check", null));
         Assert.Equal("elsewhere", checkedNow.Text("connection"));
         Assert.Equal("https://someone-else.example.org/voice", AtProvider(Number).VoiceUrl);
 
-        var connected = await TestOrganization.ReadAsync(await _org.Admin.PostAsync($"{_org.Path}/numbers/%2B14155550100/connect", null));
+        var connected = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsync($"{_org.Path}/numbers/%2B14155550100/connect", null));
         Assert.Equal("connected", connected.Text("connection"));
         Assert.Equal(VoiceUrl, AtProvider(Number).VoiceUrl);
-        await ProblemAsync(await _org.Admin.PostAsync($"{_org.Path}/numbers/%2B14155550999/check", null), HttpStatusCode.NotFound);
+        await ProblemAsync(
+            await _org.Admin.PostAsync($"{_org.Path}/numbers/%2B14155550999/check", null),
+            HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -119,7 +124,8 @@ public sealed class NumberConnectionTests : IAsyncLifetime
         Assert.Equal(3, (await _org.Admin.GetJsonAsync($"{_org.Path}/numbers")).AsArray().Count);
 
         // Later the account is right again: "Connect" does what the add could not.
-        var connected = await TestOrganization.ReadAsync(await _org.Admin.PostAsync($"{_org.Path}/numbers/%2B14155550100/connect", null));
+        var connected = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsync($"{_org.Path}/numbers/%2B14155550100/connect", null));
         Assert.Equal("connected", connected.Text("connection"));
     }
 
@@ -134,7 +140,8 @@ public sealed class NumberConnectionTests : IAsyncLifetime
         Assert.Equal(0, await pass.RunOnceAsync(CancellationToken.None));
         Assert.Equal("connected", (await ListedAsync(Number)).Text("connection"));
 
-        // The pass's own timer fires too as the clock moves; whichever run checks first, the check has happened after this one.
+        // The pass's own timer fires too as the clock moves; whichever run checks first, the check has happened after
+        // this one.
         _app.Clock.Advance(TimeSpan.FromMinutes(61));
         Assert.InRange(await pass.RunOnceAsync(CancellationToken.None), 0, 1);
         var listed = await ListedAsync(Number);

@@ -57,7 +57,13 @@ public sealed class OrganizationAccountWebhookTests : IAsyncLifetime
 
     private async Task SetAccountAsync(TestOrganization org, string sid, string token) =>
         Assert.Equal(HttpStatusCode.OK, (await _app.Operator().PutAsJsonAsync($"{org.Path}/provider",
-            new { provider = "twilio", accountSid = sid, authToken = token, apiBaseUrl = _twilio.BaseUrl })).StatusCode);
+            new
+            {
+                provider = "twilio",
+                accountSid = sid,
+                authToken = token,
+                apiBaseUrl = _twilio.BaseUrl,
+            })).StatusCode);
 
     [Fact]
     public async Task AnotherOrganizationsTokenCannotSignAWebhookForThisOrganizationsNumber()
@@ -78,19 +84,27 @@ public sealed class OrganizationAccountWebhookTests : IAsyncLifetime
     [Fact]
     public async Task AnOrganizationWithoutAnAccountOfItsOwnIsVerifiedWithTheGlobalToken()
     {
-        Assert.Equal(HttpStatusCode.Forbidden, (await _app.Provider(OtherToken).CallAsync(Contact, GlobalNumber)).Answer.Status);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await _app.Provider(OtherToken).CallAsync(Contact, GlobalNumber)).Answer.Status);
         Assert.Equal(HttpStatusCode.OK, (await _app.Provider().CallAsync(Contact, GlobalNumber)).Answer.Status);
 
         // Back to the global account: the organization's own token no longer signs for it.
-        Assert.Equal(HttpStatusCode.NoContent, (await _app.Operator().DeleteAsync($"{_other.Path}/provider")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await _app.Provider(OtherToken).CallAsync(Contact, OtherNumber)).Answer.Status);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await _app.Operator().DeleteAsync($"{_other.Path}/provider")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await _app.Provider(OtherToken).CallAsync(Contact, OtherNumber)).Answer.Status);
         Assert.Equal(HttpStatusCode.OK, (await _app.Provider().CallAsync(Contact, OtherNumber)).Answer.Status);
     }
 
     [Fact]
     public async Task AnAgentsCallAndAVoicemailsAudioUseTheOrganizationsOwnAccount()
     {
-        var started = await _own.Admin.PostAsJsonAsync($"{_own.Path}/calls", new { agentId = _alice, contact = Contact });
+        var started = await _own.Admin.PostAsJsonAsync(
+            $"{_own.Path}/calls",
+            new { agentId = _alice, contact = Contact });
         Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
         var created = Assert.Single(_twilio.Created);
         Assert.Equal(_ownSid, created.User);
@@ -103,18 +117,22 @@ public sealed class OrganizationAccountWebhookTests : IAsyncLifetime
 
         var inbound = await _app.Provider(ProviderAccountTests.OrgToken).CallAsync(Contact, OwnNumber);
         var callId = (await _own.CallsAsync()).Select(c => c!.Id()).Max();
-        var recording = await _app.Provider(ProviderAccountTests.OrgToken).PostAsync($"/webhooks/twilio/calls/{callId}/voicemail/recording", new()
-        {
-            ["CallSid"] = inbound.CallSid,
-            ["RecordingSid"] = _twilio.AddRecording([1, 2, 3, 4]),
-            ["RecordingStatus"] = "completed",
-            ["RecordingDuration"] = "12",
-        });
+        var recording = await _app.Provider(ProviderAccountTests.OrgToken)
+            .PostAsync($"/webhooks/twilio/calls/{callId}/voicemail/recording", new()
+            {
+                ["CallSid"] = inbound.CallSid,
+                ["RecordingSid"] = _twilio.AddRecording([1, 2, 3, 4]),
+                ["RecordingStatus"] = "completed",
+                ["RecordingDuration"] = "12",
+            });
         Assert.Equal(HttpStatusCode.OK, recording.Status);
 
         var audio = await _own.Admin.GetAsync($"{_own.Path}/calls/{callId}/voicemail");
         Assert.Equal(HttpStatusCode.OK, audio.StatusCode);
         Assert.Equal([1, 2, 3, 4], await audio.Content.ReadAsByteArrayAsync());
-        Assert.Contains(_twilio.ResourceRequests, r => r.StartsWith("GET ", StringComparison.Ordinal) && r.EndsWith($"as {_ownSid}", StringComparison.Ordinal));
+        Assert.Contains(
+            _twilio.ResourceRequests,
+            r => r.StartsWith("GET ", StringComparison.Ordinal)
+                && r.EndsWith($"as {_ownSid}", StringComparison.Ordinal));
     }
 }

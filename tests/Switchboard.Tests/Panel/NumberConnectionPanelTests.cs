@@ -37,15 +37,21 @@ public sealed class NumberConnectionPanelTests(PanelBrowser browser) : PanelTest
         await Expect(Page.Locator("[data-connection]")).ToContainTextAsync("Connected: its calls come to Switchboard");
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Connect" })).ToHaveCountAsync(0);
 
-        _twilio.IncomingNumbers[_sid] = _twilio.IncomingNumbers[_sid] with { VoiceUrl = "https://someone-else.example.org/voice" };
+        _twilio.IncomingNumbers[_sid] =
+            _twilio.IncomingNumbers[_sid] with { VoiceUrl = "https://someone-else.example.org/voice" };
         var org = Org;
-        Assert.Equal("elsewhere", (await TestOrganization.ReadAsync(await org.Admin.PostAsync($"{org.Path}/numbers/%2B14155550100/check", null)))["connection"]!.GetValue<string>());
+        Assert.Equal(
+            "elsewhere",
+            (await TestOrganization.ReadAsync(
+                await org.Admin.PostAsync($"{org.Path}/numbers/%2B14155550100/check", null)))["connection"]!
+                .GetValue<string>());
         await Page.ReloadAsync();
         await Expect(Page.Locator("[data-connection]")).ToContainTextAsync("Points elsewhere at the provider");
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Connect" }).ClickAsync();
 
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("is connected: its calls come to Switchboard.");
+        await Expect(Page.GetByRole(AriaRole.Status))
+            .ToContainTextAsync("is connected: its calls come to Switchboard.");
         await Expect(Page.Locator("[data-connection]")).ToContainTextAsync("Connected");
         Assert.Equal(SwitchboardApp.PublicBaseUrl + "/webhooks/twilio/voice", _twilio.IncomingNumbers[_sid].VoiceUrl);
     }

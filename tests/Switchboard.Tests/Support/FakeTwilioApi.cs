@@ -42,7 +42,9 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         _accounts[AccountSid] = authToken;
     }
 
-    /// <summary>The accounts it knows (sid → auth token): the global one, and those tests add for organizations.</summary>
+    /// <summary>
+    /// The accounts it knows (sid → auth token): the global one, and those tests add for organizations.
+    /// </summary>
     private readonly ConcurrentDictionary<string, string> _accounts = new();
 
     /// <summary>Another account (an organization's own), with its own auth token; gives its sid.</summary>
@@ -59,10 +61,14 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
     /// <summary>What the Call resource says of each call it knows: its status, duration and end.</summary>
     public ConcurrentDictionary<string, CallState> Calls { get; } = new();
 
-    /// <summary>Every read of a recording's media, a deletion or a call look-up: method, path and Basic auth user.</summary>
+    /// <summary>
+    /// Every read of a recording's media, a deletion or a call look-up: method, path and Basic auth user.
+    /// </summary>
     public ConcurrentQueue<string> ResourceRequests { get; } = new();
 
-    /// <summary>When set, recording and call resources answer this status (e.g. 500) instead, as a provider in trouble.</summary>
+    /// <summary>
+    /// When set, recording and call resources answer this status (e.g. 500) instead, as a provider in trouble.
+    /// </summary>
     public HttpStatusCode? ResourceOutage { get; set; }
 
     /// <summary>Stores a recording as the provider does after a Record verb, and gives its sid.</summary>
@@ -99,7 +105,9 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         var fake = new FakeTwilioApi(builder.Build(), authToken);
         await fake._app.StartAsync();
-        fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
         return fake;
     }
 
@@ -117,7 +125,10 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
     private async Task<IResult> CreateAsync(string accountSid, HttpRequest request)
     {
         var form = request.HasFormContentType ? await request.ReadFormAsync() : null;
-        var call = new CallRequest(accountSid, BasicUser(request), form?.ToDictionary(f => f.Key, f => f.Value.ToArray()) ?? []);
+        var call = new CallRequest(
+            accountSid,
+            BasicUser(request),
+            form?.ToDictionary(f => f.Key, f => f.Value.ToArray()) ?? []);
         Received.Enqueue(call);
         if (Delay is { } delay)
         {
@@ -254,20 +265,35 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         });
     }
 
-    /// <summary>The numbers of the accounts, by sid (PN…), as the IncomingPhoneNumber resource describes them.</summary>
+    /// <summary>
+    /// The numbers of the accounts, by sid (PN…), as the IncomingPhoneNumber resource describes them.
+    /// </summary>
     public ConcurrentDictionary<string, IncomingNumber> IncomingNumbers { get; } = new();
 
     /// <summary>Gives the account a number, configured as given (e.g. pointing elsewhere); returns its sid.</summary>
-    public string AddIncomingNumber(string accountSid, string phoneNumber, string? voiceUrl = null, string? statusCallback = null)
+    public string AddIncomingNumber(
+        string accountSid,
+        string phoneNumber,
+        string? voiceUrl = null,
+        string? statusCallback = null)
     {
         var sid = "PN" + Guid.NewGuid().ToString("N");
-        IncomingNumbers[sid] = new IncomingNumber(sid, accountSid, phoneNumber, voiceUrl, "POST", statusCallback, "POST", null);
+        IncomingNumbers[sid] = new IncomingNumber(
+            sid,
+            accountSid,
+            phoneNumber,
+            voiceUrl,
+            "POST",
+            statusCallback,
+            "POST",
+            null);
         return sid;
     }
 
     /// <summary>
-    /// Reading the list, filtered by <c>PhoneNumber</c> (in the query, so it must be URL-encoded: a raw <c>+</c> reads as a
-    /// space and matches nothing, as at Twilio). A page in Twilio's shape: the items under <c>incoming_phone_numbers</c>.
+    /// Reading the list, filtered by <c>PhoneNumber</c> (in the query, so it must be URL-encoded: a raw <c>+</c> reads
+    /// as a space and matches nothing, as at Twilio). A page in Twilio's shape: the items under
+    /// <c>incoming_phone_numbers</c>.
     /// </summary>
     private async Task<IResult> ListNumbersAsync(string accountSid, HttpRequest request)
     {
@@ -282,7 +308,9 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
             .OrderBy(n => n.PhoneNumber, StringComparer.Ordinal)
             .Select(n => n.Resource())
             .ToList();
-        var uri = $"/2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers.json?PhoneNumber={Uri.EscapeDataString(filter)}&PageSize=50&Page=0";
+        var uri =
+            $"/2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers.json?PhoneNumber={Uri.EscapeDataString(filter)}&" +
+            "PageSize=50&Page=0";
         return Results.Json(new Dictionary<string, object?>
         {
             ["first_page_uri"] = uri,
@@ -297,7 +325,10 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         });
     }
 
-    /// <summary>Updating a number: <c>VoiceUrl</c>, <c>VoiceMethod</c>, <c>StatusCallback</c>, <c>StatusCallbackMethod</c>, <c>VoiceApplicationSid</c>.</summary>
+    /// <summary>
+    /// Updating a number: <c>VoiceUrl</c>, <c>VoiceMethod</c>, <c>StatusCallback</c>, <c>StatusCallbackMethod</c>,
+    /// <c>VoiceApplicationSid</c>.
+    /// </summary>
     private async Task<IResult> UpdateNumberAsync(string accountSid, string file, HttpRequest request)
     {
         if (await RefuseAsync(accountSid, request) is { } refused)
@@ -306,7 +337,9 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         }
 
         var (sid, extension) = Split(file);
-        if (extension != ".json" || !IncomingNumbers.TryGetValue(sid, out var number) || number.AccountSid != accountSid)
+        if (extension != ".json"
+            || !IncomingNumbers.TryGetValue(sid, out var number)
+            || number.AccountSid != accountSid)
         {
             return NotFound(request);
         }
@@ -321,7 +354,8 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
             }
         }
 
-        if (new[] { Field("VoiceMethod"), Field("StatusCallbackMethod") }.Any(m => m is not null && m is not ("GET" or "POST")))
+        if (new[] { Field("VoiceMethod"), Field("StatusCallbackMethod") }.Any(m => m is not null
+            && m is not ("GET" or "POST")))
         {
             return Error(HttpStatusCode.BadRequest, 21609, "Invalid method");
         }
@@ -332,13 +366,17 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
             VoiceMethod = Field("VoiceMethod") ?? number.VoiceMethod,
             StatusCallback = Field("StatusCallback") ?? number.StatusCallback,
             StatusCallbackMethod = Field("StatusCallbackMethod") ?? number.StatusCallbackMethod,
-            VoiceApplicationSid = Field("VoiceApplicationSid") is { } app ? (app.Length == 0 ? null : app) : number.VoiceApplicationSid,
+            VoiceApplicationSid = Field("VoiceApplicationSid") is { } app
+                ? (app.Length == 0 ? null : app)
+                : number.VoiceApplicationSid,
         };
         IncomingNumbers[sid] = updated;
         return Results.Json(updated.Resource());
     }
 
-    /// <summary>What every resource checks first: the delay of a slow provider, Basic auth, the account, an outage.</summary>
+    /// <summary>
+    /// What every resource checks first: the delay of a slow provider, Basic auth, the account, an outage.
+    /// </summary>
     private async Task<IResult?> RefuseAsync(string accountSid, HttpRequest request)
     {
         var user = BasicUser(request);
@@ -361,7 +399,8 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         return ResourceOutage is { } outage ? Error(outage, 20500, "An internal server error has occurred") : null;
     }
 
-    private static IResult NotFound(HttpRequest request) => Error(HttpStatusCode.NotFound, 20404, $"The requested resource {request.Path} was not found");
+    private static IResult NotFound(HttpRequest request) =>
+        Error(HttpStatusCode.NotFound, 20404, $"The requested resource {request.Path} was not found");
 
     private static (string Sid, string Extension) Split(string file)
     {
@@ -407,14 +446,19 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         }
 
         return Forbidden.Contains(call.To)
-            ? Error(HttpStatusCode.BadRequest, 21215, $"Account not authorized to call {call.To}. Perhaps you need to enable some international permissions")
+            ? Error(
+                HttpStatusCode.BadRequest,
+                21215,
+                $"Account not authorized to call {call.To}. Perhaps you need to enable some international permissions")
             : null;
     }
 
-    private static bool IsHttpUrl(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+    private static bool IsHttpUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
     private static IResult Error(HttpStatusCode status, int code, string message) => Results.Json(
-        new { code, message, more_info = $"https://www.twilio.com/docs/errors/{code}", status = (int)status }, statusCode: (int)status);
+        new { code, message, more_info = $"https://www.twilio.com/docs/errors/{code}", status = (int)status },
+        statusCode: (int)status);
 
     private static string? BasicUser(HttpRequest request) => BasicCredentials(request)?.User;
 
@@ -467,13 +511,21 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
             ["status_callback_method"] = StatusCallbackMethod,
             ["voice_application_sid"] = VoiceApplicationSid,
             ["trunk_sid"] = null,
-            ["capabilities"] = new Dictionary<string, bool> { ["voice"] = true, ["sms"] = true, ["mms"] = true, ["fax"] = false },
+            ["capabilities"] = new Dictionary<string, bool>
+            {
+                ["voice"] = true,
+                ["sms"] = true,
+                ["mms"] = true,
+                ["fax"] = false,
+            },
             ["api_version"] = "2010-04-01",
             ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json",
         };
     }
 
-    /// <summary>A call as the Call resource describes it; <paramref name="Status"/> in Twilio's words (e.g. <c>completed</c>).</summary>
+    /// <summary>
+    /// A call as the Call resource describes it; <paramref name="Status"/> in Twilio's words (e.g. <c>completed</c>).
+    /// </summary>
     public sealed record CallState(string Status, int? DurationSeconds = null, DateTimeOffset? EndedAt = null);
 
     /// <summary>One request to create a call: the account in its path, its Basic auth user and its form.</summary>
@@ -491,6 +543,7 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
 
         public string? Value(string name) => Form.TryGetValue(name, out var values) ? values.FirstOrDefault() : null;
 
-        public IEnumerable<string> Values(string name) => Form.TryGetValue(name, out var values) ? values.OfType<string>() : [];
+        public IEnumerable<string> Values(string name) =>
+            Form.TryGetValue(name, out var values) ? values.OfType<string>() : [];
     }
 }

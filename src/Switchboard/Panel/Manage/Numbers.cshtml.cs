@@ -19,7 +19,9 @@ public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes group
     [BindProperty]
     public string? Remove { get; set; }
 
-    /// <summary>The box that confirms deleting <see cref="Remove"/>, having read that its calls are rejected from then on.</summary>
+    /// <summary>
+    /// The box that confirms deleting <see cref="Remove"/>, having read that its calls are rejected from then on.
+    /// </summary>
     [BindProperty]
     public bool Confirm { get; set; }
 
@@ -39,17 +41,23 @@ public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes group
     public async Task<IActionResult> OnPostAssignAsync(CancellationToken ct)
     {
         var assigned = await numbers.AssignAsync(OrganizationId, Number ?? "", OwnerChoice.Parse(Owner), ct);
-        return await ShowAsync(assigned, $"{assigned.Value?.Number} saved. The next call to it follows its new owner's setting.", ct);
+        return await ShowAsync(
+            assigned,
+            $"{assigned.Value?.Number} saved. The next call to it follows its new owner's setting.",
+            ct);
     }
 
-    /// <summary>Points the number's voice URL and status callback at Switchboard, at the organization's provider.</summary>
+    /// <summary>
+    /// Points the number's voice URL and status callback at Switchboard, at the organization's provider.
+    /// </summary>
     public async Task<IActionResult> OnPostConnectAsync(CancellationToken ct)
     {
         var connected = await numbers.CheckAsync(OrganizationId, Number ?? "", connect: true, ct);
         var shown = connected.Value is { } n ? phones.Show(n.Number) : "";
         return await ShowAsync(connected, connected.Value?.Connection == "connected"
             ? $"{shown} is connected: its calls come to Switchboard."
-            : $"{shown} could not be connected: {connected.Value?.ConnectionReason ?? "it still points elsewhere"}.", ct);
+            : $"{shown} could not be connected: {connected.Value?.ConnectionReason ?? "it still points elsewhere"}.",
+            ct);
     }
 
     /// <summary>How the number's connection at the provider reads in its row.</summary>
@@ -95,6 +103,8 @@ public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes group
     private async Task LoadAsync(CancellationToken ct)
     {
         Numbers = await numbers.ListAsync(OrganizationId, ct);
-        GroupsAndInboxes = new OwnerLists(await groupsAndInboxes.GroupsAsync(OrganizationId, ct), await groupsAndInboxes.InboxesAsync(OrganizationId, ct));
+        GroupsAndInboxes = new OwnerLists(
+            await groupsAndInboxes.GroupsAsync(OrganizationId, ct),
+            await groupsAndInboxes.InboxesAsync(OrganizationId, ct));
     }
 }

@@ -63,43 +63,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("NumberConnections", (string)null);
                 });
 
-            modelBuilder.Entity("Switchboard.Storage.ProviderAccount", b =>
-                {
-                    b.Property<long>("OrganizationId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("ApiBaseUrl")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<string>("ProtectedSecrets")
-                        .IsRequired()
-                        .HasMaxLength(8000)
-                        .HasColumnType("character varying(8000)");
-
-                    b.Property<string>("Provider")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("SecretHints")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<string>("Settings")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("OrganizationId");
-
-                    b.ToTable("ProviderAccounts", (string)null);
-                });
-
             modelBuilder.Entity("Switchboard.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -462,6 +425,8 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CallId");
 
                     b.HasIndex("EventId")
                         .IsUnique();
@@ -946,20 +911,48 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("Numbers");
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.ProviderAccount", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ApiBaseUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ProtectedSecrets")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("SecretHints")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("ProviderAccounts", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Accounts.NumberConnection", b =>
                 {
                     b.HasOne("Switchboard.Storage.PlatformNumber", null)
                         .WithOne()
                         .HasForeignKey("Switchboard.Accounts.NumberConnection", "Number")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Switchboard.Storage.ProviderAccount", b =>
-                {
-                    b.HasOne("Switchboard.Storage.Organization", null)
-                        .WithOne()
-                        .HasForeignKey("Switchboard.Storage.ProviderAccount", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -987,6 +980,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.HasOne("Switchboard.Calls.CallRecord", null)
                         .WithMany("Events")
                         .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.ProviderAccount", b =>
+                {
+                    b.HasOne("Switchboard.Storage.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("Switchboard.Storage.ProviderAccount", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
