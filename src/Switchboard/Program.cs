@@ -72,8 +72,13 @@ builder.Services.AddHttpClient<TwilioCallPlacer>()
         TwilioCallPlacer.Resilience(
             pipeline,
             context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
-builder.Services.AddHttpClient<TelnyxCallPlacer>()
+builder.Services.AddSingleton<TelnyxCallPlacer>();
+builder.Services.AddHttpClient(TelnyxCallPlacer.Client)
     .AddResilienceHandler("telnyx-rest", (pipeline, context) => TwilioCallPlacer.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddHttpClient(TelnyxCallPlacer.GuardedClient)
+    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
+    .AddResilienceHandler("telnyx-rest-guarded", (pipeline, context) => TwilioCallPlacer.Resilience(
         pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 
 // Voicemail: the recordings at the provider (read and deleted by sid through its REST API), signed links, the sweeper;

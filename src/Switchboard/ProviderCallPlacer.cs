@@ -21,7 +21,8 @@ public sealed class ProviderCallPlacer(
         {
             OutboundAccount.Compatible c =>
                 await compatible.RingAgentAsync(c.Account, callId, agentPhone, platformNumber, ct),
-            OutboundAccount.Telnyx t => await telnyx.RingAgentAsync(t.Options, callId, agentPhone, platformNumber, ct),
+            OutboundAccount.Telnyx t =>
+                await telnyx.RingAgentAsync(t.Options, t.Guarded, callId, agentPhone, platformNumber, ct),
             _ => new PlaceResult.NotSent("No provider account can place this organization's calls"),
         };
 }

@@ -87,7 +87,7 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
         {
             return own.Compatible() is { } compatible ? new OutboundAccount.Compatible(compatible)
                 : OwnTelnyx(own) is { ApiKey.Length: > 0, ApplicationId.Length: > 0 } telnyx
-                    ? new OutboundAccount.Telnyx(telnyx)
+                    ? new OutboundAccount.Telnyx(telnyx, Guarded: true)
                     : null;
         }
 
@@ -106,8 +106,8 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
         own.Compatible() is { } account && account.Provider == provider ? account : null;
 
     /// <summary>
-    /// An organization's Telnyx account, reached at the configured Telnyx API (an organization's own API base URL is
-    /// not taken for Telnyx, whose calls are not sent through the network guard).
+    /// An organization's Telnyx account, at its own <c>apiBaseUrl</c> or else the configured Telnyx API; its calls go
+    /// through the network guard (<see cref="OutboundAccount.Telnyx.Guarded"/>).
     /// </summary>
     private TelnyxOptions? OwnTelnyx(OrganizationAccount own) =>
         own is { Provider: ProviderKinds.Telnyx, Secrets: not null }
@@ -116,7 +116,7 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
                 ApiKey = own.Value("apiKey"),
                 PublicKey = own.Value("publicKey"),
                 ApplicationId = own.Value("applicationId"),
-                ApiBaseUrl = Telnyx().ApiBaseUrl,
+                ApiBaseUrl = own.ApiBaseUrl ?? Telnyx().ApiBaseUrl,
                 SignatureTolerance = Telnyx().SignatureTolerance,
             }
             : null;
@@ -131,7 +131,10 @@ public abstract record OutboundAccount
 
     public sealed record Compatible(CompatibleAccount Account) : OutboundAccount;
 
-    public sealed record Telnyx(TelnyxOptions Options) : OutboundAccount;
+    /// <summary>
+    /// <paramref name="Guarded"/>: an organization's own account, whose API is reached through the network guard.
+    /// </summary>
+    public sealed record Telnyx(TelnyxOptions Options, bool Guarded = false) : OutboundAccount;
 }
 
 /// <summary>An organization's own account as a Twilio-compatible REST API sees it.</summary>
