@@ -61,6 +61,8 @@ builder.Services.AddHostedService<CallEventSender>();
 // What admins read and change, shared by the admin API and the panel
 builder.Services.AddScoped<InboundCallSettings>();
 builder.Services.AddScoped<CallOptions>();
+builder.Services.AddScoped<HoursSettings>();
+builder.Services.AddScoped<BlockedCallers>();
 builder.Services.AddScoped<Teams>();
 builder.Services.AddScoped<AgentDirectory>();
 builder.Services.AddScoped<NumberDirectory>();
@@ -119,6 +121,7 @@ organization.MapAgents();
 organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
+organization.MapHoursAndBlocking();
 organization.MapCallEvents();
 organization.MapAudit();
 organization.MapReports();

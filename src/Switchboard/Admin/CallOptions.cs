@@ -12,20 +12,28 @@ public sealed record CallerMessageBody(string? Say, string? Voice, string? Langu
 
 public sealed record FallbackBody(string? Mode, string? ForwardTo);
 
-public sealed record OrganizationCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? SayContactName, int? LastTextMaxAgeDays);
+public sealed record OrganizationCallOptions(
+    FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? SayContactName, int? LastTextMaxAgeDays,
+    bool? RejectFailedVerification = null, string? Language = null);
 
-public sealed record GroupCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? RejectWithMessage, bool? MembersOnly);
+/// <summary>Ring the team: <c>{mode: "off" | "together" | "inTurn", ringSeconds (10–60), maxAgents (1–10)}</c>.</summary>
+public sealed record RingTeamBody(string? Mode, int? RingSeconds, int? MaxAgents);
+
+public sealed record GroupCallOptions(
+    FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? RejectWithMessage, bool? MembersOnly,
+    RingTeamBody? RingTeam = null, string? Language = null);
 
 public sealed record InboxCallOptions(CallerMessageBody? UnavailableMessage, bool? RejectWithMessage);
 
 /// <summary>A group's own options, and what its calls get once "follow the organization" is resolved.</summary>
 public sealed record GroupCallOptionsAnswer(
-    FallbackBody Fallback, CallerMessageBody? UnavailableMessage, bool RejectWithMessage, bool MembersOnly, EffectiveCallOptions Effective);
+    FallbackBody Fallback, CallerMessageBody? UnavailableMessage, bool RejectWithMessage, bool MembersOnly, RingTeamBody RingTeam, string? Language,
+    EffectiveCallOptions Effective);
 
 public sealed record InboxCallOptionsAnswer(CallerMessageBody? UnavailableMessage, bool RejectWithMessage, EffectiveCallOptions Effective);
 
-/// <summary>The fallback and message a call actually gets; a null message is the stock one.</summary>
-public sealed record EffectiveCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage);
+/// <summary>The fallback, message and language a call actually gets; a null message is the stock one.</summary>
+public sealed record EffectiveCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, string Language);
 
 public sealed record MemberAnswer(long AgentId, string Name, DateTime AddedAt);
 
@@ -53,6 +61,11 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
             errors["lastTextMaxAgeDays"] = [$"must be between 1 and {MaxAgeDaysLimit} days, or null for any age"];
         }
 
+        if (request?.Language is { } language && !CallerLanguage.IsKnown(language))
+        {
+            errors["language"] = [LanguageProblem];
+        }
+
         if (errors.Count > 0)
         {
             return new Refusal.Invalid(errors);
@@ -63,6 +76,8 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
         Store(organization, message);
         organization.SayContactName = request?.SayContactName ?? true;
         organization.LastTextMaxAgeDays = request?.LastTextMaxAgeDays;
+        organization.RejectFailedVerification = request?.RejectFailedVerification ?? false;
+        organization.Language = request?.Language ?? CallerLanguage.English;
         await db.SaveChangesAsync(ct);
         return Answer(organization);
     }
@@ -82,11 +97,21 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
         var errors = new Dictionary<string, string[]>();
         var (mode, forwardTo) = await FallbackAsync<GroupFallbackMode>(request?.Fallback, GroupFallbackMode.Forward, errors, ct);
         var message = Message(request?.UnavailableMessage, errors);
+        var ringTeam = RingTeamOf(request?.RingTeam, errors);
+        if (request?.Language is { } language && !CallerLanguage.IsKnown(language))
+        {
+            errors["language"] = [LanguageProblem + ", or null to follow the organization"];
+        }
+
         if (errors.Count > 0)
         {
             return new Refusal.Invalid(errors);
         }
 
+        group.RingTeamMode = ringTeam.Mode;
+        group.RingTeamSeconds = ringTeam.RingSeconds;
+        group.RingTeamMaxAgents = ringTeam.MaxAgents;
+        group.Language = request?.Language;
         group.FallbackMode = mode;
         group.FallbackForwardTo = forwardTo;
         Store(group, message);
@@ -192,7 +217,37 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
         new FallbackBody(EnumNames.Name(organization.FallbackMode), organization.FallbackForwardTo),
         Body(organization),
         organization.SayContactName,
-        organization.LastTextMaxAgeDays);
+        organization.LastTextMaxAgeDays,
+        organization.RejectFailedVerification,
+        organization.Language);
+
+    private const string LanguageProblem = "must be \"en-US\" or \"es-US\"";
+
+    private static RingTeam RingTeamOf(RingTeamBody? body, Dictionary<string, string[]> errors)
+    {
+        if (body is null)
+        {
+            return RingTeam.Off;
+        }
+
+        var mode = RingTeamMode.Off;
+        if (body.Mode is not null && !EnumNames.TryParse(body.Mode, out mode))
+        {
+            errors["ringTeam.mode"] = [EnumNames.Allowed<RingTeamMode>()];
+        }
+
+        if (body.RingSeconds is < RingTeam.MinRingSeconds or > RingTeam.MaxRingSeconds)
+        {
+            errors["ringTeam.ringSeconds"] = [$"must be between {RingTeam.MinRingSeconds} and {RingTeam.MaxRingSeconds} seconds"];
+        }
+
+        if (body.MaxAgents is < 1 or > RingTeam.MaxAgentsLimit)
+        {
+            errors["ringTeam.maxAgents"] = [$"must be between 1 and {RingTeam.MaxAgentsLimit}"];
+        }
+
+        return new RingTeam(mode, body.RingSeconds ?? RingTeam.DefaultRingSeconds, body.MaxAgents ?? RingTeam.DefaultMaxAgents);
+    }
 
     private async Task<GroupCallOptionsAnswer> AnswerAsync(Group group, CancellationToken ct)
     {
@@ -205,13 +260,15 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
             Body(group),
             group.RejectWithMessage,
             group.MembersOnly,
-            new EffectiveCallOptions(fallback, Body(group) ?? organization.UnavailableMessage));
+            new RingTeamBody(EnumNames.Name(group.RingTeamMode), group.RingTeamSeconds, group.RingTeamMaxAgents),
+            group.Language,
+            new EffectiveCallOptions(fallback, Body(group) ?? organization.UnavailableMessage, group.Language ?? organization.Language ?? CallerLanguage.English));
     }
 
     private async Task<InboxCallOptionsAnswer> AnswerAsync(Inbox inbox, CancellationToken ct)
     {
         var organization = await OfOrganizationAsync(inbox.OrganizationId, ct);
-        return new InboxCallOptionsAnswer(Body(inbox), inbox.RejectWithMessage, new EffectiveCallOptions(null, Body(inbox) ?? organization.UnavailableMessage));
+        return new InboxCallOptionsAnswer(Body(inbox), inbox.RejectWithMessage, new EffectiveCallOptions(null, Body(inbox) ?? organization.UnavailableMessage, organization.Language ?? CallerLanguage.English));
     }
 
     private static CallerMessageBody? Body(ICallerMessageSetting owner) =>

@@ -46,6 +46,7 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http, Wr
         [typeof(ApiKey)] = "apiKey",
         [typeof(PanelLogin)] = "panelLogin",
         [typeof(GroupMember)] = "groupMember",
+        [typeof(BlockedCaller)] = "blockedCaller",
     };
 
     /// <summary>Sign-in bookkeeping: every wrong password changes these, and nobody configured them.</summary>

@@ -32,6 +32,9 @@ public enum CallOutcome
     ContactFailed,
     ProviderRefused,
     ProviderUnreachable,
+
+    /// <summary>Outside hours: the caller heard the after-hours message (or the voicemail prompt).</summary>
+    AfterHours,
 }
 
 public enum CallLeg { Caller, Agent, Forward, Contact, Fallback }
@@ -68,6 +71,9 @@ public sealed class CallRecord
 
     /// <summary>When the last text to the caller that chose the agent was sent.</summary>
     public DateTime? LastTextAt { get; init; }
+
+    /// <summary>The provider's caller-verification result as it sent it (Twilio's StirVerstat), e.g. "TN-Validation-Passed-A".</summary>
+    public string? Verification { get; init; }
 
     /// <summary>A rejected call heard the unavailable message before it ended, instead of a silent refusal.</summary>
     public bool RejectedWithMessage { get; init; }
@@ -123,8 +129,9 @@ public sealed class CallRecord
         ? Outcome is not null
         : Stage == OutboundStage.Ended && (Screening != ScreeningResult.Accepted || DialStatus is not null);
 
-    public static CallRecord Decided(string callSid, string platformNumber, string? contact, RoutingFacts facts, RoutingDecision decision, DateTime now) => new()
+    public static CallRecord Decided(string callSid, string platformNumber, string? contact, RoutingFacts facts, RoutingDecision decision, DateTime now, string? verification = null) => new()
     {
+        Verification = verification,
         CallSid = callSid,
         Direction = CallDirection.Inbound,
         OrganizationId = facts.Number?.OrganizationId,
@@ -145,6 +152,7 @@ public sealed class CallRecord
         {
             RoutingOutcome.Reject => CallOutcome.Rejected,
             RoutingOutcome.AgentUnavailable => CallOutcome.AgentUnavailable,
+            RoutingOutcome.AfterHours => CallOutcome.AfterHours,
             _ => null,
         },
     };

@@ -12,6 +12,9 @@ namespace Switchboard.Storage;
 /// <summary>The model, shared by every database provider; each provider has a subclass that owns its migrations.</summary>
 public abstract class SwitchboardDb(DbContextOptions options) : DbContext(options)
 {
+    /// <summary>Room for a full week of openings and a year of exceptions, as stored JSON.</summary>
+    private const int HoursColumnLength = 40_000;
+
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Group> Groups => Set<Group>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
@@ -25,6 +28,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<PanelLogin> PanelLogins => Set<PanelLogin>();
     public DbSet<CallEvent> CallEvents => Set<CallEvent>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<BlockedCaller> BlockedCallers => Set<BlockedCaller>();
 
     /// <summary>
     /// Saves, and in the same transaction adds an audit entry for each change to what admins configure
@@ -81,7 +85,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             typeof(OrganizationMode), typeof(GroupMode), typeof(InboxMode), typeof(AgentRole), typeof(KeyRole),
             typeof(CallDirection), typeof(ScreeningResult), typeof(CallOutcome), typeof(CallLeg), typeof(OutboundStage),
-            typeof(RoutingOutcome), typeof(DecisionReason), typeof(FallbackMode), typeof(GroupFallbackMode), typeof(ActorKind), typeof(AuditAction),
+            typeof(RoutingOutcome), typeof(DecisionReason), typeof(FallbackMode), typeof(GroupFallbackMode), typeof(ActorKind), typeof(AuditAction), typeof(RingTeamMode),
         })
         {
             builder.Properties(enumType).HaveConversion<string>().HaveMaxLength(32);
@@ -95,13 +99,23 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.Property(o => o.Name).HasMaxLength(200);
             e.Property(o => o.CallEventsUrl).HasMaxLength(2000);
             e.Property(o => o.CallEventsSecret).HasMaxLength(200);
+            e.Property(o => o.Hours).HasMaxLength(HoursColumnLength);
+            e.Property(o => o.Language).HasMaxLength(16);
             CallerMessageColumns(e);
+        });
+
+        model.Entity<BlockedCaller>(e =>
+        {
+            e.HasKey(b => new { b.OrganizationId, b.Number });
+            e.Property(b => b.Number).HasMaxLength(32);
         });
 
         model.Entity<Group>(e =>
         {
             e.Property(g => g.Name).HasMaxLength(200);
             e.HasIndex(g => g.OrganizationId);
+            e.Property(g => g.Hours).HasMaxLength(HoursColumnLength);
+            e.Property(g => g.Language).HasMaxLength(16);
             CallerMessageColumns(e);
         });
 
@@ -115,6 +129,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             e.Property(i => i.Name).HasMaxLength(200);
             e.HasIndex(i => i.OrganizationId);
+            e.Property(i => i.Hours).HasMaxLength(HoursColumnLength);
             CallerMessageColumns(e);
         });
 
@@ -159,6 +174,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             // Call reports read an organization's calls by when they started.
             e.HasIndex(c => new { c.OrganizationId, c.StartedAt });
             e.Property(c => c.FailureDetail).HasMaxLength(500);
+            e.Property(c => c.Verification).HasMaxLength(64);
             e.HasMany(c => c.Statuses).WithOne().HasForeignKey(s => s.CallId);
             e.Navigation(c => c.Statuses).HasField("_statuses");
             e.HasMany(c => c.Events).WithOne().HasForeignKey(v => v.CallId);
