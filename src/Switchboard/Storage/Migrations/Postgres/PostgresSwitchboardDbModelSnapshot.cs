@@ -198,6 +198,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<int?>("TalkSeconds")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Verification")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -400,6 +404,26 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.BlockedCaller", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Number")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("BlockedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("FromCallId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Number");
+
+                    b.ToTable("BlockedCallers");
+                });
+
             modelBuilder.Entity("Switchboard.Storage.Group", b =>
                 {
                     b.Property<long>("Id")
@@ -416,6 +440,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -423,6 +451,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<bool>("MembersOnly")
                         .HasColumnType("boolean");
@@ -453,6 +485,17 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<bool>("RejectWithMessage")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("RingTeamMaxAgents")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RingTeamMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("RingTeamSeconds")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -489,6 +532,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
 
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
@@ -639,6 +686,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -646,6 +697,11 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<int?>("LastTextMaxAgeDays")
                         .HasColumnType("integer");
@@ -670,6 +726,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("RejectFailedVerification")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("SayContactName")
                         .HasColumnType("boolean");

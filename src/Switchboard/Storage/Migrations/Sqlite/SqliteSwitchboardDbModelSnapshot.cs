@@ -189,6 +189,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<int?>("TalkSeconds")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Verification")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -383,6 +387,26 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.BlockedCaller", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Number")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("BlockedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FromCallId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Number");
+
+                    b.ToTable("BlockedCallers");
+                });
+
             modelBuilder.Entity("Switchboard.Storage.Group", b =>
                 {
                     b.Property<long>("Id")
@@ -397,12 +421,20 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InboundMode")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("MembersOnly")
@@ -433,6 +465,17 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RingTeamMaxAgents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RingTeamMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RingTeamSeconds")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -468,6 +511,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("TEXT");
@@ -614,12 +661,21 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InboundMode")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("LastTextMaxAgeDays")
@@ -645,6 +701,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("RejectFailedVerification")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("SayContactName")
                         .HasColumnType("INTEGER");
