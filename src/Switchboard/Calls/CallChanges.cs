@@ -59,7 +59,7 @@ public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<Ca
     }
 
     /// <summary>A provider's status of one leg of a call, inbound or outbound; the time is the provider's when it sent one.</summary>
-    public async Task<bool> RecordStatusAsync(long callId, CallLeg leg, string status, DateTime? at, int? durationSeconds, string? callSid, CancellationToken ct)
+    public async Task<bool> RecordStatusAsync(long callId, CallLeg leg, CallStatus status, DateTime? at, int? durationSeconds, string? callSid, CancellationToken ct)
     {
         var when = at ?? clock.GetUtcNow().UtcDateTime;
         var recorded = await ApplyAsync(callId, call => call.RecordStatus(leg, status, when, durationSeconds, callSid), ct);

@@ -166,8 +166,8 @@ public sealed class CallLog(SwitchboardDb db)
         c.ForwardTo is null ? null : viewer.IsAdmin ? c.ForwardTo : PhoneMask.Mask(c.ForwardTo),
         c.Screening is { } s ? EnumNames.Name(s) : null,
         c.Outcome is { } o ? EnumNames.Name(o) : null,
-        c.DialStatus,
-        c.CallerStatus,
+        StatusName(c.DialStatus),
+        StatusName(c.CallerStatus),
         c.StartedAt,
         c.AgentAnsweredAt,
         c.ScreenedAt,
@@ -175,11 +175,13 @@ public sealed class CallLog(SwitchboardDb db)
         c.DurationSeconds,
         c.TalkSeconds,
         c.Statuses.OrderBy(s => s.At).ThenBy(s => s.Id)
-            .Select(s => new CallStatusAnswer(EnumNames.Name(s.Leg), s.Status, s.At, s.DurationSeconds)).ToList(),
+            .Select(s => new CallStatusAnswer(EnumNames.Name(s.Leg), CallStatuses.Name(s.Status), s.At, s.DurationSeconds)).ToList(),
         c.Stage is { } stage ? EnumNames.Name(stage) : null,
         c.FailureDetail,
         c.AgentOutcome is { } agentOutcome ? EnumNames.Name(agentOutcome) : null,
         c is { FallbackStartedAt: { } fallbackAt, FallbackForwardTo: { } fallbackTo }
-            ? new CallFallbackAnswer(viewer.IsAdmin ? fallbackTo : PhoneMask.Mask(fallbackTo), fallbackAt, c.FallbackDialStatus)
+            ? new CallFallbackAnswer(viewer.IsAdmin ? fallbackTo : PhoneMask.Mask(fallbackTo), fallbackAt, StatusName(c.FallbackDialStatus))
             : null);
+
+    private static string? StatusName(CallStatus? status) => status is { } s ? CallStatuses.Name(s) : null;
 }

@@ -70,7 +70,7 @@ public sealed class InboundCalls(
     }
 
     /// <summary>The dial to the agent or forward target ended: connected, on to the fallback number, or the message.</summary>
-    public async Task<DialAnswer> FinishDialAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus, CancellationToken ct)
+    public async Task<DialAnswer> FinishDialAsync(long callId, CallStatus? dialStatus, bool? bridged, int? dialSeconds, CallStatus? callerStatus, CancellationToken ct)
     {
         (string Number, string? To) fallback = ("", null);
         var end = await changes.ApplyAsync(callId, call =>
@@ -78,7 +78,7 @@ public sealed class InboundCalls(
             fallback = (call.PlatformNumber, call.FallbackForwardTo);
             return call.FinishDial(dialStatus, bridged, dialSeconds, callerStatus, clock.GetUtcNow().UtcDateTime);
         }, ct);
-        log.LogInformation("Call {CallId}: dial ended with {DialStatus}: {DialEnd}", callId, LogText.Word(dialStatus), end?.ToString() ?? "unknown call");
+        log.LogInformation("Call {CallId}: dial ended with {DialStatus}: {DialEnd}", callId, dialStatus, end?.ToString() ?? "unknown call");
         switch (end)
         {
             case DialEnd.Connected:
@@ -91,10 +91,10 @@ public sealed class InboundCalls(
     }
 
     /// <summary>The dial to the fallback number ended: connected, or the caller hears the message.</summary>
-    public async Task<DialAnswer> FinishFallbackAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, string? callerStatus, CancellationToken ct)
+    public async Task<DialAnswer> FinishFallbackAsync(long callId, CallStatus? dialStatus, bool? bridged, int? dialSeconds, CallStatus? callerStatus, CancellationToken ct)
     {
         var connected = await changes.ApplyAsync(callId, call => call.FinishFallback(dialStatus, bridged, dialSeconds, callerStatus), ct);
-        log.LogInformation("Call {CallId}: fallback dial ended with {DialStatus}, connected: {Connected}", callId, LogText.Word(dialStatus), connected);
+        log.LogInformation("Call {CallId}: fallback dial ended with {DialStatus}, connected: {Connected}", callId, dialStatus, connected);
         return connected is true
             ? new DialAnswer(DialEnd.Connected)
             : new DialAnswer(DialEnd.Ended, Message: connected is null ? null : await messages.ForCallAsync(callId, ct));

@@ -145,10 +145,10 @@ public sealed class OutboundCalls(
     }
 
     /// <summary>The dial to the contact ended; the outcome it came to, or null for an unknown call.</summary>
-    public async Task<CallOutcome?> DialEndedAsync(long callId, string? dialStatus, bool? bridged, int? dialSeconds, CancellationToken ct)
+    public async Task<CallOutcome?> DialEndedAsync(long callId, CallStatus? dialStatus, bool? bridged, int? dialSeconds, CancellationToken ct)
     {
         var connected = await changes.ApplyAsync(callId, call => call.ContactDialEnded(dialStatus, bridged, dialSeconds), ct);
-        log.LogInformation("Call {CallId}: the dial to the contact ended with {DialStatus}, connected: {Connected}", callId, LogText.Word(dialStatus), connected);
+        log.LogInformation("Call {CallId}: the dial to the contact ended with {DialStatus}, connected: {Connected}", callId, dialStatus, connected);
         return connected is null
             ? null
             : await db.Calls.AsNoTracking().Where(c => c.Id == callId).Select(c => c.Outcome).FirstOrDefaultAsync(ct);

@@ -71,7 +71,7 @@ public static class CallEvents
         call.TalkSeconds,
         call.DurationSeconds,
         call.AgentOutcome is { } agentOutcome ? EnumNames.Name(agentOutcome) : null,
-        call.FallbackStartedAt is { } fallbackAt ? new EventFallback(fallbackAt, call.FallbackDialStatus) : null);
+        call.FallbackStartedAt is { } fallbackAt ? new EventFallback(fallbackAt, call.FallbackDialStatus is { } dial ? CallStatuses.Name(dial) : null) : null);
 
     /// <summary>The call as the texting platform sees it: enough to put it in the right conversation.</summary>
     private sealed record EventCall(

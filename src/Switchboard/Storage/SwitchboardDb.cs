@@ -175,6 +175,9 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(c => new { c.OrganizationId, c.StartedAt });
             e.Property(c => c.FailureDetail).HasMaxLength(500);
             e.Property(c => c.Verification).HasMaxLength(64);
+            e.Property(c => c.DialStatus).HasConversion(StatusWords);
+            e.Property(c => c.CallerStatus).HasConversion(StatusWords);
+            e.Property(c => c.FallbackDialStatus).HasConversion(StatusWords);
             e.HasMany(c => c.Statuses).WithOne().HasForeignKey(s => s.CallId);
             e.Navigation(c => c.Statuses).HasField("_statuses");
             e.HasMany(c => c.Events).WithOne().HasForeignKey(v => v.CallId);
@@ -212,7 +215,11 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(a => new { a.OrganizationId, a.EntityType, a.Id });
         });
 
-        model.Entity<CallStatusEvent>(e => e.HasIndex(s => new { s.CallId, s.Leg, s.Status }).IsUnique());
+        model.Entity<CallStatusEvent>(e =>
+        {
+            e.Property(s => s.Status).HasConversion(StatusWords);
+            e.HasIndex(s => new { s.CallId, s.Leg, s.Status }).IsUnique();
+        });
     }
 
     private static void CallerMessageColumns<T>(EntityTypeBuilder<T> e)
@@ -232,6 +239,9 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         await base.SaveChangesAsync(true, ct);
         return saved;
     }
+
+    /// <summary>Statuses are stored as their words ("no-answer"), which the call log and events show too.</summary>
+    private static readonly ValueConverter<CallStatus, string> StatusWords = new(v => CallStatuses.Name(v), v => CallStatuses.FromName(v));
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),

@@ -51,7 +51,7 @@ public static class OutboundWebhooks
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
-        var outcome = await calls.DialEndedAsync(callId, form["DialCallStatus"], bridged, TwilioWebhooks.ParseInt(form["DialCallDuration"]), ct);
+        var outcome = await calls.DialEndedAsync(callId, TwilioStatuses.Parse(form["DialCallStatus"]), bridged, TwilioWebhooks.ParseInt(form["DialCallDuration"]), ct);
         return TwilioWebhooks.Xml(outcome switch
         {
             CallOutcome.ContactNoAnswer => TwiML.SayThenHangup(ContactNoAnswer),

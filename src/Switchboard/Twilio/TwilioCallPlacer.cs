@@ -99,7 +99,7 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
     {
         var json = Parse(body);
         return Text(json, "sid") is { Length: > 0 } sid
-            ? new PlaceResult.Placed(sid, Text(json, "status") ?? "queued")
+            ? new PlaceResult.Placed(sid, TwilioStatuses.Parse(Text(json, "status")) ?? CallStatus.Queued)
             : new PlaceResult.Uncertain("The provider answered success without a call sid");
     }
 

@@ -76,7 +76,7 @@ public static class TwilioWebhooks
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
-        var answer = await calls.FinishDialAsync(callId, form["DialCallStatus"], bridged, ParseInt(form["DialCallDuration"]), form["CallStatus"], ct);
+        var answer = await calls.FinishDialAsync(callId, TwilioStatuses.Parse(form["DialCallStatus"]), bridged, ParseInt(form["DialCallDuration"]), TwilioStatuses.Parse(form["CallStatus"]), ct);
         return Xml(answer switch
         {
             { End: DialEnd.Connected } => TwiML.Hangup(),
@@ -91,7 +91,7 @@ public static class TwilioWebhooks
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
-        var answer = await calls.FinishFallbackAsync(callId, form["DialCallStatus"], bridged, ParseInt(form["DialCallDuration"]), form["CallStatus"], ct);
+        var answer = await calls.FinishFallbackAsync(callId, TwilioStatuses.Parse(form["DialCallStatus"]), bridged, ParseInt(form["DialCallDuration"]), TwilioStatuses.Parse(form["CallStatus"]), ct);
         return Xml(answer.End == DialEnd.Connected ? TwiML.Hangup() : TwiML.Unavailable(answer.Message));
     }
 
@@ -120,8 +120,7 @@ public static class TwilioWebhooks
 
     private static async Task RecordStatus(long callId, CallLeg leg, IFormCollection form, CallChanges calls, CancellationToken ct)
     {
-        var status = form["CallStatus"].ToString();
-        if (status.Length is 0 or > 32)
+        if (TwilioStatuses.Parse(form["CallStatus"]) is not { } status)
         {
             return;
         }

@@ -50,16 +50,16 @@ public sealed class CallRecordTests
         Assert.NotEqual(ScreeningResult.Accepted, Call(RoutingOutcome.Forward).Screen("1", Now));
 
     [Theory]
-    [InlineData("1", "completed", true, true, CallOutcome.Connected)]
-    [InlineData("1", "completed", null, true, CallOutcome.Connected)]
-    [InlineData("2", "completed", null, false, CallOutcome.AgentDeclined)]
-    [InlineData("2", "completed", false, false, CallOutcome.AgentDeclined)]
-    [InlineData(null, "completed", null, false, CallOutcome.AgentHungUp)]
-    [InlineData(null, "busy", false, false, CallOutcome.AgentBusy)]
-    [InlineData(null, "no-answer", false, false, CallOutcome.AgentNoAnswer)]
-    [InlineData(null, "failed", false, false, CallOutcome.AgentFailed)]
-    [InlineData(null, "canceled", false, false, CallOutcome.CallerHungUp)]
-    public void FinishDial_AgentCall_IsConnectedOnlyWhenAcceptedAndBridged(string? digits, string dialStatus, bool? bridged, bool connected, CallOutcome outcome)
+    [InlineData("1", CallStatus.Completed, true, true, CallOutcome.Connected)]
+    [InlineData("1", CallStatus.Completed, null, true, CallOutcome.Connected)]
+    [InlineData("2", CallStatus.Completed, null, false, CallOutcome.AgentDeclined)]
+    [InlineData("2", CallStatus.Completed, false, false, CallOutcome.AgentDeclined)]
+    [InlineData(null, CallStatus.Completed, null, false, CallOutcome.AgentHungUp)]
+    [InlineData(null, CallStatus.Busy, false, false, CallOutcome.AgentBusy)]
+    [InlineData(null, CallStatus.NoAnswer, false, false, CallOutcome.AgentNoAnswer)]
+    [InlineData(null, CallStatus.Failed, false, false, CallOutcome.AgentFailed)]
+    [InlineData(null, CallStatus.Canceled, false, false, CallOutcome.CallerHungUp)]
+    public void FinishDial_AgentCall_IsConnectedOnlyWhenAcceptedAndBridged(string? digits, CallStatus dialStatus, bool? bridged, bool connected, CallOutcome outcome)
     {
         var call = Call(RoutingOutcome.ConnectAgent);
         if (digits is not null)
@@ -67,22 +67,22 @@ public sealed class CallRecordTests
             call.Screen(digits, Now);
         }
 
-        Assert.Equal(connected ? DialEnd.Connected : DialEnd.Ended, call.FinishDial(dialStatus, bridged, 60, "in-progress", Now));
+        Assert.Equal(connected ? DialEnd.Connected : DialEnd.Ended, call.FinishDial(dialStatus, bridged, 60, CallStatus.InProgress, Now));
         Assert.Equal(outcome, call.AgentOutcome);
         Assert.Equal(outcome, call.Outcome);
         Assert.Equal(connected ? 60 : null, call.TalkSeconds);
     }
 
     [Theory]
-    [InlineData("completed", CallOutcome.Forwarded)]
-    [InlineData("busy", CallOutcome.ForwardBusy)]
-    [InlineData("no-answer", CallOutcome.ForwardNoAnswer)]
-    [InlineData("failed", CallOutcome.ForwardFailed)]
-    public void FinishDial_ForwardedCall_GivesTheTargetsOutcome(string dialStatus, CallOutcome outcome)
+    [InlineData(CallStatus.Completed, CallOutcome.Forwarded)]
+    [InlineData(CallStatus.Busy, CallOutcome.ForwardBusy)]
+    [InlineData(CallStatus.NoAnswer, CallOutcome.ForwardNoAnswer)]
+    [InlineData(CallStatus.Failed, CallOutcome.ForwardFailed)]
+    public void FinishDial_ForwardedCall_GivesTheTargetsOutcome(CallStatus dialStatus, CallOutcome outcome)
     {
         var call = Call(RoutingOutcome.Forward);
 
-        call.FinishDial(dialStatus, bridged: null, dialSeconds: null, callerStatus: "in-progress", Now);
+        call.FinishDial(dialStatus, bridged: null, dialSeconds: null, callerStatus: CallStatus.InProgress, Now);
 
         Assert.Equal(outcome, call.Outcome);
     }
@@ -92,11 +92,11 @@ public sealed class CallRecordTests
     {
         var call = Call(RoutingOutcome.ConnectAgent);
 
-        Assert.True(call.RecordStatus(CallLeg.Caller, "completed", Now.AddSeconds(40), 40));
-        Assert.True(call.RecordStatus(CallLeg.Caller, "ringing", Now, null));
-        Assert.False(call.RecordStatus(CallLeg.Caller, "completed", Now.AddSeconds(41), 41));
+        Assert.True(call.RecordStatus(CallLeg.Caller, CallStatus.Completed, Now.AddSeconds(40), 40));
+        Assert.True(call.RecordStatus(CallLeg.Caller, CallStatus.Ringing, Now, null));
+        Assert.False(call.RecordStatus(CallLeg.Caller, CallStatus.Completed, Now.AddSeconds(41), 41));
 
-        Assert.Equal("completed", call.CallerStatus);
+        Assert.Equal(CallStatus.Completed, call.CallerStatus);
         Assert.Equal(Now.AddSeconds(40), call.EndedAt);
         Assert.Equal(40, call.DurationSeconds);
         Assert.Equal(2, call.Statuses.Count);

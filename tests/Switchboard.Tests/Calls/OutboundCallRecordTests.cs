@@ -70,19 +70,19 @@ public sealed class OutboundCallRecordTests
         call.AgentAnswered("CA1", Now);
 
         call.ConfirmByAgent(digits, Now);
-        call.RecordStatus(CallLeg.Agent, "completed", Now, 8);
+        call.RecordStatus(CallLeg.Agent, CallStatus.Completed, Now, 8);
 
         Assert.Equal(outcome, call.Outcome);
         Assert.True(call.IsOver);
-        Assert.False(call.ContactDialEnded("completed", true, 10));
+        Assert.False(call.ContactDialEnded(CallStatus.Completed, true, 10));
     }
 
     [Theory]
-    [InlineData("no-answer", CallOutcome.ContactNoAnswer)]
-    [InlineData("busy", CallOutcome.ContactBusy)]
-    [InlineData("failed", CallOutcome.ContactFailed)]
-    [InlineData("canceled", CallOutcome.AgentHungUp)]
-    public void ContactDialEnded_WithoutTalking_SaysWhy(string dialStatus, CallOutcome outcome)
+    [InlineData(CallStatus.NoAnswer, CallOutcome.ContactNoAnswer)]
+    [InlineData(CallStatus.Busy, CallOutcome.ContactBusy)]
+    [InlineData(CallStatus.Failed, CallOutcome.ContactFailed)]
+    [InlineData(CallStatus.Canceled, CallOutcome.AgentHungUp)]
+    public void ContactDialEnded_WithoutTalking_SaysWhy(CallStatus dialStatus, CallOutcome outcome)
     {
         var call = Confirmed();
 
@@ -95,11 +95,11 @@ public sealed class OutboundCallRecordTests
     public void AgentLegEndingBeforeTheDialReport_WaitsForItToBeOver()
     {
         var call = Confirmed();
-        call.RecordStatus(CallLeg.Contact, "in-progress", Now, null);
+        call.RecordStatus(CallLeg.Contact, CallStatus.InProgress, Now, null);
 
-        call.RecordStatus(CallLeg.Agent, "completed", Now.AddMinutes(5), 300);
+        call.RecordStatus(CallLeg.Agent, CallStatus.Completed, Now.AddMinutes(5), 300);
         Assert.False(call.IsOver);
-        Assert.True(call.ContactDialEnded("completed", true, 280));
+        Assert.True(call.ContactDialEnded(CallStatus.Completed, true, 280));
 
         Assert.True(call.IsOver);
         Assert.Equal(CallOutcome.Connected, call.Outcome);
@@ -108,11 +108,11 @@ public sealed class OutboundCallRecordTests
     }
 
     [Theory]
-    [InlineData("no-answer", CallOutcome.AgentNoAnswer)]
-    [InlineData("busy", CallOutcome.AgentBusy)]
-    [InlineData("failed", CallOutcome.AgentFailed)]
-    [InlineData("completed", CallOutcome.AgentNoAnswer)]
-    public void AgentLegEndingUnanswered_EndsTheCall(string status, CallOutcome outcome)
+    [InlineData(CallStatus.NoAnswer, CallOutcome.AgentNoAnswer)]
+    [InlineData(CallStatus.Busy, CallOutcome.AgentBusy)]
+    [InlineData(CallStatus.Failed, CallOutcome.AgentFailed)]
+    [InlineData(CallStatus.Completed, CallOutcome.AgentNoAnswer)]
+    public void AgentLegEndingUnanswered_EndsTheCall(CallStatus status, CallOutcome outcome)
     {
         var call = Requested();
         call.AgentDialed("CA1");
@@ -130,7 +130,7 @@ public sealed class OutboundCallRecordTests
 
         Assert.False(call.StartScreening("CA2", Now));
         Assert.Equal(ScreeningResult.Declined, call.Screen("1", Now));
-        Assert.Equal(DialEnd.Ended, call.FinishDial("completed", true, 10, null, Now));
+        Assert.Equal(DialEnd.Ended, call.FinishDial(CallStatus.Completed, true, 10, null, Now));
         Assert.Null(call.Outcome);
     }
 
