@@ -10,6 +10,9 @@ namespace Switchboard.Calls;
 /// </summary>
 public sealed record CallContext(string OrganizationName, string? GroupName, string? InboxName)
 {
+    /// <summary>The language of the prompt: the group's, else the organization's.</summary>
+    public string Language { get; init; } = Routing.CallerLanguage.English;
+
     public string? ContactName { get; init; }
     public DateTime? LastTextAt { get; init; }
 }
@@ -76,7 +79,12 @@ public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<Ca
             from g in groups.DefaultIfEmpty()
             join i in db.Inboxes on c.InboxId equals i.Id into inboxes
             from i in inboxes.DefaultIfEmpty()
-            select new { c.GroupId, c.Contact, c.LastTextAt, o.SayContactName, Context = new CallContext(o.Name, g == null ? null : g.Name, i == null ? null : i.Name) }
+            select new
+            {
+                c.GroupId, c.Contact, c.LastTextAt, o.SayContactName,
+                Language = g != null && g.Language != null ? g.Language : o.Language,
+                Context = new CallContext(o.Name, g == null ? null : g.Name, i == null ? null : i.Name),
+            }
         ).FirstOrDefaultAsync(ct);
         if (row is null)
         {
@@ -86,7 +94,7 @@ public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<Ca
         var contactName = withContactName && row.SayContactName && row.GroupId is { } groupId && row.Contact is { } contact
             ? await db.LastTexts.AsNoTracking().Where(l => l.GroupId == groupId && l.Contact == contact).Select(l => l.ContactName).FirstOrDefaultAsync(ct)
             : null;
-        return row.Context with { ContactName = contactName, LastTextAt = row.LastTextAt };
+        return row.Context with { ContactName = contactName, LastTextAt = row.LastTextAt, Language = row.Language };
     }
 
     private async Task<bool> ReportsEventsAsync(long? organizationId, CancellationToken ct) =>

@@ -43,7 +43,8 @@ public sealed record CallLogEntry(
     string? Stage,
     string? FailureDetail,
     string? AgentOutcome,
-    CallFallbackAnswer? Fallback);
+    CallFallbackAnswer? Fallback,
+    string? Verification = null);
 
 /// <summary>The second leg of a call the agent did not take: the fallback number and how its dial ended.</summary>
 public sealed record CallFallbackAnswer(string ForwardTo, DateTime StartedAt, string? DialStatus);
@@ -181,7 +182,8 @@ public sealed class CallLog(SwitchboardDb db)
         c.AgentOutcome is { } agentOutcome ? EnumNames.Name(agentOutcome) : null,
         c is { FallbackStartedAt: { } fallbackAt, FallbackForwardTo: { } fallbackTo }
             ? new CallFallbackAnswer(viewer.IsAdmin ? fallbackTo : PhoneMask.Mask(fallbackTo), fallbackAt, StatusName(c.FallbackDialStatus))
-            : null);
+            : null,
+        c.Verification);
 
     private static string? StatusName(CallStatus? status) => status is { } s ? CallStatuses.Name(s) : null;
 }

@@ -11,7 +11,10 @@ namespace Switchboard.Calls;
 /// </summary>
 public sealed class CallerMessages(SwitchboardDb db)
 {
-    public async Task<CallerMessage?> ForCallAsync(long callId, CancellationToken ct)
+    public async Task<CallerMessage?> ForCallAsync(long callId, CancellationToken ct) => (await SpokenForCallAsync(callId, ct)).Message;
+
+    /// <summary>The message, and the language of the call (the group's, else the organization's) for the stock words.</summary>
+    public async Task<(CallerMessage? Message, string Language)> SpokenForCallAsync(long callId, CancellationToken ct)
     {
         var row = await (
             from c in db.Calls.AsNoTracking()
@@ -23,19 +26,20 @@ public sealed class CallerMessages(SwitchboardDb db)
             from i in inboxes.DefaultIfEmpty()
             select new
             {
+                Language = g != null && g.Language != null ? g.Language : o.Language,
                 Organization = new { o.MessageSay, o.MessageVoice, o.MessageLanguage, o.MessagePlayUrl },
                 Group = g == null ? null : new { g.MessageSay, g.MessageVoice, g.MessageLanguage, g.MessagePlayUrl },
                 Inbox = i == null ? null : new { i.MessageSay, i.MessageVoice, i.MessageLanguage, i.MessagePlayUrl },
             }).FirstOrDefaultAsync(ct);
         if (row is null)
         {
-            return null;
+            return (null, CallerLanguage.English);
         }
 
         var own = row.Group is { } group ? CallerMessage.From(group.MessageSay, group.MessageVoice, group.MessageLanguage, group.MessagePlayUrl)
             : row.Inbox is { } inbox ? CallerMessage.From(inbox.MessageSay, inbox.MessageVoice, inbox.MessageLanguage, inbox.MessagePlayUrl)
             : null;
         var organization = row.Organization;
-        return own ?? CallerMessage.From(organization.MessageSay, organization.MessageVoice, organization.MessageLanguage, organization.MessagePlayUrl);
+        return (own ?? CallerMessage.From(organization.MessageSay, organization.MessageVoice, organization.MessageLanguage, organization.MessagePlayUrl), row.Language);
     }
 }

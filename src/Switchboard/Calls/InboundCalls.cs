@@ -11,10 +11,22 @@ public sealed record CallAnswer(long CallId, RoutingOutcome Outcome, string Plat
 {
     public CallerMessage? Message { get; init; }
     public bool RejectWithMessage { get; init; }
+
+    /// <summary>Closed now: the after-hours treatment (message or voicemail; forward comes as a forward).</summary>
+    public AfterHoursMode? AfterHours { get; init; }
+
+    /// <summary>The language of the words Switchboard says on this call.</summary>
+    public string Language { get; init; } = CallerLanguage.English;
 }
 
 /// <summary>What the caller gets when a dial ends: nothing more (connected), the fallback number, or the message.</summary>
-public sealed record DialAnswer(DialEnd End, string? PlatformNumber = null, string? FallbackTo = null, CallerMessage? Message = null);
+public sealed record DialAnswer(DialEnd End, string? PlatformNumber = null, string? FallbackTo = null, CallerMessage? Message = null)
+{
+    public string Language { get; init; } = CallerLanguage.English;
+}
+
+/// <summary>The provider's caller verification: parsed for the policy, and as sent, for the call log.</summary>
+public sealed record CallerCheck(CallerVerification Verification, string? AsSent);
 
 /// <summary>
 /// The life of an inbound call, free of any provider dialect: decide it when it arrives (from stored
@@ -27,13 +39,18 @@ public sealed class InboundCalls(
     /// Decides a new call and stores its record. A provider retry of a call already decided gets the
     /// answer stored for it: the unique CallSid turns the second insert down.
     /// </summary>
-    public async Task<CallAnswer> ReceiveAsync(string callSid, string? calledNumber, string? caller, CancellationToken ct)
+    public Task<CallAnswer> ReceiveAsync(string callSid, string? calledNumber, string? caller, CancellationToken ct) =>
+        ReceiveAsync(callSid, calledNumber, caller, new CallerCheck(CallerVerification.None, null), ct);
+
+    /// <summary>As above, with the provider's caller-verification result, recorded on the call (docs/routing.md B6).</summary>
+    public async Task<CallAnswer> ReceiveAsync(string callSid, string? calledNumber, string? caller, CallerCheck check, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var routingFacts = await facts.ReadAsync(calledNumber, caller, now, ct);
+        var routingFacts = await facts.ReadAsync(calledNumber, caller, now, ct) with { Verification = check.Verification };
         var decision = RoutingPolicy.Decide(routingFacts);
-        var call = CallRecord.Decided(callSid, calledNumber ?? "(unknown)", caller, routingFacts, decision, now);
-        if (routingFacts.Number?.ReportsCallEvents == true)
+        var call = CallRecord.Decided(callSid, calledNumber ?? "(unknown)", caller, routingFacts, decision, now, check.AsSent);
+        // A blocked caller's call sends no event: the texting platform should not learn of it (B5).
+        if (routingFacts.Number?.ReportsCallEvents == true && decision.Reason != DecisionReason.CallerBlocked)
         {
             // Rejected or nobody available: the call is over at once, and its event goes into the record's own batch.
             CallEvents.Report(call, now);
@@ -53,6 +70,8 @@ public sealed class InboundCalls(
         {
             Message = decision.Message,
             RejectWithMessage = decision.RejectWithMessage,
+            AfterHours = decision.AfterHours,
+            Language = decision.Language,
         };
     }
 
@@ -86,7 +105,7 @@ public sealed class InboundCalls(
             case DialEnd.Fallback:
                 return new DialAnswer(DialEnd.Fallback, fallback.Number, fallback.To);
             default:
-                return new DialAnswer(DialEnd.Ended, Message: end is null ? null : await messages.ForCallAsync(callId, ct));
+                return end is null ? new DialAnswer(DialEnd.Ended) : await MessageAnswerAsync(callId, ct);
         }
     }
 
@@ -97,7 +116,13 @@ public sealed class InboundCalls(
         log.LogInformation("Call {CallId}: fallback dial ended with {DialStatus}, connected: {Connected}", callId, dialStatus, connected);
         return connected is true
             ? new DialAnswer(DialEnd.Connected)
-            : new DialAnswer(DialEnd.Ended, Message: connected is null ? null : await messages.ForCallAsync(callId, ct));
+            : connected is null ? new DialAnswer(DialEnd.Ended) : await MessageAnswerAsync(callId, ct);
+    }
+
+    private async Task<DialAnswer> MessageAnswerAsync(long callId, CancellationToken ct)
+    {
+        var (message, language) = await messages.SpokenForCallAsync(callId, ct);
+        return new DialAnswer(DialEnd.Ended, Message: message) { Language = language };
     }
 
     public async Task<long?> FindByCallSidAsync(string callSid, CancellationToken ct) =>
@@ -125,11 +150,13 @@ public sealed class InboundCalls(
             outcome = agentPhone is null ? RoutingOutcome.AgentUnavailable : outcome;
         }
 
-        var hearsMessage = outcome == RoutingOutcome.AgentUnavailable || call.RejectedWithMessage;
+        var hearsMessage = outcome is RoutingOutcome.AgentUnavailable or RoutingOutcome.AfterHours || call.RejectedWithMessage;
+        var (message, language) = hearsMessage ? await messages.SpokenForCallAsync(call.Id, ct) : (null, CallerLanguage.English);
         return new CallAnswer(call.Id, outcome, call.PlatformNumber, call.ForwardTo, agentPhone)
         {
-            Message = hearsMessage ? await messages.ForCallAsync(call.Id, ct) : null,
+            Message = message,
             RejectWithMessage = call.RejectedWithMessage,
+            Language = language,
         };
     }
 }

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Switchboard.Routing;
+using Switchboard.Speech;
 
 namespace Switchboard.Twilio;
 
@@ -29,7 +30,10 @@ public static class TwiML
     /// The caller hears that nobody is available, then the call ends: the organization's, group's or inbox's own
     /// message when there is one (spoken in its voice and language, or its recording played), else the stock one.
     /// </summary>
-    public static string Unavailable(CallerMessage? message) => message switch
+    public static string Unavailable(CallerMessage? message) => Unavailable(message, Words.English);
+
+    /// <summary>As <see cref="Unavailable(CallerMessage?)"/>; the stock message in the call's language.</summary>
+    public static string Unavailable(CallerMessage? message, Words words) => message switch
     {
         { PlayUrl: { } url } => Document(new XElement("Play", url), new XElement("Hangup")),
         { Say: { } text } => Document(
@@ -38,8 +42,18 @@ public static class TwiML
                 message.Language is { } language ? new XAttribute("language", language) : null,
                 text),
             new XElement("Hangup")),
-        _ => SayThenHangup(UnavailableMessage),
+        _ => Document(Say(words, words.Unavailable), new XElement("Hangup")),
     };
+
+    /// <summary>Closed now: the stock after-hours message in the call's language, then the call ends.</summary>
+    public static string AfterHours(Words words) => Document(Say(words, words.AfterHours), new XElement("Hangup"));
+
+    /// <summary>Words Switchboard says itself, with the voice and language of the call's language (none for English: the provider's default).</summary>
+    private static XElement Say(Words words, string text, int? loop = null) => new("Say",
+        loop is { } times ? new XAttribute("loop", times) : null,
+        words.Voice is { } voice ? new XAttribute("voice", voice) : null,
+        words.SayLanguage is { } language ? new XAttribute("language", language) : null,
+        text);
 
     /// <summary>Rings the forward target at once, showing the platform number; no prompt.</summary>
     public static string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
@@ -57,13 +71,16 @@ public static class TwiML
     /// Asks the agent for one key. <c>actionOnEmptyResult</c> makes silence reach the action too, so it is
     /// recorded as "no input"; the trailing hang-up is the safety net.
     /// </summary>
-    public static string Screen(string prompt, string answerUrl) => Document(
+    public static string Screen(string prompt, string answerUrl) => Screen(prompt, answerUrl, Words.English);
+
+    /// <summary>As <see cref="Screen(string, string)"/>, said in the prompt's language.</summary>
+    public static string Screen(string prompt, string answerUrl, Words words) => Document(
         new XElement("Gather",
             new XAttribute("numDigits", "1"),
             new XAttribute("timeout", "6"),
             new XAttribute("action", answerUrl),
             new XAttribute("actionOnEmptyResult", "true"),
-            new XElement("Say", new XAttribute("loop", "2"), prompt)),
+            Say(words, prompt, loop: 2)),
         new XElement("Hangup"));
 
     private static string Dial(string callerId, string number, string dialEndedUrl, string statusUrl, bool answerOnBridge, string? screenUrl) => Document(

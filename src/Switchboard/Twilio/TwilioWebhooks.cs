@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Switchboard.Calls;
 using Switchboard.Phones;
 using Switchboard.Routing;
+using Switchboard.Speech;
 
 namespace Switchboard.Twilio;
 
@@ -43,17 +44,26 @@ public static class TwilioWebhooks
 
         var called = phones.NormalizeOrNull(form["To"]);
         var caller = phones.NormalizeOrNull(form["From"]);
-        var answer = await calls.ReceiveAsync(callSid, called, caller, ct);
+        var answer = await calls.ReceiveAsync(callSid, called, caller, TwilioCallerVerification.Parse(form["StirVerstat"]), ct);
+        var words = Words.For(answer.Language);
 
         return Xml(answer.Outcome switch
         {
+            RoutingOutcome.AfterHours when answer.AfterHours == AfterHoursMode.Voicemail => AfterHoursVoicemail(answer, words),
+            RoutingOutcome.AfterHours => TwiML.AfterHours(words),
             RoutingOutcome.Forward => TwiML.Forward(answer.PlatformNumber, answer.ForwardTo!, urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Forward)),
             RoutingOutcome.ConnectAgent => TwiML.DialAgent(answer.PlatformNumber, answer.AgentPhone!, urls.Screen(answer.CallId), urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Agent)),
-            RoutingOutcome.AgentUnavailable => TwiML.Unavailable(answer.Message),
-            _ when answer.RejectWithMessage => TwiML.Unavailable(answer.Message),
+            RoutingOutcome.AgentUnavailable => TwiML.Unavailable(answer.Message, words),
+            _ when answer.RejectWithMessage => TwiML.Unavailable(answer.Message, words),
             _ => TwiML.Reject(),
         });
     }
+
+    /// <summary>
+    /// Seam for after-hours voicemail (docs/hours.md): until the voicemail of the missed-calls work is on main, the
+    /// caller hears the unavailable message (the group's, inbox's or organization's, else the stock one) and the call ends.
+    /// </summary>
+    private static string AfterHoursVoicemail(CallAnswer answer, Words words) => TwiML.Unavailable(answer.Message, words);
 
     private static async Task<IResult> Screen(long callId, HttpRequest request, InboundCalls calls, CallbackUrls urls, TimeProvider clock, CancellationToken ct)
     {
@@ -63,7 +73,8 @@ public static class TwilioWebhooks
             return Xml(TwiML.Hangup());
         }
 
-        return Xml(TwiML.Screen(ScreeningPrompt.For(context, clock.GetUtcNow().UtcDateTime), urls.Screened(callId)));
+        var words = Words.For(context.Language);
+        return Xml(TwiML.Screen(ScreeningPrompt.For(context, clock.GetUtcNow().UtcDateTime, words), urls.Screened(callId), words));
     }
 
     private static async Task<IResult> Screened(long callId, HttpRequest request, InboundCalls calls, CancellationToken ct)
@@ -82,7 +93,7 @@ public static class TwilioWebhooks
             { End: DialEnd.Connected } => TwiML.Hangup(),
             { End: DialEnd.Fallback, PlatformNumber: { } number, FallbackTo: { } fallbackTo } =>
                 TwiML.Forward(number, fallbackTo, urls.FallbackEnded(callId), urls.Status(callId, CallLeg.Fallback)),
-            _ => TwiML.Unavailable(answer.Message),
+            _ => TwiML.Unavailable(answer.Message, Words.For(answer.Language)),
         });
     }
 
@@ -92,7 +103,7 @@ public static class TwilioWebhooks
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
         var answer = await calls.FinishFallbackAsync(callId, TwilioStatuses.Parse(form["DialCallStatus"]), bridged, ParseInt(form["DialCallDuration"]), TwilioStatuses.Parse(form["CallStatus"]), ct);
-        return Xml(answer.End == DialEnd.Connected ? TwiML.Hangup() : TwiML.Unavailable(answer.Message));
+        return Xml(answer.End == DialEnd.Connected ? TwiML.Hangup() : TwiML.Unavailable(answer.Message, Words.For(answer.Language)));
     }
 
     private static async Task<IResult> LegStatus(long callId, string leg, HttpRequest request, CallChanges calls, CancellationToken ct)
