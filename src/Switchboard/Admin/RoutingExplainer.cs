@@ -68,6 +68,11 @@ public sealed class RoutingExplainer(RoutingFactsReader reader, SwitchboardDb db
 
     private static string Summary(RoutingDecision decision, string? agentName) => decision.Outcome switch
     {
+        RoutingOutcome.Reject when decision.Reason == DecisionReason.CallerBlocked => "The caller is blocked: the call would be rejected; nothing rings.",
+        RoutingOutcome.Forward when decision.AfterHours is not null =>
+            $"Closed now: the call would be forwarded to the after-hours number {PhoneMask.Mask(decision.ForwardTo)}, with no prompt.",
+        RoutingOutcome.AfterHours when decision.AfterHours == AfterHoursMode.Voicemail => "Closed now: the caller could leave a voicemail; nothing rings.",
+        RoutingOutcome.AfterHours => "Closed now: the caller would hear the after-hours message, then the call ends; nothing rings.",
         RoutingOutcome.Forward => $"The call would be forwarded to {PhoneMask.Mask(decision.ForwardTo)}, which sees the platform number as caller ID.",
         RoutingOutcome.ConnectAgent => $"{agentName}'s phone ({PhoneMask.Mask(decision.AgentPhone)}) would ring; the call is connected only if they press 1.",
         RoutingOutcome.AgentUnavailable => $"The caller would hear that nobody is available: {agentName ?? "the last agent"} cannot take calls.",

@@ -173,9 +173,10 @@ public static class RoutingPolicy
                 : $"If the agent does not take the call, up to {group.RingTeam.MaxAgents} other agents of the team ring in turn, {group.RingTeam.RingSeconds} s each");
         }
 
+        var nobody = group.RingTeam.Mode == RingTeamMode.Off ? "If the agent does not take the call" : "If nobody takes the call";
         steps.Add(fallback.ForwardTo is { } then
-            ? $"If nobody takes the call, the {fallback.Whose} fallback forwards it to {PhoneMask.Mask(then)}"
-            : $"If nobody takes the call, the caller hears the {(message is null ? "stock" : whose)} unavailable message");
+            ? $"{nobody}, the {fallback.Whose} fallback forwards it to {PhoneMask.Mask(then)}"
+            : $"{nobody}, the caller hears the {(message is null ? "stock" : whose)} unavailable message");
         var connectReason = byGroup ? DecisionReason.LastAgentByGroup : DecisionReason.LastAgentByOrganization;
         return Decision(RoutingOutcome.ConnectAgent, connectReason, steps, message) with
         {

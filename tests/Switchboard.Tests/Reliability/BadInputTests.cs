@@ -544,7 +544,7 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
     private static readonly string[] ProviderFields =
     [
         "CallSid", "AccountSid", "From", "To", "CallStatus", "Direction", "Digits", "DialCallStatus", "DialBridged", "DialCallSid",
-        "DialCallDuration", "CallDuration", "Timestamp", "ParentCallSid", "ApiVersion", "Caller", "Called",
+        "DialCallDuration", "CallDuration", "Timestamp", "ParentCallSid", "ApiVersion", "Caller", "Called", "StirVerstat",
     ];
 
     /// <summary>

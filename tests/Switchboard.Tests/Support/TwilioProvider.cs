@@ -16,10 +16,11 @@ public sealed class TwilioProvider(HttpClient http)
     public string NewCallSid() => $"CA{Interlocked.Increment(ref _sequence):D4}{Guid.NewGuid():N}";
 
     /// <summary>A contact calls a platform number; the answer is the TwiML for the caller's leg.</summary>
-    public async Task<Call> CallAsync(string from, string to, string? callSid = null)
+    /// <param name="stirVerstat">Twilio's caller-verification result, sent as <c>StirVerstat</c> when given.</param>
+    public async Task<Call> CallAsync(string from, string to, string? callSid = null, string? stirVerstat = null)
     {
         var sid = callSid ?? NewCallSid();
-        var answer = await PostAsync("/webhooks/twilio/voice", new()
+        var form = new Dictionary<string, string>
         {
             ["CallSid"] = sid,
             ["AccountSid"] = "ACtest",
@@ -28,7 +29,13 @@ public sealed class TwilioProvider(HttpClient http)
             ["CallStatus"] = "ringing",
             ["Direction"] = "inbound",
             ["ApiVersion"] = "2010-04-01",
-        });
+        };
+        if (stirVerstat is not null)
+        {
+            form["StirVerstat"] = stirVerstat;
+        }
+
+        var answer = await PostAsync("/webhooks/twilio/voice", form);
         return new Call(this, sid, answer);
     }
 

@@ -26,13 +26,15 @@ public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, Agen
         ShowMessage(current.UnavailableMessage);
         RejectWithMessage = current.RejectWithMessage;
         MembersOnly = current.MembersOnly;
+        ShowRingTeam(current.RingTeam);
+        Language = current.Language;
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(long groupId, CancellationToken ct) =>
         await LoadAsync(groupId, ct) is { } refusal
             ? Refused(refusal)
-            : Saved(await options.SetGroupAsync(OrganizationId, groupId, new GroupCallOptions(Fallback, Message, RejectWithMessage, MembersOnly), ct));
+            : Saved(await options.SetGroupAsync(OrganizationId, groupId, new GroupCallOptions(Fallback, Message, RejectWithMessage, MembersOnly, RingTeam, ChosenLanguage), ct));
 
     public async Task<IActionResult> OnPostAddAsync(long groupId, long agentId, CancellationToken ct) =>
         await options.AddMemberAsync(OrganizationId, groupId, agentId, ct) is { } refusal ? Refused(refusal) : Done("Added to the group.");

@@ -15,6 +15,8 @@ public sealed class OrganizationCallOptionsModel(CallOptions options) : CallOpti
         ShowMessage(current.UnavailableMessage);
         SayContactName = current.SayContactName ?? true;
         LastTextMaxAgeDays = current.LastTextMaxAgeDays?.ToString(CultureInfo.InvariantCulture);
+        Language = current.Language;
+        RejectFailedVerification = current.RejectFailedVerification ?? false;
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
@@ -30,6 +32,6 @@ public sealed class OrganizationCallOptionsModel(CallOptions options) : CallOpti
             maxAge = days;
         }
 
-        return Saved(await options.SetOrganizationAsync(OrganizationId, new OrganizationCallOptions(Fallback, Message, SayContactName, maxAge), ct));
+        return Saved(await options.SetOrganizationAsync(OrganizationId, new OrganizationCallOptions(Fallback, Message, SayContactName, maxAge, RejectFailedVerification, ChosenLanguage), ct));
     }
 }
