@@ -2,13 +2,15 @@ using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Admin;
 using Switchboard.Routing;
 
 namespace Switchboard.Storage;
 
 /// <summary>
 /// Reads the facts for one call in a single statement of indexed point lookups (the number, its owner, the
-/// organization, the routing index row for (group, caller) and that agent), however long the history.
+/// organization, the routing index row for (group, caller) and that agent, and whether the organization blocked
+/// the caller), however long the history.
 /// Plain SQL, prepared once on each of a few connections kept open for it: on the hot path, EF's query
 /// pipeline and SQLite's parsing of the statement on every call cost more than the lookups themselves.
 /// A connection that fails once is closed and never reused.
@@ -27,7 +29,9 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
                g."FallbackMode", g."FallbackForwardTo", o."FallbackMode", o."FallbackForwardTo",
                g."MembersOnly", o."LastTextMaxAgeDays",
                g."MessageSay", g."MessageVoice", g."MessageLanguage", g."MessagePlayUrl", g."RejectWithMessage",
-               l."AgentId", l."SentAt", a."Id", a."Active", a."DeletedAt", a."Phone", m."AgentId"
+               l."AgentId", l."SentAt", a."Id", a."Active", a."DeletedAt", a."Phone", m."AgentId",
+               o."Hours", o."RejectFailedVerification", o."Language", i."Hours", g."Hours", g."Language",
+               g."RingTeamMode", g."RingTeamSeconds", g."RingTeamMaxAgents", b."Number"
         FROM "Numbers" AS n
         LEFT JOIN "Inboxes" AS i ON i."Id" = n."InboxId"
         LEFT JOIN "Groups" AS g ON g."Id" = n."GroupId"
@@ -35,6 +39,7 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         LEFT JOIN "LastTexts" AS l ON l."GroupId" = n."GroupId" AND l."Contact" = @caller
         LEFT JOIN "Agents" AS a ON a."Id" = l."AgentId"
         LEFT JOIN "GroupMembers" AS m ON m."GroupId" = n."GroupId" AND m."AgentId" = l."AgentId"
+        LEFT JOIN "BlockedCallers" AS b ON b."OrganizationId" = n."OrganizationId" AND b."Number" = @caller
         WHERE n."Number" = @number
         """;
 
@@ -159,6 +164,14 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
             Active = column.Boolean(), Deleted = column.NullableDateTime() is not null, Phone = column.String(),
             IsMember = column.NullableInt64() is not null,
         };
+        var lives = new
+        {
+            OrganizationHours = HoursSettings.Parse(column.String()), RejectFailedVerification = column.Boolean(),
+            OrganizationLanguage = column.String() ?? CallerLanguage.English,
+            InboxHours = HoursSettings.Parse(column.String()), GroupHours = HoursSettings.Parse(column.String()), GroupLanguage = column.String(),
+            RingTeam = new { Mode = column.String(), Seconds = column.NullableInt32(), MaxAgents = column.NullableInt32() },
+            CallerBlocked = column.String() is not null,
+        };
 
         OwnerFacts? owner = null;
         if (inboxId is { } foundInbox && inbox.Name is not null)
@@ -171,6 +184,7 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
                 ForwardTo = inbox.ForwardTo,
                 Message = inbox.Message,
                 RejectWithMessage = inbox.RejectWithMessage,
+                OwnHours = lives.InboxHours,
             };
         }
         else if (groupId is { } foundGroup && group.Name is not null)
@@ -191,6 +205,12 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
                 LastTextMaxAgeDays = group.LastTextMaxAgeDays,
                 Message = group.Message,
                 RejectWithMessage = group.RejectWithMessage,
+                OwnHours = lives.GroupHours,
+                Language = lives.GroupLanguage,
+                RingTeam = new RingTeam(
+                    Enum.Parse<RingTeamMode>(lives.RingTeam.Mode!),
+                    lives.RingTeam.Seconds ?? RingTeam.DefaultRingSeconds,
+                    lives.RingTeam.MaxAgents ?? RingTeam.DefaultMaxAgents),
                 LastTexter = texter is { AgentId: { } agentId, SentAt: { } sentAt } ? new LastTexterFacts
                 {
                     AgentId = agentId,
@@ -213,6 +233,10 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
                 Owner = owner,
                 ReportsCallEvents = reportsCallEvents,
                 OrganizationMessage = organizationMessage,
+                OrganizationHours = lives.OrganizationHours,
+                RejectFailedVerification = lives.RejectFailedVerification,
+                Language = lives.OrganizationLanguage,
+                CallerBlocked = lives.CallerBlocked,
             },
         };
     }
