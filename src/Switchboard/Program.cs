@@ -72,6 +72,7 @@ builder.Services.AddScoped<CallLog>();
 builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<CallReports>();
 builder.Services.AddScoped<PanelLogins>();
+builder.Services.AddScoped<PanelUsers>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
 
 // Admin API: bearer keys, JSON in camelCase, problems as RFC 7807

@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Authorization;
+using Switchboard.Kernel;
 using Switchboard.Phones;
 using Switchboard.Storage;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Kernel;
 using Switchboard.Phones;
 using Switchboard.Routing;
 using Switchboard.Storage;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Kernel;
 using Switchboard.Storage;
 
 namespace Switchboard.Admin;

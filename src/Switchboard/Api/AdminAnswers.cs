@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Switchboard.Admin;
+using Switchboard.Kernel;
 
 namespace Switchboard.Api;
 

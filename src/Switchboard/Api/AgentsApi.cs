@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Switchboard.Admin;
 using Switchboard.Authorization;
+using Switchboard.Admin;
+using Switchboard.Kernel;
 
 namespace Switchboard.Api;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Switchboard.Admin;
 using Switchboard.Authorization;
+using Switchboard.Admin;
+using Switchboard.Kernel;
 
 namespace Switchboard.Api;
 

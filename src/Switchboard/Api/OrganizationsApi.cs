@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Admin;
 using Switchboard.Authorization;
+using Switchboard.Admin;
+using Switchboard.Kernel;
 using Switchboard.Storage;
 
 namespace Switchboard.Api;
@@ -72,13 +73,13 @@ public static class OrganizationsApi
 
     /// <summary>An agent (by default an admin) with a panel sign-in: how the operator gives an organization its first admin.</summary>
     private static async Task<Results<Created<PanelUserAnswer>, ProblemHttpResult>> CreatePanelUser(
-        long orgId, CreatePanelUser body, HttpContext http, PanelLogins logins, CancellationToken ct) =>
-        AdminAnswers.Created(await logins.CreateWithAgentAsync(orgId, body, http.GetCaller(), ct), u => $"/api/v1/organizations/{orgId}/agents/{u.Agent.Id}");
+        long orgId, CreatePanelUser body, HttpContext http, PanelUsers users, CancellationToken ct) =>
+        AdminAnswers.Created(await users.CreateWithAgentAsync(orgId, body, http.GetCaller(), ct), u => $"/api/v1/organizations/{orgId}/agents/{u.Agent.Id}");
 
     /// <summary>Gives an agent a panel sign-in with its email, or a new password (which also lifts a lockout).</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> SetPanelPassword(
-        long orgId, long agentId, SetPanelPassword body, PanelLogins logins, CancellationToken ct) =>
-        AdminAnswers.NoContent(await logins.SetPasswordAsync(orgId, agentId, body.Password, ct));
+        long orgId, long agentId, SetPanelPassword body, PanelUsers users, CancellationToken ct) =>
+        AdminAnswers.NoContent(await users.SetPasswordAsync(orgId, agentId, body.Password, ct));
 
     private static async Task<Results<Ok<RoutingExplanation>, ProblemHttpResult>> Explain(
         long orgId, string? contact, string? number, RoutingExplainer explainer, CancellationToken ct) =>

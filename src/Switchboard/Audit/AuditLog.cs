@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Admin;
+using Switchboard.Kernel;
 using Switchboard.Storage;
 
 namespace Switchboard.Audit;

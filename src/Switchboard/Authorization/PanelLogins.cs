@@ -2,17 +2,9 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Admin;
 using Switchboard.Storage;
 
 namespace Switchboard.Authorization;
-
-/// <summary>An agent with a new panel sign-in, as the operator creates an organization's first admin.</summary>
-public sealed record CreatePanelUser(string? Name, string? Email, string? Phone, string? Role, string? Password);
-
-public sealed record PanelUserAnswer(AgentAnswer Agent, string SignInEmail);
-
-public sealed record SetPanelPassword(string? Password);
 
 /// <summary>Who is signed in to the panel; the role is the agent's, read afresh on every request.</summary>
 public sealed record PanelUser(long LoginId, long OrganizationId, long AgentId, AgentRole Role, string Name, string OrganizationName)
@@ -47,7 +39,7 @@ public sealed record PanelSignInResult(PanelUser? User, string? Problem);
 /// Panel sign-ins: email and password, hashed with ASP.NET Core Identity's hasher. After
 /// <see cref="MaxFailures"/> wrong passwords in a row the sign-in is locked for <see cref="LockoutMinutes"/> minutes.
 /// </summary>
-public sealed class PanelLogins(SwitchboardDb db, AgentDirectory agents, IPasswordHasher<PanelLogin> hasher, WriteGate gate, TimeProvider clock)
+public sealed class PanelLogins(SwitchboardDb db, IPasswordHasher<PanelLogin> hasher, TimeProvider clock)
 {
     public const int MaxFailures = 5;
     public const int LockoutMinutes = 15;
@@ -62,65 +54,6 @@ public sealed class PanelLogins(SwitchboardDb db, AgentDirectory agents, IPasswo
         : password.Length < MinPasswordLength ? $"must be at least {MinPasswordLength} characters"
         : password.Length > 200 ? "must be at most 200 characters"
         : null;
-
-    /// <summary>Adds an agent (by default an admin) and its sign-in together; nothing is stored when either is refused.</summary>
-    public async Task<Answer<PanelUserAnswer>> CreateWithAgentAsync(long orgId, CreatePanelUser request, Caller viewer, CancellationToken ct)
-    {
-        if (PasswordProblem(request.Password) is { } problem)
-        {
-            return Refusal.OnField("password", problem);
-        }
-
-        await using var writer = await gate.EnterAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var agent = await agents.CreateAsync(orgId, new CreateAgent(request.Name, request.Email, request.Phone, request.Role ?? "admin", true), viewer, ct);
-        if (!agent.Done)
-        {
-            return agent.Refusal;
-        }
-
-        db.PanelLogins.Add(NewLogin(orgId, agent.Value!.Id, agent.Value.Email, request.Password!));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return new PanelUserAnswer(agent.Value, agent.Value.Email);
-    }
-
-    /// <summary>Gives the agent a sign-in with its email, or a new password to the one it has (which also lifts a lockout).</summary>
-    public async Task<Refusal?> SetPasswordAsync(long orgId, long agentId, string? password, CancellationToken ct)
-    {
-        var agent = await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct);
-        if (agent is null)
-        {
-            return new Refusal.Missing("agent");
-        }
-
-        if (PasswordProblem(password) is { } problem)
-        {
-            return Refusal.OnField("password", problem);
-        }
-
-        if (await db.PanelLogins.AnyAsync(l => l.Email == agent.Email && l.AgentId != agentId, ct))
-        {
-            return new Refusal.Taken("email", "Email already in use", $"{agent.Email} already signs in to the panel as someone else.");
-        }
-
-        var login = await db.PanelLogins.FirstOrDefaultAsync(l => l.AgentId == agentId, ct);
-        if (login is null)
-        {
-            db.PanelLogins.Add(NewLogin(orgId, agentId, agent.Email, password!));
-        }
-        else
-        {
-            login.PasswordHash = hasher.HashPassword(login, password!);
-            login.FailedAttempts = 0;
-            login.LockedUntil = null;
-        }
-
-        await db.SaveChangesAsync(ct);
-        return null;
-    }
-
-    public Task<bool> HasSignInAsync(long agentId, CancellationToken ct) => db.PanelLogins.AnyAsync(l => l.AgentId == agentId, ct);
 
     public async Task<PanelSignInResult> SignInAsync(string? email, string? password, CancellationToken ct)
     {
@@ -179,11 +112,4 @@ public sealed class PanelLogins(SwitchboardDb db, AgentDirectory agents, IPasswo
 
     private static string Locked(DateTime until) =>
         $"Too many wrong passwords: signing in is locked for {LockoutMinutes} minutes, until {until:HH:mm} UTC.";
-
-    private PanelLogin NewLogin(long orgId, long agentId, string email, string password)
-    {
-        var login = new PanelLogin { OrganizationId = orgId, AgentId = agentId, Email = email, PasswordHash = "", CreatedAt = clock.GetUtcNow().UtcDateTime };
-        login.PasswordHash = hasher.HashPassword(login, password);
-        return login;
-    }
 }

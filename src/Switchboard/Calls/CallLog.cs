@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Admin;
 using Switchboard.Authorization;
+using Switchboard.Kernel;
 using Switchboard.Phones;
 using Switchboard.Routing;
 using Switchboard.Storage;

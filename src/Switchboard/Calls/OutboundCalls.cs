@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Admin;
 using Switchboard.Authorization;
+using Switchboard.Kernel;
 using Switchboard.Phones;
 using Switchboard.Storage;
 

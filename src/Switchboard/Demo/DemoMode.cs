@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration.Memory;
+using Switchboard.Admin;
 using Switchboard.Authorization;
 using Switchboard.Storage;
 using Switchboard.Twilio;
@@ -55,7 +56,7 @@ public static class DemoMode
             organization = await SeedAsync(db, scope.ServiceProvider.GetRequiredService<MessageIngestion>(), now);
         }
 
-        await SignInsAsync(db, scope.ServiceProvider.GetRequiredService<PanelLogins>(), organization);
+        await SignInsAsync(db, scope.ServiceProvider.GetRequiredService<PanelUsers>(), organization);
 
         var secret = ApiKeySecrets.NewSecret();
         var key = new ApiKey { OrganizationId = organization.Id, Name = $"demo admin {now:u}", Role = KeyRole.Admin, SecretHash = ApiKeySecrets.Hash(secret), CreatedAt = now };
@@ -97,7 +98,7 @@ public static class DemoMode
     }
 
     /// <summary>The demo's panel sign-ins, with the printed passwords (set again at every start).</summary>
-    private static async Task SignInsAsync(SwitchboardDb db, PanelLogins logins, Organization organization)
+    private static async Task SignInsAsync(SwitchboardDb db, PanelUsers users, Organization organization)
     {
         if (!await db.Agents.AnyAsync(a => a.OrganizationId == organization.Id && a.Email == AgentEmail))
         {
@@ -108,7 +109,7 @@ public static class DemoMode
         foreach (var (email, password) in new[] { (AdminEmail, AdminPassword), (AgentEmail, AgentPassword) })
         {
             var agentId = await db.Agents.Where(a => a.OrganizationId == organization.Id && a.Email == email).Select(a => a.Id).FirstAsync();
-            await logins.SetPasswordAsync(organization.Id, agentId, password, CancellationToken.None);
+            await users.SetPasswordAsync(organization.Id, agentId, password, CancellationToken.None);
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Admin;
+using Switchboard.Kernel;
 using Switchboard.Storage;
 
 namespace Switchboard.Events;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Switchboard.Admin;
 using Switchboard.Calls;
+using Switchboard.Kernel;
 
 namespace Switchboard.Events;
 

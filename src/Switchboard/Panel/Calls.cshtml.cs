@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
-using Switchboard.Admin;
 using Switchboard.Calls;
+using Switchboard.Admin;
+using Switchboard.Kernel;
 
 namespace Switchboard.Panel;
 

@@ -1,4 +1,5 @@
 using Switchboard.Admin;
+using Switchboard.Kernel;
 
 namespace Switchboard.Panel;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Switchboard.Admin;
 using Switchboard.Authorization;
+using Switchboard.Kernel;
 
 namespace Switchboard.Panel;
 

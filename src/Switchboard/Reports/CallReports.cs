@@ -1,8 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Admin;
 using Switchboard.Calls;
+using Switchboard.Kernel;
 using Switchboard.Routing;
 using Switchboard.Storage;
 

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
-using Switchboard.Admin;
 using Switchboard.Authorization;
+using Switchboard.Admin;
+using Switchboard.Kernel;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class AgentModel(AgentDirectory agents, PanelLogins logins) : PanelPage
+public sealed class AgentModel(AgentDirectory agents, PanelUsers users) : PanelPage
 {
     [BindProperty]
     public string? Phone { get; set; }
@@ -30,7 +31,7 @@ public sealed class AgentModel(AgentDirectory agents, PanelLogins logins) : Pane
 
     public async Task<IActionResult> OnPostPasswordAsync(long agentId, CancellationToken ct)
     {
-        var refusal = await logins.SetPasswordAsync(OrganizationId, agentId, Password, ct);
+        var refusal = await users.SetPasswordAsync(OrganizationId, agentId, Password, ct);
         return refusal is null ? Done("Password set.") : await LoadAsync(agentId, ct) is { } missing ? Refused(missing) : Refused(refusal);
     }
 
@@ -49,7 +50,7 @@ public sealed class AgentModel(AgentDirectory agents, PanelLogins logins) : Pane
     {
         var agent = await agents.GetAsync(OrganizationId, agentId, Caller, ct);
         Agent = agent.Value!;
-        HasSignIn = agent.Done && await logins.HasSignInAsync(agentId, ct);
+        HasSignIn = agent.Done && await users.HasSignInAsync(agentId, ct);
         return agent.Refusal;
     }
 }

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
-using Switchboard.Admin;
 using Switchboard.Authorization;
+using Switchboard.Admin;
+using Switchboard.Kernel;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class AgentsModel(AgentDirectory agents, PanelLogins logins) : PanelPage
+public sealed class AgentsModel(AgentDirectory agents, PanelUsers users) : PanelPage
 {
     [BindProperty]
     public string? Name { get; set; }
@@ -30,7 +31,7 @@ public sealed class AgentsModel(AgentDirectory agents, PanelLogins logins) : Pan
     {
         var added = string.IsNullOrEmpty(Password)
             ? await agents.CreateAsync(OrganizationId, new CreateAgent(Name, Email, Phone, Role, true), Caller, ct)
-            : Agent(await logins.CreateWithAgentAsync(OrganizationId, new CreatePanelUser(Name, Email, Phone, Role ?? "agent", Password), Caller, ct));
+            : Agent(await users.CreateWithAgentAsync(OrganizationId, new CreatePanelUser(Name, Email, Phone, Role ?? "agent", Password), Caller, ct));
         if (added.Done)
         {
             return Done($"{added.Value!.Name} added.");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
+using Switchboard.Kernel;
 
 namespace Switchboard.Panel.Manage;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
+using Switchboard.Kernel;
 
 namespace Switchboard.Panel.Manage;
 

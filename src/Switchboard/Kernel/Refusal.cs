@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Switchboard.Admin;
+namespace Switchboard.Kernel;
 
 /// <summary>
 /// Why an admin's change or question was turned down. The admin API answers it as a problem; the panel shows

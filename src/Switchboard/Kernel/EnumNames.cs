@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Switchboard.Admin;
+namespace Switchboard.Kernel;
 
 /// <summary>Enums travel as their camelCase names ("lastAgent"), never as numbers.</summary>
 internal static class EnumNames
