@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Text;
+using Switchboard.Kernel;
 using Switchboard.Routing;
 using Switchboard.Storage;
 
