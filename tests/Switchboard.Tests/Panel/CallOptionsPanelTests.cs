@@ -225,4 +225,22 @@ public sealed class CallOptionsPanelTests(PanelBrowser browser) : PanelTest(brow
         Assert.Equal(["Reject"], (await App.Provider().CallAsync(Contact, GroupNumber, stirVerstat: "TN-Validation-Failed")).Answer.Verbs);
         Assert.Equal(["Dial"], (await App.Provider().CallAsync(Contact, GroupNumber, stirVerstat: "TN-Validation-Passed-A")).Answer.Verbs);
     }
+
+    [Fact]
+    public async Task AnAdminBlocksAndUnblocksACallerInThePanel()
+    {
+        await Page.SignInAsync(AdminEmail);
+        await Page.GoAsync("Settings");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Blocked callers" }).ClickAsync();
+        await Expect(Page.GetByText("Nobody is blocked.")).ToBeVisibleAsync();
+
+        await Page.GetByLabel("Caller's number").FillAsync("(415) 555-0199");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Block", Exact = true }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("+14155550199 is blocked");
+        Assert.Equal(["Reject"], (await App.Provider().CallAsync(Contact, GroupNumber)).Answer.Verbs);
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Unblock +14155550199" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("no longer blocked");
+        Assert.Equal(["Dial"], (await App.Provider().CallAsync(Contact, GroupNumber)).Answer.Verbs);
+    }
 }
