@@ -11,8 +11,10 @@ using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
 using Switchboard.Events;
+using Switchboard.Network;
 using Switchboard.Panel;
 using Switchboard.Phones;
+using Switchboard.Privacy;
 using Switchboard.Reports;
 using Switchboard.Storage;
 using Switchboard.Twilio;
@@ -55,7 +57,8 @@ builder.Services.AddHttpClient<ICallPlacer, TwilioCallPlacer>()
 
 // Call events: an outbox stored with the call records, sent to each organization's texting platform
 builder.Services.AddScoped<CallEventSettings>();
-builder.Services.AddHttpClient(CallEventSender.HttpClientName);
+builder.Services.AddNetworkGuard();
+builder.Services.AddHttpClient(CallEventSender.HttpClientName).UseNetworkGuard(o => o.CallEvents.AllowedNetworks);
 builder.Services.AddHostedService<CallEventSender>();
 
 // What admins read and change, shared by the admin API and the panel
@@ -73,6 +76,12 @@ builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<CallReports>();
 builder.Services.AddScoped<PanelLogins>();
 builder.Services.AddScoped<PanelUsers>();
+
+// Privacy: forgetting a contact, and the purge of data past the organization's retention
+builder.Services.AddScoped<ContactErasure>();
+builder.Services.AddScoped<PrivacySettings>();
+builder.Services.AddSingleton<IRecordingEraser, NoRecordings>();
+builder.Services.AddHostedService<RetentionPurge>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
 
 // Admin API: bearer keys, JSON in camelCase, problems as RFC 7807
@@ -126,6 +135,7 @@ organization.MapHoursAndBlocking();
 organization.MapCallEvents();
 organization.MapAudit();
 organization.MapReports();
+organization.MapPrivacy();
 
 // Admin panel
 app.MapPanel();

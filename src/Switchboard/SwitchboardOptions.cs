@@ -17,6 +17,30 @@ public sealed class SwitchboardOptions
     public CallEventsOptions CallEvents { get; set; } = new();
 
     public RateLimitsOptions RateLimits { get; set; } = new();
+
+    public MessagesOptions Messages { get; set; } = new();
+
+    public RetentionOptions Retention { get; set; } = new();
+}
+
+/// <summary>How the purge of data past an organization's retention runs.</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>How often the purge looks for data past its organization's retention.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Rows deleted per transaction: small, so that a call's own writes never wait long behind one.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>The pause after each batch, in which routing has the database to itself.</summary>
+    public TimeSpan Pause { get; set; } = TimeSpan.FromMilliseconds(20);
+}
+
+/// <summary>How texting events are taken in.</summary>
+public sealed class MessagesOptions
+{
+    /// <summary>How far ahead of Switchboard's clock a text's <c>sentAt</c> may be (the platform's clock may run a little fast).</summary>
+    public TimeSpan FutureTolerance { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Limits per source address (the connection's remote IP); a <see cref="RateLimit.PermitLimit"/> of 0 turns one off.</summary>
@@ -58,6 +82,12 @@ public sealed class CallEventsOptions
 
     /// <summary>How many events one pass takes (at most one per call, so that a call's events go in order).</summary>
     public int BatchSize { get; set; } = 20;
+
+    /// <summary>
+    /// Networks (CIDRs) that events may go to although they are not public, for receivers on the operator's premises;
+    /// empty by default, so that no organization can make Switchboard reach into the operator's network.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
 }
 
 public sealed class DatabaseOptions

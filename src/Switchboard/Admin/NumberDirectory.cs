@@ -35,7 +35,7 @@ public sealed class NumberDirectory(SwitchboardDb db, PhoneNormalizer phones)
             return new Refusal.Taken("number", "Number already registered", $"{number} is already a platform number.");
         }
 
-        if (await IsForwardTargetOrAgentPhoneAsync(number, ct))
+        if (await IsForwardTargetOrAgentPhoneAsync(orgId, number, ct))
         {
             return Refusal.OnField("number", $"{number} is used as a forward target or an agent's phone; as a platform number it would loop calls");
         }
@@ -102,11 +102,15 @@ public sealed class NumberDirectory(SwitchboardDb db, PhoneNormalizer phones)
         return null;
     }
 
-    private async Task<bool> IsForwardTargetOrAgentPhoneAsync(string number, CancellationToken ct) =>
-        await db.Organizations.AnyAsync(o => o.InboundForwardTo == number || o.FallbackForwardTo == number, ct) ||
-        await db.Groups.AnyAsync(g => g.InboundForwardTo == number || g.FallbackForwardTo == number, ct) ||
-        await db.Inboxes.AnyAsync(i => i.InboundForwardTo == number, ct) ||
-        await db.Agents.AnyAsync(a => a.Phone == number && a.DeletedAt == null, ct);
+    /// <summary>
+    /// Loops are checked within the organization only: looking at other organizations' agents and forward targets
+    /// would tell this one whether a phone number belongs to someone of another organization.
+    /// </summary>
+    private async Task<bool> IsForwardTargetOrAgentPhoneAsync(long orgId, string number, CancellationToken ct) =>
+        await db.Organizations.AnyAsync(o => o.Id == orgId && (o.InboundForwardTo == number || o.FallbackForwardTo == number), ct) ||
+        await db.Groups.AnyAsync(g => g.OrganizationId == orgId && (g.InboundForwardTo == number || g.FallbackForwardTo == number), ct) ||
+        await db.Inboxes.AnyAsync(i => i.OrganizationId == orgId && i.InboundForwardTo == number, ct) ||
+        await db.Agents.AnyAsync(a => a.OrganizationId == orgId && a.Phone == number && a.DeletedAt == null, ct);
 
     private static NumberAnswer Answer(PlatformNumber n) => new(n.Number, n.GroupId, n.InboxId);
 }

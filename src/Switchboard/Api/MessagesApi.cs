@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Switchboard.Authorization;
 using Switchboard.Phones;
 using Switchboard.Storage;
@@ -16,6 +17,8 @@ public static class MessagesApi
 {
     public const int MaxBatch = 10_000;
 
+    private static readonly DateTimeOffset EarliestSentAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static void MapMessages(this RouteGroupBuilder organization) =>
         organization.MapPost("/messages", Ingest).Allow(CallerRole.Admin);
 
@@ -24,7 +27,8 @@ public static class MessagesApi
     /// one bad item refuses the batch (naming it) and nothing is stored, so a retry cannot half-apply.
     /// </summary>
     private static async Task<Results<Ok<MessagesAccepted>, ValidationProblem>> Ingest(
-        long orgId, MessageBatch body, SwitchboardDb db, PhoneNormalizer phones, MessageIngestion ingestion, CancellationToken ct)
+        long orgId, MessageBatch body, SwitchboardDb db, PhoneNormalizer phones, MessageIngestion ingestion,
+        TimeProvider clock, IOptions<SwitchboardOptions> options, CancellationToken ct)
     {
         if (body.Messages is not { Count: > 0 } messages)
         {
@@ -41,6 +45,8 @@ public static class MessagesApi
         var agentIds = messages.Select(m => m?.AgentId).OfType<long>().Distinct().ToList();
         var agents = (await db.Agents.AsNoTracking().Where(a => a.OrganizationId == orgId && agentIds.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
 
+        // The last texter only moves forward: a text dated in the future would pin its agent until that date.
+        var latest = clock.GetUtcNow() + options.Value.Messages.FutureTolerance;
         var valid = new List<ValidMessage>(messages.Count);
         var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < messages.Count; i++)
@@ -77,6 +83,14 @@ public static class MessagesApi
             if (m.SentAt is null)
             {
                 errors[$"{field}.sentAt"] = ["is required"];
+            }
+            else if (m.SentAt < EarliestSentAt)
+            {
+                errors[$"{field}.sentAt"] = ["must be in the year 2000 or later"];
+            }
+            else if (m.SentAt > latest)
+            {
+                errors[$"{field}.sentAt"] = [$"must not be ahead of Switchboard's clock by more than {options.Value.Messages.FutureTolerance:c}"];
             }
 
             var contactName = string.IsNullOrWhiteSpace(m.ContactName) ? null : m.ContactName.Trim();

@@ -28,7 +28,8 @@ public static class OrganizationsApi
         organization.MapPut("/call-options", PutCallOptions).Allow(CallerRole.Admin);
         organization.MapPost("/panel-users", CreatePanelUser).Allow(CallerRole.Operator, CallerRole.Admin);
         organization.MapPut("/agents/{agentId:long}/panel-password", SetPanelPassword).Allow(CallerRole.Admin);
-        organization.MapGet("/routing/explain", Explain).Allow(CallerRole.Admin);
+        // A POST with a JSON body: the contact's number stays out of URLs, proxies' and access logs.
+        organization.MapPost("/routing/explain", Explain).Allow(CallerRole.Admin);
     }
 
     private static async Task<Results<Created<OrganizationAnswer>, ValidationProblem>> Create(CreateOrganization body, SwitchboardDb db, TimeProvider clock, CancellationToken ct)
@@ -82,6 +83,6 @@ public static class OrganizationsApi
         AdminAnswers.NoContent(await users.SetPasswordAsync(orgId, agentId, body.Password, ct));
 
     private static async Task<Results<Ok<RoutingExplanation>, ProblemHttpResult>> Explain(
-        long orgId, string? contact, string? number, RoutingExplainer explainer, CancellationToken ct) =>
-        AdminAnswers.Ok(await explainer.ExplainAsync(orgId, new ExplainRequest(contact, number), ct));
+        long orgId, ExplainRequest body, RoutingExplainer explainer, CancellationToken ct) =>
+        AdminAnswers.Ok(await explainer.ExplainAsync(orgId, body, ct));
 }

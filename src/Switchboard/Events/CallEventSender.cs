@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Switchboard.Network;
 using Switchboard.Storage;
 
 namespace Switchboard.Events;
@@ -132,9 +133,20 @@ public sealed class CallEventSender(
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or TimeoutException)
         {
-            Failed(callEvent, null, e is HttpRequestException ? e.Message : $"No answer within {Settings.Timeout.TotalSeconds:0.#} s");
+            Failed(callEvent, null, Describe(e));
         }
     }
+
+    /// <summary>
+    /// What the deliveries list says about a failure: never the socket's own words (addresses, ports, "connection
+    /// refused" against "no route"), which would let an admin map the networks around Switchboard.
+    /// </summary>
+    private string Describe(Exception e) => e switch
+    {
+        HttpRequestException { InnerException: AddressNotAllowedException } => NetworkGuard.Refused,
+        HttpRequestException => "could not connect",
+        _ => $"No answer within {Settings.Timeout.TotalSeconds:0.#} s",
+    };
 
     private void Failed(CallEvent callEvent, int? status, string error)
     {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Switchboard.Kernel;
+using Switchboard.Network;
 using Switchboard.Storage;
 
 namespace Switchboard.Events;
@@ -32,7 +34,7 @@ public sealed record CallEventDelivery(
 public sealed record DeliveryPage(IReadOnlyList<CallEventDelivery> Items, long? NextBefore);
 
 /// <summary>The organization's events URL and secret, and its deliveries, as the admin API and the panel show them.</summary>
-public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock)
+public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, NetworkGuard guard, IOptions<SwitchboardOptions> options)
 {
     public const int PageSize = 50;
     public const string TurnedOff = "Call events were turned off";
@@ -50,6 +52,10 @@ public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock)
         if (UrlProblem(url) is { } urlProblem)
         {
             errors["url"] = [urlProblem];
+        }
+        else if (await guard.UrlProblemAsync(new Uri(url!), options.Value.CallEvents.AllowedNetworks, ct) is { } refused)
+        {
+            errors["url"] = [refused];
         }
 
         var secret = string.IsNullOrEmpty(request.Secret) ? null : request.Secret;

@@ -14,6 +14,7 @@ public abstract class PanelPage : PageModel
         ["phone"] = "The phone number",
         ["contact"] = "The contact number",
         ["number"] = "The number",
+        ["dataRetentionDays"] = "The number of days",
         ["name"] = "The name",
         ["email"] = "The email",
         ["password"] = "The password",

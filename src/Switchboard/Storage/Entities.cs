@@ -49,6 +49,9 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
     /// <summary>Opening hours as checked JSON (Admin/HoursSettings); null: always open.</summary>
     public string? Hours { get; set; }
 
+    /// <summary>Texts and call records older than this many days are deleted; null: kept for ever.</summary>
+    public int? DataRetentionDays { get; set; }
+
     /// <summary>Calls whose caller verification failed (STIR/SHAKEN) are rejected.</summary>
     public bool RejectFailedVerification { get; set; }
 

@@ -155,6 +155,8 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             // An agent's calls out: the last text of that agent to that contact, whatever group or inbox it came from.
             // Agent ids are unique across organizations, so the organization need not be part of it.
             e.HasIndex(m => new { m.AgentId, m.Contact, m.SentAt });
+            e.HasIndex(m => new { m.OrganizationId, m.Contact });
+            e.HasIndex(m => new { m.OrganizationId, m.SentAt });
         });
 
         model.Entity<LastText>(e =>
@@ -173,6 +175,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.HasIndex(c => new { c.OrganizationId, c.AgentId, c.Id });
             // Call reports read an organization's calls by when they started.
             e.HasIndex(c => new { c.OrganizationId, c.StartedAt });
+            e.HasIndex(c => new { c.OrganizationId, c.Contact });
             e.Property(c => c.FailureDetail).HasMaxLength(500);
             e.Property(c => c.Verification).HasMaxLength(64);
             e.Property(c => c.DialStatus).HasConversion(StatusWords);

@@ -18,7 +18,7 @@ namespace Switchboard.Twilio;
 /// auth, <c>To</c> = the agent's phone, <c>From</c> = the platform number, <c>Url</c> = the webhook that prompts the
 /// agent, and status callbacks for every status of the agent's leg.
 /// </summary>
-public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOptions> options, CallbackUrls urls) : ICallPlacer
+public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOptions> options, CallbackUrls urls, ILogger<TwilioCallPlacer> log) : ICallPlacer
 {
     private TwilioOptions Twilio => options.Value.Twilio;
 
@@ -51,13 +51,16 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
             var body = await response.Content.ReadAsStringAsync(ct);
             return response.IsSuccessStatusCode ? Placed(body) : Refused(response.StatusCode, body);
         }
+        // The API's address and the socket's words go to the operator's log only: the detail reaches admins (answers, call log).
         catch (Exception e) when (NeverSent(e))
         {
-            return new PlaceResult.NotSent($"The provider's API at {Twilio.ApiBaseUrl} could not be reached ({e.Message})");
+            log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", Twilio.ApiBaseUrl);
+            return new PlaceResult.NotSent("The provider's API could not be reached");
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            return new PlaceResult.Uncertain($"No answer from the provider's API at {Twilio.ApiBaseUrl} ({e.Message})");
+            log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", Twilio.ApiBaseUrl);
+            return new PlaceResult.Uncertain(e is HttpRequestException ? "The provider's API broke off the request" : "No answer from the provider's API in time");
         }
     }
 

@@ -243,4 +243,43 @@ public sealed class MessagesApiTests : IAsyncLifetime
         await ProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Null(await PhoneRungByACallFromAsync(Contact));
     }
+
+    [Theory]
+    [InlineData(6 * 60, true)]
+    [InlineData(60 * 24 * 365, true)]
+    [InlineData(4 * 60, false)]
+    public async Task TextDatedAheadOfSwitchboardsClockBeyondTheToleranceIsRefusedNamingSentAt(int secondsAhead, bool refused)
+    {
+        var sentAt = _app.Clock.GetUtcNow().AddSeconds(secondsAhead);
+
+        var response = await PostAsync(new { agentId = _alice, contact = Contact, from = GroupNumber, sentAt });
+
+        if (refused)
+        {
+            Assert.Equal(["messages[0].sentAt"], await ErrorFieldsAsync(response));
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task TextDatedInTheFutureCannotPinItsAgentAsTheLastTexter()
+    {
+        await PostAsync(new { agentId = _alice, contact = Contact, from = GroupNumber, sentAt = _app.Clock.GetUtcNow().AddYears(5) });
+        await AcceptedAsync(new { agentId = _bob, contact = Contact, from = GroupNumber, sentAt = MinutesAgo(1) });
+
+        var call = await _app.Provider().CallAsync(Contact, GroupNumber);
+
+        Assert.Equal(BobPhone, call.Answer.Find("Number")!.Value);
+    }
+
+    [Fact]
+    public async Task TextDatedBefore2000IsRefusedNamingSentAt()
+    {
+        var response = await PostAsync(new { agentId = _alice, contact = Contact, from = GroupNumber, sentAt = "1999-12-31T23:59:59Z" });
+
+        Assert.Equal(["messages[0].sentAt"], await ErrorFieldsAsync(response));
+    }
 }

@@ -135,13 +135,24 @@ public sealed class NumbersApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AgentsPersonalPhoneCannotBecomeAPlatformNumber()
+    public async Task AgentsPersonalPhoneCannotBecomeAPlatformNumberOfTheirOrganization()
     {
         await _org.CreateAgentAsync("Alice", "+14155550111");
 
-        var response = await PostAsync(_other, new { number = "+14155550111" });
+        var response = await PostAsync(_org, new { number = "+14155550111" });
 
         Assert.Equal(["number"], await ErrorFieldsAsync(response));
+    }
+
+    [Fact]
+    public async Task AddingANumberSaysNothingOfAnotherOrganizationsAgentsOrForwardTargets()
+    {
+        await _other.CreateAgentAsync("Bob", "+14155550111");
+        await _other.SetAsync("/inbound-calls", new { mode = "forward", forwardTo = "+14155550122" });
+
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(_org, new { number = "+14155550111" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(_org, new { number = "+14155550122" })).StatusCode);
+        Assert.NotNull(await FindAsync(_org, "+14155550111"));
     }
 
     [Fact]

@@ -1,11 +1,12 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Tests.Support;
 using static Switchboard.Tests.Api.ApiAnswers;
 
 namespace Switchboard.Tests.Api;
 
-/// <summary><c>GET …/routing/explain</c>: what a call would do and why, the same decision as a real call, without one.</summary>
+/// <summary><c>POST …/routing/explain</c>: what a call would do and why, the same decision as a real call, without one.</summary>
 [Trait("Database", "yes")]
 public sealed class RoutingExplainTests : IAsyncLifetime
 {
@@ -44,8 +45,8 @@ public sealed class RoutingExplainTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private Task<JsonNode> ExplainAsync(string contact, string number) =>
-        _org.Admin.GetJsonAsync($"{_org.Path}/routing/explain?contact={Uri.EscapeDataString(contact)}&number={Uri.EscapeDataString(number)}");
+    private async Task<JsonNode> ExplainAsync(string contact, string number) =>
+        await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/routing/explain", new { contact, number }));
 
     [Fact]
     public async Task LastAgentIsExplainedStepByStepWithTheSettingsOriginAndNoPersonalNumber()
@@ -101,7 +102,7 @@ public sealed class RoutingExplainTests : IAsyncLifetime
     [Fact]
     public async Task BadNumbersAreRefusedNamingEach()
     {
-        var response = await _org.Admin.GetAsync($"{_org.Path}/routing/explain?contact=%2B1%20555%200100&number=");
+        var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/routing/explain", new { contact = "+1 555 0100", number = "" });
 
         Assert.Equal(["contact", "number"], await ErrorFieldsAsync(response));
     }
@@ -111,8 +112,16 @@ public sealed class RoutingExplainTests : IAsyncLifetime
     {
         var agent = await _org.AgentClientAsync(_alice);
 
-        var response = await agent.GetAsync($"{_org.Path}/routing/explain?contact={Uri.EscapeDataString(Contact)}&number={Uri.EscapeDataString(GroupNumber)}");
+        var response = await agent.PostAsJsonAsync($"{_org.Path}/routing/explain", new { contact = Contact, number = GroupNumber });
 
         await ProblemAsync(response, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task ContactsNumberInAQueryStringIsNotAnswered()
+    {
+        var response = await _org.Admin.GetAsync($"{_org.Path}/routing/explain?contact={Uri.EscapeDataString(Contact)}&number={Uri.EscapeDataString(GroupNumber)}");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
     }
 }

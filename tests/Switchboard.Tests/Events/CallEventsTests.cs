@@ -48,6 +48,7 @@ public sealed class CallEventsTests : IAsyncLifetime
     {
         app.Settings["Switchboard:CallEvents:PollInterval"] = "00:00:00.050";
         app.Settings["Switchboard:CallEvents:Timeout"] = "00:00:00.500";
+        EventReceiver.AllowIn(app.Settings);
     }
 
     private HttpClient Admin => _app.WithBearer(_org.AdminKey);

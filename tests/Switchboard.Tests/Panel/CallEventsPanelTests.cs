@@ -22,6 +22,7 @@ public sealed class CallEventsPanelTests(PanelBrowser browser) : PanelTest(brows
         _twilio = await FakeTwilioApi.StartAsync();
         _twilio.Configure(App);
         App.Settings["Switchboard:CallEvents:PollInterval"] = "00:00:00.050";
+        EventReceiver.AllowIn(App.Settings);
         await _receiver.UpAsync();
     }
 

@@ -42,6 +42,7 @@ public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
         ("/panel/settings/inboxes/{inboxId:long}/edit",        "sign-in sign-in  403    200    404", ids => $"/panel/settings/inboxes/{ids.Inbox}/edit"),
         ("/panel/settings/call-events",                        "sign-in sign-in  403    200    200", _ => "/panel/settings/call-events"),
         ("/panel/settings/blocked-callers",                    "sign-in sign-in  403    200    200", _ => "/panel/settings/blocked-callers"),
+        ("/panel/settings/privacy",                             "sign-in sign-in  403    200    200", _ => "/panel/settings/privacy"),
         ("/panel/groups",                                      "sign-in sign-in  403    200    200", _ => "/panel/groups"),
         ("/panel/groups/{groupId:long}",                       "sign-in sign-in  403    200    404", ids => $"/panel/groups/{ids.Group}"),
         ("/panel/groups/{groupId:long}/settings",              "sign-in sign-in  403    200    404", ids => $"/panel/groups/{ids.Group}/settings"),

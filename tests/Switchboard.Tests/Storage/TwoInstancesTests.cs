@@ -35,6 +35,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
             ["Switchboard:Twilio:AuthToken"] = SwitchboardApp.AuthToken,
             ["Switchboard:Twilio:PublicBaseUrl"] = SwitchboardApp.PublicBaseUrl,
             ["Switchboard:CallEvents:PollInterval"] = "00:00:00.020",
+            [EventReceiver.AllowedNetworks] = "127.0.0.0/8",
             // 60 calls at once on two processes sharing 2 cores with the test: past the 1.5 s budget a caller
             // hears the apology and no event is raised, which is not what these tests are about.
             ["Switchboard:Twilio:AnswerBudget"] = "00:00:30",

@@ -31,7 +31,7 @@ public sealed class BadInput(int seed)
 
     private static readonly string[] PhoneLike = ["+14155550111", "(415) 555-0199", "+1 555 0100", "+", "+999999999999999999", "00000", "4155550100", "+44 20 7946 0958", "١٢٣"];
 
-    private static readonly string[] FieldNames = ["name", "email", "phone", "role", "active", "mode", "forwardTo", "number", "groupId", "inboxId", "agentId", "messages", "contact", "url", "secret", "password", "id", "from", "sentAt"];
+    private static readonly string[] FieldNames = ["name", "email", "phone", "role", "active", "mode", "forwardTo", "number", "groupId", "inboxId", "agentId", "messages", "contact", "url", "secret", "password", "id", "from", "sentAt", "dataRetentionDays"];
 
     private readonly Random _random = new(seed);
 

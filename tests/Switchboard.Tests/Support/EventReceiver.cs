@@ -35,6 +35,15 @@ public sealed class EventReceiver : IAsyncDisposable
     /// <summary>When set, each request waits this long before its answer (longer than the sender waits: slow).</summary>
     public TimeSpan? Slowness { get; set; }
 
+    /// <summary>The receiver listens on loopback, which Switchboard refuses unless the operator allows it.</summary>
+    public const string AllowedNetworks = "Switchboard:CallEvents:AllowedNetworks:0";
+
+    /// <summary>When set, the receiver answers every event with a redirect to this URL.</summary>
+    public string? RedirectTo { get; set; }
+
+    /// <summary>Lets the app send events to loopback receivers such as this one.</summary>
+    public static void AllowIn(IDictionary<string, string?> settings) => settings[AllowedNetworks] = "127.0.0.0/8";
+
     /// <summary>A receiver whose port is reserved but that is not listening yet (down).</summary>
     public static EventReceiver Down()
     {
@@ -76,6 +85,11 @@ public sealed class EventReceiver : IAsyncDisposable
             request.ContentType,
             await reader.ReadToEndAsync());
         Arrived.Enqueue(received);
+        if (RedirectTo is { } target)
+        {
+            return Results.Redirect(target, permanent: false, preserveMethod: true);
+        }
+
         if (Slowness is { } slowness)
         {
             await Task.Delay(slowness);

@@ -46,6 +46,8 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         {
             Settings[key] = value;
         }
+
+        Replacements.AddRange(stopped.Replacements);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
@@ -56,6 +58,9 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
     public Dictionary<string, string?> Settings { get; } = new();
 
     public TestLogs Logs { get; } = new();
+
+    /// <summary>Services a test puts in place of the app's (e.g. a DNS it plays), set before its first use.</summary>
+    public List<Action<IServiceCollection>> Replacements { get; } = [];
 
     public static bool OnPostgres => PostgresServer is not null;
 
@@ -88,6 +93,7 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
             services.AddSingleton<TimeProvider>(Clock);
             services.AddLogging(logging => logging.AddProvider(Logs));
             services.AddSingleton<IStartupFilter, TestSourceAddress>();
+            Replacements.ForEach(replace => replace(services));
         });
     }
 

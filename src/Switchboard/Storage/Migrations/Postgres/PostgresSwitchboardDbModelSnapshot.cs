@@ -211,6 +211,8 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.HasIndex("CallSid")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "Contact");
+
                     b.HasIndex("OrganizationId", "Id");
 
                     b.HasIndex("OrganizationId", "StartedAt");
@@ -650,9 +652,13 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OrganizationId", "Contact");
+
                     b.HasIndex("OrganizationId", "ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("OrganizationId", "SentAt");
 
                     b.HasIndex("AgentId", "Contact", "SentAt");
 
@@ -677,6 +683,9 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DataRetentionDays")
+                        .HasColumnType("integer");
 
                     b.Property<string>("FallbackForwardTo")
                         .HasColumnType("text");

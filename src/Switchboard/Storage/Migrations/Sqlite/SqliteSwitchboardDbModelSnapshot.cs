@@ -202,6 +202,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.HasIndex("CallSid")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "Contact");
+
                     b.HasIndex("OrganizationId", "Id");
 
                     b.HasIndex("OrganizationId", "StartedAt");
@@ -627,9 +629,13 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OrganizationId", "Contact");
+
                     b.HasIndex("OrganizationId", "ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("OrganizationId", "SentAt");
 
                     b.HasIndex("AgentId", "Contact", "SentAt");
 
@@ -652,6 +658,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("DataRetentionDays")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("FallbackForwardTo")
                         .HasColumnType("TEXT");
