@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs Switchboard's whole test suite from a clean checkout, installing what the machine lacks (Debian's
-# Chromium for the admin panel's browser tests, PostgreSQL): every test on SQLite, the browser tests
-# included, then every database-backed test again on a real PostgreSQL server that this script starts on
-# a temporary directory and a loopback port (and stops at the end); last, a scan of every log line the apps wrote
-# in both passes for full phone numbers and secrets.
+# Chromium for the admin panel's browser tests when no Chromium or Chrome is found; PostgreSQL): every test on
+# SQLite, the browser tests included, then every database-backed test again on a real PostgreSQL server that this
+# script starts on a temporary directory and a loopback port (and stops at the end); last, a scan of every log line
+# the apps wrote in both passes for full phone numbers and secrets.
 # The last line is the totals, e.g. "tests: 412 passed, 0 failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -25,15 +25,34 @@ apt_install() {
   fi
 }
 
-# --- Chromium for the browser tests: Debian's package (Playwright's own browser download is not used) ---
-if [ ! -x /usr/bin/chromium ]; then
+# --- A browser for the panel's tests: $SWITCHBOARD_TEST_CHROMIUM, else chromium, chromium-browser or google-chrome on
+#     PATH, skipping Ubuntu's snap stub (a script that only says to install the snap); the tests look the same way
+#     (tests/Switchboard.Tests/Support/ChromiumFinder.cs). Debian's chromium is installed only when none is found. ---
+find_chromium() {
+  if [ -n "${SWITCHBOARD_TEST_CHROMIUM:-}" ]; then
+    if [ -f "$SWITCHBOARD_TEST_CHROMIUM" ] && [ -x "$SWITCHBOARD_TEST_CHROMIUM" ]; then echo "$SWITCHBOARD_TEST_CHROMIUM"; fi
+    return
+  fi
+  local name candidate
+  for name in chromium chromium-browser google-chrome; do
+    while read -r candidate; do
+      if [ -f "$candidate" ] && ! head -c 4096 "$candidate" | grep -q 'snap install'; then echo "$candidate"; return; fi
+    done < <(type -ap "$name")
+  done
+}
+chromium=$(find_chromium)
+if [ -z "$chromium" ] && [ -z "${SWITCHBOARD_TEST_CHROMIUM:-}" ]; then
+  echo "The browser tests need Chromium or Chrome (SWITCHBOARD_TEST_CHROMIUM, or chromium, chromium-browser or google-chrome on PATH); none found, so Debian's chromium is installed."
   apt_install chromium
+  chromium=$(find_chromium)
 fi
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Chromium could not be installed; the browser tests of the admin panel cannot run." >&2
+if [ -z "$chromium" ]; then
+  echo "No usable Chromium or Chrome (SWITCHBOARD_TEST_CHROMIUM='${SWITCHBOARD_TEST_CHROMIUM:-}'); the browser tests of the admin panel cannot run." >&2
   totals 0 1
   exit 1
 fi
+export SWITCHBOARD_TEST_CHROMIUM="$chromium"
+echo "== Browser tests use $chromium =="
 
 # --- PostgreSQL: installed when missing, started as an unprivileged user (it refuses root) ---
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)

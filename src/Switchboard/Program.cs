@@ -37,6 +37,7 @@ if (demo)
 builder.Services.Configure<SwitchboardOptions>(builder.Configuration.GetSection(SwitchboardOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSwitchboardStorage(builder.Configuration);
+builder.Services.AddAuditTrail();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 // Routing and the call life
@@ -98,6 +99,7 @@ builder.Services.AddPanel();
 
 // Per source address: failed authentications and sign-ins, and webhook traffic (Switchboard:RateLimits)
 builder.Services.AddSwitchboardRateLimits();
+builder.Services.AddWebhookRateLimit();
 
 // Bad input: limits on request bodies, forms and JSON depth (see RequestLimits)
 builder.AddRequestLimits();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Authorization;
+using Switchboard.Calls;
 using Switchboard.Kernel;
 using Switchboard.Phones;
 using Switchboard.Storage;

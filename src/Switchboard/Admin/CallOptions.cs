@@ -39,7 +39,7 @@ public sealed record EffectiveCallOptions(FallbackBody? Fallback, CallerMessageB
 public sealed record MemberAnswer(long AgentId, string Name, DateTime AddedAt);
 
 /// <summary>
-/// The options of docs/routing.md "Beyond SPEC.md": fallback, unavailable messages, rejection with a message, the
+/// The options B1–B4 of docs/routing.md: fallback, unavailable messages, rejection with a message, the
 /// contact's name in the prompt, the maximum age of a last text, and group members; checked and stored the same way
 /// for the admin API and the panel. A PUT replaces the whole set: what it leaves out takes its default.
 /// </summary>

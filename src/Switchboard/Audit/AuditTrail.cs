@@ -25,11 +25,11 @@ public sealed class PendingChange
 
 /// <summary>
 /// Records who changed what an admin configures, from the change tracker, in the transaction of the change itself
-/// (<see cref="SwitchboardDb.SaveChangesAsync(bool, CancellationToken)"/>). It knows entity types, not fields: a field
+/// (<see cref="AuditInterceptor"/>). It knows entity types, not fields: a field
 /// added to an audited type is audited without more code. Secrets (any field named like a secret, password or hash,
 /// and any byte array) are written as "(set)"/"(changed)", never their value; an agent's personal phone is masked.
 /// </summary>
-public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http, WriteGate gate)
+public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
 {
     public const string Hidden = "(hidden)";
     public const string Set = "(set)";
@@ -57,8 +57,6 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http, Wr
     ];
 
     public static IReadOnlyCollection<string> EntityTypes => Audited.Values;
-
-    public WriteGate Gate => gate;
 
     /// <summary>The audited changes among the tracked entries (changes are expected to be detected already).</summary>
     public static List<PendingChange> Collect(IEnumerable<EntityEntry> entries)

@@ -71,11 +71,6 @@ public sealed class FailureLimits : IDisposable
 
 public static class RateLimits
 {
-    /// <summary>Failed authentications and sign-ins per source, and webhook traffic per source (see <see cref="Twilio.WebhookRateLimit"/>).</summary>
-    public static IServiceCollection AddSwitchboardRateLimits(this IServiceCollection services)
-    {
-        services.AddSingleton<FailureLimits>();
-        services.AddRateLimiter(o => o.AddPolicy<string, Twilio.WebhookRateLimit>(Twilio.WebhookRateLimit.Policy));
-        return services;
-    }
+    /// <summary>Failed authentications and sign-ins per source (webhook traffic has its own policy, at the provider's edge).</summary>
+    public static IServiceCollection AddSwitchboardRateLimits(this IServiceCollection services) => services.AddSingleton<FailureLimits>();
 }

@@ -46,7 +46,7 @@ public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<Ca
             var result = change(call);
             if (!wasOver && call.IsOver && await ReportsEventsAsync(call.OrganizationId, ct))
             {
-                CallEvents.Report(call, clock.GetUtcNow().UtcDateTime);
+                CallEndEvents.Report(call, clock.GetUtcNow().UtcDateTime);
             }
 
             try

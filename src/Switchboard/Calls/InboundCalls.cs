@@ -53,7 +53,7 @@ public sealed class InboundCalls(
         if (routingFacts.Number?.ReportsCallEvents == true && decision.Reason != DecisionReason.CallerBlocked)
         {
             // Rejected or nobody available: the call is over at once, and its event goes into the record's own batch.
-            CallEvents.Report(call, now);
+            CallEndEvents.Report(call, now);
         }
 
         if (!await writer.SaveAsync(call, ct))

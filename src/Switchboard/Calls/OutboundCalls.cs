@@ -13,7 +13,7 @@ public sealed record StartCall(long? AgentId, string? Contact);
 public sealed record OutboundDial(string PlatformNumber, string Contact);
 
 /// <summary>
-/// The life of an outbound call (SPEC.md "Outbound calls by agents"), free of any provider dialect: check that
+/// The life of an outbound call (routing rule R5 of docs/routing.md), free of any provider dialect: check that
 /// the agent may call the contact, store the request, have the provider ring the agent from the number that last
 /// texted the contact, then follow the agent's "press 1", the dial to the contact and the provider's statuses.
 /// </summary>

@@ -8,7 +8,7 @@ namespace Switchboard.Panel;
 public enum CallOptionsOwner { Organization, Group, Inbox }
 
 /// <summary>
-/// A page with call options (docs/routing.md "Beyond SPEC.md"): the fallback, the unavailable message, rejecting with
+/// A page with call options (docs/routing.md, options B1–B4): the fallback, the unavailable message, rejecting with
 /// it, and the organization's prompt and last-text options. The fields are posted flat and sent to
 /// <see cref="CallOptions"/> as the API's bodies, so the panel refuses exactly what the API refuses.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Events;
 using Switchboard.Kernel;
 using Switchboard.Audit;
 using Switchboard.Calls;

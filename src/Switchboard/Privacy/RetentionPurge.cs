@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Switchboard.Calls;
+using Switchboard.Events;
 using Switchboard.Storage;
 
 namespace Switchboard.Privacy;

@@ -2,7 +2,7 @@ using Switchboard.Phones;
 
 namespace Switchboard.Routing;
 
-/// <summary>SPEC.md part 1, "Deciding an inbound call", with the options of docs/routing.md: a pure function of the facts.</summary>
+/// <summary>Routing rules R1–R3 of docs/routing.md, with its options B1–B4: a pure function of the facts.</summary>
 public static class RoutingPolicy
 {
     public static RoutingDecision Decide(RoutingFacts facts)

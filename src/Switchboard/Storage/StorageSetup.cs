@@ -1,9 +1,9 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
-using Switchboard.Audit;
 
 namespace Switchboard.Storage;
 
@@ -25,13 +25,13 @@ public static class StorageSetup
             }
 
             services.AddSingleton(new WriteGate(serialize: false));
-            services.AddDbContextPool<SwitchboardDb, PostgresSwitchboardDb>((sp, o) => o.UseNpgsql(connectionString, Collections).AddInterceptors(sp.GetRequiredService<WriteGate>()));
+            services.AddDbContextPool<SwitchboardDb, PostgresSwitchboardDb>((sp, o) => o.UseNpgsql(connectionString, Collections).AddInterceptors(Interceptors(sp)));
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
             services.AddSingleton(new WriteGate(serialize: true));
-            services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) => o.UseSqlite(sqlite.ToString(), Collections).AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<WriteGate>()));
+            services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) => o.UseSqlite(sqlite.ToString(), Collections).AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]));
         }
         else
         {
@@ -41,9 +41,15 @@ public static class StorageSetup
         services.AddSingleton<RoutingFactsReader>();
         services.AddScoped<MessageIngestion>();
         services.AddHttpContextAccessor();
-        services.AddSingleton<AuditTrail>();
         return services;
     }
+
+    /// <summary>
+    /// The features' interceptors (e.g. the audit trail), registered as <see cref="ISaveChangesInterceptor"/>, run
+    /// before the write gate: one that opens a transaction has taken the gate itself.
+    /// </summary>
+    private static IInterceptor[] Interceptors(IServiceProvider sp) =>
+        [.. sp.GetServices<ISaveChangesInterceptor>(), sp.GetRequiredService<WriteGate>()];
 
     /// <summary>
     /// A list in a query (<c>ids.Contains(x.Id)</c>) goes as one JSON parameter: EF's default of one

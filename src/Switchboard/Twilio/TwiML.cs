@@ -4,7 +4,10 @@ using Switchboard.Speech;
 
 namespace Switchboard.Twilio;
 
-/// <summary>Writes the TwiML documents of SPEC.md part 2. Only XML here: what to say and where to go is decided elsewhere.</summary>
+/// <summary>
+/// Writes the TwiML documents of routing rule R8.2 (docs/routing.md). Only XML here: what to say and where to go is
+/// decided elsewhere.
+/// </summary>
 public static class TwiML
 {
     public const string ContentType = "text/xml; charset=utf-8";

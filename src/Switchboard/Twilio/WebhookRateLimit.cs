@@ -38,3 +38,10 @@ public sealed class WebhookRateLimit(IOptions<SwitchboardOptions> options, ILogg
             });
     }
 }
+
+public static class WebhookRateLimits
+{
+    /// <summary>Webhook traffic per source (Switchboard:RateLimits:Webhooks); the endpoints opt in with <see cref="WebhookRateLimit.Policy"/>.</summary>
+    public static IServiceCollection AddWebhookRateLimit(this IServiceCollection services) =>
+        services.AddRateLimiter(o => o.AddPolicy<string, WebhookRateLimit>(WebhookRateLimit.Policy));
+}

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Calls;
+using Switchboard.Events;
 using Switchboard.Storage;
 using Switchboard.Tests.Support;
 using static Switchboard.Tests.Api.ApiAnswers;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Audit;
 using Switchboard.Storage;
 using Switchboard.Tests.Support;
 using static Switchboard.Tests.Api.ApiAnswers;

@@ -138,12 +138,12 @@ public sealed class OutboundCallRecordTests
     public void Report_WhenOver_QueuesOneOutboundCompletedEvent()
     {
         var call = Requested();
-        CallEvents.Report(call, Now);
+        CallEndEvents.Report(call, Now);
         Assert.Empty(call.Events);
 
         call.AgentDialFailed(CallOutcome.ProviderUnreachable, "connection refused", Now);
-        CallEvents.Report(call, Now);
-        CallEvents.Report(call, Now);
+        CallEndEvents.Report(call, Now);
+        CallEndEvents.Report(call, Now);
 
         var reported = Assert.Single(call.Events);
         Assert.Equal(CallEvents.OutboundCompleted, reported.Type);

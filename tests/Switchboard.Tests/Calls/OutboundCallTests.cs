@@ -8,9 +8,9 @@ using static Switchboard.Tests.Api.ApiAnswers;
 namespace Switchboard.Tests.Calls;
 
 /// <summary>
-/// SPEC.md "Outbound calls by agents", end to end: the admin API asks Switchboard for a call, Switchboard asks the
-/// provider's REST API (a real local server that checks what Twilio checks), and the provider's side is walked
-/// through the signed webhooks and the TwiML they answer.
+/// Outbound calls by agents (routing rule R5, docs/routing.md), end to end: the admin API asks Switchboard for a
+/// call, Switchboard asks the provider's REST API (a real local server that checks what Twilio checks), and the
+/// provider's side is walked through the signed webhooks and the TwiML they answer.
 /// </summary>
 [Trait("Database", "yes")]
 public sealed class OutboundCallTests : IAsyncLifetime

@@ -92,7 +92,7 @@ public sealed class CallEventsTests : IAsyncLifetime
 
     private static int Attempts(JsonNode delivery) => delivery["attempts"]!.GetValue<int>();
 
-    /// <summary>How a receiver checks an event, as the README shows it.</summary>
+    /// <summary>How a receiver checks an event, as docs/call-events.md shows it.</summary>
     private static bool SignedWith(string secret, EventReceiver.Received received)
     {
         var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{received.Timestamp}.{received.Body}"));

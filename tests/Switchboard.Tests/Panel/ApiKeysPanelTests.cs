@@ -125,7 +125,7 @@ public sealed class ApiKeysPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Expect(Row("old laptop").GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithAsync(created.Text("key"), "/groups"));
         Assert.Equal(HttpStatusCode.OK, await StatusWithAsync(Org.AdminKey, "/groups"));
-        // The picture for the README shows no secret, so that it is the same run after run.
+        // The picture in docs/panel.md shows no secret, so that it is the same run after run.
         await PanelBrowser.ScreenshotAsync(Page, "api-keys");
     }
 

@@ -66,7 +66,7 @@ public sealed class CallEventsPanelTests(PanelBrowser browser) : PanelTest(brows
         await Expect(row).ToContainTextAsync("delivered");
         await Expect(row).ToContainTextAsync("HTTP 204");
 
-        // The picture for the README shows a URL and secret of its own, so that it is the same run after run.
+        // The picture in docs/panel.md shows a URL and secret of its own, so that it is the same run after run.
         await Page.GetByLabel("Events URL").FillAsync("https://texting.example.org/switchboard/events");
         await Page.GetByLabel("Signing secret (optional)").FillAsync("texting-platform-secret-2026");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();

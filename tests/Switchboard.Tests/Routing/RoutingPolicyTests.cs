@@ -2,7 +2,10 @@ using Switchboard.Routing;
 
 namespace Switchboard.Tests.Routing;
 
-/// <summary>SPEC.md part 1, "Deciding an inbound call", one row per rule, on the pure decision function.</summary>
+/// <summary>
+/// Routing rules R1–R3 of docs/routing.md, one row per rule (row "3.4" is R3.4), and options B1–B4 (rows "B…"),
+/// on the pure decision function.
+/// </summary>
 public sealed class RoutingPolicyTests
 {
     private const string Number = "+14155550100";

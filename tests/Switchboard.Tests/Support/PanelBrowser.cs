@@ -8,7 +8,7 @@ using Microsoft.Playwright;
 namespace Switchboard.Tests.Support;
 
 /// <summary>
-/// One headless Debian Chromium driven by Playwright, shared by the tests of a class. Each test starts its own
+/// One headless Chromium (found by <see cref="ChromiumFinder"/>) driven by Playwright, shared by the tests of a class. Each test starts its own
 /// app on a loopback port (<see cref="StartAsync"/>) and opens its own browser contexts (their own cookies).
 /// </summary>
 public sealed class PanelBrowser : IAsyncLifetime
@@ -29,10 +29,16 @@ public sealed class PanelBrowser : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        var chromium = ChromiumFinder.Search();
+        if (chromium.Executable is null)
+        {
+            throw new InvalidOperationException(chromium.Explain());
+        }
+
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = "/usr/bin/chromium",
+            ExecutablePath = chromium.Executable,
             Headless = true,
             Args =
             [
@@ -79,24 +85,11 @@ public sealed class PanelBrowser : IAsyncLifetime
         return agent["agent"]!["id"]!.GetValue<long>();
     }
 
-    /// <summary>Saves a picture of the page for the README, under docs/screenshots/ of the repository.</summary>
+    /// <summary>Saves a picture of the page for the docs (docs/panel.md), under docs/screenshots/ of the repository.</summary>
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
-        var folder = Path.Combine(RepositoryRoot(), "docs", "screenshots");
+        var folder = Path.Combine(RepositoryFiles.Root(), "docs", "screenshots");
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = fullPage, Animations = ScreenshotAnimations.Disabled });
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Switchboard.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Switchboard.slnx not found above " + AppContext.BaseDirectory);
     }
 }

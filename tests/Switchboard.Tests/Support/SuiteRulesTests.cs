@@ -1,9 +1,10 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace Switchboard.Tests.Support;
 
-/// <summary>Rules of the suite itself, so that a new test cannot quietly miss one of the databases.</summary>
-public sealed class SuiteRulesTests
+/// <summary>Rules of the suite and of the tree, so that a new test cannot quietly miss one of the databases, nor a new file tie two features together.</summary>
+public sealed partial class SuiteRulesTests
 {
     /// <remarks>
     /// Browser tests are the one exception: they run once, on SQLite (<c>Database=sqlite</c>), because the pages
@@ -34,4 +35,105 @@ public sealed class SuiteRulesTests
         .FirstOrDefault();
 
     private static bool UsesBrowser(Type type) => type.GetInterfaces().Contains(typeof(IClassFixture<PanelBrowser>));
+
+    /// <summary>
+    /// The top-level namespaces of the app (a feature, the kernel, storage…) depend on each other one way only:
+    /// Storage knows no feature, Calls raises Events but Events knows no call, and so on. A dependency is a
+    /// <c>using</c> of another namespace, or a name qualified with it, in any C# or Razor file of the folder.
+    /// </summary>
+    [Fact]
+    public void NoTwoTopLevelNamespacesOfTheAppDependOnEachOther()
+    {
+        var source = Path.Combine(RepositoryRoot(), "src", "Switchboard");
+        var typesOf = typeof(Program).Assembly.GetTypes()
+            .Where(t => t.Namespace?.StartsWith("Switchboard.", StringComparison.Ordinal) == true)
+            .GroupBy(t => t.Namespace!.Split('.')[1])
+            .ToDictionary(g => g.Key, g => g.Select(t => t.Name.Split('`')[0]).ToHashSet());
+        var edges = new Dictionary<string, HashSet<string>>();
+        foreach (var folder in Directory.GetDirectories(source).Select(Path.GetFileName).OfType<string>().Where(typesOf.ContainsKey))
+        {
+            var files = Directory.EnumerateFiles(Path.Combine(source, folder), "*.*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal));
+            edges[folder] = files.SelectMany(f => DependenciesOf(File.ReadAllText(f), typesOf)).Where(n => n != folder).ToHashSet();
+        }
+
+        Assert.Contains("Events", edges["Calls"]);
+        Assert.True(edges.Count >= 10, $"only {edges.Count} top-level namespaces found under {source}");
+        Assert.Null(FindCycle(edges));
+    }
+
+    [Fact]
+    public void TheCycleRuleSeesUsingsAndQualifiedNamesButNotStrings()
+    {
+        var types = new Dictionary<string, HashSet<string>> { ["Calls"] = ["CallRecord"], ["Events"] = ["CallEvent"] };
+
+        Assert.Equal(["Calls"], DependenciesOf("using Switchboard.Calls;\nclass A;", types));
+        Assert.Equal(["Events"], DependenciesOf("@using Switchboard.Events\n<p></p>", types));
+        Assert.Equal(["Calls"], DependenciesOf("var c = new Calls.CallRecord();", types));
+        Assert.Empty(DependenciesOf("b.Entity(\"Switchboard.Calls.CallRecord\"); db.Calls.CallRecord();", types));
+        Assert.Equal("Calls -> Events -> Calls", FindCycle(new() { ["Calls"] = ["Events"], ["Events"] = ["Calls"], ["Kernel"] = [] }));
+    }
+
+    private static IEnumerable<string> DependenciesOf(string text, IReadOnlyDictionary<string, HashSet<string>> typesOf)
+    {
+        foreach (Match m in UsingOrQualified().Matches(text))
+        {
+            var name = m.Groups["ns"].Value;
+            if (typesOf.ContainsKey(name) && (m.Groups["using"].Success || m.Groups["full"].Success))
+            {
+                yield return name;
+            }
+        }
+
+        foreach (Match m in RelativeName().Matches(text))
+        {
+            if (typesOf.TryGetValue(m.Groups["ns"].Value, out var types) && types.Contains(m.Groups["type"].Value))
+            {
+                yield return m.Groups["ns"].Value;
+            }
+        }
+    }
+
+    /// <returns>The first cycle found, as "A -> B -> A", or null.</returns>
+    private static string? FindCycle(Dictionary<string, HashSet<string>> edges)
+    {
+        var done = new HashSet<string>();
+        var path = new List<string>();
+        string? Visit(string node)
+        {
+            if (path.IndexOf(node) is var at and >= 0)
+            {
+                return string.Join(" -> ", path.Skip(at).Append(node));
+            }
+
+            if (!done.Add(node))
+            {
+                return null;
+            }
+
+            path.Add(node);
+            var found = edges.GetValueOrDefault(node, []).Order(StringComparer.Ordinal).Select(Visit).FirstOrDefault(c => c is not null);
+            path.RemoveAt(path.Count - 1);
+            return found;
+        }
+
+        return edges.Keys.Order(StringComparer.Ordinal).Select(Visit).FirstOrDefault(c => c is not null);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Switchboard.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Switchboard.slnx not found above " + AppContext.BaseDirectory);
+    }
+
+    [GeneratedRegex("""(?m)(?<using>^\s*@?(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?Switchboard\.)(?<ns>\w+)|(?<full>(?<![\w."])Switchboard\.)(?<ns>\w+)\.""")]
+    private static partial Regex UsingOrQualified();
+
+    [GeneratedRegex("""(?<![\w."])(?<ns>[A-Z]\w*)\.(?<type>[A-Z]\w*)""")]
+    private static partial Regex RelativeName();
 }

@@ -3,13 +3,14 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Events;
 using Switchboard.Storage;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Twilio;
 
 /// <summary>
-/// docs/routing.md "Beyond SPEC.md", option by option, through signed webhooks on the real pipeline: the fallback
+/// docs/routing.md, options B1–B4 one by one, through signed webhooks on the real pipeline: the fallback
 /// when the agent does not take the call, the organization's, group's and inbox's own messages, rejection with a
 /// message, the screening prompt's context, group members and the maximum age of a last text.
 /// </summary>

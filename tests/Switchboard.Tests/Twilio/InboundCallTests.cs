@@ -5,8 +5,8 @@ using Switchboard.Tests.Support;
 namespace Switchboard.Tests.Twilio;
 
 /// <summary>
-/// SPEC.md part 1, rule by rule, through signed webhooks on the real pipeline and a real SQLite file,
-/// walking the TwiML the way the provider would.
+/// Routing rules R1–R4 of docs/routing.md, rule by rule, through signed webhooks on the real pipeline and a real
+/// SQLite file, walking the TwiML the way the provider would.
 /// </summary>
 [Trait("Database", "yes")]
 public sealed class InboundCallTests : IAsyncLifetime
