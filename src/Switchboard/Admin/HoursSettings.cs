@@ -134,19 +134,7 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptions options)
             return hours;
         }
 
-        var body = JsonSerializer.Deserialize<HoursBody>(json, JsonSerializerOptions.Web)!;
-        hours = new OpeningHours
-        {
-            TimeZone = DateTimeZoneProviders.Tzdb[body.TimeZone!],
-            Weekly = [.. (body.Weekly ?? []).Select(w => new WeeklyOpening(Day(w.Day)!.Value, TimePattern.Parse(w.Open!).Value, TimePattern.Parse(w.Close!).Value))],
-            Exceptions = [.. (body.Exceptions ?? []).Select(e => new DateException(
-                DatePattern.Parse(e.Date!).Value,
-                e.Closed == true ? null : TimePattern.Parse(e.Open!).Value,
-                e.Closed == true ? null : TimePattern.Parse(e.Close!).Value))],
-            AfterHours = new AfterHours(
-                EnumNames.TryParse<AfterHoursMode>(body.AfterHours?.Mode, out var mode) ? mode : AfterHoursMode.Message,
-                body.AfterHours?.ForwardTo),
-        };
+        hours = Opening(JsonSerializer.Deserialize<HoursBody>(json, JsonSerializerOptions.Web)!);
         if (Parsed.Count < 10_000)
         {
             Parsed.TryAdd(json, hours);
@@ -154,6 +142,20 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptions options)
 
         return hours;
     }
+
+    /// <summary>Checked hours (as stored, or as answered) for the routing policy and the panel's "open now".</summary>
+    public static OpeningHours Opening(HoursBody body) => new()
+    {
+        TimeZone = DateTimeZoneProviders.Tzdb[body.TimeZone!],
+        Weekly = [.. (body.Weekly ?? []).Select(WeeklyOpeningOf)],
+        Exceptions = [.. (body.Exceptions ?? []).Select(e => new DateException(
+            DatePattern.Parse(e.Date!).Value,
+            e.Closed == true ? null : TimePattern.Parse(e.Open!).Value,
+            e.Closed == true ? null : TimePattern.Parse(e.Close!).Value))],
+        AfterHours = new AfterHours(
+            EnumNames.TryParse<AfterHoursMode>(body.AfterHours?.Mode, out var mode) ? mode : AfterHoursMode.Message,
+            body.AfterHours?.ForwardTo),
+    };
 
     private async Task<OwnerHoursAnswer> AnswerAsync(long orgId, string? own, CancellationToken ct)
     {
@@ -225,6 +227,13 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptions options)
             var close = Time(opening.Close, field + ".close", errors);
             if (day is not null && open is not null && close is not null)
             {
+                var opened = new WeeklyOpening(day.Value, open.Value, close.Value);
+                if (checkedWeekly.Select(WeeklyOpeningOf).FirstOrDefault(o => Overlap(o, opened)) is { } other)
+                {
+                    var times = $"{Format(other.Open)}–{Format(other.Close)}";
+                    errors[field] = [$"must not overlap the opening on {other.Day} {times}"];
+                }
+
                 checkedWeekly.Add(new WeeklyHoursBody(day.Value.ToString().ToLowerInvariant(), Format(open.Value), Format(close.Value)));
             }
         }
@@ -311,6 +320,28 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptions options)
         }
 
         return new AfterHoursBody(EnumNames.Name(mode), target);
+    }
+
+    private static WeeklyOpening WeeklyOpeningOf(WeeklyHoursBody w) =>
+        new(Day(w.Day)!.Value, TimePattern.Parse(w.Open!).Value, TimePattern.Parse(w.Close!).Value);
+
+    /// <summary>
+    /// Whether two weekly openings share a minute of the week; an opening that crosses midnight runs into the next
+    /// day, and Sunday's into Monday's.
+    /// </summary>
+    private static bool Overlap(WeeklyOpening a, WeeklyOpening b)
+    {
+        const int week = 7 * 24 * 60;
+        var (aStart, aEnd) = Minutes(a);
+        var (bStart, bEnd) = Minutes(b);
+        return new[] { -week, 0, week }.Any(shift => aStart < bEnd + shift && bStart + shift < aEnd);
+
+        static (int Start, int End) Minutes(WeeklyOpening o)
+        {
+            var start = ((int)o.Day - 1) * 24 * 60 + o.Open.Hour * 60 + o.Open.Minute;
+            var length = (int)Period.Between(o.Open, o.Close, PeriodUnits.Minutes).Minutes;
+            return (start, start + (length > 0 ? length : length + 24 * 60));
+        }
     }
 
     private static LocalTime? Time(string? value, string field, Dictionary<string, string[]> errors)

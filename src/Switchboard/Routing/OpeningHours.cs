@@ -36,24 +36,73 @@ public sealed record OpeningHours
 
     public HoursCheck Check(DateTime nowUtc)
     {
-        var now = Instant.FromDateTimeUtc(DateTime.SpecifyKind(nowUtc, DateTimeKind.Utc)).InZone(TimeZone).LocalDateTime;
-        var today = now.Date;
-        var open = Intervals(today.PlusDays(-1)).Concat(Intervals(today)).Any(i => i.From <= now && now < i.To);
-        if (open)
+        var now = Local(nowUtc);
+        if (IsOpen(now))
         {
             return new HoursCheck(true, null);
         }
 
+        return new HoursCheck(false, NextOpening(now) is { } next ? $"{When(next, now.Date)} {TimeZone.Id}" : null);
+    }
+
+    /// <summary>The wall-clock time in the zone.</summary>
+    public LocalDateTime Local(DateTime nowUtc) =>
+        Instant.FromDateTimeUtc(DateTime.SpecifyKind(nowUtc, DateTimeKind.Utc)).InZone(TimeZone).LocalDateTime;
+
+    /// <summary>When it opens next, closed now; null when open now or with no opening within the look-ahead.</summary>
+    public LocalDateTime? OpensNext(DateTime nowUtc)
+    {
+        var now = Local(nowUtc);
+        return IsOpen(now) ? null : NextOpening(now);
+    }
+
+    /// <summary>
+    /// When it closes, open now. Openings that meet or overlap count as one (Monday 00:00–00:00 and Tuesday
+    /// 00:00–00:00 close at the end of Tuesday). Null when closed now, or open for the whole look-ahead.
+    /// </summary>
+    public LocalDateTime? ClosesNext(DateTime nowUtc)
+    {
+        var now = Local(nowUtc);
+        var limit = now.PlusDays(DaysAhead);
+        var until = now;
+        while (Intervals(until.Date.PlusDays(-1)).Concat(Intervals(until.Date))
+            .Where(i => i.From <= until && until < i.To).Select(i => (LocalDateTime?)i.To).Max() is { } end)
+        {
+            if (end > limit)
+            {
+                return null;
+            }
+
+            until = end;
+        }
+
+        return until == now ? null : until;
+    }
+
+    /// <summary>"Monday 09:00" within a week of today, further ahead "Monday 2027-01-04 09:00".</summary>
+    public static string When(LocalDateTime at, LocalDate today)
+    {
+        var time = at.ToString("HH:mm", CultureInfo.InvariantCulture);
+        return Period.Between(today, at.Date, PeriodUnits.Days).Days < 7
+            ? $"{at.DayOfWeek} {time}"
+            : $"{at.DayOfWeek} {at.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} {time}";
+    }
+
+    private bool IsOpen(LocalDateTime now) =>
+        Intervals(now.Date.PlusDays(-1)).Concat(Intervals(now.Date)).Any(i => i.From <= now && now < i.To);
+
+    private LocalDateTime? NextOpening(LocalDateTime now)
+    {
         for (var day = 0; day < DaysAhead; day++)
         {
-            var date = today.PlusDays(day);
-            if (Intervals(date).Select(i => (LocalDateTime?)i.From).Where(from => from > now).Min() is { } next)
+            var starts = Intervals(now.Date.PlusDays(day)).Select(i => (LocalDateTime?)i.From);
+            if (starts.Where(from => from > now).Min() is { } next)
             {
-                return new HoursCheck(false, Describe(next, day));
+                return next;
             }
         }
 
-        return new HoursCheck(false, null);
+        return null;
     }
 
     /// <summary>The openings that start on a date, as wall-clock intervals (the end may be on the next day).</summary>
@@ -64,13 +113,5 @@ public sealed record OpeningHours
             ? exception is { Open: { } open, Close: { } close } ? [(open, close)] : []
             : Weekly.Where(w => w.Day == date.DayOfWeek).Select(w => (w.Open, w.Close));
         return openings.Select(o => (date + o.Open, (o.Close > o.Open ? date : date.PlusDays(1)) + o.Close));
-    }
-
-    private string Describe(LocalDateTime next, int daysAway)
-    {
-        var day = next.DayOfWeek.ToString();
-        var time = next.ToString("HH:mm", CultureInfo.InvariantCulture);
-        var date = next.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return daysAway < 7 ? $"{day} {time} {TimeZone.Id}" : $"{day} {date} {time} {TimeZone.Id}";
     }
 }
