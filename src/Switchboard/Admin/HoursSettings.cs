@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -33,16 +32,15 @@ public enum HoursMode { FollowOrganization, Own }
 /// <summary>
 /// Opening hours of the organization, a group or an inbox (docs/hours.md), checked and stored the same way for the
 /// API and the panel. Stored as the JSON of the checked body, one column per owner, so that routing reads it in its
-/// one statement; <see cref="Parse"/> turns it into the policy's <see cref="OpeningHours"/>.
+/// one statement; Routing's <see cref="StoredHours"/> turns it into the policy's <see cref="OpeningHours"/>.
 /// </summary>
-public sealed class HoursSettings(SwitchboardDb db, CallOptions options)
+public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
 {
     public const int MaxWeekly = 70;
     public const int MaxExceptions = 400;
 
     private static readonly LocalTimePattern TimePattern = LocalTimePattern.CreateWithInvariantCulture("HH':'mm");
     private static readonly LocalDatePattern DatePattern = LocalDatePattern.Iso;
-    private static readonly ConcurrentDictionary<string, OpeningHours> Parsed = new();
 
     public async Task<OrganizationHoursAnswer> OfOrganizationAsync(long orgId, CancellationToken ct)
     {
@@ -119,40 +117,6 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptions options)
         inbox.Hours = hours;
         await db.SaveChangesAsync(ct);
         return await AnswerAsync(orgId, inbox.Hours, ct);
-    }
-
-    /// <summary>Stored hours for the routing policy; null when none are stored. Parsed once per distinct value.</summary>
-    public static OpeningHours? Parse(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        if (Parsed.TryGetValue(json, out var hours))
-        {
-            return hours;
-        }
-
-        var body = JsonSerializer.Deserialize<HoursBody>(json, JsonSerializerOptions.Web)!;
-        hours = new OpeningHours
-        {
-            TimeZone = DateTimeZoneProviders.Tzdb[body.TimeZone!],
-            Weekly = [.. (body.Weekly ?? []).Select(w => new WeeklyOpening(Day(w.Day)!.Value, TimePattern.Parse(w.Open!).Value, TimePattern.Parse(w.Close!).Value))],
-            Exceptions = [.. (body.Exceptions ?? []).Select(e => new DateException(
-                DatePattern.Parse(e.Date!).Value,
-                e.Closed == true ? null : TimePattern.Parse(e.Open!).Value,
-                e.Closed == true ? null : TimePattern.Parse(e.Close!).Value))],
-            AfterHours = new AfterHours(
-                EnumNames.TryParse<AfterHoursMode>(body.AfterHours?.Mode, out var mode) ? mode : AfterHoursMode.Message,
-                body.AfterHours?.ForwardTo),
-        };
-        if (Parsed.Count < 10_000)
-        {
-            Parsed.TryAdd(json, hours);
-        }
-
-        return hours;
     }
 
     private async Task<OwnerHoursAnswer> AnswerAsync(long orgId, string? own, CancellationToken ct)
