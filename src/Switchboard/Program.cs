@@ -5,19 +5,23 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Switchboard;
 using Switchboard.Admin;
+using Switchboard.ApiDocs;
 using Switchboard.Api;
 using Switchboard.Audit;
 using Switchboard.Authorization;
 using Switchboard.Calls;
 using Switchboard.Demo;
 using Switchboard.Events;
+using Switchboard.Messages;
 using Switchboard.Network;
+using Switchboard.Observability;
 using Switchboard.Panel;
 using Switchboard.Phones;
 using Switchboard.Privacy;
 using Switchboard.Reports;
 using Switchboard.Storage;
 using Switchboard.Twilio;
+using Switchboard.Calls.Voicemail;
 
 var demo = args.Contains(DemoMode.Switch);
 
@@ -40,8 +44,12 @@ builder.Services.AddSwitchboardStorage(builder.Configuration);
 builder.Services.AddAuditTrail();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
+// Metrics (Prometheus at /metrics, Switchboard:Metrics:Port) and, when OTEL_EXPORTER_OTLP_* is set, traces over OTLP
+builder.AddSwitchboardTelemetry();
+
 // Routing and the call life
 builder.Services.AddSingleton<PhoneNormalizer>();
+builder.Services.AddSingleton<PhoneDisplay>();
 builder.Services.AddScoped<InboundCalls>();
 builder.Services.AddSingleton<CallRecordWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordWriter>());
@@ -56,6 +64,20 @@ builder.Services.AddHttpClient<ICallPlacer, TwilioCallPlacer>()
     .AddResilienceHandler("twilio-rest", (pipeline, context) =>
         TwilioCallPlacer.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 
+// Voicemail: the recordings at the provider (read and deleted by sid through its REST API), signed links, the sweeper;
+// and the reconciler, which looks up calls left open
+builder.Services.AddHttpClient<TwilioRest>()
+    .AddResilienceHandler("twilio-rest-read", (pipeline, context) =>
+        TwilioRest.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddTransient<IRecordings>(sp => sp.GetRequiredService<TwilioRest>());
+builder.Services.AddTransient<ICallLookup>(sp => sp.GetRequiredService<TwilioRest>());
+builder.Services.AddSingleton<VoicemailLinks>();
+builder.Services.AddSingleton<VoicemailAudioCache>();
+builder.Services.AddScoped<Voicemails>();
+builder.Services.AddHostedService<VoicemailSweeper>();
+builder.Services.AddScoped<CallReconciler>();
+builder.Services.AddHostedService<CallReconcilerService>();
+
 // Call events: an outbox stored with the call records, sent to each organization's texting platform
 builder.Services.AddScoped<CallEventSettings>();
 builder.Services.AddNetworkGuard();
@@ -64,10 +86,10 @@ builder.Services.AddHostedService<CallEventSender>();
 
 // What admins read and change, shared by the admin API and the panel
 builder.Services.AddScoped<InboundCallSettings>();
-builder.Services.AddScoped<CallOptions>();
+builder.Services.AddScoped<CallOptionSettings>();
 builder.Services.AddScoped<HoursSettings>();
 builder.Services.AddScoped<BlockedCallers>();
-builder.Services.AddScoped<Teams>();
+builder.Services.AddScoped<GroupsAndInboxes>();
 builder.Services.AddScoped<AgentDirectory>();
 builder.Services.AddScoped<NumberDirectory>();
 builder.Services.AddScoped<RoutingExplainer>();
@@ -81,9 +103,13 @@ builder.Services.AddScoped<PanelUsers>();
 // Privacy: forgetting a contact, and the purge of data past the organization's retention
 builder.Services.AddScoped<ContactErasure>();
 builder.Services.AddScoped<PrivacySettings>();
-builder.Services.AddSingleton<IRecordingEraser, NoRecordings>();
+builder.Services.AddScoped<IRecordingEraser, VoicemailRecordings>();
 builder.Services.AddHostedService<RetentionPurge>();
 builder.Services.AddSingleton<IPasswordHasher<PanelLogin>, PasswordHasher<PanelLogin>>();
+
+// Messages from the texting platform: who texted whom from which number, the facts routing reads
+builder.Services.AddScoped<MessageIntake>();
+builder.Services.AddScoped<MessageIngestion>();
 
 // Admin API: bearer keys, JSON in camelCase, problems as RFC 7807
 builder.Services.AddAuthentication(BearerAuthentication.SchemeName)
@@ -94,12 +120,18 @@ builder.Services.AddExceptionHandler<JsonBodyErrors>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
+// The admin API's OpenAPI document and its browsable reference (Switchboard:ApiDocs:Enabled)
+builder.AddApiDocs();
+
 // Admin panel: Razor Pages under /panel with a sign-in cookie of its own
 builder.Services.AddPanel();
 
 // Per source address: failed authentications and sign-ins, and webhook traffic (Switchboard:RateLimits)
 builder.Services.AddSwitchboardRateLimits();
 builder.Services.AddWebhookRateLimit();
+
+// Behind a proxy: the client's address and the public scheme and host, told by trusted proxies only (Switchboard:ForwardedHeaders)
+builder.Services.AddSwitchboardForwardedHeaders(builder.Configuration);
 
 // Bad input: limits on request bodies, forms and JSON depth (see RequestLimits)
 builder.AddRequestLimits();
@@ -109,7 +141,10 @@ var app = builder.Build();
 // The schema is created or migrated before the first request
 await StorageSetup.MigrateAsync(app.Services);
 
+app.UseSwitchboardForwardedHeaders();
+app.UseMetricsPort();
 app.UseSecurityHeaders();
+app.UseApiDocsPolicy();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePanel();
@@ -124,6 +159,9 @@ app.UseOrganizationScope();
 // Telephony webhooks: where a call enters
 app.MapTwilioWebhooks();
 
+// A voicemail's signed link (events): no key, a signature that expires
+app.MapVoicemailLinks();
+
 // Admin API
 var organization = app.MapOrganizationScope();
 app.MapOrganizations(organization);
@@ -134,16 +172,23 @@ organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
 organization.MapHoursAndBlocking();
+organization.MapVoicemail();
 organization.MapCallEvents();
 organization.MapAudit();
 organization.MapReports();
 organization.MapPrivacy();
+
+// Admin API reference: /openapi/v1.json and /api/docs
+app.MapApiDocs();
 
 // Admin panel
 app.MapPanel();
 
 // Health for load balancers and monitors: "Healthy" (200) or "Unhealthy" (503), nothing more
 app.MapHealthChecks("/healthz").AllowAnonymous();
+
+// Prometheus scrape: the operator token, or a port of its own
+app.MapMetrics()?.RequireOperator();
 
 // Benchmark mode only: a bare endpoint of the same build, the machine's ceiling to compare routing with
 if (app.Configuration.GetValue<bool>("Switchboard:Benchmark"))

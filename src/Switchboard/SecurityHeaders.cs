@@ -3,7 +3,8 @@ namespace Switchboard;
 /// <summary>
 /// Browser hardening headers on every answer. The panel is server-rendered with no script at all, so its policy
 /// allows none (a page that needs one later must carry a nonce); the API and webhooks answer data, never pages,
-/// so theirs allows nothing. Set as the answer starts, so that an error page written later keeps them.
+/// so theirs allows nothing; the API reference page sets a policy of its own (see <see cref="ApiDocs.ApiDocsPolicy"/>).
+/// Set as the answer starts, so that an error page written later keeps them.
 /// </summary>
 public static class SecurityHeaders
 {
@@ -23,15 +24,17 @@ public static class SecurityHeaders
             {
                 var headers = http.Response.Headers;
                 var panel = http.Request.Path.StartsWithSegments(Panel.PanelSetup.Path);
-                headers.ContentSecurityPolicy = panel ? PanelPolicy : DataPolicy;
+                headers.ContentSecurityPolicy = http.Features.Get<ContentSecurityPolicyOverride>()?.Policy ?? (panel ? PanelPolicy : DataPolicy);
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = panel ? "same-origin" : "no-referrer";
                 headers["Permissions-Policy"] = PermissionsPolicy;
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
 
-                // Panel pages and API answers hold personal data and keys: no cache keeps them. The stylesheet may be cached.
-                if (http.Response.ContentType?.StartsWith("text/css", StringComparison.Ordinal) != true)
+                // Panel pages and API answers hold personal data and keys: no cache keeps them. The stylesheet and the API
+                // reference's scripts (the only scripts served) may be cached.
+                var contentType = http.Response.ContentType;
+                if (contentType?.StartsWith("text/css", StringComparison.Ordinal) != true && contentType?.StartsWith("text/javascript", StringComparison.Ordinal) != true)
                 {
                     headers.CacheControl = "no-store";
                 }
@@ -41,3 +44,6 @@ public static class SecurityHeaders
             return next(http);
         });
 }
+
+/// <summary>The policy of a page that needs more than the default (set before the answer starts).</summary>
+public sealed record ContentSecurityPolicyOverride(string Policy);

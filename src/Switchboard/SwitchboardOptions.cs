@@ -18,9 +18,17 @@ public sealed class SwitchboardOptions
 
     public RateLimitsOptions RateLimits { get; set; } = new();
 
+    public Observability.MetricsOptions Metrics { get; set; } = new();
+
+    public ApiDocs.ApiDocsOptions ApiDocs { get; set; } = new();
+
     public MessagesOptions Messages { get; set; } = new();
 
     public RetentionOptions Retention { get; set; } = new();
+
+    public VoicemailOptions Voicemail { get; set; } = new();
+
+    public CallsOptions Calls { get; set; } = new();
 }
 
 /// <summary>How the purge of data past an organization's retention runs.</summary>
@@ -41,6 +49,34 @@ public sealed class MessagesOptions
 {
     /// <summary>How far ahead of Switchboard's clock a text's <c>sentAt</c> may be (the platform's clock may run a little fast).</summary>
     public TimeSpan FutureTolerance { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Voicemail: the signed audio links of events, the wait for a transcript, and the pace of the sweeper.</summary>
+public sealed class VoicemailOptions
+{
+    /// <summary>Keys the signed audio links; unset: a key derived from the provider's auth token (rotating it ends old links).</summary>
+    public string? LinkSecret { get; set; }
+
+    /// <summary>How long the audio link of a <c>call.voicemail</c> event works.</summary>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long the event waits for the provider's transcript, when transcription is on; then it goes without.</summary>
+    public TimeSpan TranscriptWait { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often waiting events and recordings past their retention are looked for.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>Calls left open (a lost webhook, a caller who hung up unseen): when they are looked up at the provider and ended.</summary>
+public sealed class CallsOptions
+{
+    /// <summary>A call with no outcome and no webhook for this long is looked up at the provider.</summary>
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A call the provider cannot tell about (no account, unknown call) is ended as unknown after this long.</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>Limits per source address (the connection's remote IP); a <see cref="RateLimit.PermitLimit"/> of 0 turns one off.</summary>
@@ -80,8 +116,15 @@ public sealed class CallEventsOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How many events one pass takes (at most one per call, so that a call's events go in order).</summary>
-    public int BatchSize { get; set; } = 20;
+    /// <summary>
+    /// How many of one organization's events may be on their way at once, each of another call (a call's go in order).
+    /// 1 keeps the order in which the organization's events were raised; more sends faster but events of different
+    /// calls may then arrive in another order.
+    /// </summary>
+    public int MaxConcurrentPerOrganization { get; set; } = 1;
+
+    /// <summary>How many organizations' events may be on their way at once; the others' wait for a place.</summary>
+    public int MaxConcurrentOrganizations { get; set; } = 32;
 
     /// <summary>
     /// Networks (CIDRs) that events may go to although they are not public, for receivers on the operator's premises;

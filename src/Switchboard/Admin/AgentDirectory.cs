@@ -142,6 +142,11 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
         return null;
     }
 
+    /// <summary>Whether the agent is the organization's only active admin: without it nobody could sign in to manage it.</summary>
+    public async Task<bool> IsLastAdminAsync(long orgId, long agentId, CancellationToken ct) =>
+        await db.Agents.AnyAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null && a.Active && a.Role == AgentRole.Admin, ct) &&
+        !await db.Agents.AnyAsync(a => a.Id != agentId && a.OrganizationId == orgId && a.DeletedAt == null && a.Active && a.Role == AgentRole.Admin, ct);
+
     public static AgentAnswer Answer(Agent agent, Caller viewer) => new(
         agent.Id,
         agent.Name,

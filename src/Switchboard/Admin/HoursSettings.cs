@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -33,16 +32,15 @@ public enum HoursMode { FollowOrganization, Own }
 /// <summary>
 /// Opening hours of the organization, a group or an inbox (docs/hours.md), checked and stored the same way for the
 /// API and the panel. Stored as the JSON of the checked body, one column per owner, so that routing reads it in its
-/// one statement; <see cref="Parse"/> turns it into the policy's <see cref="OpeningHours"/>.
+/// one statement; Routing's <see cref="StoredHours"/> turns it into the policy's <see cref="OpeningHours"/>.
 /// </summary>
-public sealed class HoursSettings(SwitchboardDb db, CallOptions options)
+public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
 {
     public const int MaxWeekly = 70;
     public const int MaxExceptions = 400;
 
     private static readonly LocalTimePattern TimePattern = LocalTimePattern.CreateWithInvariantCulture("HH':'mm");
     private static readonly LocalDatePattern DatePattern = LocalDatePattern.Iso;
-    private static readonly ConcurrentDictionary<string, OpeningHours> Parsed = new();
 
     public async Task<OrganizationHoursAnswer> OfOrganizationAsync(long orgId, CancellationToken ct)
     {
@@ -121,41 +119,11 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptions options)
         return await AnswerAsync(orgId, inbox.Hours, ct);
     }
 
-    /// <summary>Stored hours for the routing policy; null when none are stored. Parsed once per distinct value.</summary>
-    public static OpeningHours? Parse(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        if (Parsed.TryGetValue(json, out var hours))
-        {
-            return hours;
-        }
-
-        hours = Opening(JsonSerializer.Deserialize<HoursBody>(json, JsonSerializerOptions.Web)!);
-        if (Parsed.Count < 10_000)
-        {
-            Parsed.TryAdd(json, hours);
-        }
-
-        return hours;
-    }
-
-    /// <summary>Checked hours (as stored, or as answered) for the routing policy and the panel's "open now".</summary>
-    public static OpeningHours Opening(HoursBody body) => new()
-    {
-        TimeZone = DateTimeZoneProviders.Tzdb[body.TimeZone!],
-        Weekly = [.. (body.Weekly ?? []).Select(WeeklyOpeningOf)],
-        Exceptions = [.. (body.Exceptions ?? []).Select(e => new DateException(
-            DatePattern.Parse(e.Date!).Value,
-            e.Closed == true ? null : TimePattern.Parse(e.Open!).Value,
-            e.Closed == true ? null : TimePattern.Parse(e.Close!).Value))],
-        AfterHours = new AfterHours(
-            EnumNames.TryParse<AfterHoursMode>(body.AfterHours?.Mode, out var mode) ? mode : AfterHoursMode.Message,
-            body.AfterHours?.ForwardTo),
-    };
+    /// <summary>
+    /// Checked hours (an answer of this service) as the routing policy sees them, read by the same parser as the
+    /// stored column, for the panel's "open now".
+    /// </summary>
+    public static OpeningHours? Opening(HoursBody? hours) => StoredHours.Parse(hours is null ? null : Write(hours));
 
     private async Task<OwnerHoursAnswer> AnswerAsync(long orgId, string? own, CancellationToken ct)
     {

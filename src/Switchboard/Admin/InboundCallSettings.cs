@@ -16,7 +16,7 @@ public sealed record GroupInboundCallsAnswer(string Mode, string? ForwardTo, Inb
 /// The inbound-calls setting of the organization, a group and an inbox: read, checked and changed the same way
 /// for the admin API and the panel.
 /// </summary>
-public sealed class InboundCallSettings(SwitchboardDb db, CallOptions options)
+public sealed class InboundCallSettings(SwitchboardDb db, CallOptionSettings options)
 {
     public async Task<InboundCallsAnswer> OfOrganizationAsync(long orgId, CancellationToken ct)
     {

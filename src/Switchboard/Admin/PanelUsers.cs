@@ -70,6 +70,8 @@ public sealed class PanelUsers(SwitchboardDb db, AgentDirectory agents, IPasswor
             login.PasswordHash = hasher.HashPassword(login, password!);
             login.FailedAttempts = 0;
             login.LockedUntil = null;
+            // A new password ends every panel session signed in with the old one.
+            login.NewSecurityStamp();
         }
 
         await db.SaveChangesAsync(ct);

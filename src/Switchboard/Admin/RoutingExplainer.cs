@@ -51,10 +51,15 @@ public sealed class RoutingExplainer(RoutingFactsReader reader, SwitchboardDb db
             facts = facts with { Number = null };
         }
 
+        if (facts.Number is { Owner: GroupFacts { LastTexter: { } texter } group } called)
+        {
+            // The steps name the agent for the person reading them; the policy knows agents by id only.
+            var name = await AgentNameAsync(texter.AgentId, ct);
+            facts = facts with { Number = called with { Owner = group with { LastTexter = texter with { Name = name } } } };
+        }
+
         var decision = RoutingPolicy.Decide(facts);
-        var agentName = decision.AgentId is { } agentId
-            ? await db.Agents.AsNoTracking().Where(a => a.Id == agentId).Select(a => a.Name).FirstOrDefaultAsync(ct)
-            : null;
+        var agentName = decision.AgentId is { } agentId ? await AgentNameAsync(agentId, ct) : null;
         var steps = decision.Steps.Prepend($"A contact ({PhoneMask.Mask(contact)}) calls {number}").ToList();
         return new RoutingExplanation(
             EnumNames.Name(decision.Outcome),
@@ -66,6 +71,9 @@ public sealed class RoutingExplainer(RoutingFactsReader reader, SwitchboardDb db
             agentName,
             decision.ForwardTo is null ? null : PhoneMask.Mask(decision.ForwardTo));
     }
+
+    private Task<string?> AgentNameAsync(long agentId, CancellationToken ct) =>
+        db.Agents.AsNoTracking().Where(a => a.Id == agentId).Select(a => a.Name).FirstOrDefaultAsync(ct);
 
     private static string Summary(RoutingDecision decision, string? agentName) => decision.Outcome switch
     {

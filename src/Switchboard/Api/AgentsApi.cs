@@ -10,11 +10,18 @@ public static class AgentsApi
 {
     public static void MapAgents(this RouteGroupBuilder organization)
     {
-        organization.MapPost("/agents", Create).Allow(CallerRole.Admin);
-        organization.MapGet("/agents", List).Allow(CallerRole.Admin);
-        organization.MapGet("/agents/{agentId:long}", Get).Allow(CallerRole.Admin, CallerRole.Agent);
-        organization.MapPatch("/agents/{agentId:long}", Patch).Allow(CallerRole.Admin, CallerRole.Agent);
-        organization.MapDelete("/agents/{agentId:long}", Delete).Allow(CallerRole.Admin);
+        var agents = organization.MapGroup("").WithTags("Agents");
+        agents.MapPost("/agents", Create).Allow(CallerRole.Admin)
+            .WithName("CreateAgent").ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Add an agent");
+        agents.MapGet("/agents", List).Allow(CallerRole.Admin)
+            .WithName("ListAgents").WithSummary("List the agents");
+        agents.MapGet("/agents/{agentId:long}", Get).Allow(CallerRole.Admin, CallerRole.Agent)
+            .WithName("GetAgent").WithSummary("Read an agent (an agent key reads only itself)");
+        agents.MapPatch("/agents/{agentId:long}", Patch).Allow(CallerRole.Admin, CallerRole.Agent)
+            .Accepts<AgentChanges>("application/json")
+            .WithName("UpdateAgent").ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Change the fields given (an agent key changes only its own phone)");
+        agents.MapDelete("/agents/{agentId:long}", Delete).Allow(CallerRole.Admin)
+            .WithName("DeleteAgent").WithSummary("Delete an agent; its calls stay in the log");
     }
 
     private static async Task<Results<Created<AgentAnswer>, ProblemHttpResult>> Create(

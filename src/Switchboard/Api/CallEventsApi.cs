@@ -8,10 +8,19 @@ public static class CallEventsApi
 {
     public static void MapCallEvents(this RouteGroupBuilder organization)
     {
-        organization.MapGet("/call-events", Get).Allow(CallerRole.Admin);
-        organization.MapPut("/call-events", Put).Allow(CallerRole.Admin);
-        organization.MapDelete("/call-events", TurnOff).Allow(CallerRole.Admin);
-        organization.MapGet("/call-events/deliveries", Deliveries).Allow(CallerRole.Admin);
+        var callEvents = organization.MapGroup("").WithTags("Call events");
+        callEvents.MapGet("/call-events", Get).Allow(CallerRole.Admin)
+            .WithName("GetCallEvents").WithSummary("Read where call events are sent");
+        callEvents.MapPut("/call-events", Put).Allow(CallerRole.Admin)
+            .WithName("SetCallEvents").WithSummary("Send call events to a URL, signed with a secret");
+        callEvents.MapDelete("/call-events", TurnOff).Allow(CallerRole.Admin)
+            .WithName("TurnOffCallEvents").WithSummary("Stop sending call events");
+        callEvents.MapGet("/call-events/deliveries", Deliveries).Allow(CallerRole.Admin)
+            .WithName("ListCallEventDeliveries").WithSummary("List recent deliveries of call events and their answers");
+        callEvents.MapPost("/call-events/deliveries/{id:guid}/resend", Resend).Allow(CallerRole.Admin)
+            .WithName("ResendCallEvent").WithSummary("Send a delivered or failed event again, with the same id");
+        callEvents.MapPost("/call-events/replay", Replay).Allow(CallerRole.Admin)
+            .WithName("ReplayCallEvents").WithSummary("Queue again every event raised in a range of at most 31 days");
     }
 
     private static async Task<Ok<CallEventsAnswer>> Get(long orgId, CallEventSettings settings, CancellationToken ct) =>
@@ -29,4 +38,12 @@ public static class CallEventsApi
 
     private static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> Deliveries(long orgId, string? before, CallEventSettings settings, CancellationToken ct) =>
         AdminAnswers.Ok(await settings.DeliveriesAsync(orgId, before, ct));
+
+    /// <summary>A delivered or failed event, sent again with the same id.</summary>
+    private static async Task<Results<Ok<CallEventDelivery>, ProblemHttpResult>> Resend(long orgId, Guid id, CallEventSettings settings, CancellationToken ct) =>
+        AdminAnswers.Ok(await settings.ResendAsync(orgId, id, ct));
+
+    /// <summary>Every event raised in <c>[from, to)</c>, at most 31 days, queued again.</summary>
+    private static async Task<Results<Ok<CallEventReplayAnswer>, ProblemHttpResult>> Replay(long orgId, CallEventReplayRequest body, CallEventSettings settings, CancellationToken ct) =>
+        AdminAnswers.Ok(await settings.ReplayAsync(orgId, body, ct));
 }

@@ -8,9 +8,15 @@ public static class CallsApi
 {
     public static void MapCalls(this RouteGroupBuilder organization)
     {
-        organization.MapGet("/calls", List).Allow(CallerRole.Admin, CallerRole.Agent);
-        organization.MapGet("/calls/{callId:long}", Get).Allow(CallerRole.Admin, CallerRole.Agent);
-        organization.MapPost("/calls", Start).Allow(CallerRole.Admin, CallerRole.Agent);
+        var calls = organization.MapGroup("").WithTags("Calls");
+        calls.MapGet("/calls", List).Allow(CallerRole.Admin, CallerRole.Agent)
+            .WithName("ListCalls").WithSummary("List calls, newest first (an agent key sees its own)");
+        calls.MapGet("/calls/{callId:long}", Get).Allow(CallerRole.Admin, CallerRole.Agent)
+            .WithName("GetCall").WithSummary("Read a call and its steps");
+        calls.MapPost("/calls", Start).Allow(CallerRole.Admin, CallerRole.Agent)
+            .WithName("StartCall").WithSummary("Call a contact: the agent's phone rings first, then the contact's, both masked")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable).ProducesProblem(StatusCodes.Status504GatewayTimeout);
     }
 
     /// <summary>Newest first, filtered by <c>from</c>/<c>to</c> (UTC days), <c>groupId</c>, <c>inboxId</c> and <c>decision</c>.</summary>

@@ -1,122 +1,24 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Switchboard.Authorization;
-using Switchboard.Phones;
-using Switchboard.Storage;
+using Switchboard.Kernel;
+using Switchboard.Messages;
 
 namespace Switchboard.Api;
 
-public sealed record MessageItem(string? Id, long? AgentId, string? Contact, string? From, DateTimeOffset? SentAt, string? ContactName = null);
-
-public sealed record MessageBatch(IReadOnlyList<MessageItem?>? Messages);
-
-public sealed record MessagesAccepted(int Received, int Accepted, int Duplicates);
-
 public static class MessagesApi
 {
-    public const int MaxBatch = 10_000;
-
-    private static readonly DateTimeOffset EarliestSentAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
     public static void MapMessages(this RouteGroupBuilder organization) =>
-        organization.MapPost("/messages", Ingest).Allow(CallerRole.Admin);
+        organization.MapPost("/messages", Ingest).Allow(CallerRole.Admin)
+            .WithName("IngestMessages").WithSummary("Record which agent texted which contact from which number, in batches");
 
-    /// <summary>
-    /// Records "agent A texted contact C from number N at time T" events. The whole batch is checked first:
-    /// one bad item refuses the batch (naming it) and nothing is stored, so a retry cannot half-apply.
-    /// </summary>
+    /// <summary>Records a batch of message events (<see cref="MessageIntake"/>): all of it, or nothing and why.</summary>
     private static async Task<Results<Ok<MessagesAccepted>, ValidationProblem>> Ingest(
-        long orgId, MessageBatch body, SwitchboardDb db, PhoneNormalizer phones, MessageIngestion ingestion,
-        TimeProvider clock, IOptions<SwitchboardOptions> options, CancellationToken ct)
+        long orgId, MessageBatch body, MessageIntake intake, CancellationToken ct)
     {
-        if (body.Messages is not { Count: > 0 } messages)
-        {
-            return Problems.Invalid("messages", "must be a non-empty list");
-        }
-
-        if (messages.Count > MaxBatch)
-        {
-            return Problems.Invalid("messages", $"must hold at most {MaxBatch} events; send more in further batches");
-        }
-
-        var owners = await db.Numbers.AsNoTracking().Where(n => n.OrganizationId == orgId)
-            .ToDictionaryAsync(n => n.Number, n => (n.GroupId, n.InboxId), ct);
-        var agentIds = messages.Select(m => m?.AgentId).OfType<long>().Distinct().ToList();
-        var agents = (await db.Agents.AsNoTracking().Where(a => a.OrganizationId == orgId && agentIds.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
-
-        // The last texter only moves forward: a text dated in the future would pin its agent until that date.
-        var latest = clock.GetUtcNow() + options.Value.Messages.FutureTolerance;
-        var valid = new List<ValidMessage>(messages.Count);
-        var errors = new Dictionary<string, string[]>();
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var field = $"messages[{i}]";
-            if (messages[i] is not { } m)
-            {
-                errors[field] = ["must be an object"];
-                continue;
-            }
-
-            var itemErrors = errors.Count;
-            if (m.Id is { Length: 0 or > 200 })
-            {
-                errors[$"{field}.id"] = ["must be 1 to 200 characters"];
-            }
-
-            if (m.AgentId is not { } agentId || !agents.Contains(agentId))
-            {
-                errors[$"{field}.agentId"] = [m.AgentId is null ? "is required" : $"agent {m.AgentId} does not exist in this organization"];
-            }
-
-            if (!phones.TryNormalize(m.Contact, out var contact))
-            {
-                errors[$"{field}.contact"] = [m.Contact is null ? "is required" : "is not a valid phone number"];
-            }
-
-            var from = phones.NormalizeOrNull(m.From);
-            if (from is null || !owners.ContainsKey(from))
-            {
-                errors[$"{field}.from"] = [from is null ? "is not a valid phone number" : $"{from} is not a number of this organization"];
-            }
-
-            if (m.SentAt is null)
-            {
-                errors[$"{field}.sentAt"] = ["is required"];
-            }
-            else if (m.SentAt < EarliestSentAt)
-            {
-                errors[$"{field}.sentAt"] = ["must be in the year 2000 or later"];
-            }
-            else if (m.SentAt > latest)
-            {
-                errors[$"{field}.sentAt"] = [$"must not be ahead of Switchboard's clock by more than {options.Value.Messages.FutureTolerance:c}"];
-            }
-
-            var contactName = string.IsNullOrWhiteSpace(m.ContactName) ? null : m.ContactName.Trim();
-            if (contactName is { Length: > 100 } || contactName?.Any(char.IsControl) == true)
-            {
-                errors[$"{field}.contactName"] = ["must be at most 100 characters, without control characters"];
-            }
-
-            if (errors.Count == itemErrors)
-            {
-                var (groupId, inboxId) = owners[from!];
-                valid.Add(new ValidMessage(m.Id, m.AgentId!.Value, contact, from!, groupId, inboxId, m.SentAt!.Value.UtcDateTime) { ContactName = contactName });
-            }
-
-            if (errors.Count >= 20)
-            {
-                break;
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
-        }
-
-        var result = await ingestion.IngestAsync(orgId, valid, ct);
-        return TypedResults.Ok(new MessagesAccepted(messages.Count, result.Accepted, result.Duplicates));
+        var answer = await intake.AcceptAsync(orgId, body, ct);
+        // The intake refuses only with field errors: a batch is about its items, never about a missing resource.
+        return answer.Done
+            ? TypedResults.Ok(answer.Value!)
+            : Problems.Invalid(((Refusal.Invalid)answer.Refusal).Errors.ToDictionary());
     }
 }

@@ -9,10 +9,15 @@ public static class NumbersApi
 {
     public static void MapNumbers(this RouteGroupBuilder organization)
     {
-        organization.MapPost("/numbers", Create).Allow(CallerRole.Admin);
-        organization.MapGet("/numbers", List).Allow(CallerRole.Admin);
-        organization.MapPatch("/numbers/{number}", Assign).Allow(CallerRole.Admin);
-        organization.MapDelete("/numbers/{number}", Delete).Allow(CallerRole.Admin);
+        var numbers = organization.MapGroup("").WithTags("Numbers");
+        numbers.MapPost("/numbers", Create).Allow(CallerRole.Admin)
+            .WithName("AddNumber").ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Register a platform number, owned by a group or an inbox");
+        numbers.MapGet("/numbers", List).Allow(CallerRole.Admin)
+            .WithName("ListNumbers").WithSummary("List the platform numbers");
+        numbers.MapPatch("/numbers/{number}", Assign).Allow(CallerRole.Admin)
+            .WithName("AssignNumber").WithSummary("Give a platform number another owner");
+        numbers.MapDelete("/numbers/{number}", Delete).Allow(CallerRole.Admin)
+            .WithName("RemoveNumber").WithSummary("Remove a platform number");
     }
 
     private static async Task<Results<Created<NumberAnswer>, ProblemHttpResult>> Create(long orgId, NumberRequest body, NumberDirectory numbers, CancellationToken ct) =>

@@ -13,23 +13,39 @@ public sealed record OrganizationAnswer(long Id, string Name);
 
 public static class OrganizationsApi
 {
+    private const string Tag = "Organizations and keys";
+
     public static void MapOrganizations(this IEndpointRouteBuilder app, RouteGroupBuilder organization)
     {
-        app.MapPost("/api/v1/organizations", Create)
-            .RequireAuthorization(policy => policy.RequireAssertion(c => Caller.From(c.User)?.Role == CallerRole.Operator));
+        app.MapPost("/api/v1/organizations", Create).RequireOperator().WithTags(Tag)
+            .WithName("CreateOrganization").WithSummary("Create an organization (operator token only)")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError);
 
-        organization.MapPost("/api-keys", CreateKey).Allow(CallerRole.Operator, CallerRole.Admin);
-        organization.MapGet("/api-keys", ListKeys).Allow(CallerRole.Admin);
-        organization.MapDelete("/api-keys/{keyId:long}", RevokeKey).Allow(CallerRole.Admin);
-        organization.MapPost("/api-keys/{keyId:long}/rotate", RotateKey).Allow(CallerRole.Admin);
-        organization.MapGet("/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin);
-        organization.MapPut("/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin);
-        organization.MapGet("/call-options", GetCallOptions).Allow(CallerRole.Admin);
-        organization.MapPut("/call-options", PutCallOptions).Allow(CallerRole.Admin);
-        organization.MapPost("/panel-users", CreatePanelUser).Allow(CallerRole.Operator, CallerRole.Admin);
-        organization.MapPut("/agents/{agentId:long}/panel-password", SetPanelPassword).Allow(CallerRole.Admin);
+        var keys = organization.MapGroup("").WithTags(Tag);
+        keys.MapPost("/api-keys", CreateKey).Allow(CallerRole.Operator, CallerRole.Admin)
+            .WithName("CreateApiKey").WithSummary("Issue an API key; its secret is shown only in this answer");
+        keys.MapGet("/api-keys", ListKeys).Allow(CallerRole.Admin)
+            .WithName("ListApiKeys").WithSummary("List the API keys, without their secrets");
+        keys.MapDelete("/api-keys/{keyId:long}", RevokeKey).Allow(CallerRole.Admin)
+            .WithName("RevokeApiKey").WithSummary("Revoke an API key at once");
+        keys.MapPost("/api-keys/{keyId:long}/rotate", RotateKey).Allow(CallerRole.Admin)
+            .WithName("RotateApiKey").ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Give an API key a new secret; the old one stops working");
+        keys.MapGet("/inbound-calls", GetInboundCalls).Allow(CallerRole.Admin)
+            .WithName("GetOrganizationInboundCalls").WithSummary("Read how the organization answers inbound calls");
+        keys.MapPut("/inbound-calls", PutInboundCalls).Allow(CallerRole.Admin)
+            .WithName("SetOrganizationInboundCalls").WithSummary("Set how the organization answers inbound calls");
+        keys.MapGet("/call-options", GetCallOptions).Allow(CallerRole.Admin)
+            .WithName("GetOrganizationCallOptions").WithSummary("Read the organization's call options");
+        keys.MapPut("/call-options", PutCallOptions).Allow(CallerRole.Admin)
+            .WithName("SetOrganizationCallOptions").WithSummary("Set the organization's call options (fallback, message, contact names)");
+        keys.MapPost("/panel-users", CreatePanelUser).Allow(CallerRole.Operator, CallerRole.Admin)
+            .WithName("CreatePanelUser").ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Create an agent who can sign in to the admin panel");
+        keys.MapPut("/agents/{agentId:long}/panel-password", SetPanelPassword).Allow(CallerRole.Admin)
+            .WithName("SetPanelPassword").ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Set an agent's panel password");
         // A POST with a JSON body: the contact's number stays out of URLs, proxies' and access logs.
-        organization.MapPost("/routing/explain", Explain).Allow(CallerRole.Admin);
+        keys.MapPost("/routing/explain", Explain).Allow(CallerRole.Admin)
+            .WithName("ExplainRouting").WithSummary("Explain where a call from a contact to a number would go, step by step");
     }
 
     private static async Task<Results<Created<OrganizationAnswer>, ValidationProblem>> Create(CreateOrganization body, SwitchboardDb db, TimeProvider clock, CancellationToken ct)
@@ -65,11 +81,11 @@ public static class OrganizationsApi
         long orgId, InboundCallsRequest body, InboundCallSettings settings, CancellationToken ct) =>
         AdminAnswers.Ok(await settings.SetOrganizationAsync(orgId, body, ct));
 
-    private static async Task<Ok<OrganizationCallOptions>> GetCallOptions(long orgId, CallOptions options, CancellationToken ct) =>
+    private static async Task<Ok<OrganizationCallOptions>> GetCallOptions(long orgId, CallOptionSettings options, CancellationToken ct) =>
         TypedResults.Ok(await options.OfOrganizationAsync(orgId, ct));
 
     private static async Task<Results<Ok<OrganizationCallOptions>, ProblemHttpResult>> PutCallOptions(
-        long orgId, OrganizationCallOptions body, CallOptions options, CancellationToken ct) =>
+        long orgId, OrganizationCallOptions body, CallOptionSettings options, CancellationToken ct) =>
         AdminAnswers.Ok(await options.SetOrganizationAsync(orgId, body, ct));
 
     /// <summary>An agent (by default an admin) with a panel sign-in: how the operator gives an organization its first admin.</summary>

@@ -9,10 +9,14 @@ public static class PrivacyApi
 {
     public static void MapPrivacy(this RouteGroupBuilder organization)
     {
-        organization.MapGet("/privacy", Get).Allow(CallerRole.Admin);
-        organization.MapPut("/privacy", Put).Allow(CallerRole.Admin);
+        var privacy = organization.MapGroup("").WithTags("Privacy");
+        privacy.MapGet("/privacy", Get).Allow(CallerRole.Admin)
+            .WithName("GetPrivacy").WithSummary("Read how long the organization's calls and texts are kept");
+        privacy.MapPut("/privacy", Put).Allow(CallerRole.Admin)
+            .WithName("SetPrivacy").WithSummary("Set how long the organization's calls and texts are kept");
         // The one API path that carries a contact's number: it names the number being forgotten (docs/privacy.md).
-        organization.MapDelete("/contacts/{number}", Forget).Allow(CallerRole.Admin);
+        privacy.MapDelete("/contacts/{number}", Forget).Allow(CallerRole.Admin)
+            .WithName("ForgetContact").WithSummary("Erase everything Switchboard holds about a contact's number");
     }
 
     private static async Task<Ok<PrivacyAnswer>> Get(long orgId, PrivacySettings settings, CancellationToken ct) =>

@@ -9,8 +9,10 @@ public static class ReportsApi
 {
     public static void MapReports(this RouteGroupBuilder organization)
     {
-        organization.MapGet("/reports/calls", Calls).Allow(CallerRole.Admin);
-        organization.MapGet("/reports/calls.csv", Csv).Allow(CallerRole.Admin);
+        organization.MapGet("/reports/calls", Calls).Allow(CallerRole.Admin)
+            .WithName("GetCallReport").WithSummary("Count inbound calls per agent, group or inbox over a range");
+        organization.MapGet("/reports/calls.csv", Csv).Allow(CallerRole.Admin)
+            .WithName("GetCallReportCsv").WithSummary("The call report as CSV");
     }
 
     /// <summary>Inbound calls per agent, group or inbox over a range; JSON, or CSV when the request accepts <c>text/csv</c>.</summary>

@@ -2,7 +2,7 @@ namespace Switchboard.Audit;
 
 public enum ActorKind { Operator, ApiKey, PanelUser, Anonymous, System }
 
-public enum AuditAction { Created, Changed, Deleted }
+public enum AuditAction { Created, Changed, Deleted, Resent, Replayed, SignedOutEverywhere }
 
 /// <summary>
 /// One change to something an admin configures, as it was saved: who, when, what, and the changed fields before → after.
@@ -23,6 +23,9 @@ public sealed class AuditEntry
 
     /// <summary>"admin" or "agent" for keys and panel users.</summary>
     public string? ActorRole { get; set; }
+
+    /// <summary>The client's address (behind trusted proxies, the one they forwarded); null outside a request.</summary>
+    public string? SourceAddress { get; set; }
 
     public AuditAction Action { get; set; }
     public required string EntityType { get; set; }

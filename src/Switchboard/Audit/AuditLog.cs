@@ -8,7 +8,8 @@ namespace Switchboard.Audit;
 
 public sealed record AuditActorAnswer(string Kind, long? Id, string? Name, string? Role);
 
-public sealed record AuditEntryAnswer(long Id, DateTime At, AuditActorAnswer Actor, string Action, string EntityType, string EntityId, IReadOnlyList<AuditChange> Changes);
+public sealed record AuditEntryAnswer(
+    long Id, DateTime At, AuditActorAnswer Actor, string Action, string EntityType, string EntityId, IReadOnlyList<AuditChange> Changes, string? SourceAddress);
 
 public sealed record AuditPage(IReadOnlyList<AuditEntryAnswer> Items, long? NextBefore);
 
@@ -77,5 +78,6 @@ public sealed class AuditLog(SwitchboardDb db)
         JsonNamingPolicy.CamelCase.ConvertName(e.Action.ToString()),
         e.EntityType,
         e.EntityId,
-        AuditTrail.ReadChanges(e.Changes));
+        AuditTrail.ReadChanges(e.Changes),
+        e.SourceAddress);
 }

@@ -24,6 +24,7 @@ internal sealed class AuditEntryMapping : IEntityTypeConfiguration<AuditEntry>
         e.Property(a => a.ActorRole).HasMaxLength(32);
         e.Property(a => a.EntityType).HasMaxLength(32);
         e.Property(a => a.EntityId).HasMaxLength(64);
+        e.Property(a => a.SourceAddress).HasMaxLength(64);
         // The log reads newest first within an organization, optionally of one kind of entity.
         e.HasIndex(a => new { a.OrganizationId, a.Id });
         e.HasIndex(a => new { a.OrganizationId, a.EntityType, a.Id });

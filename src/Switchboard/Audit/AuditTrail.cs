@@ -54,9 +54,14 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
     [
         (typeof(PanelLogin), nameof(PanelLogin.FailedAttempts)),
         (typeof(PanelLogin), nameof(PanelLogin.LockedUntil)),
+        // Changed with the password (whose change is recorded) or by "sign out everywhere" (recorded as such).
+        (typeof(PanelLogin), nameof(PanelLogin.SecurityStamp)),
     ];
 
-    public static IReadOnlyCollection<string> EntityTypes => Audited.Values;
+    /// <summary>Actions on what is not configuration (an event sent again), recorded by the code that does them.</summary>
+    public const string CallEventType = "callEvent";
+
+    public static IReadOnlyCollection<string> EntityTypes => [.. Audited.Values, CallEventType];
 
     /// <summary>The audited changes among the tracked entries (changes are expected to be detected already).</summary>
     public static List<PendingChange> Collect(IEnumerable<EntityEntry> entries)
@@ -128,6 +133,27 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
         return caller.Role == CallerRole.Operator ? new AuditActor(ActorKind.Operator) : new AuditActor(ActorKind.Anonymous);
     }
 
+    /// <summary>An entry for an action that changes no configured entity (e.g. events asked for again); the caller adds and saves it.</summary>
+    public async Task<AuditEntry> ActionAsync(
+        SwitchboardDb db, long organizationId, AuditAction action, string entityType, string entityId, IReadOnlyList<AuditChange> changes, CancellationToken ct)
+    {
+        var actor = await ActorAsync(db, ct);
+        return new AuditEntry
+        {
+            OrganizationId = organizationId,
+            At = clock.GetUtcNow().UtcDateTime,
+            ActorKind = actor.Kind,
+            ActorId = actor.Id,
+            ActorName = actor.Name,
+            ActorRole = actor.Role,
+            SourceAddress = SourceAddress(),
+            Action = action,
+            EntityType = entityType,
+            EntityId = entityId,
+            Changes = JsonSerializer.Serialize(changes, JsonSerializerOptions.Web),
+        };
+    }
+
     /// <summary>The entry for a change, once saved (a created entity has its id by then); null when nothing worth recording changed.</summary>
     public AuditEntry? EntryFor(PendingChange change, AuditActor actor)
     {
@@ -150,12 +176,15 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
             ActorId = actor.Id,
             ActorName = actor.Name,
             ActorRole = actor.Role,
+            SourceAddress = SourceAddress(),
             Action = change.Action,
             EntityType = Audited[entry.Metadata.ClrType],
             EntityId = change.EntityId ?? EntityIdOf(entry),
             Changes = JsonSerializer.Serialize(fields, JsonSerializerOptions.Web),
         };
     }
+
+    private string? SourceAddress() => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
 
     public static IReadOnlyList<AuditChange> ReadChanges(string json) =>
         JsonSerializer.Deserialize<List<AuditChange>>(json, JsonSerializerOptions.Web) ?? [];

@@ -20,10 +20,19 @@ public static class OrganizationScope
     public static RouteGroupBuilder MapOrganizationScope(this IEndpointRouteBuilder app) =>
         app.MapGroup("/api/v1/organizations/{orgId:long}")
             .RequireAuthorization()
-            .WithMetadata(new OrganizationScoped());
+            .WithMetadata(new OrganizationScoped())
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
 
     public static RouteHandlerBuilder Allow(this RouteHandlerBuilder endpoint, params CallerRole[] roles) =>
         endpoint.WithMetadata(new AllowedRoles(roles.ToHashSet()));
+
+    /// <summary>Only the platform operator's token; an organization's keys get 403.</summary>
+    public static TBuilder RequireOperator<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.RequireAuthorization(policy => policy.RequireAssertion(c => Caller.From(c.User)?.Role == CallerRole.Operator));
 
     public static Caller GetCaller(this HttpContext http) =>
         Caller.From(http.User) ?? throw new InvalidOperationException("The endpoint requires an authenticated caller");

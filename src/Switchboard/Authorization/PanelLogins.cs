@@ -7,9 +7,10 @@ using Switchboard.Storage;
 namespace Switchboard.Authorization;
 
 /// <summary>Who is signed in to the panel; the role is the agent's, read afresh on every request.</summary>
-public sealed record PanelUser(long LoginId, long OrganizationId, long AgentId, AgentRole Role, string Name, string OrganizationName)
+public sealed record PanelUser(long LoginId, long OrganizationId, long AgentId, AgentRole Role, string Name, string OrganizationName, string SecurityStamp)
 {
     public const string LoginClaim = "sb:login";
+    private const string StampClaim = "sb:stamp";
     private const string NameClaim = "sb:name";
     private const string OrganizationNameClaim = "sb:org-name";
 
@@ -22,8 +23,12 @@ public sealed record PanelUser(long LoginId, long OrganizationId, long AgentId, 
         identity.AddClaim(new Claim(LoginClaim, LoginId.ToString(CultureInfo.InvariantCulture)));
         identity.AddClaim(new Claim(NameClaim, Name));
         identity.AddClaim(new Claim(OrganizationNameClaim, OrganizationName));
+        identity.AddClaim(new Claim(StampClaim, SecurityStamp));
         return principal;
     }
+
+    /// <summary>The cookie's stamp; a cookie from before stamps existed has none, which matches a sign-in that has none yet.</summary>
+    public static string StampOf(ClaimsPrincipal user) => user.FindFirstValue(StampClaim) ?? "";
 
     public static long? LoginIdOf(ClaimsPrincipal user) => long.TryParse(user.FindFirstValue(LoginClaim), out var id) ? id : null;
 
@@ -108,7 +113,7 @@ public sealed class PanelLogins(SwitchboardDb db, IPasswordHasher<PanelLogin> ha
         join a in db.Agents on l.AgentId equals a.Id
         join o in db.Organizations on a.OrganizationId equals o.Id
         where a.DeletedAt == null && a.Active
-        select new PanelUser(l.Id, o.Id, a.Id, a.Role, a.Name, o.Name)).FirstOrDefaultAsync(ct);
+        select new PanelUser(l.Id, o.Id, a.Id, a.Role, a.Name, o.Name, l.SecurityStamp)).FirstOrDefaultAsync(ct);
 
     private static string Locked(DateTime until) =>
         $"Too many wrong passwords: signing in is locked for {LockoutMinutes} minutes, until {until:HH:mm} UTC.";

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Events;
+using Switchboard.Observability;
 using Switchboard.Storage;
 
 namespace Switchboard.Calls;
@@ -21,7 +22,7 @@ public sealed record CallContext(string OrganizationName, string? GroupName, str
 /// Applies one change to a stored call, for inbound and outbound calls alike. When the change is the one that
 /// ends the call, and the organization wants call events, the call's event is stored in the same transaction.
 /// </summary>
-public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<CallChanges> log)
+public sealed class CallChanges(SwitchboardDb db, SwitchboardMetrics metrics, TimeProvider clock, ILogger<CallChanges> log)
 {
     /// <summary>
     /// Each conflict means another request's change went in first, so retries make progress; 4 attempts were
@@ -44,7 +45,8 @@ public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<Ca
 
             var wasOver = call.IsOver;
             var result = change(call);
-            if (!wasOver && call.IsOver && await ReportsEventsAsync(call.OrganizationId, ct))
+            var reported = !wasOver && call.IsOver && await ReportsEventsAsync(call.OrganizationId, ct);
+            if (reported)
             {
                 CallEndEvents.Report(call, clock.GetUtcNow().UtcDateTime);
             }
@@ -52,6 +54,11 @@ public sealed class CallChanges(SwitchboardDb db, TimeProvider clock, ILogger<Ca
             try
             {
                 await db.SaveChangesAsync(ct);
+                if (reported)
+                {
+                    metrics.CallEventRaised();
+                }
+
                 return result;
             }
             catch (DbUpdateException) when (attempt < MaxAttempts && !ct.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Switchboard.Events;
 using Switchboard.Kernel;
 
@@ -27,6 +28,17 @@ public static class CallEndEvents
         }
 
         call.Report(CallEvent.Raise(organizationId, TypeOf(call), JsonSerializer.Serialize(Facts(call, now), CallEvents.Json), now));
+    }
+
+    /// <summary>
+    /// The caller left a voicemail: the call as its own event told it, and beside it <c>voicemail</c> (length, transcript
+    /// or null, and a signed audio link that works without a key until it expires).
+    /// </summary>
+    public static CallEvent VoicemailLeft(CallRecord call, EventVoicemail voicemail, DateTime now)
+    {
+        var data = JsonSerializer.SerializeToNode(Facts(call, now), CallEvents.Json)!.AsObject();
+        data[CallEvents.VoicemailField] = JsonSerializer.SerializeToNode(voicemail, CallEvents.Json);
+        return CallEvent.RaiseFor(call.Id, call.OrganizationId!.Value, CallEvents.Voicemail, data.ToJsonString(CallEvents.Json), now);
     }
 
     private static EventCall Facts(CallRecord call, DateTime now) => new(
@@ -67,6 +79,9 @@ public static class CallEndEvents
         int? DurationSeconds,
         string? AgentOutcome,
         EventFallback? Fallback);
+
+    /// <summary>What a <c>call.voicemail</c> event says of the message.</summary>
+    public sealed record EventVoicemail(int DurationSeconds, string? Transcript, string? AudioUrl, DateTime? AudioUrlExpiresAt);
 
     /// <summary>The second leg of a call the agent did not take: the fallback number rang from this time.</summary>
     private sealed record EventFallback(DateTime StartedAt, string? DialStatus);

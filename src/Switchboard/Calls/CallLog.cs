@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Calls.Voicemail;
 using Switchboard.Authorization;
 using Switchboard.Kernel;
 using Switchboard.Phones;
@@ -44,7 +45,15 @@ public sealed record CallLogEntry(
     string? FailureDetail,
     string? AgentOutcome,
     CallFallbackAnswer? Fallback,
+    CallVoicemailAnswer? Voicemail = null,
+    DateTime? ReconciledAt = null,
     string? Verification = null);
+
+/// <summary>
+/// The message the caller left: its length (kept after the recording is deleted), the transcript when the provider
+/// made one, and where an API key may hear it (null once deleted).
+/// </summary>
+public sealed record CallVoicemailAnswer(int DurationSeconds, string? Transcript, string? AudioUrl);
 
 /// <summary>The second leg of a call the agent did not take: the fallback number and how its dial ended.</summary>
 public sealed record CallFallbackAnswer(string ForwardTo, DateTime StartedAt, string? DialStatus);
@@ -53,7 +62,8 @@ public sealed record CallPage(IReadOnlyList<CallLogEntry> Items, long? NextBefor
 
 /// <summary>The filters of the call log as written in a query string; every one may be left out.</summary>
 public sealed record CallLogFilter(
-    string? Limit = null, string? Before = null, string? From = null, string? To = null, string? GroupId = null, string? InboxId = null, string? Decision = null);
+    string? Limit = null, string? Before = null, string? From = null, string? To = null, string? GroupId = null, string? InboxId = null, string? Decision = null,
+    string? Search = null);
 
 /// <summary>The call log: admins see every call of the organization, an agent only the calls it was chosen for.</summary>
 public sealed class CallLog(SwitchboardDb db)
@@ -90,12 +100,21 @@ public sealed class CallLog(SwitchboardDb db)
         query = groupId is { } g ? query.Where(c => c.GroupId == g) : query;
         query = inboxId is { } i ? query.Where(c => c.InboxId == i) : query;
         query = decision is { } d ? query.Where(c => c.Decision == d) : query;
+        if (filter.Search?.Trim().ToLowerInvariant() is { Length: > 0 } term)
+        {
+            // Names only (of the agent, the group, the inbox): a search never looks for, or carries, a number.
+            query = query.Where(c =>
+                db.Agents.Any(a => a.Id == c.AgentId && a.Name.ToLower().Contains(term)) ||
+                db.Groups.Any(g => g.Id == c.GroupId && g.Name.ToLower().Contains(term)) ||
+                db.Inboxes.Any(i => i.Id == c.InboxId && i.Name.ToLower().Contains(term)));
+        }
 
         var pageSize = size ?? DefaultPageSize;
         var calls = await query.OrderByDescending(c => c.Id).Take(pageSize + 1).AsSplitQuery().ToListAsync(ct);
         var shown = calls.Take(pageSize).ToList();
         var names = await NamesAsync(shown, ct);
-        var page = shown.Select(c => Entry(c, viewer, names)).ToList();
+        var voicemails = await VoicemailsAsync(orgId, shown, ct);
+        var page = shown.Select(c => Entry(c, viewer, names) with { Voicemail = voicemails.GetValueOrDefault(c.Id) }).ToList();
         return new CallPage(page, calls.Count > pageSize ? page[^1].Id : null);
     }
 
@@ -109,7 +128,21 @@ public sealed class CallLog(SwitchboardDb db)
             return new Refusal.Missing("call");
         }
 
-        return Entry(call, viewer, await NamesAsync([call], ct));
+        var voicemails = await VoicemailsAsync(orgId, [call], ct);
+        return Entry(call, viewer, await NamesAsync([call], ct)) with { Voicemail = voicemails.GetValueOrDefault(call.Id) };
+    }
+
+    /// <summary>The voicemails (of at least the minimum length) left on these calls.</summary>
+    private async Task<Dictionary<long, CallVoicemailAnswer>> VoicemailsAsync(long orgId, List<CallRecord> calls, CancellationToken ct)
+    {
+        var ids = calls.Select(c => c.Id).ToList();
+        var voicemails = await db.Voicemails.AsNoTracking()
+            .Where(v => v.OrganizationId == orgId && v.Counted && ids.Contains(v.CallId))
+            .Select(v => new { v.CallId, v.DurationSeconds, v.Transcript, Held = v.RecordingSid != null })
+            .ToListAsync(ct);
+        return voicemails.ToDictionary(
+            v => v.CallId,
+            v => new CallVoicemailAnswer(v.DurationSeconds ?? 0, v.Transcript, v.Held ? $"/api/v1/organizations/{orgId}/calls/{v.CallId}/voicemail" : null));
     }
 
     private static int? PageSize(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 200 ? n : null;
@@ -182,8 +215,11 @@ public sealed class CallLog(SwitchboardDb db)
         c.AgentOutcome is { } agentOutcome ? EnumNames.Name(agentOutcome) : null,
         c is { FallbackStartedAt: { } fallbackAt, FallbackForwardTo: { } fallbackTo }
             ? new CallFallbackAnswer(viewer.IsAdmin ? fallbackTo : PhoneMask.Mask(fallbackTo), fallbackAt, StatusName(c.FallbackDialStatus))
-            : null,
-        c.Verification);
+            : null)
+        {
+            ReconciledAt = c.ReconciledAt,
+            Verification = c.Verification,
+        };
 
     private static string? StatusName(CallStatus? status) => status is { } s ? CallStatuses.Name(s) : null;
 }

@@ -121,7 +121,7 @@ public sealed partial class CallRecord
             RoutingOutcome.Forward => bridged ?? completed,
             _ => false,
         };
-        var callerGone = CallerGoneAt(dialStatus, callerStatus);
+        var callerGone = CallerGoneAt(dialStatus, callerStatus) || CallerStatus?.IsEnded() == true;
 
         Outcome = (Decision, connected) switch
         {
@@ -197,11 +197,38 @@ public sealed partial class CallRecord
             if (status.IsEnded())
             {
                 Ended(at, durationSeconds);
+                EndByCaller();
             }
         }
         else if (leg == CallLeg.Agent && status.IsAnswered())
         {
             AgentAnsweredAt ??= at;
+        }
+    }
+
+    /// <summary>
+    /// The caller's leg ended while the call had no outcome yet (its dial's end never came, or comes later): an agent
+    /// who had pressed 1, or a forward target that answered, was connected; otherwise the caller hung up first — while
+    /// the agent's phone rang or the agent heard the prompt, or while the fallback number rang (abandoned).
+    /// </summary>
+    private void EndByCaller()
+    {
+        if (Outcome is not null || Decision is not (RoutingOutcome.ConnectAgent or RoutingOutcome.Forward))
+        {
+            return;
+        }
+
+        var forwardLeg = FallbackStartedAt is null ? CallLeg.Forward : CallLeg.Fallback;
+        var forwardAnswered = _statuses.Any(s => s.Leg == forwardLeg && s.Status.IsAnswered());
+        Outcome = (Decision, FallbackStartedAt) switch
+        {
+            (RoutingOutcome.ConnectAgent, null) when Screening == ScreeningResult.Accepted => CallOutcome.Connected,
+            (RoutingOutcome.ConnectAgent, not null) or (RoutingOutcome.Forward, _) when forwardAnswered => CallOutcome.Forwarded,
+            _ => CallOutcome.CallerHungUp,
+        };
+        if (Decision == RoutingOutcome.ConnectAgent && FallbackStartedAt is null)
+        {
+            AgentOutcome = Outcome;
         }
     }
 

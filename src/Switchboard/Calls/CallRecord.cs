@@ -30,6 +30,9 @@ public enum CallOutcome
     ProviderRefused,
     ProviderUnreachable,
 
+    /// <summary>Nothing more was heard of the call and the provider could not tell how it ended (docs/voicemail.md).</summary>
+    Unknown,
+
     /// <summary>Outside hours: the caller heard the after-hours message (or the voicemail prompt).</summary>
     AfterHours,
 }
@@ -79,6 +82,9 @@ public sealed partial class CallRecord
     public int? DurationSeconds { get; private set; }
     public int? TalkSeconds { get; private set; }
 
+    /// <summary>When the reconciler ended the call, its last webhook having never come (see <see cref="CallReconciler"/>).</summary>
+    public DateTime? ReconciledAt { get; private set; }
+
     /// <summary>Bumped on every change; concurrent callbacks for one call retry instead of overwriting each other.</summary>
     public int Version { get; private set; }
 
@@ -88,7 +94,37 @@ public sealed partial class CallRecord
     public IReadOnlyList<CallEvent> Events => _events;
 
     /// <summary>Nothing more will change what the call came to.</summary>
-    public bool IsOver => Direction == CallDirection.Inbound ? InboundIsOver : OutboundIsOver;
+    public bool IsOver => ReconciledAt is not null || (Direction == CallDirection.Inbound ? InboundIsOver : OutboundIsOver);
+
+    /// <summary>
+    /// The reconciler's answer for a call left open: the provider's final status of the call (the caller's leg inbound,
+    /// the agent's outbound) ends it as that status would have; a status that is not final changes nothing.
+    /// </summary>
+    public bool EndFromProvider(CallStatus status, int? durationSeconds, DateTime? endedAt, DateTime now)
+    {
+        if (IsOver || !status.IsEnded())
+        {
+            return false;
+        }
+
+        RecordStatus(Direction == CallDirection.Inbound ? CallLeg.Caller : CallLeg.Agent, status, endedAt ?? now, durationSeconds);
+        EndAsUnknown(now);
+        return true;
+    }
+
+    /// <summary>The reconciler gave up on learning how the call ended: it ends as unknown, unless it has an outcome already.</summary>
+    public void EndAsUnknown(DateTime now)
+    {
+        Outcome ??= CallOutcome.Unknown;
+        if (Direction == CallDirection.Outbound)
+        {
+            Stage = OutboundStage.Ended;
+        }
+
+        EndedAt ??= now;
+        ReconciledAt = now;
+        Touch();
+    }
 
     /// <summary>Adds a leg's status once; statuses may arrive late, repeated or out of order.</summary>
     public bool RecordStatus(CallLeg leg, CallStatus status, DateTime at, int? durationSeconds, string? providerCallSid = null)
@@ -110,12 +146,6 @@ public sealed partial class CallRecord
 
         Touch();
         return true;
-    }
-
-    public void MarkFailed()
-    {
-        Outcome ??= CallOutcome.Failed;
-        Touch();
     }
 
     /// <summary>Queues an event for the texting platform; it is stored with this change of the record.</summary>

@@ -11,9 +11,10 @@ namespace Switchboard.Calls;
 /// </summary>
 public sealed class CallerMessages(SwitchboardDb db)
 {
-    public async Task<CallerMessage?> ForCallAsync(long callId, CancellationToken ct) => (await SpokenForCallAsync(callId, ct)).Message;
+    public async Task<CallerMessage?> ForCallAsync(long callId, CancellationToken ct) =>
+        (await SpokenForCallAsync(callId, ct)).Message;
 
-    /// <summary>The message, and the language of the call (the group's, else the organization's) for the stock words.</summary>
+    /// <summary>The message, and the call's language (the group's, else the organization's) for the stock words.</summary>
     public async Task<(CallerMessage? Message, string Language)> SpokenForCallAsync(long callId, CancellationToken ct)
     {
         var row = await (
@@ -36,10 +37,15 @@ public sealed class CallerMessages(SwitchboardDb db)
             return (null, CallerLanguage.English);
         }
 
-        var own = row.Group is { } group ? CallerMessage.From(group.MessageSay, group.MessageVoice, group.MessageLanguage, group.MessagePlayUrl)
-            : row.Inbox is { } inbox ? CallerMessage.From(inbox.MessageSay, inbox.MessageVoice, inbox.MessageLanguage, inbox.MessagePlayUrl)
-            : null;
+        var owner = row.Group ?? row.Inbox;
+        var own = owner is null
+            ? null
+            : CallerMessage.From(owner.MessageSay, owner.MessageVoice, owner.MessageLanguage, owner.MessagePlayUrl);
         var organization = row.Organization;
-        return (own ?? CallerMessage.From(organization.MessageSay, organization.MessageVoice, organization.MessageLanguage, organization.MessagePlayUrl), row.Language);
+        var heard = CallerMessage.Heard(
+            own,
+            CallerMessage.From(
+                organization.MessageSay, organization.MessageVoice, organization.MessageLanguage, organization.MessagePlayUrl));
+        return (heard, row.Language);
     }
 }

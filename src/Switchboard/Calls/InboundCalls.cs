@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Events;
+using Switchboard.Observability;
 using Switchboard.Phones;
 using Switchboard.Routing;
 using Switchboard.Storage;
@@ -33,7 +34,8 @@ public sealed record CallerCheck(CallerVerification Verification, string? AsSent
 /// facts, through <see cref="RoutingPolicy"/>), then record what the agent and the provider report.
 /// </summary>
 public sealed class InboundCalls(
-    SwitchboardDb db, RoutingFactsReader facts, CallRecordWriter writer, CallChanges changes, CallerMessages messages, TimeProvider clock, ILogger<InboundCalls> log)
+    SwitchboardDb db, RoutingFactsReader facts, CallRecordWriter writer, CallChanges changes, CallerMessages messages, SwitchboardMetrics metrics, TimeProvider clock,
+    ILogger<InboundCalls> log)
 {
     /// <summary>
     /// Decides a new call and stores its record. A provider retry of a call already decided gets the
@@ -61,6 +63,12 @@ public sealed class InboundCalls(
             log.LogInformation("Call {CallSid} was already decided; answering the same way", LogText.Sid(callSid));
             return await AnswerForExistingAsync(callSid, ct)
                 ?? throw new InvalidOperationException($"Call {callSid} was reported stored but cannot be found");
+        }
+
+        metrics.CallRouted(decision.Outcome, decision.Reason);
+        if (call.Events.Count > 0)
+        {
+            metrics.CallEventRaised();
         }
 
         log.LogInformation(

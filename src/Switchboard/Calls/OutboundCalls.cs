@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Authorization;
 using Switchboard.Kernel;
+using Switchboard.Observability;
 using Switchboard.Phones;
 using Switchboard.Storage;
 
@@ -18,7 +19,8 @@ public sealed record OutboundDial(string PlatformNumber, string Contact);
 /// texted the contact, then follow the agent's "press 1", the dial to the contact and the provider's statuses.
 /// </summary>
 public sealed class OutboundCalls(
-    SwitchboardDb db, PhoneNormalizer phones, ICallPlacer placer, CallChanges changes, CallLog callLog, TimeProvider clock, ILogger<OutboundCalls> log)
+    SwitchboardDb db, PhoneNormalizer phones, ICallPlacer placer, CallChanges changes, CallLog callLog, SwitchboardMetrics metrics,
+    TimeProvider clock, ILogger<OutboundCalls> log)
 {
     public async Task<Answer<CallLogEntry>> StartAsync(long orgId, StartCall request, Caller caller, CancellationToken ct)
     {
@@ -169,22 +171,26 @@ public sealed class OutboundCalls(
         {
             case PlaceResult.Placed ok:
                 await changes.ApplyAsync(callId, call => call.AgentDialed(ok.CallSid), none);
+                metrics.OutboundCallPlaced(OutboundPlacement.Placed);
                 log.LogInformation("Call {CallId}: the provider rings the agent ({CallSid}, {Status})", callId, ok.CallSid, ok.Status);
                 return null;
             case PlaceResult.Refused refused:
                 var said = refused.Code is { } code ? $"{code}: {refused.Message}" : refused.Message;
                 await changes.ApplyAsync(callId, call => call.AgentDialFailed(CallOutcome.ProviderRefused, $"HTTP {refused.HttpStatus}, {said}", Now()), none);
+                metrics.OutboundCallPlaced(OutboundPlacement.Refused);
                 log.LogWarning("Call {CallId}: the provider refused it with HTTP {Status}, {Said}", callId, refused.HttpStatus, said);
                 return new Refusal.Upstream(StatusCodes.Status502BadGateway, "The telephony provider refused the call",
                     $"The provider answered HTTP {refused.HttpStatus} ({said}){(refused.MoreInfo is null ? "" : $"; see {refused.MoreInfo}")}. Nothing rang.", callId);
             case PlaceResult.NotSent notSent:
                 await changes.ApplyAsync(callId, call => call.AgentDialFailed(CallOutcome.ProviderUnreachable, notSent.Detail, Now()), none);
+                metrics.OutboundCallPlaced(OutboundPlacement.Unreachable);
                 log.LogWarning("Call {CallId}: the provider could not be reached: {Detail}", callId, notSent.Detail);
                 return new Refusal.Upstream(StatusCodes.Status502BadGateway, "The telephony provider could not be reached",
                     $"{notSent.Detail}. No call was placed; try again in a moment.", callId);
             default:
                 var detail = ((PlaceResult.Uncertain)placed).Detail;
                 await changes.ApplyAsync(callId, call => { call.AgentDialUncertain(detail); return true; }, none);
+                metrics.OutboundCallPlaced(OutboundPlacement.Uncertain);
                 log.LogWarning("Call {CallId}: no answer from the provider in time: {Detail}", callId, detail);
                 return new Refusal.Upstream(StatusCodes.Status504GatewayTimeout, "The telephony provider did not answer in time",
                     "The agent's phone may still ring: the call's record follows what the provider reports. It was not asked again, so that the agent cannot be rung twice.", callId);

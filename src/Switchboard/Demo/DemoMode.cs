@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration.Memory;
 using Switchboard.Admin;
 using Switchboard.Authorization;
+using Switchboard.Messages;
 using Switchboard.Storage;
 using Switchboard.Twilio;
 

@@ -33,7 +33,13 @@ public sealed class CallEvent
     /// <summary>Set when retries ran out or events were turned off; such an event is never sent again.</summary>
     public DateTime? GaveUpAt { get; private set; }
 
+    /// <summary>When an admin last asked for it again (resend or replay); retries are counted from then.</summary>
+    public DateTime? RequeuedAt { get; private set; }
+
     public bool Pending => DeliveredAt is null && GaveUpAt is null;
+
+    /// <summary>Retries go on for a while from this time: when it was raised, or asked for again.</summary>
+    public DateTime RetriedFrom => RequeuedAt ?? CreatedAt;
 
     public static CallEvent Raise(long organizationId, string type, string data, DateTime now) => new()
     {
@@ -44,6 +50,14 @@ public sealed class CallEvent
         CreatedAt = now,
         NextAttemptAt = now,
     };
+
+    /// <summary>An event about a call after it ended (its voicemail), stored on its own rather than with a change of the record.</summary>
+    public static CallEvent RaiseFor(long callId, long organizationId, string type, string data, DateTime now)
+    {
+        var callEvent = Raise(organizationId, type, data, now);
+        callEvent.CallId = callId;
+        return callEvent;
+    }
 
     public void Lease(DateTime until) => NextAttemptAt = until;
 
@@ -71,6 +85,15 @@ public sealed class CallEvent
         {
             GaveUpAt = now;
         }
+    }
+
+    /// <summary>Sent again, with the same <see cref="EventId"/>, as soon as its call's earlier events allow.</summary>
+    public void Requeue(DateTime now)
+    {
+        DeliveredAt = null;
+        GaveUpAt = null;
+        RequeuedAt = now;
+        NextAttemptAt = now;
     }
 
     public void GiveUp(string reason, DateTime now)

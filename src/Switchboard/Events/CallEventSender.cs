@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Switchboard.Network;
+using Switchboard.Observability;
 using Switchboard.Storage;
 
 namespace Switchboard.Events;
@@ -10,75 +11,173 @@ namespace Switchboard.Events;
 /// <summary>
 /// Sends the outbox to each organization's events URL: at least once, in order for each call (a call's later
 /// event waits while an earlier one is undelivered), retrying with exponential back-off and jitter for
-/// <see cref="CallEventsOptions.RetryFor"/>. Several instances may run it on one PostgreSQL database: each takes
-/// its events under <c>FOR UPDATE SKIP LOCKED</c> and leases them by moving their next attempt ahead, so an
-/// instance that stops mid-way only delays them.
+/// <see cref="CallEventsOptions.RetryFor"/>. Deliveries run concurrently, at most
+/// <see cref="CallEventsOptions.MaxConcurrentPerOrganization"/> for one organization and events of at most
+/// <see cref="CallEventsOptions.MaxConcurrentOrganizations"/> organizations at once, so that one organization's
+/// slow or hanging receiver holds up only its own events. Several instances may run it on one PostgreSQL
+/// database: each claims its events under <c>FOR UPDATE SKIP LOCKED</c> and leases them by moving their next
+/// attempt ahead, so no event is sent by two at once, and an instance that stops mid-way only delays them.
 /// </summary>
 public sealed class CallEventSender(
-    IServiceScopeFactory scopes, IHttpClientFactory clients, IOptions<SwitchboardOptions> options, TimeProvider clock, ILogger<CallEventSender> log)
+    IServiceScopeFactory scopes, IHttpClientFactory clients, IOptions<SwitchboardOptions> options, SwitchboardMetrics metrics,
+    TimeProvider clock, ILogger<CallEventSender> log)
     : BackgroundService
 {
     public const string HttpClientName = "call-events";
 
-    private const string Due = """
-        SELECT e.* FROM "CallEvents" AS e
-        WHERE e."DeliveredAt" IS NULL AND e."GaveUpAt" IS NULL AND e."NextAttemptAt" <= {0}
+    /// <summary>Events to send now: due, and the first undelivered one of their call.</summary>
+    private const string DueWhere = """
+        e."DeliveredAt" IS NULL AND e."GaveUpAt" IS NULL AND e."NextAttemptAt" <= {0}
           AND NOT EXISTS (
             SELECT 1 FROM "CallEvents" AS earlier
             WHERE earlier."CallId" = e."CallId" AND earlier."Id" < e."Id" AND earlier."DeliveredAt" IS NULL AND earlier."GaveUpAt" IS NULL)
-        ORDER BY e."Id"
-        LIMIT {1}
         """;
+
+    /// <summary>The oldest due events of each organization, a few per organization, oldest organization first.</summary>
+    private const string Candidates = $"""
+        SELECT ranked."Id", ranked."OrganizationId" FROM (
+          SELECT e."Id", e."OrganizationId", ROW_NUMBER() OVER (PARTITION BY e."OrganizationId" ORDER BY e."Id") AS "Rank"
+          FROM "CallEvents" AS e
+          WHERE {DueWhere} /*busy*/
+        ) AS ranked
+        WHERE ranked."Rank" <= {"{1}"}
+        ORDER BY ranked."Id"
+        LIMIT {"{2}"}
+        """;
+
+    /// <summary>How many of each organization's events are on their way now (this instance's).</summary>
+    private readonly Dictionary<long, int> _inFlight = [];
+    private readonly SemaphoreSlim _finished = new(0);
 
     private CallEventsOptions Settings => options.Value.CallEvents;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var deliveries = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var full = false;
             try
             {
-                full = await SendDueAsync(stoppingToken) >= Settings.BatchSize;
+                deliveries.RemoveAll(d => d.IsCompleted);
+                deliveries.AddRange(await StartDueAsync(stoppingToken));
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 log.LogWarning(e, "Could not send call events; trying again shortly");
             }
 
-            if (!full)
+            // A delivery that ends frees a place and may make its call's next event due: look again at once then.
+            // The pace of polling is wall-clock time even under a test's fake clock; what is due is the injected clock's.
+            await _finished.WaitAsync(Settings.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            while (_finished.CurrentCount > 0 && _finished.Wait(0))
             {
-                // The pace of polling is wall-clock time even under a test's fake clock; what is due is the injected clock's.
-                await Task.Delay(Settings.PollInterval, TimeProvider.System, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
+        }
+
+        await Task.WhenAll(deliveries);
+    }
+
+    /// <summary>One pass: claims the due events there is room for and starts sending them. Returns the deliveries started.</summary>
+    public async Task<IReadOnlyList<Task>> StartDueAsync(CancellationToken ct)
+    {
+        var room = Room();
+        if (room.NewOrganizations == 0 && room.Busy.All(b => b.Value >= Settings.MaxConcurrentPerOrganization))
+        {
+            return [];
+        }
+
+        List<CallEvent> claimed;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            var now = Now();
+            if (!await db.CallEvents.AnyAsync(e => e.DeliveredAt == null && e.GaveUpAt == null && e.NextAttemptAt <= now, ct))
+            {
+                return [];
+            }
+
+            claimed = await ClaimAsync(db, scope.ServiceProvider.GetRequiredService<WriteGate>(), room, now, ct);
+        }
+
+        lock (_inFlight)
+        {
+            foreach (var callEvent in claimed)
+            {
+                _inFlight[callEvent.OrganizationId] = _inFlight.GetValueOrDefault(callEvent.OrganizationId) + 1;
+            }
+        }
+
+        return claimed.Select(e => Task.Run(() => DeliverAsync(e, ct), CancellationToken.None)).ToList();
+    }
+
+    private (int NewOrganizations, Dictionary<long, int> Busy) Room()
+    {
+        lock (_inFlight)
+        {
+            var busy = new Dictionary<long, int>(_inFlight);
+            return (Math.Max(0, Settings.MaxConcurrentOrganizations - busy.Count), busy);
         }
     }
 
-    /// <summary>One pass: takes the due events (at most one per call) and sends them one by one. Returns how many it took.</summary>
-    public async Task<int> SendDueAsync(CancellationToken ct)
+    /// <summary>
+    /// Picks, among the due events, those there is room for (a few more of organizations already sending, and new
+    /// organizations by their oldest event while there are places), and leases them in one transaction. On PostgreSQL, rows another instance is claiming are
+    /// skipped, and rows it has just claimed are no longer due when read again under the lock.
+    /// </summary>
+    private async Task<List<CallEvent>> ClaimAsync(SwitchboardDb db, WriteGate gate, (int NewOrganizations, Dictionary<long, int> Busy) room, DateTime now, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        var now = Now();
-        if (!await db.CallEvents.AnyAsync(e => e.DeliveredAt == null && e.GaveUpAt == null && e.NextAttemptAt <= now, ct))
-        {
-            return 0;
-        }
+        var perOrganization = Settings.MaxConcurrentPerOrganization;
+        var full = room.Busy.Where(b => b.Value >= perOrganization).Select(b => b.Key).ToList();
+        // Ids of this process's own organizations, never input: safe to write into the statement.
+        var busyFilter = full.Count == 0 ? "" : $"AND e.\"OrganizationId\" NOT IN ({string.Join(",", full)})";
+        var limit = (room.NewOrganizations + room.Busy.Count) * perOrganization;
 
-        var taken = await TakeAsync(db, scope.ServiceProvider.GetRequiredService<WriteGate>(), now, ct);
-        var organizations = new Dictionary<long, (string? Url, string? Secret)>();
-        foreach (var callEvent in taken)
+        await using var writer = await gate.EnterAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var candidates = await db.Database
+            .SqlQueryRaw<DueEvent>(Candidates.Replace("/*busy*/", busyFilter, StringComparison.Ordinal), now, perOrganization, limit)
+            .ToListAsync(ct);
+
+        var chosen = new List<long>();
+        var newOrganizations = room.NewOrganizations;
+        foreach (var organization in candidates.GroupBy(c => c.OrganizationId))
         {
-            if (!organizations.TryGetValue(callEvent.OrganizationId, out var receiver))
+            var sending = room.Busy.GetValueOrDefault(organization.Key);
+            if (sending == 0 && newOrganizations-- <= 0)
             {
-                receiver = await db.Organizations.AsNoTracking().Where(o => o.Id == callEvent.OrganizationId)
-                    .Select(o => new ValueTuple<string?, string?>(o.CallEventsUrl, o.CallEventsSecret)).FirstOrDefaultAsync(ct);
-                organizations[callEvent.OrganizationId] = receiver;
+                continue;
             }
 
-            if (receiver is not ({ } url, { } secret))
+            chosen.AddRange(organization.Take(perOrganization - sending).Select(c => c.Id));
+        }
+
+        if (chosen.Count == 0)
+        {
+            return [];
+        }
+
+        var claim = $"SELECT e.* FROM \"CallEvents\" AS e WHERE e.\"Id\" IN ({string.Join(",", chosen)}) AND {DueWhere}";
+        var claimed = await db.CallEvents.FromSqlRaw(db.Database.IsNpgsql() ? claim + "\nFOR UPDATE OF e SKIP LOCKED" : claim, now).ToListAsync(ct);
+        var leaseUntil = now + Settings.Timeout + TimeSpan.FromMinutes(1);
+        claimed.ForEach(e => e.Lease(leaseUntil));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return claimed;
+    }
+
+    private async Task DeliverAsync(CallEvent callEvent, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            db.CallEvents.Attach(callEvent);
+            var receiver = await db.Organizations.AsNoTracking().Where(o => o.Id == callEvent.OrganizationId)
+                .Select(o => new { o.CallEventsUrl, o.CallEventsSecret }).FirstOrDefaultAsync(ct);
+            if (receiver is not { CallEventsUrl: { } url, CallEventsSecret: { } secret })
             {
                 callEvent.GiveUp(CallEventSettings.TurnedOff, Now());
+                metrics.CallEventFailed(givenUp: true);
             }
             else
             {
@@ -88,21 +187,26 @@ public sealed class CallEventSender(
             // Stored after each: a stop right after a delivery repeats that one event at most, never loses one.
             await db.SaveChangesAsync(CancellationToken.None);
         }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            log.LogWarning(e, "Could not store the attempt of call event {EventId}; its lease lets it be sent again", callEvent.EventId);
+        }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            // Stopping: the event stays leased and is sent again after its lease.
+        }
+        finally
+        {
+            lock (_inFlight)
+            {
+                if (--_inFlight[callEvent.OrganizationId] == 0)
+                {
+                    _inFlight.Remove(callEvent.OrganizationId);
+                }
+            }
 
-        return taken.Count;
-    }
-
-    private async Task<List<CallEvent>> TakeAsync(SwitchboardDb db, WriteGate gate, DateTime now, CancellationToken ct)
-    {
-        var sql = db.Database.IsNpgsql() ? Due + "\nFOR UPDATE OF e SKIP LOCKED" : Due;
-        await using var writer = await gate.EnterAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var taken = await db.CallEvents.FromSqlRaw(sql, now, Settings.BatchSize).ToListAsync(ct);
-        var leaseUntil = now + (Settings.Timeout * Settings.BatchSize) + TimeSpan.FromMinutes(1);
-        taken.ForEach(e => e.Lease(leaseUntil));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return taken;
+            _finished.Release();
+        }
     }
 
     private async Task SendAsync(CallEvent callEvent, string url, string secret, CancellationToken ct)
@@ -125,6 +229,7 @@ public sealed class CallEventSender(
             if (response.IsSuccessStatusCode)
             {
                 callEvent.Delivered(status, Now());
+                metrics.CallEventDelivered(Now() - callEvent.CreatedAt);
                 log.LogInformation("Call event {EventId} ({Type}) delivered to organization {OrganizationId}", callEvent.EventId, callEvent.Type, callEvent.OrganizationId);
                 return;
             }
@@ -151,8 +256,9 @@ public sealed class CallEventSender(
     private void Failed(CallEvent callEvent, int? status, string error)
     {
         var now = Now();
-        var retryAt = now - callEvent.CreatedAt >= Settings.RetryFor ? (DateTime?)null : now + Backoff(callEvent.Attempts + 1);
+        var retryAt = now - callEvent.RetriedFrom >= Settings.RetryFor ? (DateTime?)null : now + Backoff(callEvent.Attempts + 1);
         callEvent.Failed(status, error, now, retryAt);
+        metrics.CallEventFailed(givenUp: retryAt is null);
         log.LogWarning("Call event {EventId} to organization {OrganizationId} failed ({Error}); {Next}",
             callEvent.EventId, callEvent.OrganizationId, error, retryAt is { } at ? $"next attempt at {at:u}" : "given up");
     }
@@ -166,4 +272,6 @@ public sealed class CallEventSender(
     }
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+
+    private sealed record DueEvent(long Id, long OrganizationId);
 }

@@ -19,6 +19,7 @@ internal sealed class CallEventMapping : IEntityTypeConfiguration<CallEvent>
     {
         e.ToTable("CallEvents");
         e.Ignore(v => v.Pending);
+        e.Ignore(v => v.RetriedFrom);
         e.Property(v => v.Type).HasMaxLength(64);
         e.Property(v => v.LastError).HasMaxLength(500);
         e.HasIndex(v => v.EventId).IsUnique();

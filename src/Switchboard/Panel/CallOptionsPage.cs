@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel;
 
@@ -10,7 +11,7 @@ public enum CallOptionsOwner { Organization, Group, Inbox }
 /// <summary>
 /// A page with call options (docs/routing.md, options B1–B4): the fallback, the unavailable message, rejecting with
 /// it, and the organization's prompt and last-text options. The fields are posted flat and sent to
-/// <see cref="CallOptions"/> as the API's bodies, so the panel refuses exactly what the API refuses.
+/// <see cref="CallOptionSettings"/> as the API's bodies, so the panel refuses exactly what the API refuses.
 /// </summary>
 public abstract class CallOptionsPage : PanelPage
 {
@@ -64,6 +65,22 @@ public abstract class CallOptionsPage : PanelPage
     [BindProperty]
     public int? RingTeamMaxAgents { get; set; }
 
+    /// <summary>"on", "off", or (a group's, an inbox's) "follow" the organization's.</summary>
+    [BindProperty]
+    public string? VoicemailMode { get; set; }
+
+    [BindProperty]
+    public string? VoicemailMaxSeconds { get; set; }
+
+    [BindProperty]
+    public bool VoicemailTranscribe { get; set; }
+
+    [BindProperty]
+    public string? VoicemailRetentionDays { get; set; }
+
+    /// <summary>What a group's or inbox's "follow" means now, in words.</summary>
+    public string? OrganizationVoicemail { get; protected set; }
+
     public abstract CallOptionsOwner Owner { get; }
 
     protected string? ChosenLanguage => string.IsNullOrWhiteSpace(Language) ? null : Language;
@@ -91,6 +108,39 @@ public abstract class CallOptionsPage : PanelPage
         _ => null,
     };
 
+    /// <summary>The voicemail as the API takes it; a length that is not a number is refused naming its field.</summary>
+    protected Answer<VoicemailBody?> Voicemail()
+    {
+        if (VoicemailMode is not ("on" or "off"))
+        {
+            return (VoicemailBody?)null;
+        }
+
+        int? maxSeconds = null;
+        if (!string.IsNullOrWhiteSpace(VoicemailMaxSeconds))
+        {
+            if (!int.TryParse(VoicemailMaxSeconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            {
+                return Refusal.OnField("voicemail.maxSeconds", $"must be a whole number of seconds between {CallOptionSettings.VoicemailMinSeconds} and {CallOptionSettings.VoicemailMaxSeconds}");
+            }
+
+            maxSeconds = seconds;
+        }
+
+        return new VoicemailBody(VoicemailMode == "on", maxSeconds, VoicemailTranscribe);
+    }
+
+    protected void ShowVoicemail(VoicemailBody? voicemail, bool follows)
+    {
+        VoicemailMode = follows && voicemail is null ? "follow" : voicemail?.Enabled == true ? "on" : "off";
+        VoicemailMaxSeconds = (voicemail?.MaxSeconds ?? Storage.VoicemailDefaults.MaxSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        VoicemailTranscribe = voicemail?.Transcribe ?? false;
+    }
+
+    public static string Describe(VoicemailBody? voicemail) => voicemail is { Enabled: true }
+        ? $"on, messages up to {voicemail.MaxSeconds} seconds{(voicemail.Transcribe == true ? ", transcribed" : "")}"
+        : "off";
+
     protected void ShowFallback(FallbackBody fallback)
     {
         FallbackMode = fallback.Mode;
@@ -114,8 +164,8 @@ public abstract class CallOptionsPage : PanelPage
         _ => $"“{message.Say}”",
     };
 
-    public static string Describe(FallbackBody? fallback) =>
-        fallback is { Mode: "forward", ForwardTo: { } to } ? $"forward the call to {to}" : "the caller hears the unavailable message";
+    public static string Describe(FallbackBody? fallback, PhoneDisplay phones) =>
+        fallback is { Mode: "forward", ForwardTo: { } to } ? $"forward the call to {phones.Show(to)}" : "the caller hears the unavailable message";
 
     protected IActionResult Saved<T>(Answer<T> answer) =>
         answer.Done ? Done("Saved. The next call follows the new options.") : Refused(answer.Refusal);

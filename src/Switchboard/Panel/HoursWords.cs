@@ -2,6 +2,7 @@ using System.Globalization;
 using NodaTime;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 using Switchboard.Routing;
 
 namespace Switchboard.Panel;
@@ -18,12 +19,11 @@ public static class HoursWords
     /// <summary>"Open now — closes at 17:00 (America/New_York)", "Closed now — opens Monday 09:00 (…)".</summary>
     public static string Now(HoursBody? hours, DateTime nowUtc)
     {
-        if (hours is null)
+        if (HoursSettings.Opening(hours) is not { } opening)
         {
             return "Open now — no hours are set, so calls are taken at any hour";
         }
 
-        var opening = HoursSettings.Opening(hours);
         var today = opening.Local(nowUtc).Date;
         var zone = opening.TimeZone.Id;
         if (opening.Check(nowUtc).Open)
@@ -62,15 +62,15 @@ public static class HoursWords
     }
 
     /// <summary>Hours in a sentence, with what happens after them.</summary>
-    public static string Describe(HoursBody? hours) => hours is null
+    public static string Describe(HoursBody? hours, PhoneDisplay phones) => hours is null
         ? "always open (no hours are set)"
-        : $"{Week(hours)}; after hours: {AfterHours(hours.AfterHours)}";
+        : $"{Week(hours)}; after hours: {AfterHours(hours.AfterHours, phones)}";
 
-    public static string AfterHours(AfterHoursBody? afterHours) =>
+    public static string AfterHours(AfterHoursBody? afterHours, PhoneDisplay phones) =>
         EnumNames.TryParse<AfterHoursMode>(afterHours?.Mode, out var mode) ? mode switch
         {
             AfterHoursMode.Voicemail => "the caller can leave a voicemail",
-            AfterHoursMode.Forward => $"the call is forwarded to {afterHours!.ForwardTo}",
+            AfterHoursMode.Forward => $"the call is forwarded to {phones.Show(afterHours!.ForwardTo ?? "")}",
             _ => "the caller hears the after-hours message",
         } : "the caller hears the after-hours message";
 

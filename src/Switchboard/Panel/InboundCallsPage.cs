@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel;
 
@@ -24,8 +25,8 @@ public abstract class InboundCallsPage : PanelPage
     public InboundCallsForm Form => new(Options, Mode, ForwardTo, ErrorFor("mode"), ErrorFor("forwardTo"));
 
     /// <summary>What a setting does, in the words of the choice that makes it.</summary>
-    public static string Describe(InboundCallsAnswer setting) =>
-        setting.Mode == "forward" ? $"connect them to {setting.ForwardTo}" : "connect to the agent who last texted them";
+    public static string Describe(InboundCallsAnswer setting, PhoneDisplay phones) =>
+        setting.Mode == "forward" ? $"connect them to {phones.Show(setting.ForwardTo!)}" : "connect to the agent who last texted them";
 
     protected void Show(InboundCallsAnswer current)
     {

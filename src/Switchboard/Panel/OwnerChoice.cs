@@ -17,6 +17,6 @@ public static class OwnerChoice
     };
 }
 
-public sealed record OwnerTeams(IReadOnlyList<TeamAnswer> Groups, IReadOnlyList<TeamAnswer> Inboxes);
+public sealed record OwnerLists(IReadOnlyList<OwnerAnswer> Groups, IReadOnlyList<OwnerAnswer> Inboxes);
 
-public sealed record OwnerSelect(string Id, OwnerTeams Teams, string? Selected, string NoneLabel = "Nobody (unassigned)");
+public sealed record OwnerSelect(string Id, OwnerLists GroupsAndInboxes, string? Selected, string NoneLabel = "Nobody (unassigned)");

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel;
 
 /// <summary>A group's or an inbox's hours: "follow the organization" (the default) or its own.</summary>
-public abstract class OwnerHoursPage(HoursSettings hours, TimeProvider clock) : HoursPage(clock)
+public abstract class OwnerHoursPage(HoursSettings hours, PhoneDisplay phones, TimeProvider clock) : HoursPage(clock)
 {
     public const string Follow = "followOrganization";
     public const string Own = "own";
@@ -57,7 +58,7 @@ public abstract class OwnerHoursPage(HoursSettings hours, TimeProvider clock) : 
     private async Task<HoursBody?> OrganizationAsync(CancellationToken ct)
     {
         var organization = Stored(await hours.OfOrganizationAsync(OrganizationId, ct));
-        OrganizationHours = HoursWords.Describe(organization);
+        OrganizationHours = HoursWords.Describe(organization, phones);
         return organization;
     }
 }

@@ -74,12 +74,16 @@ public static class PanelSetup
         app.MapGet("/", () => TypedResults.Redirect(Path)).ExcludeFromDescription();
     }
 
-    /// <summary>Every request reads the sign-in afresh: a removed sign-in, or an agent deleted or made inactive, is signed out; a changed role applies at once.</summary>
+    /// <summary>
+    /// Every request reads the sign-in afresh: a removed sign-in, an agent deleted or made inactive, or a cookie whose
+    /// security stamp is no longer the sign-in's (a new password, "sign out everywhere") is signed out; a changed role
+    /// applies at once.
+    /// </summary>
     private static async Task RefreshAsync(CookieValidatePrincipalContext context)
     {
         var logins = context.HttpContext.RequestServices.GetRequiredService<PanelLogins>();
         var user = PanelUser.LoginIdOf(context.Principal!) is { } id ? await logins.FindAsync(id, context.HttpContext.RequestAborted) : null;
-        if (user is null)
+        if (user is null || !string.Equals(user.SecurityStamp, PanelUser.StampOf(context.Principal!), StringComparison.Ordinal))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);

@@ -47,7 +47,17 @@ public sealed class ContactErasure(SwitchboardDb db, PhoneNormalizer phones, Wri
 
         // Recordings first: they live at the provider too, and a failure there must leave the number findable for a retry.
         var callIds = await CallsOf(orgId, contact).Select(c => c.Id).ToListAsync(ct);
-        var recordingsDeleted = await recordings.EraseAsync(orgId, callIds, ct);
+        int recordingsDeleted;
+        try
+        {
+            recordingsDeleted = await recordings.EraseAsync(orgId, callIds, ct);
+        }
+        catch (InvalidOperationException)
+        {
+            return new Refusal.Upstream(502, "The provider did not delete a recording",
+                "Nothing was forgotten yet: the contact's recordings must go first. Try again in a moment.");
+        }
+
 
         var actor = await trail.ActorAsync(db, ct);
         await using var writer = await gate.EnterAsync(ct);

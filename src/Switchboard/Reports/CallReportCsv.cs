@@ -16,7 +16,7 @@ public static class CallReportCsv
     private static readonly string[] Header =
     [
         "id", "name", "calls", "offered", "accepted", "declined", "missed", "abandoned", "forwarded", "forwarded_after_agent", "rejected",
-        "median_seconds_to_accept", "talk_seconds", "average_talk_seconds",
+        "median_seconds_to_accept", "talk_seconds", "average_talk_seconds", "voicemails",
     ];
 
     public static string FileName(CallReport report) => string.Create(CultureInfo.InvariantCulture,
@@ -53,7 +53,7 @@ public static class CallReportCsv
     [
         Number(row.Id), name, Number(row.Calls), Number(row.Offered), Number(row.Accepted), Number(row.Declined), Number(row.Missed),
         Number(row.Abandoned), Number(row.Forwarded), Number(row.ForwardedAfterAgent), Number(row.Rejected), Number(row.MedianSecondsToAccept), Number(row.TalkSeconds),
-        Number(row.AverageTalkSeconds),
+        Number(row.AverageTalkSeconds), Number(row.Voicemails),
     ];
 
     private static string Number(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";

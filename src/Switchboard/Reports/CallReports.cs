@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Calls.Voicemail;
 using Switchboard.Calls;
 using Switchboard.Kernel;
 using Switchboard.Routing;
@@ -31,7 +32,8 @@ public sealed record CallReportRow(
     int Rejected,
     double? MedianSecondsToAccept,
     long TalkSeconds,
-    double? AverageTalkSeconds);
+    double? AverageTalkSeconds,
+    int Voicemails = 0);
 
 /// <summary><see cref="To"/> is exclusive: the report covers calls that started at or after From and before To.</summary>
 public sealed record CallReport(DateTime From, DateTime To, string GroupBy, IReadOnlyList<CallReportRow> Rows, CallReportRow Totals);
@@ -98,6 +100,7 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
     public async Task<CallReport> ReportAsync(long orgId, ReportRange range, CancellationToken ct)
     {
         var tallies = await TallyAsync(orgId, range, ct);
+        await CountVoicemailsAsync(orgId, range, tallies, ct);
         var names = await NamesAsync(range.GroupBy, tallies.Keys.Where(k => k != NoKey).ToList(), ct);
         var rows = tallies
             .Select(t => Row(t.Key == NoKey ? null : t.Key, t.Key == NoKey ? null : names.GetValueOrDefault(t.Key), t.Value))
@@ -137,17 +140,20 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         var tenths = postgres ? $"round({seconds} * 10)::bigint" : $"CAST(round({seconds} * 10) AS INTEGER)";
         const string accepted = $"\"AgentOutcome\" = '{nameof(CallOutcome.Connected)}'";
         const string forwarded = $"\"Outcome\" = '{nameof(CallOutcome.Forwarded)}'";
+        // After the agent: the fallback number once the agent did not take the call, or at once because the agent could not.
+        const string afterAgent = $"\"FallbackStartedAt\" IS NOT NULL OR \"Reason\" IN ('{nameof(DecisionReason.AgentInactive)}', " +
+            $"'{nameof(DecisionReason.AgentDeleted)}', '{nameof(DecisionReason.AgentHasNoPhone)}', '{nameof(DecisionReason.AgentNotInGroup)}')";
         var sql = $"""
             SELECT "{column}",
                    CASE WHEN {accepted} AND "ScreenedAt" IS NOT NULL THEN {tenths} END,
                    COUNT(*),
                    SUM(CASE WHEN "Decision" = '{nameof(RoutingOutcome.ConnectAgent)}' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {accepted} THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN "AgentOutcome" IN ('{nameof(CallOutcome.AgentDeclined)}', '{nameof(CallOutcome.AgentNoInput)}', '{nameof(CallOutcome.AgentHungUp)}') THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN "AgentOutcome" IN ('{nameof(CallOutcome.AgentNoAnswer)}', '{nameof(CallOutcome.AgentBusy)}', '{nameof(CallOutcome.AgentFailed)}') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "AgentOutcome" IN ('{nameof(CallOutcome.AgentDeclined)}', '{nameof(CallOutcome.AgentHungUp)}') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "AgentOutcome" IN ('{nameof(CallOutcome.AgentNoAnswer)}', '{nameof(CallOutcome.AgentBusy)}', '{nameof(CallOutcome.AgentFailed)}', '{nameof(CallOutcome.AgentNoInput)}') THEN 1 ELSE 0 END),
                    SUM(CASE WHEN "AgentOutcome" = '{nameof(CallOutcome.CallerHungUp)}' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {forwarded} THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN {forwarded} AND "FallbackStartedAt" IS NOT NULL THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {forwarded} AND ({afterAgent}) THEN 1 ELSE 0 END),
                    SUM(CASE WHEN "Outcome" = '{nameof(CallOutcome.Rejected)}' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {accepted} THEN COALESCE("TalkSeconds", 0) ELSE 0 END)
             FROM "Calls"
@@ -198,6 +204,31 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         return tallies;
     }
 
+    /// <summary>
+    /// The voicemails left on the range's inbound calls, per row: read from the voicemails (few) joined to their calls,
+    /// so that the report's scan of the calls stays as it was.
+    /// </summary>
+    private async Task CountVoicemailsAsync(long orgId, ReportRange range, Dictionary<long, Tally> tallies, CancellationToken ct)
+    {
+        var counts = await (
+            from v in db.Voicemails.AsNoTracking()
+            where v.OrganizationId == orgId && v.Counted
+            join c in db.Calls on v.CallId equals c.Id
+            where c.StartedAt >= range.From && c.StartedAt < range.To && c.Direction == CallDirection.Inbound
+            group c by range.GroupBy == ReportGrouping.Group ? c.GroupId : range.GroupBy == ReportGrouping.Inbox ? c.InboxId : c.AgentId into row
+            select new { Key = row.Key, Count = row.Count() }).ToListAsync(ct);
+        foreach (var count in counts)
+        {
+            var key = count.Key ?? NoKey;
+            if (!tallies.TryGetValue(key, out var tally))
+            {
+                tallies[key] = tally = new Tally();
+            }
+
+            tally.Voicemails += count.Count;
+        }
+    }
+
     private async Task<Dictionary<long, string>> NamesAsync(ReportGrouping grouping, List<long> ids, CancellationToken ct) => grouping switch
     {
         ReportGrouping.Group => await db.Groups.AsNoTracking().Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Name, ct),
@@ -219,7 +250,8 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         (int)t.Rejected,
         Median(t.SecondsToAccept),
         t.TalkSeconds,
-        t.Accepted == 0 ? null : Math.Round((double)t.TalkSeconds / t.Accepted, 1, MidpointRounding.AwayFromZero));
+        t.Accepted == 0 ? null : Math.Round((double)t.TalkSeconds / t.Accepted, 1, MidpointRounding.AwayFromZero),
+        (int)t.Voicemails);
 
     /// <summary>The middle value (the mean of the two middle ones for an even count) of a histogram of tenths of a second.</summary>
     internal static double? Median(SortedDictionary<long, long> tenths)
@@ -305,6 +337,7 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         public long ForwardedAfterAgent;
         public long Rejected;
         public long TalkSeconds;
+        public long Voicemails;
 
         /// <summary>How many accepted calls took each number of tenths of a second to accept.</summary>
         public SortedDictionary<long, long> SecondsToAccept { get; } = [];
@@ -323,6 +356,7 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             ForwardedAfterAgent += other.ForwardedAfterAgent;
             Rejected += other.Rejected;
             TalkSeconds += other.TalkSeconds;
+            Voicemails += other.Voicemails;
             foreach (var (tenths, calls) in other.SecondsToAccept)
             {
                 AddTenths(tenths, calls);

@@ -22,4 +22,10 @@ public sealed record CallerMessage(string? Say, string? Voice, string? Language,
 {
     public static CallerMessage? From(string? say, string? voice, string? language, string? playUrl) =>
         say is null && playUrl is null ? null : new CallerMessage(say, voice, language, playUrl);
+
+    /// <summary>
+    /// Whose message a caller hears, the one rule for routing, the dial's end and the call options' answers: the
+    /// group's or inbox's own, else the organization's; null is the stock one.
+    /// </summary>
+    public static CallerMessage? Heard(CallerMessage? own, CallerMessage? organization) => own ?? organization;
 }

@@ -114,4 +114,7 @@ public sealed record LastTexterFacts
 
     /// <summary>Whether the agent is a member of the group; it matters only when the group takes calls for members only.</summary>
     public bool IsMember { get; init; }
+
+    /// <summary>The agent's name, when the reader of the steps is a person ("Test a call"); calls do without it.</summary>
+    public string? Name { get; init; }
 }

@@ -80,7 +80,7 @@ public static class RoutingPolicy
     private static RoutingDecision DecideForInbox(InboxFacts inbox, NumberFacts number, RoutingFacts facts, List<string> steps)
     {
         steps.Add($"Number {number.Number} belongs to inbox \"{inbox.Name}\"");
-        var message = inbox.Message ?? number.OrganizationMessage;
+        var message = CallerMessage.Heard(inbox.Message, number.OrganizationMessage);
         if (inbox.Mode == InboxMode.Forward && inbox.ForwardTo is { } forwardTo)
         {
             if (Closed(inbox.OwnHours, number.OrganizationHours, "inbox's", facts.Now, steps) is { } afterHours)
@@ -99,7 +99,7 @@ public static class RoutingPolicy
     private static RoutingDecision DecideForGroup(GroupFacts group, CallerMessage? organizationMessage, RoutingFacts facts, List<string> steps)
     {
         steps.Add($"Number {facts.Number!.Number} belongs to group \"{group.Name}\"");
-        var message = group.Message ?? organizationMessage;
+        var message = CallerMessage.Heard(group.Message, organizationMessage);
         var whose = group.Message is null ? "organization's" : "group's";
         if (facts.Caller is null)
         {
@@ -136,7 +136,7 @@ public static class RoutingPolicy
             return Decision(RoutingOutcome.Forward, reason, steps, message) with { ForwardTo = forwardTo };
         }
 
-        steps.Add($"Calls go to the agent who last texted the caller: agent {lastTexter.AgentId} at {lastTexter.SentAt:u}");
+        steps.Add($"Calls go to the agent who last texted the caller: {lastTexter.Name ?? $"agent {lastTexter.AgentId}"} at {lastTexter.SentAt:u}");
         var fallback = EffectiveFallback(group);
         DecisionReason? unavailable = lastTexter switch
         {

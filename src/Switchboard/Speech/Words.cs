@@ -22,7 +22,15 @@ public sealed record Words
 
     public required string Unavailable { get; init; }
     public required string AfterHours { get; init; }
+
+    /// <summary>The stock message before a voicemail: no "try again later", since the caller may leave one now.</summary>
+    public required string VoicemailUnavailable { get; init; }
+
+    /// <summary>Closed now, before a voicemail: no "call again", since the caller may leave a message now.</summary>
+    public required string AfterHoursVoicemail { get; init; }
+
     public required string VoicemailPrompt { get; init; }
+    public required string VoicemailThanks { get; init; }
     public required string Prompt { get; init; }
     public required string AContact { get; init; }
     public required string NamedContact { get; init; }

@@ -11,6 +11,17 @@ public interface ICallerMessageSetting
     string? MessagePlayUrl { get; set; }
 }
 
+/// <summary>
+/// A group's or inbox's own voicemail: all null follows the organization's; otherwise whether a caller who would hear
+/// the unavailable message may leave one, for how long at most, and whether it is transcribed.
+/// </summary>
+public interface IVoicemailSetting
+{
+    bool? VoicemailEnabled { get; set; }
+    int? VoicemailMaxSeconds { get; set; }
+    bool? VoicemailTranscribe { get; set; }
+}
+
 /// <summary>Whatever has an "inbound calls" setting: the organization, a group, an inbox.</summary>
 public interface IInboundCallsSetting<TMode> where TMode : struct, Enum
 {
@@ -46,8 +57,18 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
     /// <summary>A last text older than this many days counts as none; null: any age.</summary>
     public int? LastTextMaxAgeDays { get; set; }
 
-    /// <summary>Opening hours as checked JSON (Admin/HoursSettings); null: always open.</summary>
+    /// <summary>Opening hours as checked JSON (Admin/HoursSettings, read by Routing/StoredHours); null: always open.</summary>
     public string? Hours { get; set; }
+
+    /// <summary>A caller who would hear the unavailable message is asked to leave a voicemail (docs/voicemail.md).</summary>
+    public bool VoicemailEnabled { get; set; }
+
+    public int VoicemailMaxSeconds { get; set; } = VoicemailDefaults.MaxSeconds;
+
+    public bool VoicemailTranscribe { get; set; }
+
+    /// <summary>Recordings older than this are deleted at the provider and forgotten; the call keeps its duration.</summary>
+    public int VoicemailRetentionDays { get; set; } = VoicemailDefaults.RetentionDays;
 
     /// <summary>Texts and call records older than this many days are deleted; null: kept for ever.</summary>
     public int? DataRetentionDays { get; set; }
@@ -70,7 +91,13 @@ public sealed class BlockedCaller
     public long? FromCallId { get; set; }
 }
 
-public sealed class Group : IInboundCallsSetting<GroupMode>, ICallerMessageSetting
+public static class VoicemailDefaults
+{
+    public const int MaxSeconds = 120;
+    public const int RetentionDays = 90;
+}
+
+public sealed class Group : IInboundCallsSetting<GroupMode>, ICallerMessageSetting, IVoicemailSetting
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }
@@ -98,6 +125,10 @@ public sealed class Group : IInboundCallsSetting<GroupMode>, ICallerMessageSetti
     public RingTeamMode RingTeamMode { get; set; }
     public int RingTeamSeconds { get; set; } = RingTeam.DefaultRingSeconds;
     public int RingTeamMaxAgents { get; set; } = RingTeam.DefaultMaxAgents;
+
+    public bool? VoicemailEnabled { get; set; }
+    public int? VoicemailMaxSeconds { get; set; }
+    public bool? VoicemailTranscribe { get; set; }
 }
 
 /// <summary>An agent in a group. It matters for routing only when the group takes calls for its members only.</summary>
@@ -109,7 +140,7 @@ public sealed class GroupMember
     public DateTime AddedAt { get; set; }
 }
 
-public sealed class Inbox : IInboundCallsSetting<InboxMode>, ICallerMessageSetting
+public sealed class Inbox : IInboundCallsSetting<InboxMode>, ICallerMessageSetting, IVoicemailSetting
 {
     public long Id { get; set; }
     public long OrganizationId { get; set; }
@@ -125,6 +156,10 @@ public sealed class Inbox : IInboundCallsSetting<InboxMode>, ICallerMessageSetti
 
     /// <summary>Own opening hours as checked JSON; null: the organization's.</summary>
     public string? Hours { get; set; }
+
+    public bool? VoicemailEnabled { get; set; }
+    public int? VoicemailMaxSeconds { get; set; }
+    public bool? VoicemailTranscribe { get; set; }
 }
 
 public enum AgentRole { Agent, Admin }
@@ -218,4 +253,12 @@ public sealed class PanelLogin
     public int FailedAttempts { get; set; }
     public DateTime? LockedUntil { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// Carried in each panel cookie and checked on every request: a new password or "sign out everywhere" changes it,
+    /// and every cookie with the old one is refused at once. Empty for sign-ins made before it existed.
+    /// </summary>
+    public string SecurityStamp { get; set; } = "";
+
+    public void NewSecurityStamp() => SecurityStamp = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Admin;
 using Switchboard.Routing;
 
 namespace Switchboard.Storage;
@@ -19,19 +18,34 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
 {
     private const int MaxIdleSessions = 16;
 
-    // Read in this order by ReadAsync below.
+    // Every column has a name of its own (FactsRow's), read by name: ordinals are resolved once per connection.
     private const string Sql = """
-        SELECT n."OrganizationId", n."GroupId", n."InboxId",
-               o."CallEventsUrl", o."MessageSay", o."MessageVoice", o."MessageLanguage", o."MessagePlayUrl",
-               i."Name", i."InboundMode", i."InboundForwardTo",
-               i."MessageSay", i."MessageVoice", i."MessageLanguage", i."MessagePlayUrl", i."RejectWithMessage",
-               g."Name", g."InboundMode", g."InboundForwardTo", o."InboundMode", o."InboundForwardTo",
-               g."FallbackMode", g."FallbackForwardTo", o."FallbackMode", o."FallbackForwardTo",
-               g."MembersOnly", o."LastTextMaxAgeDays",
-               g."MessageSay", g."MessageVoice", g."MessageLanguage", g."MessagePlayUrl", g."RejectWithMessage",
-               l."AgentId", l."SentAt", a."Id", a."Active", a."DeletedAt", a."Phone", m."AgentId",
-               o."Hours", o."RejectFailedVerification", o."Language", i."Hours", g."Hours", g."Language",
-               g."RingTeamMode", g."RingTeamSeconds", g."RingTeamMaxAgents", b."Number"
+        SELECT n."OrganizationId" AS "OrganizationId", n."GroupId" AS "GroupId", n."InboxId" AS "InboxId",
+               o."CallEventsUrl" AS "CallEventsUrl",
+               o."MessageSay" AS "OrganizationSay", o."MessageVoice" AS "OrganizationVoice",
+               o."MessageLanguage" AS "OrganizationLanguage", o."MessagePlayUrl" AS "OrganizationPlayUrl",
+               o."InboundMode" AS "OrganizationMode", o."InboundForwardTo" AS "OrganizationForwardTo",
+               o."FallbackMode" AS "OrganizationFallbackMode", o."FallbackForwardTo" AS "OrganizationFallbackForwardTo",
+               o."LastTextMaxAgeDays" AS "LastTextMaxAgeDays",
+               i."Name" AS "InboxName", i."InboundMode" AS "InboxMode", i."InboundForwardTo" AS "InboxForwardTo",
+               i."MessageSay" AS "InboxSay", i."MessageVoice" AS "InboxVoice",
+               i."MessageLanguage" AS "InboxLanguage", i."MessagePlayUrl" AS "InboxPlayUrl",
+               i."RejectWithMessage" AS "InboxRejectWithMessage",
+               g."Name" AS "GroupName", g."InboundMode" AS "GroupMode", g."InboundForwardTo" AS "GroupForwardTo",
+               g."FallbackMode" AS "GroupFallbackMode", g."FallbackForwardTo" AS "GroupFallbackForwardTo",
+               g."MembersOnly" AS "MembersOnly",
+               g."MessageSay" AS "GroupSay", g."MessageVoice" AS "GroupVoice",
+               g."MessageLanguage" AS "GroupLanguage", g."MessagePlayUrl" AS "GroupPlayUrl",
+               g."RejectWithMessage" AS "GroupRejectWithMessage",
+               l."AgentId" AS "TexterId", l."SentAt" AS "TextSentAt",
+               a."Id" AS "AgentId", a."Active" AS "AgentActive", a."DeletedAt" AS "AgentDeletedAt",
+               a."Phone" AS "AgentPhone",
+               m."AgentId" AS "MemberId",
+               o."Hours" AS "OrganizationHours", o."RejectFailedVerification" AS "RejectFailedVerification",
+               o."Language" AS "OrganizationSpokenLanguage", i."Hours" AS "InboxHours", g."Hours" AS "GroupHours",
+               g."Language" AS "GroupSpokenLanguage", g."RingTeamMode" AS "RingTeamMode",
+               g."RingTeamSeconds" AS "RingTeamSeconds", g."RingTeamMaxAgents" AS "RingTeamMaxAgents",
+               b."Number" AS "BlockedCaller"
         FROM "Numbers" AS n
         LEFT JOIN "Inboxes" AS i ON i."Id" = n."InboxId"
         LEFT JOIN "Groups" AS g ON g."Id" = n."GroupId"
@@ -124,10 +138,13 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         var connection = db.Database.GetDbConnection();
         var factory = DbProviderFactories.GetFactory(connection)
             ?? throw new InvalidOperationException($"No provider factory for {connection.GetType().Name}");
-        return (factory, db.Database.GetConnectionString() ?? throw new InvalidOperationException("The database has no connection string"));
+        var connectionString = db.Database.GetConnectionString()
+            ?? throw new InvalidOperationException("The database has no connection string");
+        return (factory, connectionString);
     }
 
-    private static async Task<RoutingFacts> ReadAsync(Session session, string number, string? caller, DateTime now, CancellationToken ct)
+    private static async Task<RoutingFacts> ReadAsync(
+        Session session, string number, string? caller, DateTime now, CancellationToken ct)
     {
         session.Number.Value = number;
         session.Caller.Value = (object?)caller ?? DBNull.Value;
@@ -137,87 +154,53 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
             return new RoutingFacts { Caller = caller, Number = null, Now = now };
         }
 
-        var column = new Columns(row);
-        var organizationId = column.Int64();
-        var groupId = column.NullableInt64();
-        var inboxId = column.NullableInt64();
-        var reportsCallEvents = column.String() is not null;
-        var organizationMessage = column.Message();
-
-        var inbox = new
-        {
-            Name = column.String(), Mode = column.String(), ForwardTo = column.String(),
-            Message = column.Message(), RejectWithMessage = column.Boolean(),
-        };
-        var group = new
-        {
-            Name = column.String(), Mode = column.String(), ForwardTo = column.String(),
-            OrganizationMode = column.String(), OrganizationForwardTo = column.String(),
-            FallbackMode = column.String(), FallbackForwardTo = column.String(),
-            OrganizationFallbackMode = column.String(), OrganizationFallbackForwardTo = column.String(),
-            MembersOnly = column.Boolean(), LastTextMaxAgeDays = column.NullableInt32(),
-            Message = column.Message(), RejectWithMessage = column.Boolean(),
-        };
-        var texter = new
-        {
-            AgentId = column.NullableInt64(), SentAt = column.NullableDateTime(), Exists = column.NullableInt64() is not null,
-            Active = column.Boolean(), Deleted = column.NullableDateTime() is not null, Phone = column.String(),
-            IsMember = column.NullableInt64() is not null,
-        };
-        var lives = new
-        {
-            OrganizationHours = HoursSettings.Parse(column.String()), RejectFailedVerification = column.Boolean(),
-            OrganizationLanguage = column.String() ?? CallerLanguage.English,
-            InboxHours = HoursSettings.Parse(column.String()), GroupHours = HoursSettings.Parse(column.String()), GroupLanguage = column.String(),
-            RingTeam = new { Mode = column.String(), Seconds = column.NullableInt32(), MaxAgents = column.NullableInt32() },
-            CallerBlocked = column.String() is not null,
-        };
-
+        var facts = FactsRow.Read(row, session.Ordinals ??= new Ordinals(row));
         OwnerFacts? owner = null;
-        if (inboxId is { } foundInbox && inbox.Name is not null)
+        if (facts.InboxId is { } inboxId && facts.InboxName is not null)
         {
             owner = new InboxFacts
             {
-                InboxId = foundInbox,
-                Name = inbox.Name,
-                Mode = Enum.Parse<InboxMode>(inbox.Mode!),
-                ForwardTo = inbox.ForwardTo,
-                Message = inbox.Message,
-                RejectWithMessage = inbox.RejectWithMessage,
-                OwnHours = lives.InboxHours,
+                InboxId = inboxId,
+                Name = facts.InboxName,
+                Mode = Enum.Parse<InboxMode>(facts.InboxMode!),
+                ForwardTo = facts.InboxForwardTo,
+                Message = facts.InboxMessage,
+                RejectWithMessage = facts.InboxRejectWithMessage,
+                OwnHours = StoredHours.Parse(facts.InboxHours),
             };
         }
-        else if (groupId is { } foundGroup && group.Name is not null)
+        else if (facts.GroupId is { } groupId && facts.GroupName is not null)
         {
             owner = new GroupFacts
             {
-                GroupId = foundGroup,
-                Name = group.Name,
-                Mode = Enum.Parse<GroupMode>(group.Mode!),
-                ForwardTo = group.ForwardTo,
-                OrganizationMode = Enum.Parse<OrganizationMode>(group.OrganizationMode!),
-                OrganizationForwardTo = group.OrganizationForwardTo,
-                FallbackMode = Enum.Parse<GroupFallbackMode>(group.FallbackMode!),
-                FallbackForwardTo = group.FallbackForwardTo,
-                OrganizationFallbackMode = Enum.Parse<FallbackMode>(group.OrganizationFallbackMode!),
-                OrganizationFallbackForwardTo = group.OrganizationFallbackForwardTo,
-                MembersOnly = group.MembersOnly,
-                LastTextMaxAgeDays = group.LastTextMaxAgeDays,
-                Message = group.Message,
-                RejectWithMessage = group.RejectWithMessage,
-                OwnHours = lives.GroupHours,
-                Language = lives.GroupLanguage,
+                GroupId = groupId,
+                Name = facts.GroupName,
+                Mode = Enum.Parse<GroupMode>(facts.GroupMode!),
+                ForwardTo = facts.GroupForwardTo,
+                OrganizationMode = Enum.Parse<OrganizationMode>(facts.OrganizationMode!),
+                OrganizationForwardTo = facts.OrganizationForwardTo,
+                FallbackMode = Enum.Parse<GroupFallbackMode>(facts.GroupFallbackMode!),
+                FallbackForwardTo = facts.GroupFallbackForwardTo,
+                OrganizationFallbackMode = Enum.Parse<FallbackMode>(facts.OrganizationFallbackMode!),
+                OrganizationFallbackForwardTo = facts.OrganizationFallbackForwardTo,
+                MembersOnly = facts.MembersOnly,
+                LastTextMaxAgeDays = facts.LastTextMaxAgeDays,
+                Message = facts.GroupMessage,
+                RejectWithMessage = facts.GroupRejectWithMessage,
+                OwnHours = StoredHours.Parse(facts.GroupHours),
+                Language = facts.GroupSpokenLanguage,
                 RingTeam = new RingTeam(
-                    Enum.Parse<RingTeamMode>(lives.RingTeam.Mode!),
-                    lives.RingTeam.Seconds ?? RingTeam.DefaultRingSeconds,
-                    lives.RingTeam.MaxAgents ?? RingTeam.DefaultMaxAgents),
-                LastTexter = texter is { AgentId: { } agentId, SentAt: { } sentAt } ? new LastTexterFacts
+                    Enum.Parse<RingTeamMode>(facts.RingTeamMode!),
+                    facts.RingTeamSeconds ?? RingTeam.DefaultRingSeconds,
+                    facts.RingTeamMaxAgents ?? RingTeam.DefaultMaxAgents),
+                LastTexter = facts is { TexterId: { } texterId, TextSentAt: { } sentAt } ? new LastTexterFacts
                 {
-                    AgentId = agentId,
+                    AgentId = texterId,
                     SentAt = sentAt,
-                    State = !texter.Exists || texter.Deleted ? AgentState.Deleted : texter.Active ? AgentState.Active : AgentState.Inactive,
-                    Phone = texter.Phone,
-                    IsMember = texter.IsMember,
+                    State = facts.AgentId is null || facts.AgentDeletedAt is not null ? AgentState.Deleted
+                        : facts.AgentActive ? AgentState.Active : AgentState.Inactive,
+                    Phone = facts.AgentPhone,
+                    IsMember = facts.MemberId is not null,
                 } : null,
             };
         }
@@ -229,43 +212,175 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
             Number = new NumberFacts
             {
                 Number = number,
-                OrganizationId = organizationId,
+                OrganizationId = facts.OrganizationId,
                 Owner = owner,
-                ReportsCallEvents = reportsCallEvents,
-                OrganizationMessage = organizationMessage,
-                OrganizationHours = lives.OrganizationHours,
-                RejectFailedVerification = lives.RejectFailedVerification,
-                Language = lives.OrganizationLanguage,
-                CallerBlocked = lives.CallerBlocked,
+                ReportsCallEvents = facts.CallEventsUrl is not null,
+                OrganizationMessage = facts.OrganizationMessage,
+                OrganizationHours = StoredHours.Parse(facts.OrganizationHours),
+                RejectFailedVerification = facts.RejectFailedVerification,
+                Language = facts.OrganizationSpokenLanguage ?? CallerLanguage.English,
+                CallerBlocked = facts.BlockedCaller is not null,
             },
         };
     }
 
-    /// <summary>Reads a row's columns one after the other, in the order of the SELECT.</summary>
-    private sealed class Columns(DbDataReader row)
+    /// <summary>
+    /// The row of <see cref="Sql"/>: the number, its owner and organization, the last texter, the caller's block.
+    /// </summary>
+    private sealed record FactsRow
     {
-        private int _next;
+        public required long OrganizationId { get; init; }
+        public required long? GroupId { get; init; }
+        public required long? InboxId { get; init; }
+        public required string? CallEventsUrl { get; init; }
+        public required CallerMessage? OrganizationMessage { get; init; }
+        public required string? OrganizationMode { get; init; }
+        public required string? OrganizationForwardTo { get; init; }
+        public required string? OrganizationFallbackMode { get; init; }
+        public required string? OrganizationFallbackForwardTo { get; init; }
+        public required int? LastTextMaxAgeDays { get; init; }
+        public required string? InboxName { get; init; }
+        public required string? InboxMode { get; init; }
+        public required string? InboxForwardTo { get; init; }
+        public required CallerMessage? InboxMessage { get; init; }
+        public required bool InboxRejectWithMessage { get; init; }
+        public required string? GroupName { get; init; }
+        public required string? GroupMode { get; init; }
+        public required string? GroupForwardTo { get; init; }
+        public required string? GroupFallbackMode { get; init; }
+        public required string? GroupFallbackForwardTo { get; init; }
+        public required bool MembersOnly { get; init; }
+        public required CallerMessage? GroupMessage { get; init; }
+        public required bool GroupRejectWithMessage { get; init; }
+        public required long? TexterId { get; init; }
+        public required DateTime? TextSentAt { get; init; }
+        public required long? AgentId { get; init; }
+        public required bool AgentActive { get; init; }
+        public required DateTime? AgentDeletedAt { get; init; }
+        public required string? AgentPhone { get; init; }
+        public required long? MemberId { get; init; }
+        public required string? OrganizationHours { get; init; }
+        public required bool RejectFailedVerification { get; init; }
+        public required string? OrganizationSpokenLanguage { get; init; }
+        public required string? InboxHours { get; init; }
+        public required string? GroupHours { get; init; }
+        public required string? GroupSpokenLanguage { get; init; }
+        public required string? RingTeamMode { get; init; }
+        public required int? RingTeamSeconds { get; init; }
+        public required int? RingTeamMaxAgents { get; init; }
+        public required string? BlockedCaller { get; init; }
 
-        public string? String() => row.IsDBNull(_next) ? Skip<string>() : row.GetString(_next++);
-
-        public long Int64() => row.GetInt64(_next++);
-
-        public long? NullableInt64() => row.IsDBNull(_next) ? Skip<long?>() : row.GetInt64(_next++);
-
-        public int? NullableInt32() => row.IsDBNull(_next) ? Skip<int?>() : row.GetInt32(_next++);
-
-        public bool Boolean() => !row.IsDBNull(_next) ? row.GetBoolean(_next++) : Skip<bool>();
-
-        public DateTime? NullableDateTime() =>
-            row.IsDBNull(_next) ? Skip<DateTime?>() : DateTime.SpecifyKind(row.GetDateTime(_next++), DateTimeKind.Utc);
-
-        public CallerMessage? Message() => CallerMessage.From(String(), String(), String(), String());
-
-        private T? Skip<T>()
+        public static FactsRow Read(DbDataReader row, Ordinals at) => new()
         {
-            _next++;
-            return default;
-        }
+            OrganizationId = row.GetInt64(at.OrganizationId),
+            GroupId = Int64(row, at.GroupId),
+            InboxId = Int64(row, at.InboxId),
+            CallEventsUrl = Text(row, at.CallEventsUrl),
+            OrganizationMessage = Message(row, at.OrganizationMessage),
+            OrganizationMode = Text(row, at.OrganizationMode),
+            OrganizationForwardTo = Text(row, at.OrganizationForwardTo),
+            OrganizationFallbackMode = Text(row, at.OrganizationFallbackMode),
+            OrganizationFallbackForwardTo = Text(row, at.OrganizationFallbackForwardTo),
+            LastTextMaxAgeDays = Int32(row, at.LastTextMaxAgeDays),
+            InboxName = Text(row, at.InboxName),
+            InboxMode = Text(row, at.InboxMode),
+            InboxForwardTo = Text(row, at.InboxForwardTo),
+            InboxMessage = Message(row, at.InboxMessage),
+            InboxRejectWithMessage = Flag(row, at.InboxRejectWithMessage),
+            GroupName = Text(row, at.GroupName),
+            GroupMode = Text(row, at.GroupMode),
+            GroupForwardTo = Text(row, at.GroupForwardTo),
+            GroupFallbackMode = Text(row, at.GroupFallbackMode),
+            GroupFallbackForwardTo = Text(row, at.GroupFallbackForwardTo),
+            MembersOnly = Flag(row, at.MembersOnly),
+            GroupMessage = Message(row, at.GroupMessage),
+            GroupRejectWithMessage = Flag(row, at.GroupRejectWithMessage),
+            TexterId = Int64(row, at.TexterId),
+            TextSentAt = Time(row, at.TextSentAt),
+            AgentId = Int64(row, at.AgentId),
+            AgentActive = Flag(row, at.AgentActive),
+            AgentDeletedAt = Time(row, at.AgentDeletedAt),
+            AgentPhone = Text(row, at.AgentPhone),
+            MemberId = Int64(row, at.MemberId),
+            OrganizationHours = Text(row, at.OrganizationHours),
+            RejectFailedVerification = Flag(row, at.RejectFailedVerification),
+            OrganizationSpokenLanguage = Text(row, at.OrganizationSpokenLanguage),
+            InboxHours = Text(row, at.InboxHours),
+            GroupHours = Text(row, at.GroupHours),
+            GroupSpokenLanguage = Text(row, at.GroupSpokenLanguage),
+            RingTeamMode = Text(row, at.RingTeamMode),
+            RingTeamSeconds = Int32(row, at.RingTeamSeconds),
+            RingTeamMaxAgents = Int32(row, at.RingTeamMaxAgents),
+            BlockedCaller = Text(row, at.BlockedCaller),
+        };
+
+        private static string? Text(DbDataReader row, int at) => row.IsDBNull(at) ? null : row.GetString(at);
+
+        private static long? Int64(DbDataReader row, int at) => row.IsDBNull(at) ? null : row.GetInt64(at);
+
+        private static int? Int32(DbDataReader row, int at) => row.IsDBNull(at) ? null : row.GetInt32(at);
+
+        private static bool Flag(DbDataReader row, int at) => !row.IsDBNull(at) && row.GetBoolean(at);
+
+        private static DateTime? Time(DbDataReader row, int at) =>
+            row.IsDBNull(at) ? null : DateTime.SpecifyKind(row.GetDateTime(at), DateTimeKind.Utc);
+
+        private static CallerMessage? Message(DbDataReader row, MessageOrdinals at) =>
+            CallerMessage.From(Text(row, at.Say), Text(row, at.Voice), Text(row, at.Language), Text(row, at.PlayUrl));
+    }
+
+    /// <summary>Where each column of <see cref="FactsRow"/> is, looked up by name once per connection.</summary>
+    private sealed class Ordinals(DbDataReader row)
+    {
+        public readonly int OrganizationId = row.GetOrdinal("OrganizationId");
+        public readonly int GroupId = row.GetOrdinal("GroupId");
+        public readonly int InboxId = row.GetOrdinal("InboxId");
+        public readonly int CallEventsUrl = row.GetOrdinal("CallEventsUrl");
+        public readonly MessageOrdinals OrganizationMessage = new(row, "Organization");
+        public readonly int OrganizationMode = row.GetOrdinal("OrganizationMode");
+        public readonly int OrganizationForwardTo = row.GetOrdinal("OrganizationForwardTo");
+        public readonly int OrganizationFallbackMode = row.GetOrdinal("OrganizationFallbackMode");
+        public readonly int OrganizationFallbackForwardTo = row.GetOrdinal("OrganizationFallbackForwardTo");
+        public readonly int LastTextMaxAgeDays = row.GetOrdinal("LastTextMaxAgeDays");
+        public readonly int InboxName = row.GetOrdinal("InboxName");
+        public readonly int InboxMode = row.GetOrdinal("InboxMode");
+        public readonly int InboxForwardTo = row.GetOrdinal("InboxForwardTo");
+        public readonly MessageOrdinals InboxMessage = new(row, "Inbox");
+        public readonly int InboxRejectWithMessage = row.GetOrdinal("InboxRejectWithMessage");
+        public readonly int GroupName = row.GetOrdinal("GroupName");
+        public readonly int GroupMode = row.GetOrdinal("GroupMode");
+        public readonly int GroupForwardTo = row.GetOrdinal("GroupForwardTo");
+        public readonly int GroupFallbackMode = row.GetOrdinal("GroupFallbackMode");
+        public readonly int GroupFallbackForwardTo = row.GetOrdinal("GroupFallbackForwardTo");
+        public readonly int MembersOnly = row.GetOrdinal("MembersOnly");
+        public readonly MessageOrdinals GroupMessage = new(row, "Group");
+        public readonly int GroupRejectWithMessage = row.GetOrdinal("GroupRejectWithMessage");
+        public readonly int TexterId = row.GetOrdinal("TexterId");
+        public readonly int TextSentAt = row.GetOrdinal("TextSentAt");
+        public readonly int AgentId = row.GetOrdinal("AgentId");
+        public readonly int AgentActive = row.GetOrdinal("AgentActive");
+        public readonly int AgentDeletedAt = row.GetOrdinal("AgentDeletedAt");
+        public readonly int AgentPhone = row.GetOrdinal("AgentPhone");
+        public readonly int MemberId = row.GetOrdinal("MemberId");
+        public readonly int OrganizationHours = row.GetOrdinal("OrganizationHours");
+        public readonly int RejectFailedVerification = row.GetOrdinal("RejectFailedVerification");
+        public readonly int OrganizationSpokenLanguage = row.GetOrdinal("OrganizationSpokenLanguage");
+        public readonly int InboxHours = row.GetOrdinal("InboxHours");
+        public readonly int GroupHours = row.GetOrdinal("GroupHours");
+        public readonly int GroupSpokenLanguage = row.GetOrdinal("GroupSpokenLanguage");
+        public readonly int RingTeamMode = row.GetOrdinal("RingTeamMode");
+        public readonly int RingTeamSeconds = row.GetOrdinal("RingTeamSeconds");
+        public readonly int RingTeamMaxAgents = row.GetOrdinal("RingTeamMaxAgents");
+        public readonly int BlockedCaller = row.GetOrdinal("BlockedCaller");
+    }
+
+    /// <summary>An unavailable message's four columns, named after whose it is ("GroupSay", "GroupVoice"…).</summary>
+    private sealed class MessageOrdinals(DbDataReader row, string owner)
+    {
+        public readonly int Say = row.GetOrdinal(owner + "Say");
+        public readonly int Voice = row.GetOrdinal(owner + "Voice");
+        public readonly int Language = row.GetOrdinal(owner + "Language");
+        public readonly int PlayUrl = row.GetOrdinal(owner + "PlayUrl");
     }
 
     private static DbParameter AddParameter(DbCommand command, string name)
@@ -279,8 +394,12 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         return parameter;
     }
 
-    private sealed record Session(DbConnection Connection, DbCommand Command, DbParameter Number, DbParameter Caller) : IAsyncDisposable
+    private sealed record Session(DbConnection Connection, DbCommand Command, DbParameter Number, DbParameter Caller)
+        : IAsyncDisposable
     {
+        /// <summary>Known after the statement's first row on this connection.</summary>
+        public Ordinals? Ordinals { get; set; }
+
         public async ValueTask DisposeAsync()
         {
             await Command.DisposeAsync();

@@ -39,7 +39,6 @@ public static class StorageSetup
         }
 
         services.AddSingleton<RoutingFactsReader>();
-        services.AddScoped<MessageIngestion>();
         services.AddHttpContextAccessor();
         return services;
     }

@@ -119,6 +119,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
 
         model.Entity<PanelLogin>(e =>
         {
+            e.Property(l => l.SecurityStamp).HasMaxLength(64);
             e.Property(l => l.Email).HasMaxLength(320);
             e.Property(l => l.PasswordHash).HasMaxLength(200);
             e.HasIndex(l => l.Email).IsUnique();

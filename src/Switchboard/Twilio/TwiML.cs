@@ -12,7 +12,9 @@ public static class TwiML
 {
     public const string ContentType = "text/xml; charset=utf-8";
 
-    public const string UnavailableMessage = "Sorry, nobody is available to take your call right now. Please try again later. Goodbye.";
+    /// <summary>The stock unavailable message in English (Speech/en-US.json has the words of every language).</summary>
+    public static readonly string UnavailableMessage = Words.English.Unavailable;
+
     public const string ErrorMessage = "Sorry, we cannot take your call right now. Please try again later. Goodbye.";
 
     /// <summary>Every status a leg has, in Twilio's words (TwiML lists them space-separated, the REST API one field each).</summary>
@@ -36,22 +38,68 @@ public static class TwiML
     public static string Unavailable(CallerMessage? message) => Unavailable(message, Words.English);
 
     /// <summary>As <see cref="Unavailable(CallerMessage?)"/>; the stock message in the call's language.</summary>
-    public static string Unavailable(CallerMessage? message, Words words) => message switch
-    {
-        { PlayUrl: { } url } => Document(new XElement("Play", url), new XElement("Hangup")),
-        { Say: { } text } => Document(
-            new XElement("Say",
-                message.Voice is { } voice ? new XAttribute("voice", voice) : null,
-                message.Language is { } language ? new XAttribute("language", language) : null,
-                text),
-            new XElement("Hangup")),
-        _ => Document(Say(words, words.Unavailable), new XElement("Hangup")),
-    };
+    public static string Unavailable(CallerMessage? message, Words words) =>
+        Document(MessageVerb(message) ?? Say(words, words.Unavailable), new XElement("Hangup"));
 
     /// <summary>Closed now: the stock after-hours message in the call's language, then the call ends.</summary>
     public static string AfterHours(Words words) => Document(Say(words, words.AfterHours), new XElement("Hangup"));
 
-    /// <summary>Words Switchboard says itself, with the voice and language of the call's language (none for English: the provider's default).</summary>
+    private static XElement? MessageVerb(CallerMessage? message) => message switch
+    {
+        { PlayUrl: { } url } => new XElement("Play", url),
+        { Say: { } text } => new XElement("Say",
+            message.Voice is { } voice ? new XAttribute("voice", voice) : null,
+            message.Language is { } language ? new XAttribute("language", language) : null,
+            text),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The caller hears the unavailable message (the stock one without "try again later"), then is asked to leave a
+    /// message and recorded: at most <see cref="VoicemailRecording.MaxSeconds"/>, ended by # or 5 s of silence, silence
+    /// trimmed. The provider reports the recording (and its transcript) to the callbacks; the action answers the thanks.
+    /// A caller who says nothing goes on past the Record verb: the hang-up ends the call.
+    /// </summary>
+    public static string Voicemail(CallerMessage? message, VoicemailRecording recording) =>
+        Voicemail(message, recording, Words.English);
+
+    /// <summary>As <see cref="Voicemail(CallerMessage?, VoicemailRecording)"/>, the stock words in the call's language.</summary>
+    public static string Voicemail(CallerMessage? message, VoicemailRecording recording, Words words) =>
+        Record(MessageVerb(message) ?? Say(words, words.VoicemailUnavailable), recording, words);
+
+    /// <summary>Closed now, and the caller may leave a message: the stock after-hours words, then the recording.</summary>
+    public static string AfterHoursVoicemail(VoicemailRecording recording, Words words) =>
+        Record(Say(words, words.AfterHoursVoicemail), recording, words);
+
+    /// <summary>After the recording: thanks, and the end of the call.</summary>
+    public static string VoicemailRecorded() => VoicemailRecorded(Words.English);
+
+    /// <summary>As <see cref="VoicemailRecorded()"/>, in the call's language.</summary>
+    public static string VoicemailRecorded(Words words) =>
+        Document(Say(words, words.VoicemailThanks), new XElement("Hangup"));
+
+    private static string Record(XElement message, VoicemailRecording recording, Words words) => Document(
+        message,
+        Say(words, words.VoicemailPrompt),
+        new XElement("Record",
+            new XAttribute("action", recording.ActionUrl),
+            new XAttribute("method", "POST"),
+            new XAttribute("maxLength", recording.MaxSeconds),
+            new XAttribute("timeout", "5"),
+            new XAttribute("finishOnKey", "#"),
+            new XAttribute("playBeep", "true"),
+            new XAttribute("trim", "trim-silence"),
+            new XAttribute("recordingStatusCallback", recording.StatusUrl),
+            new XAttribute("recordingStatusCallbackMethod", "POST"),
+            new XAttribute("recordingStatusCallbackEvent", "completed absent"),
+            recording.TranscriptionUrl is { } transcription ? new XAttribute("transcribe", "true") : null,
+            recording.TranscriptionUrl is { } url ? new XAttribute("transcribeCallback", url) : null),
+        new XElement("Hangup"));
+
+    /// <summary>
+    /// Words Switchboard says itself, with the voice and language of the call's language (none for English: the
+    /// provider's default).
+    /// </summary>
     private static XElement Say(Words words, string text, int? loop = null) => new("Say",
         loop is { } times ? new XAttribute("loop", times) : null,
         words.Voice is { } voice ? new XAttribute("voice", voice) : null,
@@ -100,3 +148,6 @@ public static class TwiML
     private static string Document(params XElement[] verbs) =>
         new XDeclaration("1.0", "UTF-8", null) + new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
 }
+
+/// <summary>Where the provider reports a voicemail, and its longest length.</summary>
+public sealed record VoicemailRecording(int MaxSeconds, string ActionUrl, string StatusUrl, string? TranscriptionUrl);

@@ -4,21 +4,18 @@ namespace Switchboard.Twilio;
 
 /// <summary>
 /// Refuses (403) any webhook whose X-Twilio-Signature does not match, before anything is read or stored (413 or 400
-/// with the fallback TwiML when the form is too large or too malformed to check);
-/// and turns any failure behind a valid signature into the endpoint's fallback TwiML instead of a 5xx,
-/// including work that outlasts <see cref="TwilioOptions.AnswerBudget"/> (a database that does not answer).
+/// with the fallback TwiML when the form is too large or too malformed to check). How long a signed webhook may
+/// take, and what it answers when it fails, is <see cref="AnswerBudgetFilter"/>'s.
 /// </summary>
-public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, CallbackUrls urls, ILogger<TwilioSignatureFilter> log) : IEndpointFilter
+public sealed class TwilioSignatureFilter(
+    IOptions<SwitchboardOptions> options, CallbackUrls urls, ILogger<TwilioSignatureFilter> log) : IEndpointFilter
 {
-    /// <summary>How long the provider waits for an answer before it gives up on a webhook.</summary>
-    private static readonly TimeSpan ProviderTimeout = TimeSpan.FromSeconds(15);
-
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        AnswerBudgetFilter.MarkStart(http);
         var request = http.Request;
-        var fallbackMetadata = http.GetEndpoint()?.Metadata.GetMetadata<TwiMLFallback>();
-        var fallback = fallbackMetadata?.Document ?? TwiML.Hangup();
+        var fallback = http.GetEndpoint()?.Metadata.GetMetadata<TwiMLFallback>()?.Document ?? TwiML.Hangup();
 
         switch (await CheckAsync(request))
         {
@@ -33,76 +30,7 @@ public sealed class TwilioSignatureFilter(IOptions<SwitchboardOptions> options, 
                 return TypedResults.Text("Invalid X-Twilio-Signature", "text/plain", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        using var budget = new CancellationTokenSource();
-        var abandoned = http.RequestAborted.Register(budget.Cancel);
-        UseToken(context, budget.Token);
-        // On a thread of its own: Microsoft.Data.Sqlite's "async" calls run synchronously, and one sleeping out a
-        // busy database would otherwise hold this thread, and the budget with it, until SQLite gives up (30 s).
-        var work = Task.Run(() => next(context).AsTask());
-        try
-        {
-            // Real time, not the app's clock: the budget is about the provider waiting on the wire.
-            return await work.WaitAsync(options.Value.Twilio.AnswerBudget, http.RequestAborted);
-        }
-        catch (TimeoutException)
-        {
-            var answerBudget = options.Value.Twilio.AnswerBudget;
-            log.LogError("Webhook {Path} outlasted its {Budget} budget; answering the caller politely instead", request.Path, answerBudget);
-            if (fallbackMetadata?.OnlyAcknowledges == true)
-            {
-                // Answered: the provider closing its connection no longer says anything about this work.
-                await abandoned.DisposeAsync();
-                budget.CancelAfter(answerBudget < ProviderTimeout ? ProviderTimeout - answerBudget : TimeSpan.Zero);
-            }
-            else
-            {
-                await budget.CancelAsync();
-            }
-
-            await AnswerNowAsync(http.Response, fallback);
-
-            // Not every driver gives up at once when cancelled (SQLite sleeps out a busy database): the answer
-            // is sent, but the request's services (its pooled DbContext) stay in use until the work has ended.
-            try
-            {
-                await work;
-            }
-            catch (Exception e)
-            {
-                log.LogDebug(e, "Webhook {Path} ended after its budget", request.Path);
-            }
-
-            return Results.Empty;
-        }
-        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
-        {
-            log.LogError(e, "Webhook {Path} failed; answering the caller politely instead", request.Path);
-            return TypedResults.Text(fallback, TwiML.ContentType);
-        }
-        finally
-        {
-            await abandoned.DisposeAsync();
-        }
-    }
-
-    /// <summary>The handler's CancellationToken argument becomes the budget's.</summary>
-    private static void UseToken(EndpointFilterInvocationContext context, CancellationToken token)
-    {
-        for (var i = 0; i < context.Arguments.Count; i++)
-        {
-            if (context.Arguments[i] is CancellationToken)
-            {
-                context.Arguments[i] = token;
-            }
-        }
-    }
-
-    private static async Task AnswerNowAsync(HttpResponse response, string twiml)
-    {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = TwiML.ContentType;
-        await response.WriteAsync(twiml);
-        await response.CompleteAsync();
+        return await next(context);
     }
 
     private enum Check

@@ -1,8 +1,8 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Switchboard.Calls;
 using Switchboard.Phones;
 using Switchboard.Routing;
+using Switchboard.Calls.Voicemail;
 using Switchboard.Speech;
 
 namespace Switchboard.Twilio;
@@ -17,6 +17,7 @@ public static class TwilioWebhooks
     {
         var twilio = app.MapGroup("/webhooks/twilio")
             .AddEndpointFilter<TwilioSignatureFilter>()
+            .AddEndpointFilter<AnswerBudgetFilter>()
             .RequireRateLimiting(WebhookRateLimit.Policy)
             .DisableAntiforgery()
             .WithBodyLimit(RequestLimits.MaxWebhookBodyBytes)
@@ -28,11 +29,15 @@ public static class TwilioWebhooks
         twilio.MapPost("/calls/{callId:long}/dial-ended", DialEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
         twilio.MapPost("/calls/{callId:long}/fallback-ended", FallbackEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
         twilio.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
+        twilio.MapPost("/calls/{callId:long}/voicemail/recorded", VoicemailRecorded).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
+        twilio.MapPost("/calls/{callId:long}/voicemail/recording", VoicemailRecording).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
+        twilio.MapPost("/calls/{callId:long}/voicemail/transcription", VoicemailTranscription).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
         twilio.MapPost("/status", CallerStatus).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
         twilio.MapOutboundWebhooks();
     }
 
-    private static async Task<IResult> Voice(HttpRequest request, InboundCalls calls, PhoneNormalizer phones, CallbackUrls urls, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> Voice(
+        HttpRequest request, InboundCalls calls, Voicemails voicemails, PhoneNormalizer phones, CallbackUrls urls, ILoggerFactory logs, CancellationToken ct)
     {
         var form = request.Form;
         var callSid = form["CallSid"].ToString();
@@ -49,21 +54,84 @@ public static class TwilioWebhooks
 
         return Xml(answer.Outcome switch
         {
-            RoutingOutcome.AfterHours when answer.AfterHours == AfterHoursMode.Voicemail => AfterHoursVoicemail(answer, words),
+            RoutingOutcome.AfterHours when answer.AfterHours == AfterHoursMode.Voicemail =>
+                await AfterHoursVoicemailAsync(answer.CallId, words, voicemails, urls, ct),
             RoutingOutcome.AfterHours => TwiML.AfterHours(words),
             RoutingOutcome.Forward => TwiML.Forward(answer.PlatformNumber, answer.ForwardTo!, urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Forward)),
             RoutingOutcome.ConnectAgent => TwiML.DialAgent(answer.PlatformNumber, answer.AgentPhone!, urls.Screen(answer.CallId), urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Agent)),
-            RoutingOutcome.AgentUnavailable => TwiML.Unavailable(answer.Message, words),
-            _ when answer.RejectWithMessage => TwiML.Unavailable(answer.Message, words),
+            RoutingOutcome.AgentUnavailable => await UnavailableAsync(answer.CallId, answer.Message, words, voicemails, urls, ct),
+            _ when answer.RejectWithMessage =>
+                await UnavailableAsync(answer.CallId, answer.Message, words, voicemails, urls, ct),
             _ => TwiML.Reject(),
         });
     }
 
+    /// <summary>The unavailable message, then a voicemail when the call's group, inbox or organization takes them.</summary>
+    private static async Task<string> UnavailableAsync(
+        long callId, CallerMessage? message, Words words, Voicemails voicemails, CallbackUrls urls, CancellationToken ct) =>
+        await voicemails.OfferAsync(callId, ct) is { } offer
+            ? TwiML.Voicemail(message, Recording(callId, offer, urls), words)
+            : TwiML.Unavailable(message, words);
+
     /// <summary>
-    /// Seam for after-hours voicemail (docs/hours.md): until the voicemail of the missed-calls work is on main, the
-    /// caller hears the unavailable message (the group's, inbox's or organization's, else the stock one) and the call ends.
+    /// Closed now and the after-hours mode is voicemail (docs/hours.md): the stock after-hours words, then the
+    /// recording of the voicemail path (its length and transcription follow the call options' voicemail settings,
+    /// whether or not voicemail is on for calls nobody takes).
     /// </summary>
-    private static string AfterHoursVoicemail(CallAnswer answer, Words words) => TwiML.Unavailable(answer.Message, words);
+    private static async Task<string> AfterHoursVoicemailAsync(
+        long callId, Words words, Voicemails voicemails, CallbackUrls urls, CancellationToken ct) =>
+        TwiML.AfterHoursVoicemail(Recording(callId, await voicemails.AfterHoursOfferAsync(callId, ct), urls), words);
+
+    private static VoicemailRecording Recording(long callId, VoicemailOffer offer, CallbackUrls urls) => new(
+        offer.MaxSeconds,
+        urls.VoicemailRecorded(callId),
+        urls.VoicemailRecording(callId, offer.Transcribe),
+        offer.Transcribe ? urls.VoicemailTranscription(callId) : null);
+
+    /// <summary>The Record verb's action: the caller finished (#, silence, the limit) or hung up; thanks in their language.</summary>
+    private static async Task<IResult> VoicemailRecorded(long callId, CallerMessages messages, CancellationToken ct) =>
+        Xml(TwiML.VoicemailRecorded(Words.For((await messages.SpokenForCallAsync(callId, ct)).Language)));
+
+    /// <summary>
+    /// The recording's status callback. Only the sid is kept: the media is read later from the configured REST API,
+    /// never from the <c>RecordingUrl</c> of the form.
+    /// </summary>
+    private static async Task<IResult> VoicemailRecording(long callId, HttpRequest request, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
+    {
+        var form = request.Form;
+        var sid = form["RecordingSid"].ToString();
+        RecordingResult? status = form["RecordingStatus"].ToString() switch
+        {
+            "completed" => RecordingResult.Completed,
+            "absent" => RecordingResult.Absent,
+            "failed" => RecordingResult.Failed,
+            _ => null,
+        };
+        if (TwilioRest.IsRecordingSid(sid) && status is { } result)
+        {
+            var transcribe = request.Query["transcribe"] == "true";
+            await voicemails.RecordedAsync(callId, sid, result, ParseInt(form["RecordingDuration"]), transcribe, urls.BaseUrl, ct);
+        }
+
+        return Xml(TwiML.Empty());
+    }
+
+    private static async Task<IResult> VoicemailTranscription(long callId, HttpRequest request, Voicemails voicemails, CancellationToken ct)
+    {
+        var form = request.Form;
+        TranscriptionResult? status = form["TranscriptionStatus"].ToString() switch
+        {
+            "completed" => TranscriptionResult.Completed,
+            "failed" => TranscriptionResult.Failed,
+            _ => null,
+        };
+        if (status is { } result)
+        {
+            await voicemails.TranscribedAsync(callId, result, form["TranscriptionText"], ct);
+        }
+
+        return Xml(TwiML.Empty());
+    }
 
     private static async Task<IResult> Screen(long callId, HttpRequest request, InboundCalls calls, CallbackUrls urls, TimeProvider clock, CancellationToken ct)
     {
@@ -83,7 +151,7 @@ public static class TwilioWebhooks
         return Xml(result == ScreeningResult.Accepted ? TwiML.Empty() : TwiML.Hangup());
     }
 
-    private static async Task<IResult> DialEnded(long callId, HttpRequest request, InboundCalls calls, CallbackUrls urls, CancellationToken ct)
+    private static async Task<IResult> DialEnded(long callId, HttpRequest request, InboundCalls calls, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
@@ -93,17 +161,19 @@ public static class TwilioWebhooks
             { End: DialEnd.Connected } => TwiML.Hangup(),
             { End: DialEnd.Fallback, PlatformNumber: { } number, FallbackTo: { } fallbackTo } =>
                 TwiML.Forward(number, fallbackTo, urls.FallbackEnded(callId), urls.Status(callId, CallLeg.Fallback)),
-            _ => TwiML.Unavailable(answer.Message, Words.For(answer.Language)),
+            _ => await UnavailableAsync(callId, answer.Message, Words.For(answer.Language), voicemails, urls, ct),
         });
     }
 
     /// <summary>The fallback number's dial ended (the agent had not taken the call).</summary>
-    private static async Task<IResult> FallbackEnded(long callId, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    private static async Task<IResult> FallbackEnded(long callId, HttpRequest request, InboundCalls calls, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
         var answer = await calls.FinishFallbackAsync(callId, TwilioStatuses.Parse(form["DialCallStatus"]), bridged, ParseInt(form["DialCallDuration"]), TwilioStatuses.Parse(form["CallStatus"]), ct);
-        return Xml(answer.End == DialEnd.Connected ? TwiML.Hangup() : TwiML.Unavailable(answer.Message, Words.For(answer.Language)));
+        return Xml(answer.End == DialEnd.Connected
+            ? TwiML.Hangup()
+            : await UnavailableAsync(callId, answer.Message, Words.For(answer.Language), voicemails, urls, ct));
     }
 
     private static async Task<IResult> LegStatus(long callId, string leg, HttpRequest request, CallChanges calls, CancellationToken ct)
@@ -151,33 +221,3 @@ public static class TwilioWebhooks
 /// the work goes on up to the provider's own timeout, so that a database that is only slow loses nothing.
 /// </param>
 public sealed record TwiMLFallback(string Document, bool OnlyAcknowledges = false);
-
-/// <summary>Builds the absolute URLs Switchboard puts into its TwiML for the provider to call back.</summary>
-public sealed class CallbackUrls(IOptions<SwitchboardOptions> options, IHttpContextAccessor http)
-{
-    public string Screen(long callId) => Url($"/webhooks/twilio/calls/{callId}/screen");
-
-    public string Screened(long callId) => Url($"/webhooks/twilio/calls/{callId}/screened");
-
-    public string DialEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/dial-ended");
-
-    public string FallbackEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/fallback-ended");
-
-    public string OutboundAnswered(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/answered");
-
-    public string OutboundConfirmed(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/confirmed");
-
-    public string OutboundDialEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/dial-ended");
-
-    public string Status(long callId, CallLeg leg) => Url($"/webhooks/twilio/calls/{callId}/status/{leg.ToString().ToLowerInvariant()}");
-
-    public string BaseUrl => options.Value.Twilio.PublicBaseUrl?.TrimEnd('/') ?? RequestBase();
-
-    private string Url(string path) => BaseUrl + path;
-
-    private string RequestBase()
-    {
-        var request = http.HttpContext?.Request ?? throw new InvalidOperationException("No request to take the base URL from");
-        return $"{request.Scheme}://{request.Host}{request.PathBase}";
-    }
-}

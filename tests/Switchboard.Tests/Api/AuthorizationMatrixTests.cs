@@ -62,6 +62,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"POST {O}/groups",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups", new { name = "Intruders" })),
         new($"GET {O}/groups",                                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups")),
         new($"GET {O}/groups/{{groupId:long}}",                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}")),
+        new($"PATCH {O}/groups/{{groupId:long}}",                         "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}", new { name = "Renamed" })),
+        new($"DELETE {O}/groups/{{groupId:long}}",                        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}")),
+        new($"PATCH {O}/inboxes/{{inboxId:long}}",                        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}", new { name = "Renamed" })),
+        new($"DELETE {O}/inboxes/{{inboxId:long}}",                       "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}")),
         new($"GET {O}/groups/{{groupId:long}}/inbound-calls",             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/inbound-calls")),
         new($"PUT {O}/groups/{{groupId:long}}/inbound-calls",             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" })),
         new($"POST {O}/inboxes",                                          "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes", new { name = "Intruders" })),
@@ -93,6 +97,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"POST {O}/messages",                                         "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/messages", new { messages = new[] { new { agentId = w.Agent, contact = "+14155550198", from = GroupNumber, sentAt = w.App.Clock.GetUtcNow() } } })),
         new($"GET {O}/calls",                                             "403  2xx  404  2xx  2xx  401  401  401", (w, _) => new($"{w.Org.Path}/calls")),
         new($"GET {O}/calls/{{callId:long}}",                             "403  2xx  404  2xx  404  401  401  401", (w, _) => new($"{w.Org.Path}/calls/{w.CallId}")),
+        new($"GET {O}/calls/{{callId:long}}/voicemail",                   "403  2xx  404  2xx  404  401  401  401", (w, _) => new($"{w.Org.Path}/calls/{w.CallId}/voicemail")),
         new($"POST {O}/calls",                                            "403  2xx  404  2xx  403  401  401  401", (w, _) => new($"{w.Org.Path}/calls", new { agentId = w.Agent, contact = Contact })),
         new($"GET {O}/hours",                                             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/hours")),
         new($"PUT {O}/hours",                                             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/hours", Hours)),
@@ -109,6 +114,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new($"PUT {O}/call-events",                                       "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events", new { url = "https://intruder.example.org/events" })),
         new($"DELETE {O}/call-events",                                    "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events")),
         new($"GET {O}/call-events/deliveries",                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/deliveries")),
+        new($"POST {O}/call-events/deliveries/{{id:guid}}/resend",        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/deliveries/{w.FailedEvent}/resend")),
+        new($"POST {O}/call-events/replay",                               "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/replay", new { from = w.App.Clock.GetUtcNow().AddDays(-1), to = w.App.Clock.GetUtcNow().AddDays(1) })),
+        new("GET /metrics",                                               "2xx  403  403  403  403  401  401  401", (_, _) => new("/metrics")),
     ];
 
     /// <summary>
@@ -120,6 +128,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /healthz"] = "public: says only healthy or unhealthy",
         ["GET /"] = "public: redirects to the panel",
         ["GET /bench/ok"] = "benchmark mode only",
+        ["GET /voicemails/{callId:long}/{expires:long}/{signature}"] = "public: a voicemail's signed link that expires (VoicemailTests: tampered, expired, another call → 404)",
+        ["GET /openapi/{documentName}.json"] = "public: the admin API's OpenAPI document (Switchboard:ApiDocs:Enabled)",
+        ["GET /api/docs/{documentName?}"] = "public: the API reference page, reading that document",
+        ["GET /api/docs/scalar.js"] = "public: the reference page's script",
+        ["GET /api/docs/scalar.aspnetcore.js"] = "public: the reference page's script",
+        ["GET /api/docs/favicon.svg"] = "public: the reference page's icon",
     };
 
     private const string WebhookPrefix = "POST /webhooks/twilio/";
@@ -133,6 +147,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         _twilio = await FakeTwilioApi.StartAsync();
         _twilio.Configure(_app);
+        // The sender must not move the outbox between the snapshots: after its first look it sleeps for the test.
+        _app.Settings["Switchboard:CallEvents:PollInterval"] = "01:00:00";
     }
 
     public async Task DisposeAsync()
@@ -163,7 +179,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     public async Task EveryCallerGetsItsStatusAndARefusedCallerChangesNothing(string endpoint)
     {
         var rule = Rules.Single(r => r.Endpoint == endpoint);
-        var world = await World.CreateAsync(_app);
+        var world = await World.CreateAsync(_app, _twilio);
         var wrong = new List<string>();
         var callers = Enum.GetValues<Who>();
 
@@ -261,10 +277,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         public required long Agent { get; init; }
         public required long CallId { get; init; }
         public required long SpareKeyId { get; init; }
+        public required string FailedEvent { get; init; }
 
         public HttpClient Client(Who who) => _clients[who];
 
-        public static async Task<World> CreateAsync(SwitchboardApp app)
+        public static async Task<World> CreateAsync(SwitchboardApp app, FakeTwilioApi twilio)
         {
             var org = await TestOrganization.CreateAsync(app, "Acme Org");
             var other = await TestOrganization.CreateAsync(app, "Other Org");
@@ -281,11 +298,31 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             Assert.Equal("+14155550111", call.Answer.Text("Number"));
             var callId = (await org.CallsAsync()).Single()!.Id();
             Assert.Equal(HttpStatusCode.OK, (await org.Admin.PutAsync($"{org.Path}/blocked-callers/%2B14155550196", null)).StatusCode);
+            // The caller left a voicemail (its callback posted straight, so that a loaded machine's answer budget does not
+            // matter here): its audio is the agent's and the admin's to hear.
+            await app.Provider().PostAsync($"/webhooks/twilio/calls/{callId}/voicemail/recording", new()
+            {
+                ["CallSid"] = call.CallSid,
+                ["RecordingSid"] = twilio.AddRecording([1, 2, 3, 4]),
+                ["RecordingStatus"] = "completed",
+                ["RecordingDuration"] = "12",
+            });
             var spare = await TestOrganization.ReadAsync(await org.Admin.PostAsJsonAsync($"{org.Path}/api-keys", new { name = "spare", role = "admin" }));
             var revoked = await TestOrganization.ReadAsync(await org.Admin.PostAsJsonAsync($"{org.Path}/api-keys", new { name = "revoked", role = "admin" }));
             Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync($"{org.Path}/api-keys/{revoked.Id()}")).StatusCode);
 
-            var world = new World { App = app, Org = org, Group = group, Inbox = inbox, Agent = agent, CallId = callId, SpareKeyId = spare.Id() };
+            // A stranger's rejected call raises an event; events turned off give it up, and on again it can be resent.
+            await org.SetAsync("/call-events", new { url = "https://texting.example.org/events" });
+            await app.Provider().CallAsync("+14155550198", GroupNumber);
+            Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync($"{org.Path}/call-events")).StatusCode);
+            await org.SetAsync("/call-events", new { url = "https://texting.example.org/events" });
+            var failed = (await org.Admin.GetJsonAsync($"{org.Path}/call-events/deliveries"))["items"]!.AsArray().Single()!;
+            Assert.Equal("failed", failed.Text("status"));
+
+            var world = new World
+            {
+                App = app, Org = org, Group = group, Inbox = inbox, Agent = agent, CallId = callId, SpareKeyId = spare.Id(), FailedEvent = failed.Text("id"),
+            };
             world._clients[Who.Operator] = app.Operator();
             world._clients[Who.Admin] = org.Admin;
             world._clients[Who.OtherOrgAdmin] = other.Admin;

@@ -135,7 +135,7 @@ public sealed class CallReportTests : IAsyncLifetime
         var alice = RowOf(report, "Alice");
         Assert.Equal(_alice, alice.Id());
         //                      calls offered accepted declined missed abandoned forwarded (after the agent) rejected
-        Assert.Equal([5, 5, 2, 3, 0, 0, 0, 0, 0], Counts(alice));
+        Assert.Equal([5, 5, 2, 2, 1, 0, 0, 0, 0], Counts(alice));
         Assert.Equal(6.0, Median(alice));
         Assert.Equal(90, alice["talkSeconds"]!.GetValue<long>());
         Assert.Equal(45.0, alice["averageTalkSeconds"]!.GetValue<double>());
@@ -153,7 +153,7 @@ public sealed class CallReportTests : IAsyncLifetime
 
         Assert.Equal(new string?[] { "Alice", "Bob", null }, report["rows"]!.AsArray().Select(r => r!.TextOrNull("name")));
         var totals = report["totals"]!;
-        Assert.Equal([11, 9, 2, 3, 3, 1, 2, 1, 1], Counts(totals));
+        Assert.Equal([11, 9, 2, 2, 4, 1, 2, 1, 1], Counts(totals));
         Assert.Equal(6.0, Median(totals));
         Assert.Equal(90, totals["talkSeconds"]!.GetValue<long>());
         Assert.Equal("agent", report.Text("groupBy"));
@@ -171,16 +171,16 @@ public sealed class CallReportTests : IAsyncLifetime
 
         var team = RowOf(byGroup, "Field Team");
         Assert.Equal(_group, team.Id());
-        Assert.Equal([10, 9, 2, 3, 3, 1, 1, 1, 1], Counts(team));
+        Assert.Equal([10, 9, 2, 2, 4, 1, 1, 1, 1], Counts(team));
         Assert.Equal(6.0, Median(team));
         Assert.Equal([1, 0, 0, 0, 0, 0, 1, 0, 0], Counts(RowOf(byGroup, null)));
         var helpLine = RowOf(byInbox, "Help Line");
         Assert.Equal(_inbox, helpLine.Id());
         Assert.Equal([1, 0, 0, 0, 0, 0, 1, 0, 0], Counts(helpLine));
         Assert.Equal(0, helpLine["talkSeconds"]!.GetValue<long>());
-        Assert.Equal([10, 9, 2, 3, 3, 1, 1, 1, 1], Counts(RowOf(byInbox, null)));
+        Assert.Equal([10, 9, 2, 2, 4, 1, 1, 1, 1], Counts(RowOf(byInbox, null)));
         Assert.Equal(Counts(byGroup["totals"]!), Counts(byInbox["totals"]!));
-        Assert.Equal([11, 9, 2, 3, 3, 1, 2, 1, 1], Counts(byInbox["totals"]!));
+        Assert.Equal([11, 9, 2, 2, 4, 1, 2, 1, 1], Counts(byInbox["totals"]!));
     }
 
     [Fact]
@@ -226,11 +226,11 @@ public sealed class CallReportTests : IAsyncLifetime
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("calls-by-agent-2026-11-24-to-2026-11-24.csv", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
         Assert.Equal(
-            "id,name,calls,offered,accepted,declined,missed,abandoned,forwarded,forwarded_after_agent,rejected,median_seconds_to_accept,talk_seconds,average_talk_seconds\r\n" +
-            $"{_alice},Alice,5,5,2,3,0,0,0,0,0,6,90,45\r\n" +
-            $"{_bob},Bob,4,4,0,0,3,1,1,1,0,,0,\r\n" +
-            ",(no agent),2,0,0,0,0,0,1,0,1,,0,\r\n" +
-            ",Total,11,9,2,3,3,1,2,1,1,6,90,45\r\n",
+            "id,name,calls,offered,accepted,declined,missed,abandoned,forwarded,forwarded_after_agent,rejected,median_seconds_to_accept,talk_seconds,average_talk_seconds,voicemails\r\n" +
+            $"{_alice},Alice,5,5,2,2,1,0,0,0,0,6,90,45,0\r\n" +
+            $"{_bob},Bob,4,4,0,0,3,1,1,1,0,,0,,0\r\n" +
+            ",(no agent),2,0,0,0,0,0,1,0,1,,0,,0\r\n" +
+            ",Total,11,9,2,2,4,1,2,1,1,6,90,45,0\r\n",
             await response.Content.ReadAsStringAsync());
     }
 
@@ -247,7 +247,7 @@ public sealed class CallReportTests : IAsyncLifetime
 
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(await _org.Admin.GetStringAsync($"{_org.Path}/reports/calls.csv?from=2026-11-24&to=2026-11-24&groupBy=group"), csv);
-        Assert.Contains($"{_group},Field Team,10,9,2,3,3,1,1,1,1,6,90,45\r\n", csv);
+        Assert.Contains($"{_group},Field Team,10,9,2,2,4,1,1,1,1,6,90,45,0\r\n", csv);
     }
 
     [Fact]

@@ -247,14 +247,14 @@ public sealed class InboundCallSettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ForwardTargetCannotThenBeRegisteredAsAPlatformNumber()
+    public async Task ForwardTargetCannotThenBeRegisteredAsAPlatformNumberOfItsOrganization()
     {
         await ForwardToPreviousTargetAsync("inbox");
 
-        var response = await _other.Admin.PostAsJsonAsync($"{_other.Path}/numbers", new { number = PreviousTarget });
+        var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/numbers", new { number = PreviousTarget });
 
         Assert.Equal(["number"], await ErrorFieldsAsync(response));
-        Assert.DoesNotContain(PreviousTarget, (await _other.Admin.GetJsonAsync($"{_other.Path}/numbers")).AsArray().Select(n => n!.Text("number")));
+        Assert.DoesNotContain(PreviousTarget, (await _org.Admin.GetJsonAsync($"{_org.Path}/numbers")).AsArray().Select(n => n!.Text("number")));
     }
 
     [Theory]

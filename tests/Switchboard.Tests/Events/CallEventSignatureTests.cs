@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Switchboard.Observability;
 using Switchboard.Events;
 
 namespace Switchboard.Tests.Events;
@@ -39,6 +41,7 @@ public sealed class CallEventSignatureTests
             new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
             null!,
             Options.Create(new SwitchboardOptions()),
+            new SwitchboardMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
             new FakeTimeProvider(),
             NullLogger<CallEventSender>.Instance);
 

@@ -74,6 +74,57 @@ public sealed class CallEventsPanelTests(PanelBrowser browser) : PanelTest(brows
         await PanelBrowser.ScreenshotAsync(Page, "call-events");
     }
 
+    private async Task WaitForTakenAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (_receiver.Taken.Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(count, _receiver.Taken.Count);
+    }
+
+    [Fact]
+    public async Task AdminResendsADeliveredEventAndItArrivesAgainWithTheSameId()
+    {
+        await Org.SetAsync("/call-events", new { url = _receiver.Url });
+        await CallAsync(Stranger, GroupNumber);
+        await WaitForTakenAsync(1);
+        await Page.SignInAsync(AdminEmail);
+        await Page.GotoAsync("/panel/settings/call-events");
+
+        await Page.Locator("table.deliveries tbody tr").GetByRole(AriaRole.Button, new() { Name = "Resend" }).ClickAsync();
+
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("will be sent again, with the same id");
+        await WaitForTakenAsync(2);
+        Assert.Single(_receiver.Taken.Select(t => t.EventId).Distinct());
+    }
+
+    [Fact]
+    public async Task AdminReplaysTheEventsOfSomeDaysAndTooLongARangeIsRefusedBesideTheField()
+    {
+        await Org.SetAsync("/call-events", new { url = _receiver.Url });
+        await CallAsync(Stranger, GroupNumber);
+        await CallAsync("+14155550196", GroupNumber);
+        await WaitForTakenAsync(2);
+        var today = App.Clock.GetUtcNow().ToString("yyyy-MM-dd");
+        await Page.SignInAsync(AdminEmail);
+        await Page.GotoAsync("/panel/settings/call-events");
+
+        await Page.GetByLabel("First day").FillAsync(App.Clock.GetUtcNow().AddDays(-40).ToString("yyyy-MM-dd"));
+        await Page.GetByLabel("Last day").FillAsync(today);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send again" }).ClickAsync();
+        await Expect(Page.GetByText("must be at most 31 days after from")).ToBeVisibleAsync();
+
+        await Page.GetByLabel("First day").FillAsync(today);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send again" }).ClickAsync();
+
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync($"2 events raised from {today} to {today} will be sent again.");
+        await WaitForTakenAsync(4);
+        await PanelBrowser.ScreenshotAsync(Page, "call-events-replay");
+    }
+
     [Fact]
     public async Task BadEventsUrlIsRefusedBesideTheField()
     {

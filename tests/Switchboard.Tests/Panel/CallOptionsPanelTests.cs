@@ -40,6 +40,11 @@ public sealed class CallOptionsPanelTests(PanelBrowser browser) : PanelTest(brow
     private async Task OpenGroupOptionsAsync()
     {
         await Page.SignInAsync(AdminEmail);
+        await GoToGroupOptionsAsync();
+    }
+
+    private async Task GoToGroupOptionsAsync()
+    {
         await Page.GoAsync("Groups");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Field Team" }).ClickAsync();
         await Page.GetByRole(AriaRole.Link, new() { Name = "Call options" }).ClickAsync();
@@ -49,6 +54,35 @@ public sealed class CallOptionsPanelTests(PanelBrowser browser) : PanelTest(brow
     {
         var call = await App.Provider().CallAsync(Contact, GroupNumber);
         return await call.DialEndsAsync("no-answer", bridged: false);
+    }
+
+    [Fact]
+    public async Task VoicemailIsTurnedOnForTheOrganizationAndOffForAGroupInThePanel()
+    {
+        await OpenOrganizationOptionsAsync();
+        await Expect(Page.GetByLabel("No voicemail: hang up after the message")).ToBeCheckedAsync();
+        await Page.GetByLabel("Ask the caller to leave a message").CheckAsync();
+        await Page.GetByLabel("Longest message (seconds)").FillAsync("60");
+        await Page.GetByLabel("Transcribe the message").CheckAsync();
+        await Page.GetByLabel("Keep recordings for (days)").FillAsync("30");
+        await SaveAsync();
+        await Page.ExpectSavedAsync();
+        await PanelBrowser.ScreenshotAsync(Page, "call-options-voicemail");
+
+        var options = await Org.Admin.GetFromJsonAsync<JsonObject>($"{Org.Path}/call-options");
+        Assert.Equal(30, options!["voicemailRetentionDays"]!.GetValue<int>());
+        var heard = await AgentDoesNotAnswerAsync();
+        Assert.Equal("60", heard.Attribute("Record", "maxLength"));
+        Assert.Equal("true", heard.Attribute("Record", "transcribe"));
+
+        await GoToGroupOptionsAsync();
+        await Expect(Page.GetByLabel("Follow the organization's voicemail")).ToBeCheckedAsync();
+        await Expect(Page.Locator("#VoicemailMode-follow-hint")).ToContainTextAsync("on, messages up to 60 seconds, transcribed");
+        await Page.GetByLabel("No voicemail: hang up after the message").CheckAsync();
+        await SaveAsync();
+        await Page.ExpectSavedAsync();
+
+        Assert.Null((await AgentDoesNotAnswerAsync()).Find("Record"));
     }
 
     [Fact]

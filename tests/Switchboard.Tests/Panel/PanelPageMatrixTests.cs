@@ -28,7 +28,7 @@ public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
     /// Columns: nobody signed in, an admin API key sent as a bearer token (never accepted by the panel), an agent,
     /// an admin of this organization, an admin of another organization. <c>sign-in</c> is a redirect to the sign-in page.
     /// </summary>
-    private static readonly (string Page, string Expected, Func<Ids, string> Path)[] Rules =
+    internal static readonly (string Page, string Expected, Func<Ids, string> Path)[] Rules =
     [
         //                                                      anon     api key  agent  admin  other admin
         ("/panel",                                             "sign-in sign-in  302    302    302", _ => "/panel"),
@@ -66,10 +66,7 @@ public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
     [Fact]
     public void EveryPageOfThePanelHasARule()
     {
-        var pages = visitors.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null)
-            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
-            .ToHashSet();
+        var pages = PagesOf(visitors.App);
 
         var unruled = pages.Where(p => !Rules.Any(r => r.Page == p)).Order().ToList();
         var stale = Rules.Select(r => r.Page).Where(p => !pages.Contains(p)).ToList();
@@ -121,6 +118,16 @@ public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
         Assert.Equal(HttpStatusCode.Redirect, byAdmin.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await visitors.App.WithBearer(key.Text("key")).GetAsync($"{visitors.Org.Path}/groups")).StatusCode);
     }
+
+    /// <summary>The panel's pages as the app routes them ("/panel/groups/{groupId:long}").</summary>
+    internal static HashSet<string> PagesOf(SwitchboardApp app) =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null)
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .ToHashSet();
+
+    /// <summary>What <paramref name="who"/> gets on the page of <paramref name="expected"/> (a row's second column).</summary>
+    internal static string ExpectedFor(string expected, Who who) => expected.Split(' ', StringSplitOptions.RemoveEmptyEntries)[(int)who];
 
     public sealed record Ids(long Group, long Inbox, long Agent);
 

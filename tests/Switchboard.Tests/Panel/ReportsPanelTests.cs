@@ -120,10 +120,10 @@ public sealed class ReportsPanelTests(PanelBrowser browser) : PanelTest(browser)
         Assert.Equal("calls-by-group-2026-11-24-to-2026-11-24.csv", download.SuggestedFilename);
         var csv = await File.ReadAllTextAsync(await download.PathAsync());
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("id,name,calls,offered,accepted,declined,missed,abandoned,forwarded,forwarded_after_agent,rejected,median_seconds_to_accept,talk_seconds,average_talk_seconds", lines[0]);
-        Assert.Equal($"{Group},Field Team,3,2,1,0,1,0,0,0,1,7,125,125", lines[1]);
-        Assert.Equal(",(no group),1,0,0,0,0,0,1,0,0,,0,", lines[2]);
-        Assert.Equal(",Total,4,2,1,0,1,0,1,0,1,7,125,125", lines[3]);
+        Assert.Equal("id,name,calls,offered,accepted,declined,missed,abandoned,forwarded,forwarded_after_agent,rejected,median_seconds_to_accept,talk_seconds,average_talk_seconds,voicemails", lines[0]);
+        Assert.Equal($"{Group},Field Team,3,2,1,0,1,0,0,0,1,7,125,125,0", lines[1]);
+        Assert.Equal(",(no group),1,0,0,0,0,0,1,0,0,,0,,0", lines[2]);
+        Assert.Equal(",Total,4,2,1,0,1,0,1,0,1,7,125,125,0", lines[3]);
     }
 
     [Fact]

@@ -73,6 +73,7 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
             ["callId"] = callId.ToString(),
             ["keyId"] = spareKey["id"]!.GetValue<long>().ToString(),
             ["number"] = InboxNumber,
+            ["id"] = Guid.NewGuid().ToString(),
         };
         _ids = [_org.Id, group, inbox, alice, callId];
     }
@@ -221,6 +222,32 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal("Alice", (await GetAsync($"/agents/{agent}"))["name"]!.GetValue<string>());
     }
 
+    /// <summary>The API reference (public) and the metrics (operator token) under hostile paths, queries and tokens.</summary>
+    [Fact]
+    public async Task TheApiReferenceAndTheMetricsAnswerHostileRequestsWithoutA5xx()
+    {
+        var input = new BadInput(Seed ^ StableHash("reference and metrics"));
+        var failures = new List<string>();
+        for (var i = 0; i < ApiCasesPerEndpoint; i++)
+        {
+            var junk = Uri.EscapeDataString(QueryValue(input));
+            var token = input.Pick([SwitchboardApp.OperatorToken, _org.AdminKey, Convert.ToHexString(input.RandomBytes(input.Next(1, 40))), ""]);
+            foreach (var path in new[] { $"/openapi/{junk}.json", $"/api/docs/{junk}", $"/api/docs/?{junk}={junk}", $"/metrics?{junk}={junk}" })
+            {
+                using var request = new HttpRequestMessage(input.Pick([HttpMethod.Get, HttpMethod.Head, HttpMethod.Post]), path);
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");
+                using var response = await _http.SendAsync(request);
+                if ((int)response.StatusCode >= 500)
+                {
+                    failures.Add($"{request.Method} {path} with a {token.Length}-character token: {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join('\n', failures.Take(20))}");
+        await AssertStillAnswersAsync();
+    }
+
     private async Task<JsonNode> GetAsync(string path) => await TestOrganization.ReadAsync(await _org.Admin.GetAsync(_org.Path + path));
 
     private async Task AssertStillAnswersAsync()
@@ -331,7 +358,7 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
     }
 
     private List<Endpoint> ApiEndpoints() =>
-        [.. Endpoints("/api/")
+        [.. Endpoints("/api/v1/")
             .OrderBy(e => e.Method == "DELETE" ? 1 : 0) // deletions last, so the seeded rows serve the others first
             .ThenBy(e => e.Pattern, StringComparer.Ordinal)
             .ThenBy(e => e.Method, StringComparer.Ordinal)];

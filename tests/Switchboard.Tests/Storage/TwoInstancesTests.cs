@@ -198,10 +198,58 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         Assert.Equal(60, receiver.Arrived.Count);
     }
 
-    private async Task<(string OrgPath, HttpClient AdminA, HttpClient AdminB)> CreateOrganizationAsync()
+    [PostgresFact]
+    public async Task QuickOrganizationsEventsArriveOnceEachAndPromptlyWhileAnotherOrganizationsReceiverHangsAtBoth()
+    {
+        await using var hanging = EventReceiver.Down();
+        await using var quick = EventReceiver.Down();
+        await hanging.UpAsync();
+        await quick.UpAsync();
+        hanging.Slowness = TimeSpan.FromMinutes(5);
+        var (hangingPath, hangingAdmin, _) = await CreateOrganizationAsync("Hanging Org");
+        var (quickPath, quickAdmin, _) = await CreateOrganizationAsync("Quick Org");
+        var hangingGroup = await IdOf(hangingAdmin.PostAsJsonAsync($"{hangingPath}/groups", new { name = "Field Team" }));
+        var quickGroup = await IdOf(quickAdmin.PostAsJsonAsync($"{quickPath}/groups", new { name = "Field Team" }));
+        await Ok(hangingAdmin.PostAsJsonAsync($"{hangingPath}/numbers", new { number = GroupNumber, groupId = hangingGroup }));
+        await Ok(quickAdmin.PostAsJsonAsync($"{quickPath}/numbers", new { number = "+14155550200", groupId = quickGroup }));
+        await Ok(hangingAdmin.PutAsJsonAsync($"{hangingPath}/call-events", new { url = hanging.Url }));
+        await Ok(quickAdmin.PutAsJsonAsync($"{quickPath}/call-events", new { url = quick.Url }));
+        var providers = new[] { new TwilioProvider(_a.Client()), new TwilioProvider(_b.Client()) };
+
+        // Six hanging events, three raised through each instance: each instance holds one of them at a time.
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => providers[i % 2].CallAsync($"+1415555{3000 + i}", GroupNumber)));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (hanging.Arrived.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        var delays = new List<TimeSpan>();
+        for (var i = 0; i < 6; i++)
+        {
+            var raised = DateTime.UtcNow;
+            await providers[i % 2].CallAsync($"+1415555{4000 + i}", "+14155550200");
+            deadline = DateTime.UtcNow.AddSeconds(30);
+            while (quick.Taken.Count < i + 1 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
+            delays.Add(quick.Taken.Last().ArrivedAt - raised);
+        }
+
+        Assert.Equal(6, quick.Taken.Select(t => t.EventId).Distinct().Count());
+        Assert.Equal(6, quick.Arrived.Count);
+        Assert.All(delays, d => Assert.True(d < TimeSpan.FromSeconds(2), $"an event took {d.TotalSeconds:0.0} s to arrive"));
+        // Never one event at two instances at once: every hanging request so far is of another event.
+        Assert.Equal(hanging.Arrived.Count, hanging.Arrived.Select(a => a.EventId).Distinct().Count());
+        Assert.Empty(hanging.Taken);
+    }
+
+    private async Task<(string OrgPath, HttpClient AdminA, HttpClient AdminB)> CreateOrganizationAsync(string name = "Acme Org")
     {
         var op = _a.Client(SwitchboardApp.OperatorToken);
-        var orgId = await IdOf(op.PostAsJsonAsync("/api/v1/organizations", new { name = "Acme Org" }));
+        var orgId = await IdOf(op.PostAsJsonAsync("/api/v1/organizations", new { name }));
         var key = (await Read(op.PostAsJsonAsync($"/api/v1/organizations/{orgId}/api-keys", new { name = "admin", role = "admin" })))["key"]!.GetValue<string>();
         return ($"/api/v1/organizations/{orgId}", _a.Client(key), _b.Client(key));
     }

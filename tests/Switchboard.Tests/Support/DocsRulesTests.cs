@@ -67,7 +67,7 @@ public sealed class DocsRulesTests
                 [fenced](nowhere.md)
                 ```
                 Bad: [gone](docs/missing.md) and [anchor](docs/guide.md#no-such-heading)
-                [out](../shared/rules.md) ![img](docs/screenshots/b.png) [here](#nowhere)
+                [out](../outside/rules.md) ![img](docs/screenshots/b.png) [here](#nowhere)
                 """);
             File.WriteAllText(Path.Combine(root, "docs", "back.md"), "[readme](../README.md) [out](../../elsewhere.md)\n" +
                 "`docs/guide.md`, `docs/screenshots/`, `src/Switchboard/Storage/Migrations/{Sqlite,Postgres}`, `src/Moved.cs`\n");
@@ -79,7 +79,7 @@ public sealed class DocsRulesTests
             [
                 "README.md:8: (docs/missing.md) no such file",
                 "README.md:8: (docs/guide.md#no-such-heading) no heading #no-such-heading in docs/guide.md",
-                "README.md:9: (../shared/rules.md) leaves the repository",
+                "README.md:9: (../outside/rules.md) leaves the repository",
                 "README.md:9: (docs/screenshots/b.png) no such file",
                 "README.md:9: (#nowhere) no heading #nowhere in README.md",
                 "docs/back.md:1: (../../elsewhere.md) leaves the repository",

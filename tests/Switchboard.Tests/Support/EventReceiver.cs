@@ -29,10 +29,14 @@ public sealed class EventReceiver : IAsyncDisposable
     /// <summary>The events it took: answered 2xx without keeping the sender waiting.</summary>
     public ConcurrentQueue<Received> Taken { get; } = new();
 
+    /// <summary>When (wall-clock time) the sender gave up on a slow request and closed its connection.</summary>
+    public ConcurrentQueue<DateTime> Abandoned { get; } = new();
+
     /// <summary>When set, each request is answered this status instead.</summary>
     public HttpStatusCode? Refusing { get; set; }
 
-    /// <summary>When set, each request waits this long before its answer (longer than the sender waits: slow).</summary>
+    /// <summary>When set, each request waits this long before its answer (longer than the sender waits: slow, or hanging
+    /// until the sender gives up and closes the connection).</summary>
     public TimeSpan? Slowness { get; set; }
 
     /// <summary>The receiver listens on loopback, which Switchboard refuses unless the operator allows it.</summary>
@@ -83,7 +87,8 @@ public sealed class EventReceiver : IAsyncDisposable
             request.Headers["Switchboard-Timestamp"].ToString(),
             request.Headers["Switchboard-Signature"].ToString(),
             request.ContentType,
-            await reader.ReadToEndAsync());
+            await reader.ReadToEndAsync(),
+            DateTime.UtcNow);
         Arrived.Enqueue(received);
         if (RedirectTo is { } target)
         {
@@ -92,7 +97,16 @@ public sealed class EventReceiver : IAsyncDisposable
 
         if (Slowness is { } slowness)
         {
-            await Task.Delay(slowness);
+            try
+            {
+                await Task.Delay(slowness, request.HttpContext.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The sender stopped waiting and closed the connection: nobody reads this answer.
+                Abandoned.Enqueue(DateTime.UtcNow);
+            }
+
             return Results.Ok();
         }
 
@@ -105,5 +119,6 @@ public sealed class EventReceiver : IAsyncDisposable
         return Results.NoContent();
     }
 
-    public sealed record Received(string EventId, string Timestamp, string Signature, string? ContentType, string Body);
+    /// <summary>One request; <see cref="ArrivedAt"/> is wall-clock time, to measure how long an event took to arrive.</summary>
+    public sealed record Received(string EventId, string Timestamp, string Signature, string? ContentType, string Body, DateTime ArrivedAt);
 }

@@ -13,10 +13,12 @@ using Microsoft.Extensions.Logging;
 namespace Switchboard.Tests.Support;
 
 /// <summary>
-/// Twilio's REST API for creating calls, played by a real HTTP server on a loopback port. It checks what the
-/// real one checks — Basic auth with the account SID and auth token, the account in the path, the form fields
-/// (<c>To</c>, <c>From</c> in E.164, <c>Url</c>, status callbacks) — and answers with the documented JSON: 201
-/// with the new call's <c>sid</c>, or <c>{code, message, more_info, status}</c>.
+/// Twilio's REST API, played by a real HTTP server on a loopback port. It checks what the real one checks — Basic auth
+/// with the account SID and auth token, the account in the path, the form fields (<c>To</c>, <c>From</c> in E.164,
+/// <c>Url</c>, status callbacks) — and answers with the documented JSON: 201 with the new call's <c>sid</c>, or
+/// <c>{code, message, more_info, status}</c>. It also holds recordings (Recording resource: the media as
+/// <c>{Sid}.mp3</c> or <c>{Sid}.wav</c>, <c>DELETE {Sid}.json</c> → 204) and answers the Call resource
+/// (<c>GET Calls/{Sid}.json</c>) for the calls a test tells it about.
 /// </summary>
 public sealed partial class FakeTwilioApi : IAsyncDisposable
 {
@@ -31,6 +33,29 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         _app = app;
         AuthToken = authToken;
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Calls.json", CreateAsync);
+        app.MapGet("/2010-04-01/Accounts/{accountSid}/Recordings/{file}", FetchRecordingAsync);
+        app.MapDelete("/2010-04-01/Accounts/{accountSid}/Recordings/{file}", DeleteRecordingAsync);
+        app.MapGet("/2010-04-01/Accounts/{accountSid}/Calls/{file}", FetchCallAsync);
+    }
+
+    /// <summary>The recordings it holds, by sid: their audio (served as MP3 or WAV, as asked).</summary>
+    public ConcurrentDictionary<string, byte[]> Recordings { get; } = new();
+
+    /// <summary>What the Call resource says of each call it knows: its status, duration and end.</summary>
+    public ConcurrentDictionary<string, CallState> Calls { get; } = new();
+
+    /// <summary>Every read of a recording's media, a deletion or a call look-up: method, path and Basic auth user.</summary>
+    public ConcurrentQueue<string> ResourceRequests { get; } = new();
+
+    /// <summary>When set, recording and call resources answer this status (e.g. 500) instead, as a provider in trouble.</summary>
+    public HttpStatusCode? ResourceOutage { get; set; }
+
+    /// <summary>Stores a recording as the provider does after a Record verb, and gives its sid.</summary>
+    public string AddRecording(byte[] audio)
+    {
+        var sid = "RE" + Guid.NewGuid().ToString("N");
+        Recordings[sid] = audio;
+        return sid;
     }
 
     public string AuthToken { get; }
@@ -124,6 +149,103 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         }, statusCode: StatusCodes.Status201Created);
     }
 
+    private async Task<IResult> FetchRecordingAsync(string accountSid, string file, HttpRequest request)
+    {
+        if (await RefuseAsync(accountSid, request) is { } refused)
+        {
+            return refused;
+        }
+
+        var (sid, extension) = Split(file);
+        if (!Recordings.TryGetValue(sid, out var audio))
+        {
+            return NotFound(request);
+        }
+
+        return extension switch
+        {
+            ".mp3" => Results.Bytes(audio, "audio/mpeg"),
+            ".wav" or "" => Results.Bytes(audio, "audio/x-wav"),
+            ".json" => Results.Json(new Dictionary<string, object?>
+            {
+                ["sid"] = sid,
+                ["account_sid"] = AccountSid,
+                ["status"] = "completed",
+                ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Recordings/{sid}.json",
+            }),
+            _ => NotFound(request),
+        };
+    }
+
+    private async Task<IResult> DeleteRecordingAsync(string accountSid, string file, HttpRequest request)
+    {
+        if (await RefuseAsync(accountSid, request) is { } refused)
+        {
+            return refused;
+        }
+
+        var (sid, extension) = Split(file);
+        return extension == ".json" && Recordings.TryRemove(sid, out _) ? Results.NoContent() : NotFound(request);
+    }
+
+    private async Task<IResult> FetchCallAsync(string accountSid, string file, HttpRequest request)
+    {
+        if (await RefuseAsync(accountSid, request) is { } refused)
+        {
+            return refused;
+        }
+
+        var (sid, extension) = Split(file);
+        if (extension != ".json" || !Calls.TryGetValue(sid, out var call))
+        {
+            return NotFound(request);
+        }
+
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["sid"] = sid,
+            ["account_sid"] = AccountSid,
+            ["status"] = call.Status,
+            ["duration"] = call.DurationSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["start_time"] = call.EndedAt?.AddSeconds(-(call.DurationSeconds ?? 0)).ToString("r"),
+            ["end_time"] = call.EndedAt?.ToString("r"),
+            ["direction"] = "inbound",
+            ["api_version"] = "2010-04-01",
+            ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Calls/{sid}.json",
+        });
+    }
+
+    /// <summary>What every resource checks first: the delay of a slow provider, Basic auth, the account, an outage.</summary>
+    private async Task<IResult?> RefuseAsync(string accountSid, HttpRequest request)
+    {
+        var user = BasicUser(request);
+        ResourceRequests.Enqueue($"{request.Method} {request.Path} as {user ?? "(nobody)"}");
+        if (Delay is { } delay)
+        {
+            await Task.Delay(delay);
+        }
+
+        if (user != AccountSid || BasicPassword(request) != AuthToken)
+        {
+            return Error(HttpStatusCode.Unauthorized, 20003, "Authenticate");
+        }
+
+        if (accountSid != AccountSid)
+        {
+            return NotFound(request);
+        }
+
+        return ResourceOutage is { } outage ? Error(outage, 20500, "An internal server error has occurred") : null;
+    }
+
+    private static IResult NotFound(HttpRequest request) => Error(HttpStatusCode.NotFound, 20404, $"The requested resource {request.Path} was not found");
+
+    private static (string Sid, string Extension) Split(string file)
+    {
+        var dot = file.LastIndexOf('.');
+        return dot < 0 ? (file, "") : (file[..dot], file[dot..]);
+    }
+
     private IResult? Check(CallRequest call)
     {
         if (call.To is null)
@@ -197,6 +319,9 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
 
     [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
     private static partial Regex E164();
+
+    /// <summary>A call as the Call resource describes it; <paramref name="Status"/> in Twilio's words (e.g. <c>completed</c>).</summary>
+    public sealed record CallState(string Status, int? DurationSeconds = null, DateTimeOffset? EndedAt = null);
 
     /// <summary>One request to create a call: the account in its path, its Basic auth user and its form.</summary>
     public sealed record CallRequest(string AccountSidInPath, string? User, Dictionary<string, string?[]> Form)

@@ -400,7 +400,8 @@ public sealed class CallOptionsTests : IAsyncLifetime
         await GroupOptionsAsync(new { membersOnly = true, fallback = new { mode = "forward", forwardTo = GroupFallback } });
         await _org.TextAsync(_alice, Contact, GroupNumber, HoursAgo(1));
 
-        var explained = await _org.Admin.GetFromJsonAsync<JsonObject>($"{_org.Path}/routing/explain?contact={Uri.EscapeDataString(Contact)}&number={Uri.EscapeDataString(GroupNumber)}");
+        var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/routing/explain", new { contact = Contact, number = GroupNumber });
+        var explained = await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
 
         var steps = string.Join(" | ", explained!["steps"]!.AsArray().Select(s => s!.GetValue<string>()));
         Assert.Equal("forward", explained["outcome"]!.GetValue<string>());

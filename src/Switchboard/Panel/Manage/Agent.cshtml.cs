@@ -16,6 +16,10 @@ public sealed class AgentModel(AgentDirectory agents, PanelUsers users) : PanelP
     [BindProperty]
     public string? Password { get; set; }
 
+    /// <summary>The box that confirms a deletion, having read what happens to the agent's sign-in, keys and calls.</summary>
+    [BindProperty]
+    public bool Confirm { get; set; }
+
     public AgentAnswer Agent { get; private set; } = null!;
 
     public bool HasSignIn { get; private set; }
@@ -33,6 +37,35 @@ public sealed class AgentModel(AgentDirectory agents, PanelUsers users) : PanelP
     {
         var refusal = await users.SetPasswordAsync(OrganizationId, agentId, Password, ct);
         return refusal is null ? Done("Password set.") : await LoadAsync(agentId, ct) is { } missing ? Refused(missing) : Refused(refusal);
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(long agentId, CancellationToken ct)
+    {
+        if (await LoadAsync(agentId, ct) is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        if (!Confirm)
+        {
+            ModelState.AddModelError(nameof(Confirm), "Tick the box to confirm the deletion.");
+            return Page();
+        }
+
+        // The API leaves this to the operator; in the panel it would sign out the only person who can manage the organization.
+        if (agentId == Caller.AgentId && await agents.IsLastAdminAsync(OrganizationId, agentId, ct))
+        {
+            ModelState.AddModelError(nameof(Confirm), "You are the organization's only active admin: make another agent an admin before deleting yourself.");
+            return Page();
+        }
+
+        if (await agents.DeleteAsync(OrganizationId, agentId, ct) is { } gone)
+        {
+            return Refused(gone);
+        }
+
+        Notice = $"Agent “{Agent.Name}” deleted.";
+        return RedirectToPage("Agents");
     }
 
     private async Task<IActionResult> ChangeAsync(long agentId, AgentChanges changes, string notice, CancellationToken ct)

@@ -22,9 +22,24 @@ public sealed class AgentsModel(AgentDirectory agents, PanelUsers users) : Panel
     [BindProperty]
     public string? Password { get; set; }
 
+    /// <summary>Part of a name or an email; never a phone number (agents' numbers are not searched).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Search { get; set; }
+
     public IReadOnlyList<AgentAnswer> Agents { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => Agents = await agents.ListAsync(OrganizationId, Caller, ct);
+    /// <summary>Whether the organization has agents at all (an empty search result is not an empty organization).</summary>
+    public bool AnyAgents { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var all = await agents.ListAsync(OrganizationId, Caller, ct);
+        AnyAgents = all.Any();
+        var term = Search?.Trim();
+        Agents = string.IsNullOrEmpty(term)
+            ? all
+            : all.Where(a => a.Name.Contains(term, StringComparison.OrdinalIgnoreCase) || a.Email.Contains(term, StringComparison.OrdinalIgnoreCase)).ToList();
+    }
 
     /// <summary>With a password, the agent and its sign-in are added together; without, only the agent.</summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
@@ -37,7 +52,7 @@ public sealed class AgentsModel(AgentDirectory agents, PanelUsers users) : Panel
             return Done($"{added.Value!.Name} added.");
         }
 
-        Agents = await agents.ListAsync(OrganizationId, Caller, ct);
+        await OnGetAsync(ct);
         return Refused(added.Refusal);
     }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Switchboard.Kernel;
 using Switchboard.Events;
 
 namespace Switchboard.Panel.Manage;
@@ -14,6 +16,13 @@ public sealed class CallEventsModel(CallEventSettings settings) : PanelPage
 
     [BindProperty(SupportsGet = true)]
     public string? Before { get; set; }
+
+    /// <summary>The replay's first and last day (UTC), both included.</summary>
+    [BindProperty]
+    public DateOnly? From { get; set; }
+
+    [BindProperty]
+    public DateOnly? To { get; set; }
 
     public string? SecretHint { get; private set; }
 
@@ -57,6 +66,38 @@ public sealed class CallEventsModel(CallEventSettings settings) : PanelPage
     {
         await settings.TurnOffAsync(OrganizationId, ct);
         return Done("Call events are off. Events that were waiting will not be sent.");
+    }
+
+    public async Task<IActionResult> OnPostResendAsync(Guid id, CancellationToken ct)
+    {
+        var resent = await settings.ResendAsync(OrganizationId, id, ct);
+        return resent.Done ? Done($"Event {id} will be sent again, with the same id.")
+            : resent.Refusal is Refusal.Unavailable unavailable ? Done(unavailable.Detail)
+            : Refused(resent.Refusal);
+    }
+
+    public async Task<IActionResult> OnPostReplayAsync(CancellationToken ct)
+    {
+        DateTimeOffset? Start(DateOnly? day) => day is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+        var replayed = await settings.ReplayAsync(OrganizationId, new CallEventReplayRequest(Start(From), Start(To?.AddDays(1))), ct);
+        if (replayed.Done)
+        {
+            var days = $"{From:yyyy-MM-dd} to {To:yyyy-MM-dd}";
+            return Done(replayed.Value!.Queued == 0
+                ? $"No delivered or failed events were raised from {days}."
+                : $"{replayed.Value.Queued.ToString(CultureInfo.InvariantCulture)} events raised from {days} will be sent again.");
+        }
+
+        if (replayed.Refusal is Refusal.Unavailable unavailable)
+        {
+            return Done(unavailable.Detail);
+        }
+
+        var current = await settings.GetAsync(OrganizationId, ct);
+        EventsUrl = current.Url;
+        SecretHint = current.SecretHint;
+        await WithDeliveriesAsync(ct);
+        return Refused(replayed.Refusal);
     }
 
     private async Task<IActionResult> WithDeliveriesAsync(CancellationToken ct)

@@ -4,15 +4,15 @@ using Switchboard.Kernel;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class GroupModel(Teams teams, NumberDirectory numbers) : PanelPage
+public sealed class GroupModel(GroupsAndInboxes groupsAndInboxes, NumberDirectory numbers) : PanelPage
 {
-    public TeamAnswer Group { get; private set; } = null!;
+    public OwnerAnswer Group { get; private set; } = null!;
 
     public IReadOnlyList<NumberAnswer> Numbers { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(long groupId, CancellationToken ct)
     {
-        var group = await teams.GroupAsync(OrganizationId, groupId, ct);
+        var group = await groupsAndInboxes.GroupAsync(OrganizationId, groupId, ct);
         if (!group.Done)
         {
             return Refused(group.Refusal);

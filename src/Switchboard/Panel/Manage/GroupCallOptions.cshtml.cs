@@ -1,14 +1,15 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, AgentDirectory agents) : CallOptionsPage
+public sealed class GroupCallOptionsModel(GroupsAndInboxes groupsAndInboxes, CallOptionSettings options, AgentDirectory agents, PhoneDisplay phones) : CallOptionsPage
 {
     public override CallOptionsOwner Owner => CallOptionsOwner.Group;
 
-    public TeamAnswer Group { get; private set; } = null!;
+    public OwnerAnswer Group { get; private set; } = null!;
 
     public IReadOnlyList<MemberAnswer> Members { get; private set; } = [];
 
@@ -29,13 +30,26 @@ public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, Agen
         MembersOnly = current.MembersOnly;
         ShowRingTeam(current.RingTeam);
         Language = current.Language;
+        ShowVoicemail(current.Voicemail, follows: true);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(long groupId, CancellationToken ct) =>
-        await LoadAsync(groupId, ct) is { } refusal
-            ? Refused(refusal)
-            : Saved(await options.SetGroupAsync(OrganizationId, groupId, new GroupCallOptions(Fallback, Message, RejectWithMessage, MembersOnly, RingTeam, ChosenLanguage), ct));
+    public async Task<IActionResult> OnPostAsync(long groupId, CancellationToken ct)
+    {
+        if (await LoadAsync(groupId, ct) is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        var voicemail = Voicemail();
+        return voicemail.Done
+            ? Saved(await options.SetGroupAsync(
+                OrganizationId,
+                groupId,
+                new GroupCallOptions(Fallback, Message, RejectWithMessage, MembersOnly, voicemail.Value, RingTeam, ChosenLanguage),
+                ct))
+            : Refused(voicemail.Refusal);
+    }
 
     public async Task<IActionResult> OnPostAddAsync(long groupId, long agentId, CancellationToken ct) =>
         await options.AddMemberAsync(OrganizationId, groupId, agentId, ct) is { } refusal ? Refused(refusal) : Done("Added to the group.");
@@ -45,7 +59,7 @@ public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, Agen
 
     private async Task<Refusal?> LoadAsync(long groupId, CancellationToken ct)
     {
-        var group = await teams.GroupAsync(OrganizationId, groupId, ct);
+        var group = await groupsAndInboxes.GroupAsync(OrganizationId, groupId, ct);
         if (group.Refusal is { } refusal)
         {
             return refusal;
@@ -53,8 +67,9 @@ public sealed class GroupCallOptionsModel(Teams teams, CallOptions options, Agen
 
         Group = group.Value!;
         var organization = await options.OfOrganizationAsync(OrganizationId, ct);
-        OrganizationFallback = Describe(organization.Fallback);
+        OrganizationFallback = Describe(organization.Fallback, phones);
         OrganizationMessage = Describe(organization.UnavailableMessage);
+        OrganizationVoicemail = Describe(organization.Voicemail);
         Members = (await options.MembersAsync(OrganizationId, groupId, ct)).Value!;
         var memberIds = Members.Select(m => m.AgentId).ToHashSet();
         Candidates = (await agents.ListAsync(OrganizationId, Caller, ct)).Where(a => !memberIds.Contains(a.Id)).ToList();

@@ -1,19 +1,21 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
+using Switchboard.Phones;
 using Switchboard.Kernel;
 
 namespace Switchboard.Panel.Manage;
 
 /// <summary>A group's hours: the organization's (the default) or its own.</summary>
-public sealed class GroupHoursModel(Teams teams, HoursSettings hours, TimeProvider clock) : OwnerHoursPage(hours, clock)
+public sealed class GroupHoursModel(GroupsAndInboxes owners, HoursSettings hours, PhoneDisplay phones, TimeProvider clock)
+    : OwnerHoursPage(hours, phones, clock)
 {
     public override HoursOwner Owner => HoursOwner.Group;
 
-    public TeamAnswer Group { get; private set; } = null!;
+    public OwnerAnswer Group { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(long groupId, CancellationToken ct)
     {
-        var group = await teams.GroupAsync(OrganizationId, groupId, ct);
+        var group = await owners.GroupAsync(OrganizationId, groupId, ct);
         if (group.Refusal is { } refusal)
         {
             return Refused(refusal);
@@ -25,7 +27,7 @@ public sealed class GroupHoursModel(Teams teams, HoursSettings hours, TimeProvid
 
     public async Task<IActionResult> OnPostAsync(long groupId, CancellationToken ct)
     {
-        var group = await teams.GroupAsync(OrganizationId, groupId, ct);
+        var group = await owners.GroupAsync(OrganizationId, groupId, ct);
         if (group.Refusal is { } refusal)
         {
             return Refused(refusal);

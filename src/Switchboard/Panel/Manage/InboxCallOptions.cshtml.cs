@@ -4,11 +4,11 @@ using Switchboard.Kernel;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class InboxCallOptionsModel(Teams teams, CallOptions options) : CallOptionsPage
+public sealed class InboxCallOptionsModel(GroupsAndInboxes groupsAndInboxes, CallOptionSettings options) : CallOptionsPage
 {
     public override CallOptionsOwner Owner => CallOptionsOwner.Inbox;
 
-    public TeamAnswer Inbox { get; private set; } = null!;
+    public OwnerAnswer Inbox { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(long inboxId, CancellationToken ct)
     {
@@ -20,24 +20,35 @@ public sealed class InboxCallOptionsModel(Teams teams, CallOptions options) : Ca
         var current = (await options.OfInboxAsync(OrganizationId, inboxId, ct)).Value!;
         ShowMessage(current.UnavailableMessage);
         RejectWithMessage = current.RejectWithMessage;
+        ShowVoicemail(current.Voicemail, follows: true);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(long inboxId, CancellationToken ct) =>
-        await LoadAsync(inboxId, ct) is { } refusal
-            ? Refused(refusal)
-            : Saved(await options.SetInboxAsync(OrganizationId, inboxId, new InboxCallOptions(Message, RejectWithMessage), ct));
+    public async Task<IActionResult> OnPostAsync(long inboxId, CancellationToken ct)
+    {
+        if (await LoadAsync(inboxId, ct) is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        var voicemail = Voicemail();
+        return voicemail.Done
+            ? Saved(await options.SetInboxAsync(OrganizationId, inboxId, new InboxCallOptions(Message, RejectWithMessage, voicemail.Value), ct))
+            : Refused(voicemail.Refusal);
+    }
 
     private async Task<Refusal?> LoadAsync(long inboxId, CancellationToken ct)
     {
-        var inbox = await teams.InboxAsync(OrganizationId, inboxId, ct);
+        var inbox = await groupsAndInboxes.InboxAsync(OrganizationId, inboxId, ct);
         if (inbox.Refusal is { } refusal)
         {
             return refusal;
         }
 
         Inbox = inbox.Value!;
-        OrganizationMessage = Describe((await options.OfOrganizationAsync(OrganizationId, ct)).UnavailableMessage);
+        var organization = await options.OfOrganizationAsync(OrganizationId, ct);
+        OrganizationMessage = Describe(organization.UnavailableMessage);
+        OrganizationVoicemail = Describe(organization.Voicemail);
         return null;
     }
 }

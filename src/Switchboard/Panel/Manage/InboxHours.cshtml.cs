@@ -1,18 +1,20 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
 /// <summary>An inbox's hours: the organization's (the default) or its own.</summary>
-public sealed class InboxHoursModel(Teams teams, HoursSettings hours, TimeProvider clock) : OwnerHoursPage(hours, clock)
+public sealed class InboxHoursModel(GroupsAndInboxes owners, HoursSettings hours, PhoneDisplay phones, TimeProvider clock)
+    : OwnerHoursPage(hours, phones, clock)
 {
     public override HoursOwner Owner => HoursOwner.Inbox;
 
-    public TeamAnswer Inbox { get; private set; } = null!;
+    public OwnerAnswer Inbox { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(long inboxId, CancellationToken ct)
     {
-        var inbox = await teams.InboxAsync(OrganizationId, inboxId, ct);
+        var inbox = await owners.InboxAsync(OrganizationId, inboxId, ct);
         if (inbox.Refusal is { } refusal)
         {
             return Refused(refusal);
@@ -24,7 +26,7 @@ public sealed class InboxHoursModel(Teams teams, HoursSettings hours, TimeProvid
 
     public async Task<IActionResult> OnPostAsync(long inboxId, CancellationToken ct)
     {
-        var inbox = await teams.InboxAsync(OrganizationId, inboxId, ct);
+        var inbox = await owners.InboxAsync(OrganizationId, inboxId, ct);
         if (inbox.Refusal is { } refusal)
         {
             return Refused(refusal);

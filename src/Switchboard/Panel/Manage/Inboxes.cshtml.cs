@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed record InboxRow(TeamAnswer Team, string Setting);
+public sealed record InboxRow(OwnerAnswer Inbox, string Setting);
 
-public sealed class InboxesModel(Teams teams, InboundCallSettings settings) : PanelPage
+public sealed class InboxesModel(GroupsAndInboxes groupsAndInboxes, InboundCallSettings settings, PhoneDisplay phones) : PanelPage
 {
     [BindProperty]
     public string? Name { get; set; }
@@ -17,7 +18,7 @@ public sealed class InboxesModel(Teams teams, InboundCallSettings settings) : Pa
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var added = await teams.CreateInboxAsync(OrganizationId, new CreateTeam(Name), ct);
+        var added = await groupsAndInboxes.CreateInboxAsync(OrganizationId, new OwnerName(Name), ct);
         if (added.Done)
         {
             return Done($"Inbox \"{added.Value!.Name}\" added. It rejects calls until you change that.");
@@ -30,10 +31,10 @@ public sealed class InboxesModel(Teams teams, InboundCallSettings settings) : Pa
     private async Task LoadAsync(CancellationToken ct)
     {
         var rows = new List<InboxRow>();
-        foreach (var inbox in await teams.InboxesAsync(OrganizationId, ct))
+        foreach (var inbox in await groupsAndInboxes.InboxesAsync(OrganizationId, ct))
         {
             var setting = (await settings.OfInboxAsync(OrganizationId, inbox.Id, ct)).Value!;
-            rows.Add(new InboxRow(inbox, setting.Mode == "forward" ? $"forward to {setting.ForwardTo}" : "reject"));
+            rows.Add(new InboxRow(inbox, EditInboxModel.DescribeInbox(setting, phones)));
         }
 
         Inboxes = rows;

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Admin;
 using Switchboard.Kernel;
+using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class NumbersModel(NumberDirectory numbers, Teams teams) : PanelPage
+public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes groupsAndInboxes, PhoneDisplay phones)
+    : PanelPage
 {
     [BindProperty]
     public string? Number { get; set; }
@@ -13,9 +15,17 @@ public sealed class NumbersModel(NumberDirectory numbers, Teams teams) : PanelPa
     [BindProperty]
     public string? Owner { get; set; }
 
+    /// <summary>The number to delete (its own field, so that the "Add a number" field stays empty).</summary>
+    [BindProperty]
+    public string? Remove { get; set; }
+
+    /// <summary>The box that confirms deleting <see cref="Remove"/>, having read that its calls are rejected from then on.</summary>
+    [BindProperty]
+    public bool Confirm { get; set; }
+
     public IReadOnlyList<NumberAnswer> Numbers { get; private set; } = [];
 
-    public OwnerTeams Teams { get; private set; } = null!;
+    public OwnerLists GroupsAndInboxes { get; private set; } = null!;
 
     public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
 
@@ -32,6 +42,26 @@ public sealed class NumbersModel(NumberDirectory numbers, Teams teams) : PanelPa
         return await ShowAsync(assigned, $"{assigned.Value?.Number} saved. The next call to it follows its new owner's setting.", ct);
     }
 
+    public async Task<IActionResult> OnPostDeleteAsync(CancellationToken ct)
+    {
+        if (!Confirm)
+        {
+            await LoadAsync(ct);
+            ModelState.AddModelError(nameof(Confirm), "Tick the box to confirm the deletion.");
+            return Page();
+        }
+
+        if (await numbers.RemoveAsync(OrganizationId, Remove ?? "", ct) is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        return Done($"{phones.Show(Remove!)} deleted: calls to it are rejected from now on.");
+    }
+
+    /// <summary>The confirmation's message, beside the row of the number whose deletion was refused.</summary>
+    public string? ConfirmErrorFor(string number) => number == Remove ? ErrorFor(nameof(Confirm)) : null;
+
     private async Task<IActionResult> ShowAsync(Answer<NumberAnswer> answer, string notice, CancellationToken ct)
     {
         if (answer.Done)
@@ -46,6 +76,6 @@ public sealed class NumbersModel(NumberDirectory numbers, Teams teams) : PanelPa
     private async Task LoadAsync(CancellationToken ct)
     {
         Numbers = await numbers.ListAsync(OrganizationId, ct);
-        Teams = new OwnerTeams(await teams.GroupsAsync(OrganizationId, ct), await teams.InboxesAsync(OrganizationId, ct));
+        GroupsAndInboxes = new OwnerLists(await groupsAndInboxes.GroupsAsync(OrganizationId, ct), await groupsAndInboxes.InboxesAsync(OrganizationId, ct));
     }
 }

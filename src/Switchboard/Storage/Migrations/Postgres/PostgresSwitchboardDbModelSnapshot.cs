@@ -71,13 +71,17 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId", "Id");
 
                     b.HasIndex("OrganizationId", "EntityType", "Id");
 
-                    b.ToTable("AuditEntries");
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Calls.CallRecord", b =>
@@ -175,6 +179,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<DateTime?>("ReconciledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("RejectedWithMessage")
                         .HasColumnType("boolean");
 
@@ -219,7 +226,7 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "AgentId", "Id");
 
-                    b.ToTable("Calls");
+                    b.ToTable("Calls", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
@@ -254,6 +261,76 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("CallStatusEvent");
+                });
+
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CallId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("EventRaisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LinkBase")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordingSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RecordingStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("TranscribeRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Transcript")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("TranscriptionStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallId")
+                        .IsUnique();
+
+                    b.HasIndex("RecordedAt")
+                        .HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
+
+                    b.HasIndex("OrganizationId", "RecordedAt")
+                        .HasFilter("\"RecordingSid\" IS NOT NULL");
+
+                    b.ToTable("Voicemails", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Events.CallEvent", b =>
@@ -302,6 +379,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTime?>("RequeuedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -320,7 +400,7 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "Id");
 
-                    b.ToTable("CallEvents");
+                    b.ToTable("CallEvents", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Storage.Agent", b =>
@@ -499,6 +579,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<int>("RingTeamSeconds")
                         .HasColumnType("integer");
 
+                    b.Property<bool?>("VoicemailEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("VoicemailMaxSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<bool?>("VoicemailTranscribe")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
@@ -572,6 +661,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("VoicemailEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("VoicemailMaxSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<bool?>("VoicemailTranscribe")
                         .HasColumnType("boolean");
 
                     b.HasKey("Id");
@@ -742,6 +840,18 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<bool>("SayContactName")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("VoicemailEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("VoicemailMaxSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("VoicemailRetentionDays")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("VoicemailTranscribe")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.ToTable("Organizations");
@@ -780,6 +890,11 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AgentId")
@@ -816,6 +931,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
                         .WithMany("Statuses")
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.HasOne("Switchboard.Calls.CallRecord", null)
+                        .WithMany()
                         .HasForeignKey("CallId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -64,13 +64,17 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId", "Id");
 
                     b.HasIndex("OrganizationId", "EntityType", "Id");
 
-                    b.ToTable("AuditEntries");
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Calls.CallRecord", b =>
@@ -166,6 +170,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ReconciledAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("RejectedWithMessage")
                         .HasColumnType("INTEGER");
 
@@ -210,7 +217,7 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "AgentId", "Id");
 
-                    b.ToTable("Calls");
+                    b.ToTable("Calls", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
@@ -243,6 +250,74 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("CallStatusEvent");
+                });
+
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CallId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("EventRaisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LinkBase")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TranscribeRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Transcript")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TranscriptionStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallId")
+                        .IsUnique();
+
+                    b.HasIndex("RecordedAt")
+                        .HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
+
+                    b.HasIndex("OrganizationId", "RecordedAt")
+                        .HasFilter("\"RecordingSid\" IS NOT NULL");
+
+                    b.ToTable("Voicemails", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Events.CallEvent", b =>
@@ -289,6 +364,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("RequeuedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -307,7 +385,7 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Id");
 
-                    b.ToTable("CallEvents");
+                    b.ToTable("CallEvents", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Storage.Agent", b =>
@@ -480,6 +558,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<int>("RingTeamSeconds")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool?>("VoicemailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("VoicemailMaxSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("VoicemailTranscribe")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
@@ -551,6 +638,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("VoicemailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("VoicemailMaxSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("VoicemailTranscribe")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -717,6 +813,18 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<bool>("SayContactName")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("VoicemailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VoicemailMaxSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VoicemailRetentionDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("VoicemailTranscribe")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("Organizations");
@@ -751,6 +859,11 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -789,6 +902,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
                         .WithMany("Statuses")
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.HasOne("Switchboard.Calls.CallRecord", null)
+                        .WithMany()
                         .HasForeignKey("CallId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

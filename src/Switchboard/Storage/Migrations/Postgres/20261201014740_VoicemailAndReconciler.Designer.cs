@@ -12,8 +12,8 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSwitchboardDb))]
-    [Migration("20261201014302_RoutingForPeoplesLives")]
-    partial class RoutingForPeoplesLives
+    [Migration("20261201014740_VoicemailAndReconciler")]
+    partial class VoicemailAndReconciler
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -178,6 +178,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<DateTime?>("ReconciledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("RejectedWithMessage")
                         .HasColumnType("boolean");
 
@@ -200,10 +203,6 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<int?>("TalkSeconds")
                         .HasColumnType("integer");
-
-                    b.Property<string>("Verification")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -409,26 +408,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("ApiKeys");
                 });
 
-            modelBuilder.Entity("Switchboard.Storage.BlockedCaller", b =>
-                {
-                    b.Property<long>("OrganizationId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Number")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<DateTime>("BlockedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long?>("FromCallId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("OrganizationId", "Number");
-
-                    b.ToTable("BlockedCallers");
-                });
-
             modelBuilder.Entity("Switchboard.Storage.Group", b =>
                 {
                     b.Property<long>("Id")
@@ -445,10 +424,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<string>("Hours")
-                        .HasMaxLength(40000)
-                        .HasColumnType("character varying(40000)");
-
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -456,10 +431,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
-
-                    b.Property<string>("Language")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
 
                     b.Property<bool>("MembersOnly")
                         .HasColumnType("boolean");
@@ -491,16 +462,14 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<bool>("RejectWithMessage")
                         .HasColumnType("boolean");
 
-                    b.Property<int>("RingTeamMaxAgents")
+                    b.Property<bool?>("VoicemailEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("VoicemailMaxSeconds")
                         .HasColumnType("integer");
 
-                    b.Property<string>("RingTeamMode")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<int>("RingTeamSeconds")
-                        .HasColumnType("integer");
+                    b.Property<bool?>("VoicemailTranscribe")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -538,10 +507,6 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<string>("Hours")
-                        .HasMaxLength(40000)
-                        .HasColumnType("character varying(40000)");
-
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -575,6 +540,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("VoicemailEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("VoicemailMaxSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<bool?>("VoicemailTranscribe")
                         .HasColumnType("boolean");
 
                     b.HasKey("Id");
@@ -698,10 +672,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<string>("Hours")
-                        .HasMaxLength(40000)
-                        .HasColumnType("character varying(40000)");
-
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -709,11 +679,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
-
-                    b.Property<string>("Language")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
 
                     b.Property<int?>("LastTextMaxAgeDays")
                         .HasColumnType("integer");
@@ -739,10 +704,19 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<bool>("RejectFailedVerification")
+                    b.Property<bool>("SayContactName")
                         .HasColumnType("boolean");
 
-                    b.Property<bool>("SayContactName")
+                    b.Property<bool>("VoicemailEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("VoicemailMaxSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("VoicemailRetentionDays")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("VoicemailTranscribe")
                         .HasColumnType("boolean");
 
                     b.HasKey("Id");
@@ -815,6 +789,76 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("Numbers");
                 });
 
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CallId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("EventRaisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LinkBase")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordingSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RecordingStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("TranscribeRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Transcript")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("TranscriptionStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallId")
+                        .IsUnique();
+
+                    b.HasIndex("RecordedAt")
+                        .HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
+
+                    b.HasIndex("OrganizationId", "RecordedAt")
+                        .HasFilter("\"RecordingSid\" IS NOT NULL");
+
+                    b.ToTable("Voicemails");
+                });
+
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
@@ -828,6 +872,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
                         .WithMany("Events")
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.HasOne("Switchboard.Calls.CallRecord", null)
+                        .WithMany()
                         .HasForeignKey("CallId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

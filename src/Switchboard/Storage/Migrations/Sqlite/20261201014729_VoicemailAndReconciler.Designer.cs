@@ -11,8 +11,8 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSwitchboardDb))]
-    [Migration("20261201014247_RoutingForPeoplesLives")]
-    partial class RoutingForPeoplesLives
+    [Migration("20261201014729_VoicemailAndReconciler")]
+    partial class VoicemailAndReconciler
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -169,6 +169,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ReconciledAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("RejectedWithMessage")
                         .HasColumnType("INTEGER");
 
@@ -191,10 +194,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.Property<int?>("TalkSeconds")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("Verification")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -392,26 +391,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("ApiKeys");
                 });
 
-            modelBuilder.Entity("Switchboard.Storage.BlockedCaller", b =>
-                {
-                    b.Property<long>("OrganizationId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Number")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("BlockedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("FromCallId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("OrganizationId", "Number");
-
-                    b.ToTable("BlockedCallers");
-                });
-
             modelBuilder.Entity("Switchboard.Storage.Group", b =>
                 {
                     b.Property<long>("Id")
@@ -426,20 +405,12 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Hours")
-                        .HasMaxLength(40000)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InboundMode")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Language")
-                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("MembersOnly")
@@ -472,15 +443,13 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<bool>("RejectWithMessage")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("RingTeamMaxAgents")
+                    b.Property<bool?>("VoicemailEnabled")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("RingTeamMode")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                    b.Property<int?>("VoicemailMaxSeconds")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<int>("RingTeamSeconds")
+                    b.Property<bool?>("VoicemailTranscribe")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -517,10 +486,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Hours")
-                        .HasMaxLength(40000)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("TEXT");
 
@@ -554,6 +519,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("VoicemailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("VoicemailMaxSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("VoicemailTranscribe")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -673,21 +647,12 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Hours")
-                        .HasMaxLength(40000)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InboundMode")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Language")
-                        .IsRequired()
-                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("LastTextMaxAgeDays")
@@ -714,10 +679,19 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("RejectFailedVerification")
+                    b.Property<bool>("SayContactName")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("SayContactName")
+                    b.Property<bool>("VoicemailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VoicemailMaxSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VoicemailRetentionDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("VoicemailTranscribe")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -788,6 +762,74 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("Numbers");
                 });
 
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CallId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("EventRaisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LinkBase")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TranscribeRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Transcript")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TranscriptionStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallId")
+                        .IsUnique();
+
+                    b.HasIndex("RecordedAt")
+                        .HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
+
+                    b.HasIndex("OrganizationId", "RecordedAt")
+                        .HasFilter("\"RecordingSid\" IS NOT NULL");
+
+                    b.ToTable("Voicemails");
+                });
+
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
@@ -801,6 +843,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
                         .WithMany("Events")
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.HasOne("Switchboard.Calls.CallRecord", null)
+                        .WithMany()
                         .HasForeignKey("CallId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -13,28 +13,34 @@ public sealed record CallerMessageBody(string? Say, string? Voice, string? Langu
 
 public sealed record FallbackBody(string? Mode, string? ForwardTo);
 
+/// <summary>A caller who would hear the unavailable message may leave a voicemail of at most <c>maxSeconds</c> (docs/voicemail.md).</summary>
+public sealed record VoicemailBody(bool? Enabled, int? MaxSeconds, bool? Transcribe);
+
 public sealed record OrganizationCallOptions(
     FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? SayContactName, int? LastTextMaxAgeDays,
-    bool? RejectFailedVerification = null, string? Language = null);
+    VoicemailBody? Voicemail = null, int? VoicemailRetentionDays = null, bool? RejectFailedVerification = null,
+    string? Language = null);
 
 /// <summary>Ring the team: <c>{mode: "off" | "together" | "inTurn", ringSeconds (10–60), maxAgents (1–10)}</c>.</summary>
 public sealed record RingTeamBody(string? Mode, int? RingSeconds, int? MaxAgents);
 
+/// <summary>A null <c>voicemail</c> follows the organization's.</summary>
 public sealed record GroupCallOptions(
     FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? RejectWithMessage, bool? MembersOnly,
-    RingTeamBody? RingTeam = null, string? Language = null);
+    VoicemailBody? Voicemail = null, RingTeamBody? RingTeam = null, string? Language = null);
 
-public sealed record InboxCallOptions(CallerMessageBody? UnavailableMessage, bool? RejectWithMessage);
+public sealed record InboxCallOptions(CallerMessageBody? UnavailableMessage, bool? RejectWithMessage, VoicemailBody? Voicemail = null);
 
 /// <summary>A group's own options, and what its calls get once "follow the organization" is resolved.</summary>
 public sealed record GroupCallOptionsAnswer(
-    FallbackBody Fallback, CallerMessageBody? UnavailableMessage, bool RejectWithMessage, bool MembersOnly, RingTeamBody RingTeam, string? Language,
-    EffectiveCallOptions Effective);
+    FallbackBody Fallback, CallerMessageBody? UnavailableMessage, bool RejectWithMessage, bool MembersOnly,
+    EffectiveCallOptions Effective, VoicemailBody? Voicemail, RingTeamBody RingTeam, string? Language);
 
-public sealed record InboxCallOptionsAnswer(CallerMessageBody? UnavailableMessage, bool RejectWithMessage, EffectiveCallOptions Effective);
+public sealed record InboxCallOptionsAnswer(CallerMessageBody? UnavailableMessage, bool RejectWithMessage, EffectiveCallOptions Effective, VoicemailBody? Voicemail = null);
 
-/// <summary>The fallback, message and language a call actually gets; a null message is the stock one.</summary>
-public sealed record EffectiveCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, string Language);
+/// <summary>The fallback, message, voicemail and language a call actually gets; a null message is the stock one.</summary>
+public sealed record EffectiveCallOptions(
+    FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, VoicemailBody? Voicemail, string Language);
 
 public sealed record MemberAnswer(long AgentId, string Name, DateTime AddedAt);
 
@@ -43,10 +49,13 @@ public sealed record MemberAnswer(long AgentId, string Name, DateTime AddedAt);
 /// contact's name in the prompt, the maximum age of a last text, and group members; checked and stored the same way
 /// for the admin API and the panel. A PUT replaces the whole set: what it leaves out takes its default.
 /// </summary>
-public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones, TimeProvider clock)
+public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer phones, TimeProvider clock)
 {
     public const int MaxSayLength = 1000;
     public const int MaxAgeDaysLimit = 3650;
+    public const int VoicemailMinSeconds = 10;
+    public const int VoicemailMaxSeconds = 600;
+    public const int RetentionDaysLimit = 3650;
 
     public async Task<OrganizationCallOptions> OfOrganizationAsync(long orgId, CancellationToken ct) =>
         Answer(await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == orgId, ct));
@@ -67,6 +76,12 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
             errors["language"] = [LanguageProblem];
         }
 
+        var voicemail = Voicemail(request?.Voicemail, errors);
+        if (request?.VoicemailRetentionDays is < 1 or > RetentionDaysLimit)
+        {
+            errors["voicemailRetentionDays"] = [$"must be between 1 and {RetentionDaysLimit} days (the default is {VoicemailDefaults.RetentionDays})"];
+        }
+
         if (errors.Count > 0)
         {
             return new Refusal.Invalid(errors);
@@ -79,6 +94,10 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
         organization.LastTextMaxAgeDays = request?.LastTextMaxAgeDays;
         organization.RejectFailedVerification = request?.RejectFailedVerification ?? false;
         organization.Language = request?.Language ?? CallerLanguage.English;
+        organization.VoicemailEnabled = voicemail?.Enabled ?? false;
+        organization.VoicemailMaxSeconds = voicemail?.MaxSeconds ?? VoicemailDefaults.MaxSeconds;
+        organization.VoicemailTranscribe = voicemail?.Transcribe ?? false;
+        organization.VoicemailRetentionDays = request?.VoicemailRetentionDays ?? VoicemailDefaults.RetentionDays;
         await db.SaveChangesAsync(ct);
         return Answer(organization);
     }
@@ -104,6 +123,7 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
             errors["language"] = [LanguageProblem + ", or null to follow the organization"];
         }
 
+        var voicemail = Voicemail(request?.Voicemail, errors);
         if (errors.Count > 0)
         {
             return new Refusal.Invalid(errors);
@@ -116,6 +136,7 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
         group.FallbackMode = mode;
         group.FallbackForwardTo = forwardTo;
         Store(group, message);
+        Store(group, voicemail);
         group.RejectWithMessage = request?.RejectWithMessage ?? false;
         group.MembersOnly = request?.MembersOnly ?? false;
         await db.SaveChangesAsync(ct);
@@ -136,12 +157,14 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
 
         var errors = new Dictionary<string, string[]>();
         var message = Message(request?.UnavailableMessage, errors);
+        var voicemail = Voicemail(request?.Voicemail, errors);
         if (errors.Count > 0)
         {
             return new Refusal.Invalid(errors);
         }
 
         Store(inbox, message);
+        Store(inbox, voicemail);
         inbox.RejectWithMessage = request?.RejectWithMessage ?? false;
         await db.SaveChangesAsync(ct);
         return await AnswerAsync(inbox, ct);
@@ -219,6 +242,8 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
         Body(organization),
         organization.SayContactName,
         organization.LastTextMaxAgeDays,
+        new VoicemailBody(organization.VoicemailEnabled, organization.VoicemailMaxSeconds, organization.VoicemailTranscribe),
+        organization.VoicemailRetentionDays,
         organization.RejectFailedVerification,
         organization.Language);
 
@@ -261,21 +286,79 @@ public sealed partial class CallOptions(SwitchboardDb db, PhoneNormalizer phones
             Body(group),
             group.RejectWithMessage,
             group.MembersOnly,
+            new EffectiveCallOptions(
+                fallback,
+                Heard(group, organization.UnavailableMessage),
+                VoicemailOf(group) ?? organization.Voicemail,
+                group.Language ?? organization.Language ?? CallerLanguage.English),
+            VoicemailOf(group),
             new RingTeamBody(EnumNames.Name(group.RingTeamMode), group.RingTeamSeconds, group.RingTeamMaxAgents),
-            group.Language,
-            new EffectiveCallOptions(fallback, Body(group) ?? organization.UnavailableMessage, group.Language ?? organization.Language ?? CallerLanguage.English));
+            group.Language);
     }
 
     private async Task<InboxCallOptionsAnswer> AnswerAsync(Inbox inbox, CancellationToken ct)
     {
         var organization = await OfOrganizationAsync(inbox.OrganizationId, ct);
-        return new InboxCallOptionsAnswer(Body(inbox), inbox.RejectWithMessage, new EffectiveCallOptions(null, Body(inbox) ?? organization.UnavailableMessage, organization.Language ?? CallerLanguage.English));
+        return new InboxCallOptionsAnswer(
+            Body(inbox),
+            inbox.RejectWithMessage,
+            new EffectiveCallOptions(
+                null,
+                Heard(inbox, organization.UnavailableMessage),
+                VoicemailOf(inbox) ?? organization.Voicemail,
+                organization.Language ?? CallerLanguage.English),
+            VoicemailOf(inbox));
     }
 
-    private static CallerMessageBody? Body(ICallerMessageSetting owner) =>
-        CallerMessage.From(owner.MessageSay, owner.MessageVoice, owner.MessageLanguage, owner.MessagePlayUrl) is { } message
-            ? new CallerMessageBody(message.Say, message.Voice, message.Language, message.PlayUrl)
-            : null;
+    private static CallerMessageBody? Body(ICallerMessageSetting owner) => Body(MessageOf(owner));
+
+    private static CallerMessageBody? Body(CallerMessage? message) =>
+        message is null ? null : new CallerMessageBody(message.Say, message.Voice, message.Language, message.PlayUrl);
+
+    private static CallerMessage? MessageOf(ICallerMessageSetting owner) =>
+        CallerMessage.From(owner.MessageSay, owner.MessageVoice, owner.MessageLanguage, owner.MessagePlayUrl);
+
+    /// <summary>What a caller of the group or inbox hears (<see cref="CallerMessage.Heard"/>), in the API's words.</summary>
+    private static CallerMessageBody? Heard(ICallerMessageSetting owner, CallerMessageBody? organization) =>
+        Body(CallerMessage.Heard(
+            MessageOf(owner),
+            organization is null
+                ? null
+                : CallerMessage.From(organization.Say, organization.Voice, organization.Language, organization.Play)));
+
+    private static VoicemailBody? VoicemailOf(IVoicemailSetting owner) => owner.VoicemailEnabled is { } enabled
+        ? new VoicemailBody(enabled, owner.VoicemailMaxSeconds ?? VoicemailDefaults.MaxSeconds, owner.VoicemailTranscribe ?? false)
+        : null;
+
+    /// <summary>Null follows the organization's voicemail.</summary>
+    private static void Store(IVoicemailSetting owner, VoicemailBody? voicemail)
+    {
+        owner.VoicemailEnabled = voicemail?.Enabled;
+        owner.VoicemailMaxSeconds = voicemail?.MaxSeconds;
+        owner.VoicemailTranscribe = voicemail?.Transcribe;
+    }
+
+    /// <summary>A voicemail setting as stored: enabled is required, the rest takes its default.</summary>
+    private static VoicemailBody? Voicemail(VoicemailBody? body, Dictionary<string, string[]> errors)
+    {
+        if (body is null)
+        {
+            return null;
+        }
+
+        var before = errors.Count;
+        if (body.Enabled is null)
+        {
+            errors["voicemail.enabled"] = ["is required: true or false"];
+        }
+
+        if (body.MaxSeconds is < VoicemailMinSeconds or > VoicemailMaxSeconds)
+        {
+            errors["voicemail.maxSeconds"] = [$"must be between {VoicemailMinSeconds} and {VoicemailMaxSeconds} seconds (the default is {VoicemailDefaults.MaxSeconds})"];
+        }
+
+        return errors.Count > before ? null : new VoicemailBody(body.Enabled, body.MaxSeconds ?? VoicemailDefaults.MaxSeconds, body.Transcribe ?? false);
+    }
 
     private static void Store(ICallerMessageSetting owner, CallerMessage? message)
     {

@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Switchboard.Observability;
+using Switchboard.Storage;
 
-namespace Switchboard.Storage;
+namespace Switchboard.Messages;
 
 /// <summary>A message event whose agent, contact and platform number have been checked and normalized.</summary>
 public sealed record ValidMessage(string? ExternalId, long AgentId, string Contact, string FromNumber, long? GroupId, long? InboxId, DateTime SentAt)
@@ -20,7 +22,7 @@ public sealed record IngestionResult(int Accepted, int Duplicates);
 /// statement per event spent more time binding parameters (SQLite) or on round trips (PostgreSQL) than
 /// storing rows.
 /// </summary>
-public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvider clock)
+public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, SwitchboardMetrics metrics, TimeProvider clock)
 {
     private static readonly Dialect Sqlite = new(
         Events: "json_each(@rows) AS r",
@@ -104,6 +106,7 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, TimeProvi
         }
 
         await transaction.CommitAsync(ct);
+        metrics.MessagesIngested(stored, messages.Count - stored);
         return new IngestionResult(stored, messages.Count - stored);
     }
 
