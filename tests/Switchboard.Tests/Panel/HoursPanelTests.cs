@@ -116,9 +116,11 @@ public sealed class HoursPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Page.GetByRole(AriaRole.Link, new() { Name = "Field Team" }).ClickAsync();
         await Page.GetByRole(AriaRole.Link, new() { Name = "Hours", Exact = true }).ClickAsync();
         await Expect(Page.GetByLabel("Follow organization setting")).ToBeCheckedAsync();
-        await Expect(Page.GetByText("The organization's hours are now: Monday–Friday 09:00–17:00; Saturday–Sunday closed "
-            + "(America/New_York); after hours: the caller hears the after-hours message.")).ToBeVisibleAsync();
-        await Expect(State).ToHaveTextAsync("Closed now — opens at 09:00 (America/New_York), by the organization's hours");
+        await Expect(Page.GetByText("The organization's hours are now: Monday–Friday 09:00–17:00; "
+            + "Saturday–Sunday closed (America/New_York); after hours: the caller hears the after-hours message."))
+            .ToBeVisibleAsync();
+        await Expect(State).ToHaveTextAsync(
+            "Closed now — opens at 09:00 (America/New_York), by the organization's hours");
         await Expect(Page.GetByLabel("Time zone")).ToHaveValueAsync("America/New_York");
 
         await Page.GetByLabel("The group's own hours").CheckAsync();
@@ -141,7 +143,10 @@ public sealed class HoursPanelTests(PanelBrowser browser) : PanelTest(browser)
             s => s!.GetValue<string>() == "Closed now: opens Tuesday 10:00 America/Los_Angeles (the group's hours)");
         var stored = await Org.Admin.GetFromJsonAsync<JsonObject>($"{Org.Path}/groups/{Group}/hours");
         Assert.Equal(
-            ["tuesday 10:00–14:00", "tuesday 18:00–22:00", "wednesday 09:00–17:00", "thursday 09:00–17:00", "friday 09:00–17:00"],
+            [
+                "tuesday 10:00–14:00", "tuesday 18:00–22:00", "wednesday 09:00–17:00", "thursday 09:00–17:00",
+                "friday 09:00–17:00",
+            ],
             stored!["weekly"]!.AsArray().Select(w => $"{w!["day"]} {w["open"]}–{w["close"]}"));
 
         App.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 19, 0, 0, TimeSpan.Zero)); // 11:00 in Los Angeles
@@ -152,7 +157,8 @@ public sealed class HoursPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Page.GetByLabel("Follow organization setting").CheckAsync();
         await SaveAsync();
         await Page.ExpectSavedAsync();
-        await Expect(State).ToHaveTextAsync("Open now — closes at 17:00 (America/New_York), by the organization's hours");
+        await Expect(State).ToHaveTextAsync(
+            "Open now — closes at 17:00 (America/New_York), by the organization's hours");
         App.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 23, 0, 0, TimeSpan.Zero)); // 18:00 in New York
         Assert.Equal(["Say", "Hangup"], (await CallAsync(Contact, GroupNumber)).Verbs);
     }
@@ -175,19 +181,24 @@ public sealed class HoursPanelTests(PanelBrowser browser) : PanelTest(browser)
         await dates.GetByLabel("Date", new() { Exact = true }).FillAsync("2026-12-24");
         await dates.GetByLabel("That day").SelectOptionAsync("open");
         await dates.GetByLabel("Opens on the new date").FillAsync("10:00");
-        await Page.GetByLabel("Time zone").EvaluateAsync("s => { s.add(new Option('Mars/Olympus', 'Mars/Olympus')); s.value = 'Mars/Olympus'; }");
+        await Page.GetByLabel("Time zone").EvaluateAsync(
+            "s => { s.add(new Option('Mars/Olympus', 'Mars/Olympus')); s.value = 'Mars/Olympus'; }");
         await SaveAsync();
 
         await Expect(Page.Locator(".form-error")).ToContainTextAsync("The hours were not saved: 4 fields need a look");
         await Expect(Page.Locator("#TimeZone-error")).ToHaveTextAsync(
             "The time zone must be an IANA time zone such as \"America/New_York\" or \"America/Los_Angeles\"");
-        await Expect(Day("Monday").Locator(".row-error")).ToHaveTextAsync(["", "This window must not overlap the opening on Monday 09:00–17:00", ""]);
-        await Expect(Day("Saturday").Locator(".row-error").First).ToHaveTextAsync("This window must not overlap the opening on Friday 22:00–02:00");
-        await Expect(Day("Monday").GetByLabel("Opens on Monday, window 2")).ToHaveValueAsync("12:00");
-        await Expect(Day("Monday").GetByLabel("Opens on Monday, window 2")).ToHaveAttributeAsync("aria-invalid", "true");
-        await Expect(Page.GetByRole(AriaRole.Group, new() { Name = "2026-12-24" }).GetByText("The closing time must be a time of day"))
-            .ToBeVisibleAsync();
+        await Expect(Day("Monday").Locator(".row-error"))
+            .ToHaveTextAsync(["", "This window must not overlap the opening on Monday 09:00–17:00", ""]);
+        await Expect(Day("Saturday").Locator(".row-error").First)
+            .ToHaveTextAsync("This window must not overlap the opening on Friday 22:00–02:00");
+        var overlapping = Day("Monday").GetByLabel("Opens on Monday, window 2");
+        await Expect(overlapping).ToHaveValueAsync("12:00");
+        await Expect(overlapping).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(Page.GetByRole(AriaRole.Group, new() { Name = "2026-12-24" })
+            .GetByText("The closing time must be a time of day")).ToBeVisibleAsync();
 
+        await PanelBrowser.ScreenshotAsync(Page, "hours-refused");
         var stored = await Org.Admin.GetFromJsonAsync<JsonObject>($"{Org.Path}/hours");
         Assert.Equal(2, stored!["weekly"]!.AsArray().Count);
     }
@@ -200,7 +211,8 @@ public sealed class HoursPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Page.GetByRole(AriaRole.Link, new() { Name = "Inbox", Exact = true }).ClickAsync();
         await Page.GetByLabel("More actions for Help Line").ClickAsync();
         await Page.Locator("details.menu").GetByRole(AriaRole.Link, new() { Name = "Hours" }).ClickAsync();
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Hours of inbox “Help Line”" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Hours of inbox “Help Line”" }))
+            .ToBeVisibleAsync();
         await Expect(State).ToHaveTextAsync("Open now — no hours are set, so calls are taken at any hour");
         Assert.Equal(InboxForward, (await CallAsync(Contact, InboxNumber)).Text("Number"));
 

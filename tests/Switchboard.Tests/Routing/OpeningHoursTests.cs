@@ -119,4 +119,49 @@ public sealed class OpeningHoursTests
         Assert.False(check.Open);
         Assert.Null(check.OpensAt);
     }
+
+    [Fact]
+    public void ClosesNext_InsideAnOpening_IsItsCloseOnTheWallClock()
+    {
+        // Monday 9 March 2026, the day after the change: 15:00Z is 11:00 EDT.
+        Assert.Equal(new LocalDateTime(2026, 3, 9, 17, 0), WeekdaysNineToFive().ClosesNext(Utc(3, 9, 15, 0)));
+        Assert.Null(WeekdaysNineToFive().ClosesNext(Utc(3, 9, 22, 0)));
+    }
+
+    [Fact]
+    public void ClosesNext_OpeningsThatMeet_CloseAtTheEndOfTheLast()
+    {
+        var hours = Only(
+            new WeeklyOpening(IsoDayOfWeek.Friday, new LocalTime(22, 0), new LocalTime(0, 0)),
+            new WeeklyOpening(IsoDayOfWeek.Saturday, new LocalTime(0, 0), new LocalTime(0, 0)),
+            new WeeklyOpening(IsoDayOfWeek.Sunday, new LocalTime(0, 0), new LocalTime(3, 0)));
+
+        Assert.Equal(new LocalDateTime(2026, 11, 29, 3, 0), hours.ClosesNext(Utc(11, 28, 4, 0))); // Friday 23:00 EST
+    }
+
+    [Fact]
+    public void ClosesNext_OpenAroundTheClock_HasNoClose()
+    {
+        var always = Only([.. Enum.GetValues<IsoDayOfWeek>().Where(d => d != IsoDayOfWeek.None)
+            .Select(d => new WeeklyOpening(d, new LocalTime(0, 0), new LocalTime(0, 0)))]);
+
+        Assert.True(always.Check(Utc(3, 9, 15, 0)).Open);
+        Assert.Null(always.ClosesNext(Utc(3, 9, 15, 0)));
+    }
+
+    [Fact]
+    public void OpensNext_AfterClosingOnFriday_IsMondayAtNineAndNullWhileOpen()
+    {
+        Assert.Equal(new LocalDateTime(2026, 3, 9, 9, 0), WeekdaysNineToFive().OpensNext(Utc(3, 6, 22, 30)));
+        Assert.Null(WeekdaysNineToFive().OpensNext(Utc(3, 9, 15, 0)));
+    }
+
+    private static readonly LocalDate Tuesday24November = new(2026, 11, 24);
+
+    [Theory]
+    [InlineData(2026, 11, 24, "Tuesday 09:00")]
+    [InlineData(2026, 11, 30, "Monday 09:00")]
+    [InlineData(2026, 12, 1, "Tuesday 2026-12-01 09:00")]
+    public void When_NamesTheDayWithinAWeekAndTheDateFurther(int year, int month, int day, string expected) =>
+        Assert.Equal(expected, OpeningHours.When(new LocalDateTime(year, month, day, 9, 0), Tuesday24November));
 }
