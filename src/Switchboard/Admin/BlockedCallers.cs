@@ -58,9 +58,9 @@ public sealed class BlockedCallers(SwitchboardDb db, PhoneNormalizer phones, Tim
     {
         var call = await db.Calls.AsNoTracking()
             .Where(c => c.Id == callId && c.OrganizationId == orgId && c.Direction == Calls.CallDirection.Inbound)
-            .Select(c => new { c.Contact, c.AgentId })
+            .Select(c => new { c.Contact, c.AgentId, c.TeamAgentId })
             .FirstOrDefaultAsync(ct);
-        if (call is null || (!who.IsAdmin && call.AgentId != who.AgentId))
+        if (call is null || (!who.IsAdmin && call.AgentId != who.AgentId && call.TeamAgentId != who.AgentId))
         {
             // An agent learns nothing about calls that were not theirs, not even that they exist.
             return new Refusal.Missing("call");

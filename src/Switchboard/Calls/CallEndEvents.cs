@@ -58,7 +58,9 @@ public static class CallEndEvents
         call.TalkSeconds,
         call.DurationSeconds,
         call.AgentOutcome is { } agentOutcome ? EnumNames.Name(agentOutcome) : null,
-        call.FallbackStartedAt is { } fallbackAt ? new EventFallback(fallbackAt, call.FallbackDialStatus is { } dial ? CallStatuses.Name(dial) : null) : null);
+        call.FallbackStartedAt is { } fallbackAt ? new EventFallback(fallbackAt, call.FallbackDialStatus is { } dial ? CallStatuses.Name(dial) : null) : null,
+        call.AnsweredByAgentId,
+        call.TeamRung is null ? null : call.TeamRungIds);
 
     /// <summary>The call as the texting platform sees it: enough to put it in the right conversation.</summary>
     private sealed record EventCall(
@@ -78,7 +80,9 @@ public static class CallEndEvents
         int? TalkSeconds,
         int? DurationSeconds,
         string? AgentOutcome,
-        EventFallback? Fallback);
+        EventFallback? Fallback,
+        long? AnsweredByAgentId,
+        IReadOnlyList<long>? TeamRung);
 
     /// <summary>What a <c>call.voicemail</c> event says of the message.</summary>
     public sealed record EventVoicemail(int DurationSeconds, string? Transcript, string? AudioUrl, DateTime? AudioUrlExpiresAt);

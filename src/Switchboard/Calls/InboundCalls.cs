@@ -18,12 +18,21 @@ public sealed record CallAnswer(long CallId, RoutingOutcome Outcome, string Plat
 
     /// <summary>The language of the words Switchboard says on this call.</summary>
     public string Language { get; init; } = CallerLanguage.English;
+
+    /// <summary>The agent could not take calls and the group rings its team: what comes instead of the message.</summary>
+    public DialAnswer? Next { get; init; }
 }
 
-/// <summary>What the caller gets when a dial ends: nothing more (connected), the fallback number, or the message.</summary>
-public sealed record DialAnswer(DialEnd End, string? PlatformNumber = null, string? FallbackTo = null, CallerMessage? Message = null)
+/// <summary>
+/// What the caller gets when a dial ends: nothing more (connected), the team, the fallback number, or the message.
+/// </summary>
+public sealed record DialAnswer(
+    DialEnd End, string? PlatformNumber = null, string? FallbackTo = null, CallerMessage? Message = null)
 {
     public string Language { get; init; } = CallerLanguage.English;
+
+    /// <summary>End Team: the agents who ring now, and for how long.</summary>
+    public TeamDial? Team { get; init; }
 }
 
 /// <summary>The provider's caller verification: parsed for the policy, and as sent, for the call log.</summary>
@@ -80,6 +89,9 @@ public sealed class InboundCalls(
             RejectWithMessage = decision.RejectWithMessage,
             AfterHours = decision.AfterHours,
             Language = decision.Language,
+            Next = call.Outcome is null && decision.Outcome == RoutingOutcome.AgentUnavailable
+                ? await NextAfterAgentAsync(call.Id, ct)
+                : null,
         };
     }
 
@@ -112,9 +124,106 @@ public sealed class InboundCalls(
                 return new DialAnswer(DialEnd.Connected);
             case DialEnd.Fallback:
                 return new DialAnswer(DialEnd.Fallback, fallback.Number, fallback.To);
+            case DialEnd.Team:
+                return await NextAfterAgentAsync(callId, ct);
             default:
                 return end is null ? new DialAnswer(DialEnd.Ended) : await MessageAnswerAsync(callId, ct);
         }
+    }
+
+    /// <summary>An agent of the team picked up: the prompt's context, or null when the call is no longer theirs to take.</summary>
+    public async Task<CallContext?> StartTeamScreeningAsync(long callId, long agentId, CancellationToken ct) =>
+        await changes.ApplyAsync(callId, call => call.StartTeamScreening(agentId), ct) is true
+            ? await changes.ContextAsync(callId, withContactName: true, ct) is { } context ? context with { LastTextAt = null } : null
+            : null;
+
+    public async Task<ScreeningResult> TeamScreenAsync(long callId, long agentId, string? digits, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var result = await changes.ApplyAsync(callId, call => call.TeamScreen(agentId, digits, now), ct);
+        log.LogInformation("Call {CallId}: team agent {AgentId} answered {Screening}", callId, agentId, result?.ToString() ?? "unknown call");
+        return result ?? ScreeningResult.Declined;
+    }
+
+    /// <summary>The team's dial ended: connected, or the next agent in turn, the fallback number or the message.</summary>
+    public async Task<DialAnswer> FinishTeamDialAsync(
+        long callId, CallStatus? dialStatus, bool? bridged, int? dialSeconds, CallStatus? callerStatus, CancellationToken ct)
+    {
+        var end = await changes.ApplyAsync(callId, call => call.FinishTeamDial(dialStatus, bridged, dialSeconds, callerStatus), ct);
+        log.LogInformation("Call {CallId}: the team's dial ended with {DialStatus}: {DialEnd}", callId, dialStatus, end?.ToString() ?? "unknown call");
+        return end switch
+        {
+            DialEnd.Connected => new DialAnswer(DialEnd.Connected),
+            DialEnd.Team => await NextAfterAgentAsync(callId, ct),
+            null => new DialAnswer(DialEnd.Ended),
+            _ => await MessageAnswerAsync(callId, ct),
+        };
+    }
+
+    /// <summary>
+    /// After the agent (or the last of the team in turn) did not take the call: the team's next ring when the policy
+    /// finds someone (<see cref="RoutingPolicy.RingTeam"/>), else the fallback number, else the message.
+    /// </summary>
+    private async Task<DialAnswer> NextAfterAgentAsync(long callId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var team = await TeamDialAsync(callId, ct);
+        (string Number, string? To) fallback = ("", null);
+        var end = await changes.ApplyAsync(callId, call =>
+        {
+            fallback = (call.PlatformNumber, call.FallbackForwardTo);
+            return team is not null && call.RingTeam([.. team.Agents.Select(a => a.AgentId)], now) ? DialEnd.Team : call.TeamDone(now);
+        }, ct);
+        log.LogInformation("Call {CallId}: after the agent, {Next}", callId, end == DialEnd.Team ? team!.Step : end?.ToString() ?? "unknown call");
+        return end switch
+        {
+            DialEnd.Team => new DialAnswer(DialEnd.Team, fallback.Number) { Team = team },
+            DialEnd.Fallback => new DialAnswer(DialEnd.Fallback, fallback.Number, fallback.To),
+            DialEnd.Connected => new DialAnswer(DialEnd.Connected),
+            null => new DialAnswer(DialEnd.Ended),
+            _ => await MessageAnswerAsync(callId, ct),
+        };
+    }
+
+    /// <summary>
+    /// Who of the team rings next: the group's members (all the organization's agents when it has none) that are
+    /// active and have a phone, in order of their ids starting at a place that turns with each call, so that the same
+    /// volunteer is not always the first; the policy picks among them.
+    /// </summary>
+    private async Task<TeamDial?> TeamDialAsync(long callId, CancellationToken ct)
+    {
+        var call = await db.Calls.AsNoTracking().Where(c => c.Id == callId)
+            .Select(c => new { c.GroupId, c.AgentId, c.TeamMode, c.TeamRung, c.Outcome, c.OrganizationId })
+            .FirstOrDefaultAsync(ct);
+        if (call is not { GroupId: { } groupId, TeamMode: { } mode, Outcome: null })
+        {
+            return null;
+        }
+
+        var group = await db.Groups.AsNoTracking().Where(g => g.Id == groupId)
+            .Select(g => new { g.RingTeamSeconds, g.RingTeamMaxAgents }).FirstOrDefaultAsync(ct);
+        if (group is null)
+        {
+            return null;
+        }
+
+        var hasMembers = await db.GroupMembers.AnyAsync(m => m.GroupId == groupId, ct);
+        var agents = hasMembers
+            ? from m in db.GroupMembers where m.GroupId == groupId join a in db.Agents on m.AgentId equals a.Id select a
+            : db.Agents.Where(a => a.OrganizationId == call.OrganizationId);
+        var found = await agents.AsNoTracking()
+            .Where(a => a.Active && a.DeletedAt == null && a.Phone != null)
+            .OrderBy(a => a.Id)
+            .Select(a => new TeamAgentFacts(a.Id, AgentState.Active, a.Phone, hasMembers))
+            .ToListAsync(ct);
+        var start = found.Count == 0 ? 0 : (int)(callId % found.Count);
+        return RoutingPolicy.RingTeam(new TeamFacts
+        {
+            RingTeam = new RingTeam(mode, group.RingTeamSeconds, group.RingTeamMaxAgents),
+            Agents = [.. found.Skip(start), .. found.Take(start)],
+            LastAgentId = call.AgentId,
+            AlreadyRung = CallRecord.ParseRung(call.TeamRung),
+        });
     }
 
     /// <summary>The dial to the fallback number ended: connected, or the caller hears the message.</summary>

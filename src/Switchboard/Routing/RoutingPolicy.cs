@@ -155,6 +155,21 @@ public static class RoutingPolicy
                 DecisionReason.AgentNotInGroup => "That agent is no longer a member of the group, which takes calls for its members only",
                 _ => "That agent has no personal phone number",
             });
+            if (group.RingTeam.Mode != RingTeamMode.Off)
+            {
+                // The team rings instead (at the edge, which reads who is in it), then the fallback or the message.
+                steps.Add(TeamStep(group.RingTeam, "The team rings instead"));
+                steps.Add(fallback.ForwardTo is { } next
+                    ? $"If nobody takes the call, the {fallback.Whose} fallback forwards it to {PhoneMask.Mask(next)}"
+                    : $"If nobody takes the call, the caller hears the {(message is null ? "stock" : whose)} unavailable message");
+                return Decision(RoutingOutcome.AgentUnavailable, why, steps, message) with
+                {
+                    AgentId = lastTexter.AgentId,
+                    FallbackForwardTo = fallback.ForwardTo,
+                    RingTeam = group.RingTeam,
+                };
+            }
+
             if (fallback.ForwardTo is { } fallbackTo)
             {
                 steps.Add($"The {fallback.Whose} fallback forwards the call to {PhoneMask.Mask(fallbackTo)}");
@@ -168,9 +183,7 @@ public static class RoutingPolicy
         steps.Add("The agent's phone rings and the agent must press 1 to accept");
         if (group.RingTeam.Mode != RingTeamMode.Off)
         {
-            steps.Add(group.RingTeam.Mode == RingTeamMode.Together
-                ? $"If the agent does not take the call, up to {group.RingTeam.MaxAgents} other agents of the team ring together for {group.RingTeam.RingSeconds} s; the first to press 1 takes it"
-                : $"If the agent does not take the call, up to {group.RingTeam.MaxAgents} other agents of the team ring in turn, {group.RingTeam.RingSeconds} s each");
+            steps.Add(TeamStep(group.RingTeam, "If the agent does not take the call"));
         }
 
         var nobody = group.RingTeam.Mode == RingTeamMode.Off ? "If the agent does not take the call" : "If nobody takes the call";
@@ -186,6 +199,11 @@ public static class RoutingPolicy
             RingTeam = group.RingTeam,
         };
     }
+
+    private static string TeamStep(RingTeam team, string when) => team.Mode == RingTeamMode.Together
+        ? $"{when}, up to {team.MaxAgents} other agents of the team ring together for {team.RingSeconds} s; "
+            + "the first to press 1 takes it"
+        : $"{when}, up to {team.MaxAgents} other agents of the team ring in turn, {team.RingSeconds} s each";
 
     /// <summary>
     /// The hours step: the group's or inbox's own hours, else the organization's; none set: always open. Returns what

@@ -12,6 +12,14 @@ public sealed class CallbackUrls(IOptions<SwitchboardOptions> options, IHttpCont
 
     public string DialEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/dial-ended");
 
+    /// <summary>An agent of the team picked up; the agent's id (never a phone number) says whose leg it is.</summary>
+    public string TeamScreen(long callId, long agentId) => Url($"/webhooks/twilio/calls/{callId}/team/{agentId}/screen");
+
+    public string TeamScreened(long callId, long agentId) =>
+        Url($"/webhooks/twilio/calls/{callId}/team/{agentId}/screened");
+
+    public string TeamEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/team-ended");
+
     public string FallbackEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/fallback-ended");
 
     public string OutboundAnswered(long callId) => Url($"/webhooks/twilio/calls/{callId}/outbound/answered");

@@ -114,6 +114,30 @@ public static class TwiML
     public static string DialAgent(string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) =>
         Dial(callerId, agentPhone, dialEndedUrl, statusUrl, answerOnBridge: true, screenUrl);
 
+    /// <summary>At most this many numbers ring at once in one dial (Twilio's limit of <c>Number</c> nouns).</summary>
+    public const int MaxNumbersPerDial = 10;
+
+    /// <summary>
+    /// Rings the team for <paramref name="ringSeconds"/>: several agents at once, or one. Each leg is screened by
+    /// its own <c>url</c> (the agent presses 1 to take the call); the first leg whose screening ends without a
+    /// hang-up is connected and the provider hangs up the others. The caller keeps hearing ringing.
+    /// </summary>
+    public static string DialTeam(
+        string callerId, IReadOnlyList<(string Phone, string ScreenUrl)> legs, int ringSeconds, string dialEndedUrl)
+    {
+        if (legs.Count is 0 or > MaxNumbersPerDial)
+        {
+            throw new ArgumentOutOfRangeException(nameof(legs), legs.Count, $"A dial rings 1 to {MaxNumbersPerDial} numbers");
+        }
+
+        return Document(new XElement("Dial",
+            new XAttribute("callerId", callerId),
+            new XAttribute("answerOnBridge", "true"),
+            new XAttribute("timeout", ringSeconds),
+            new XAttribute("action", dialEndedUrl),
+            legs.Select(leg => new XElement("Number", new XAttribute("url", leg.ScreenUrl), leg.Phone))));
+    }
+
     /// <summary>An outbound call: from the agent who pressed 1, rings the contact, who sees the platform number.</summary>
     public static string DialContact(string callerId, string contact, string dialEndedUrl, string statusUrl) =>
         Dial(callerId, contact, dialEndedUrl, statusUrl, answerOnBridge: true, screenUrl: null);

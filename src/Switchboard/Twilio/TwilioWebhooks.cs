@@ -27,6 +27,12 @@ public static class TwilioWebhooks
         twilio.MapPost("/calls/{callId:long}/screen", Screen).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
         twilio.MapPost("/calls/{callId:long}/screened", Screened).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
         twilio.MapPost("/calls/{callId:long}/dial-ended", DialEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
+        twilio.MapPost("/calls/{callId:long}/team/{agentId:long}/screen", TeamScreen)
+            .WithMetadata(new TwiMLFallback(TwiML.Hangup()));
+        twilio.MapPost("/calls/{callId:long}/team/{agentId:long}/screened", TeamScreened)
+            .WithMetadata(new TwiMLFallback(TwiML.Hangup()));
+        twilio.MapPost("/calls/{callId:long}/team-ended", TeamEnded)
+            .WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
         twilio.MapPost("/calls/{callId:long}/fallback-ended", FallbackEnded).WithMetadata(new TwiMLFallback(TwiML.SayThenHangup(TwiML.UnavailableMessage)));
         twilio.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(new TwiMLFallback(TwiML.Empty(), OnlyAcknowledges: true));
         twilio.MapPost("/calls/{callId:long}/voicemail/recorded", VoicemailRecorded).WithMetadata(new TwiMLFallback(TwiML.Hangup()));
@@ -59,6 +65,8 @@ public static class TwilioWebhooks
             RoutingOutcome.AfterHours => TwiML.AfterHours(words),
             RoutingOutcome.Forward => TwiML.Forward(answer.PlatformNumber, answer.ForwardTo!, urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Forward)),
             RoutingOutcome.ConnectAgent => TwiML.DialAgent(answer.PlatformNumber, answer.AgentPhone!, urls.Screen(answer.CallId), urls.DialEnded(answer.CallId), urls.Status(answer.CallId, CallLeg.Agent)),
+            RoutingOutcome.AgentUnavailable when answer.Next is { } next =>
+                await AfterAgentAsync(answer.CallId, next, voicemails, urls, ct),
             RoutingOutcome.AgentUnavailable => await UnavailableAsync(answer.CallId, answer.Message, words, voicemails, urls, ct),
             _ when answer.RejectWithMessage =>
                 await UnavailableAsync(answer.CallId, answer.Message, words, voicemails, urls, ct),
@@ -156,13 +164,63 @@ public static class TwilioWebhooks
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
         var answer = await calls.FinishDialAsync(callId, TwilioStatuses.Parse(form["DialCallStatus"]), bridged, ParseInt(form["DialCallDuration"]), TwilioStatuses.Parse(form["CallStatus"]), ct);
-        return Xml(answer switch
+        return Xml(await AfterAgentAsync(callId, answer, voicemails, urls, ct));
+    }
+
+    /// <summary>
+    /// What the caller gets once the agent did not take the call: the team (B8), the fallback number, or the
+    /// unavailable message (and the voicemail when it is on).
+    /// </summary>
+    private static async Task<string> AfterAgentAsync(
+        long callId, DialAnswer answer, Voicemails voicemails, CallbackUrls urls, CancellationToken ct) => answer switch
+    {
+        { End: DialEnd.Connected } => TwiML.Hangup(),
+        { End: DialEnd.Team, PlatformNumber: { } number, Team: { } team } => TwiML.DialTeam(
+            number,
+            [.. team.Agents.Select(a => (a.Phone!, urls.TeamScreen(callId, a.AgentId)))],
+            team.RingSeconds,
+            urls.TeamEnded(callId)),
+        { End: DialEnd.Fallback, PlatformNumber: { } number, FallbackTo: { } fallbackTo } =>
+            TwiML.Forward(number, fallbackTo, urls.FallbackEnded(callId), urls.Status(callId, CallLeg.Fallback)),
+        _ => await UnavailableAsync(callId, answer.Message, Words.For(answer.Language), voicemails, urls, ct),
+    };
+
+    /// <summary>An agent of the team picked up: the same prompt as the agent's (without "you texted them").</summary>
+    private static async Task<IResult> TeamScreen(
+        long callId, long agentId, InboundCalls calls, CallbackUrls urls, TimeProvider clock, CancellationToken ct)
+    {
+        var context = await calls.StartTeamScreeningAsync(callId, agentId, ct);
+        if (context is null)
         {
-            { End: DialEnd.Connected } => TwiML.Hangup(),
-            { End: DialEnd.Fallback, PlatformNumber: { } number, FallbackTo: { } fallbackTo } =>
-                TwiML.Forward(number, fallbackTo, urls.FallbackEnded(callId), urls.Status(callId, CallLeg.Fallback)),
-            _ => await UnavailableAsync(callId, answer.Message, Words.For(answer.Language), voicemails, urls, ct),
-        });
+            return Xml(TwiML.Hangup());
+        }
+
+        var words = Words.For(context.Language);
+        var prompt = ScreeningPrompt.For(context, clock.GetUtcNow().UtcDateTime, words);
+        return Xml(TwiML.Screen(prompt, urls.TeamScreened(callId, agentId), words));
+    }
+
+    /// <summary>The first of the team to press 1 is connected (an empty answer ends the screening); others hang up.</summary>
+    private static async Task<IResult> TeamScreened(
+        long callId, long agentId, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    {
+        var result = await calls.TeamScreenAsync(callId, agentId, request.Form["Digits"], ct);
+        return Xml(result == ScreeningResult.Accepted ? TwiML.Empty() : TwiML.Hangup());
+    }
+
+    private static async Task<IResult> TeamEnded(
+        long callId, HttpRequest request, InboundCalls calls, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
+    {
+        var form = request.Form;
+        bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
+        var answer = await calls.FinishTeamDialAsync(
+            callId,
+            TwilioStatuses.Parse(form["DialCallStatus"]),
+            bridged,
+            ParseInt(form["DialCallDuration"]),
+            TwilioStatuses.Parse(form["CallStatus"]),
+            ct);
+        return Xml(await AfterAgentAsync(callId, answer, voicemails, urls, ct));
     }
 
     /// <summary>The fallback number's dial ended (the agent had not taken the call).</summary>

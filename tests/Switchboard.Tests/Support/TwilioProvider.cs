@@ -59,7 +59,13 @@ public sealed class TwilioProvider(HttpClient http)
 
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
-        return new TwiMLAnswer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (mediaType == "text/xml" && body.Length > 0)
+        {
+            TwiMLRules.Check(body);
+        }
+
+        return new TwiMLAnswer(response.StatusCode, mediaType, body);
     }
 
     public sealed record Call(TwilioProvider Provider, string CallSid, TwiMLAnswer Answer)

@@ -205,6 +205,23 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<int?>("TalkSeconds")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("TeamAcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("TeamAgentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TeamMode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("TeamRung")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("TeamStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Verification")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

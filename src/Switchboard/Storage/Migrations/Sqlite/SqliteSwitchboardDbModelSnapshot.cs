@@ -196,6 +196,23 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<int?>("TalkSeconds")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("TeamAcceptedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TeamAgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TeamMode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TeamRung")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("TeamStartedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Verification")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");

@@ -78,6 +78,38 @@ namespace Switchboard.Storage.Migrations.Postgres
                 nullable: false,
                 defaultValue: 20);
 
+            migrationBuilder.AddColumn<DateTime>(
+                name: "TeamAcceptedAt",
+                table: "Calls",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "TeamAgentId",
+                table: "Calls",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TeamMode",
+                table: "Calls",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TeamRung",
+                table: "Calls",
+                type: "character varying(256)",
+                maxLength: 256,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "TeamStartedAt",
+                table: "Calls",
+                type: "timestamp with time zone",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "Verification",
                 table: "Calls",
@@ -141,6 +173,26 @@ namespace Switchboard.Storage.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "RingTeamSeconds",
                 table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "TeamAcceptedAt",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamAgentId",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamMode",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamRung",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamStartedAt",
+                table: "Calls");
 
             migrationBuilder.DropColumn(
                 name: "Verification",

@@ -78,6 +78,38 @@ namespace Switchboard.Storage.Migrations.Sqlite
                 nullable: false,
                 defaultValue: 20);
 
+            migrationBuilder.AddColumn<DateTime>(
+                name: "TeamAcceptedAt",
+                table: "Calls",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "TeamAgentId",
+                table: "Calls",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TeamMode",
+                table: "Calls",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TeamRung",
+                table: "Calls",
+                type: "TEXT",
+                maxLength: 256,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "TeamStartedAt",
+                table: "Calls",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "Verification",
                 table: "Calls",
@@ -141,6 +173,26 @@ namespace Switchboard.Storage.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "RingTeamSeconds",
                 table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "TeamAcceptedAt",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamAgentId",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamMode",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamRung",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamStartedAt",
+                table: "Calls");
 
             migrationBuilder.DropColumn(
                 name: "Verification",
