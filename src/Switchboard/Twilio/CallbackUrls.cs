@@ -13,7 +13,8 @@ public sealed class CallbackUrls(IOptions<SwitchboardOptions> options, IHttpCont
     public string DialEnded(long callId) => Url($"/webhooks/twilio/calls/{callId}/dial-ended");
 
     /// <summary>An agent of the team picked up; the agent's id (never a phone number) says whose leg it is.</summary>
-    public string TeamScreen(long callId, long agentId) => Url($"/webhooks/twilio/calls/{callId}/team/{agentId}/screen");
+    public string TeamScreen(long callId, long agentId) =>
+        Url($"/webhooks/twilio/calls/{callId}/team/{agentId}/screen");
 
     public string TeamScreened(long callId, long agentId) =>
         Url($"/webhooks/twilio/calls/{callId}/team/{agentId}/screened");

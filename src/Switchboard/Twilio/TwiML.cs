@@ -127,7 +127,8 @@ public static class TwiML
     {
         if (legs.Count is 0 or > MaxNumbersPerDial)
         {
-            throw new ArgumentOutOfRangeException(nameof(legs), legs.Count, $"A dial rings 1 to {MaxNumbersPerDial} numbers");
+            throw new ArgumentOutOfRangeException(
+                nameof(legs), legs.Count, $"A dial rings 1 to {MaxNumbersPerDial} numbers");
         }
 
         return Document(new XElement("Dial",

@@ -200,7 +200,7 @@ public static class TwilioWebhooks
         return Xml(TwiML.Screen(prompt, urls.TeamScreened(callId, agentId), words));
     }
 
-    /// <summary>The first of the team to press 1 is connected (an empty answer ends the screening); others hang up.</summary>
+    /// <summary>The first of the team to press 1 is connected (an empty answer ends the screening).</summary>
     private static async Task<IResult> TeamScreened(
         long callId, long agentId, HttpRequest request, InboundCalls calls, CancellationToken ct)
     {
@@ -209,7 +209,8 @@ public static class TwilioWebhooks
     }
 
     private static async Task<IResult> TeamEnded(
-        long callId, HttpRequest request, InboundCalls calls, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
+        long callId, HttpRequest request, InboundCalls calls, Voicemails voicemails, CallbackUrls urls,
+        CancellationToken ct)
     {
         var form = request.Form;
         bool? bridged = bool.TryParse(form["DialBridged"], out var b) ? b : null;
