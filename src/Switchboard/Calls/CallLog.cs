@@ -125,7 +125,8 @@ public sealed class CallLog(SwitchboardDb db)
     public async Task<Answer<CallLogEntry>> GetAsync(long orgId, long callId, Caller viewer, CancellationToken ct)
     {
         var call = await db.Calls.AsNoTracking().Include(c => c.Statuses)
-            .FirstOrDefaultAsync(c => c.Id == callId && c.OrganizationId == orgId && (viewer.IsAdmin || c.AgentId == viewer.AgentId || c.TeamAgentId == viewer.AgentId), ct);
+            .FirstOrDefaultAsync(c => c.Id == callId && c.OrganizationId == orgId && (viewer.IsAdmin
+                || c.AgentId == viewer.AgentId || c.TeamAgentId == viewer.AgentId), ct);
         if (call is null)
         {
             return new Refusal.Missing("call");

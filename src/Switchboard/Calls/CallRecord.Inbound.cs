@@ -229,7 +229,8 @@ public sealed partial class CallRecord
     /// </summary>
     private void EndByCaller()
     {
-        if (Outcome is not null || Decision is not (RoutingOutcome.ConnectAgent or RoutingOutcome.Forward or RoutingOutcome.AgentUnavailable))
+        if (Outcome is not null
+            || Decision is not (RoutingOutcome.ConnectAgent or RoutingOutcome.Forward or RoutingOutcome.AgentUnavailable))
         {
             return;
         }
@@ -237,7 +238,8 @@ public sealed partial class CallRecord
         if (Decision == RoutingOutcome.AgentUnavailable || (TeamStartedAt is not null && FallbackStartedAt is null))
         {
             // The team was ringing (or about to): whoever of it had pressed 1 was connected.
-            var fallbackAnswered = FallbackStartedAt is not null && _statuses.Any(s => s.Leg == CallLeg.Fallback && s.Status.IsAnswered());
+            var fallbackAnswered = FallbackStartedAt is not null
+                && _statuses.Any(s => s.Leg == CallLeg.Fallback && s.Status.IsAnswered());
             Outcome = TeamAgentId is not null ? CallOutcome.Connected
                 : fallbackAnswered ? CallOutcome.Forwarded : CallOutcome.CallerHungUp;
             return;

@@ -13,7 +13,7 @@ public sealed partial class CallRecord
     /// <summary>The group's ring-the-team mode when the call was decided; null: off.</summary>
     public RingTeamMode? TeamMode { get; init; }
 
-    /// <summary>The agents the team step rang, in order, as ",12,15," (one column, so a viewer's match is one LIKE).</summary>
+    /// <summary>The agents the team step rang, in order, as ",12,15," (one short column).</summary>
     public string? TeamRung { get; private set; }
 
     public DateTime? TeamStartedAt { get; private set; }
@@ -40,7 +40,8 @@ public sealed partial class CallRecord
         }
 
         TeamStartedAt ??= now;
-        TeamRung = (TeamRung ?? ",") + string.Join(',', agentIds.Select(id => id.ToString(CultureInfo.InvariantCulture))) + ",";
+        var ids = agentIds.Select(id => id.ToString(CultureInfo.InvariantCulture));
+        TeamRung = (TeamRung ?? ",") + string.Join(',', ids) + ",";
         Touch();
         return true;
     }
@@ -72,7 +73,7 @@ public sealed partial class CallRecord
     /// <summary>An agent of the team picked up and is about to hear the prompt.</summary>
     public bool StartTeamScreening(long agentId) => TeamPending && TeamAgentId is null && WasRung(agentId);
 
-    /// <summary>A team agent's key press: the first to press 1 takes the call; anyone after hears the call end.</summary>
+    /// <summary>A team agent's key press: the first to press 1 takes the call; anyone after hears it end.</summary>
     public ScreeningResult TeamScreen(long agentId, string? digits, DateTime now)
     {
         if (!TeamPending || !WasRung(agentId))
@@ -134,8 +135,10 @@ public sealed partial class CallRecord
     /// <summary>The agent ids of a stored <see cref="TeamRung"/>.</summary>
     public static IReadOnlyList<long> ParseRung(string? rung) => rung is null
         ? []
-        : [.. rung.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(id => long.Parse(id, CultureInfo.InvariantCulture))];
+        : [.. rung.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(id => long.Parse(id, CultureInfo.InvariantCulture))];
 
     private bool WasRung(long agentId) =>
-        TeamRung?.Contains("," + agentId.ToString(CultureInfo.InvariantCulture) + ",", StringComparison.Ordinal) == true;
+        TeamRung?.Contains(
+            "," + agentId.ToString(CultureInfo.InvariantCulture) + ",", StringComparison.Ordinal) == true;
 }

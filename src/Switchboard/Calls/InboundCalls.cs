@@ -19,7 +19,7 @@ public sealed record CallAnswer(long CallId, RoutingOutcome Outcome, string Plat
     /// <summary>The language of the words Switchboard says on this call.</summary>
     public string Language { get; init; } = CallerLanguage.English;
 
-    /// <summary>The agent could not take calls and the group rings its team: what comes instead of the message.</summary>
+    /// <summary>The agent could not take calls and the group rings its team: what comes instead.</summary>
     public DialAnswer? Next { get; init; }
 }
 
@@ -131,26 +131,38 @@ public sealed class InboundCalls(
         }
     }
 
-    /// <summary>An agent of the team picked up: the prompt's context, or null when the call is no longer theirs to take.</summary>
-    public async Task<CallContext?> StartTeamScreeningAsync(long callId, long agentId, CancellationToken ct) =>
-        await changes.ApplyAsync(callId, call => call.StartTeamScreening(agentId), ct) is true
-            ? await changes.ContextAsync(callId, withContactName: true, ct) is { } context ? context with { LastTextAt = null } : null
-            : null;
+    /// <summary>A team agent picked up: the prompt's context, or null when the call is no longer theirs to take.</summary>
+    public async Task<CallContext?> StartTeamScreeningAsync(long callId, long agentId, CancellationToken ct)
+    {
+        if (await changes.ApplyAsync(callId, call => call.StartTeamScreening(agentId), ct) is not true)
+        {
+            return null;
+        }
+
+        // The agent did not text the caller: the prompt leaves out "you texted them".
+        var context = await changes.ContextAsync(callId, withContactName: true, ct);
+        return context is null ? null : context with { LastTextAt = null };
+    }
 
     public async Task<ScreeningResult> TeamScreenAsync(long callId, long agentId, string? digits, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var result = await changes.ApplyAsync(callId, call => call.TeamScreen(agentId, digits, now), ct);
-        log.LogInformation("Call {CallId}: team agent {AgentId} answered {Screening}", callId, agentId, result?.ToString() ?? "unknown call");
+        log.LogInformation(
+            "Call {CallId}: team agent {AgentId} answered {Screening}", callId, agentId, result?.ToString() ?? "unknown call");
         return result ?? ScreeningResult.Declined;
     }
 
-    /// <summary>The team's dial ended: connected, or the next agent in turn, the fallback number or the message.</summary>
+    /// <summary>The team's dial ended: connected, or the next agent in turn, the fallback or the message.</summary>
     public async Task<DialAnswer> FinishTeamDialAsync(
-        long callId, CallStatus? dialStatus, bool? bridged, int? dialSeconds, CallStatus? callerStatus, CancellationToken ct)
+        long callId, CallStatus? dialStatus, bool? bridged, int? dialSeconds, CallStatus? callerStatus,
+        CancellationToken ct)
     {
-        var end = await changes.ApplyAsync(callId, call => call.FinishTeamDial(dialStatus, bridged, dialSeconds, callerStatus), ct);
-        log.LogInformation("Call {CallId}: the team's dial ended with {DialStatus}: {DialEnd}", callId, dialStatus, end?.ToString() ?? "unknown call");
+        var end = await changes.ApplyAsync(
+            callId, call => call.FinishTeamDial(dialStatus, bridged, dialSeconds, callerStatus), ct);
+        log.LogInformation(
+            "Call {CallId}: the team's dial ended with {DialStatus}: {DialEnd}",
+            callId, dialStatus, end?.ToString() ?? "unknown call");
         return end switch
         {
             DialEnd.Connected => new DialAnswer(DialEnd.Connected),
@@ -172,9 +184,13 @@ public sealed class InboundCalls(
         var end = await changes.ApplyAsync(callId, call =>
         {
             fallback = (call.PlatformNumber, call.FallbackForwardTo);
-            return team is not null && call.RingTeam([.. team.Agents.Select(a => a.AgentId)], now) ? DialEnd.Team : call.TeamDone(now);
+            return team is not null && call.RingTeam([.. team.Agents.Select(a => a.AgentId)], now)
+                ? DialEnd.Team
+                : call.TeamDone(now);
         }, ct);
-        log.LogInformation("Call {CallId}: after the agent, {Next}", callId, end == DialEnd.Team ? team!.Step : end?.ToString() ?? "unknown call");
+        log.LogInformation(
+            "Call {CallId}: after the agent, {Next}",
+            callId, end == DialEnd.Team ? team!.Step : end?.ToString() ?? "unknown call");
         return end switch
         {
             DialEnd.Team => new DialAnswer(DialEnd.Team, fallback.Number) { Team = team },

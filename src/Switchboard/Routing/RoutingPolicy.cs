@@ -161,7 +161,8 @@ public static class RoutingPolicy
                 steps.Add(TeamStep(group.RingTeam, "The team rings instead"));
                 steps.Add(fallback.ForwardTo is { } next
                     ? $"If nobody takes the call, the {fallback.Whose} fallback forwards it to {PhoneMask.Mask(next)}"
-                    : $"If nobody takes the call, the caller hears the {(message is null ? "stock" : whose)} unavailable message");
+                    : $"If nobody takes the call, the caller hears the {(message is null ? "stock" : whose)} "
+                        + "unavailable message");
                 return Decision(RoutingOutcome.AgentUnavailable, why, steps, message) with
                 {
                     AgentId = lastTexter.AgentId,

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Switchboard.Providers;
 using Switchboard.Routing;
 using Switchboard.Speech;
 
@@ -10,12 +11,12 @@ namespace Switchboard.Twilio;
 /// </summary>
 public static class TwiML
 {
-    public const string ContentType = "text/xml; charset=utf-8";
+    public const string ContentType = WebhookFallback.ContentType;
 
     /// <summary>The stock unavailable message in English (Speech/en-US.json has the words of every language).</summary>
     public static readonly string UnavailableMessage = Words.English.Unavailable;
 
-    public const string ErrorMessage = "Sorry, we cannot take your call right now. Please try again later. Goodbye.";
+    public const string ErrorMessage = Spoken.Error;
 
     /// <summary>Every status a leg has, in Twilio's words (TwiML lists them space-separated, the REST API one field each).</summary>
     public static readonly IReadOnlyList<string> StatusEventNames = ["initiated", "ringing", "answered", "completed"];
@@ -127,7 +128,8 @@ public static class TwiML
     {
         if (legs.Count is 0 or > MaxNumbersPerDial)
         {
-            throw new ArgumentOutOfRangeException(nameof(legs), legs.Count, $"A dial rings 1 to {MaxNumbersPerDial} numbers");
+            throw new ArgumentOutOfRangeException(
+                nameof(legs), legs.Count, $"A dial rings 1 to {MaxNumbersPerDial} numbers");
         }
 
         return Document(new XElement("Dial",
@@ -173,5 +175,55 @@ public static class TwiML
         new XDeclaration("1.0", "UTF-8", null) + new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
 }
 
-/// <summary>Where the provider reports a voicemail, and its longest length.</summary>
-public sealed record VoicemailRecording(int MaxSeconds, string ActionUrl, string StatusUrl, string? TranscriptionUrl);
+/// <summary>TwiML as the markup of the shared webhooks; SignalWire's cXML is the same document.</summary>
+internal sealed class TwilioMarkup : ICallMarkup
+{
+    public static readonly TwilioMarkup Instance = new();
+
+    public int MaxNumbersPerDial => TwiML.MaxNumbersPerDial;
+
+    public string Reject() => TwiML.Reject();
+
+    public string Empty() => TwiML.Empty();
+
+    public string Hangup() => TwiML.Hangup();
+
+    public string SayThenHangup(string message) => TwiML.SayThenHangup(message);
+
+    public string Unavailable(CallerMessage? message) => TwiML.Unavailable(message);
+
+    public string Unavailable(CallerMessage? message, Words words) => TwiML.Unavailable(message, words);
+
+    public string AfterHours(Words words) => TwiML.AfterHours(words);
+
+    public string Voicemail(CallerMessage? message, VoicemailRecording recording) =>
+        TwiML.Voicemail(message, recording);
+
+    public string Voicemail(CallerMessage? message, VoicemailRecording recording, Words words) =>
+        TwiML.Voicemail(message, recording, words);
+
+    public string AfterHoursVoicemail(VoicemailRecording recording, Words words) =>
+        TwiML.AfterHoursVoicemail(recording, words);
+
+    public string VoicemailRecorded() => TwiML.VoicemailRecorded();
+
+    public string VoicemailRecorded(Words words) => TwiML.VoicemailRecorded(words);
+
+    public string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
+        TwiML.Forward(callerId, forwardTo, dialEndedUrl, statusUrl);
+
+    public string DialAgent(
+        string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) =>
+        TwiML.DialAgent(callerId, agentPhone, screenUrl, dialEndedUrl, statusUrl);
+
+    public string DialTeam(
+        string callerId, IReadOnlyList<(string Phone, string ScreenUrl)> legs, int ringSeconds, string dialEndedUrl) =>
+        TwiML.DialTeam(callerId, legs, ringSeconds, dialEndedUrl);
+
+    public string DialContact(string callerId, string contact, string dialEndedUrl, string statusUrl) =>
+        TwiML.DialContact(callerId, contact, dialEndedUrl, statusUrl);
+
+    public string Screen(string prompt, string answerUrl) => TwiML.Screen(prompt, answerUrl);
+
+    public string Screen(string prompt, string answerUrl, Words words) => TwiML.Screen(prompt, answerUrl, words);
+}
