@@ -40,7 +40,9 @@ public sealed class BlockedCallers(SwitchboardDb db, PhoneNormalizer phones, Tim
             return Refusal.OnField("number", $"{number} is not a valid phone number");
         }
 
-        if (await db.BlockedCallers.FirstOrDefaultAsync(b => b.OrganizationId == orgId && b.Number == caller, ct) is not { } blocked)
+        if (await db.BlockedCallers.FirstOrDefaultAsync(
+            b => b.OrganizationId == orgId && b.Number == caller,
+            ct) is not { } blocked)
         {
             return new Refusal.Missing("blocked caller");
         }
@@ -68,21 +70,34 @@ public sealed class BlockedCallers(SwitchboardDb db, PhoneNormalizer phones, Tim
 
         if (call.Contact is null)
         {
-            return new Refusal.Unavailable("Nobody to block", "The caller withheld their number, so it cannot be blocked.");
+            return new Refusal.Unavailable(
+                "Nobody to block",
+                "The caller withheld their number, so it cannot be blocked.");
         }
 
         var added = await AddAsync(orgId, call.Contact, callId, ct);
         return added.Refusal;
     }
 
-    private async Task<Answer<BlockedCallerAnswer>> AddAsync(long orgId, string caller, long? fromCallId, CancellationToken ct)
+    private async Task<Answer<BlockedCallerAnswer>> AddAsync(
+        long orgId,
+        string caller,
+        long? fromCallId,
+        CancellationToken ct)
     {
-        if (await db.BlockedCallers.AsNoTracking().FirstOrDefaultAsync(b => b.OrganizationId == orgId && b.Number == caller, ct) is { } existing)
+        if (await db.BlockedCallers.AsNoTracking()
+            .FirstOrDefaultAsync(b => b.OrganizationId == orgId && b.Number == caller, ct) is { } existing)
         {
             return new BlockedCallerAnswer(existing.Number, existing.BlockedAt, existing.FromCallId);
         }
 
-        var blocked = new BlockedCaller { OrganizationId = orgId, Number = caller, BlockedAt = clock.GetUtcNow().UtcDateTime, FromCallId = fromCallId };
+        var blocked = new BlockedCaller
+        {
+            OrganizationId = orgId,
+            Number = caller,
+            BlockedAt = clock.GetUtcNow().UtcDateTime,
+            FromCallId = fromCallId,
+        };
         db.BlockedCallers.Add(blocked);
         try
         {
@@ -92,7 +107,8 @@ public sealed class BlockedCallers(SwitchboardDb db, PhoneNormalizer phones, Tim
         {
             // Blocked at the same moment by another request: blocked, as asked; anything else is a failure.
             db.ChangeTracker.Clear();
-            blocked = await db.BlockedCallers.AsNoTracking().FirstOrDefaultAsync(b => b.OrganizationId == orgId && b.Number == caller, ct)
+            blocked = await db.BlockedCallers.AsNoTracking()
+                .FirstOrDefaultAsync(b => b.OrganizationId == orgId && b.Number == caller, ct)
                 ?? throw new InvalidOperationException("The blocked caller could not be stored");
         }
 

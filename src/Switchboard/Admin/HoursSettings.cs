@@ -15,17 +15,37 @@ public sealed record HoursExceptionBody(string? Date, bool? Closed, string? Open
 public sealed record AfterHoursBody(string? Mode, string? ForwardTo);
 
 /// <summary>The organization's hours: <c>{timeZone, weekly, exceptions, afterHours}</c>.</summary>
-public sealed record HoursBody(string? TimeZone, WeeklyHoursBody[]? Weekly, HoursExceptionBody[]? Exceptions, AfterHoursBody? AfterHours);
+public sealed record HoursBody(
+    string? TimeZone,
+    WeeklyHoursBody[]? Weekly,
+    HoursExceptionBody[]? Exceptions,
+    AfterHoursBody? AfterHours);
 
-/// <summary>A group's or inbox's hours: <c>{mode: "followOrganization"}</c> or <c>{mode: "own", …the organization's fields}</c>.</summary>
-public sealed record OwnerHoursBody(string? Mode, string? TimeZone, WeeklyHoursBody[]? Weekly, HoursExceptionBody[]? Exceptions, AfterHoursBody? AfterHours);
+/// <summary>
+/// A group's or inbox's hours: <c>{mode: "followOrganization"}</c> or <c>{mode: "own", …the organization's fields}</c>.
+/// </summary>
+public sealed record OwnerHoursBody(
+    string? Mode,
+    string? TimeZone,
+    WeeklyHoursBody[]? Weekly,
+    HoursExceptionBody[]? Exceptions,
+    AfterHoursBody? AfterHours);
 
 /// <summary>The organization's hours; all null (and no lists) when none are set: always open.</summary>
-public sealed record OrganizationHoursAnswer(string? TimeZone, WeeklyHoursBody[] Weekly, HoursExceptionBody[] Exceptions, AfterHoursBody? AfterHours);
+public sealed record OrganizationHoursAnswer(
+    string? TimeZone,
+    WeeklyHoursBody[] Weekly,
+    HoursExceptionBody[] Exceptions,
+    AfterHoursBody? AfterHours);
 
 /// <summary>A group's or inbox's own hours, and the hours its calls get (null: always open).</summary>
 public sealed record OwnerHoursAnswer(
-    string Mode, string? TimeZone, WeeklyHoursBody[]? Weekly, HoursExceptionBody[]? Exceptions, AfterHoursBody? AfterHours, HoursBody? Effective);
+    string Mode,
+    string? TimeZone,
+    WeeklyHoursBody[]? Weekly,
+    HoursExceptionBody[]? Exceptions,
+    AfterHoursBody? AfterHours,
+    HoursBody? Effective);
 
 public enum HoursMode { FollowOrganization, Own }
 
@@ -50,7 +70,10 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
             : new OrganizationHoursAnswer(null, [], [], null);
     }
 
-    public async Task<Answer<OrganizationHoursAnswer>> SetOrganizationAsync(long orgId, HoursBody? request, CancellationToken ct)
+    public async Task<Answer<OrganizationHoursAnswer>> SetOrganizationAsync(
+        long orgId,
+        HoursBody? request,
+        CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var checkedHours = await CheckAsync(request, "", errors, ct);
@@ -74,11 +97,18 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
     }
 
     public async Task<Answer<OwnerHoursAnswer>> OfGroupAsync(long orgId, long groupId, CancellationToken ct) =>
-        await db.Groups.AsNoTracking().Where(g => g.Id == groupId && g.OrganizationId == orgId).Select(g => new { g.Hours }).FirstOrDefaultAsync(ct) is { } group
+        await db.Groups.AsNoTracking()
+            .Where(g => g.Id == groupId && g.OrganizationId == orgId)
+            .Select(g => new { g.Hours })
+            .FirstOrDefaultAsync(ct) is { } group
             ? await AnswerAsync(orgId, group.Hours, ct)
             : new Refusal.Missing("group");
 
-    public async Task<Answer<OwnerHoursAnswer>> SetGroupAsync(long orgId, long groupId, OwnerHoursBody? request, CancellationToken ct)
+    public async Task<Answer<OwnerHoursAnswer>> SetGroupAsync(
+        long orgId,
+        long groupId,
+        OwnerHoursBody? request,
+        CancellationToken ct)
     {
         if (await db.Groups.FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct) is not { } group)
         {
@@ -97,13 +127,22 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
     }
 
     public async Task<Answer<OwnerHoursAnswer>> OfInboxAsync(long orgId, long inboxId, CancellationToken ct) =>
-        await db.Inboxes.AsNoTracking().Where(i => i.Id == inboxId && i.OrganizationId == orgId).Select(i => new { i.Hours }).FirstOrDefaultAsync(ct) is { } inbox
+        await db.Inboxes.AsNoTracking()
+            .Where(i => i.Id == inboxId && i.OrganizationId == orgId)
+            .Select(i => new { i.Hours })
+            .FirstOrDefaultAsync(ct) is { } inbox
             ? await AnswerAsync(orgId, inbox.Hours, ct)
             : new Refusal.Missing("inbox");
 
-    public async Task<Answer<OwnerHoursAnswer>> SetInboxAsync(long orgId, long inboxId, OwnerHoursBody? request, CancellationToken ct)
+    public async Task<Answer<OwnerHoursAnswer>> SetInboxAsync(
+        long orgId,
+        long inboxId,
+        OwnerHoursBody? request,
+        CancellationToken ct)
     {
-        if (await db.Inboxes.FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is not { } inbox)
+        if (await db.Inboxes.FirstOrDefaultAsync(
+            i => i.Id == inboxId && i.OrganizationId == orgId,
+            ct) is not { } inbox)
         {
             return new Refusal.Missing("inbox");
         }
@@ -130,9 +169,19 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
         var organization = await OfOrganizationAsync(orgId, ct);
         var effective = Read(own) ?? (organization.TimeZone is null
             ? null
-            : new HoursBody(organization.TimeZone, organization.Weekly, organization.Exceptions, organization.AfterHours));
+            : new HoursBody(
+                organization.TimeZone,
+                organization.Weekly,
+                organization.Exceptions,
+                organization.AfterHours));
         return Read(own) is { } hours
-            ? new OwnerHoursAnswer(EnumNames.Name(HoursMode.Own), hours.TimeZone, hours.Weekly ?? [], hours.Exceptions ?? [], hours.AfterHours, effective)
+            ? new OwnerHoursAnswer(
+                EnumNames.Name(HoursMode.Own),
+                hours.TimeZone,
+                hours.Weekly ?? [],
+                hours.Exceptions ?? [],
+                hours.AfterHours,
+                effective)
             : new OwnerHoursAnswer(EnumNames.Name(HoursMode.FollowOrganization), null, null, null, null, effective);
     }
 
@@ -152,11 +201,19 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
         }
 
         var body = new HoursBody(request!.TimeZone, request.Weekly, request.Exceptions, request.AfterHours);
-        return await CheckAsync(body, "", errors, ct) is { } hours ? (Write(hours), null) : (null, new Refusal.Invalid(errors));
+        return await CheckAsync(body, "", errors, ct) is { } hours
+            ? (Write(hours), null)
+            : (null, new Refusal.Invalid(errors));
     }
 
-    /// <summary>The hours in their stored form (trimmed, lower-case days, times as HH:mm), or null with the errors.</summary>
-    private async Task<HoursBody?> CheckAsync(HoursBody? body, string prefix, Dictionary<string, string[]> errors, CancellationToken ct)
+    /// <summary>
+    /// The hours in their stored form (trimmed, lower-case days, times as HH:mm), or null with the errors.
+    /// </summary>
+    private async Task<HoursBody?> CheckAsync(
+        HoursBody? body,
+        string prefix,
+        Dictionary<string, string[]> errors,
+        CancellationToken ct)
     {
         if (body?.TimeZone is not { } zone || string.IsNullOrWhiteSpace(zone))
         {
@@ -164,7 +221,8 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
         }
         else if (DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone.Trim()) is null)
         {
-            errors[prefix + "timeZone"] = [$"must be an IANA time zone such as \"America/New_York\" or \"America/Los_Angeles\""];
+            errors[prefix +
+                "timeZone"] = [$"must be an IANA time zone such as \"America/New_York\" or \"America/Los_Angeles\""];
         }
 
         var weekly = body?.Weekly ?? [];
@@ -202,7 +260,11 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
                     errors[field] = [$"must not overlap the opening on {other.Day} {times}"];
                 }
 
-                checkedWeekly.Add(new WeeklyHoursBody(day.Value.ToString().ToLowerInvariant(), Format(open.Value), Format(close.Value)));
+                checkedWeekly.Add(
+                    new WeeklyHoursBody(
+                        day.Value.ToString().ToLowerInvariant(),
+                        Format(open.Value),
+                        Format(close.Value)));
             }
         }
 
@@ -253,7 +315,12 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
             var close = Time(exception.Close, field + ".close", errors);
             if (parsed.Success && open is not null && close is not null)
             {
-                checkedExceptions.Add(new HoursExceptionBody(DatePattern.Format(parsed.Value), null, Format(open.Value), Format(close.Value)));
+                checkedExceptions.Add(
+                    new HoursExceptionBody(
+                        DatePattern.Format(parsed.Value),
+                        null,
+                        Format(open.Value),
+                        Format(close.Value)));
             }
         }
 
@@ -263,7 +330,11 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
             : new HoursBody(body!.TimeZone!.Trim(), [.. checkedWeekly], [.. checkedExceptions], afterHours);
     }
 
-    private async Task<AfterHoursBody?> AfterHoursAsync(AfterHoursBody? body, string field, Dictionary<string, string[]> errors, CancellationToken ct)
+    private async Task<AfterHoursBody?> AfterHoursAsync(
+        AfterHoursBody? body,
+        string field,
+        Dictionary<string, string[]> errors,
+        CancellationToken ct)
     {
         if (body is null)
         {
@@ -325,12 +396,15 @@ public sealed class HoursSettings(SwitchboardDb db, CallOptionSettings options)
     }
 
     private static IsoDayOfWeek? Day(string? value) =>
-        Enum.TryParse<IsoDayOfWeek>(value?.Trim(), ignoreCase: true, out var day) && day != IsoDayOfWeek.None && Enum.IsDefined(day)
+        Enum.TryParse<IsoDayOfWeek>(value?.Trim(), ignoreCase: true, out var day)
+            && day != IsoDayOfWeek.None
+            && Enum.IsDefined(day)
         && !int.TryParse(value, out _) ? day : null;
 
     private static string Format(LocalTime time) => TimePattern.Format(time);
 
     private static string Write(HoursBody hours) => JsonSerializer.Serialize(hours, JsonSerializerOptions.Web);
 
-    private static HoursBody? Read(string? json) => json is null ? null : JsonSerializer.Deserialize<HoursBody>(json, JsonSerializerOptions.Web);
+    private static HoursBody? Read(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize<HoursBody>(json, JsonSerializerOptions.Web);
 }

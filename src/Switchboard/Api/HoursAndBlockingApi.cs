@@ -4,7 +4,9 @@ using Switchboard.Authorization;
 
 namespace Switchboard.Api;
 
-/// <summary>Opening hours of the organization, groups and inboxes (docs/hours.md), and blocked callers (docs/routing.md B5).</summary>
+/// <summary>
+/// Opening hours of the organization, groups and inboxes (docs/hours.md), and blocked callers (docs/routing.md B5).
+/// </summary>
 public static class HoursAndBlockingApi
 {
     public static void MapHoursAndBlocking(this RouteGroupBuilder organization)
@@ -20,10 +22,14 @@ public static class HoursAndBlockingApi
         organization.MapGet("/blocked-callers", ListBlocked).Allow(CallerRole.Admin);
         organization.MapPut("/blocked-callers/{number}", Block).Allow(CallerRole.Admin);
         organization.MapDelete("/blocked-callers/{number}", Unblock).Allow(CallerRole.Admin);
-        organization.MapPost("/calls/{callId:long}/block-caller", BlockCallerOf).Allow(CallerRole.Admin, CallerRole.Agent);
+        organization.MapPost("/calls/{callId:long}/block-caller", BlockCallerOf)
+            .Allow(CallerRole.Admin, CallerRole.Agent);
     }
 
-    private static async Task<Ok<OrganizationHoursAnswer>> GetOrganizationHours(long orgId, HoursSettings hours, CancellationToken ct) =>
+    private static async Task<Ok<OrganizationHoursAnswer>> GetOrganizationHours(
+        long orgId,
+        HoursSettings hours,
+        CancellationToken ct) =>
         TypedResults.Ok(await hours.OfOrganizationAsync(orgId, ct));
 
     private static async Task<Results<Ok<OrganizationHoursAnswer>, ProblemHttpResult>> PutOrganizationHours(
@@ -37,30 +43,54 @@ public static class HoursAndBlockingApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<OwnerHoursAnswer>, ProblemHttpResult>> GetGroupHours(long orgId, long groupId, HoursSettings hours, CancellationToken ct) =>
+    private static async Task<Results<Ok<OwnerHoursAnswer>, ProblemHttpResult>> GetGroupHours(
+        long orgId,
+        long groupId,
+        HoursSettings hours,
+        CancellationToken ct) =>
         AdminAnswers.Ok(await hours.OfGroupAsync(orgId, groupId, ct));
 
     private static async Task<Results<Ok<OwnerHoursAnswer>, ProblemHttpResult>> PutGroupHours(
         long orgId, long groupId, OwnerHoursBody body, HoursSettings hours, CancellationToken ct) =>
         AdminAnswers.Ok(await hours.SetGroupAsync(orgId, groupId, body, ct));
 
-    private static async Task<Results<Ok<OwnerHoursAnswer>, ProblemHttpResult>> GetInboxHours(long orgId, long inboxId, HoursSettings hours, CancellationToken ct) =>
+    private static async Task<Results<Ok<OwnerHoursAnswer>, ProblemHttpResult>> GetInboxHours(
+        long orgId,
+        long inboxId,
+        HoursSettings hours,
+        CancellationToken ct) =>
         AdminAnswers.Ok(await hours.OfInboxAsync(orgId, inboxId, ct));
 
     private static async Task<Results<Ok<OwnerHoursAnswer>, ProblemHttpResult>> PutInboxHours(
         long orgId, long inboxId, OwnerHoursBody body, HoursSettings hours, CancellationToken ct) =>
         AdminAnswers.Ok(await hours.SetInboxAsync(orgId, inboxId, body, ct));
 
-    private static async Task<Ok<BlockedCallerAnswer[]>> ListBlocked(long orgId, BlockedCallers blocked, CancellationToken ct) =>
+    private static async Task<Ok<BlockedCallerAnswer[]>> ListBlocked(
+        long orgId,
+        BlockedCallers blocked,
+        CancellationToken ct) =>
         TypedResults.Ok(await blocked.ListAsync(orgId, ct));
 
-    private static async Task<Results<Ok<BlockedCallerAnswer>, ProblemHttpResult>> Block(long orgId, string number, BlockedCallers blocked, CancellationToken ct) =>
+    private static async Task<Results<Ok<BlockedCallerAnswer>, ProblemHttpResult>> Block(
+        long orgId,
+        string number,
+        BlockedCallers blocked,
+        CancellationToken ct) =>
         AdminAnswers.Ok(await blocked.BlockAsync(orgId, number, ct));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Unblock(long orgId, string number, BlockedCallers blocked, CancellationToken ct) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Unblock(
+        long orgId,
+        string number,
+        BlockedCallers blocked,
+        CancellationToken ct) =>
         AdminAnswers.NoContent(await blocked.UnblockAsync(orgId, number, ct));
 
     /// <summary>Blocks the caller of a call the agent was offered; the answer never shows the number.</summary>
-    private static async Task<Results<NoContent, ProblemHttpResult>> BlockCallerOf(long orgId, long callId, HttpContext http, BlockedCallers blocked, CancellationToken ct) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> BlockCallerOf(
+        long orgId,
+        long callId,
+        HttpContext http,
+        BlockedCallers blocked,
+        CancellationToken ct) =>
         AdminAnswers.NoContent(await blocked.BlockCallerOfAsync(orgId, callId, http.GetCaller(), ct));
 }

@@ -14,7 +14,9 @@ public sealed class CallerMessages(SwitchboardDb db)
     public async Task<CallerMessage?> ForCallAsync(long callId, CancellationToken ct) =>
         (await SpokenForCallAsync(callId, ct)).Message;
 
-    /// <summary>The message, and the call's language (the group's, else the organization's) for the stock words.</summary>
+    /// <summary>
+    /// The message, and the call's language (the group's, else the organization's) for the stock words.
+    /// </summary>
     public async Task<(CallerMessage? Message, string Language)> SpokenForCallAsync(long callId, CancellationToken ct)
     {
         var row = await (
@@ -45,7 +47,10 @@ public sealed class CallerMessages(SwitchboardDb db)
         var heard = CallerMessage.Heard(
             own,
             CallerMessage.From(
-                organization.MessageSay, organization.MessageVoice, organization.MessageLanguage, organization.MessagePlayUrl));
+                organization.MessageSay,
+                organization.MessageVoice,
+                organization.MessageLanguage,
+                organization.MessagePlayUrl));
         return (heard, row.Language);
     }
 }

@@ -7,8 +7,15 @@ using Switchboard.Storage;
 
 namespace Switchboard.Calls;
 
-/// <summary>What the provider edge needs to answer a call: the decision, whom to ring, and what the caller may hear.</summary>
-public sealed record CallAnswer(long CallId, RoutingOutcome Outcome, string PlatformNumber, string? ForwardTo, string? AgentPhone)
+/// <summary>
+/// What the provider edge needs to answer a call: the decision, whom to ring, and what the caller may hear.
+/// </summary>
+public sealed record CallAnswer(
+    long CallId,
+    RoutingOutcome Outcome,
+    string PlatformNumber,
+    string? ForwardTo,
+    string? AgentPhone)
 {
     public CallerMessage? Message { get; init; }
     public bool RejectWithMessage { get; init; }
@@ -43,7 +50,13 @@ public sealed record CallerCheck(CallerVerification Verification, string? AsSent
 /// facts, through <see cref="RoutingPolicy"/>), then record what the agent and the provider report.
 /// </summary>
 public sealed class InboundCalls(
-    SwitchboardDb db, RoutingFactsReader facts, CallRecordWriter writer, CallChanges changes, CallerMessages messages, SwitchboardMetrics metrics, TimeProvider clock,
+    SwitchboardDb db,
+    RoutingFactsReader facts,
+    CallRecordWriter writer,
+    CallChanges changes,
+    CallerMessages messages,
+    SwitchboardMetrics metrics,
+    TimeProvider clock,
     ILogger<InboundCalls> log)
 {
     /// <summary>
@@ -53,13 +66,31 @@ public sealed class InboundCalls(
     public Task<CallAnswer> ReceiveAsync(string callSid, string? calledNumber, string? caller, CancellationToken ct) =>
         ReceiveAsync(callSid, calledNumber, caller, new CallerCheck(CallerVerification.None, null), ct);
 
-    /// <summary>As above, with the provider's caller-verification result, recorded on the call (docs/routing.md B6).</summary>
-    public async Task<CallAnswer> ReceiveAsync(string callSid, string? calledNumber, string? caller, CallerCheck check, CancellationToken ct)
+    /// <summary>
+    /// As above, with the provider's caller-verification result, recorded on the call (docs/routing.md B6).
+    /// </summary>
+    public async Task<CallAnswer> ReceiveAsync(
+        string callSid,
+        string? calledNumber,
+        string? caller,
+        CallerCheck check,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var routingFacts = await facts.ReadAsync(calledNumber, caller, now, ct) with { Verification = check.Verification };
+        var routingFacts = await facts.ReadAsync(
+            calledNumber,
+            caller,
+            now,
+            ct) with { Verification = check.Verification };
         var decision = RoutingPolicy.Decide(routingFacts);
-        var call = CallRecord.Decided(callSid, calledNumber ?? "(unknown)", caller, routingFacts, decision, now, check.AsSent);
+        var call = CallRecord.Decided(
+            callSid,
+            calledNumber ?? "(unknown)",
+            caller,
+            routingFacts,
+            decision,
+            now,
+            check.AsSent);
         // A blocked caller's call sends no event: the texting platform should not learn of it (B5).
         if (routingFacts.Number?.ReportsCallEvents == true && decision.Reason != DecisionReason.CallerBlocked)
         {
@@ -82,7 +113,11 @@ public sealed class InboundCalls(
 
         log.LogInformation(
             "Call {CallSid} from {Caller} to {Number}: {Outcome} ({Reason})",
-            LogText.Sid(callSid), PhoneMask.Mask(caller), PhoneMask.Mask(calledNumber), decision.Outcome, decision.Reason);
+            LogText.Sid(callSid),
+            PhoneMask.Mask(caller),
+            PhoneMask.Mask(calledNumber),
+            decision.Outcome,
+            decision.Reason);
         return new CallAnswer(call.Id, decision.Outcome, call.PlatformNumber, decision.ForwardTo, decision.AgentPhone)
         {
             Message = decision.Message,
@@ -97,19 +132,33 @@ public sealed class InboundCalls(
 
     public async Task<CallContext?> StartScreeningAsync(long callId, string? agentCallSid, CancellationToken ct)
     {
-        var started = await changes.ApplyAsync(callId, call => call.StartScreening(agentCallSid, clock.GetUtcNow().UtcDateTime), ct);
+        var started = await changes.ApplyAsync(
+            callId,
+            call => call.StartScreening(agentCallSid, clock.GetUtcNow().UtcDateTime),
+            ct);
         return started is true ? await changes.ContextAsync(callId, withContactName: true, ct) : null;
     }
 
     public async Task<ScreeningResult> ScreenAsync(long callId, string? digits, CancellationToken ct)
     {
         var result = await changes.ApplyAsync(callId, call => call.Screen(digits, clock.GetUtcNow().UtcDateTime), ct);
-        log.LogInformation("Call {CallId}: the agent's screening answer is {Screening}", callId, result?.ToString() ?? "unknown call");
+        log.LogInformation(
+            "Call {CallId}: the agent's screening answer is {Screening}",
+            callId,
+            result?.ToString() ?? "unknown call");
         return result ?? ScreeningResult.Declined;
     }
 
-    /// <summary>The dial to the agent or forward target ended: connected, on to the fallback number, or the message.</summary>
-    public async Task<DialAnswer> FinishDialAsync(long callId, CallStatus? dialStatus, bool? bridged, int? dialSeconds, CallStatus? callerStatus, CancellationToken ct)
+    /// <summary>
+    /// The dial to the agent or forward target ended: connected, on to the fallback number, or the message.
+    /// </summary>
+    public async Task<DialAnswer> FinishDialAsync(
+        long callId,
+        CallStatus? dialStatus,
+        bool? bridged,
+        int? dialSeconds,
+        CallStatus? callerStatus,
+        CancellationToken ct)
     {
         (string Number, string? To) fallback = ("", null);
         var end = await changes.ApplyAsync(callId, call =>
@@ -117,7 +166,11 @@ public sealed class InboundCalls(
             fallback = (call.PlatformNumber, call.FallbackForwardTo);
             return call.FinishDial(dialStatus, bridged, dialSeconds, callerStatus, clock.GetUtcNow().UtcDateTime);
         }, ct);
-        log.LogInformation("Call {CallId}: dial ended with {DialStatus}: {DialEnd}", callId, dialStatus, end?.ToString() ?? "unknown call");
+        log.LogInformation(
+            "Call {CallId}: dial ended with {DialStatus}: {DialEnd}",
+            callId,
+            dialStatus,
+            end?.ToString() ?? "unknown call");
         switch (end)
         {
             case DialEnd.Connected:
@@ -131,7 +184,9 @@ public sealed class InboundCalls(
         }
     }
 
-    /// <summary>A team agent picked up: the prompt's context, or null when the call is no longer theirs to take.</summary>
+    /// <summary>
+    /// A team agent picked up: the prompt's context, or null when the call is no longer theirs to take.
+    /// </summary>
     public async Task<CallContext?> StartTeamScreeningAsync(long callId, long agentId, CancellationToken ct)
     {
         if (await changes.ApplyAsync(callId, call => call.StartTeamScreening(agentId), ct) is not true)
@@ -149,7 +204,10 @@ public sealed class InboundCalls(
         var now = clock.GetUtcNow().UtcDateTime;
         var result = await changes.ApplyAsync(callId, call => call.TeamScreen(agentId, digits, now), ct);
         log.LogInformation(
-            "Call {CallId}: team agent {AgentId} answered {Screening}", callId, agentId, result?.ToString() ?? "unknown call");
+            "Call {CallId}: team agent {AgentId} answered {Screening}",
+            callId,
+            agentId,
+            result?.ToString() ?? "unknown call");
         return result ?? ScreeningResult.Declined;
     }
 
@@ -243,10 +301,23 @@ public sealed class InboundCalls(
     }
 
     /// <summary>The dial to the fallback number ended: connected, or the caller hears the message.</summary>
-    public async Task<DialAnswer> FinishFallbackAsync(long callId, CallStatus? dialStatus, bool? bridged, int? dialSeconds, CallStatus? callerStatus, CancellationToken ct)
+    public async Task<DialAnswer> FinishFallbackAsync(
+        long callId,
+        CallStatus? dialStatus,
+        bool? bridged,
+        int? dialSeconds,
+        CallStatus? callerStatus,
+        CancellationToken ct)
     {
-        var connected = await changes.ApplyAsync(callId, call => call.FinishFallback(dialStatus, bridged, dialSeconds, callerStatus), ct);
-        log.LogInformation("Call {CallId}: fallback dial ended with {DialStatus}, connected: {Connected}", callId, dialStatus, connected);
+        var connected = await changes.ApplyAsync(
+            callId,
+            call => call.FinishFallback(dialStatus, bridged, dialSeconds, callerStatus),
+            ct);
+        log.LogInformation(
+            "Call {CallId}: fallback dial ended with {DialStatus}, connected: {Connected}",
+            callId,
+            dialStatus,
+            connected);
         return connected is true
             ? new DialAnswer(DialEnd.Connected)
             : connected is null ? new DialAnswer(DialEnd.Ended) : await MessageAnswerAsync(callId, ct);
@@ -283,8 +354,11 @@ public sealed class InboundCalls(
             outcome = agentPhone is null ? RoutingOutcome.AgentUnavailable : outcome;
         }
 
-        var hearsMessage = outcome is RoutingOutcome.AgentUnavailable or RoutingOutcome.AfterHours || call.RejectedWithMessage;
-        var (message, language) = hearsMessage ? await messages.SpokenForCallAsync(call.Id, ct) : (null, CallerLanguage.English);
+        var hearsMessage = outcome is RoutingOutcome.AgentUnavailable or RoutingOutcome.AfterHours
+            || call.RejectedWithMessage;
+        var (message, language) = hearsMessage
+            ? await messages.SpokenForCallAsync(call.Id, ct)
+            : (null, CallerLanguage.English);
         return new CallAnswer(call.Id, outcome, call.PlatformNumber, call.ForwardTo, agentPhone)
         {
             Message = message,

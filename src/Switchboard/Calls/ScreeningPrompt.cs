@@ -2,7 +2,9 @@ using Switchboard.Speech;
 
 namespace Switchboard.Calls;
 
-/// <summary>What the agent hears on picking up an inbound call, before pressing 1. Never a phone number or its digits.</summary>
+/// <summary>
+/// What the agent hears on picking up an inbound call, before pressing 1. Never a phone number or its digits.
+/// </summary>
 public static class ScreeningPrompt
 {
     public static string For(CallContext context, DateTime now) => For(context, now, Words.English);
@@ -10,7 +12,9 @@ public static class ScreeningPrompt
     /// <summary>The prompt in the call's language (Speech/*.json).</summary>
     public static string For(CallContext context, DateTime now, Words words)
     {
-        var who = SpeakableName(context.ContactName) is { } name ? Fill(words.NamedContact, "{name}", name) : words.AContact;
+        var who = SpeakableName(context.ContactName) is { } name
+            ? Fill(words.NamedContact, "{name}", name)
+            : words.AContact;
         var team = context.GroupName is { } group ? Fill(words.Group, "{name}", group)
             : context.InboxName is { } inbox ? Fill(words.Inbox, "{name}", inbox) : "";
         var when = context.LastTextAt is { } at ? Fill(words.Texted, "{ago}", words.Ago(now - at)) : "";
@@ -33,5 +37,6 @@ public static class ScreeningPrompt
 
     public static string Ago(TimeSpan elapsed) => Words.English.Ago(elapsed);
 
-    private static string Fill(string template, string placeholder, string value) => template.Replace(placeholder, value, StringComparison.Ordinal);
+    private static string Fill(string template, string placeholder, string value) =>
+        template.Replace(placeholder, value, StringComparison.Ordinal);
 }

@@ -35,8 +35,15 @@ public sealed record CallReportRow(
     double? AverageTalkSeconds,
     int Voicemails = 0);
 
-/// <summary><see cref="To"/> is exclusive: the report covers calls that started at or after From and before To.</summary>
-public sealed record CallReport(DateTime From, DateTime To, string GroupBy, IReadOnlyList<CallReportRow> Rows, CallReportRow Totals);
+/// <summary>
+/// <see cref="To"/> is exclusive: the report covers calls that started at or after From and before To.
+/// </summary>
+public sealed record CallReport(
+    DateTime From,
+    DateTime To,
+    string GroupBy,
+    IReadOnlyList<CallReportRow> Rows,
+    CallReportRow Totals);
 
 /// <summary>
 /// Call analytics over inbound calls that started in a range, per agent, group or inbox: one grouped query over the
@@ -76,7 +83,10 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var end = to ?? (from is { } f ? f.AddDays(DefaultDays) : today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        var end = to
+            ?? (from is { } f
+                ? f.AddDays(DefaultDays)
+                : today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
         var start = from ?? end.AddDays(-DefaultDays);
         if (end <= start)
         {
@@ -103,7 +113,8 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         await CountVoicemailsAsync(orgId, range, tallies, ct);
         var names = await NamesAsync(range.GroupBy, tallies.Keys.Where(k => k != NoKey).ToList(), ct);
         var rows = tallies
-            .Select(t => Row(t.Key == NoKey ? null : t.Key, t.Key == NoKey ? null : names.GetValueOrDefault(t.Key), t.Value))
+            .Select(t =>
+                Row(t.Key == NoKey ? null : t.Key, t.Key == NoKey ? null : names.GetValueOrDefault(t.Key), t.Value))
             .OrderBy(r => r.Id is null)
             .ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ThenBy(r => r.Id)
@@ -139,29 +150,38 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             ? """EXTRACT(EPOCH FROM (COALESCE("TeamAcceptedAt", "ScreenedAt") - "StartedAt"))::double precision"""
             : """(julianday(COALESCE("TeamAcceptedAt", "ScreenedAt")) - julianday("StartedAt")) * 86400.0""";
         var tenths = postgres ? $"round({seconds} * 10)::bigint" : $"CAST(round({seconds} * 10) AS INTEGER)";
-        const string accepted = $"(\"AgentOutcome\" = '{nameof(CallOutcome.Connected)}' OR \"TeamAgentId\" IS NOT NULL " +
-            $"AND \"Outcome\" = '{nameof(CallOutcome.Connected)}')";
+        const string accepted =
+            $"(\"AgentOutcome\" = '{nameof(CallOutcome.Connected)}' OR \"TeamAgentId\" IS NOT NULL " +
+                $"AND \"Outcome\" = '{nameof(CallOutcome.Connected)}')";
         // The agent's own declines and misses, when the team did not take the call for them.
         const string agentMissed = "\"TeamAgentId\" IS NULL AND \"AgentOutcome\"";
         const string forwarded = $"\"Outcome\" = '{nameof(CallOutcome.Forwarded)}'";
-        // After the agent: the fallback number once the agent did not take the call, or at once because the agent could not.
-        const string afterAgent = $"\"FallbackStartedAt\" IS NOT NULL OR \"Reason\" IN ('{nameof(DecisionReason.AgentInactive)}', " +
-            $"'{nameof(DecisionReason.AgentDeleted)}', '{nameof(DecisionReason.AgentHasNoPhone)}', '{nameof(DecisionReason.AgentNotInGroup)}')";
+        // After the agent: the fallback number once the agent did not take the call, or at once because the agent could
+        // not.
+        const string afterAgent =
+            $"\"FallbackStartedAt\" IS NOT NULL OR \"Reason\" IN ('{nameof(DecisionReason.AgentInactive)}', " +
+                $"'{nameof(DecisionReason.AgentDeleted)}', '{nameof(DecisionReason.AgentHasNoPhone)}', " +
+                $"'{nameof(DecisionReason.AgentNotInGroup)}')";
         var sql = $"""
             SELECT {column},
                    CASE WHEN {accepted} AND COALESCE("TeamAcceptedAt", "ScreenedAt") IS NOT NULL THEN {tenths} END,
                    COUNT(*),
-                   SUM(CASE WHEN "Decision" = '{nameof(RoutingOutcome.ConnectAgent)}' OR "TeamRung" IS NOT NULL THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "Decision" = '{nameof(RoutingOutcome.ConnectAgent)}' OR "TeamRung" IS NOT NULL
+                       THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {accepted} THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN {agentMissed} IN ('{nameof(CallOutcome.AgentDeclined)}', '{nameof(CallOutcome.AgentHungUp)}') THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN {agentMissed} IN ('{nameof(CallOutcome.AgentNoAnswer)}', '{nameof(CallOutcome.AgentBusy)}', '{nameof(CallOutcome.AgentFailed)}', '{nameof(CallOutcome.AgentNoInput)}') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {agentMissed} IN ('{nameof(CallOutcome.AgentDeclined)}',
+                       '{nameof(CallOutcome.AgentHungUp)}') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {agentMissed} IN ('{nameof(CallOutcome.AgentNoAnswer)}',
+                       '{nameof(CallOutcome.AgentBusy)}', '{nameof(CallOutcome.AgentFailed)}',
+                       '{nameof(CallOutcome.AgentNoInput)}') THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {agentMissed} = '{nameof(CallOutcome.CallerHungUp)}' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {forwarded} THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {forwarded} AND ({afterAgent}) THEN 1 ELSE 0 END),
                    SUM(CASE WHEN "Outcome" = '{nameof(CallOutcome.Rejected)}' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {accepted} THEN COALESCE("TalkSeconds", 0) ELSE 0 END)
             FROM "Calls"
-            WHERE "OrganizationId" = @org AND "StartedAt" >= @from AND "StartedAt" < @to AND "Direction" = '{nameof(CallDirection.Inbound)}'
+            WHERE "OrganizationId" = @org AND "StartedAt" >= @from AND "StartedAt" < @to
+              AND "Direction" = '{nameof(CallDirection.Inbound)}'
             GROUP BY 1, 2
             """;
 
@@ -212,7 +232,11 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
     /// The voicemails left on the range's inbound calls, per row: read from the voicemails (few) joined to their calls,
     /// so that the report's scan of the calls stays as it was.
     /// </summary>
-    private async Task CountVoicemailsAsync(long orgId, ReportRange range, Dictionary<long, Tally> tallies, CancellationToken ct)
+    private async Task CountVoicemailsAsync(
+        long orgId,
+        ReportRange range,
+        Dictionary<long, Tally> tallies,
+        CancellationToken ct)
     {
         var counts = await (
             from v in db.Voicemails.AsNoTracking()
@@ -234,11 +258,19 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         }
     }
 
-    private async Task<Dictionary<long, string>> NamesAsync(ReportGrouping grouping, List<long> ids, CancellationToken ct) => grouping switch
+    private async Task<Dictionary<long, string>> NamesAsync(
+        ReportGrouping grouping,
+        List<long> ids,
+        CancellationToken ct) => grouping switch
     {
-        ReportGrouping.Group => await db.Groups.AsNoTracking().Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Name, ct),
-        ReportGrouping.Inbox => await db.Inboxes.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, ct),
-        _ => await db.Agents.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct),
+        ReportGrouping.Group =>
+            await db.Groups.AsNoTracking().Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Name, ct),
+        ReportGrouping.Inbox =>
+            await db.Inboxes.AsNoTracking()
+                .Where(i => ids.Contains(i.Id))
+                .ToDictionaryAsync(i => i.Id, i => i.Name, ct),
+        _ =>
+            await db.Agents.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct),
     };
 
     private static CallReportRow Row(long? id, string? name, Tally t) => new(
@@ -258,7 +290,9 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         t.Accepted == 0 ? null : Math.Round((double)t.TalkSeconds / t.Accepted, 1, MidpointRounding.AwayFromZero),
         (int)t.Voicemails);
 
-    /// <summary>The middle value (the mean of the two middle ones for an even count) of a histogram of tenths of a second.</summary>
+    /// <summary>
+    /// The middle value (the mean of the two middle ones for an even count) of a histogram of tenths of a second.
+    /// </summary>
     internal static double? Median(SortedDictionary<long, long> tenths)
     {
         var count = tenths.Values.Sum();
@@ -321,7 +355,12 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             return (endOfDay ? day.AddDays(1) : day).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         }
 
-        if (DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+        if (DateTimeOffset.TryParseExact(
+            text,
+            DateTimeFormats,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal,
+            out var instant))
         {
             return instant.UtcDateTime;
         }
@@ -347,7 +386,8 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         /// <summary>How many accepted calls took each number of tenths of a second to accept.</summary>
         public SortedDictionary<long, long> SecondsToAccept { get; } = [];
 
-        public void AddTenths(long tenths, long calls) => SecondsToAccept[tenths] = SecondsToAccept.GetValueOrDefault(tenths) + calls;
+        public void AddTenths(long tenths, long calls) =>
+            SecondsToAccept[tenths] = SecondsToAccept.GetValueOrDefault(tenths) + calls;
 
         public void Add(Tally other)
         {

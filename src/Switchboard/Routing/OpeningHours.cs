@@ -8,13 +8,17 @@ public enum AfterHoursMode { Message, Voicemail, Forward }
 /// <summary>One opening on a weekday; a close at or before the open crosses midnight into the next day.</summary>
 public sealed record WeeklyOpening(IsoDayOfWeek Day, LocalTime Open, LocalTime Close);
 
-/// <summary>A date that replaces its weekday's openings: closed all day, or open from <c>Open</c> to <c>Close</c>.</summary>
+/// <summary>
+/// A date that replaces its weekday's openings: closed all day, or open from <c>Open</c> to <c>Close</c>.
+/// </summary>
 public sealed record DateException(LocalDate Date, LocalTime? Open, LocalTime? Close)
 {
     public bool Closed => Open is null;
 }
 
-/// <summary>What a call gets outside hours: the after-hours message, voicemail, or the after-hours number (no prompt).</summary>
+/// <summary>
+/// What a call gets outside hours: the after-hours message, voicemail, or the after-hours number (no prompt).
+/// </summary>
 public sealed record AfterHours(AfterHoursMode Mode, string? ForwardTo);
 
 /// <summary>Whether the organization, group or inbox is open now, and when it opens next.</summary>
@@ -26,7 +30,9 @@ public sealed record HoursCheck(bool Open, string? OpensAt);
 /// </summary>
 public sealed record OpeningHours
 {
-    /// <summary>Look far enough ahead for a long closure (a campaign's summer break) without scanning forever.</summary>
+    /// <summary>
+    /// Look far enough ahead for a long closure (a campaign's summer break) without scanning forever.
+    /// </summary>
     private const int DaysAhead = 400;
 
     public required DateTimeZone TimeZone { get; init; }

@@ -2,7 +2,9 @@ namespace Switchboard.Routing;
 
 public enum RingTeamMode { Off, Together, InTurn }
 
-/// <summary>A group's "ring the team": when its last agent cannot take a call, ring other agents together or one after another.</summary>
+/// <summary>
+/// A group's "ring the team": when its last agent cannot take a call, ring other agents together or one after another.
+/// </summary>
 public sealed record RingTeam(RingTeamMode Mode, int RingSeconds, int MaxAgents)
 {
     public const int MinRingSeconds = 10;
@@ -25,7 +27,9 @@ public sealed record TeamFacts
     /// <summary>The organization's agents, in the order they are rung (in turn) or listed (together).</summary>
     public required IReadOnlyList<TeamAgentFacts> Agents { get; init; }
 
-    /// <summary>The agent the call was offered to first (who declined, did not answer, or could not take calls).</summary>
+    /// <summary>
+    /// The agent the call was offered to first (who declined, did not answer, or could not take calls).
+    /// </summary>
     public required long? LastAgentId { get; init; }
 
     /// <summary>Agents the team step already rang for this call, in order.</summary>

@@ -35,22 +35,32 @@ public sealed record RoutingDecision
     public long? AgentId { get; init; }
     public string? AgentPhone { get; init; }
 
-    /// <summary>Connect to agent: where the call goes when the agent does not take it; null: the caller hears the message.</summary>
+    /// <summary>
+    /// Connect to agent: where the call goes when the agent does not take it; null: the caller hears the message.
+    /// </summary>
     public string? FallbackForwardTo { get; init; }
 
-    /// <summary>What the caller hears when nobody takes the call (or on a rejection with a message); null: the stock message.</summary>
+    /// <summary>
+    /// What the caller hears when nobody takes the call (or on a rejection with a message); null: the stock message.
+    /// </summary>
     public CallerMessage? Message { get; init; }
 
-    /// <summary>A rejection plays <see cref="Message"/>, then hangs up, instead of refusing the call silently.</summary>
+    /// <summary>
+    /// A rejection plays <see cref="Message"/>, then hangs up, instead of refusing the call silently.
+    /// </summary>
     public bool RejectWithMessage { get; init; }
 
-    /// <summary>Closed now: what the call gets instead (forward mode also sets <see cref="ForwardTo"/>, with outcome Forward).</summary>
+    /// <summary>
+    /// Closed now: what the call gets instead (forward mode also sets <see cref="ForwardTo"/>, with outcome Forward).
+    /// </summary>
     public AfterHoursMode? AfterHours { get; init; }
 
     /// <summary>The language of the words Switchboard speaks on this call ("en-US" or "es-US").</summary>
     public string Language { get; init; } = CallerLanguage.English;
 
-    /// <summary>Connect to agent: whom else to ring when the agent does not take the call, before the fallback or the message.</summary>
+    /// <summary>
+    /// Connect to agent: whom else to ring when the agent does not take the call, before the fallback or the message.
+    /// </summary>
     public RingTeam RingTeam { get; init; } = RingTeam.Off;
 
     public string Explanation => string.Join(" → ", Steps);

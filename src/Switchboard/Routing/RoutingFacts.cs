@@ -3,20 +3,27 @@ namespace Switchboard.Routing;
 /// <summary>Everything the routing policy needs to know about one inbound call, read ahead of the decision.</summary>
 public sealed record RoutingFacts
 {
-    /// <summary>The caller in E.164, or null when the provider withheld it or sent something that is not a number.</summary>
+    /// <summary>
+    /// The caller in E.164, or null when the provider withheld it or sent something that is not a number.
+    /// </summary>
     public required string? Caller { get; init; }
 
     /// <summary>The platform number called, or null when it is not one of ours.</summary>
     public required NumberFacts? Number { get; init; }
 
-    /// <summary>When the call arrives (UTC): a last text older than the organization's maximum age counts as none; hours are checked at it.</summary>
+    /// <summary>
+    /// When the call arrives (UTC): a last text older than the organization's maximum age counts as none; hours are
+    /// checked at it.
+    /// </summary>
     public DateTime Now { get; init; }
 
     /// <summary>The provider's caller-verification result (STIR/SHAKEN), parsed at the edge.</summary>
     public CallerVerification Verification { get; init; }
 }
 
-/// <summary>What the provider says about the caller's number: attested and passed, failed, or nothing (not signed, unknown).</summary>
+/// <summary>
+/// What the provider says about the caller's number: attested and passed, failed, or nothing (not signed, unknown).
+/// </summary>
 public enum CallerVerification { None, Passed, Failed }
 
 public sealed record NumberFacts
@@ -112,9 +119,13 @@ public sealed record LastTexterFacts
     public required AgentState State { get; init; }
     public required string? Phone { get; init; }
 
-    /// <summary>Whether the agent is a member of the group; it matters only when the group takes calls for members only.</summary>
+    /// <summary>
+    /// Whether the agent is a member of the group; it matters only when the group takes calls for members only.
+    /// </summary>
     public bool IsMember { get; init; }
 
-    /// <summary>The agent's name, when the reader of the steps is a person ("Test a call"); calls do without it.</summary>
+    /// <summary>
+    /// The agent's name, when the reader of the steps is a person ("Test a call"); calls do without it.
+    /// </summary>
     public string? Name { get; init; }
 }

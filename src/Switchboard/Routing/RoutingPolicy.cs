@@ -26,7 +26,10 @@ public static class RoutingPolicy
         if (number.RejectFailedVerification && facts.Verification == CallerVerification.Failed)
         {
             steps.Add("The caller's number failed verification, and the organization rejects such calls");
-            return Decision(RoutingOutcome.Reject, DecisionReason.VerificationFailed, steps) with { Language = language };
+            return Decision(
+                RoutingOutcome.Reject,
+                DecisionReason.VerificationFailed,
+                steps) with { Language = language };
         }
 
         var decision = number.Owner switch
@@ -48,7 +51,9 @@ public static class RoutingPolicy
     {
         var settings = facts.RingTeam;
         var left = settings.MaxAgents - facts.AlreadyRung.Count;
-        if (settings.Mode == RingTeamMode.Off || left <= 0 || (settings.Mode == RingTeamMode.Together && facts.AlreadyRung.Count > 0))
+        if (settings.Mode == RingTeamMode.Off
+            || left <= 0
+            || (settings.Mode == RingTeamMode.Together && facts.AlreadyRung.Count > 0))
         {
             return null;
         }
@@ -66,8 +71,10 @@ public static class RoutingPolicy
         }
 
         var step = settings.Mode == RingTeamMode.Together
-            ? $"The team rings together: {string.Join(", ", candidates.Select(a => $"agent {a.AgentId}"))}; the first to press 1 takes the call"
-            : $"The team rings in turn: agent {candidates[0].AgentId} ({facts.AlreadyRung.Count + 1} of at most {settings.MaxAgents})";
+            ? $"The team rings together: {string.Join(", ", candidates.Select(a => $"agent {a.AgentId}"))}; " +
+                "the first to press 1 takes the call"
+            : $"The team rings in turn: agent {candidates[0].AgentId} ({facts.AlreadyRung.Count + 1} of at " +
+                $"most {settings.MaxAgents})";
         return new TeamDial(candidates, settings.RingSeconds, step);
     }
 
@@ -77,7 +84,11 @@ public static class RoutingPolicy
         return Decision(RoutingOutcome.Reject, DecisionReason.NumberUnassigned, steps);
     }
 
-    private static RoutingDecision DecideForInbox(InboxFacts inbox, NumberFacts number, RoutingFacts facts, List<string> steps)
+    private static RoutingDecision DecideForInbox(
+        InboxFacts inbox,
+        NumberFacts number,
+        RoutingFacts facts,
+        List<string> steps)
     {
         steps.Add($"Number {number.Number} belongs to inbox \"{inbox.Name}\"");
         var message = CallerMessage.Heard(inbox.Message, number.OrganizationMessage);
@@ -89,14 +100,27 @@ public static class RoutingPolicy
             }
 
             steps.Add($"The inbox forwards calls to {PhoneMask.Mask(forwardTo)}");
-            return Decision(RoutingOutcome.Forward, DecisionReason.InboxForwards, steps, message) with { ForwardTo = forwardTo };
+            return Decision(
+                RoutingOutcome.Forward,
+                DecisionReason.InboxForwards,
+                steps,
+                message) with { ForwardTo = forwardTo };
         }
 
         steps.Add("The inbox rejects inbound calls");
-        return Reject(DecisionReason.InboxRejects, steps, inbox.RejectWithMessage, message, inbox.Message is null ? "organization's" : "inbox's");
+        return Reject(
+            DecisionReason.InboxRejects,
+            steps,
+            inbox.RejectWithMessage,
+            message,
+            inbox.Message is null ? "organization's" : "inbox's");
     }
 
-    private static RoutingDecision DecideForGroup(GroupFacts group, CallerMessage? organizationMessage, RoutingFacts facts, List<string> steps)
+    private static RoutingDecision DecideForGroup(
+        GroupFacts group,
+        CallerMessage? organizationMessage,
+        RoutingFacts facts,
+        List<string> steps)
     {
         steps.Add($"Number {facts.Number!.Number} belongs to group \"{group.Name}\"");
         var message = CallerMessage.Heard(group.Message, organizationMessage);
@@ -115,7 +139,9 @@ public static class RoutingPolicy
 
         if (group.LastTextMaxAgeDays is { } maxAgeDays && lastTexter.SentAt < facts.Now.AddDays(-maxAgeDays))
         {
-            steps.Add($"The group's last text to the caller, at {lastTexter.SentAt:u}, is older than the organization's limit of {maxAgeDays} days, so it counts as none");
+            steps.Add(
+                $"The group's last text to the caller, at {lastTexter.SentAt:u}, " +
+                $"is older than the organization's limit of {maxAgeDays} days, so it counts as none");
             return Reject(DecisionReason.LastTextTooOld, steps, group.RejectWithMessage, message, whose);
         }
 
@@ -136,7 +162,9 @@ public static class RoutingPolicy
             return Decision(RoutingOutcome.Forward, reason, steps, message) with { ForwardTo = forwardTo };
         }
 
-        steps.Add($"Calls go to the agent who last texted the caller: {lastTexter.Name ?? $"agent {lastTexter.AgentId}"} at {lastTexter.SentAt:u}");
+        steps.Add(
+            $"Calls go to the agent who last texted the caller: {lastTexter.Name ?? $"agent {lastTexter.AgentId}"} " +
+            $"at {lastTexter.SentAt:u}");
         var fallback = EffectiveFallback(group);
         DecisionReason? unavailable = lastTexter switch
         {
@@ -152,7 +180,8 @@ public static class RoutingPolicy
             {
                 DecisionReason.AgentDeleted => "That agent has been deleted",
                 DecisionReason.AgentInactive => "That agent is inactive",
-                DecisionReason.AgentNotInGroup => "That agent is no longer a member of the group, which takes calls for its members only",
+                DecisionReason.AgentNotInGroup =>
+                    "That agent is no longer a member of the group, which takes calls for its members only",
                 _ => "That agent has no personal phone number",
             });
             if (group.RingTeam.Mode != RingTeamMode.Off)
@@ -174,7 +203,11 @@ public static class RoutingPolicy
             if (fallback.ForwardTo is { } fallbackTo)
             {
                 steps.Add($"The {fallback.Whose} fallback forwards the call to {PhoneMask.Mask(fallbackTo)}");
-                return Decision(RoutingOutcome.Forward, why, steps, message) with { AgentId = lastTexter.AgentId, ForwardTo = fallbackTo };
+                return Decision(RoutingOutcome.Forward, why, steps, message) with
+                {
+                    AgentId = lastTexter.AgentId,
+                    ForwardTo = fallbackTo,
+                };
             }
 
             steps.Add(HearsMessage(message, whose));
@@ -187,7 +220,9 @@ public static class RoutingPolicy
             steps.Add(TeamStep(group.RingTeam, "If the agent does not take the call"));
         }
 
-        var nobody = group.RingTeam.Mode == RingTeamMode.Off ? "If the agent does not take the call" : "If nobody takes the call";
+        var nobody = group.RingTeam.Mode == RingTeamMode.Off
+            ? "If the agent does not take the call"
+            : "If nobody takes the call";
         steps.Add(fallback.ForwardTo is { } then
             ? $"{nobody}, the {fallback.Whose} fallback forwards it to {PhoneMask.Mask(then)}"
             : $"{nobody}, the caller hears the {(message is null ? "stock" : whose)} unavailable message");
@@ -210,7 +245,12 @@ public static class RoutingPolicy
     /// The hours step: the group's or inbox's own hours, else the organization's; none set: always open. Returns what
     /// the call gets when closed now, or null when open.
     /// </summary>
-    private static AfterHours? Closed(OpeningHours? own, OpeningHours? organization, string whoseOwn, DateTime now, List<string> steps)
+    private static AfterHours? Closed(
+        OpeningHours? own,
+        OpeningHours? organization,
+        string whoseOwn,
+        DateTime now,
+        List<string> steps)
     {
         if ((own ?? organization) is not { } hours)
         {
@@ -236,31 +276,48 @@ public static class RoutingPolicy
         if (afterHours is { Mode: AfterHoursMode.Forward, ForwardTo: { } forwardTo })
         {
             steps.Add($"After hours, calls are forwarded to {PhoneMask.Mask(forwardTo)}, with no prompt");
-            return Decision(RoutingOutcome.Forward, DecisionReason.ClosedNow, steps, message) with { ForwardTo = forwardTo, AfterHours = AfterHoursMode.Forward };
+            return Decision(RoutingOutcome.Forward, DecisionReason.ClosedNow, steps, message) with
+            {
+                ForwardTo = forwardTo,
+                AfterHours = AfterHoursMode.Forward,
+            };
         }
 
         steps.Add(afterHours.Mode == AfterHoursMode.Voicemail
             ? "After hours, the caller may leave a voicemail"
             : "After hours, the caller hears the after-hours message, then the call ends");
-        return Decision(RoutingOutcome.AfterHours, DecisionReason.ClosedNow, steps, message) with { AfterHours = afterHours.Mode };
+        return Decision(
+            RoutingOutcome.AfterHours,
+            DecisionReason.ClosedNow,
+            steps,
+            message) with { AfterHours = afterHours.Mode };
     }
 
-    private static (bool Forwards, string? ForwardTo, bool ByGroup) EffectiveSetting(GroupFacts group) => group.Mode switch
-    {
-        GroupMode.Forward => (true, group.ForwardTo, true),
-        GroupMode.LastAgent => (false, null, true),
-        _ => (group.OrganizationMode == OrganizationMode.Forward, group.OrganizationForwardTo, false),
-    };
+    private static (bool Forwards, string? ForwardTo, bool ByGroup) EffectiveSetting(GroupFacts group) =>
+        group.Mode switch
+        {
+            GroupMode.Forward => (true, group.ForwardTo, true),
+            GroupMode.LastAgent => (false, null, true),
+            _ => (group.OrganizationMode == OrganizationMode.Forward, group.OrganizationForwardTo, false),
+        };
 
     /// <summary>The group's fallback wins; following the organization (the default) takes the organization's.</summary>
     private static (string? ForwardTo, string Whose) EffectiveFallback(GroupFacts group) => group.FallbackMode switch
     {
         GroupFallbackMode.Forward => (group.FallbackForwardTo, "group's"),
         GroupFallbackMode.Message => (null, "group's"),
-        _ => (group.OrganizationFallbackMode == FallbackMode.Forward ? group.OrganizationFallbackForwardTo : null, "organization's"),
+        _ =>
+            (group.OrganizationFallbackMode == FallbackMode.Forward
+                ? group.OrganizationFallbackForwardTo
+                : null, "organization's"),
     };
 
-    private static RoutingDecision Reject(DecisionReason reason, List<string> steps, bool withMessage, CallerMessage? message, string whose)
+    private static RoutingDecision Reject(
+        DecisionReason reason,
+        List<string> steps,
+        bool withMessage,
+        CallerMessage? message,
+        string whose)
     {
         if (!withMessage)
         {
@@ -274,6 +331,10 @@ public static class RoutingPolicy
     private static string HearsMessage(CallerMessage? message, string whose) =>
         $"The caller hears the {(message is null ? "stock" : whose)} unavailable message, then the call ends";
 
-    private static RoutingDecision Decision(RoutingOutcome outcome, DecisionReason reason, List<string> steps, CallerMessage? message = null) =>
+    private static RoutingDecision Decision(
+        RoutingOutcome outcome,
+        DecisionReason reason,
+        List<string> steps,
+        CallerMessage? message = null) =>
         new() { Outcome = outcome, Reason = reason, Steps = steps, Message = message };
 }

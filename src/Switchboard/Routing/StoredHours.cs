@@ -41,7 +41,9 @@ public static class StoredHours
                 e.Closed == true ? null : Time(e.Open),
                 e.Closed == true ? null : Time(e.Close)))],
             AfterHours = new AfterHours(
-                EnumNames.TryParse<AfterHoursMode>(stored.AfterHours?.Mode, out var mode) ? mode : AfterHoursMode.Message,
+                EnumNames.TryParse<AfterHoursMode>(stored.AfterHours?.Mode, out var mode)
+                    ? mode
+                    : AfterHoursMode.Message,
                 stored.AfterHours?.ForwardTo),
         };
         if (Parsed.Count < MaxKept)

@@ -7,7 +7,8 @@ namespace Switchboard.Speech;
 
 /// <summary>
 /// The words Switchboard speaks itself, one JSON file per language (Speech/en-US.json, Speech/es-US.json, embedded):
-/// the agent's prompt, the stock unavailable and after-hours messages and the voicemail prompt, and the voice that says them.
+/// the agent's prompt, the stock unavailable and after-hours messages and the voicemail prompt, and the voice that says
+/// them.
 /// </summary>
 public sealed record Words
 {
@@ -23,7 +24,9 @@ public sealed record Words
     public required string Unavailable { get; init; }
     public required string AfterHours { get; init; }
 
-    /// <summary>The stock message before a voicemail: no "try again later", since the caller may leave one now.</summary>
+    /// <summary>
+    /// The stock message before a voicemail: no "try again later", since the caller may leave one now.
+    /// </summary>
     public required string VoicemailUnavailable { get; init; }
 
     /// <summary>Closed now, before a voicemail: no "call again", since the caller may leave a message now.</summary>
@@ -50,7 +53,8 @@ public sealed record Words
     public static Words English => ByLanguage[CallerLanguage.English];
 
     /// <summary>The words of a language; an unknown or missing one gets English.</summary>
-    public static Words For(string? language) => language is not null && ByLanguage.TryGetValue(language, out var words) ? words : English;
+    public static Words For(string? language) =>
+        language is not null && ByLanguage.TryGetValue(language, out var words) ? words : English;
 
     /// <summary>How long ago, e.g. "3 hours ago" / "hace 3 horas".</summary>
     public string Ago(TimeSpan elapsed) => elapsed switch
@@ -69,7 +73,9 @@ public sealed record Words
     {
         using var stream = typeof(Words).Assembly.GetManifestResourceStream($"Switchboard.Speech.{language}.json")
             ?? throw new InvalidOperationException($"The words for {language} are not embedded");
-        return JsonSerializer.Deserialize<Words>(stream, new JsonSerializerOptions(JsonSerializerDefaults.Web) { RespectRequiredConstructorParameters = true })
+        return JsonSerializer.Deserialize<Words>(
+            stream,
+            new JsonSerializerOptions(JsonSerializerDefaults.Web) { RespectRequiredConstructorParameters = true })
             ?? throw new InvalidOperationException($"The words for {language} are empty");
     }
 }

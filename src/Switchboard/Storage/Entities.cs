@@ -2,7 +2,10 @@ using Switchboard.Routing;
 
 namespace Switchboard.Storage;
 
-/// <summary>Whatever has its own unavailable message: the organization, a group, an inbox. All null: the stock message (a group's or inbox's: the organization's).</summary>
+/// <summary>
+/// Whatever has its own unavailable message: the organization, a group, an inbox. All null: the stock message (a
+/// group's or inbox's: the organization's).
+/// </summary>
 public interface ICallerMessageSetting
 {
     string? MessageSay { get; set; }
@@ -40,7 +43,9 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
     /// <summary>Where call events go (the organization's texting platform); null: no events are kept.</summary>
     public string? CallEventsUrl { get; set; }
 
-    /// <summary>Keys the HMAC-SHA256 signature of every event; it must be readable to sign, so it is kept as given.</summary>
+    /// <summary>
+    /// Keys the HMAC-SHA256 signature of every event; it must be readable to sign, so it is kept as given.
+    /// </summary>
     public string? CallEventsSecret { get; set; }
 
     public FallbackMode FallbackMode { get; set; }
@@ -57,17 +62,23 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
     /// <summary>A last text older than this many days counts as none; null: any age.</summary>
     public int? LastTextMaxAgeDays { get; set; }
 
-    /// <summary>Opening hours as checked JSON (Admin/HoursSettings, read by Routing/StoredHours); null: always open.</summary>
+    /// <summary>
+    /// Opening hours as checked JSON (Admin/HoursSettings, read by Routing/StoredHours); null: always open.
+    /// </summary>
     public string? Hours { get; set; }
 
-    /// <summary>A caller who would hear the unavailable message is asked to leave a voicemail (docs/voicemail.md).</summary>
+    /// <summary>
+    /// A caller who would hear the unavailable message is asked to leave a voicemail (docs/voicemail.md).
+    /// </summary>
     public bool VoicemailEnabled { get; set; }
 
     public int VoicemailMaxSeconds { get; set; } = VoicemailDefaults.MaxSeconds;
 
     public bool VoicemailTranscribe { get; set; }
 
-    /// <summary>Recordings older than this are deleted at the provider and forgotten; the call keeps its duration.</summary>
+    /// <summary>
+    /// Recordings older than this are deleted at the provider and forgotten; the call keeps its duration.
+    /// </summary>
     public int VoicemailRetentionDays { get; set; } = VoicemailDefaults.RetentionDays;
 
     /// <summary>Texts and call records older than this many days are deleted; null: kept for ever.</summary>
@@ -80,14 +91,18 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
     public string Language { get; set; } = CallerLanguage.English;
 }
 
-/// <summary>A caller the organization does not take calls from; their calls are rejected before anything rings.</summary>
+/// <summary>
+/// A caller the organization does not take calls from; their calls are rejected before anything rings.
+/// </summary>
 public sealed class BlockedCaller
 {
     public long OrganizationId { get; set; }
     public required string Number { get; set; }
     public DateTime BlockedAt { get; set; }
 
-    /// <summary>The call an agent blocked the caller from, when an agent did (the agent never sees the number).</summary>
+    /// <summary>
+    /// The call an agent blocked the caller from, when an agent did (the agent never sees the number).
+    /// </summary>
     public long? FromCallId { get; set; }
 }
 
@@ -177,7 +192,8 @@ public sealed class Agent
     /// <summary>Deleted agents stay, so that history and routing can say "deleted" rather than forget them.</summary>
     public DateTime? DeletedAt { get; set; }
 
-    public AgentState State => DeletedAt is not null ? AgentState.Deleted : Active ? AgentState.Active : AgentState.Inactive;
+    public AgentState State =>
+        DeletedAt is not null ? AgentState.Deleted : Active ? AgentState.Active : AgentState.Inactive;
 }
 
 public sealed class PlatformNumber
@@ -260,5 +276,6 @@ public sealed class PanelLogin
     /// </summary>
     public string SecurityStamp { get; set; } = "";
 
-    public void NewSecurityStamp() => SecurityStamp = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    public void NewSecurityStamp() =>
+        SecurityStamp = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

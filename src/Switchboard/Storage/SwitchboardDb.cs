@@ -35,7 +35,8 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         foreach (var enumType in new[]
         {
             typeof(OrganizationMode), typeof(GroupMode), typeof(InboxMode), typeof(AgentRole), typeof(KeyRole),
-            typeof(RoutingOutcome), typeof(DecisionReason), typeof(FallbackMode), typeof(GroupFallbackMode), typeof(RingTeamMode),
+            typeof(RoutingOutcome), typeof(DecisionReason), typeof(FallbackMode), typeof(GroupFallbackMode),
+            typeof(RingTeamMode),
         })
         {
             builder.Properties(enumType).HaveConversion<string>().HaveMaxLength(32);

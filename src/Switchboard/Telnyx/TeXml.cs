@@ -67,7 +67,9 @@ public sealed class TeXml : ICallMarkup
             recording.TranscriptionUrl is { } url ? new XAttribute("transcriptionCallback", url) : null),
         new XElement("Hangup"));
 
-    /// <summary>Switchboard's own words, with the voice and language of the call's language (none for English).</summary>
+    /// <summary>
+    /// Switchboard's own words, with the voice and language of the call's language (none for English).
+    /// </summary>
     private static XElement Say(Words words, string text, int? loop = null) => new("Say",
         loop is { } times ? new XAttribute("loop", times) : null,
         words.Voice is { } voice ? new XAttribute("voice", voice) : null,

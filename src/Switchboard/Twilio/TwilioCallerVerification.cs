@@ -12,8 +12,10 @@ internal static class TwilioCallerVerification
 {
     public static CallerCheck Parse(string? verstat) => verstat switch
     {
-        "TN-Validation-Passed-A" or "TN-Validation-Passed-B" or "TN-Validation-Passed-C" => new(CallerVerification.Passed, verstat),
-        "TN-Validation-Failed-A" or "TN-Validation-Failed-B" or "TN-Validation-Failed-C" or "TN-Validation-Failed" => new(CallerVerification.Failed, verstat),
+        "TN-Validation-Passed-A" or "TN-Validation-Passed-B" or "TN-Validation-Passed-C" =>
+            new(CallerVerification.Passed, verstat),
+        "TN-Validation-Failed-A" or "TN-Validation-Failed-B" or "TN-Validation-Failed-C" or "TN-Validation-Failed" =>
+            new(CallerVerification.Failed, verstat),
         "No-TN-Validation" => new(CallerVerification.None, verstat),
         _ => new(CallerVerification.None, null),
     };

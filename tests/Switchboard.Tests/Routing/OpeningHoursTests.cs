@@ -11,7 +11,14 @@ public sealed class OpeningHoursTests
     private static OpeningHours WeekdaysNineToFive(params DateException[] exceptions) => new()
     {
         TimeZone = NewYork,
-        Weekly = [.. new[] { IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday }
+        Weekly = [.. new[]
+        {
+            IsoDayOfWeek.Monday,
+            IsoDayOfWeek.Tuesday,
+            IsoDayOfWeek.Wednesday,
+            IsoDayOfWeek.Thursday,
+            IsoDayOfWeek.Friday,
+        }
             .Select(d => new WeeklyOpening(d, new LocalTime(9, 0), new LocalTime(17, 0)))],
         Exceptions = exceptions,
         AfterHours = new AfterHours(AfterHoursMode.Message, null),
@@ -22,7 +29,8 @@ public sealed class OpeningHoursTests
         TimeZone = NewYork, Weekly = weekly, AfterHours = new AfterHours(AfterHoursMode.Message, null),
     };
 
-    private static DateTime Utc(int month, int day, int hour, int minute = 0) => new(2026, month, day, hour, minute, 0, DateTimeKind.Utc);
+    private static DateTime Utc(int month, int day, int hour, int minute = 0) =>
+        new(2026, month, day, hour, minute, 0, DateTimeKind.Utc);
 
     [Theory]
     [InlineData(3, 6, 14, 0, true)]   // Friday before the change, EST (UTC-5): 09:00
@@ -35,7 +43,12 @@ public sealed class OpeningHoursTests
     [InlineData(11, 2, 13, 0, false)] // Monday after it, EST: 08:00; a fixed UTC-4 would say 09:00
     [InlineData(11, 2, 14, 0, true)]  // 09:00 EST
     [InlineData(11, 2, 21, 59, true)] // 16:59 EST
-    public void Check_AroundTheDaylightSavingChanges_UsesTheWallClock(int month, int day, int hour, int minute, bool open) =>
+    public void Check_AroundTheDaylightSavingChanges_UsesTheWallClock(
+        int month,
+        int day,
+        int hour,
+        int minute,
+        bool open) =>
         Assert.Equal(open, WeekdaysNineToFive().Check(Utc(month, day, hour, minute)).Open);
 
     [Fact]
@@ -96,7 +109,8 @@ public sealed class OpeningHoursTests
     [Fact]
     public void Check_OpenException_OpensADayThatIsClosedEveryWeek()
     {
-        var hours = WeekdaysNineToFive(new DateException(new LocalDate(2026, 12, 26), new LocalTime(10, 0), new LocalTime(14, 0)));
+        var hours = WeekdaysNineToFive(
+            new DateException(new LocalDate(2026, 12, 26), new LocalTime(10, 0), new LocalTime(14, 0)));
 
         Assert.True(hours.Check(Utc(12, 26, 16, 0)).Open);   // Saturday 11:00 EST
         Assert.False(hours.Check(Utc(12, 26, 19, 0)).Open);  // 14:00
@@ -106,9 +120,13 @@ public sealed class OpeningHoursTests
     [Fact]
     public void Check_LongClosure_SaysTheDateOfTheNextOpening()
     {
-        var closed = Enumerable.Range(0, 14).Select(d => new DateException(new LocalDate(2026, 12, 21).PlusDays(d), null, null)).ToArray();
+        var closed = Enumerable.Range(0, 14)
+            .Select(d => new DateException(new LocalDate(2026, 12, 21).PlusDays(d), null, null))
+            .ToArray();
 
-        Assert.Equal("Monday 2027-01-04 09:00 America/New_York", WeekdaysNineToFive(closed).Check(Utc(12, 21, 12, 0)).OpensAt);
+        Assert.Equal(
+            "Monday 2027-01-04 09:00 America/New_York",
+            WeekdaysNineToFive(closed).Check(Utc(12, 21, 12, 0)).OpensAt);
     }
 
     [Fact]

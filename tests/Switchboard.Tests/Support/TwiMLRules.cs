@@ -30,7 +30,8 @@ public static partial class TwiMLRules
                 broken.Add($"a <Dial> holds {numbers.Count} <Number> nouns; Twilio rings at most {MaxNumbersPerDial}");
             }
 
-            if (dial.Attribute("timeout")?.Value is { } timeout && (!int.TryParse(timeout, out var seconds) || seconds is < 5 or > 600))
+            if (dial.Attribute("timeout")?.Value is { } timeout
+                && (!int.TryParse(timeout, out var seconds) || seconds is < 5 or > 600))
             {
                 broken.Add($"<Dial timeout=\"{timeout}\"> is not 5 to 600 seconds");
             }

@@ -23,7 +23,8 @@ public sealed class LivesCallTests : IAsyncLifetime
     private const string AfterHoursNumber = "+14155550155";
 
     private static readonly object[] WeekdaysNineToFive =
-        [.. new[] { "monday", "tuesday", "wednesday", "thursday", "friday" }.Select(day => new { day, open = "09:00", close = "17:00" })];
+        [.. new[] { "monday", "tuesday", "wednesday", "thursday", "friday" }.Select(day =>
+            new { day, open = "09:00", close = "17:00" })];
 
     private readonly SwitchboardApp _app = new();
     private TestOrganization _org = null!;
@@ -57,7 +58,8 @@ public sealed class LivesCallTests : IAsyncLifetime
     private async Task<int> EventsOfAsync(long callId)
     {
         using var scope = _app.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallEvents.CountAsync(e => e.CallId == callId);
+        return await scope.ServiceProvider.GetRequiredService<SwitchboardDb>()
+            .CallEvents.CountAsync(e => e.CallId == callId);
     }
 
     // --- B7 hours ---
@@ -114,7 +116,12 @@ public sealed class LivesCallTests : IAsyncLifetime
         await _org.SetAsync("/hours", new { timeZone = "America/New_York", weekly = WeekdaysNineToFive });
         var own = await TestOrganization.ReadAsync(await Admin.PutAsJsonAsync($"{_org.Path}/groups/{_group}/hours", new
         {
-            mode = "own", timeZone = "Europe/Madrid", weekly = new[] { new { day = "tuesday", open = "12:00", close = "20:00" } },
+            mode = "own", timeZone = "Europe/Madrid", weekly = new[] { new
+            {
+                day = "tuesday",
+                open = "12:00",
+                close = "20:00",
+            } },
         }));
         var inbox = await TestOrganization.ReadAsync(await Admin.GetAsync($"{_org.Path}/inboxes/{_inbox}/hours"));
 
@@ -131,10 +138,16 @@ public sealed class LivesCallTests : IAsyncLifetime
     {
         await _org.SetAsync("/hours", new { timeZone = "America/New_York", weekly = WeekdaysNineToFive });
 
-        var explained = await TestOrganization.ReadAsync(await Admin.PostAsJsonAsync($"{_org.Path}/routing/explain", new { contact = Contact, number = GroupNumber }));
+        var explained = await TestOrganization.ReadAsync(
+            await Admin.PostAsJsonAsync(
+                $"{_org.Path}/routing/explain",
+                new { contact = Contact, number = GroupNumber }));
 
         Assert.Equal("afterHours", explained["outcome"]!.GetValue<string>());
-        Assert.Contains(explained["steps"]!.AsArray(), s => s!.GetValue<string>() == "Closed now: opens Tuesday 09:00 America/New_York (the organization's hours)");
+        Assert.Contains(
+            explained["steps"]!.AsArray(),
+            s => s!.GetValue<string>()
+                == "Closed now: opens Tuesday 09:00 America/New_York (the organization's hours)");
     }
 
     [Fact]
@@ -153,7 +166,9 @@ public sealed class LivesCallTests : IAsyncLifetime
         Assert.Equal(
             ["afterHours.forwardTo", "exceptions[0]", "timeZone", "weekly[0].day", "weekly[0].open"],
             errors.Select(e => e.Key).Order(StringComparer.Ordinal));
-        Assert.Equal("{\"timeZone\":null,\"weekly\":[],\"exceptions\":[],\"afterHours\":null}", await Admin.GetStringAsync($"{_org.Path}/hours"));
+        Assert.Equal(
+            "{\"timeZone\":null,\"weekly\":[],\"exceptions\":[],\"afterHours\":null}",
+            await Admin.GetStringAsync($"{_org.Path}/hours"));
     }
 
     [Fact]
@@ -174,7 +189,8 @@ public sealed class LivesCallTests : IAsyncLifetime
     {
         await _org.SetAsync("/call-events", new { url = "https://texting.example.org/hooks" });
         await _org.SetAsync("/groups/" + _group + "/call-options", new { rejectWithMessage = true });
-        var blocked = await TestOrganization.ReadAsync(await Admin.PutAsync($"{_org.Path}/blocked-callers/{Uri.EscapeDataString("(415) 555-0199")}", null));
+        var blocked = await TestOrganization.ReadAsync(
+            await Admin.PutAsync($"{_org.Path}/blocked-callers/{Uri.EscapeDataString("(415) 555-0199")}", null));
 
         var call = await _provider.CallAsync(Contact, GroupNumber);
 
@@ -185,7 +201,9 @@ public sealed class LivesCallTests : IAsyncLifetime
         Assert.Equal("rejected", logged["outcome"]!.GetValue<string>());
         Assert.Equal(0, await EventsOfAsync(logged["id"]!.GetValue<long>()));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"{_org.Path}/blocked-callers/%2B14155550199")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await Admin.DeleteAsync($"{_org.Path}/blocked-callers/%2B14155550199")).StatusCode);
         Assert.Equal(["Dial"], (await _provider.CallAsync(Contact, GroupNumber)).Answer.Verbs);
     }
 
@@ -234,7 +252,8 @@ public sealed class LivesCallTests : IAsyncLifetime
     [Fact]
     public async Task AnOrganizationThatRejectsFailedVerificationRejectsOnlyThose()
     {
-        var options = await TestOrganization.ReadAsync(await Admin.PutAsJsonAsync($"{_org.Path}/call-options", new { rejectFailedVerification = true }));
+        var options = await TestOrganization.ReadAsync(
+            await Admin.PutAsJsonAsync($"{_org.Path}/call-options", new { rejectFailedVerification = true }));
 
         var failed = await _provider.CallAsync(Contact, GroupNumber, stirVerstat: "TN-Validation-Failed");
         var passed = await _provider.CallAsync(Contact, GroupNumber, stirVerstat: "TN-Validation-Passed-A");
@@ -252,15 +271,22 @@ public sealed class LivesCallTests : IAsyncLifetime
     [Fact]
     public async Task RingTheTeamIsAGroupCallOptionWithItsDefaultsAndLimits()
     {
-        var set = await TestOrganization.ReadAsync(await Admin.PutAsJsonAsync($"{_org.Path}/groups/{_group}/call-options", new { ringTeam = new { mode = "inTurn" } }));
-        var bad = await Admin.PutAsJsonAsync($"{_org.Path}/groups/{_group}/call-options", new { ringTeam = new { mode = "everyone", ringSeconds = 5, maxAgents = 11 } });
+        var set = await TestOrganization.ReadAsync(
+            await Admin.PutAsJsonAsync(
+                $"{_org.Path}/groups/{_group}/call-options",
+                new { ringTeam = new { mode = "inTurn" } }));
+        var bad = await Admin.PutAsJsonAsync(
+            $"{_org.Path}/groups/{_group}/call-options",
+            new { ringTeam = new { mode = "everyone", ringSeconds = 5, maxAgents = 11 } });
 
         Assert.Equal("inTurn", set["ringTeam"]!["mode"]!.GetValue<string>());
         Assert.Equal(20, set["ringTeam"]!["ringSeconds"]!.GetValue<int>());
         Assert.Equal(5, set["ringTeam"]!["maxAgents"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = (await bad.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
-        Assert.Equal(["ringTeam.maxAgents", "ringTeam.mode", "ringTeam.ringSeconds"], errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["ringTeam.maxAgents", "ringTeam.mode", "ringTeam.ringSeconds"],
+            errors.Select(e => e.Key).Order(StringComparer.Ordinal));
     }
 
     // --- B9 Spanish ---
@@ -289,9 +315,12 @@ public sealed class LivesCallTests : IAsyncLifetime
         var prompt = await call.AgentAnswersAsync();
 
         Assert.Equal("es-US", prompt.Attribute("Say", "language"));
-        Assert.Contains("Tiene una llamada de un contacto de Acme Org, grupo Field Team. Usted le escribió hace 2 horas. Pulse 1", prompt.Text("Say"));
+        Assert.Contains(
+            "Tiene una llamada de un contacto de Acme Org, grupo Field Team. Usted le escribió hace 2 horas. Pulse 1",
+            prompt.Text("Say"));
         Assert.DoesNotContain("7199", prompt.Body);
-        var options = await TestOrganization.ReadAsync(await Admin.GetAsync($"{_org.Path}/groups/{_group}/call-options"));
+        var options = await TestOrganization.ReadAsync(
+            await Admin.GetAsync($"{_org.Path}/groups/{_group}/call-options"));
         Assert.Equal("es-US", options["effective"]!["language"]!.GetValue<string>());
     }
 

@@ -53,7 +53,9 @@ public sealed class RingTeamCallTests : IAsyncLifetime
     }
 
     private Task RingTeamAsync(string mode, object? fallback = null, int maxAgents = 5) =>
-        _org.SetAsync($"/groups/{_group}/call-options", new { ringTeam = new { mode, ringSeconds = 15, maxAgents }, fallback });
+        _org.SetAsync(
+            $"/groups/{_group}/call-options",
+            new { ringTeam = new { mode, ringSeconds = 15, maxAgents }, fallback });
 
     private async Task<JsonNode> LastCallAsync() => (await _org.CallsAsync())[0]!;
 
@@ -62,12 +64,16 @@ public sealed class RingTeamCallTests : IAsyncLifetime
     [
         .. dial.Response.Descendants("Number").Select(n => (
             n.Value,
-            long.Parse(n.Attribute("url")!.Value.Split("/team/")[1].Split('/')[0], System.Globalization.CultureInfo.InvariantCulture))),
+            long.Parse(
+                n.Attribute("url")!.Value.Split("/team/")[1].Split('/')[0],
+                System.Globalization.CultureInfo.InvariantCulture))),
     ];
 
     private Task<TwiMLAnswer> TeamLegAsync(TwiMLAnswer dial, long agentId, string? digits = null) =>
-        _provider.PostAsync(dial.Response.Descendants("Number").Single(n => n.Attribute("url")!.Value.Contains($"/team/{agentId}/"))
-            .Attribute("url")!.Value, new() { ["CallSid"] = "CA" + Guid.NewGuid().ToString("N"), ["CallStatus"] = "in-progress" });
+        _provider.PostAsync(
+            dial.Response.Descendants("Number").Single(n => n.Attribute("url")!.Value.Contains($"/team/{agentId}/"))
+                .Attribute("url")!.Value,
+            new() { ["CallSid"] = "CA" + Guid.NewGuid().ToString("N"), ["CallStatus"] = "in-progress" });
 
     private Task<TwiMLAnswer> DialEndsAsync(TwiMLAnswer dial, string dialCallStatus, bool bridged, int? seconds = null)
     {
@@ -104,8 +110,11 @@ public sealed class RingTeamCallTests : IAsyncLifetime
         Assert.Contains("You have a call from a contact of Acme Org, group Field Team.", carolsPrompt.Text("Say"));
         Assert.DoesNotContain("You texted them", carolsPrompt.Text("Say"));
         var bobsPrompt = await TeamLegAsync(team, _bob);
-        Assert.Empty((await _provider.PostAsync(carolsPrompt.Attribute("Gather", "action"), new() { ["Digits"] = "1" })).Verbs);
-        Assert.Equal(["Hangup"], (await _provider.PostAsync(bobsPrompt.Attribute("Gather", "action"), new() { ["Digits"] = "1" })).Verbs);
+        Assert.Empty(
+            (await _provider.PostAsync(carolsPrompt.Attribute("Gather", "action"), new() { ["Digits"] = "1" })).Verbs);
+        Assert.Equal(
+            ["Hangup"],
+            (await _provider.PostAsync(bobsPrompt.Attribute("Gather", "action"), new() { ["Digits"] = "1" })).Verbs);
         Assert.Equal(["Hangup"], (await DialEndsAsync(team, "completed", bridged: true, seconds: 42)).Verbs);
 
         var logged = await LastCallAsync();
@@ -113,7 +122,8 @@ public sealed class RingTeamCallTests : IAsyncLifetime
         Assert.Equal("agentDeclined", logged["agentOutcome"]!.GetValue<string>());
         Assert.Equal(_carol, logged["answeredByAgentId"]!.GetValue<long>());
         Assert.Equal([_bob, _carol], logged["teamRung"]!.AsArray().Select(n => n!.GetValue<long>()).Order());
-        var report = await _org.Admin.GetJsonAsync($"{_org.Path}/reports/calls?from=2026-11-24&to=2026-11-24&groupBy=agent");
+        var report = await _org.Admin.GetJsonAsync(
+            $"{_org.Path}/reports/calls?from=2026-11-24&to=2026-11-24&groupBy=agent");
         var carolsRow = report["rows"]!.AsArray().Single(r => r!["id"]!.GetValue<long>() == _carol)!;
         Assert.Equal(1, carolsRow["accepted"]!.GetValue<int>());
         Assert.Equal(42, carolsRow["talkSeconds"]!.GetValue<long>());
@@ -145,7 +155,9 @@ public sealed class RingTeamCallTests : IAsyncLifetime
         var first = await call.DialEndsAsync("no-answer", bridged: false);
         var firstLeg = Assert.Single(Legs(first));
         var declined = await TeamLegAsync(first, firstLeg.AgentId);
-        Assert.Equal(["Hangup"], (await _provider.PostAsync(declined.Attribute("Gather", "action"), new() { ["Digits"] = "9" })).Verbs);
+        Assert.Equal(
+            ["Hangup"],
+            (await _provider.PostAsync(declined.Attribute("Gather", "action"), new() { ["Digits"] = "9" })).Verbs);
         var second = await DialEndsAsync(first, "completed", bridged: false);
         var secondLeg = Assert.Single(Legs(second));
         var fallback = await DialEndsAsync(second, "no-answer", bridged: false);
@@ -154,7 +166,9 @@ public sealed class RingTeamCallTests : IAsyncLifetime
         Assert.Equal(FallbackNumber, fallback.Text("Number"));
         Assert.Contains("/fallback-ended", fallback.Attribute("Dial", "action"));
         var logged = await LastCallAsync();
-        Assert.Equal([firstLeg.AgentId, secondLeg.AgentId], logged["teamRung"]!.AsArray().Select(n => n!.GetValue<long>()));
+        Assert.Equal(
+            [firstLeg.AgentId, secondLeg.AgentId],
+            logged["teamRung"]!.AsArray().Select(n => n!.GetValue<long>()));
         Assert.Null(logged["answeredByAgentId"]);
     }
 
@@ -190,8 +204,12 @@ public sealed class RingTeamCallTests : IAsyncLifetime
     public async Task AGroupWithMembersRingsOnlyItsMembers()
     {
         await RingTeamAsync("together");
-        Assert.Equal(HttpStatusCode.NoContent, (await _org.Admin.PutAsync($"{_org.Path}/groups/{_group}/members/{_carol}", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await _org.Admin.PutAsync($"{_org.Path}/groups/{_group}/members/{_alice}", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await _org.Admin.PutAsync($"{_org.Path}/groups/{_group}/members/{_carol}", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await _org.Admin.PutAsync($"{_org.Path}/groups/{_group}/members/{_alice}", null)).StatusCode);
         var call = await _provider.CallAsync(Contact, GroupNumber);
 
         var team = await call.DialEndsAsync("no-answer", bridged: false);
@@ -226,8 +244,12 @@ public sealed class RingTeamCallTests : IAsyncLifetime
 
     [Theory]
     [InlineData("en-US", "Thank you for calling. We are closed right now.", "Please leave a message after the tone.")]
-    [InlineData("es-US", "Gracias por llamar. En este momento estamos cerrados.", "Por favor, deje su mensaje después del tono.")]
-    public async Task AfterHoursVoicemailSaysTheAfterHoursWordsThenRecords(string language, string closed, string prompt)
+    [InlineData("es-US", "Gracias por llamar. En este momento estamos cerrados.",
+        "Por favor, deje su mensaje después del tono.")]
+    public async Task AfterHoursVoicemailSaysTheAfterHoursWordsThenRecords(
+        string language,
+        string closed,
+        string prompt)
     {
         await _org.SetAsync("/call-options", new { language });
         await _org.SetAsync("/hours", new
@@ -248,8 +270,12 @@ public sealed class RingTeamCallTests : IAsyncLifetime
         Assert.Equal("120", call.Answer.Attribute("Record", "maxLength"));
         Assert.Equal("afterHours", (await LastCallAsync())["outcome"]!.GetValue<string>());
 
-        var thanks = await _provider.PostAsync(call.Answer.Attribute("Record", "action"), new() { ["CallSid"] = call.CallSid });
-        Assert.Equal(language == "es-US" ? "Gracias por su mensaje. Adiós." : "Thank you for your message. Goodbye.", thanks.Text("Say"));
+        var thanks = await _provider.PostAsync(
+            call.Answer.Attribute("Record", "action"),
+            new() { ["CallSid"] = call.CallSid });
+        Assert.Equal(
+            language == "es-US" ? "Gracias por su mensaje. Adiós." : "Thank you for your message. Goodbye.",
+            thanks.Text("Say"));
     }
 
     [Fact]
@@ -275,7 +301,9 @@ public sealed class RingTeamCallTests : IAsyncLifetime
         var logged = await _org.Admin.GetJsonAsync($"{_org.Path}/calls/{callId}");
         Assert.Equal(9, logged["voicemail"]!["durationSeconds"]!.GetValue<int>());
         using var scope = _app.Services.CreateScope();
-        Assert.True(await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().Voicemails.AnyAsync(v => v.CallId == callId && v.Counted));
+        Assert.True(
+            await scope.ServiceProvider.GetRequiredService<SwitchboardDb>()
+                .Voicemails.AnyAsync(v => v.CallId == callId && v.Counted));
     }
 
     private static StringContent JsonContent(object body) =>

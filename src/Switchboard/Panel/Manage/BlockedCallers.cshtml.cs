@@ -26,5 +26,7 @@ public sealed class BlockedCallersModel(BlockedCallers blocked) : PanelPage
     }
 
     public async Task<IActionResult> OnPostUnblockAsync(CancellationToken ct) =>
-        await blocked.UnblockAsync(OrganizationId, Number, ct) is { } refusal ? Refused(refusal) : Done($"{Number} is no longer blocked.");
+        await blocked.UnblockAsync(OrganizationId, Number, ct) is { } refusal
+            ? Refused(refusal)
+            : Done($"{Number} is no longer blocked.");
 }

@@ -6,7 +6,11 @@ using Switchboard.Kernel;
 namespace Switchboard.Panel.Manage;
 
 /// <summary>A group's hours: the organization's (the default) or its own.</summary>
-public sealed class GroupHoursModel(GroupsAndInboxes owners, HoursSettings hours, PhoneDisplay phones, TimeProvider clock)
+public sealed class GroupHoursModel(
+    GroupsAndInboxes owners,
+    HoursSettings hours,
+    PhoneDisplay phones,
+    TimeProvider clock)
     : OwnerHoursPage(hours, phones, clock)
 {
     public override HoursOwner Owner => HoursOwner.Group;

@@ -5,7 +5,11 @@ using Switchboard.Phones;
 namespace Switchboard.Panel.Manage;
 
 /// <summary>An inbox's hours: the organization's (the default) or its own.</summary>
-public sealed class InboxHoursModel(GroupsAndInboxes owners, HoursSettings hours, PhoneDisplay phones, TimeProvider clock)
+public sealed class InboxHoursModel(
+    GroupsAndInboxes owners,
+    HoursSettings hours,
+    PhoneDisplay phones,
+    TimeProvider clock)
     : OwnerHoursPage(hours, phones, clock)
 {
     public override HoursOwner Owner => HoursOwner.Inbox;

@@ -29,7 +29,11 @@ public sealed class OrganizationCallOptionsModel(CallOptionSettings options) : C
         {
             if (!int.TryParse(LastTextMaxAgeDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days))
             {
-                return Refused(Refusal.OnField("lastTextMaxAgeDays", $"must be a whole number of days between 1 and {CallOptionSettings.MaxAgeDaysLimit}, or empty"));
+                return Refused(
+                    Refusal.OnField(
+                        "lastTextMaxAgeDays",
+                        $"must be a whole number of days between 1 and {CallOptionSettings.MaxAgeDaysLimit}, " +
+                        "or empty"));
             }
 
             maxAge = days;
@@ -40,7 +44,10 @@ public sealed class OrganizationCallOptionsModel(CallOptionSettings options) : C
         {
             if (!int.TryParse(VoicemailRetentionDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days))
             {
-                return Refused(Refusal.OnField("voicemailRetentionDays", $"must be a whole number of days between 1 and {CallOptionSettings.RetentionDaysLimit}"));
+                return Refused(
+                    Refusal.OnField(
+                        "voicemailRetentionDays",
+                        $"must be a whole number of days between 1 and {CallOptionSettings.RetentionDaysLimit}"));
             }
 
             retention = days;
