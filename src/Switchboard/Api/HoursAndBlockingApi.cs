@@ -11,19 +11,33 @@ public static class HoursAndBlockingApi
 {
     public static void MapHoursAndBlocking(this RouteGroupBuilder organization)
     {
-        organization.MapGet("/hours", GetOrganizationHours).Allow(CallerRole.Admin);
-        organization.MapPut("/hours", PutOrganizationHours).Allow(CallerRole.Admin);
-        organization.MapDelete("/hours", DeleteOrganizationHours).Allow(CallerRole.Admin);
-        organization.MapGet("/groups/{groupId:long}/hours", GetGroupHours).Allow(CallerRole.Admin);
-        organization.MapPut("/groups/{groupId:long}/hours", PutGroupHours).Allow(CallerRole.Admin);
-        organization.MapGet("/inboxes/{inboxId:long}/hours", GetInboxHours).Allow(CallerRole.Admin);
-        organization.MapPut("/inboxes/{inboxId:long}/hours", PutInboxHours).Allow(CallerRole.Admin);
+        var hours = organization.MapGroup("").WithTags("Hours");
+        hours.MapGet("/hours", GetOrganizationHours).Allow(CallerRole.Admin)
+            .WithName("GetOrganizationHours").WithSummary("Read the organization's opening hours");
+        hours.MapPut("/hours", PutOrganizationHours).Allow(CallerRole.Admin)
+            .WithName("SetOrganizationHours").WithSummary("Set the organization's opening hours and after-hours");
+        hours.MapDelete("/hours", DeleteOrganizationHours).Allow(CallerRole.Admin)
+            .WithName("ClearOrganizationHours").WithSummary("Remove the organization's hours: always open");
+        hours.MapGet("/groups/{groupId:long}/hours", GetGroupHours).Allow(CallerRole.Admin)
+            .WithName("GetGroupHours").WithSummary("Read a group's hours and those its calls get");
+        hours.MapPut("/groups/{groupId:long}/hours", PutGroupHours).Allow(CallerRole.Admin)
+            .WithName("SetGroupHours").WithSummary("Set a group's own hours, or follow the organization's");
+        hours.MapGet("/inboxes/{inboxId:long}/hours", GetInboxHours).Allow(CallerRole.Admin)
+            .WithName("GetInboxHours").WithSummary("Read an inbox's hours and those its calls get");
+        hours.MapPut("/inboxes/{inboxId:long}/hours", PutInboxHours).Allow(CallerRole.Admin)
+            .WithName("SetInboxHours").WithSummary("Set an inbox's own hours, or follow the organization's");
 
-        organization.MapGet("/blocked-callers", ListBlocked).Allow(CallerRole.Admin);
-        organization.MapPut("/blocked-callers/{number}", Block).Allow(CallerRole.Admin);
-        organization.MapDelete("/blocked-callers/{number}", Unblock).Allow(CallerRole.Admin);
-        organization.MapPost("/calls/{callId:long}/block-caller", BlockCallerOf)
-            .Allow(CallerRole.Admin, CallerRole.Agent);
+        var blocking = organization.MapGroup("").WithTags("Blocked callers");
+        blocking.MapGet("/blocked-callers", ListBlocked).Allow(CallerRole.Admin)
+            .WithName("ListBlockedCallers").WithSummary("List the numbers whose calls are rejected");
+        blocking.MapPut("/blocked-callers/{number}", Block).Allow(CallerRole.Admin)
+            .WithName("BlockCaller").WithSummary("Reject every call from a number");
+        blocking.MapDelete("/blocked-callers/{number}", Unblock).Allow(CallerRole.Admin)
+            .WithName("UnblockCaller").WithSummary("Take calls from a blocked number again");
+        blocking.MapPost("/calls/{callId:long}/block-caller", BlockCallerOf)
+            .Allow(CallerRole.Admin, CallerRole.Agent)
+            .WithName("BlockCallerOfCall")
+            .WithSummary("Block the caller of a call without seeing the number (agents: calls offered to them)");
     }
 
     private static async Task<Ok<OrganizationHoursAnswer>> GetOrganizationHours(
