@@ -51,6 +51,7 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
         [typeof(PanelLogin)] = "panelLogin",
         [typeof(GroupMember)] = "groupMember",
         [typeof(BlockedCaller)] = "blockedCaller",
+        [typeof(ProviderAccount)] = "providerAccount",
     };
 
     /// <summary>Sign-in bookkeeping: every wrong password changes these, and nobody configured them.</summary>
