@@ -5,6 +5,7 @@ using Switchboard.Phones;
 using Switchboard.Accounts;
 using Switchboard.Providers;
 using Switchboard.Storage;
+using Switchboard.Telnyx;
 
 namespace Switchboard.Twilio;
 
@@ -18,6 +19,7 @@ public sealed class NumberConnections(
     AccountDirectory accounts,
     ProviderCredentials credentials,
     TwilioNumbers twilio,
+    TelnyxNumbers telnyx,
     PhoneNormalizer phones,
     TimeProvider clock)
 {
@@ -60,6 +62,17 @@ public sealed class NumberConnections(
     private async Task<NumberCheck> CheckAsync(long orgId, string number, bool connect, CancellationToken ct)
     {
         var own = await accounts.OwnAsync(orgId, ct);
+        if (own is not null && credentials.OwnTelnyx(own) is { ApiKey.Length: > 0, ApplicationId.Length: > 0 } mine)
+        {
+            return await telnyx.CheckAsync(mine, guarded: true, number, connect, ct);
+        }
+
+        if (own is null && credentials.OutboundProvider() == Provider.Telnyx
+            && credentials.Telnyx() is { ApiKey.Length: > 0, ApplicationId.Length: > 0 } global)
+        {
+            return await telnyx.CheckAsync(global, guarded: false, number, connect, ct);
+        }
+
         if (own is not null && own.Compatible() is null)
         {
             return new NumberCheck(NumberConnectionState.Unknown, own.Secrets is null
