@@ -111,7 +111,7 @@ builder.Services.AddScoped<ProviderAccounts>();
 builder.Services.AddSingleton<ProviderProbe>();
 builder.Services.AddHttpClient(ProviderProbe.GuardedClient).UseNetworkGuard(o => o.Providers.AllowedNetworks);
 builder.Services.AddScoped<TwilioNumbers>();
-builder.Services.AddScoped<TelnyxNumbers>();
+builder.Services.AddScoped<ITelnyxNumbers, TelnyxNumbers>();
 builder.Services.AddScoped<NumberConnections>();
 builder.Services.AddHostedService<NumberConnectionPass>();
 

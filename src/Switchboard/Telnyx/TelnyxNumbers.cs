@@ -20,6 +20,7 @@ namespace Switchboard.Telnyx;
 /// own, never a contact's.
 /// </summary>
 public sealed class TelnyxNumbers(IHttpClientFactory clients, CallbackUrls urls, ILogger<TelnyxNumbers> log)
+    : ITelnyxNumbers
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 

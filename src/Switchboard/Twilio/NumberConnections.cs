@@ -5,7 +5,6 @@ using Switchboard.Phones;
 using Switchboard.Accounts;
 using Switchboard.Providers;
 using Switchboard.Storage;
-using Switchboard.Telnyx;
 
 namespace Switchboard.Twilio;
 
@@ -19,7 +18,7 @@ public sealed class NumberConnections(
     AccountDirectory accounts,
     ProviderCredentials credentials,
     TwilioNumbers twilio,
-    TelnyxNumbers telnyx,
+    ITelnyxNumbers telnyx,
     PhoneNormalizer phones,
     TimeProvider clock)
 {
@@ -119,6 +118,16 @@ public sealed class NumberConnections(
 
         return row;
     }
+}
+
+/// <summary>
+/// A number's check at Telnyx (<c>Telnyx/TelnyxNumbers.cs</c>), seen through this interface because Telnyx/ builds
+/// on this folder and not the other way round.
+/// </summary>
+public interface ITelnyxNumbers
+{
+    Task<NumberCheck> CheckAsync(
+        TelnyxOptions telnyx, bool guarded, string number, bool connect, CancellationToken ct);
 }
 
 /// <summary>
