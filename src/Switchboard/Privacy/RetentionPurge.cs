@@ -80,9 +80,14 @@ public sealed class RetentionPurge(IServiceScopeFactory scopes, IOptions<Switchb
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Set<Switchboard.Calls.CallStatusEvent>().Where(s => ids.Contains(s.CallId)).ExecuteDeleteAsync(ct);
         await db.CallEvents.Where(e => ids.Contains(e.CallId)).ExecuteDeleteAsync(ct);
-        var deleted = await db.Calls.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(ct);
+        // Removed through the change tracker, not in bulk, so that the report's counts lose these calls in the same
+        // transaction (Reports/CallReportCountsInterceptor); a call changed meanwhile fails the save and waits for the next pass.
+        var calls = await db.Calls.Where(c => ids.Contains(c.Id)).ToListAsync(ct);
+        db.Calls.RemoveRange(calls);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
         await transaction.CommitAsync(ct);
-        return deleted;
+        return calls.Count;
     }
 
     /// <summary>Runs the batch until it deletes nothing more, holding the write gate for one batch at a time and pausing between.</summary>

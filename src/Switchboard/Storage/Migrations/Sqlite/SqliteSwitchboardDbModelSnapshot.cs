@@ -248,6 +248,74 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("CallStatusEvent");
                 });
 
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CallId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("EventRaisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LinkBase")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TranscribeRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Transcript")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TranscriptionStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallId")
+                        .IsUnique();
+
+                    b.HasIndex("RecordedAt")
+                        .HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
+
+                    b.HasIndex("OrganizationId", "RecordedAt")
+                        .HasFilter("\"RecordingSid\" IS NOT NULL");
+
+                    b.ToTable("Voicemails", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Events.CallEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -314,6 +382,64 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "Id");
 
                     b.ToTable("CallEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Reports.CallReportCount", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Grouping")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Span")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Period")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Abandoned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AcceptTenths")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Declined")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Forwarded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ForwardedAfterAgent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Missed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Grouping", "Span", "Period", "Key");
+
+                    b.ToTable("CallReportCounts", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Storage.Agent", b =>
@@ -771,74 +897,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("Numbers");
                 });
 
-            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CallId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Counted")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("DeletedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("DurationSeconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("EventRaisedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LinkBase")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("OrganizationId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("RecordedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RecordingSid")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RecordingStatus")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("TranscribeRequested")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Transcript")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TranscriptionStatus")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CallId")
-                        .IsUnique();
-
-                    b.HasIndex("RecordedAt")
-                        .HasFilter("\"EventRaisedAt\" IS NULL AND \"Counted\"");
-
-                    b.HasIndex("OrganizationId", "RecordedAt")
-                        .HasFilter("\"RecordingSid\" IS NOT NULL");
-
-                    b.ToTable("Voicemails");
-                });
-
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
@@ -848,19 +906,19 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Switchboard.Events.CallEvent", b =>
+            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
-                        .WithMany("Events")
+                        .WithMany()
                         .HasForeignKey("CallId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Switchboard.Calls.Voicemail.VoicemailRecord", b =>
+            modelBuilder.Entity("Switchboard.Events.CallEvent", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
-                        .WithMany()
+                        .WithMany("Events")
                         .HasForeignKey("CallId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
