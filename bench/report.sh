@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The call report's latency on many stored calls: a fresh store, N inbound call records inserted in bulk (spread over
 # the last 365 days), then GET …/reports/calls timed through HTTP (30 days by agent, group and inbox; 7 and 92 days
-# by agent). Short next to bench/run.sh: no ingestion, no wrk.
+# by agent; 365 days by agent, group and inbox). Short next to bench/run.sh: no ingestion, no wrk.
 #   bench/report.sh [--calls 1m|10m|N] [--postgres] [--runs 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +62,7 @@ out, org, latency, provider, calls = sys.argv[1:]
 org, latency = json.load(open(org)), json.load(open(latency))
 cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
 json.dump({"date": __import__("datetime").datetime.utcnow().strftime("%Y-%m-%d"), "machine": f"{cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores",
-           "provider": provider, "storedCalls": int(calls), "fillSeconds": org["fillSeconds"], "reports": latency}, open(out, "w"), indent=2)
+           "provider": provider, "storedCalls": int(calls), "fillSeconds": org["fillSeconds"],
+           "recountSeconds": org.get("recountSeconds"), "reports": latency}, open(out, "w"), indent=2)
 print(f"written to {out}")
 PY
