@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Tests.Support;
 using static Switchboard.Tests.Api.ApiAnswers;
 
@@ -284,5 +285,31 @@ public sealed class AgentsApiTests : IAsyncLifetime
         await ProblemAsync(await _org.Admin.PatchAsJsonAsync(AgentPath(theirs), new { active = false }), HttpStatusCode.NotFound);
         await ProblemAsync(await _org.Admin.DeleteAsync(AgentPath(theirs)), HttpStatusCode.NotFound);
         Assert.True((await other.Admin.GetJsonAsync($"{other.Path}/agents/{theirs}"))["active"]!.GetValue<bool>());
+    }
+
+    /// <summary>The rule behind the panel's refusal to let the only admin delete themselves.</summary>
+    [Fact]
+    public async Task AnAgentIsTheLastAdminOnlyWhileNoOtherActiveUndeletedAdminOfItsOrganizationExists()
+    {
+        var ada = await _org.CreateAgentAsync("Ada", null, role: "admin");
+        var other = await TestOrganization.CreateAsync(_app, "Other Org");
+        await other.CreateAgentAsync("Olga", null, role: "admin");
+        var inactive = await _org.CreateAgentAsync("Ian", null, active: false, role: "admin");
+
+        Assert.True(await IsLastAdminAsync(ada));
+        Assert.False(await IsLastAdminAsync(_alice));
+        Assert.False(await IsLastAdminAsync(inactive));
+
+        var second = await _org.CreateAgentAsync("Sam", null, role: "admin");
+        Assert.False(await IsLastAdminAsync(ada));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _org.Admin.DeleteAsync(AgentPath(second))).StatusCode);
+        Assert.True(await IsLastAdminAsync(ada));
+    }
+
+    private async Task<bool> IsLastAdminAsync(long agentId)
+    {
+        using var scope = _app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<Switchboard.Admin.AgentDirectory>().IsLastAdminAsync(_org.Id, agentId, CancellationToken.None);
     }
 }
