@@ -77,11 +77,27 @@ public sealed class RetentionPurge(IServiceScopeFactory scopes, IOptions<Switchb
         }
 
         await recordings.EraseAsync(orgId, ids, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DeleteCallsAsync(db, ids, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                // The reconciler (or a late callback) changed one of these calls meanwhile: read them again.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static async Task<int> DeleteCallsAsync(SwitchboardDb db, List<long> ids, CancellationToken ct)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Set<Switchboard.Calls.CallStatusEvent>().Where(s => ids.Contains(s.CallId)).ExecuteDeleteAsync(ct);
         await db.CallEvents.Where(e => ids.Contains(e.CallId)).ExecuteDeleteAsync(ct);
         // Removed through the change tracker, not in bulk, so that the report's counts lose these calls in the same
-        // transaction (Reports/CallReportCountsInterceptor); a call changed meanwhile fails the save and waits for the next pass.
+        // transaction (Reports/CallReportCountsInterceptor).
         var calls = await db.Calls.Where(c => ids.Contains(c.Id)).ToListAsync(ct);
         db.Calls.RemoveRange(calls);
         await db.SaveChangesAsync(ct);
