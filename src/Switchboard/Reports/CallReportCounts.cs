@@ -91,9 +91,11 @@ internal readonly record struct ReportedCall(
         nameof(CallReportCount.Rejected), nameof(CallReportCount.TalkSeconds),
     ];
 
-    /// <summary>The agent could not take the call, so a forward happened after the agent without a fallback dial.</summary>
+    /// <summary>The agent could not take the call, so a forward happened after the agent without a fallback
+    /// dial.</summary>
     public static readonly DecisionReason[] AgentCouldNot =
-        [DecisionReason.AgentInactive, DecisionReason.AgentDeleted, DecisionReason.AgentHasNoPhone, DecisionReason.AgentNotInGroup];
+        [DecisionReason.AgentInactive, DecisionReason.AgentDeleted, DecisionReason.AgentHasNoPhone,
+            DecisionReason.AgentNotInGroup];
 
     public static ReportedCall? Of(PropertyValues v) =>
         v.GetValue<CallDirection>(nameof(CallRecord.Direction)) == CallDirection.Inbound
@@ -165,8 +167,12 @@ internal sealed class CountChanges
         var changes = new CountChanges();
         foreach (var entry in entries)
         {
-            var before = entry.State is EntityState.Modified or EntityState.Deleted ? ReportedCall.Of(entry.OriginalValues) : null;
-            var after = entry.State is EntityState.Added or EntityState.Modified ? ReportedCall.Of(entry.CurrentValues) : null;
+            var before = entry.State is EntityState.Modified or EntityState.Deleted
+                ? ReportedCall.Of(entry.OriginalValues)
+                : null;
+            var after = entry.State is EntityState.Added or EntityState.Modified
+                ? ReportedCall.Of(entry.CurrentValues)
+                : null;
             if (before == after)
             {
                 continue;
@@ -194,7 +200,8 @@ internal sealed class CountChanges
         var month = new DateOnly(day.Year, day.Month, 1);
         foreach (var (grouping, key) in new[]
         {
-            (ReportGrouping.Agent, call.AgentId), (ReportGrouping.Group, call.GroupId), (ReportGrouping.Inbox, call.InboxId),
+            (ReportGrouping.Agent, call.AgentId), (ReportGrouping.Group, call.GroupId), (ReportGrouping.Inbox,
+                call.InboxId),
         })
         {
             foreach (var (span, period) in new[] { (CountSpan.Day, day.DayNumber), (CountSpan.Month, month.DayNumber) })
@@ -231,7 +238,8 @@ internal sealed class CountChanges
             return;
         }
 
-        var histograms = rows.Where(r => r.Value.Tenths.Values.Any(n => n != 0)).ToDictionary(r => r.Key, r => r.Value.Tenths);
+        var histograms = rows.Where(r => r.Value.Tenths.Values.Any(n => n != 0)).ToDictionary(r => r.Key,
+            r => r.Value.Tenths);
         var table = "\"CallReportCounts\"";
         var keys = "\"OrganizationId\", \"Grouping\", \"Span\", \"Period\", \"Key\"";
         var columns = string.Join(", ", ReportedCall.Columns.Select(c => $"\"{c}\""));
@@ -266,7 +274,8 @@ internal sealed class CountChanges
         {
             while (await reader.ReadAsync(ct))
             {
-                var key = new RowKey(reader.GetInt64(0), (ReportGrouping)reader.GetInt32(1), (CountSpan)reader.GetInt32(2),
+                var key = new RowKey(reader.GetInt64(0), (ReportGrouping)reader.GetInt32(1),
+                    (CountSpan)reader.GetInt32(2),
                     reader.GetInt32(3), reader.GetInt64(4));
                 if (histograms.ContainsKey(key))
                 {
@@ -292,19 +301,23 @@ internal sealed class CountChanges
             parameter.Value = Histogram.Format(merged);
             update.Parameters.Add(parameter);
             text.Append(CultureInfo.InvariantCulture, $"UPDATE {table} SET \"AcceptTenths\" = @h{i} WHERE ")
-                .Append(CultureInfo.InvariantCulture, $"\"OrganizationId\" = {key.OrganizationId} AND \"Grouping\" = {(int)key.Grouping} ")
-                .Append(CultureInfo.InvariantCulture, $"AND \"Span\" = {(int)key.Span} AND \"Period\" = {key.Period} AND \"Key\" = {key.Key};");
+                .Append(CultureInfo.InvariantCulture,
+                    $"\"OrganizationId\" = {key.OrganizationId} AND \"Grouping\" = {(int)key.Grouping} ")
+                .Append(CultureInfo.InvariantCulture,
+                    $"AND \"Span\" = {(int)key.Span} AND \"Period\" = {key.Period} AND \"Key\" = {key.Key};");
         }
 
         update.CommandText = text.ToString();
         await update.ExecuteNonQueryAsync(ct);
     }
 
-    private readonly record struct RowKey(long OrganizationId, ReportGrouping Grouping, CountSpan Span, int Period, long Key)
+    private readonly record struct RowKey(long OrganizationId, ReportGrouping Grouping, CountSpan Span, int Period,
+        long Key)
         : IComparable<RowKey>
     {
         public int CompareTo(RowKey other) =>
-            (OrganizationId, Grouping, Span, Period, Key).CompareTo((other.OrganizationId, other.Grouping, other.Span, other.Period, other.Key));
+            (OrganizationId, Grouping, Span, Period, Key).CompareTo((other.OrganizationId, other.Grouping, other.Span,
+                other.Period, other.Key));
     }
 
     private sealed class Change
@@ -338,10 +351,12 @@ internal static class Histogram
             }
 
             var tenths = long.Parse(pair[..colon], CultureInfo.InvariantCulture);
-            histogram[tenths] = histogram.GetValueOrDefault(tenths) + long.Parse(pair[(colon + 1)..], CultureInfo.InvariantCulture);
+            histogram[tenths] = histogram.GetValueOrDefault(tenths) + long.Parse(pair[(colon + 1)..],
+                CultureInfo.InvariantCulture);
         }
     }
 
     public static string Format(SortedDictionary<long, long> histogram) =>
-        string.Join(',', histogram.Where(p => p.Value != 0).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}:{p.Value}")));
+        string.Join(',', histogram.Where(p => p.Value != 0).Select(p => string.Create(CultureInfo.InvariantCulture,
+            $"{p.Key}:{p.Value}")));
 }

@@ -9,7 +9,8 @@ namespace Switchboard.Reports;
 
 public static class CallReportSetup
 {
-    /// <summary>Every save that adds, changes or removes an inbound call record keeps the report's counts with it.</summary>
+    /// <summary>Every save that adds, changes or removes an inbound call record keeps the report's counts with
+    /// it.</summary>
     public static IServiceCollection AddCallReportCounts(this IServiceCollection services) =>
         services.AddSingleton<ISaveChangesInterceptor, CallReportCountsInterceptor>();
 }
@@ -68,7 +69,8 @@ internal sealed class CallReportCountsInterceptor(WriteGate gate) : SaveChangesI
     }
 
     /// <summary>Calls are saved asynchronously only (nothing here saves them synchronously).</summary>
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData,
+        InterceptionResult<int> result) =>
         eventData.Context is SwitchboardDb db && !_saving.ContainsKey(db)
             && !CountChanges.Of(db.ChangeTracker.Entries<CallRecord>()).IsEmpty
             ? throw new InvalidOperationException("Call records must be saved with SaveChangesAsync.")
@@ -104,7 +106,8 @@ internal sealed class CallReportCountsInterceptor(WriteGate gate) : SaveChangesI
         return result;
     }
 
-    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken ct = default) =>
+    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData,
+        CancellationToken ct = default) =>
         await EndAsync(eventData.Context);
 
     public override async Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken ct = default) =>

@@ -15,7 +15,8 @@ public static class CallReportSql
     /// <summary>One expression per column of <see cref="ReportedCall.Columns"/>, each the call's part of it.</summary>
     internal static string[] Counts()
     {
-        // After the agent: the fallback number once the agent did not take the call, or at once because the agent could not.
+        // After the agent: the fallback number once the agent did not take the call, or at once because the agent
+        // could not.
         var afterAgent = "\"FallbackStartedAt\" IS NOT NULL OR \"Reason\" IN (" +
             string.Join(", ", ReportedCall.AgentCouldNot.Select(r => $"'{r}'")) + ")";
         return
@@ -23,7 +24,8 @@ public static class CallReportSql
             "1",
             $"CASE WHEN \"Decision\" = '{nameof(RoutingOutcome.ConnectAgent)}' THEN 1 ELSE 0 END",
             $"CASE WHEN {Accepted} THEN 1 ELSE 0 END",
-            $"CASE WHEN \"AgentOutcome\" IN ({Names(CallOutcome.AgentDeclined, CallOutcome.AgentHungUp)}) THEN 1 ELSE 0 END",
+            $"CASE WHEN \"AgentOutcome\" IN ({Names(CallOutcome.AgentDeclined, CallOutcome.AgentHungUp)}) " +
+                "THEN 1 ELSE 0 END",
             $"CASE WHEN \"AgentOutcome\" IN ({Names(CallOutcome.AgentNoAnswer, CallOutcome.AgentBusy, CallOutcome.AgentFailed,
                 CallOutcome.AgentNoInput)}) THEN 1 ELSE 0 END",
             $"CASE WHEN \"AgentOutcome\" = '{nameof(CallOutcome.CallerHungUp)}' THEN 1 ELSE 0 END",
@@ -58,9 +60,11 @@ public static class CallReportSql
     private static string PostgresMs(string column) => $"floor(EXTRACT(EPOCH FROM \"{column}\") * 1000)";
 
     private static string SqliteMs(string column) =>
-        $"(CAST(strftime('%s', \"{column}\") AS INTEGER) * 1000 + CAST(substr(\"{column}\" || '000', 21, 3) AS INTEGER))";
+        $"(CAST(strftime('%s', \"{column}\") AS INTEGER) * 1000 " +
+        $"+ CAST(substr(\"{column}\" || '000', 21, 3) AS INTEGER))";
 
-    /// <summary>The UTC day of the call's start as <see cref="DateOnly.DayNumber"/>, and the first day of its month.</summary>
+    /// <summary>The UTC day of the call's start as <see cref="DateOnly.DayNumber"/>, and the first day of its
+    /// month.</summary>
     private static (string Day, string Month) Periods(bool postgres) => postgres
         ? ("""(("StartedAt" AT TIME ZONE 'UTC')::date - DATE '0001-01-01')""",
            """(date_trunc('month', "StartedAt" AT TIME ZONE 'UTC')::date - DATE '0001-01-01')""")
@@ -70,7 +74,8 @@ public static class CallReportSql
     private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     /// <summary>
-    /// Counts every stored inbound call afresh: empties "CallReportCounts" and fills it in one INSERT … SELECT … GROUP BY
+    /// Counts every stored inbound call afresh: empties "CallReportCounts" and fills it in one INSERT … SELECT … GROUP
+    /// BY
     /// (days from the calls, months from the days). The migration that made the table ran it to count the calls stored
     /// before; the report benchmark runs it after filling the calls in bulk.
     /// </summary>
@@ -113,7 +118,8 @@ public static class CallReportSql
                 SELECT org, g, s, p, k, {concat}(CAST(tenths AS TEXT) || ':' || CAST(n AS TEXT), ',') AS h
                 FROM counted_tenths GROUP BY org, g, s, p, k
             )
-            INSERT INTO "CallReportCounts" ("OrganizationId", "Grouping", "Span", "Period", "Key", {columns}, "AcceptTenths")
+            INSERT INTO "CallReportCounts" ("OrganizationId", "Grouping", "Span", "Period", "Key", {columns},
+                "AcceptTenths")
             SELECT c.org, c.g, c.s, c.p, c.k, {string.Join(", ", names.Select(n => $"c.{n}"))}, COALESCE(h.h, '')
             FROM counted c
             LEFT JOIN histograms h ON h.org = c.org AND h.g = c.g AND h.s = c.s AND h.p = c.p AND h.k = c.k;

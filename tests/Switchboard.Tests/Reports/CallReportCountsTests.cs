@@ -36,7 +36,8 @@ public sealed class CallReportCountsTests : IAsyncLifetime
     {
         _org = await TestOrganization.CreateAsync(_app);
         _other = await TestOrganization.CreateAsync(_app, "Other Org");
-        _groups = [await _org.CreateGroupAsync("North"), await _org.CreateGroupAsync("South"), await _org.CreateGroupAsync("East")];
+        _groups = [await _org.CreateGroupAsync("North"), await _org.CreateGroupAsync("South"),
+            await _org.CreateGroupAsync("East")];
         _inboxes = [await _org.CreateInboxAsync("Help"), await _org.CreateInboxAsync("Sales")];
         _agents =
         [
@@ -110,7 +111,8 @@ public sealed class CallReportCountsTests : IAsyncLifetime
                 var expected = await reports.ScanReportAsync(_org.Id, range, CancellationToken.None);
                 var report = await _org.Admin.GetStringAsync($"{_org.Path}/reports/calls?{query}&groupBy={groupBy}");
 
-                Assert.Equal(Json(expected), Json(JsonSerializer.Deserialize<CallReport>(report, JsonSerializerOptions.Web)));
+                Assert.Equal(Json(expected), Json(JsonSerializer.Deserialize<CallReport>(report,
+                    JsonSerializerOptions.Web)));
             }
         }
 
@@ -166,7 +168,8 @@ public sealed class CallReportCountsTests : IAsyncLifetime
             }
         }
 
-        // Each callback in its own save, and every call's second callback after all the first ones: outcomes change late.
+        // Each callback in its own save, and every call's second callback after all the first ones: outcomes change
+        // late.
         for (var step = 0; step < 2; step++)
         {
             foreach (var (id, steps) in later.Where(l => l.Changes.Length > step))
@@ -177,13 +180,15 @@ public sealed class CallReportCountsTests : IAsyncLifetime
     }
 
     /// <summary>A call as routing decided it, and what its callbacks do to it later (nothing, for some).</summary>
-    private (CallRecord Call, Func<CallRecord, bool>[] Changes) Generate(Random random, string callSid, DateTime at, bool theirs)
+    private (CallRecord Call, Func<CallRecord, bool>[] Changes) Generate(Random random, string callSid, DateTime at,
+        bool theirs)
     {
         var organizationId = theirs ? _other.Id : _org.Id;
         var kind = random.Next(14);
         var toInbox = kind is 0 or 1 && !theirs;
         OwnerFacts owner = toInbox
-            ? new InboxFacts { InboxId = Pick(random, _inboxes), Name = "inbox", Mode = InboxMode.Forward, ForwardTo = "+14155550177" }
+            ? new InboxFacts { InboxId = Pick(random, _inboxes), Name = "inbox", Mode = InboxMode.Forward,
+                ForwardTo = "+14155550177" }
             : new GroupFacts
             {
                 GroupId = theirs ? _theirGroup : Pick(random, _groups),
@@ -220,7 +225,8 @@ public sealed class CallReportCountsTests : IAsyncLifetime
         var call = CallRecord.Decided(callSid, "+14155550100", "+14155550199", facts, decision, at);
 
         // Seconds to accept with milliseconds (some on a half tenth); talk seconds whole, as the provider sends them.
-        var screenedAt = at.AddMilliseconds(random.Next(2) == 0 ? random.Next(1_000, 40_000) : random.Next(1, 40) * 100 + 50);
+        var screenedAt = at.AddMilliseconds(random.Next(2) == 0 ? random.Next(1_000, 40_000) : random.Next(1,
+            40) * 100 + 50);
         var talk = random.Next(5, 900);
         var end = screenedAt.AddSeconds(talk);
         Func<CallRecord, bool>[] changes = (outcome, random.Next(12)) switch
@@ -229,21 +235,26 @@ public sealed class CallReportCountsTests : IAsyncLifetime
             [
                 c => n < 9
                     ? c.FinishDial(CallStatus.Completed, true, talk, null, end) == DialEnd.Connected
-                    : c.FinishDial(n == 9 ? CallStatus.Busy : CallStatus.NoAnswer, false, null, null, end) == DialEnd.Ended,
+                    : c.FinishDial(n == 9 ? CallStatus.Busy : CallStatus.NoAnswer, false, null, null,
+                        end) == DialEnd.Ended,
             ],
             (RoutingOutcome.ConnectAgent, < 4) => [c => Accepted(c, screenedAt, talk, end)],
             (RoutingOutcome.ConnectAgent, 4) => [c => Screened(c, "2", screenedAt, end)],
             (RoutingOutcome.ConnectAgent, 5) => [c => Screened(c, null, screenedAt, end)],
-            (RoutingOutcome.ConnectAgent, 6) => [c => c.FinishDial(CallStatus.NoAnswer, false, null, null, end) == DialEnd.Ended],
-            (RoutingOutcome.ConnectAgent, 7) => [c => c.FinishDial(CallStatus.Busy, false, null, null, end) == DialEnd.Ended],
+            (RoutingOutcome.ConnectAgent, 6) => [c => c.FinishDial(CallStatus.NoAnswer, false, null, null,
+                end) == DialEnd.Ended],
+            (RoutingOutcome.ConnectAgent, 7) => [c => c.FinishDial(CallStatus.Busy, false, null, null,
+                end) == DialEnd.Ended],
             (RoutingOutcome.ConnectAgent, 8) =>
                 [c => c.FinishDial(CallStatus.Canceled, false, null, CallStatus.Completed, end) == DialEnd.Ended],
             // Late: the caller's leg ends first (the agent had pressed 1: connected); hours later the dial's end says
             // the agent's leg was not answered, and the call's outcome changes.
             (RoutingOutcome.ConnectAgent, 9) =>
             [
-                c => c.Screen("1", screenedAt) == ScreeningResult.Accepted && c.RecordStatus(CallLeg.Caller, CallStatus.Completed, end, 30),
-                c => c.FinishDial(CallStatus.NoAnswer, false, null, CallStatus.Completed, end.AddHours(3)) == DialEnd.Ended,
+                c => c.Screen("1", screenedAt) == ScreeningResult.Accepted && c.RecordStatus(CallLeg.Caller,
+                    CallStatus.Completed, end, 30),
+                c => c.FinishDial(CallStatus.NoAnswer, false, null, CallStatus.Completed,
+                    end.AddHours(3)) == DialEnd.Ended,
             ],
             // The fallback number takes the call once the agent did not, in a later callback.
             (RoutingOutcome.ConnectAgent, 10) =>
