@@ -20,6 +20,9 @@ using Switchboard.Phones;
 using Switchboard.Privacy;
 using Switchboard.Reports;
 using Switchboard.Storage;
+using Switchboard.Providers;
+using Switchboard.SignalWire;
+using Switchboard.Telnyx;
 using Switchboard.Twilio;
 using Switchboard.Calls.Voicemail;
 
@@ -56,14 +59,19 @@ builder.Services.AddSingleton<CallRecordWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordWriter>());
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<CallbackUrls>();
+builder.Services.AddSingleton<ProviderCredentials>();
 builder.Services.AddScoped<CallChanges>();
 builder.Services.AddScoped<CallerMessages>();
 
 // Outbound calls: the provider's REST API rings the agent first (see TwilioCallPlacer for what is retried)
 builder.Services.AddScoped<OutboundCalls>();
-builder.Services.AddHttpClient<ICallPlacer, TwilioCallPlacer>()
+builder.Services.AddScoped<ICallPlacer, ProviderCallPlacer>();
+builder.Services.AddHttpClient<TwilioCallPlacer>()
     .AddResilienceHandler("twilio-rest", (pipeline, context) =>
         TwilioCallPlacer.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddHttpClient<TelnyxCallPlacer>()
+    .AddResilienceHandler("telnyx-rest", (pipeline, context) => TwilioCallPlacer.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 
 // Voicemail: the recordings at the provider (read and deleted by sid through its REST API), signed links, the sweeper;
 // and the reconciler, which looks up calls left open
@@ -157,6 +165,8 @@ app.UseOrganizationScope();
 
 // Telephony webhooks: where a call enters
 app.MapTwilioWebhooks();
+app.MapSignalWireWebhooks();
+app.MapTelnyxWebhooks();
 
 // A voicemail's signed link (events): no key, a signature that expires
 app.MapVoicemailLinks();

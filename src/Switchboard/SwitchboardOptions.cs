@@ -14,6 +14,13 @@ public sealed class SwitchboardOptions
 
     public TwilioOptions Twilio { get; set; } = new();
 
+    public SignalWireOptions SignalWire { get; set; } = new();
+
+    public TelnyxOptions Telnyx { get; set; } = new();
+
+    /// <summary>The provider whose account places agent-made calls: Twilio, SignalWire or Telnyx.</summary>
+    public Providers.Provider Provider { get; set; } = Providers.Provider.Twilio;
+
     public CallEventsOptions CallEvents { get; set; } = new();
 
     public RateLimitsOptions RateLimits { get; set; } = new();
@@ -166,4 +173,53 @@ public sealed class TwilioOptions
     /// fallback instead; well inside the provider's own 15 s, so that a stuck database never leaves a caller in silence.
     /// </summary>
     public TimeSpan AnswerBudget { get; set; } = TimeSpan.FromSeconds(1.5);
+}
+
+/// <summary>
+/// A SignalWire project (docs/provider.md): its webhooks at <c>/webhooks/signalwire/…</c>, its compatibility API.
+/// </summary>
+public sealed class SignalWireOptions
+{
+    /// <summary>The space's name, as in <c>{space}.signalwire.com</c>.</summary>
+    public string? Space { get; set; }
+
+    public string? ProjectId { get; set; }
+
+    /// <summary>The project's API token: Basic auth of the compatibility API, with <see cref="ProjectId"/>.</summary>
+    public string? ApiToken { get; set; }
+
+    /// <summary>Verifies X-SignalWire-Signature; unset means every SignalWire webhook is refused.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>
+    /// The compatibility API's root; unset: <c>https://{Space}.signalwire.com/api/laml</c> (a local fake in tests).
+    /// </summary>
+    public string? ApiBaseUrl { get; set; }
+
+    public string? ApiRoot() =>
+        ApiBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/')
+        : Space is { Length: > 0 } space ? $"https://{Uri.EscapeDataString(space)}.signalwire.com/api/laml"
+        : null;
+}
+
+/// <summary>
+/// A Telnyx account and its TeXML application (docs/provider.md): webhooks at <c>/webhooks/telnyx/…</c>.
+/// </summary>
+public sealed class TelnyxOptions
+{
+    /// <summary>The API key (Bearer) of the REST API that places agent-made calls.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// The account's Ed25519 public key, base64; verifies telnyx-signature-ed25519. Unset: every webhook is refused.
+    /// </summary>
+    public string? PublicKey { get; set; }
+
+    /// <summary>The TeXML application (its connection id) that agent-made calls are placed from.</summary>
+    public string? ApplicationId { get; set; }
+
+    public string ApiBaseUrl { get; set; } = "https://api.telnyx.com";
+
+    /// <summary>How far telnyx-timestamp may be from Switchboard's clock either way; older ones are replays.</summary>
+    public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -6,6 +6,8 @@ using Switchboard.Admin;
 using Switchboard.Authorization;
 using Switchboard.Messages;
 using Switchboard.Storage;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
 using Switchboard.Twilio;
 
 namespace Switchboard.Demo;
@@ -40,6 +42,8 @@ public static class DemoMode
             ["Switchboard:OperatorToken"] = "demo-operator-token",
             ["Switchboard:Twilio:AuthToken"] = "demo-auth-token",
             ["Switchboard:Twilio:PublicBaseUrl"] = url,
+            ["Switchboard:SignalWire:SigningKey"] = "demo-signing-key",
+            ["Switchboard:Telnyx:PublicKey"] = Convert.ToBase64String(TelnyxDemoKey().GeneratePublicKey().GetEncoded()),
         };
         // Lowest precedence: appsettings, environment variables and the command line still win.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
@@ -92,6 +96,12 @@ public static class DemoMode
         Example(text, "Bob (inactive) texted this contact last: the caller hears that nobody is available", baseUrl, authToken, ContactOfInactiveAgent, "+15550100001");
         Example(text, "Phone Bank forwards its calls to a fixed number", baseUrl, authToken, Contact, "+15550100002");
         Example(text, "The Help Line inbox rejects calls (the default)", baseUrl, authToken, Stranger, "+15550100003");
+        TelnyxExample(
+            text,
+            "The same call as Telnyx would place it (TeXML, signed with Ed25519; valid for 5 minutes)",
+            baseUrl,
+            Contact,
+            "+15550100001");
         text.AppendLine("# The call log, newest first:");
         text.AppendLine($"curl -s {baseUrl}/api/v1/organizations/{organization.Id}/calls -H 'Authorization: Bearer {ApiKeySecrets.Format(key.Id, secret)}'");
         text.AppendLine();
@@ -142,6 +152,38 @@ public static class DemoMode
             new ValidMessage("demo-3", alice.Id, Contact, "+15550100002", phoneBank.Id, null, now.AddMinutes(-30)),
         ], CancellationToken.None);
         return organization;
+    }
+
+    /// <summary>
+    /// The demo's own Ed25519 key, made from a fixed seed so that its public key can be configured before the app
+    /// starts; it stands in for Telnyx's, whose private half only Telnyx holds.
+    /// </summary>
+    private static Ed25519PrivateKeyParameters TelnyxDemoKey() =>
+        new(SHA256.HashData("switchboard demo telnyx key"u8), 0);
+
+    private static void TelnyxExample(StringBuilder text, string title, string baseUrl, string from, string to)
+    {
+        var url = $"{baseUrl}/webhooks/telnyx/voice";
+        var body = string.Join('&', new Dictionary<string, string>
+        {
+            ["CallSid"] = "v3:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            ["AccountSid"] = "demo-account",
+            ["From"] = from,
+            ["To"] = to,
+            ["CallStatus"] = "ringing",
+            ["Direction"] = "inbound",
+        }.Select(f => $"{f.Key}={Uri.EscapeDataString(f.Value)}"));
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds()
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signer = new Ed25519Signer();
+        signer.Init(true, TelnyxDemoKey());
+        var message = Telnyx.TelnyxSignature.Message(timestamp, Encoding.ASCII.GetBytes(body));
+        signer.BlockUpdate(message, 0, message.Length);
+        text.AppendLine($"# {title}");
+        var signature = Convert.ToBase64String(signer.GenerateSignature());
+        text.AppendLine($"curl -s {url} -H 'telnyx-timestamp: {timestamp}' " +
+            $"-H 'telnyx-signature-ed25519: {signature}' --data-binary '{body}'");
+        text.AppendLine();
     }
 
     private static void Example(StringBuilder text, string title, string baseUrl, string authToken, string from, string to)

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Switchboard.Providers;
 using Switchboard.Routing;
 
 namespace Switchboard.Twilio;
@@ -9,15 +10,13 @@ namespace Switchboard.Twilio;
 /// </summary>
 public static class TwiML
 {
-    public const string ContentType = "text/xml; charset=utf-8";
+    public const string ContentType = WebhookFallback.ContentType;
 
-    public const string UnavailableMessage = "Sorry, nobody is available to take your call right now. Please try again later. Goodbye.";
-    /// <summary>The stock message before a voicemail: no "try again later", since the caller may leave a message now.</summary>
-    public const string VoicemailUnavailableMessage = "Sorry, nobody is available to take your call right now.";
-    public const string VoicemailPrompt = "Please leave a message after the tone. Press the pound key when you are done.";
-    public const string VoicemailThanks = "Thank you for your message. Goodbye.";
-
-    public const string ErrorMessage = "Sorry, we cannot take your call right now. Please try again later. Goodbye.";
+    public const string UnavailableMessage = Spoken.Unavailable;
+    public const string VoicemailUnavailableMessage = Spoken.VoicemailUnavailable;
+    public const string VoicemailPrompt = Spoken.VoicemailPrompt;
+    public const string VoicemailThanks = Spoken.VoicemailThanks;
+    public const string ErrorMessage = Spoken.Error;
 
     /// <summary>Every status a leg has, in Twilio's words (TwiML lists them space-separated, the REST API one field each).</summary>
     public static readonly IReadOnlyList<string> StatusEventNames = ["initiated", "ringing", "answered", "completed"];
@@ -117,5 +116,35 @@ public static class TwiML
         new XDeclaration("1.0", "UTF-8", null) + new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
 }
 
-/// <summary>Where the provider reports a voicemail, and its longest length.</summary>
-public sealed record VoicemailRecording(int MaxSeconds, string ActionUrl, string StatusUrl, string? TranscriptionUrl);
+/// <summary>TwiML as the markup of the shared webhooks; SignalWire's cXML is the same document.</summary>
+internal sealed class TwilioMarkup : ICallMarkup
+{
+    public static readonly TwilioMarkup Instance = new();
+
+    public string Reject() => TwiML.Reject();
+
+    public string Empty() => TwiML.Empty();
+
+    public string Hangup() => TwiML.Hangup();
+
+    public string SayThenHangup(string message) => TwiML.SayThenHangup(message);
+
+    public string Unavailable(CallerMessage? message) => TwiML.Unavailable(message);
+
+    public string Voicemail(CallerMessage? message, VoicemailRecording recording) =>
+        TwiML.Voicemail(message, recording);
+
+    public string VoicemailRecorded() => TwiML.VoicemailRecorded();
+
+    public string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
+        TwiML.Forward(callerId, forwardTo, dialEndedUrl, statusUrl);
+
+    public string DialAgent(
+        string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) =>
+        TwiML.DialAgent(callerId, agentPhone, screenUrl, dialEndedUrl, statusUrl);
+
+    public string DialContact(string callerId, string contact, string dialEndedUrl, string statusUrl) =>
+        TwiML.DialContact(callerId, contact, dialEndedUrl, statusUrl);
+
+    public string Screen(string prompt, string answerUrl) => TwiML.Screen(prompt, answerUrl);
+}

@@ -10,22 +10,21 @@ using Polly.RateLimiting;
 using Polly.Timeout;
 using Switchboard.Calls;
 using Switchboard.Phones;
+using Switchboard.Providers;
 
 namespace Switchboard.Twilio;
 
 /// <summary>
-/// Rings an agent through Twilio's REST API: <c>POST /2010-04-01/Accounts/{AccountSid}/Calls.json</c> with Basic
-/// auth, <c>To</c> = the agent's phone, <c>From</c> = the platform number, <c>Url</c> = the webhook that prompts the
-/// agent, and status callbacks for every status of the agent's leg.
+/// Rings an agent through a Twilio-compatible REST API (Twilio's, or SignalWire's compatibility API):
+/// <c>POST {account}/Calls.json</c> with Basic auth, <c>To</c> = the agent's phone, <c>From</c> = the platform number,
+/// <c>Url</c> = the webhook that prompts the agent, and status callbacks for every status of the agent's leg.
 /// </summary>
-public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOptions> options, CallbackUrls urls, ILogger<TwilioCallPlacer> log) : ICallPlacer
+public sealed class TwilioCallPlacer(HttpClient http, CallbackUrls callbackUrls, ILogger<TwilioCallPlacer> log)
 {
-    private TwilioOptions Twilio => options.Value.Twilio;
-
-    public bool Configured => !string.IsNullOrEmpty(Twilio.AccountSid) && !string.IsNullOrEmpty(Twilio.AuthToken);
-
-    public async Task<PlaceResult> RingAgentAsync(long callId, string agentPhone, string platformNumber, CancellationToken ct)
+    public async Task<PlaceResult> RingAgentAsync(
+        CompatibleAccount account, long callId, string agentPhone, string platformNumber, CancellationToken ct)
     {
+        var urls = callbackUrls.For(account.Provider);
         var form = new List<KeyValuePair<string, string>>
         {
             new("To", agentPhone),
@@ -37,12 +36,11 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
         };
         form.AddRange(TwiML.StatusEventNames.Select(e => KeyValuePair.Create("StatusCallbackEvent", e)));
 
-        var accountSid = Twilio.AccountSid!;
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Calls.json")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{account.AccountUrl}/Calls.json")
         {
             Content = new FormUrlEncodedContent(form),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{Twilio.AuthToken}")));
+        request.Headers.Authorization = account.Authorization();
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
         try
@@ -54,15 +52,24 @@ public sealed class TwilioCallPlacer(HttpClient http, IOptions<SwitchboardOption
         // The API's address and the socket's words go to the operator's log only: the detail reaches admins (answers, call log).
         catch (Exception e) when (NeverSent(e))
         {
-            log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", Twilio.ApiBaseUrl);
+            log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", account.ApiBaseUrl);
             return new PlaceResult.NotSent("The provider's API could not be reached");
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (Unanswered(e, ct))
         {
-            log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", Twilio.ApiBaseUrl);
-            return new PlaceResult.Uncertain(e is HttpRequestException ? "The provider's API broke off the request" : "No answer from the provider's API in time");
+            log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", account.ApiBaseUrl);
+            return NoAnswer(e);
         }
     }
+
+    /// <summary>The request broke off or timed out: it may have reached the provider, so the call may exist.</summary>
+    public static bool Unanswered(Exception e, CancellationToken ct) =>
+        e is HttpRequestException or TimeoutRejectedException or TimeoutException
+            or OperationCanceledException && !ct.IsCancellationRequested;
+
+    public static PlaceResult NoAnswer(Exception e) => new PlaceResult.Uncertain(e is HttpRequestException
+        ? "The provider's API broke off the request"
+        : "No answer from the provider's API in time");
 
     /// <summary>
     /// Creating a call is not idempotent: a POST that may have reached the provider is never sent again, or the agent

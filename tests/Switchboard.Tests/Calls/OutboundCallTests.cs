@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Tests.Support;
+using Switchboard.Providers;
 using Switchboard.Twilio;
 using static Switchboard.Tests.Api.ApiAnswers;
 

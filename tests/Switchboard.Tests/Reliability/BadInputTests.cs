@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
@@ -50,6 +51,8 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
     {
         _twilio = await FakeTwilioApi.StartAsync();
         _twilio.Configure(_app);
+        _app.Settings["Switchboard:SignalWire:SigningKey"] = SignalWirePlay.SigningKey;
+        _app.Settings["Switchboard:Telnyx:PublicKey"] = TelnyxPlay.PublicKey;
         var baseUrl = PanelBrowser.Start(_app);
         _http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         _org = await TestOrganization.CreateAsync(_app);
@@ -649,8 +652,31 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         request.Content.Headers.TryAddWithoutValidation("Content-Type", kind == WebhookCase.NotAForm
             ? input.Pick(["application/json", "text/plain", "application/xml"])
             : "application/x-www-form-urlencoded");
-        request.Headers.Add("X-Twilio-Signature", TwilioSignature.Compute(SwitchboardApp.AuthToken, publicUrl, kind == WebhookCase.NotAForm ? [] : decoded));
+        List<KeyValuePair<string, string>> signed = kind == WebhookCase.NotAForm ? [] : [.. decoded];
+        SignAsTheProvider(request, path, publicUrl, signed, body);
         return request;
+    }
+
+    /// <summary>Each provider's webhooks are signed its own way: the fuzz must get past every signature.</summary>
+    private void SignAsTheProvider(
+        HttpRequestMessage request, string path, string publicUrl, List<KeyValuePair<string, string>> form, byte[] body)
+    {
+        if (path.StartsWith("/webhooks/telnyx/", StringComparison.Ordinal))
+        {
+            var timestamp = _app.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            request.Headers.Add("telnyx-timestamp", timestamp);
+            request.Headers.Add("telnyx-signature-ed25519", TelnyxPlay.SignBody(timestamp, body));
+        }
+        else if (path.StartsWith("/webhooks/signalwire/", StringComparison.Ordinal))
+        {
+            var signature = TwilioSignature.Compute(SignalWirePlay.SigningKey, publicUrl, form);
+            request.Headers.Add("X-SignalWire-Signature", signature);
+        }
+        else
+        {
+            var signature = TwilioSignature.Compute(SwitchboardApp.AuthToken, publicUrl, form);
+            request.Headers.Add("X-Twilio-Signature", signature);
+        }
     }
 
     private static byte[] Join(List<(string Name, byte[] Encoded)> fields)

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Switchboard.Observability;
 
-namespace Switchboard.Twilio;
+namespace Switchboard.Providers;
 
 /// <summary>
 /// Turns any failure of a signed webhook into the endpoint's fallback TwiML instead of a 5xx, including work that
 /// outlasts <see cref="TwilioOptions.AnswerBudget"/> (a database that does not answer): the caller hears a polite
-/// goodbye rather than the provider's "application error". Runs behind <see cref="TwilioSignatureFilter"/>, so a
+/// goodbye rather than the provider's "application error". Runs behind the provider's signature filter, so a
 /// refused forgery is neither answered here nor counted as an answer to the provider.
 /// </summary>
 public sealed class AnswerBudgetFilter(
@@ -29,8 +29,8 @@ public sealed class AnswerBudgetFilter(
         var http = context.HttpContext;
         var started = http.Items[StartedKey] as long? ?? Stopwatch.GetTimestamp();
         var request = http.Request;
-        var fallbackMetadata = http.GetEndpoint()?.Metadata.GetMetadata<TwiMLFallback>();
-        var fallback = fallbackMetadata?.Document ?? TwiML.Hangup();
+        var fallbackMetadata = http.GetEndpoint()?.Metadata.GetMetadata<WebhookFallback>();
+        var fallback = fallbackMetadata?.Document ?? WebhookFallback.Hangup;
 
         var fellBack = false;
         using var budget = new CancellationTokenSource();
@@ -82,7 +82,7 @@ public sealed class AnswerBudgetFilter(
         {
             log.LogError(e, "Webhook {Path} failed; answering the caller politely instead", request.Path);
             fellBack = true;
-            return TypedResults.Text(fallback, TwiML.ContentType);
+            return TypedResults.Text(fallback, WebhookFallback.ContentType);
         }
         finally
         {
@@ -108,7 +108,7 @@ public sealed class AnswerBudgetFilter(
     private static async Task AnswerNowAsync(HttpResponse response, string twiml)
     {
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = TwiML.ContentType;
+        response.ContentType = WebhookFallback.ContentType;
         await response.WriteAsync(twiml);
         await response.CompleteAsync();
     }

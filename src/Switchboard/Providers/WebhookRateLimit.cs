@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Switchboard.Authorization;
 
-namespace Switchboard.Twilio;
+namespace Switchboard.Providers;
 
 /// <summary>
 /// Webhook requests per source address, with ASP.NET Core's rate-limiting middleware. Over the limit a request gets
@@ -18,9 +18,9 @@ public sealed class WebhookRateLimit(IOptions<SwitchboardOptions> options, ILogg
     {
         var http = context.HttpContext;
         log.LogWarning("Webhook traffic from {Source} is over its limit; ending the call politely at {Path}", FailureLimits.Source(http), http.Request.Path);
-        var fallback = http.GetEndpoint()?.Metadata.GetMetadata<TwiMLFallback>()?.Document ?? TwiML.Hangup();
+        var fallback = http.GetEndpoint()?.Metadata.GetMetadata<WebhookFallback>()?.Document ?? WebhookFallback.Hangup;
         http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = TwiML.ContentType;
+        http.Response.ContentType = WebhookFallback.ContentType;
         await http.Response.WriteAsync(fallback, ct);
     };
 

@@ -1,0 +1,32 @@
+using Switchboard.Calls;
+using Switchboard.Telnyx;
+using Switchboard.Twilio;
+
+namespace Switchboard.Providers;
+
+/// <summary>
+/// Places an agent-made call through the provider whose account places them (<see cref="ProviderCredentials"/>).
+/// </summary>
+public sealed class ProviderCallPlacer(
+    ProviderCredentials credentials, TwilioCallPlacer compatible, TelnyxCallPlacer telnyx) : ICallPlacer
+{
+    public bool Configured => credentials.OutboundProvider() switch
+    {
+        Provider.Twilio => credentials.TwilioAccount() is not null,
+        Provider.SignalWire => credentials.SignalWireAccount() is not null,
+        Provider.Telnyx => telnyx.Configured,
+        _ => false,
+    };
+
+    public Task<PlaceResult> RingAgentAsync(
+        long callId, string agentPhone, string platformNumber, CancellationToken ct) =>
+        credentials.OutboundProvider() switch
+        {
+            Provider.Twilio when credentials.TwilioAccount() is { } twilio =>
+                compatible.RingAgentAsync(twilio, callId, agentPhone, platformNumber, ct),
+            Provider.SignalWire when credentials.SignalWireAccount() is { } signalWire =>
+                compatible.RingAgentAsync(signalWire, callId, agentPhone, platformNumber, ct),
+            Provider.Telnyx when telnyx.Configured => telnyx.RingAgentAsync(callId, agentPhone, platformNumber, ct),
+            _ => Task.FromResult<PlaceResult>(new PlaceResult.NotSent("No provider account is configured")),
+        };
+}

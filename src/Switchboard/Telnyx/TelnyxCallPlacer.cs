@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Switchboard.Calls;
+using Switchboard.Phones;
+using Switchboard.Providers;
+using Switchboard.Twilio;
+
+namespace Switchboard.Telnyx;
+
+/// <summary>
+/// Rings an agent through Telnyx's TeXML REST API: <c>POST /v2/texml/calls/{application id}</c> with the API key as
+/// Bearer and a JSON body — <c>From</c> (the platform number), <c>To</c> (the agent's phone), <c>Url</c> (the webhook
+/// that prompts the agent) and the status callback of the agent's leg. Telnyx answers a flat call object whose
+/// <c>call_sid</c> names the call. What is retried is <see cref="TwilioCallPlacer"/>'s rule: only what never left.
+/// </summary>
+public sealed class TelnyxCallPlacer(
+    HttpClient http, ProviderCredentials credentials, CallbackUrls callbackUrls, ILogger<TelnyxCallPlacer> log)
+{
+    public bool Configured => credentials.Telnyx() is { ApiKey.Length: > 0, ApplicationId.Length: > 0 };
+
+    public async Task<PlaceResult> RingAgentAsync(
+        long callId, string agentPhone, string platformNumber, CancellationToken ct)
+    {
+        var telnyx = credentials.Telnyx();
+        var urls = callbackUrls.For(Provider.Telnyx);
+        var body = new Dictionary<string, string>
+        {
+            ["From"] = platformNumber,
+            ["To"] = agentPhone,
+            ["Url"] = urls.OutboundAnswered(callId),
+            ["Method"] = "POST",
+            ["StatusCallback"] = urls.Status(callId, CallLeg.Agent),
+            ["StatusCallbackMethod"] = "POST",
+            ["StatusCallbackEvent"] = string.Join(' ', TwiML.StatusEventNames),
+        };
+        var root = telnyx.ApiBaseUrl.TrimEnd('/');
+        using var request = new HttpRequestMessage(
+            HttpMethod.Post, $"{root}/v2/texml/calls/{Uri.EscapeDataString(telnyx.ApplicationId!)}")
+        {
+            Content = JsonContent.Create(body),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", telnyx.ApiKey);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            return response.IsSuccessStatusCode ? Placed(text) : Refused(response.StatusCode, text);
+        }
+        catch (Exception e) when (TwilioCallPlacer.NeverSent(e))
+        {
+            log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", root);
+            return new PlaceResult.NotSent("The provider's API could not be reached");
+        }
+        catch (Exception e) when (TwilioCallPlacer.Unanswered(e, ct))
+        {
+            log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", root);
+            return TwilioCallPlacer.NoAnswer(e);
+        }
+    }
+
+    private static PlaceResult Placed(string body)
+    {
+        var json = Parse(body);
+        return Text(json, "call_sid") is { Length: > 0 } sid
+            ? new PlaceResult.Placed(sid, TwilioStatuses.Parse(Text(json, "status")) ?? CallStatus.Queued)
+            : new PlaceResult.Uncertain("The provider answered success without a call sid");
+    }
+
+    /// <summary>Telnyx's errors read <c>{"errors": [{"code": "10004", "title": "…", "detail": "…"}]}</c>.</summary>
+    private static PlaceResult Refused(HttpStatusCode status, string body)
+    {
+        var json = Parse(body);
+        JsonElement? first = json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("errors", out var errors)
+            && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0
+            ? errors[0]
+            : null;
+        int? code = int.TryParse(Text(first, "code"), out var n) ? n : null;
+        var words = Text(first, "detail") ?? Text(first, "title");
+        // Masked here, so that the agent's number the provider may quote reaches no log, record or other person.
+        var message = words is { Length: > 0 } ? PhoneMask.MaskAll(words) : $"{(int)status} {status}";
+        return new PlaceResult.Refused((int)status, code, message.Length <= 300 ? message : message[..300], null);
+    }
+
+    private static JsonElement? Parse(string body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement? json, string name) =>
+        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v)
+            && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
+}

@@ -1,0 +1,275 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.Providers;
+
+/// <summary>
+/// One table of call scenarios, written once and run against every provider through its own fake: signed as the
+/// provider signs, walking the markup as the provider would, with agent-made calls placed at its fake REST API.
+/// Adding a provider is one more <see cref="ProviderPlay"/> and one more name in <see cref="ProviderPlay.Names"/>.
+/// </summary>
+[Trait("Database", "yes")]
+public sealed class ProviderConformanceTests
+{
+    private const string GroupNumber = "+14155550100";
+    private const string UnknownNumber = "+14155559999";
+    private const string Contact = "+14155550199";
+    private const string AlicePhone = "+14155550111";
+    private const string ForwardTarget = "+14155550177";
+    private const string FallbackTarget = "+14155550133";
+
+    public static readonly string[] Scenarios =
+    [
+        "unknown number is rejected",
+        "agent accepts and talks",
+        "agent declines",
+        "agent stays silent",
+        "group forwards",
+        "fallback after a decline",
+        "voicemail after a decline",
+        "caller hangs up (status callback)",
+        "agent-made call",
+        "unsigned webhook is refused",
+    ];
+
+    public static TheoryData<string, string> Table()
+    {
+        var rows = new TheoryData<string, string>();
+        foreach (var provider in ProviderPlay.Names)
+        {
+            foreach (var scenario in Scenarios)
+            {
+                rows.Add(provider, scenario);
+            }
+        }
+
+        return rows;
+    }
+
+    [Theory]
+    [MemberData(nameof(Table))]
+    public async Task EveryProviderPlaysEveryScenarioAlike(string provider, string scenario)
+    {
+        await using var play = ProviderPlay.For(provider);
+        using var app = new SwitchboardApp();
+        await play.ConfigureAsync(app);
+        // The table checks dialects, not the answer budget (Reliability/ checks that): on a loaded machine a row
+        // must not turn into the polite fallback.
+        app.Settings["Switchboard:Twilio:AnswerBudget"] = "00:00:10";
+        app.Settings["Switchboard:Twilio:ApiAttemptTimeout"] = "00:00:05";
+        var org = await TestOrganization.CreateAsync(app);
+        var group = await org.CreateGroupAsync();
+        var alice = await org.CreateAgentAsync("Alice", AlicePhone);
+        await org.AddNumberAsync(GroupNumber, groupId: group);
+        var client = new ProviderClient(app.CreateClient(), play);
+        var call = new PlayedCall(client, play.NewCallSid(), play.NewCallSid());
+        var hoursAgo = app.Clock.GetUtcNow().AddHours(-2);
+
+        switch (scenario)
+        {
+            case "unknown number is rejected":
+                Assert.Equal(["Reject"], (await call.RingAsync(Contact, UnknownNumber)).Verbs);
+                break;
+
+            case "agent accepts and talks":
+            {
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                var dial = await call.RingAsync(Contact, GroupNumber);
+                Assert.Equal(["Dial"], dial.Verbs);
+                Assert.Equal(GroupNumber, dial.Attribute("Dial", "callerId"));
+                Assert.Equal(AlicePhone, dial.Text("Number"));
+                Assert.StartsWith($"{SwitchboardApp.PublicBaseUrl}/webhooks/{provider}/", dial.Attribute("Number",
+                    "url"));
+                var prompt = await call.AgentAnswersAsync(dial);
+                Assert.Equal("Gather", prompt.Verbs[0]);
+                Assert.DoesNotContain(Contact, prompt.Body);
+                Assert.Empty((await call.PressAsync(prompt, "1"))!.Verbs);
+                Assert.Equal(["Hangup"], (await call.DialEndsAsync(dial, "completed", bridged: true,
+                    seconds: 30)).Verbs);
+                Assert.Equal("connected", await OutcomeAsync(org));
+                break;
+            }
+
+            case "agent declines":
+            {
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                var dial = await call.RingAsync(Contact, GroupNumber);
+                var prompt = await call.AgentAnswersAsync(dial);
+                Assert.Equal(["Hangup"], (await call.PressAsync(prompt, "2"))!.Verbs);
+                var after = await call.DialEndsAsync(dial, "completed", bridged: false);
+                Assert.Equal(["Say", "Hangup"], after.Verbs);
+                Assert.Contains("nobody is available", after.Text("Say"));
+                Assert.Equal("agentDeclined", await OutcomeAsync(org));
+                break;
+            }
+
+            case "agent stays silent":
+            {
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                var dial = await call.RingAsync(Contact, GroupNumber);
+                var prompt = await call.AgentAnswersAsync(dial);
+                // Where the markup asks for it, silence reaches the action; otherwise the Hangup after the Gather runs.
+                if (await call.PressAsync(prompt, null) is { } silent)
+                {
+                    Assert.Equal(["Hangup"], silent.Verbs);
+                }
+
+                var after = await call.DialEndsAsync(dial, "completed", bridged: false);
+                Assert.Equal(["Say", "Hangup"], after.Verbs);
+                Assert.DoesNotContain(await OutcomeAsync(org), new[] { "connected", null });
+                break;
+            }
+
+            case "group forwards":
+            {
+                await org.SetAsync($"/groups/{group}/inbound-calls", new { mode = "forward",
+                    forwardTo = ForwardTarget });
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                var dial = await call.RingAsync(Contact, GroupNumber);
+                Assert.Equal(["Dial"], dial.Verbs);
+                Assert.Equal(GroupNumber, dial.Attribute("Dial", "callerId"));
+                Assert.Equal(ForwardTarget, dial.Text("Number"));
+                Assert.Null(dial.Find("Number")!.Attribute("url"));
+                Assert.Equal(["Hangup"], (await call.DialEndsAsync(dial, "completed", bridged: true,
+                    seconds: 12)).Verbs);
+                Assert.Equal("forwarded", await OutcomeAsync(org));
+                break;
+            }
+
+            case "fallback after a decline":
+            {
+                await org.SetAsync($"/groups/{group}/call-options", new { fallback = new { mode = "forward",
+                    forwardTo = FallbackTarget } });
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                var dial = await call.RingAsync(Contact, GroupNumber);
+                await call.PressAsync(await call.AgentAnswersAsync(dial), "2");
+                var fallback = await call.DialEndsAsync(dial, "completed", bridged: false);
+                Assert.Equal(["Dial"], fallback.Verbs);
+                Assert.Equal(GroupNumber, fallback.Attribute("Dial", "callerId"));
+                Assert.Equal(FallbackTarget, fallback.Text("Number"));
+                Assert.Equal(["Hangup"], (await call.DialEndsAsync(fallback, "completed", bridged: true,
+                    seconds: 20)).Verbs);
+                Assert.Equal("forwarded", await OutcomeAsync(org));
+                break;
+            }
+
+            case "voicemail after a decline":
+            {
+                await org.SetAsync("/call-options", new { voicemail = new { enabled = true, maxSeconds = 90,
+                    transcribe = false } });
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                var dial = await call.RingAsync(Contact, GroupNumber);
+                await call.PressAsync(await call.AgentAnswersAsync(dial), "2");
+                var voicemail = await call.DialEndsAsync(dial, "completed", bridged: false);
+                Assert.Equal(["Say", "Say", "Record", "Hangup"], voicemail.Verbs);
+                Assert.Equal("90", voicemail.Attribute("Record", "maxLength"));
+                var thanks = await client.PostAsync(voicemail.Attribute("Record", "action"), call.Form(call.CallSid,
+                    "in-progress"));
+                Assert.Equal(["Say", "Hangup"], thanks.Verbs);
+                Assert.Contains("Thank you for your message", thanks.Text("Say"));
+                break;
+            }
+
+            case "caller hangs up (status callback)":
+            {
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                await call.RingAsync(Contact, GroupNumber);
+                var acknowledged = await client.PostAsync($"/webhooks/{provider}/status", call.Form(call.CallSid,
+                    "completed"));
+                Assert.Equal(HttpStatusCode.OK, acknowledged.Status);
+                Assert.Empty(acknowledged.Verbs);
+                Assert.Equal("callerHungUp", await OutcomeAsync(org));
+                break;
+            }
+
+            case "agent-made call":
+            {
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                var started = await org.Admin.PostAsJsonAsync($"{org.Path}/calls", new { agentId = alice,
+                    contact = Contact });
+                Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+                var id = (await TestOrganization.ReadAsync(started))["id"]!.GetValue<long>();
+                var created = Assert.IsType<CreatedCall>(play.LastCreated);
+                Assert.Equal(AlicePhone, created.To);
+                Assert.Equal(GroupNumber, created.From);
+                Assert.Equal($"{SwitchboardApp.PublicBaseUrl}/webhooks/{provider}/calls/{id}/outbound/answered",
+                    created.Url);
+                var prompt = await client.PostAsync(created.Url!, call.Form(created.Sid, "in-progress"));
+                Assert.Equal("Gather", prompt.Verbs[0]);
+                Assert.DoesNotContain(Contact, prompt.Body);
+                var toContact = await client.PostAsync(prompt.Attribute("Gather", "action"), call.Form(created.Sid,
+                    "in-progress", ("Digits", "1")));
+                Assert.Equal(["Dial"], toContact.Verbs);
+                Assert.Equal(GroupNumber, toContact.Attribute("Dial", "callerId"));
+                Assert.Equal(Contact, toContact.Text("Number"));
+                break;
+            }
+
+            case "unsigned webhook is refused":
+            {
+                var refused = await client.PostAsync($"/webhooks/{provider}/voice", call.Form(call.CallSid, "ringing"),
+                    signed: false);
+                Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+                Assert.Empty(await org.CallsAsync());
+                break;
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(scenario), scenario, null);
+        }
+    }
+
+    private static async Task<string?> OutcomeAsync(TestOrganization org) =>
+        (await org.CallsAsync())[0]!["outcome"]?.GetValue<string>();
+
+    /// <summary>One inbound call as the provider walks it: the caller's leg, and the agent's leg its dial
+    /// places.</summary>
+    private sealed record PlayedCall(ProviderClient Client, string CallSid, string AgentCallSid)
+    {
+        public Task<TwiMLAnswer> RingAsync(string from, string to)
+        {
+            var form = Form(CallSid, "ringing", ("From", from), ("To", to), ("Direction", "inbound"));
+            return Client.PostAsync($"/webhooks/{Client.Play.Name}/voice", form);
+        }
+
+        public Task<TwiMLAnswer> AgentAnswersAsync(TwiMLAnswer dial) =>
+            Client.PostAsync(dial.Attribute("Number", "url"), Form(AgentCallSid, "in-progress", ("ParentCallSid",
+                CallSid)));
+
+        /// <summary>Null when the provider sends nothing: silence at a Gather that does not ask for empty
+        /// results.</summary>
+        public async Task<TwiMLAnswer?> PressAsync(TwiMLAnswer prompt, string? digits)
+        {
+            if (digits is null && prompt.Find("Gather")!.Attribute("actionOnEmptyResult")?.Value != "true")
+            {
+                return null;
+            }
+
+            return await Client.PostAsync(prompt.Attribute("Gather", "action"), Form(AgentCallSid, "in-progress",
+                ("Digits", digits)));
+        }
+
+        public Task<TwiMLAnswer> DialEndsAsync(TwiMLAnswer dial, string dialStatus, bool bridged,
+            int? seconds = null) =>
+            Client.PostAsync(dial.Attribute("Dial", "action"), Form(CallSid, "in-progress",
+                ("DialCallStatus", dialStatus),
+                ("DialCallSid", AgentCallSid),
+                ("DialBridged", bridged ? "true" : "false"),
+                ("DialCallDuration", seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+        public Dictionary<string, string> Form(string callSid, string status, params (string Name,
+            string? Value)[] more)
+        {
+            var form = new Dictionary<string, string> { ["CallSid"] = callSid, ["AccountSid"] = "account",
+                ["CallStatus"] = status };
+            foreach (var (name, value) in more.Where(m => m.Value is not null))
+            {
+                form[name] = value!;
+            }
+
+            return form;
+        }
+    }
+}
