@@ -20,16 +20,22 @@ internal static class CallReportBench
     private const int SpreadDays = 365;
 
     /// <summary>
-    /// <c>--fill-calls N --db Sqlite|Postgres --connection CS</c>: an organization, groups, inboxes and agents through the
-    /// API, then N calls spread evenly over the last 365 days: 5 % inbox forwards, 5 % rejections, the rest offered to an
-    /// agent (of those 60 % accepted after 3–22 s, 10 % declined, 10 % not answered, 10 % busy, 10 % abandoned).
+    /// <c>--fill-calls N --db Sqlite|Postgres --connection CS</c>: an organization, groups, inboxes and agents through
+    /// the API, then N calls spread evenly over the last 365 days: 5 % inbox forwards, 5 % rejections, the rest offered
+    /// to an agent (of those 60 % accepted after 3–22 s, 10 % declined, 10 % not answered, 10 % busy, 10 % abandoned).
     /// </summary>
     public static async Task FillAsync(HttpClient http, Args options, string outDir)
     {
         var calls = long.Parse(options.Get("fill-calls"), CultureInfo.InvariantCulture);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Get("operator-token"));
-        var orgId = (await Api.Post(http, "/api/v1/organizations", new { name = "Bench calls" }))["id"]!.GetValue<long>();
-        var adminKey = (await Api.Post(http, $"/api/v1/organizations/{orgId}/api-keys", new { name = "bench", role = "admin" }))["key"]!.GetValue<string>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer",
+            options.Get("operator-token"));
+        var orgId = (await Api.Post(http, "/api/v1/organizations", new { name = "Bench calls" }))["id"]!
+            .GetValue<long>();
+        var adminKey = (await Api.Post(
+            http,
+            $"/api/v1/organizations/{orgId}/api-keys",
+            new { name = "bench", role = "admin" }))["key"]!.GetValue<string>();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
         var org = $"/api/v1/organizations/{orgId}";
         var groupIds = new List<long>();
@@ -45,14 +51,27 @@ internal static class CallReportBench
         }
 
         var agentIds = new long[Agents];
-        await Parallel.ForEachAsync(Enumerable.Range(0, Agents), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (a, _) =>
-            agentIds[a] = (await Api.Post(http, $"{org}/agents", new { name = $"Agent {a}", email = $"agent{a}@bench.example.org", phone = Numbers.Agent(a) }))["id"]!.GetValue<long>());
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, Agents),
+            new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            async (a, _) =>
+                agentIds[a] = (await Api.Post(
+                    http,
+                    $"{org}/agents",
+                    new
+                    {
+                        name = $"Agent {a}",
+                        email = $"agent{a}@bench.example.org",
+                        phone = Numbers.Agent(a),
+                    }))["id"]!.GetValue<long>());
         Contiguous(groupIds, "groups");
         Contiguous(inboxIds, "inboxes");
         Contiguous(agentIds, "agents");
 
         var postgres = options.Get("db") == "Postgres";
-        await using DbConnection db = postgres ? new NpgsqlConnection(options.Get("connection")) : new SqliteConnection(options.Get("connection"));
+        await using DbConnection db = postgres
+            ? new NpgsqlConnection(options.Get("connection"))
+            : new SqliteConnection(options.Get("connection"));
         await db.OpenAsync();
         var end = DateTime.UtcNow;
         var start = end.AddDays(-SpreadDays);
@@ -83,9 +102,11 @@ internal static class CallReportBench
             await analyze.ExecuteNonQueryAsync();
         }
 
-        Console.WriteLine($"calls: {calls:N0} inbound call records over {SpreadDays} days in {fillSeconds:F0} s, " +
+        Console.WriteLine(
+            $"calls: {calls:N0} inbound call records over {SpreadDays} days in {fillSeconds:F0} s, " +
             $"counted for reports in {recountSeconds:F0} s");
-        await File.WriteAllTextAsync(Path.Combine(outDir, "report-org.json"),
+        await File.WriteAllTextAsync(
+            Path.Combine(outDir, "report-org.json"),
             JsonSerializer.Serialize(new { orgId, adminKey, calls, fillSeconds, recountSeconds }));
     }
 
@@ -97,17 +118,27 @@ internal static class CallReportBench
     {
         var org = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "report-org.json")))!;
         var orgId = org["orgId"]!.GetValue<long>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", org["adminKey"]!.GetValue<string>());
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer",
+            org["adminKey"]!.GetValue<string>());
         var runs = int.Parse(options.Get("report-runs", "5"), CultureInfo.InvariantCulture);
         var today = DateTime.UtcNow.Date;
         var results = new JsonArray();
         foreach (var (days, groupBy) in new[]
         {
-            (30, "agent"), (30, "group"), (30, "inbox"), (7, "agent"), (92, "agent"), (365, "agent"), (365, "group"),
+            (30, "agent"),
+            (30, "group"),
+            (30, "inbox"),
+            (7, "agent"),
+            (92, "agent"),
+            (365, "agent"),
+            (365, "group"),
             (365, "inbox"),
         })
         {
-            var path = $"/api/v1/organizations/{orgId}/reports/calls?from={today.AddDays(1 - days):yyyy-MM-dd}&to={today:yyyy-MM-dd}&groupBy={groupBy}";
+            var path =
+                $"/api/v1/organizations/{orgId}/reports/calls?from={today.AddDays(1 - days):yyyy-MM-dd}&" +
+                $"to={today:yyyy-MM-dd}&groupBy={groupBy}";
             var (_, report) = await AskAsync(http, path);
             var timings = new List<double>();
             for (var r = 0; r < runs; r++)
@@ -127,8 +158,10 @@ internal static class CallReportBench
                 ["maxMs"] = Math.Round(timings[^1], 1),
             };
             results.Add(result);
-            Console.WriteLine($"report: {days,3} days by {groupBy,-5}: {result["callsInRange"]!.GetValue<int>(),10:N0} calls, {result["rows"],5} rows, " +
-                $"median {result["medianMs"]} ms, max {result["maxMs"]} ms ({runs} runs)");
+            Console.WriteLine(
+                $"report: {days,3} days by {groupBy,-5}: {result["callsInRange"]!.GetValue<int>(),10:N0} " +
+                $"calls, {result["rows"],5} rows, " +
+                    $"median {result["medianMs"]} ms, max {result["maxMs"]} ms ({runs} runs)");
         }
 
         await File.WriteAllTextAsync(Path.Combine(outDir, "report-latency.json"), results.ToJsonString());
@@ -140,7 +173,9 @@ internal static class CallReportBench
         using var response = await http.GetAsync(path);
         var text = await response.Content.ReadAsStringAsync();
         var ms = watch.Elapsed.TotalMilliseconds;
-        return response.IsSuccessStatusCode ? (ms, JsonNode.Parse(text)!) : throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
+        return response.IsSuccessStatusCode
+            ? (ms, JsonNode.Parse(text)!)
+            : throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
     }
 
     private static void Contiguous(IReadOnlyCollection<long> ids, string what)
@@ -151,35 +186,49 @@ internal static class CallReportBench
         }
     }
 
-    private static string Insert(bool postgres, long calls, long orgId, long firstGroup, long firstInbox, long firstAgent, DateTime start)
+    private static string Insert(
+        bool postgres,
+        long calls,
+        long orgId,
+        long firstGroup,
+        long firstInbox,
+        long firstAgent,
+        DateTime start)
     {
         var inv = CultureInfo.InvariantCulture;
         // x is the call's number; k picks what happened to it, decorrelated from the agent and the group.
         var series = postgres
             ? $"generate_series(0::bigint, {calls - 1}) AS s(x)"
-            : $"(WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < {calls - 1}) SELECT x FROM n) AS s";
+            : $"(WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < {calls - 1}) " +
+                "SELECT x FROM n) AS s";
         var startedAt = postgres
-            ? $"(TIMESTAMPTZ '{start:yyyy-MM-dd HH:mm:ss}+00' + x * {SpreadDays * 86400.0 / calls:R} * INTERVAL '1 second')"
-            : $"datetime('{start:yyyy-MM-dd HH:mm:ss}', '+' || CAST(x * {SpreadDays * 86400.0 / calls:R} AS INTEGER) || ' seconds')";
+            ? $"(TIMESTAMPTZ '{start:yyyy-MM-dd HH:mm:ss}+00' + x " +
+                $"* {SpreadDays * 86400.0 / calls:R} * INTERVAL '1 second')"
+            : $"datetime('{start:yyyy-MM-dd HH:mm:ss}', '+' || CAST(x * {SpreadDays * 86400.0 / calls:R} AS INTEGER) " +
+                "|| ' seconds')";
         var screenedAt = postgres
             ? $"{startedAt} + (3 + x % 20) * INTERVAL '1 second'"
-            : $"datetime('{start:yyyy-MM-dd HH:mm:ss}', '+' || (CAST(x * {SpreadDays * 86400.0 / calls:R} AS INTEGER) + 3 + x % 20) || ' seconds')";
+            : $"datetime('{start:yyyy-MM-dd HH:mm:ss}', '+' || (CAST(x * {SpreadDays * 86400.0 / calls:R} AS " +
+                "INTEGER) + 3 + x % 20) || ' seconds')";
         var text = postgres ? "x::text" : "x";
         return string.Create(inv, $"""
-            INSERT INTO "Calls" ("CallSid", "OrganizationId", "Direction", "PlatformNumber", "GroupId", "InboxId", "Decision", "Reason",
-                                 "Explanation", "AgentId", "AgentOutcome", "Outcome", "StartedAt", "ScreenedAt", "TalkSeconds",
-                                 "RejectedWithMessage", "Version")
+            INSERT INTO "Calls" ("CallSid", "OrganizationId", "Direction", "PlatformNumber", "GroupId", "InboxId",
+                                 "Decision", "Reason", "Explanation", "AgentId", "AgentOutcome", "Outcome",
+                                 "StartedAt", "ScreenedAt", "TalkSeconds", "RejectedWithMessage", "Version")
             SELECT 'CAbench' || {text}, {orgId}, 'Inbound', '+12025550000',
                    CASE WHEN x % 20 = 0 THEN NULL ELSE {firstGroup} + x % {Groups} END,
                    CASE WHEN x % 20 = 0 THEN {firstInbox} + x % {Inboxes} ELSE NULL END,
                    CASE x % 20 WHEN 0 THEN 'Forward' WHEN 1 THEN 'Reject' ELSE 'ConnectAgent' END,
-                   CASE x % 20 WHEN 0 THEN 'InboxForwards' WHEN 1 THEN 'NeverTextedFromGroup' ELSE 'LastAgentByOrganization' END,
+                   CASE x % 20 WHEN 0 THEN 'InboxForwards' WHEN 1 THEN 'NeverTextedFromGroup'
+                       ELSE 'LastAgentByOrganization' END,
                    'bench',
                    CASE WHEN x % 20 < 2 THEN NULL ELSE {firstAgent} + (x * 7919) % {Agents} END,
                    CASE WHEN x % 20 < 2 THEN NULL ELSE
-                       CASE (x / 20) % 10 WHEN 6 THEN 'AgentDeclined' WHEN 7 THEN 'AgentNoAnswer' WHEN 8 THEN 'AgentBusy' WHEN 9 THEN 'CallerHungUp' ELSE 'Connected' END END,
+                       CASE (x / 20) % 10 WHEN 6 THEN 'AgentDeclined' WHEN 7 THEN 'AgentNoAnswer'
+                           WHEN 8 THEN 'AgentBusy' WHEN 9 THEN 'CallerHungUp' ELSE 'Connected' END END,
                    CASE x % 20 WHEN 0 THEN 'Forwarded' WHEN 1 THEN 'Rejected' ELSE
-                       CASE (x / 20) % 10 WHEN 6 THEN 'AgentDeclined' WHEN 7 THEN 'AgentNoAnswer' WHEN 8 THEN 'AgentBusy' WHEN 9 THEN 'CallerHungUp' ELSE 'Connected' END END,
+                       CASE (x / 20) % 10 WHEN 6 THEN 'AgentDeclined' WHEN 7 THEN 'AgentNoAnswer'
+                           WHEN 8 THEN 'AgentBusy' WHEN 9 THEN 'CallerHungUp' ELSE 'Connected' END END,
                    {startedAt},
                    CASE WHEN x % 20 >= 2 AND (x / 20) % 10 < 6 THEN {screenedAt} ELSE NULL END,
                    CASE WHEN x % 20 = 0 OR (x % 20 >= 2 AND (x / 20) % 10 < 6) THEN 30 + x % 600 ELSE NULL END,

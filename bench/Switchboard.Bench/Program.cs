@@ -25,7 +25,8 @@ var outDir = Directory.CreateDirectory(options.Get("out", "bench/results/work"))
 var http = new HttpClient { BaseAddress = new Uri(options.Get("url")), Timeout = TimeSpan.FromMinutes(5) };
 var parallel = int.Parse(options.Get("parallel", "2"), CultureInfo.InvariantCulture);
 
-// The call report: --fill-calls N stores N call records in bulk; --time-report true times the report (see CallReportBench).
+// The call report: --fill-calls N stores N call records in bulk; --time-report true times the report (see
+// CallReportBench).
 if (options.Get("fill-calls", "") != "")
 {
     await CallReportBench.FillAsync(http, options, outDir);
@@ -56,7 +57,10 @@ if (!requestsOnly)
 var setup = Stopwatch.StartNew();
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Get("operator-token"));
 var orgId = (await Api.Post(http, "/api/v1/organizations", new { name = $"Bench {scale}" }))["id"]!.GetValue<long>();
-var adminKey = (await Api.Post(http, $"/api/v1/organizations/{orgId}/api-keys", new { name = "bench", role = "admin" }))["key"]!.GetValue<string>();
+var adminKey = (await Api.Post(
+    http,
+    $"/api/v1/organizations/{orgId}/api-keys",
+    new { name = "bench", role = "admin" }))["key"]!.GetValue<string>();
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
 var org = $"/api/v1/organizations/{orgId}";
 
@@ -74,32 +78,50 @@ for (var i = 0; i < shape.Inboxes; i++)
 }
 
 var agentIds = new long[shape.Agents];
-await Parallel.ForEachAsync(Enumerable.Range(0, shape.Agents), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (a, _) =>
-    agentIds[a] = (await Api.Post(http, $"{org}/agents", new { name = $"Agent {a}", email = $"agent{a}@bench.example.org", phone = Numbers.Agent(a) }))["id"]!.GetValue<long>());
-Console.WriteLine($"set-up: 1 organization, {shape.Groups} groups, {shape.Inboxes} inboxes, {shape.Agents} agents in {setup.Elapsed.TotalSeconds:F1} s");
+await Parallel.ForEachAsync(
+    Enumerable.Range(0, shape.Agents),
+    new ParallelOptions { MaxDegreeOfParallelism = 4 },
+    async (a, _) =>
+        agentIds[a] = (await Api.Post(
+            http,
+            $"{org}/agents",
+            new { name = $"Agent {a}", email = $"agent{a}@bench.example.org", phone = Numbers.Agent(a) }))["id"]!
+            .GetValue<long>());
+Console.WriteLine(
+    $"set-up: 1 organization, {shape.Groups} groups, {shape.Inboxes} inboxes, {shape.Agents} agents " +
+    $"in {setup.Elapsed.TotalSeconds:F1} s");
 
 // Message events: deterministic, in batches as the API takes them, `parallel` batches in flight.
 var epoch = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 var ingestion = Stopwatch.StartNew();
-await Parallel.ForEachAsync(Enumerable.Range(0, (shape.Events + BatchSize - 1) / BatchSize), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (b, ct) =>
-{
-    var first = b * BatchSize;
-    var count = Math.Min(BatchSize, shape.Events - first);
-    var body = Batches.Json(first, count, e => (agentIds[(int)((long)e * 7919 % shape.Agents)], Numbers.Contact(eventContact[e]), Numbers.Group(eventGroup[e]), epoch.AddSeconds(e)));
-    using var content = new ByteArrayContent(body);
-    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-    using var response = await http.PostAsync($"{org}/messages", content, ct);
-    var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
-    if (!response.IsSuccessStatusCode)
+await Parallel.ForEachAsync(
+    Enumerable.Range(0, (shape.Events + BatchSize - 1) / BatchSize),
+    new ParallelOptions { MaxDegreeOfParallelism = parallel },
+    async (b, ct) =>
     {
-        throw new InvalidOperationException($"batch {b}: {(int)response.StatusCode} {answer}");
-    }
+        var first = b * BatchSize;
+        var count = Math.Min(BatchSize, shape.Events - first);
+        var body = Batches.Json(
+            first,
+            count,
+            e => (agentIds[(int)((long)e * 7919 % shape.Agents)], Numbers.Contact(eventContact[e]), Numbers.Group(
+                eventGroup[e]), epoch.AddSeconds(e)));
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await http.PostAsync($"{org}/messages", content, ct);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"batch {b}: {(int)response.StatusCode} {answer}");
+        }
 
-    Interlocked.Add(ref accepted, answer["accepted"]!.GetValue<long>());
-});
+        Interlocked.Add(ref accepted, answer["accepted"]!.GetValue<long>());
+    });
 ingestSeconds = ingestion.Elapsed.TotalSeconds;
 // The routing load stores a call record per request: bench/run.sh times the call report over those afterwards.
-await File.WriteAllTextAsync(Path.Combine(outDir, "report-org.json"), JsonSerializer.Serialize(new { orgId, adminKey }));
+await File.WriteAllTextAsync(
+    Path.Combine(outDir, "report-org.json"),
+    JsonSerializer.Serialize(new { orgId, adminKey }));
 Console.WriteLine($"ingestion: {accepted:N0} events in {ingestSeconds:F1} s = {accepted / ingestSeconds:N0} events/s");
 }
 
@@ -124,7 +146,12 @@ for (var r = 0; r < requests; r++)
         ["Direction"] = "inbound",
     };
     var body = string.Join('&', form.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
-    lines.Append(TwilioSignature.Compute(authToken, voiceUrl, form)).Append('\t').Append(texted ? "Dial" : "Reject").Append('\t').Append(body).Append('\n');
+    lines.Append(TwilioSignature.Compute(authToken, voiceUrl, form))
+        .Append('\t')
+        .Append(texted ? "Dial" : "Reject")
+        .Append('\t')
+        .Append(body)
+        .Append('\n');
 }
 
 await File.WriteAllTextAsync(Path.Combine(outDir, "voice-requests.tsv"), lines.ToString());
@@ -166,7 +193,10 @@ internal static class Numbers
 
 internal static class Batches
 {
-    public static byte[] Json(int first, int count, Func<int, (long AgentId, string Contact, string From, DateTimeOffset SentAt)> item)
+    public static byte[] Json(
+        int first,
+        int count,
+        Func<int, (long AgentId, string Contact, string From, DateTimeOffset SentAt)> item)
     {
         using var stream = new MemoryStream(count * 140);
         using (var json = new Utf8JsonWriter(stream))
@@ -199,7 +229,9 @@ internal static class Api
     {
         using var response = await http.PostAsJsonAsync(path, body);
         var text = await response.Content.ReadAsStringAsync();
-        return response.IsSuccessStatusCode ? JsonNode.Parse(text)! : throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
+        return response.IsSuccessStatusCode
+            ? JsonNode.Parse(text)!
+            : throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
     }
 }
 
@@ -217,5 +249,7 @@ internal sealed class Args(Dictionary<string, string> values)
     }
 
     public string Get(string name, string? fallback = null) =>
-        values.TryGetValue(name, out var value) ? value : fallback ?? throw new ArgumentException($"--{name} is required");
+        values.TryGetValue(name, out var value)
+            ? value
+            : fallback ?? throw new ArgumentException($"--{name} is required");
 }

@@ -14,9 +14,12 @@ public static class ForwardedHeaders
 {
     public const string Section = "Switchboard:ForwardedHeaders";
 
-    public static IServiceCollection AddSwitchboardForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSwitchboardForwardedHeaders(
+        this IServiceCollection services,
+        IConfiguration configuration)
     {
-        var settings = configuration.GetSection(Section).Get<ForwardedHeadersSettings>() ?? new ForwardedHeadersSettings();
+        var settings = configuration.GetSection(Section).Get<ForwardedHeadersSettings>()
+            ?? new ForwardedHeadersSettings();
         services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor
@@ -37,7 +40,8 @@ public static class ForwardedHeaders
             {
                 o.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network.Trim(), out var parsed)
                     ? parsed
-                    : throw new InvalidOperationException($"{Section}:KnownNetworks: \"{network}\" is not a network such as 10.0.0.0/8"));
+                    : throw new InvalidOperationException(
+                        $"{Section}:KnownNetworks: \"{network}\" is not a network such as 10.0.0.0/8"));
             }
         });
         return services;

@@ -10,7 +10,8 @@ namespace Switchboard;
 public static partial class LogText
 {
     /// <summary>A provider's identifier (<c>CA…</c>) as it is; anything else as "(unrecognized)".</summary>
-    public static string Sid(string? value) => value is null ? "(none)" : ProviderSid().IsMatch(value) ? value : "(unrecognized)";
+    public static string Sid(string? value) =>
+        value is null ? "(none)" : ProviderSid().IsMatch(value) ? value : "(unrecognized)";
 
     [GeneratedRegex("^[A-Za-z]{2}[0-9A-Za-z]{1,62}$")]
     private static partial Regex ProviderSid();

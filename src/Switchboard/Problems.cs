@@ -7,7 +7,9 @@ namespace Switchboard;
 public static class Problems
 {
     public static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: $"{field}: {message}");
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { [field] = [message] },
+            title: $"{field}: {message}");
 
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request has invalid fields");
@@ -24,7 +26,8 @@ public static class Problems
     /// <summary>A refused admin change: 400 naming the fields, 404, 409 or 403.</summary>
     public static ProblemHttpResult For(Refusal refusal) => refusal switch
     {
-        Refusal.Invalid { Errors.Count: 1 } invalid => Validation(invalid.Errors, $"{invalid.Errors.First().Key}: {invalid.Errors.First().Value[0]}"),
+        Refusal.Invalid { Errors.Count: 1 } invalid =>
+            Validation(invalid.Errors, $"{invalid.Errors.First().Key}: {invalid.Errors.First().Value[0]}"),
         Refusal.Invalid invalid => Validation(invalid.Errors, "The request has invalid fields"),
         Refusal.Missing missing => NotFound(missing.What),
         Refusal.Taken taken => Conflict(taken.Title, taken.Detail),
@@ -39,5 +42,10 @@ public static class Problems
     };
 
     private static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors, string title) =>
-        TypedResults.Problem(new HttpValidationProblemDetails(errors.ToDictionary()) { Status = StatusCodes.Status400BadRequest, Title = title });
+        TypedResults.Problem(
+            new HttpValidationProblemDetails(errors.ToDictionary())
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = title,
+            });
 }

@@ -68,7 +68,9 @@ builder.Services.AddScoped<OutboundCalls>();
 builder.Services.AddScoped<ICallPlacer, ProviderCallPlacer>();
 builder.Services.AddHttpClient<TwilioCallPlacer>()
     .AddResilienceHandler("twilio-rest", (pipeline, context) =>
-        TwilioCallPlacer.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+        TwilioCallPlacer.Resilience(
+            pipeline,
+            context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 builder.Services.AddHttpClient<TelnyxCallPlacer>()
     .AddResilienceHandler("telnyx-rest", (pipeline, context) => TwilioCallPlacer.Resilience(
         pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
@@ -77,7 +79,9 @@ builder.Services.AddHttpClient<TelnyxCallPlacer>()
 // and the reconciler, which looks up calls left open
 builder.Services.AddHttpClient<TwilioRest>()
     .AddResilienceHandler("twilio-rest-read", (pipeline, context) =>
-        TwilioRest.Resilience(pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+        TwilioRest.Resilience(
+            pipeline,
+            context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 builder.Services.AddTransient<IRecordings>(sp => sp.GetRequiredService<TwilioRest>());
 builder.Services.AddTransient<ICallLookup>(sp => sp.GetRequiredService<TwilioRest>());
 builder.Services.AddSingleton<VoicemailLinks>();
@@ -120,12 +124,15 @@ builder.Services.AddScoped<MessageIngestion>();
 
 // Admin API: bearer keys, JSON in camelCase, problems as RFC 7807
 builder.Services.AddAuthentication(BearerAuthentication.SchemeName)
-    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(
+        BearerAuthentication.SchemeName,
+        null);
 builder.Services.AddAuthorization();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<JsonBodyErrors>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+builder.Services.ConfigureHttpJsonOptions(o =>
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
 // The admin API's OpenAPI document and its browsable reference (Switchboard:ApiDocs:Enabled)
 builder.AddApiDocs();
@@ -137,7 +144,8 @@ builder.Services.AddPanel();
 builder.Services.AddSwitchboardRateLimits();
 builder.Services.AddWebhookRateLimit();
 
-// Behind a proxy: the client's address and the public scheme and host, told by trusted proxies only (Switchboard:ForwardedHeaders)
+// Behind a proxy: the client's address and the public scheme and host, told by trusted proxies only
+// (Switchboard:ForwardedHeaders)
 builder.Services.AddSwitchboardForwardedHeaders(builder.Configuration);
 
 // Bad input: limits on request bodies, forms and JSON depth (see RequestLimits)

@@ -41,7 +41,9 @@ public static class RequestLimits
         return builder;
     }
 
-    /// <summary>A 413 says which limit the body went over (the framework's own answer only says "Content Too Large").</summary>
+    /// <summary>
+    /// A 413 says which limit the body went over (the framework's own answer only says "Content Too Large").
+    /// </summary>
     private static void NameTheLimit(ProblemDetailsContext context)
     {
         if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge
@@ -51,11 +53,15 @@ public static class RequestLimits
         }
     }
 
-    /// <summary>A tighter body limit for a group of endpoints; it applies on any server that lets a request's limit be set.</summary>
-    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder endpoints, long bytes) where TBuilder : IEndpointConventionBuilder =>
+    /// <summary>
+    /// A tighter body limit for a group of endpoints; it applies on any server that lets a request's limit be set.
+    /// </summary>
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder endpoints, long bytes)
+        where TBuilder : IEndpointConventionBuilder =>
         endpoints.WithMetadata(new BodyLimit(bytes));
 
-    private sealed record BodyLimit(long? MaxRequestBodySize) : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata;
+    private sealed record BodyLimit(long? MaxRequestBodySize)
+        : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata;
 
     /// <summary>A body or form too large to read: Kestrel's 413, or a form's count or length limit.</summary>
     internal static bool IsOverLimit(Exception e) =>

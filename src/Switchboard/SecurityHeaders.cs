@@ -15,7 +15,8 @@ public static class SecurityHeaders
     public const string DataPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
     public const string PermissionsPolicy =
-        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()";
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), " +
+        "usb=(), interest-cohort=()";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use((http, next) =>
@@ -24,17 +25,19 @@ public static class SecurityHeaders
             {
                 var headers = http.Response.Headers;
                 var panel = http.Request.Path.StartsWithSegments(Panel.PanelSetup.Path);
-                headers.ContentSecurityPolicy = http.Features.Get<ContentSecurityPolicyOverride>()?.Policy ?? (panel ? PanelPolicy : DataPolicy);
+                headers.ContentSecurityPolicy = http.Features.Get<ContentSecurityPolicyOverride>()?.Policy
+                    ?? (panel ? PanelPolicy : DataPolicy);
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = panel ? "same-origin" : "no-referrer";
                 headers["Permissions-Policy"] = PermissionsPolicy;
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
 
-                // Panel pages and API answers hold personal data and keys: no cache keeps them. The stylesheet and the API
-                // reference's scripts (the only scripts served) may be cached.
+                // Panel pages and API answers hold personal data and keys: no cache keeps them. The stylesheet and the
+                // API reference's scripts (the only scripts served) may be cached.
                 var contentType = http.Response.ContentType;
-                if (contentType?.StartsWith("text/css", StringComparison.Ordinal) != true && contentType?.StartsWith("text/javascript", StringComparison.Ordinal) != true)
+                if (contentType?.StartsWith("text/css", StringComparison.Ordinal) != true
+                    && contentType?.StartsWith("text/javascript", StringComparison.Ordinal) != true)
                 {
                     headers.CacheControl = "no-store";
                 }

@@ -44,37 +44,50 @@ public sealed class RetentionOptions
     /// <summary>How often the purge looks for data past its organization's retention.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Rows deleted per transaction: small, so that a call's own writes never wait long behind one.</summary>
-    public int BatchSize { get; set; } = 500;
+    /// <summary>The most rows deleted per transaction; batches start smaller and are sized to fit the budget.</summary>
+    public int BatchSize { get; set; } = 1000;
 
-    /// <summary>The pause after each batch, in which routing has the database to itself.</summary>
-    public TimeSpan Pause { get; set; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>How long one batch may hold the database's writer: about the most a call's write waits.</summary>
+    public TimeSpan BatchBudget { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The share of the time the purge works at most; it rests after each batch (0.2: 4× the batch).</summary>
+    public double WorkShare { get; set; } = 0.2;
 }
 
 /// <summary>How texting events are taken in.</summary>
 public sealed class MessagesOptions
 {
-    /// <summary>How far ahead of Switchboard's clock a text's <c>sentAt</c> may be (the platform's clock may run a little fast).</summary>
+    /// <summary>
+    /// How far ahead of Switchboard's clock a text's <c>sentAt</c> may be (the platform's clock may run a little fast).
+    /// </summary>
     public TimeSpan FutureTolerance { get; set; } = TimeSpan.FromMinutes(5);
 }
 
-/// <summary>Voicemail: the signed audio links of events, the wait for a transcript, and the pace of the sweeper.</summary>
+/// <summary>
+/// Voicemail: the signed audio links of events, the wait for a transcript, and the pace of the sweeper.
+/// </summary>
 public sealed class VoicemailOptions
 {
-    /// <summary>Keys the signed audio links; unset: a key derived from the provider's auth token (rotating it ends old links).</summary>
+    /// <summary>
+    /// Keys the signed audio links; unset: a key derived from the provider's auth token (rotating it ends old links).
+    /// </summary>
     public string? LinkSecret { get; set; }
 
     /// <summary>How long the audio link of a <c>call.voicemail</c> event works.</summary>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>How long the event waits for the provider's transcript, when transcription is on; then it goes without.</summary>
+    /// <summary>
+    /// How long the event waits for the provider's transcript, when transcription is on; then it goes without.
+    /// </summary>
     public TimeSpan TranscriptWait { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often waiting events and recordings past their retention are looked for.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
-/// <summary>Calls left open (a lost webhook, a caller who hung up unseen): when they are looked up at the provider and ended.</summary>
+/// <summary>
+/// Calls left open (a lost webhook, a caller who hung up unseen): when they are looked up at the provider and ended.
+/// </summary>
 public sealed class CallsOptions
 {
     /// <summary>A call with no outcome and no webhook for this long is looked up at the provider.</summary>
@@ -82,20 +95,30 @@ public sealed class CallsOptions
 
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>A call the provider cannot tell about (no account, unknown call) is ended as unknown after this long.</summary>
+    /// <summary>
+    /// A call the provider cannot tell about (no account, unknown call) is ended as unknown after this long.
+    /// </summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(1);
 }
 
-/// <summary>Limits per source address (the connection's remote IP); a <see cref="RateLimit.PermitLimit"/> of 0 turns one off.</summary>
+/// <summary>
+/// Limits per source address (the connection's remote IP); a <see cref="RateLimit.PermitLimit"/> of 0 turns one off.
+/// </summary>
 public sealed class RateLimitsOptions
 {
-    /// <summary>Wrong, unknown or revoked bearer tokens; past the limit every bearer request from the source gets 429.</summary>
+    /// <summary>
+    /// Wrong, unknown or revoked bearer tokens; past the limit every bearer request from the source gets 429.
+    /// </summary>
     public RateLimit FailedAuthentication { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) };
 
-    /// <summary>Failed panel sign-ins, whatever the email (each sign-in also locks itself after 5 wrong passwords).</summary>
+    /// <summary>
+    /// Failed panel sign-ins, whatever the email (each sign-in also locks itself after 5 wrong passwords).
+    /// </summary>
     public RateLimit FailedSignIns { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(15) };
 
-    /// <summary>Every webhook request, signed or not; past the limit the endpoint's fallback TwiML ends the call politely.</summary>
+    /// <summary>
+    /// Every webhook request, signed or not; past the limit the endpoint's fallback TwiML ends the call politely.
+    /// </summary>
     public RateLimit Webhooks { get; set; } = new() { PermitLimit = 10_000, Window = TimeSpan.FromSeconds(10) };
 }
 
@@ -118,7 +141,9 @@ public sealed class CallEventsOptions
     /// <summary>How long an event is retried after it was raised; the first failure after that gives it up.</summary>
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>The pause after the first failure; it doubles after each, up to <see cref="MaxRetryDelay"/>, with jitter.</summary>
+    /// <summary>
+    /// The pause after the first failure; it doubles after each, up to <see cref="MaxRetryDelay"/>, with jitter.
+    /// </summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
@@ -156,7 +181,9 @@ public sealed class TwilioOptions
     /// <summary>The base URL the provider calls; signatures and callback URLs are built on it.</summary>
     public string? PublicBaseUrl { get; set; }
 
-    /// <summary>The account that places outbound calls (with <see cref="AuthToken"/>); unset means no outbound calls.</summary>
+    /// <summary>
+    /// The account that places outbound calls (with <see cref="AuthToken"/>); unset means no outbound calls.
+    /// </summary>
     public string? AccountSid { get; set; }
 
     /// <summary>The provider's REST API; another TwiML-compatible provider's, or a local fake in tests.</summary>
@@ -165,12 +192,15 @@ public sealed class TwilioOptions
     /// <summary>How long one request to the REST API may take before it is given up.</summary>
     public TimeSpan ApiAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The first pause before a request that never reached the REST API is sent again (then doubled, with jitter).</summary>
+    /// <summary>
+    /// The first pause before a request that never reached the REST API is sent again (then doubled, with jitter).
+    /// </summary>
     public TimeSpan ApiRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long a webhook may work (read facts, decide, store) before the caller gets the endpoint's polite
-    /// fallback instead; well inside the provider's own 15 s, so that a stuck database never leaves a caller in silence.
+    /// fallback instead; well inside the provider's own 15 s, so that a stuck database never leaves a caller in
+    /// silence.
     /// </summary>
     public TimeSpan AnswerBudget { get; set; } = TimeSpan.FromSeconds(1.5);
 }

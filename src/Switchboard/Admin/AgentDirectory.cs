@@ -9,10 +9,19 @@ namespace Switchboard.Admin;
 
 public sealed record CreateAgent(string? Name, string? Email, string? Phone, string? Role, bool? Active);
 
-/// <summary>Fields to change; null leaves a field as it is, and an empty <see cref="Phone"/> removes the phone.</summary>
-public sealed record AgentChanges(string? Name = null, string? Email = null, string? Phone = null, string? Role = null, bool? Active = null);
+/// <summary>
+/// Fields to change; null leaves a field as it is, and an empty <see cref="Phone"/> removes the phone.
+/// </summary>
+public sealed record AgentChanges(
+    string? Name = null,
+    string? Email = null,
+    string? Phone = null,
+    string? Role = null,
+    bool? Active = null);
 
-/// <summary>An agent; <c>phone</c> is in full only for the agent itself, masked to its last four digits for everyone else.</summary>
+/// <summary>
+/// An agent; <c>phone</c> is in full only for the agent itself, masked to its last four digits for everyone else.
+/// </summary>
 public sealed record AgentAnswer(long Id, string Name, string Email, string? Phone, string Role, bool Active);
 
 /// <summary>The organization's agents, as the admin API and the panel add, change and show them.</summary>
@@ -20,7 +29,10 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
 {
     public async Task<AgentAnswer[]> ListAsync(long orgId, Caller viewer, CancellationToken ct)
     {
-        var agents = await db.Agents.AsNoTracking().Where(a => a.OrganizationId == orgId && a.DeletedAt == null).OrderBy(a => a.Id).ToListAsync(ct);
+        var agents = await db.Agents.AsNoTracking()
+            .Where(a => a.OrganizationId == orgId && a.DeletedAt == null)
+            .OrderBy(a => a.Id)
+            .ToListAsync(ct);
         return agents.Select(a => Answer(a, viewer)).ToArray();
     }
 
@@ -31,11 +43,16 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
             return new Refusal.Forbidden("An agent may only read its own record.");
         }
 
-        var agent = await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct);
+        var agent = await db.Agents.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct);
         return agent is null ? new Refusal.Missing("agent") : Answer(agent, viewer);
     }
 
-    public async Task<Answer<AgentAnswer>> CreateAsync(long orgId, CreateAgent request, Caller viewer, CancellationToken ct)
+    public async Task<Answer<AgentAnswer>> CreateAsync(
+        long orgId,
+        CreateAgent request,
+        Caller viewer,
+        CancellationToken ct)
     {
         var agent = new Agent { OrganizationId = orgId, Name = "", Email = "", Active = request.Active ?? true };
         var errors = new Dictionary<string, string[]>();
@@ -63,7 +80,12 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
     }
 
     /// <summary>An agent may change only its own phone; an admin any field of any agent.</summary>
-    public async Task<Answer<AgentAnswer>> ChangeAsync(long orgId, long agentId, AgentChanges changes, Caller viewer, CancellationToken ct)
+    public async Task<Answer<AgentAnswer>> ChangeAsync(
+        long orgId,
+        long agentId,
+        AgentChanges changes,
+        Caller viewer,
+        CancellationToken ct)
     {
         if (!MayRead(viewer, agentId))
         {
@@ -75,7 +97,9 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
             return new Refusal.Forbidden("An agent may change only its own phone.");
         }
 
-        var agent = await db.Agents.FirstOrDefaultAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct);
+        var agent = await db.Agents.FirstOrDefaultAsync(
+            a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null,
+            ct);
         if (agent is null)
         {
             return new Refusal.Missing("agent");
@@ -126,10 +150,14 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
         return Answer(agent, viewer);
     }
 
-    /// <summary>Keeps the record (history and routing say "deleted"), erases the phone and removes the panel sign-in.</summary>
+    /// <summary>
+    /// Keeps the record (history and routing say "deleted"), erases the phone and removes the panel sign-in.
+    /// </summary>
     public async Task<Refusal?> DeleteAsync(long orgId, long agentId, CancellationToken ct)
     {
-        var agent = await db.Agents.FirstOrDefaultAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct);
+        var agent = await db.Agents.FirstOrDefaultAsync(
+            a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null,
+            ct);
         if (agent is null)
         {
             return new Refusal.Missing("agent");
@@ -142,10 +170,25 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
         return null;
     }
 
-    /// <summary>Whether the agent is the organization's only active admin: without it nobody could sign in to manage it.</summary>
+    /// <summary>
+    /// Whether the agent is the organization's only active admin: without it nobody could sign in to manage it.
+    /// </summary>
     public async Task<bool> IsLastAdminAsync(long orgId, long agentId, CancellationToken ct) =>
-        await db.Agents.AnyAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null && a.Active && a.Role == AgentRole.Admin, ct) &&
-        !await db.Agents.AnyAsync(a => a.Id != agentId && a.OrganizationId == orgId && a.DeletedAt == null && a.Active && a.Role == AgentRole.Admin, ct);
+        await db.Agents.AnyAsync(
+            a => a.Id == agentId
+                && a.OrganizationId == orgId
+                && a.DeletedAt == null
+                && a.Active
+                && a.Role == AgentRole.Admin,
+            ct)
+            &&
+            !await db.Agents.AnyAsync(
+                a => a.Id != agentId
+                    && a.OrganizationId == orgId
+                    && a.DeletedAt == null
+                    && a.Active
+                    && a.Role == AgentRole.Admin,
+                ct);
 
     public static AgentAnswer Answer(Agent agent, Caller viewer) => new(
         agent.Id,
@@ -157,16 +200,26 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
 
     private static bool MayRead(Caller viewer, long agentId) => viewer.IsAdmin || viewer.AgentId == agentId;
 
-    /// <summary>The email must be free among the organization's agents and among every panel sign-in but this agent's.</summary>
+    /// <summary>
+    /// The email must be free among the organization's agents and among every panel sign-in but this agent's.
+    /// </summary>
     private async Task<Refusal?> EmailTakenAsync(long orgId, string email, long? except, CancellationToken ct)
     {
-        if (await db.Agents.AnyAsync(a => a.OrganizationId == orgId && a.DeletedAt == null && a.Email == email && a.Id != except, ct))
+        if (await db.Agents.AnyAsync(
+            a => a.OrganizationId == orgId && a.DeletedAt == null && a.Email == email && a.Id != except,
+            ct))
         {
-            return new Refusal.Taken("email", "Email already in use", $"Another agent of this organization has the email {email}.");
+            return new Refusal.Taken(
+                "email",
+                "Email already in use",
+                $"Another agent of this organization has the email {email}.");
         }
 
         return await db.PanelLogins.AnyAsync(l => l.Email == email && l.AgentId != except, ct)
-            ? new Refusal.Taken("email", "Email already in use", $"{email} already signs in to the panel as someone else.")
+            ? new Refusal.Taken(
+                "email",
+                "Email already in use",
+                $"{email} already signs in to the panel as someone else.")
             : null;
     }
 
@@ -183,9 +236,13 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
 
     private static void SetEmail(Agent agent, string? email, Dictionary<string, string[]> errors)
     {
-        if (string.IsNullOrWhiteSpace(email) || email.Length > 320 || !MailAddress.TryCreate(email.Trim(), out var address) || address.Address != email.Trim())
+        if (string.IsNullOrWhiteSpace(email)
+            || email.Length > 320
+            || !MailAddress.TryCreate(email.Trim(), out var address)
+            || address.Address != email.Trim())
         {
-            errors["email"] = [string.IsNullOrWhiteSpace(email) ? "is required" : $"{email} is not a valid email address"];
+            errors["email"] =
+                [string.IsNullOrWhiteSpace(email) ? "is required" : $"{email} is not a valid email address"];
             return;
         }
 
@@ -204,7 +261,11 @@ public sealed class AgentDirectory(SwitchboardDb db, PhoneNormalizer phones, Tim
         }
     }
 
-    private async Task SetPhoneAsync(Agent agent, string phone, Dictionary<string, string[]> errors, CancellationToken ct)
+    private async Task SetPhoneAsync(
+        Agent agent,
+        string phone,
+        Dictionary<string, string[]> errors,
+        CancellationToken ct)
     {
         if (!phones.TryNormalize(phone, out var e164))
         {

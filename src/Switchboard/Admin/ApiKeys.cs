@@ -11,7 +11,13 @@ public sealed record CreateApiKey(string? Name, string? Role, long? AgentId);
 public sealed record ApiKeyCreated(long Id, string Key, string Name, string Role, long? AgentId);
 
 /// <summary>A key as it is listed: never its secret, nor its hash.</summary>
-public sealed record ApiKeyAnswer(long Id, string Name, string Role, long? AgentId, DateTime CreatedAt, DateTime? RevokedAt);
+public sealed record ApiKeyAnswer(
+    long Id,
+    string Name,
+    string Role,
+    long? AgentId,
+    DateTime CreatedAt,
+    DateTime? RevokedAt);
 
 /// <summary>
 /// The organization's API keys, for the admin API and the panel. Revoking keeps the key listed with its
@@ -22,7 +28,10 @@ public sealed class ApiKeys(SwitchboardDb db, TimeProvider clock)
 {
     public async Task<ApiKeyAnswer[]> ListAsync(long orgId, CancellationToken ct)
     {
-        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == orgId).OrderBy(k => k.Id).ToListAsync(ct);
+        var keys = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.OrganizationId == orgId)
+            .OrderBy(k => k.Id)
+            .ToListAsync(ct);
         return [.. keys.Select(Answer)];
     }
 
@@ -43,7 +52,8 @@ public sealed class ApiKeys(SwitchboardDb db, TimeProvider clock)
             return Refusal.OnField("agentId", "is required for an agent key");
         }
 
-        if (request.AgentId is { } agentId && !await db.Agents.AnyAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct))
+        if (request.AgentId is { } agentId
+            && !await db.Agents.AnyAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct))
         {
             return Refusal.OnField("agentId", $"agent {agentId} does not exist in this organization");
         }
@@ -86,7 +96,9 @@ public sealed class ApiKeys(SwitchboardDb db, TimeProvider clock)
 
         if (key.RevokedAt is not null)
         {
-            return new Refusal.Unavailable("API key revoked", $"Key {keyId} was revoked; a revoked key is never given a new secret. Create a new key instead.");
+            return new Refusal.Unavailable(
+                "API key revoked",
+                $"Key {keyId} was revoked; a revoked key is never given a new secret. Create a new key instead.");
         }
 
         var secret = ApiKeySecrets.NewSecret();

@@ -8,12 +8,17 @@ using Group = Switchboard.Storage.Group;
 
 namespace Switchboard.Admin;
 
-/// <summary>What the caller hears instead of the stock message: <c>{say, voice?, language?}</c> or <c>{play}</c>.</summary>
+/// <summary>
+/// What the caller hears instead of the stock message: <c>{say, voice?, language?}</c> or <c>{play}</c>.
+/// </summary>
 public sealed record CallerMessageBody(string? Say, string? Voice, string? Language, string? Play);
 
 public sealed record FallbackBody(string? Mode, string? ForwardTo);
 
-/// <summary>A caller who would hear the unavailable message may leave a voicemail of at most <c>maxSeconds</c> (docs/voicemail.md).</summary>
+/// <summary>
+/// A caller who would hear the unavailable message may leave a voicemail of at most <c>maxSeconds</c>
+/// (docs/voicemail.md).
+/// </summary>
 public sealed record VoicemailBody(bool? Enabled, int? MaxSeconds, bool? Transcribe);
 
 public sealed record OrganizationCallOptions(
@@ -21,18 +26,38 @@ public sealed record OrganizationCallOptions(
     VoicemailBody? Voicemail = null, int? VoicemailRetentionDays = null);
 
 /// <summary>A null <c>voicemail</c> follows the organization's.</summary>
-public sealed record GroupCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? RejectWithMessage, bool? MembersOnly, VoicemailBody? Voicemail = null);
+public sealed record GroupCallOptions(
+    FallbackBody? Fallback,
+    CallerMessageBody? UnavailableMessage,
+    bool? RejectWithMessage,
+    bool? MembersOnly,
+    VoicemailBody? Voicemail = null);
 
-public sealed record InboxCallOptions(CallerMessageBody? UnavailableMessage, bool? RejectWithMessage, VoicemailBody? Voicemail = null);
+public sealed record InboxCallOptions(
+    CallerMessageBody? UnavailableMessage,
+    bool? RejectWithMessage,
+    VoicemailBody? Voicemail = null);
 
 /// <summary>A group's own options, and what its calls get once "follow the organization" is resolved.</summary>
 public sealed record GroupCallOptionsAnswer(
-    FallbackBody Fallback, CallerMessageBody? UnavailableMessage, bool RejectWithMessage, bool MembersOnly, EffectiveCallOptions Effective, VoicemailBody? Voicemail = null);
+    FallbackBody Fallback,
+    CallerMessageBody? UnavailableMessage,
+    bool RejectWithMessage,
+    bool MembersOnly,
+    EffectiveCallOptions Effective,
+    VoicemailBody? Voicemail = null);
 
-public sealed record InboxCallOptionsAnswer(CallerMessageBody? UnavailableMessage, bool RejectWithMessage, EffectiveCallOptions Effective, VoicemailBody? Voicemail = null);
+public sealed record InboxCallOptionsAnswer(
+    CallerMessageBody? UnavailableMessage,
+    bool RejectWithMessage,
+    EffectiveCallOptions Effective,
+    VoicemailBody? Voicemail = null);
 
 /// <summary>The fallback, message and voicemail a call actually gets; a null message is the stock one.</summary>
-public sealed record EffectiveCallOptions(FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, VoicemailBody? Voicemail = null);
+public sealed record EffectiveCallOptions(
+    FallbackBody? Fallback,
+    CallerMessageBody? UnavailableMessage,
+    VoicemailBody? Voicemail = null);
 
 public sealed record MemberAnswer(long AgentId, string Name, DateTime AddedAt);
 
@@ -52,7 +77,10 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
     public async Task<OrganizationCallOptions> OfOrganizationAsync(long orgId, CancellationToken ct) =>
         Answer(await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == orgId, ct));
 
-    public async Task<Answer<OrganizationCallOptions>> SetOrganizationAsync(long orgId, OrganizationCallOptions? request, CancellationToken ct)
+    public async Task<Answer<OrganizationCallOptions>> SetOrganizationAsync(
+        long orgId,
+        OrganizationCallOptions? request,
+        CancellationToken ct)
     {
         var organization = await db.Organizations.FirstAsync(o => o.Id == orgId, ct);
         var errors = new Dictionary<string, string[]>();
@@ -66,7 +94,8 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
         var voicemail = Voicemail(request?.Voicemail, errors);
         if (request?.VoicemailRetentionDays is < 1 or > RetentionDaysLimit)
         {
-            errors["voicemailRetentionDays"] = [$"must be between 1 and {RetentionDaysLimit} days (the default is {VoicemailDefaults.RetentionDays})"];
+            errors["voicemailRetentionDays"] =
+                [$"must be between 1 and {RetentionDaysLimit} days (the default is {VoicemailDefaults.RetentionDays})"];
         }
 
         if (errors.Count > 0)
@@ -88,11 +117,16 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
     }
 
     public async Task<Answer<GroupCallOptionsAnswer>> OfGroupAsync(long orgId, long groupId, CancellationToken ct) =>
-        await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct) is { } group
+        await db.Groups.AsNoTracking()
+            .FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct) is { } group
             ? await AnswerAsync(group, ct)
             : new Refusal.Missing("group");
 
-    public async Task<Answer<GroupCallOptionsAnswer>> SetGroupAsync(long orgId, long groupId, GroupCallOptions? request, CancellationToken ct)
+    public async Task<Answer<GroupCallOptionsAnswer>> SetGroupAsync(
+        long orgId,
+        long groupId,
+        GroupCallOptions? request,
+        CancellationToken ct)
     {
         if (await db.Groups.FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct) is not { } group)
         {
@@ -100,7 +134,11 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
         }
 
         var errors = new Dictionary<string, string[]>();
-        var (mode, forwardTo) = await FallbackAsync<GroupFallbackMode>(request?.Fallback, GroupFallbackMode.Forward, errors, ct);
+        var (mode, forwardTo) = await FallbackAsync<GroupFallbackMode>(
+            request?.Fallback,
+            GroupFallbackMode.Forward,
+            errors,
+            ct);
         var message = Message(request?.UnavailableMessage, errors);
         var voicemail = Voicemail(request?.Voicemail, errors);
         if (errors.Count > 0)
@@ -119,13 +157,20 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
     }
 
     public async Task<Answer<InboxCallOptionsAnswer>> OfInboxAsync(long orgId, long inboxId, CancellationToken ct) =>
-        await db.Inboxes.AsNoTracking().FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is { } inbox
+        await db.Inboxes.AsNoTracking()
+            .FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is { } inbox
             ? await AnswerAsync(inbox, ct)
             : new Refusal.Missing("inbox");
 
-    public async Task<Answer<InboxCallOptionsAnswer>> SetInboxAsync(long orgId, long inboxId, InboxCallOptions? request, CancellationToken ct)
+    public async Task<Answer<InboxCallOptionsAnswer>> SetInboxAsync(
+        long orgId,
+        long inboxId,
+        InboxCallOptions? request,
+        CancellationToken ct)
     {
-        if (await db.Inboxes.FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is not { } inbox)
+        if (await db.Inboxes.FirstOrDefaultAsync(
+            i => i.Id == inboxId && i.OrganizationId == orgId,
+            ct) is not { } inbox)
         {
             return new Refusal.Missing("inbox");
         }
@@ -176,14 +221,22 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
 
         if (!await db.GroupMembers.AnyAsync(m => m.GroupId == groupId && m.AgentId == agentId, ct))
         {
-            db.GroupMembers.Add(new GroupMember { OrganizationId = orgId, GroupId = groupId, AgentId = agentId, AddedAt = clock.GetUtcNow().UtcDateTime });
+            db.GroupMembers.Add(
+                new GroupMember
+                {
+                    OrganizationId = orgId,
+                    GroupId = groupId,
+                    AgentId = agentId,
+                    AddedAt = clock.GetUtcNow().UtcDateTime,
+                });
             try
             {
                 await db.SaveChangesAsync(ct);
             }
             catch (DbUpdateException)
             {
-                // Added at the same moment by another request, the agent is a member, as asked; anything else is a failure.
+                // Added at the same moment by another request, the agent is a member, as asked; anything else is a
+                // failure.
                 db.ChangeTracker.Clear();
                 if (!await db.GroupMembers.AnyAsync(m => m.GroupId == groupId && m.AgentId == agentId, ct))
                 {
@@ -202,7 +255,9 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
             return new Refusal.Missing("group");
         }
 
-        if (await db.GroupMembers.FirstOrDefaultAsync(m => m.GroupId == groupId && m.AgentId == agentId, ct) is not { } member)
+        if (await db.GroupMembers.FirstOrDefaultAsync(
+            m => m.GroupId == groupId && m.AgentId == agentId,
+            ct) is not { } member)
         {
             return new Refusal.Missing("member");
         }
@@ -217,7 +272,10 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
         Body(organization),
         organization.SayContactName,
         organization.LastTextMaxAgeDays,
-        new VoicemailBody(organization.VoicemailEnabled, organization.VoicemailMaxSeconds, organization.VoicemailTranscribe),
+        new VoicemailBody(
+            organization.VoicemailEnabled,
+            organization.VoicemailMaxSeconds,
+            organization.VoicemailTranscribe),
         organization.VoicemailRetentionDays);
 
     private async Task<GroupCallOptionsAnswer> AnswerAsync(Group group, CancellationToken ct)
@@ -255,7 +313,9 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
     private static CallerMessage? MessageOf(ICallerMessageSetting owner) =>
         CallerMessage.From(owner.MessageSay, owner.MessageVoice, owner.MessageLanguage, owner.MessagePlayUrl);
 
-    /// <summary>What a caller of the group or inbox hears (<see cref="CallerMessage.Heard"/>), in the API's words.</summary>
+    /// <summary>
+    /// What a caller of the group or inbox hears (<see cref="CallerMessage.Heard"/>), in the API's words.
+    /// </summary>
     private static CallerMessageBody? Heard(ICallerMessageSetting owner, CallerMessageBody? organization) =>
         Body(CallerMessage.Heard(
             MessageOf(owner),
@@ -264,7 +324,10 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
                 : CallerMessage.From(organization.Say, organization.Voice, organization.Language, organization.Play)));
 
     private static VoicemailBody? VoicemailOf(IVoicemailSetting owner) => owner.VoicemailEnabled is { } enabled
-        ? new VoicemailBody(enabled, owner.VoicemailMaxSeconds ?? VoicemailDefaults.MaxSeconds, owner.VoicemailTranscribe ?? false)
+        ? new VoicemailBody(
+            enabled,
+            owner.VoicemailMaxSeconds ?? VoicemailDefaults.MaxSeconds,
+            owner.VoicemailTranscribe ?? false)
         : null;
 
     /// <summary>Null follows the organization's voicemail.</summary>
@@ -291,10 +354,19 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
 
         if (body.MaxSeconds is < VoicemailMinSeconds or > VoicemailMaxSeconds)
         {
-            errors["voicemail.maxSeconds"] = [$"must be between {VoicemailMinSeconds} and {VoicemailMaxSeconds} seconds (the default is {VoicemailDefaults.MaxSeconds})"];
+            errors["voicemail.maxSeconds"] =
+                [
+                    $"must be between {VoicemailMinSeconds} and {VoicemailMaxSeconds} seconds (the default " +
+                    $"is {VoicemailDefaults.MaxSeconds})",
+                ];
         }
 
-        return errors.Count > before ? null : new VoicemailBody(body.Enabled, body.MaxSeconds ?? VoicemailDefaults.MaxSeconds, body.Transcribe ?? false);
+        return errors.Count > before
+            ? null
+            : new VoicemailBody(
+                body.Enabled,
+                body.MaxSeconds ?? VoicemailDefaults.MaxSeconds,
+                body.Transcribe ?? false);
     }
 
     private static void Store(ICallerMessageSetting owner, CallerMessage? message)
@@ -306,7 +378,8 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
     }
 
     private async Task<(TMode Mode, string? ForwardTo)> FallbackAsync<TMode>(
-        FallbackBody? body, TMode forwardMode, Dictionary<string, string[]> errors, CancellationToken ct) where TMode : struct, Enum
+        FallbackBody? body, TMode forwardMode, Dictionary<string, string[]> errors, CancellationToken ct)
+            where TMode : struct, Enum
     {
         if (body is null)
         {
@@ -324,7 +397,10 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
             return (mode, null);
         }
 
-        var (target, problem) = await ForwardTargetAsync(body.ForwardTo, "to forward calls the agent does not take", ct);
+        var (target, problem) = await ForwardTargetAsync(
+            body.ForwardTo,
+            "to forward calls the agent does not take",
+            ct);
         if (problem is not null)
         {
             errors["fallback.forwardTo"] = [problem];
@@ -334,7 +410,10 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
     }
 
     /// <summary>A forward target must be a phone number and not a platform number, which would loop the call.</summary>
-    internal async Task<(string? Target, string? Problem)> ForwardTargetAsync(string? value, string purpose, CancellationToken ct)
+    internal async Task<(string? Target, string? Problem)> ForwardTargetAsync(
+        string? value,
+        string purpose,
+        CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -371,24 +450,33 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
 
         if (say is { Length: > MaxSayLength } || say?.Any(char.IsControl) == true)
         {
-            errors["unavailableMessage.say"] = [$"must be at most {MaxSayLength} characters, without control characters"];
+            errors["unavailableMessage.say"] =
+                [$"must be at most {MaxSayLength} characters, without control characters"];
         }
 
-        if (play is not null && !(Uri.TryCreate(play, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" && play.Length <= 2000))
+        if (play is not null
+            && !(Uri.TryCreate(play, UriKind.Absolute, out var url)
+                && url.Scheme is "https" or "http"
+                && play.Length <= 2000))
         {
-            errors["unavailableMessage.play"] = ["must be an absolute http or https URL of an audio file, at most 2000 characters"];
+            errors["unavailableMessage.play"] =
+                ["must be an absolute http or https URL of an audio file, at most 2000 characters"];
         }
 
         if (voice is not null && (play is not null || !VoicePattern().IsMatch(voice)))
         {
             errors["unavailableMessage.voice"] = [play is not null
                 ? "applies only to \"say\""
-                : "must be a voice name such as \"alice\", \"man\", \"woman\" or \"Polly.Joanna\" (letters, digits, '.', '-', '_'; at most 64)"];
+                : "must be a voice name such as \"alice\", \"man\", \"woman\" or \"Polly.Joanna\" (letters, digits, " +
+                    "'.', '-', '_'; at most 64)"];
         }
 
         if (language is not null && (play is not null || !LanguagePattern().IsMatch(language)))
         {
-            errors["unavailableMessage.language"] = [play is not null ? "applies only to \"say\"" : "must be a language tag such as \"en-US\" or \"es-MX\""];
+            errors["unavailableMessage.language"] =
+                [play is not null
+                    ? "applies only to \"say\""
+                    : "must be a language tag such as \"en-US\" or \"es-MX\""];
         }
 
         return errors.Count > before ? null : new CallerMessage(say, voice, language, play);

@@ -9,7 +9,9 @@ public sealed record OwnerName(string? Name);
 /// <summary>A group or an inbox: the places a platform number can belong to.</summary>
 public sealed record OwnerAnswer(long Id, string Name);
 
-/// <summary>A deleted group or inbox, and how many of its numbers are now unassigned (they take no calls until given a place).</summary>
+/// <summary>
+/// A deleted group or inbox, and how many of its numbers are now unassigned (they take no calls until given a place).
+/// </summary>
 public sealed record OwnerDeleted(long Id, string Name, int NumbersUnassigned);
 
 /// <summary>The organization's groups and inboxes.</summary>
@@ -25,19 +27,35 @@ public sealed class GroupsAndInboxes(SwitchboardDb db)
 
     public async Task<Answer<OwnerAnswer>> GroupAsync(long orgId, long groupId, CancellationToken ct) =>
         await db.Groups.AsNoTracking().Where(g => g.Id == groupId && g.OrganizationId == orgId)
-            .Select(g => new OwnerAnswer(g.Id, g.Name)).FirstOrDefaultAsync(ct) is { } group ? group : new Refusal.Missing("group");
+            .Select(g => new OwnerAnswer(g.Id, g.Name)).FirstOrDefaultAsync(ct) is { } group
+            ? group
+            : new Refusal.Missing("group");
 
     public async Task<Answer<OwnerAnswer>> InboxAsync(long orgId, long inboxId, CancellationToken ct) =>
         await db.Inboxes.AsNoTracking().Where(i => i.Id == inboxId && i.OrganizationId == orgId)
-            .Select(i => new OwnerAnswer(i.Id, i.Name)).FirstOrDefaultAsync(ct) is { } inbox ? inbox : new Refusal.Missing("inbox");
+            .Select(i => new OwnerAnswer(i.Id, i.Name)).FirstOrDefaultAsync(ct) is { } inbox
+            ? inbox
+            : new Refusal.Missing("inbox");
 
     public Task<Answer<OwnerAnswer>> CreateGroupAsync(long orgId, OwnerName request, CancellationToken ct) =>
-        CreateAsync(request, name => new Group { OrganizationId = orgId, Name = name }, g => new OwnerAnswer(g.Id, g.Name), ct);
+        CreateAsync(
+            request,
+            name => new Group { OrganizationId = orgId, Name = name },
+            g => new OwnerAnswer(g.Id, g.Name),
+            ct);
 
     public Task<Answer<OwnerAnswer>> CreateInboxAsync(long orgId, OwnerName request, CancellationToken ct) =>
-        CreateAsync(request, name => new Inbox { OrganizationId = orgId, Name = name }, i => new OwnerAnswer(i.Id, i.Name), ct);
+        CreateAsync(
+            request,
+            name => new Inbox { OrganizationId = orgId, Name = name },
+            i => new OwnerAnswer(i.Id, i.Name),
+            ct);
 
-    private async Task<Answer<OwnerAnswer>> CreateAsync<T>(OwnerName request, Func<string, T> create, Func<T, OwnerAnswer> answer, CancellationToken ct)
+    private async Task<Answer<OwnerAnswer>> CreateAsync<T>(
+        OwnerName request,
+        Func<string, T> create,
+        Func<T, OwnerAnswer> answer,
+        CancellationToken ct)
         where T : class
     {
         if (Names.Problem(request.Name, 200) is { } problem)
@@ -51,20 +69,37 @@ public sealed class GroupsAndInboxes(SwitchboardDb db)
         return answer(team);
     }
 
-    /// <summary>How many numbers a group (or, with <paramref name="inbox"/>, an inbox) has: what deleting it would leave unassigned.</summary>
+    /// <summary>
+    /// How many numbers a group (or, with <paramref name="inbox"/>, an inbox) has: what deleting it would leave
+    /// unassigned.
+    /// </summary>
     public Task<int> NumbersOfAsync(long orgId, long teamId, bool inbox, CancellationToken ct) =>
-        db.Numbers.CountAsync(n => n.OrganizationId == orgId && (inbox ? n.InboxId == teamId : n.GroupId == teamId), ct);
+        db.Numbers.CountAsync(
+            n => n.OrganizationId == orgId && (inbox ? n.InboxId == teamId : n.GroupId == teamId),
+            ct);
 
-    public async Task<Answer<OwnerAnswer>> RenameGroupAsync(long orgId, long groupId, OwnerName request, CancellationToken ct)
+    public async Task<Answer<OwnerAnswer>> RenameGroupAsync(
+        long orgId,
+        long groupId,
+        OwnerName request,
+        CancellationToken ct)
     {
         var group = await db.Groups.FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct);
-        return group is null ? new Refusal.Missing("group") : await RenameAsync(request, name => group.Name = name, () => new OwnerAnswer(group.Id, group.Name), ct);
+        return group is null
+            ? new Refusal.Missing("group")
+            : await RenameAsync(request, name => group.Name = name, () => new OwnerAnswer(group.Id, group.Name), ct);
     }
 
-    public async Task<Answer<OwnerAnswer>> RenameInboxAsync(long orgId, long inboxId, OwnerName request, CancellationToken ct)
+    public async Task<Answer<OwnerAnswer>> RenameInboxAsync(
+        long orgId,
+        long inboxId,
+        OwnerName request,
+        CancellationToken ct)
     {
         var inbox = await db.Inboxes.FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct);
-        return inbox is null ? new Refusal.Missing("inbox") : await RenameAsync(request, name => inbox.Name = name, () => new OwnerAnswer(inbox.Id, inbox.Name), ct);
+        return inbox is null
+            ? new Refusal.Missing("inbox")
+            : await RenameAsync(request, name => inbox.Name = name, () => new OwnerAnswer(inbox.Id, inbox.Name), ct);
     }
 
     /// <summary>
@@ -88,7 +123,9 @@ public sealed class GroupsAndInboxes(SwitchboardDb db)
         return new OwnerDeleted(group.Id, group.Name, numbers.Count);
     }
 
-    /// <summary>The inbox and its settings go; its numbers stay the organization's, unassigned; its calls stay for reports.</summary>
+    /// <summary>
+    /// The inbox and its settings go; its numbers stay the organization's, unassigned; its calls stay for reports.
+    /// </summary>
     public async Task<Answer<OwnerDeleted>> DeleteInboxAsync(long orgId, long inboxId, CancellationToken ct)
     {
         var inbox = await db.Inboxes.FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct);
@@ -104,7 +141,11 @@ public sealed class GroupsAndInboxes(SwitchboardDb db)
         return new OwnerDeleted(inbox.Id, inbox.Name, numbers.Count);
     }
 
-    private async Task<Answer<OwnerAnswer>> RenameAsync(OwnerName request, Action<string> rename, Func<OwnerAnswer> answer, CancellationToken ct)
+    private async Task<Answer<OwnerAnswer>> RenameAsync(
+        OwnerName request,
+        Action<string> rename,
+        Func<OwnerAnswer> answer,
+        CancellationToken ct)
     {
         if (Names.Problem(request.Name, 200) is { } problem)
         {

@@ -24,32 +24,48 @@ public sealed class InboundCallSettings(SwitchboardDb db, CallOptionSettings opt
         return Answer(organization);
     }
 
-    public async Task<Answer<InboundCallsAnswer>> SetOrganizationAsync(long orgId, InboundCallsRequest? request, CancellationToken ct)
+    public async Task<Answer<InboundCallsAnswer>> SetOrganizationAsync(
+        long orgId,
+        InboundCallsRequest? request,
+        CancellationToken ct)
     {
         var organization = await db.Organizations.FirstAsync(o => o.Id == orgId, ct);
-        return await SetAsync(organization, "organization", request, OrganizationMode.Forward, ct) ?? (Answer<InboundCallsAnswer>)Answer(organization);
+        return await SetAsync(organization, "organization", request, OrganizationMode.Forward, ct)
+            ?? (Answer<InboundCallsAnswer>)Answer(organization);
     }
 
     public async Task<Answer<GroupInboundCallsAnswer>> OfGroupAsync(long orgId, long groupId, CancellationToken ct) =>
-        await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct) is { } group
+        await db.Groups.AsNoTracking()
+            .FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct) is { } group
             ? await AnswerAsync(group, ct)
             : new Refusal.Missing("group");
 
-    public async Task<Answer<GroupInboundCallsAnswer>> SetGroupAsync(long orgId, long groupId, InboundCallsRequest? request, CancellationToken ct)
+    public async Task<Answer<GroupInboundCallsAnswer>> SetGroupAsync(
+        long orgId,
+        long groupId,
+        InboundCallsRequest? request,
+        CancellationToken ct)
     {
         var group = await db.Groups.FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == orgId, ct);
-        return await SetAsync(group, "group", request, GroupMode.Forward, ct) ?? (Answer<GroupInboundCallsAnswer>)await AnswerAsync(group!, ct);
+        return await SetAsync(group, "group", request, GroupMode.Forward, ct)
+            ?? (Answer<GroupInboundCallsAnswer>)await AnswerAsync(group!, ct);
     }
 
     public async Task<Answer<InboundCallsAnswer>> OfInboxAsync(long orgId, long inboxId, CancellationToken ct) =>
-        await db.Inboxes.AsNoTracking().FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is { } inbox
+        await db.Inboxes.AsNoTracking()
+            .FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct) is { } inbox
             ? Answer(inbox)
             : new Refusal.Missing("inbox");
 
-    public async Task<Answer<InboundCallsAnswer>> SetInboxAsync(long orgId, long inboxId, InboundCallsRequest? request, CancellationToken ct)
+    public async Task<Answer<InboundCallsAnswer>> SetInboxAsync(
+        long orgId,
+        long inboxId,
+        InboundCallsRequest? request,
+        CancellationToken ct)
     {
         var inbox = await db.Inboxes.FirstOrDefaultAsync(i => i.Id == inboxId && i.OrganizationId == orgId, ct);
-        return await SetAsync(inbox, "inbox", request, InboxMode.Forward, ct) ?? (Answer<InboundCallsAnswer>)Answer(inbox!);
+        return await SetAsync(inbox, "inbox", request, InboxMode.Forward, ct)
+            ?? (Answer<InboundCallsAnswer>)Answer(inbox!);
     }
 
     private static InboundCallsAnswer Answer<TMode>(IInboundCallsSetting<TMode> owner) where TMode : struct, Enum =>
@@ -63,8 +79,16 @@ public sealed class InboundCallSettings(SwitchboardDb db, CallOptionSettings opt
         return new GroupInboundCallsAnswer(EnumNames.Name(group.InboundMode), group.InboundForwardTo, effective);
     }
 
-    /// <summary>Checks the setting, then stores it; the forward target is normalized and must not be a platform number (a call loop).</summary>
-    private async Task<Refusal?> SetAsync<TMode>(IInboundCallsSetting<TMode>? owner, string what, InboundCallsRequest? request, TMode forwardMode, CancellationToken ct)
+    /// <summary>
+    /// Checks the setting, then stores it; the forward target is normalized and must not be a platform number (a call
+    /// loop).
+    /// </summary>
+    private async Task<Refusal?> SetAsync<TMode>(
+        IInboundCallsSetting<TMode>? owner,
+        string what,
+        InboundCallsRequest? request,
+        TMode forwardMode,
+        CancellationToken ct)
         where TMode : struct, Enum
     {
         if (owner is null)

@@ -22,7 +22,11 @@ public sealed class NumberDirectory(SwitchboardDb db, PhoneNormalizer phones)
     {
         if (!phones.TryNormalize(request.Number, out var number))
         {
-            return Refusal.OnField("number", string.IsNullOrWhiteSpace(request.Number) ? "is required" : $"{request.Number} is not a valid phone number");
+            return Refusal.OnField(
+                "number",
+                string.IsNullOrWhiteSpace(request.Number)
+                    ? "is required"
+                    : $"{request.Number} is not a valid phone number");
         }
 
         if (await OwnerProblemAsync(orgId, request.GroupId, request.InboxId, ct) is { } problem)
@@ -37,17 +41,29 @@ public sealed class NumberDirectory(SwitchboardDb db, PhoneNormalizer phones)
 
         if (await IsForwardTargetOrAgentPhoneAsync(orgId, number, ct))
         {
-            return Refusal.OnField("number", $"{number} is used as a forward target or an agent's phone; as a platform number it would loop calls");
+            return Refusal.OnField(
+                "number",
+                $"{number} is used as a forward target or an agent's phone; as a platform number it would loop calls");
         }
 
-        var entry = new PlatformNumber { Number = number, OrganizationId = orgId, GroupId = request.GroupId, InboxId = request.InboxId };
+        var entry = new PlatformNumber
+        {
+            Number = number,
+            OrganizationId = orgId,
+            GroupId = request.GroupId,
+            InboxId = request.InboxId,
+        };
         db.Numbers.Add(entry);
         await db.SaveChangesAsync(ct);
         return Answer(entry);
     }
 
     /// <summary>Sets the number's owner: a group, an inbox, or (neither given) unassigned.</summary>
-    public async Task<Answer<NumberAnswer>> AssignAsync(long orgId, string number, OwnerRequest owner, CancellationToken ct)
+    public async Task<Answer<NumberAnswer>> AssignAsync(
+        long orgId,
+        string number,
+        OwnerRequest owner,
+        CancellationToken ct)
     {
         if (await FindAsync(orgId, number, ct) is not { } entry)
         {
@@ -107,8 +123,14 @@ public sealed class NumberDirectory(SwitchboardDb db, PhoneNormalizer phones)
     /// would tell this one whether a phone number belongs to someone of another organization.
     /// </summary>
     private async Task<bool> IsForwardTargetOrAgentPhoneAsync(long orgId, string number, CancellationToken ct) =>
-        await db.Organizations.AnyAsync(o => o.Id == orgId && (o.InboundForwardTo == number || o.FallbackForwardTo == number), ct) ||
-        await db.Groups.AnyAsync(g => g.OrganizationId == orgId && (g.InboundForwardTo == number || g.FallbackForwardTo == number), ct) ||
+        await db.Organizations.AnyAsync(
+            o => o.Id == orgId && (o.InboundForwardTo == number || o.FallbackForwardTo == number),
+            ct)
+            ||
+            await db.Groups.AnyAsync(
+                g => g.OrganizationId == orgId && (g.InboundForwardTo == number || g.FallbackForwardTo == number),
+                ct)
+            ||
         await db.Inboxes.AnyAsync(i => i.OrganizationId == orgId && i.InboundForwardTo == number, ct) ||
         await db.Agents.AnyAsync(a => a.OrganizationId == orgId && a.Phone == number && a.DeletedAt == null, ct);
 

@@ -17,10 +17,21 @@ public sealed record SetPanelPassword(string? Password);
 /// An organization's panel users: an agent with a sign-in (email and password, checked by
 /// <see cref="PanelLogins"/>), created or given a new password by an admin or the operator.
 /// </summary>
-public sealed class PanelUsers(SwitchboardDb db, AgentDirectory agents, IPasswordHasher<PanelLogin> hasher, WriteGate gate, TimeProvider clock)
+public sealed class PanelUsers(
+    SwitchboardDb db,
+    AgentDirectory agents,
+    IPasswordHasher<PanelLogin> hasher,
+    WriteGate gate,
+    TimeProvider clock)
 {
-    /// <summary>Adds an agent (by default an admin) and its sign-in together; nothing is stored when either is refused.</summary>
-    public async Task<Answer<PanelUserAnswer>> CreateWithAgentAsync(long orgId, CreatePanelUser request, Caller viewer, CancellationToken ct)
+    /// <summary>
+    /// Adds an agent (by default an admin) and its sign-in together; nothing is stored when either is refused.
+    /// </summary>
+    public async Task<Answer<PanelUserAnswer>> CreateWithAgentAsync(
+        long orgId,
+        CreatePanelUser request,
+        Caller viewer,
+        CancellationToken ct)
     {
         if (PanelLogins.PasswordProblem(request.Password) is { } problem)
         {
@@ -29,7 +40,11 @@ public sealed class PanelUsers(SwitchboardDb db, AgentDirectory agents, IPasswor
 
         await using var writer = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var agent = await agents.CreateAsync(orgId, new CreateAgent(request.Name, request.Email, request.Phone, request.Role ?? "admin", true), viewer, ct);
+        var agent = await agents.CreateAsync(
+            orgId,
+            new CreateAgent(request.Name, request.Email, request.Phone, request.Role ?? "admin", true),
+            viewer,
+            ct);
         if (!agent.Done)
         {
             return agent.Refusal;
@@ -41,10 +56,13 @@ public sealed class PanelUsers(SwitchboardDb db, AgentDirectory agents, IPasswor
         return new PanelUserAnswer(agent.Value, agent.Value.Email);
     }
 
-    /// <summary>Gives the agent a sign-in with its email, or a new password to the one it has (which also lifts a lockout).</summary>
+    /// <summary>
+    /// Gives the agent a sign-in with its email, or a new password to the one it has (which also lifts a lockout).
+    /// </summary>
     public async Task<Refusal?> SetPasswordAsync(long orgId, long agentId, string? password, CancellationToken ct)
     {
-        var agent = await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct);
+        var agent = await db.Agents.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct);
         if (agent is null)
         {
             return new Refusal.Missing("agent");
@@ -57,7 +75,10 @@ public sealed class PanelUsers(SwitchboardDb db, AgentDirectory agents, IPasswor
 
         if (await db.PanelLogins.AnyAsync(l => l.Email == agent.Email && l.AgentId != agentId, ct))
         {
-            return new Refusal.Taken("email", "Email already in use", $"{agent.Email} already signs in to the panel as someone else.");
+            return new Refusal.Taken(
+                "email",
+                "Email already in use",
+                $"{agent.Email} already signs in to the panel as someone else.");
         }
 
         var login = await db.PanelLogins.FirstOrDefaultAsync(l => l.AgentId == agentId, ct);
@@ -78,11 +99,19 @@ public sealed class PanelUsers(SwitchboardDb db, AgentDirectory agents, IPasswor
         return null;
     }
 
-    public Task<bool> HasSignInAsync(long agentId, CancellationToken ct) => db.PanelLogins.AnyAsync(l => l.AgentId == agentId, ct);
+    public Task<bool> HasSignInAsync(long agentId, CancellationToken ct) =>
+        db.PanelLogins.AnyAsync(l => l.AgentId == agentId, ct);
 
     private PanelLogin NewLogin(long orgId, long agentId, string email, string password)
     {
-        var login = new PanelLogin { OrganizationId = orgId, AgentId = agentId, Email = email, PasswordHash = "", CreatedAt = clock.GetUtcNow().UtcDateTime };
+        var login = new PanelLogin
+        {
+            OrganizationId = orgId,
+            AgentId = agentId,
+            Email = email,
+            PasswordHash = "",
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
         login.PasswordHash = hasher.HashPassword(login, password);
         return login;
     }

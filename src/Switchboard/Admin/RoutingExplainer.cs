@@ -24,19 +24,29 @@ public sealed record RoutingExplanation(
     string? ForwardTo);
 
 /// <summary>"Test a call": the routing decision for stored facts, without placing a call or recording one.</summary>
-public sealed class RoutingExplainer(RoutingFactsReader reader, SwitchboardDb db, PhoneNormalizer phones, TimeProvider clock)
+public sealed class RoutingExplainer(
+    RoutingFactsReader reader,
+    SwitchboardDb db,
+    PhoneNormalizer phones,
+    TimeProvider clock)
 {
     public async Task<Answer<RoutingExplanation>> ExplainAsync(long orgId, ExplainRequest request, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!phones.TryNormalize(request.Contact, out var contact))
         {
-            errors["contact"] = [string.IsNullOrWhiteSpace(request.Contact) ? "is required" : $"{request.Contact} is not a valid phone number"];
+            errors["contact"] =
+                [string.IsNullOrWhiteSpace(request.Contact)
+                    ? "is required"
+                    : $"{request.Contact} is not a valid phone number"];
         }
 
         if (!phones.TryNormalize(request.Number, out var number))
         {
-            errors["number"] = [string.IsNullOrWhiteSpace(request.Number) ? "is required" : $"{request.Number} is not a valid phone number"];
+            errors["number"] =
+                [string.IsNullOrWhiteSpace(request.Number)
+                    ? "is required"
+                    : $"{request.Number} is not a valid phone number"];
         }
 
         if (errors.Count > 0)
@@ -55,7 +65,8 @@ public sealed class RoutingExplainer(RoutingFactsReader reader, SwitchboardDb db
         {
             // The steps name the agent for the person reading them; the policy knows agents by id only.
             var name = await AgentNameAsync(texter.AgentId, ct);
-            facts = facts with { Number = called with { Owner = group with { LastTexter = texter with { Name = name } } } };
+            facts =
+                facts with { Number = called with { Owner = group with { LastTexter = texter with { Name = name } } } };
         }
 
         var decision = RoutingPolicy.Decide(facts);
@@ -77,19 +88,29 @@ public sealed class RoutingExplainer(RoutingFactsReader reader, SwitchboardDb db
 
     private static string Summary(RoutingDecision decision, string? agentName) => decision.Outcome switch
     {
-        RoutingOutcome.Forward => $"The call would be forwarded to {PhoneMask.Mask(decision.ForwardTo)}, which sees the platform number as caller ID.",
-        RoutingOutcome.ConnectAgent => $"{agentName}'s phone ({PhoneMask.Mask(decision.AgentPhone)}) would ring; the call is connected only if they press 1.",
-        RoutingOutcome.AgentUnavailable => $"The caller would hear that nobody is available: {agentName ?? "the last agent"} cannot take calls.",
-        _ when decision.RejectWithMessage => "The caller would hear the unavailable message, then the call ends; nothing rings.",
+        RoutingOutcome.Forward =>
+            $"The call would be forwarded to {PhoneMask.Mask(decision.ForwardTo)}, " +
+            "which sees the platform number as caller ID.",
+        RoutingOutcome.ConnectAgent =>
+            $"{agentName}'s phone ({PhoneMask.Mask(decision.AgentPhone)}) would ring; " +
+            "the call is connected only if they press 1.",
+        RoutingOutcome.AgentUnavailable =>
+            $"The caller would hear that nobody is available: {agentName ?? "the last agent"} cannot take calls.",
+        _ when decision.RejectWithMessage =>
+            "The caller would hear the unavailable message, then the call ends; nothing rings.",
         _ => "The call would be rejected; nothing rings.",
     };
 
-    private static string? SettingFrom(RoutingFacts facts, DecisionReason reason) => (facts.Number?.Owner, reason) switch
-    {
-        (InboxFacts, _) => "inbox",
-        (GroupFacts, DecisionReason.NumberUnknown or DecisionReason.NumberUnassigned or DecisionReason.CallerWithheld or DecisionReason.NeverTextedFromGroup or DecisionReason.LastTextTooOld) => null,
-        (GroupFacts { Mode: GroupMode.FollowOrganization }, _) => "organization",
-        (GroupFacts, _) => "group",
-        _ => null,
-    };
+    private static string? SettingFrom(RoutingFacts facts, DecisionReason reason) =>
+        (facts.Number?.Owner, reason) switch
+        {
+            (InboxFacts, _) => "inbox",
+            (GroupFacts, DecisionReason.NumberUnknown or DecisionReason.NumberUnassigned
+                or DecisionReason.CallerWithheld or DecisionReason.NeverTextedFromGroup
+                or DecisionReason.LastTextTooOld) =>
+                null,
+            (GroupFacts { Mode: GroupMode.FollowOrganization }, _) => "organization",
+            (GroupFacts, _) => "group",
+            _ => null,
+        };
 }

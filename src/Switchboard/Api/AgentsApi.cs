@@ -19,19 +19,32 @@ public static class AgentsApi
             .WithName("GetAgent").WithSummary("Read an agent (an agent key reads only itself)");
         agents.MapPatch("/agents/{agentId:long}", Patch).Allow(CallerRole.Admin, CallerRole.Agent)
             .Accepts<AgentChanges>("application/json")
-            .WithName("UpdateAgent").ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Change the fields given (an agent key changes only its own phone)");
+            .WithName("UpdateAgent")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Change the fields given (an agent key changes only its own phone)");
         agents.MapDelete("/agents/{agentId:long}", Delete).Allow(CallerRole.Admin)
             .WithName("DeleteAgent").WithSummary("Delete an agent; its calls stay in the log");
     }
 
     private static async Task<Results<Created<AgentAnswer>, ProblemHttpResult>> Create(
         long orgId, CreateAgent body, HttpContext http, AgentDirectory agents, CancellationToken ct) =>
-        AdminAnswers.Created(await agents.CreateAsync(orgId, body, http.GetCaller(), ct), a => $"/api/v1/organizations/{orgId}/agents/{a.Id}");
+        AdminAnswers.Created(
+            await agents.CreateAsync(orgId, body, http.GetCaller(), ct),
+            a => $"/api/v1/organizations/{orgId}/agents/{a.Id}");
 
-    private static async Task<Ok<AgentAnswer[]>> List(long orgId, HttpContext http, AgentDirectory agents, CancellationToken ct) =>
+    private static async Task<Ok<AgentAnswer[]>> List(
+        long orgId,
+        HttpContext http,
+        AgentDirectory agents,
+        CancellationToken ct) =>
         TypedResults.Ok(await agents.ListAsync(orgId, http.GetCaller(), ct));
 
-    private static async Task<Results<Ok<AgentAnswer>, ProblemHttpResult>> Get(long orgId, long agentId, HttpContext http, AgentDirectory agents, CancellationToken ct) =>
+    private static async Task<Results<Ok<AgentAnswer>, ProblemHttpResult>> Get(
+        long orgId,
+        long agentId,
+        HttpContext http,
+        AgentDirectory agents,
+        CancellationToken ct) =>
         AdminAnswers.Ok(await agents.GetAsync(orgId, agentId, http.GetCaller(), ct));
 
     /// <summary>Changes only the fields present in the body; <c>"phone": null</c> removes the phone.</summary>
@@ -69,7 +82,9 @@ public static class AgentsApi
                     changes = changes with { Email = StringOrEmpty(value) };
                     break;
                 case "phone":
-                    changes = changes with { Phone = value.ValueKind is JsonValueKind.Null ? "" : value.ValueKind is JsonValueKind.String ? value.GetString() : value.ToString() };
+                    changes = changes with { Phone = value.ValueKind is JsonValueKind.Null
+                        ? ""
+                        : value.ValueKind is JsonValueKind.String ? value.GetString() : value.ToString() };
                     break;
                 case "role":
                     changes = changes with { Role = StringOrEmpty(value) };
@@ -99,7 +114,11 @@ public static class AgentsApi
         return AdminAnswers.Ok(await agents.ChangeAsync(orgId, agentId, changes, http.GetCaller(), ct));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(long orgId, long agentId, AgentDirectory agents, CancellationToken ct) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        long orgId,
+        long agentId,
+        AgentDirectory agents,
+        CancellationToken ct) =>
         AdminAnswers.NoContent(await agents.DeleteAsync(orgId, agentId, ct));
 
     /// <summary>
@@ -132,5 +151,6 @@ public static class AgentsApi
     }
 
     /// <summary>A string field; any other JSON value counts as empty, which the checks refuse.</summary>
-    private static string StringOrEmpty(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
+    private static string StringOrEmpty(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
 }

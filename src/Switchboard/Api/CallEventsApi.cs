@@ -27,7 +27,11 @@ public static class CallEventsApi
         TypedResults.Ok(await settings.GetAsync(orgId, ct));
 
     /// <summary>Sets the URL; a secret made here is in this answer only.</summary>
-    private static async Task<Results<Ok<CallEventsAnswer>, ProblemHttpResult>> Put(long orgId, CallEventsRequest body, CallEventSettings settings, CancellationToken ct) =>
+    private static async Task<Results<Ok<CallEventsAnswer>, ProblemHttpResult>> Put(
+        long orgId,
+        CallEventsRequest body,
+        CallEventSettings settings,
+        CancellationToken ct) =>
         AdminAnswers.Ok(await settings.SetAsync(orgId, body, ct));
 
     private static async Task<NoContent> TurnOff(long orgId, CallEventSettings settings, CancellationToken ct)
@@ -36,14 +40,26 @@ public static class CallEventsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> Deliveries(long orgId, string? before, CallEventSettings settings, CancellationToken ct) =>
+    private static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> Deliveries(
+        long orgId,
+        string? before,
+        CallEventSettings settings,
+        CancellationToken ct) =>
         AdminAnswers.Ok(await settings.DeliveriesAsync(orgId, before, ct));
 
     /// <summary>A delivered or failed event, sent again with the same id.</summary>
-    private static async Task<Results<Ok<CallEventDelivery>, ProblemHttpResult>> Resend(long orgId, Guid id, CallEventSettings settings, CancellationToken ct) =>
+    private static async Task<Results<Ok<CallEventDelivery>, ProblemHttpResult>> Resend(
+        long orgId,
+        Guid id,
+        CallEventSettings settings,
+        CancellationToken ct) =>
         AdminAnswers.Ok(await settings.ResendAsync(orgId, id, ct));
 
     /// <summary>Every event raised in <c>[from, to)</c>, at most 31 days, queued again.</summary>
-    private static async Task<Results<Ok<CallEventReplayAnswer>, ProblemHttpResult>> Replay(long orgId, CallEventReplayRequest body, CallEventSettings settings, CancellationToken ct) =>
+    private static async Task<Results<Ok<CallEventReplayAnswer>, ProblemHttpResult>> Replay(
+        long orgId,
+        CallEventReplayRequest body,
+        CallEventSettings settings,
+        CancellationToken ct) =>
         AdminAnswers.Ok(await settings.ReplayAsync(orgId, body, ct));
 }

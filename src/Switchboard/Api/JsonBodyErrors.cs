@@ -13,9 +13,12 @@ public sealed class JsonBodyErrors : IExceptionHandler
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         // A JSON body declared in a charset .NET does not know: the framework throws rather than refusing it.
-        if (exception is InvalidOperationException { TargetSite.DeclaringType: var thrower } && thrower == typeof(HttpRequestJsonExtensions))
+        if (exception is InvalidOperationException { TargetSite.DeclaringType: var thrower }
+            && thrower == typeof(HttpRequestJsonExtensions))
         {
-            await TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body's charset is not supported; send JSON in UTF-8").ExecuteAsync(http);
+            await TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "The body's charset is not supported; send JSON in UTF-8").ExecuteAsync(http);
             return true;
         }
 
@@ -30,7 +33,9 @@ public sealed class JsonBodyErrors : IExceptionHandler
             return true;
         }
 
-        var field = bad.InnerException is JsonException { Path: { Length: > 2 } path } ? path.TrimStart('$', '.') : "body";
+        var field = bad.InnerException is JsonException { Path: { Length: > 2 } path }
+            ? path.TrimStart('$', '.')
+            : "body";
         var message = bad.InnerException switch
         {
             JsonException json when json.Message.Contains("depth", StringComparison.OrdinalIgnoreCase) =>

@@ -9,9 +9,12 @@ public static class MessagesApi
 {
     public static void MapMessages(this RouteGroupBuilder organization) =>
         organization.MapPost("/messages", Ingest).Allow(CallerRole.Admin)
-            .WithName("IngestMessages").WithSummary("Record which agent texted which contact from which number, in batches");
+            .WithName("IngestMessages")
+            .WithSummary("Record which agent texted which contact from which number, in batches");
 
-    /// <summary>Records a batch of message events (<see cref="MessageIntake"/>): all of it, or nothing and why.</summary>
+    /// <summary>
+    /// Records a batch of message events (<see cref="MessageIntake"/>): all of it, or nothing and why.
+    /// </summary>
     private static async Task<Results<Ok<MessagesAccepted>, ValidationProblem>> Ingest(
         long orgId, MessageBatch body, MessageIntake intake, CancellationToken ct)
     {

@@ -11,7 +11,9 @@ public static class NumbersApi
     {
         var numbers = organization.MapGroup("").WithTags("Numbers");
         numbers.MapPost("/numbers", Create).Allow(CallerRole.Admin)
-            .WithName("AddNumber").ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Register a platform number, owned by a group or an inbox");
+            .WithName("AddNumber")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Register a platform number, owned by a group or an inbox");
         numbers.MapGet("/numbers", List).Allow(CallerRole.Admin)
             .WithName("ListNumbers").WithSummary("List the platform numbers");
         numbers.MapPatch("/numbers/{number}", Assign).Allow(CallerRole.Admin)
@@ -20,16 +22,31 @@ public static class NumbersApi
             .WithName("RemoveNumber").WithSummary("Remove a platform number");
     }
 
-    private static async Task<Results<Created<NumberAnswer>, ProblemHttpResult>> Create(long orgId, NumberRequest body, NumberDirectory numbers, CancellationToken ct) =>
-        AdminAnswers.Created(await numbers.AddAsync(orgId, body, ct), n => $"/api/v1/organizations/{orgId}/numbers/{Uri.EscapeDataString(n.Number)}");
+    private static async Task<Results<Created<NumberAnswer>, ProblemHttpResult>> Create(
+        long orgId,
+        NumberRequest body,
+        NumberDirectory numbers,
+        CancellationToken ct) =>
+        AdminAnswers.Created(
+            await numbers.AddAsync(orgId, body, ct),
+            n => $"/api/v1/organizations/{orgId}/numbers/{Uri.EscapeDataString(n.Number)}");
 
     private static async Task<Ok<NumberAnswer[]>> List(long orgId, NumberDirectory numbers, CancellationToken ct) =>
         TypedResults.Ok(await numbers.ListAsync(orgId, ct));
 
     /// <summary>Sets the number's owner: a group, an inbox, or (neither given) unassigned.</summary>
-    private static async Task<Results<Ok<NumberAnswer>, ProblemHttpResult>> Assign(long orgId, string number, OwnerRequest body, NumberDirectory numbers, CancellationToken ct) =>
+    private static async Task<Results<Ok<NumberAnswer>, ProblemHttpResult>> Assign(
+        long orgId,
+        string number,
+        OwnerRequest body,
+        NumberDirectory numbers,
+        CancellationToken ct) =>
         AdminAnswers.Ok(await numbers.AssignAsync(orgId, number, body, ct));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(long orgId, string number, NumberDirectory numbers, CancellationToken ct) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        long orgId,
+        string number,
+        NumberDirectory numbers,
+        CancellationToken ct) =>
         AdminAnswers.NoContent(await numbers.RemoveAsync(orgId, number, ct));
 }

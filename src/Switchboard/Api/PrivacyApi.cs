@@ -22,10 +22,18 @@ public static class PrivacyApi
     private static async Task<Ok<PrivacyAnswer>> Get(long orgId, PrivacySettings settings, CancellationToken ct) =>
         TypedResults.Ok(await settings.GetAsync(orgId, ct));
 
-    private static async Task<Results<Ok<PrivacyAnswer>, ProblemHttpResult>> Put(long orgId, PrivacyRequest body, PrivacySettings settings, CancellationToken ct) =>
+    private static async Task<Results<Ok<PrivacyAnswer>, ProblemHttpResult>> Put(
+        long orgId,
+        PrivacyRequest body,
+        PrivacySettings settings,
+        CancellationToken ct) =>
         AdminAnswers.Ok(await settings.SetAsync(orgId, body, ct));
 
     /// <summary>Forgets the contact within this organization and answers how much of each kind was forgotten.</summary>
-    private static async Task<Results<Ok<ContactForgotten>, ProblemHttpResult>> Forget(long orgId, string number, ContactErasure erasure, CancellationToken ct) =>
+    private static async Task<Results<Ok<ContactForgotten>, ProblemHttpResult>> Forget(
+        long orgId,
+        string number,
+        ContactErasure erasure,
+        CancellationToken ct) =>
         AdminAnswers.Ok(await erasure.ForgetAsync(orgId, number, ct));
 }

@@ -15,7 +15,9 @@ public static class ReportsApi
             .WithName("GetCallReportCsv").WithSummary("The call report as CSV");
     }
 
-    /// <summary>Inbound calls per agent, group or inbox over a range; JSON, or CSV when the request accepts <c>text/csv</c>.</summary>
+    /// <summary>
+    /// Inbound calls per agent, group or inbox over a range; JSON, or CSV when the request accepts <c>text/csv</c>.
+    /// </summary>
     private static async Task<Results<Ok<CallReport>, FileContentHttpResult, ProblemHttpResult>> Calls(
         long orgId, [AsParameters] CallReportQuery query, HttpContext http, CallReports reports, CancellationToken ct)
     {
@@ -25,7 +27,8 @@ public static class ReportsApi
             return Problems.For(report.Refusal);
         }
 
-        var wantsCsv = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
+        var wantsCsv = http.Request.GetTypedHeaders()
+            .Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
         return wantsCsv ? File(report.Value!) : TypedResults.Ok(report.Value);
     }
 
@@ -37,5 +40,8 @@ public static class ReportsApi
     }
 
     internal static FileContentHttpResult File(CallReport report) =>
-        TypedResults.File(Encoding.UTF8.GetBytes(CallReportCsv.Write(report)), CallReportCsv.ContentType, CallReportCsv.FileName(report));
+        TypedResults.File(
+            Encoding.UTF8.GetBytes(CallReportCsv.Write(report)),
+            CallReportCsv.ContentType,
+            CallReportCsv.FileName(report));
 }

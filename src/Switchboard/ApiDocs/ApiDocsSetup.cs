@@ -30,7 +30,8 @@ public static class ApiDocsSetup
 
         builder.Services.AddOpenApi(DocumentName, options =>
         {
-            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
+            options.ShouldInclude = description =>
+                description.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
             options.AddDocumentTransformer<ApiDocument>();
             options.AddOperationTransformer<ApiOperations>();
         });
@@ -58,5 +59,6 @@ public static class ApiDocsSetup
             .AllowAnonymous();
     }
 
-    internal static bool Enabled(IConfiguration configuration) => configuration.GetValue(ApiDocsOptions.EnabledKey, true);
+    internal static bool Enabled(IConfiguration configuration) =>
+        configuration.GetValue(ApiDocsOptions.EnabledKey, true);
 }

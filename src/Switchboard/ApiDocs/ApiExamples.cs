@@ -21,28 +21,46 @@ internal static class ApiExamples
         [typeof(CreateApiKey)] = new CreateApiKey("Texting platform", "admin", null),
         [typeof(CreateAgent)] = new CreateAgent("Ada Park", "ada@example.org", "+14155550123", "agent", true),
         [typeof(AgentChanges)] = new AgentChanges(Phone: "+14155550124"),
-        [typeof(CreatePanelUser)] = new CreatePanelUser("Grace Hall", "grace@example.org", "+14155550125", "admin", "correct horse battery staple"),
+        [typeof(CreatePanelUser)] = new CreatePanelUser(
+            "Grace Hall",
+            "grace@example.org",
+            "+14155550125",
+            "admin",
+            "correct horse battery staple"),
         [typeof(SetPanelPassword)] = new SetPanelPassword("correct horse battery staple"),
         [typeof(OwnerName)] = new OwnerName("Canvassing"),
         [typeof(InboundCallsRequest)] = new InboundCallsRequest("forward", "+14155550144"),
         [typeof(OrganizationCallOptions)] = new OrganizationCallOptions(
-            new FallbackBody("forward", "+14155550144"), new CallerMessageBody("Nobody can take your call right now. Please text us.", null, "en-US", null), true, 30,
-            new VoicemailBody(true, 120, true), 90),
+            new FallbackBody("forward", "+14155550144"),
+            new CallerMessageBody("Nobody can take your call right now. Please text us.", null, "en-US", null),
+            true,
+            30,
+            new VoicemailBody(true, 120, true),
+            90),
         [typeof(GroupCallOptions)] = new GroupCallOptions(
-            new FallbackBody("message", null), new CallerMessageBody("The canvassing team is out. Please text us.", null, null, null), false, true),
-        [typeof(InboxCallOptions)] = new InboxCallOptions(new CallerMessageBody(null, null, null, "https://media.example.org/closed.mp3"), true),
+            new FallbackBody("message", null),
+            new CallerMessageBody("The canvassing team is out. Please text us.", null, null, null),
+            false,
+            true),
+        [typeof(InboxCallOptions)] = new InboxCallOptions(
+            new CallerMessageBody(null, null, null, "https://media.example.org/closed.mp3"),
+            true),
         [typeof(NumberRequest)] = new NumberRequest("+14155550100", 12, null),
         [typeof(OwnerRequest)] = new OwnerRequest(null, 7),
         [typeof(MessageBatch)] = new MessageBatch(
         [
-            new MessageItem("msg-8231", 3, Contact, "+14155550100", new DateTimeOffset(2026, 11, 24, 9, 30, 0, TimeSpan.Zero), "Sam"),
+            new MessageItem("msg-8231", 3, Contact, "+14155550100",
+                new DateTimeOffset(2026, 11, 24, 9, 30, 0, TimeSpan.Zero), "Sam"),
         ]),
         [typeof(StartCall)] = new StartCall(3, Contact),
         [typeof(ExplainRequest)] = new ExplainRequest(Contact, "+14155550100"),
         [typeof(PrivacyRequest)] = new PrivacyRequest(365),
         [typeof(CallEventReplayRequest)] = new CallEventReplayRequest(
-            new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero)),
-        [typeof(CallEventsRequest)] = new CallEventsRequest("https://texting.example.org/switchboard/events", "whsec-3f9a1c0d2b7e4a65"),
+            new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero),
+            new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero)),
+        [typeof(CallEventsRequest)] = new CallEventsRequest(
+            "https://texting.example.org/switchboard/events",
+            "whsec-3f9a1c0d2b7e4a65"),
     };
 
     public static object? For(Type type) => Examples.GetValueOrDefault(type);

@@ -14,7 +14,8 @@ namespace Switchboard.ApiDocs;
 /// field (and a body as 413 past the size limit), refusals described in plain words, and an example for each
 /// request body, written with the API's own JSON settings.
 /// </summary>
-internal sealed class ApiOperations(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IOpenApiOperationTransformer
+internal sealed class ApiOperations(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    : IOpenApiOperationTransformer
 {
     private const string ProblemJson = "application/problem+json";
 
@@ -33,7 +34,10 @@ internal sealed class ApiOperations(IOptions<Microsoft.AspNetCore.Http.Json.Json
         ["504"] = "The telephony provider did not answer in time; the agent's phone may still ring.",
     };
 
-    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(
+        OpenApiOperation operation,
+        OpenApiOperationTransformerContext context,
+        CancellationToken cancellationToken)
     {
         var description = context.Description;
         var body = description.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body);
@@ -60,7 +64,11 @@ internal sealed class ApiOperations(IOptions<Microsoft.AspNetCore.Http.Json.Json
         }
     }
 
-    private async Task DescribeBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, Type bodyType, CancellationToken ct)
+    private async Task DescribeBodyAsync(
+        OpenApiOperation operation,
+        OpenApiOperationTransformerContext context,
+        Type bodyType,
+        CancellationToken ct)
     {
         if (operation.RequestBody?.Content?.TryGetValue("application/json", out var media) != true || media is null)
         {
@@ -83,7 +91,11 @@ internal sealed class ApiOperations(IOptions<Microsoft.AspNetCore.Http.Json.Json
     }
 
     private static async Task AddProblemAsync(
-        OpenApiOperation operation, OpenApiOperationTransformerContext context, string status, Type problem, CancellationToken ct)
+        OpenApiOperation operation,
+        OpenApiOperationTransformerContext context,
+        string status,
+        Type problem,
+        CancellationToken ct)
     {
         if (operation.Responses!.ContainsKey(status))
         {
@@ -100,7 +112,10 @@ internal sealed class ApiOperations(IOptions<Microsoft.AspNetCore.Http.Json.Json
         operation.Responses[status] = new OpenApiResponse
         {
             Description = Descriptions[status],
-            Content = new Dictionary<string, OpenApiMediaType> { [ProblemJson] = new() { Schema = new OpenApiSchemaReference(name, document) } },
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [ProblemJson] = new() { Schema = new OpenApiSchemaReference(name, document) },
+            },
         };
     }
 }

@@ -5,8 +5,8 @@ public enum ActorKind { Operator, ApiKey, PanelUser, Anonymous, System }
 public enum AuditAction { Created, Changed, Deleted, Resent, Replayed, SignedOutEverywhere }
 
 /// <summary>
-/// One change to something an admin configures, as it was saved: who, when, what, and the changed fields before → after.
-/// Rows are only ever added (<see cref="Storage.SwitchboardDb"/> refuses to save a changed or removed one).
+/// One change to something an admin configures, as it was saved: who, when, what, and the changed fields before →
+/// after. Rows are only ever added (<see cref="Storage.SwitchboardDb"/> refuses to save a changed or removed one).
 /// </summary>
 public sealed class AuditEntry
 {
@@ -24,7 +24,9 @@ public sealed class AuditEntry
     /// <summary>"admin" or "agent" for keys and panel users.</summary>
     public string? ActorRole { get; set; }
 
-    /// <summary>The client's address (behind trusted proxies, the one they forwarded); null outside a request.</summary>
+    /// <summary>
+    /// The client's address (behind trusted proxies, the one they forwarded); null outside a request.
+    /// </summary>
     public string? SourceAddress { get; set; }
 
     public AuditAction Action { get; set; }

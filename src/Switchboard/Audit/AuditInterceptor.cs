@@ -25,7 +25,10 @@ internal sealed class AuditInterceptor(AuditTrail trail, WriteGate gate) : SaveC
 {
     private readonly ConcurrentDictionary<DbContext, Audited> _saving = new();
 
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData,
+        InterceptionResult<int> result,
+        CancellationToken ct = default)
     {
         if (eventData.Context is not SwitchboardDb db)
         {
@@ -52,7 +55,8 @@ internal sealed class AuditInterceptor(AuditTrail trail, WriteGate gate) : SaveC
 
             if (db.Database.CurrentTransaction is null)
             {
-                // Code that holds the write gate always holds a transaction too, so the gate is entered only when there is none.
+                // Code that holds the write gate always holds a transaction too, so the gate is entered only when there
+                // is none.
                 audited.Writer = await gate.EnterAsync(ct);
                 audited.Transaction = await db.Database.BeginTransactionAsync(ct);
             }
@@ -69,12 +73,17 @@ internal sealed class AuditInterceptor(AuditTrail trail, WriteGate gate) : SaveC
     }
 
     /// <summary>Audited changes are saved asynchronously only (nothing here saves synchronously).</summary>
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
+    public override InterceptionResult<int> SavingChanges(
+        DbContextEventData eventData,
+        InterceptionResult<int> result) =>
         eventData.Context is SwitchboardDb db && AuditTrail.Collect(db.ChangeTracker.Entries()).Count > 0
             ? throw new InvalidOperationException("Audited changes must be saved with SaveChangesAsync.")
             : result;
 
-    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken ct = default)
+    public override async ValueTask<int> SavedChangesAsync(
+        SaveChangesCompletedEventData eventData,
+        int result,
+        CancellationToken ct = default)
     {
         if (eventData.Context is not SwitchboardDb db || !_saving.TryRemove(db, out var audited))
         {
@@ -85,7 +94,8 @@ internal sealed class AuditInterceptor(AuditTrail trail, WriteGate gate) : SaveC
         {
             if (audited.Changes.Count > 0)
             {
-                db.AuditEntries.AddRange(audited.Changes.Select(c => trail.EntryFor(c, audited.Actor!)).OfType<AuditEntry>());
+                db.AuditEntries.AddRange(
+                    audited.Changes.Select(c => trail.EntryFor(c, audited.Actor!)).OfType<AuditEntry>());
                 await db.SaveChangesAsync(true, ct);
                 if (audited.Transaction is { } transaction)
                 {
@@ -102,13 +112,18 @@ internal sealed class AuditInterceptor(AuditTrail trail, WriteGate gate) : SaveC
         return result;
     }
 
-    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken ct = default) =>
+    public override async Task SaveChangesFailedAsync(
+        DbContextErrorEventData eventData,
+        CancellationToken ct = default) =>
         await EndAsync(eventData.Context);
 
     public override async Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken ct = default) =>
         await EndAsync(eventData.Context);
 
-    public override async ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken ct = default)
+    public override async ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(
+        ConcurrencyExceptionEventData eventData,
+        InterceptionResult result,
+        CancellationToken ct = default)
     {
         await EndAsync(eventData.Context);
         return result;

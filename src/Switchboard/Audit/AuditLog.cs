@@ -9,12 +9,23 @@ namespace Switchboard.Audit;
 public sealed record AuditActorAnswer(string Kind, long? Id, string? Name, string? Role);
 
 public sealed record AuditEntryAnswer(
-    long Id, DateTime At, AuditActorAnswer Actor, string Action, string EntityType, string EntityId, IReadOnlyList<AuditChange> Changes, string? SourceAddress);
+    long Id,
+    DateTime At,
+    AuditActorAnswer Actor,
+    string Action,
+    string EntityType,
+    string EntityId,
+    IReadOnlyList<AuditChange> Changes,
+    string? SourceAddress);
 
 public sealed record AuditPage(IReadOnlyList<AuditEntryAnswer> Items, long? NextBefore);
 
 /// <summary>The filters of the audit log as written in a query string; every one may be left out.</summary>
-public sealed record AuditFilter(string? Limit = null, string? Before = null, string? EntityType = null, string? EntityId = null);
+public sealed record AuditFilter(
+    string? Limit = null,
+    string? Before = null,
+    string? EntityType = null,
+    string? EntityId = null);
 
 /// <summary>The audit log of an organization, newest first, as admins read it through the API and the panel.</summary>
 public sealed class AuditLog(SwitchboardDb db)
@@ -28,7 +39,10 @@ public sealed class AuditLog(SwitchboardDb db)
         long? before = null;
         if (!string.IsNullOrEmpty(filter.Limit))
         {
-            size = int.TryParse(filter.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 200 ? n : null;
+            size = int.TryParse(filter.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                && n is >= 1 and <= 200
+                ? n
+                : null;
             if (size is null)
             {
                 errors["limit"] = ["must be a whole number between 1 and 200"];
@@ -37,17 +51,21 @@ public sealed class AuditLog(SwitchboardDb db)
 
         if (!string.IsNullOrEmpty(filter.Before))
         {
-            before = long.TryParse(filter.Before, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+            before = long.TryParse(filter.Before, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                ? id
+                : null;
             if (before is null)
             {
                 errors["before"] = ["must be the nextBefore of a previous page"];
             }
         }
 
-        var entityType = AuditTrail.EntityTypes.FirstOrDefault(t => string.Equals(t, filter.EntityType, StringComparison.OrdinalIgnoreCase));
+        var entityType = AuditTrail.EntityTypes.FirstOrDefault(t =>
+            string.Equals(t, filter.EntityType, StringComparison.OrdinalIgnoreCase));
         if (!string.IsNullOrEmpty(filter.EntityType) && entityType is null)
         {
-            errors["entityType"] = ["must be one of " + string.Join(", ", AuditTrail.EntityTypes.Select(t => $"\"{t}\""))];
+            errors["entityType"] = ["must be one of " +
+                string.Join(", ", AuditTrail.EntityTypes.Select(t => $"\"{t}\""))];
         }
 
         if (!string.IsNullOrEmpty(filter.EntityId) && entityType is null)
@@ -74,7 +92,11 @@ public sealed class AuditLog(SwitchboardDb db)
     private static AuditEntryAnswer Answer(AuditEntry e) => new(
         e.Id,
         e.At,
-        new AuditActorAnswer(JsonNamingPolicy.CamelCase.ConvertName(e.ActorKind.ToString()), e.ActorId, e.ActorName, e.ActorRole),
+        new AuditActorAnswer(
+            JsonNamingPolicy.CamelCase.ConvertName(e.ActorKind.ToString()),
+            e.ActorId,
+            e.ActorName,
+            e.ActorRole),
         JsonNamingPolicy.CamelCase.ConvertName(e.Action.ToString()),
         e.EntityType,
         e.EntityId,

@@ -10,13 +10,17 @@ using Switchboard.Storage;
 
 namespace Switchboard.Audit;
 
-/// <summary>A change to an audited entity, taken from the change tracker before saving, when its old values are still known.</summary>
+/// <summary>
+/// A change to an audited entity, taken from the change tracker before saving, when its old values are still known.
+/// </summary>
 public sealed class PendingChange
 {
     public required EntityEntry Entry { get; init; }
     public required AuditAction Action { get; init; }
 
-    /// <summary>Known before saving for changes and deletions; a created entity's fields (and generated id) are read after.</summary>
+    /// <summary>
+    /// Known before saving for changes and deletions; a created entity's fields (and generated id) are read after.
+    /// </summary>
     public IReadOnlyList<AuditChange>? Fields { get; init; }
 
     public string? EntityId { get; init; }
@@ -57,7 +61,9 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
         (typeof(PanelLogin), nameof(PanelLogin.SecurityStamp)),
     ];
 
-    /// <summary>Actions on what is not configuration (an event sent again), recorded by the code that does them.</summary>
+    /// <summary>
+    /// Actions on what is not configuration (an event sent again), recorded by the code that does them.
+    /// </summary>
     public const string CallEventType = "callEvent";
 
     public static IReadOnlyCollection<string> EntityTypes => [.. Audited.Values, CallEventType];
@@ -70,7 +76,8 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
         {
             if (entry.Entity is AuditEntry && entry.State is EntityState.Modified or EntityState.Deleted)
             {
-                throw new InvalidOperationException("The audit log is append-only: its entries are never changed or removed.");
+                throw new InvalidOperationException(
+                    "The audit log is append-only: its entries are never changed or removed.");
             }
 
             if (!Audited.ContainsKey(entry.Metadata.ClrType))
@@ -104,7 +111,10 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
         return pending;
     }
 
-    /// <summary>Who is acting: the API key or the panel user of the current request, the operator, or the system outside a request.</summary>
+    /// <summary>
+    /// Who is acting: the API key or the panel user of the current request, the operator, or the system outside a
+    /// request.
+    /// </summary>
     public async Task<AuditActor> ActorAsync(SwitchboardDb db, CancellationToken ct)
     {
         if (http.HttpContext?.User is not { } user)
@@ -125,16 +135,30 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
 
         if (caller.KeyId is { } keyId)
         {
-            var name = await db.ApiKeys.AsNoTracking().Where(k => k.Id == keyId).Select(k => k.Name).FirstOrDefaultAsync(ct);
+            var name = await db.ApiKeys.AsNoTracking()
+                .Where(k => k.Id == keyId)
+                .Select(k => k.Name)
+                .FirstOrDefaultAsync(ct);
             return new AuditActor(ActorKind.ApiKey, keyId, name, RoleName(caller.Role));
         }
 
-        return caller.Role == CallerRole.Operator ? new AuditActor(ActorKind.Operator) : new AuditActor(ActorKind.Anonymous);
+        return caller.Role == CallerRole.Operator
+            ? new AuditActor(ActorKind.Operator)
+            : new AuditActor(ActorKind.Anonymous);
     }
 
-    /// <summary>An entry for an action that changes no configured entity (e.g. events asked for again); the caller adds and saves it.</summary>
+    /// <summary>
+    /// An entry for an action that changes no configured entity (e.g. events asked for again); the caller adds and
+    /// saves it.
+    /// </summary>
     public async Task<AuditEntry> ActionAsync(
-        SwitchboardDb db, long organizationId, AuditAction action, string entityType, string entityId, IReadOnlyList<AuditChange> changes, CancellationToken ct)
+        SwitchboardDb db,
+        long organizationId,
+        AuditAction action,
+        string entityType,
+        string entityId,
+        IReadOnlyList<AuditChange> changes,
+        CancellationToken ct)
     {
         var actor = await ActorAsync(db, ct);
         return new AuditEntry
@@ -153,7 +177,10 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
         };
     }
 
-    /// <summary>The entry for a change, once saved (a created entity has its id by then); null when nothing worth recording changed.</summary>
+    /// <summary>
+    /// The entry for a change, once saved (a created entity has its id by then); null when nothing worth recording
+    /// changed.
+    /// </summary>
     public AuditEntry? EntryFor(PendingChange change, AuditActor actor)
     {
         var entry = change.Entry;
@@ -191,18 +218,30 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
     private static PendingChange? Modified(EntityEntry entry)
     {
         var fields = entry.Properties
-            .Where(p => p.IsModified && !NotAudited.Contains((entry.Metadata.ClrType, p.Metadata.Name)) && !Same(p.OriginalValue, p.CurrentValue))
+            .Where(p => p.IsModified
+                && !NotAudited.Contains((entry.Metadata.ClrType, p.Metadata.Name))
+                && !Same(p.OriginalValue, p.CurrentValue))
             .Select(p => Describe(p.Metadata, p.OriginalValue, p.CurrentValue))
             .ToList();
         return fields.Count == 0
             ? null
-            : new PendingChange { Entry = entry, Action = AuditAction.Changed, Fields = fields, EntityId = EntityIdOf(entry), OrganizationId = OrganizationIdOf(entry) };
+            : new PendingChange
+            {
+                Entry = entry,
+                Action = AuditAction.Changed,
+                Fields = fields,
+                EntityId = EntityIdOf(entry),
+                OrganizationId = OrganizationIdOf(entry),
+            };
     }
 
     /// <summary>Every audited field but the organization (the entry names it), in the model's order.</summary>
-    private static IEnumerable<(IProperty Property, object? Value)> Fields(EntityEntry entry, Func<IProperty, object?> value) =>
+    private static IEnumerable<(IProperty Property, object? Value)> Fields(
+        EntityEntry entry,
+        Func<IProperty, object?> value) =>
         entry.Metadata.GetProperties()
-            .Where(p => p.Name != nameof(Agent.OrganizationId) && !NotAudited.Contains((entry.Metadata.ClrType, p.Name)))
+            .Where(p => p.Name != nameof(Agent.OrganizationId)
+                && !NotAudited.Contains((entry.Metadata.ClrType, p.Name)))
             .Select(p => (p, value(p)));
 
     private static AuditChange Describe(IProperty property, object? before, object? after)
@@ -210,12 +249,18 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
         var field = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
         if (IsSecret(property))
         {
-            return new AuditChange(field, before is null ? null : Hidden, after is null ? null : before is null ? Set : Changed);
+            return new AuditChange(
+                field,
+                before is null ? null : Hidden,
+                after is null ? null : before is null ? Set : Changed);
         }
 
         if (IsPersonalPhone(property))
         {
-            return new AuditChange(field, before is null ? null : PhoneMask.Mask(Format(before)), after is null ? null : PhoneMask.Mask(Format(after)));
+            return new AuditChange(
+                field,
+                before is null ? null : PhoneMask.Mask(Format(before)),
+                after is null ? null : PhoneMask.Mask(Format(after)));
         }
 
         return new AuditChange(field, Format(before), Format(after));
@@ -227,7 +272,9 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
         property.Name.Contains("Password", StringComparison.OrdinalIgnoreCase) ||
         property.Name.EndsWith("Hash", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>An agent's own number is personal; forward targets are the organization's and are shown in full.</summary>
+    /// <summary>
+    /// An agent's own number is personal; forward targets are the organization's and are shown in full.
+    /// </summary>
     private static bool IsPersonalPhone(IProperty property) =>
         property.DeclaringType.ClrType == typeof(Agent) && property.Name == nameof(Agent.Phone);
 
@@ -246,10 +293,13 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
     private static string RoleName(CallerRole role) => JsonNamingPolicy.CamelCase.ConvertName(role.ToString());
 
     private static string EntityIdOf(EntityEntry entry) =>
-        string.Join("/", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => Format(entry.Property(p.Name).CurrentValue)));
+        string.Join(
+            "/",
+            entry.Metadata.FindPrimaryKey()!.Properties.Select(p => Format(entry.Property(p.Name).CurrentValue)));
 
     private static long? OrganizationIdOf(EntityEntry entry) =>
         entry.Entity is Organization organization ? organization.Id
-        : entry.Metadata.FindProperty(nameof(Agent.OrganizationId)) is { } property ? entry.Property(property.Name).CurrentValue as long?
+        : entry.Metadata.FindProperty(nameof(Agent.OrganizationId)) is { } property
+            ? entry.Property(property.Name).CurrentValue as long?
         : null;
 }

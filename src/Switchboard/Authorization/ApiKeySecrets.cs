@@ -15,7 +15,8 @@ public static class ApiKeySecrets
 
     public static string NewSecret() => Base64Url(RandomNumberGenerator.GetBytes(32));
 
-    public static string Format(long keyId, string secret) => $"{Prefix}{keyId.ToString(CultureInfo.InvariantCulture)}_{secret}";
+    public static string Format(long keyId, string secret) =>
+        $"{Prefix}{keyId.ToString(CultureInfo.InvariantCulture)}_{secret}";
 
     public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
@@ -29,7 +30,12 @@ public static class ApiKeySecrets
         }
 
         var separator = key.IndexOf('_', Prefix.Length);
-        if (separator < 0 || !long.TryParse(key.AsSpan(Prefix.Length, separator - Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out keyId))
+        if (separator < 0
+            || !long.TryParse(
+                key.AsSpan(Prefix.Length, separator - Prefix.Length),
+                NumberStyles.None,
+                CultureInfo.InvariantCulture,
+                out keyId))
         {
             return false;
         }

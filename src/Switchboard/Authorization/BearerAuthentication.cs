@@ -60,7 +60,8 @@ public sealed class BearerAuthentication(
             return Failed("Unknown key");
         }
 
-        if (key.AgentId is { } agentId && !await db.Agents.AnyAsync(a => a.Id == agentId && a.DeletedAt == null, Context.RequestAborted))
+        if (key.AgentId is { } agentId
+            && !await db.Agents.AnyAsync(a => a.Id == agentId && a.DeletedAt == null, Context.RequestAborted))
         {
             return Failed("The key's agent was deleted");
         }
@@ -76,7 +77,8 @@ public sealed class BearerAuthentication(
             var seconds = FailureLimits.Seconds(wait);
             Response.Headers.RetryAfter = seconds;
             return WriteProblem(StatusCodes.Status429TooManyRequests, "Too many failed authentications",
-                $"Too many requests from this address had a wrong, unknown or revoked key. Try again in {seconds} seconds.");
+                "Too many requests from this address had a wrong, unknown or revoked key. " +
+                $"Try again in {seconds} seconds.");
         }
 
         return WriteProblem(StatusCodes.Status401Unauthorized, "Authentication required",
@@ -90,7 +92,9 @@ public sealed class BearerAuthentication(
     {
         var expected = switchboard.Value.OperatorToken;
         return !string.IsNullOrEmpty(expected) &&
-            CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+            CryptographicOperations.FixedTimeEquals(
+                SHA256.HashData(Encoding.UTF8.GetBytes(token)),
+                SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
     }
 
     private AuthenticateResult Failed(string why)

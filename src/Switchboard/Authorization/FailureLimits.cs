@@ -24,7 +24,9 @@ public sealed class FailureLimits : IDisposable
         _signIns = Create(limits.FailedSignIns);
     }
 
-    /// <summary>The connection's remote address. Behind a reverse proxy, let ASP.NET Core's forwarded-headers middleware set it.</summary>
+    /// <summary>
+    /// The connection's remote address. Behind a reverse proxy, let ASP.NET Core's forwarded-headers middleware set it.
+    /// </summary>
     public static string Source(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>How long the source must wait before it may try again; null when it may try now.</summary>
@@ -45,7 +47,8 @@ public sealed class FailureLimits : IDisposable
     }
 
     /// <summary>Whole seconds, rounded up, as <c>Retry-After</c> takes them.</summary>
-    public static string Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+    public static string Seconds(TimeSpan wait) =>
+        Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     public void Dispose()
     {
@@ -53,7 +56,8 @@ public sealed class FailureLimits : IDisposable
         _signIns?.Dispose();
     }
 
-    private PartitionedRateLimiter<string>? For(Failure kind) => kind == Failure.Authentication ? _authentication : _signIns;
+    private PartitionedRateLimiter<string>? For(Failure kind) =>
+        kind == Failure.Authentication ? _authentication : _signIns;
 
     private static TimeSpan RetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -71,6 +75,9 @@ public sealed class FailureLimits : IDisposable
 
 public static class RateLimits
 {
-    /// <summary>Failed authentications and sign-ins per source (webhook traffic has its own policy, at the provider's edge).</summary>
-    public static IServiceCollection AddSwitchboardRateLimits(this IServiceCollection services) => services.AddSingleton<FailureLimits>();
+    /// <summary>
+    /// Failed authentications and sign-ins per source (webhook traffic has its own policy, at the provider's edge).
+    /// </summary>
+    public static IServiceCollection AddSwitchboardRateLimits(this IServiceCollection services) =>
+        services.AddSingleton<FailureLimits>();
 }

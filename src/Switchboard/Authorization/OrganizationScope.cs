@@ -31,8 +31,10 @@ public static class OrganizationScope
         endpoint.WithMetadata(new AllowedRoles(roles.ToHashSet()));
 
     /// <summary>Only the platform operator's token; an organization's keys get 403.</summary>
-    public static TBuilder RequireOperator<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
-        endpoint.RequireAuthorization(policy => policy.RequireAssertion(c => Caller.From(c.User)?.Role == CallerRole.Operator));
+    public static TBuilder RequireOperator<TBuilder>(this TBuilder endpoint)
+        where TBuilder : IEndpointConventionBuilder =>
+        endpoint.RequireAuthorization(policy =>
+            policy.RequireAssertion(c => Caller.From(c.User)?.Role == CallerRole.Operator));
 
     public static Caller GetCaller(this HttpContext http) =>
         Caller.From(http.User) ?? throw new InvalidOperationException("The endpoint requires an authenticated caller");
@@ -66,7 +68,8 @@ public static class OrganizationScope
         }
 
         var visible = caller.Role == CallerRole.Operator
-            ? await http.RequestServices.GetRequiredService<SwitchboardDb>().Organizations.AnyAsync(o => o.Id == orgId, http.RequestAborted)
+            ? await http.RequestServices.GetRequiredService<SwitchboardDb>()
+                .Organizations.AnyAsync(o => o.Id == orgId, http.RequestAborted)
             : caller.OrganizationId == orgId;
         if (!visible)
         {

@@ -7,14 +7,22 @@ using Switchboard.Storage;
 namespace Switchboard.Authorization;
 
 /// <summary>Who is signed in to the panel; the role is the agent's, read afresh on every request.</summary>
-public sealed record PanelUser(long LoginId, long OrganizationId, long AgentId, AgentRole Role, string Name, string OrganizationName, string SecurityStamp)
+public sealed record PanelUser(
+    long LoginId,
+    long OrganizationId,
+    long AgentId,
+    AgentRole Role,
+    string Name,
+    string OrganizationName,
+    string SecurityStamp)
 {
     public const string LoginClaim = "sb:login";
     private const string StampClaim = "sb:stamp";
     private const string NameClaim = "sb:name";
     private const string OrganizationNameClaim = "sb:org-name";
 
-    public Caller Caller => new(Role == AgentRole.Admin ? CallerRole.Admin : CallerRole.Agent, OrganizationId, AgentId, null);
+    public Caller Caller =>
+        new(Role == AgentRole.Admin ? CallerRole.Admin : CallerRole.Agent, OrganizationId, AgentId, null);
 
     public ClaimsPrincipal ToPrincipal(string scheme)
     {
@@ -27,10 +35,13 @@ public sealed record PanelUser(long LoginId, long OrganizationId, long AgentId, 
         return principal;
     }
 
-    /// <summary>The cookie's stamp; a cookie from before stamps existed has none, which matches a sign-in that has none yet.</summary>
+    /// <summary>
+    /// The cookie's stamp; a cookie from before stamps existed has none, which matches a sign-in that has none yet.
+    /// </summary>
     public static string StampOf(ClaimsPrincipal user) => user.FindFirstValue(StampClaim) ?? "";
 
-    public static long? LoginIdOf(ClaimsPrincipal user) => long.TryParse(user.FindFirstValue(LoginClaim), out var id) ? id : null;
+    public static long? LoginIdOf(ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(LoginClaim), out var id) ? id : null;
 
     public static string? NameOf(ClaimsPrincipal user) => user.FindFirstValue(NameClaim);
 
@@ -51,8 +62,12 @@ public sealed class PanelLogins(SwitchboardDb db, IPasswordHasher<PanelLogin> ha
     public const int MinPasswordLength = 10;
     public const string WrongEmailOrPassword = "The email or the password is wrong.";
 
-    /// <summary>Checked against when the email is unknown, so that a wrong email takes as long as a wrong password.</summary>
-    private static readonly string UnknownUserHash = new PasswordHasher<PanelLogin>().HashPassword(null!, "not anyone's password");
+    /// <summary>
+    /// Checked against when the email is unknown, so that a wrong email takes as long as a wrong password.
+    /// </summary>
+    private static readonly string UnknownUserHash = new PasswordHasher<PanelLogin>().HashPassword(
+        null!,
+        "not anyone's password");
 
     public static string? PasswordProblem(string? password) =>
         string.IsNullOrEmpty(password) ? "is required"
@@ -63,7 +78,9 @@ public sealed class PanelLogins(SwitchboardDb db, IPasswordHasher<PanelLogin> ha
     public async Task<PanelSignInResult> SignInAsync(string? email, string? password, CancellationToken ct)
     {
         var address = email?.Trim().ToLowerInvariant() ?? "";
-        var login = address.Length is 0 or > 320 ? null : await db.PanelLogins.FirstOrDefaultAsync(l => l.Email == address, ct);
+        var login = address.Length is 0 or > 320
+            ? null
+            : await db.PanelLogins.FirstOrDefaultAsync(l => l.Email == address, ct);
         if (login is null)
         {
             hasher.VerifyHashedPassword(null!, UnknownUserHash, password ?? "");
@@ -102,11 +119,15 @@ public sealed class PanelLogins(SwitchboardDb db, IPasswordHasher<PanelLogin> ha
         await db.SaveChangesAsync(ct);
         var user = await FindAsync(login.Id, ct);
         return user is null
-            ? new PanelSignInResult(null, "Your agent account is inactive; ask an admin of your organization to turn it back on.")
+            ? new PanelSignInResult(
+                null,
+                "Your agent account is inactive; ask an admin of your organization to turn it back on.")
             : new PanelSignInResult(user, null);
     }
 
-    /// <summary>The signed-in user as of now; null when the sign-in was removed or its agent deleted or made inactive.</summary>
+    /// <summary>
+    /// The signed-in user as of now; null when the sign-in was removed or its agent deleted or made inactive.
+    /// </summary>
     public Task<PanelUser?> FindAsync(long loginId, CancellationToken ct) => (
         from l in db.PanelLogins.AsNoTracking()
         where l.Id == loginId

@@ -19,7 +19,11 @@ public sealed record CallContext(string OrganizationName, string? GroupName, str
 /// Applies one change to a stored call, for inbound and outbound calls alike. When the change is the one that
 /// ends the call, and the organization wants call events, the call's event is stored in the same transaction.
 /// </summary>
-public sealed class CallChanges(SwitchboardDb db, SwitchboardMetrics metrics, TimeProvider clock, ILogger<CallChanges> log)
+public sealed class CallChanges(
+    SwitchboardDb db,
+    SwitchboardMetrics metrics,
+    TimeProvider clock,
+    ILogger<CallChanges> log)
 {
     /// <summary>
     /// Each conflict means another request's change went in first, so retries make progress; 4 attempts were
@@ -27,7 +31,9 @@ public sealed class CallChanges(SwitchboardDb db, SwitchboardMetrics metrics, Ti
     /// </summary>
     private const int MaxAttempts = 32;
 
-    /// <summary>Applies the change; when another request changed the call first, reloads it and applies the change again.</summary>
+    /// <summary>
+    /// Applies the change; when another request changed the call first, reloads it and applies the change again.
+    /// </summary>
     /// <returns>What the change answered, or null when there is no such call.</returns>
     public async Task<T?> ApplyAsync<T>(long callId, Func<CallRecord, T> change, CancellationToken ct) where T : struct
     {
@@ -65,11 +71,23 @@ public sealed class CallChanges(SwitchboardDb db, SwitchboardMetrics metrics, Ti
         }
     }
 
-    /// <summary>A provider's status of one leg of a call, inbound or outbound; the time is the provider's when it sent one.</summary>
-    public async Task<bool> RecordStatusAsync(long callId, CallLeg leg, CallStatus status, DateTime? at, int? durationSeconds, string? callSid, CancellationToken ct)
+    /// <summary>
+    /// A provider's status of one leg of a call, inbound or outbound; the time is the provider's when it sent one.
+    /// </summary>
+    public async Task<bool> RecordStatusAsync(
+        long callId,
+        CallLeg leg,
+        CallStatus status,
+        DateTime? at,
+        int? durationSeconds,
+        string? callSid,
+        CancellationToken ct)
     {
         var when = at ?? clock.GetUtcNow().UtcDateTime;
-        var recorded = await ApplyAsync(callId, call => call.RecordStatus(leg, status, when, durationSeconds, callSid), ct);
+        var recorded = await ApplyAsync(
+            callId,
+            call => call.RecordStatus(leg, status, when, durationSeconds, callSid),
+            ct);
         return recorded is not null;
     }
 
@@ -83,15 +101,28 @@ public sealed class CallChanges(SwitchboardDb db, SwitchboardMetrics metrics, Ti
             from g in groups.DefaultIfEmpty()
             join i in db.Inboxes on c.InboxId equals i.Id into inboxes
             from i in inboxes.DefaultIfEmpty()
-            select new { c.GroupId, c.Contact, c.LastTextAt, o.SayContactName, Context = new CallContext(o.Name, g == null ? null : g.Name, i == null ? null : i.Name) }
+            select new
+            {
+                c.GroupId,
+                c.Contact,
+                c.LastTextAt,
+                o.SayContactName,
+                Context = new CallContext(o.Name, g == null ? null : g.Name, i == null ? null : i.Name),
+            }
         ).FirstOrDefaultAsync(ct);
         if (row is null)
         {
             return null;
         }
 
-        var contactName = withContactName && row.SayContactName && row.GroupId is { } groupId && row.Contact is { } contact
-            ? await db.LastTexts.AsNoTracking().Where(l => l.GroupId == groupId && l.Contact == contact).Select(l => l.ContactName).FirstOrDefaultAsync(ct)
+        var contactName = withContactName
+            && row.SayContactName
+            && row.GroupId is { } groupId
+            && row.Contact is { } contact
+            ? await db.LastTexts.AsNoTracking()
+                .Where(l => l.GroupId == groupId && l.Contact == contact)
+                .Select(l => l.ContactName)
+                .FirstOrDefaultAsync(ct)
             : null;
         return row.Context with { ContactName = contactName, LastTextAt = row.LastTextAt };
     }

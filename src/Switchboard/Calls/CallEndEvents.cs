@@ -12,14 +12,18 @@ namespace Switchboard.Calls;
 public static class CallEndEvents
 {
     /// <summary>The event a call that is over reports: one per call.</summary>
-    public static string TypeOf(CallRecord call) => call.Direction == CallDirection.Outbound ? CallEvents.OutboundCompleted : call.Outcome switch
-    {
-        CallOutcome.Rejected => CallEvents.Rejected,
-        CallOutcome.Connected or CallOutcome.Forwarded => CallEvents.Completed,
-        _ => CallEvents.Missed,
-    };
+    public static string TypeOf(CallRecord call) =>
+        call.Direction == CallDirection.Outbound ? CallEvents.OutboundCompleted : call.Outcome switch
+        {
+            CallOutcome.Rejected => CallEvents.Rejected,
+            CallOutcome.Connected or CallOutcome.Forwarded => CallEvents.Completed,
+            _ => CallEvents.Missed,
+        };
 
-    /// <summary>Queues the call's event on the record, to be stored with it; a call not over yet, or of no organization, reports nothing.</summary>
+    /// <summary>
+    /// Queues the call's event on the record, to be stored with it; a call not over yet, or of no organization, reports
+    /// nothing.
+    /// </summary>
     public static void Report(CallRecord call, DateTime now)
     {
         if (!call.IsOver || call.OrganizationId is not { } organizationId || call.Events.Count > 0)
@@ -27,18 +31,28 @@ public static class CallEndEvents
             return;
         }
 
-        call.Report(CallEvent.Raise(organizationId, TypeOf(call), JsonSerializer.Serialize(Facts(call, now), CallEvents.Json), now));
+        call.Report(
+            CallEvent.Raise(
+                organizationId,
+                TypeOf(call),
+                JsonSerializer.Serialize(Facts(call, now), CallEvents.Json),
+                now));
     }
 
     /// <summary>
-    /// The caller left a voicemail: the call as its own event told it, and beside it <c>voicemail</c> (length, transcript
-    /// or null, and a signed audio link that works without a key until it expires).
+    /// The caller left a voicemail: the call as its own event told it, and beside it <c>voicemail</c> (length,
+    /// transcript or null, and a signed audio link that works without a key until it expires).
     /// </summary>
     public static CallEvent VoicemailLeft(CallRecord call, EventVoicemail voicemail, DateTime now)
     {
         var data = JsonSerializer.SerializeToNode(Facts(call, now), CallEvents.Json)!.AsObject();
         data[CallEvents.VoicemailField] = JsonSerializer.SerializeToNode(voicemail, CallEvents.Json);
-        return CallEvent.RaiseFor(call.Id, call.OrganizationId!.Value, CallEvents.Voicemail, data.ToJsonString(CallEvents.Json), now);
+        return CallEvent.RaiseFor(
+            call.Id,
+            call.OrganizationId!.Value,
+            CallEvents.Voicemail,
+            data.ToJsonString(CallEvents.Json),
+            now);
     }
 
     private static EventCall Facts(CallRecord call, DateTime now) => new(
@@ -58,7 +72,9 @@ public static class CallEndEvents
         call.TalkSeconds,
         call.DurationSeconds,
         call.AgentOutcome is { } agentOutcome ? EnumNames.Name(agentOutcome) : null,
-        call.FallbackStartedAt is { } fallbackAt ? new EventFallback(fallbackAt, call.FallbackDialStatus is { } dial ? CallStatuses.Name(dial) : null) : null);
+        call.FallbackStartedAt is { } fallbackAt
+            ? new EventFallback(fallbackAt, call.FallbackDialStatus is { } dial ? CallStatuses.Name(dial) : null)
+            : null);
 
     /// <summary>The call as the texting platform sees it: enough to put it in the right conversation.</summary>
     private sealed record EventCall(
@@ -81,7 +97,11 @@ public static class CallEndEvents
         EventFallback? Fallback);
 
     /// <summary>What a <c>call.voicemail</c> event says of the message.</summary>
-    public sealed record EventVoicemail(int DurationSeconds, string? Transcript, string? AudioUrl, DateTime? AudioUrlExpiresAt);
+    public sealed record EventVoicemail(
+        int DurationSeconds,
+        string? Transcript,
+        string? AudioUrl,
+        DateTime? AudioUrlExpiresAt);
 
     /// <summary>The second leg of a call the agent did not take: the fallback number rang from this time.</summary>
     private sealed record EventFallback(DateTime StartedAt, string? DialStatus);

@@ -61,15 +61,26 @@ public sealed record CallPage(IReadOnlyList<CallLogEntry> Items, long? NextBefor
 
 /// <summary>The filters of the call log as written in a query string; every one may be left out.</summary>
 public sealed record CallLogFilter(
-    string? Limit = null, string? Before = null, string? From = null, string? To = null, string? GroupId = null, string? InboxId = null, string? Decision = null,
+    string? Limit = null,
+    string? Before = null,
+    string? From = null,
+    string? To = null,
+    string? GroupId = null,
+    string? InboxId = null,
+    string? Decision = null,
     string? Search = null);
 
-/// <summary>The call log: admins see every call of the organization, an agent only the calls it was chosen for.</summary>
+/// <summary>
+/// The call log: admins see every call of the organization, an agent only the calls it was chosen for.
+/// </summary>
 public sealed class CallLog(SwitchboardDb db)
 {
     public const int DefaultPageSize = 50;
 
-    /// <summary>Newest first; pass <c>before</c> = the page's <c>nextBefore</c> for the next page. Dates are days in UTC, both included.</summary>
+    /// <summary>
+    /// Newest first; pass <c>before</c> = the page's <c>nextBefore</c> for the next page. Dates are days in UTC, both
+    /// included.
+    /// </summary>
     public async Task<Answer<CallPage>> PageAsync(long orgId, CallLogFilter filter, Caller viewer, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -113,7 +124,8 @@ public sealed class CallLog(SwitchboardDb db)
         var shown = calls.Take(pageSize).ToList();
         var names = await NamesAsync(shown, ct);
         var voicemails = await VoicemailsAsync(orgId, shown, ct);
-        var page = shown.Select(c => Entry(c, viewer, names) with { Voicemail = voicemails.GetValueOrDefault(c.Id) }).ToList();
+        var page = shown.Select(c => Entry(c, viewer, names) with { Voicemail = voicemails.GetValueOrDefault(c.Id) })
+            .ToList();
         return new CallPage(page, calls.Count > pageSize ? page[^1].Id : null);
     }
 
@@ -121,18 +133,24 @@ public sealed class CallLog(SwitchboardDb db)
     public async Task<Answer<CallLogEntry>> GetAsync(long orgId, long callId, Caller viewer, CancellationToken ct)
     {
         var call = await db.Calls.AsNoTracking().Include(c => c.Statuses)
-            .FirstOrDefaultAsync(c => c.Id == callId && c.OrganizationId == orgId && (viewer.IsAdmin || c.AgentId == viewer.AgentId), ct);
+            .FirstOrDefaultAsync(
+                c => c.Id == callId && c.OrganizationId == orgId && (viewer.IsAdmin || c.AgentId == viewer.AgentId),
+                ct);
         if (call is null)
         {
             return new Refusal.Missing("call");
         }
 
         var voicemails = await VoicemailsAsync(orgId, [call], ct);
-        return Entry(call, viewer, await NamesAsync([call], ct)) with { Voicemail = voicemails.GetValueOrDefault(call.Id) };
+        return Entry(call, viewer, await NamesAsync([call], ct)) with { Voicemail = voicemails.GetValueOrDefault(
+            call.Id) };
     }
 
     /// <summary>The voicemails (of at least the minimum length) left on these calls.</summary>
-    private async Task<Dictionary<long, CallVoicemailAnswer>> VoicemailsAsync(long orgId, List<CallRecord> calls, CancellationToken ct)
+    private async Task<Dictionary<long, CallVoicemailAnswer>> VoicemailsAsync(
+        long orgId,
+        List<CallRecord> calls,
+        CancellationToken ct)
     {
         var ids = calls.Select(c => c.Id).ToList();
         var voicemails = await db.Voicemails.AsNoTracking()
@@ -141,19 +159,31 @@ public sealed class CallLog(SwitchboardDb db)
             .ToListAsync(ct);
         return voicemails.ToDictionary(
             v => v.CallId,
-            v => new CallVoicemailAnswer(v.DurationSeconds ?? 0, v.Transcript, v.Held ? $"/api/v1/organizations/{orgId}/calls/{v.CallId}/voicemail" : null));
+            v => new CallVoicemailAnswer(
+                v.DurationSeconds ?? 0,
+                v.Transcript,
+                v.Held ? $"/api/v1/organizations/{orgId}/calls/{v.CallId}/voicemail" : null));
     }
 
-    private static int? PageSize(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 200 ? n : null;
+    private static int? PageSize(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 200
+            ? n
+            : null;
 
-    private static long? Id(string text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    private static long? Id(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     private static DateTime? Day(string text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             ? day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)
             : null;
 
-    private static T? Parse<T>(string? text, string field, string message, Func<string, T?> parse, Dictionary<string, string[]> errors) where T : struct
+    private static T? Parse<T>(
+        string? text,
+        string field,
+        string message,
+        Func<string, T?> parse,
+        Dictionary<string, string[]> errors) where T : struct
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -169,7 +199,10 @@ public sealed class CallLog(SwitchboardDb db)
         return value;
     }
 
-    private sealed record Names(Dictionary<long, string> Groups, Dictionary<long, string> Inboxes, Dictionary<long, string> Agents);
+    private sealed record Names(
+        Dictionary<long, string> Groups,
+        Dictionary<long, string> Inboxes,
+        Dictionary<long, string> Agents);
 
     private async Task<Names> NamesAsync(List<CallRecord> calls, CancellationToken ct)
     {
@@ -177,9 +210,15 @@ public sealed class CallLog(SwitchboardDb db)
         var inboxIds = calls.Select(c => c.InboxId).OfType<long>().Distinct().ToList();
         var agentIds = calls.Select(c => c.AgentId).OfType<long>().Distinct().ToList();
         return new Names(
-            await db.Groups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Name, ct),
-            await db.Inboxes.AsNoTracking().Where(i => inboxIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, ct),
-            await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct));
+            await db.Groups.AsNoTracking()
+                .Where(g => groupIds.Contains(g.Id))
+                .ToDictionaryAsync(g => g.Id, g => g.Name, ct),
+            await db.Inboxes.AsNoTracking()
+                .Where(i => inboxIds.Contains(i.Id))
+                .ToDictionaryAsync(i => i.Id, i => i.Name, ct),
+            await db.Agents.AsNoTracking()
+                .Where(a => agentIds.Contains(a.Id))
+                .ToDictionaryAsync(a => a.Id, a => a.Name, ct));
     }
 
     private static CallLogEntry Entry(CallRecord c, Caller viewer, Names names) => new(
@@ -190,7 +229,9 @@ public sealed class CallLog(SwitchboardDb db)
         c.Contact is null ? null : PhoneMask.Mask(c.Contact),
         c.GroupId,
         c.InboxId,
-        c.GroupId is { } g ? names.Groups.GetValueOrDefault(g) : c.InboxId is { } i ? names.Inboxes.GetValueOrDefault(i) : null,
+        c.GroupId is { } g
+            ? names.Groups.GetValueOrDefault(g)
+            : c.InboxId is { } i ? names.Inboxes.GetValueOrDefault(i) : null,
         EnumNames.Name(c.Decision),
         EnumNames.Name(c.Reason),
         c.Explanation,
@@ -208,12 +249,17 @@ public sealed class CallLog(SwitchboardDb db)
         c.DurationSeconds,
         c.TalkSeconds,
         c.Statuses.OrderBy(s => s.At).ThenBy(s => s.Id)
-            .Select(s => new CallStatusAnswer(EnumNames.Name(s.Leg), CallStatuses.Name(s.Status), s.At, s.DurationSeconds)).ToList(),
+            .Select(s =>
+                new CallStatusAnswer(EnumNames.Name(s.Leg), CallStatuses.Name(s.Status), s.At, s.DurationSeconds))
+            .ToList(),
         c.Stage is { } stage ? EnumNames.Name(stage) : null,
         c.FailureDetail,
         c.AgentOutcome is { } agentOutcome ? EnumNames.Name(agentOutcome) : null,
         c is { FallbackStartedAt: { } fallbackAt, FallbackForwardTo: { } fallbackTo }
-            ? new CallFallbackAnswer(viewer.IsAdmin ? fallbackTo : PhoneMask.Mask(fallbackTo), fallbackAt, StatusName(c.FallbackDialStatus))
+            ? new CallFallbackAnswer(
+                viewer.IsAdmin ? fallbackTo : PhoneMask.Mask(fallbackTo),
+                fallbackAt,
+                StatusName(c.FallbackDialStatus))
             : null)
         {
             ReconciledAt = c.ReconciledAt,

@@ -20,7 +20,9 @@ public abstract record PlaceResult
     /// <summary>The provider answered with an error: no call was created.</summary>
     public sealed record Refused(int HttpStatus, int? Code, string Message, string? MoreInfo) : PlaceResult;
 
-    /// <summary>The request never reached the provider (connection refused, no such host): no call was created.</summary>
+    /// <summary>
+    /// The request never reached the provider (connection refused, no such host): no call was created.
+    /// </summary>
     public sealed record NotSent(string Detail) : PlaceResult;
 
     /// <summary>The request may have reached the provider, but no answer came in time: the call may exist.</summary>

@@ -20,7 +20,9 @@ public sealed partial class CallRecord
     /// <summary>A rejected call heard the unavailable message before it ended, instead of a silent refusal.</summary>
     public bool RejectedWithMessage { get; init; }
 
-    /// <summary>Connect to agent: where the call goes when the agent does not take it; null: the caller hears the message.</summary>
+    /// <summary>
+    /// Connect to agent: where the call goes when the agent does not take it; null: the caller hears the message.
+    /// </summary>
     public string? FallbackForwardTo { get; init; }
 
     /// <summary>When the call went on to <see cref="FallbackForwardTo"/> because the agent did not take it.</summary>
@@ -28,7 +30,9 @@ public sealed partial class CallRecord
 
     public CallStatus? FallbackDialStatus { get; private set; }
 
-    /// <summary>What the agent's leg came to (connected, declined, no answer…), whatever happened to the call after it.</summary>
+    /// <summary>
+    /// What the agent's leg came to (connected, declined, no answer…), whatever happened to the call after it.
+    /// </summary>
     public CallOutcome? AgentOutcome { get; private set; }
 
     public string? AgentCallSid { get; private set; }
@@ -39,7 +43,13 @@ public sealed partial class CallRecord
     /// <summary>An inbound call is over once it has an outcome.</summary>
     private bool InboundIsOver => Outcome is not null;
 
-    public static CallRecord Decided(string callSid, string platformNumber, string? contact, RoutingFacts facts, RoutingDecision decision, DateTime now) => new()
+    public static CallRecord Decided(
+        string callSid,
+        string platformNumber,
+        string? contact,
+        RoutingFacts facts,
+        RoutingDecision decision,
+        DateTime now) => new()
     {
         CallSid = callSid,
         Direction = CallDirection.Inbound,
@@ -96,7 +106,12 @@ public sealed partial class CallRecord
     /// the call hands it on to the fallback number, when there is one and the caller is still there.
     /// </summary>
     /// <param name="callerStatus">The caller's leg as the provider reported it with the dial's end.</param>
-    public DialEnd FinishDial(CallStatus? dialStatus, bool? bridged, int? dialSeconds, CallStatus? callerStatus, DateTime now)
+    public DialEnd FinishDial(
+        CallStatus? dialStatus,
+        bool? bridged,
+        int? dialSeconds,
+        CallStatus? callerStatus,
+        DateTime now)
     {
         if (Direction != CallDirection.Inbound)
         {
@@ -170,7 +185,9 @@ public sealed partial class CallRecord
 
         FallbackDialStatus = dialStatus;
         var connected = bridged ?? dialStatus == CallStatus.Completed;
-        Outcome = connected ? CallOutcome.Forwarded : ForwardOutcome(dialStatus, CallerGoneAt(dialStatus, callerStatus));
+        Outcome = connected
+            ? CallOutcome.Forwarded
+            : ForwardOutcome(dialStatus, CallerGoneAt(dialStatus, callerStatus));
         if (connected)
         {
             TalkSeconds = dialSeconds;
@@ -218,7 +235,8 @@ public sealed partial class CallRecord
         Outcome = (Decision, FallbackStartedAt) switch
         {
             (RoutingOutcome.ConnectAgent, null) when Screening == ScreeningResult.Accepted => CallOutcome.Connected,
-            (RoutingOutcome.ConnectAgent, not null) or (RoutingOutcome.Forward, _) when forwardAnswered => CallOutcome.Forwarded,
+            (RoutingOutcome.ConnectAgent, not null) or (RoutingOutcome.Forward, _) when forwardAnswered =>
+                CallOutcome.Forwarded,
             _ => CallOutcome.CallerHungUp,
         };
         if (Decision == RoutingOutcome.ConnectAgent && FallbackStartedAt is null)
@@ -231,10 +249,11 @@ public sealed partial class CallRecord
     private static bool CallerGoneAt(CallStatus? dialStatus, CallStatus? callerStatus) =>
         dialStatus == CallStatus.Canceled || callerStatus is CallStatus.Completed or CallStatus.Canceled;
 
-    private static CallOutcome ForwardOutcome(CallStatus? dialStatus, bool callerGone) => callerGone ? CallOutcome.CallerHungUp : dialStatus switch
-    {
-        CallStatus.Busy => CallOutcome.ForwardBusy,
-        CallStatus.NoAnswer => CallOutcome.ForwardNoAnswer,
-        _ => CallOutcome.ForwardFailed,
-    };
+    private static CallOutcome ForwardOutcome(CallStatus? dialStatus, bool callerGone) =>
+        callerGone ? CallOutcome.CallerHungUp : dialStatus switch
+        {
+            CallStatus.Busy => CallOutcome.ForwardBusy,
+            CallStatus.NoAnswer => CallOutcome.ForwardNoAnswer,
+            _ => CallOutcome.ForwardFailed,
+        };
 }

@@ -20,7 +20,9 @@ public sealed partial class CallRecord
     /// <summary>Outbound calls only: how far the call has come.</summary>
     public OutboundStage? Stage { get; private set; }
 
-    /// <summary>What went wrong, in the provider's words when it refused (e.g. "21211: Invalid 'To' Phone Number").</summary>
+    /// <summary>
+    /// What went wrong, in the provider's words when it refused (e.g. "21211: Invalid 'To' Phone Number").
+    /// </summary>
     public string? FailureDetail { get; private set; }
 
     /// <summary>The provider's CallSid, or null while an outbound call has none yet.</summary>
@@ -30,10 +32,18 @@ public sealed partial class CallRecord
     /// Over once the agent's leg has ended and, when the agent pressed 1, the dial to the contact has reported too
     /// (the provider may send the two in either order).
     /// </summary>
-    private bool OutboundIsOver => Stage == OutboundStage.Ended && (Screening != ScreeningResult.Accepted || DialStatus is not null);
+    private bool OutboundIsOver =>
+        Stage == OutboundStage.Ended && (Screening != ScreeningResult.Accepted || DialStatus is not null);
 
-    /// <summary>An agent asked to call a contact they texted: the agent's phone rings first, then the contact's.</summary>
-    public static CallRecord Requested(long organizationId, long agentId, string contact, OutboundLine line, DateTime now) => new()
+    /// <summary>
+    /// An agent asked to call a contact they texted: the agent's phone rings first, then the contact's.
+    /// </summary>
+    public static CallRecord Requested(
+        long organizationId,
+        long agentId,
+        string contact,
+        OutboundLine line,
+        DateTime now) => new()
     {
         CallSid = LocalSidPrefix + Guid.NewGuid().ToString("N"),
         Direction = CallDirection.Outbound,
@@ -65,7 +75,9 @@ public sealed partial class CallRecord
         return true;
     }
 
-    /// <summary>The provider turned the request down, or could not be reached: the call ends before anything rang.</summary>
+    /// <summary>
+    /// The provider turned the request down, or could not be reached: the call ends before anything rang.
+    /// </summary>
     public bool AgentDialFailed(CallOutcome outcome, string detail, DateTime now)
     {
         if (Stage != OutboundStage.Requested)
@@ -106,7 +118,9 @@ public sealed partial class CallRecord
         return true;
     }
 
-    /// <summary>The agent's key at the outbound prompt: 1 places the call to the contact; anything else ends it.</summary>
+    /// <summary>
+    /// The agent's key at the outbound prompt: 1 places the call to the contact; anything else ends it.
+    /// </summary>
     public ScreeningResult ConfirmByAgent(string? digits, DateTime now)
     {
         if (Stage != OutboundStage.AgentAnswered)
@@ -155,8 +169,15 @@ public sealed partial class CallRecord
         return connected;
     }
 
-    /// <summary>An outbound call's legs: the agent's is the call the provider placed, the contact's the one it dialed.</summary>
-    private void AdvanceOutbound(CallLeg leg, CallStatus status, DateTime at, int? durationSeconds, string? providerCallSid)
+    /// <summary>
+    /// An outbound call's legs: the agent's is the call the provider placed, the contact's the one it dialed.
+    /// </summary>
+    private void AdvanceOutbound(
+        CallLeg leg,
+        CallStatus status,
+        DateTime at,
+        int? durationSeconds,
+        string? providerCallSid)
     {
         if (Stage is null or OutboundStage.Ended)
         {
@@ -175,7 +196,8 @@ public sealed partial class CallRecord
                 Outcome ??= (status, Stage) switch
                 {
                     (_, OutboundStage.Connected) => CallOutcome.Connected,
-                    (CallStatus.Completed, OutboundStage.AgentRinging or OutboundStage.Requested) => CallOutcome.AgentNoAnswer,
+                    (CallStatus.Completed, OutboundStage.AgentRinging or OutboundStage.Requested) =>
+                        CallOutcome.AgentNoAnswer,
                     (CallStatus.Completed, _) => CallOutcome.AgentHungUp,
                     (CallStatus.Busy, _) => CallOutcome.AgentBusy,
                     (CallStatus.NoAnswer, _) => CallOutcome.AgentNoAnswer,
@@ -190,8 +212,10 @@ public sealed partial class CallRecord
         {
             Stage = (status, Stage) switch
             {
-                (CallStatus.Ringing or CallStatus.Initiated, OutboundStage.AgentConfirmed) => OutboundStage.ContactRinging,
-                (_, OutboundStage.AgentConfirmed or OutboundStage.ContactRinging) when status.IsAnswered() => OutboundStage.Connected,
+                (CallStatus.Ringing or CallStatus.Initiated, OutboundStage.AgentConfirmed) =>
+                    OutboundStage.ContactRinging,
+                (_, OutboundStage.AgentConfirmed or OutboundStage.ContactRinging) when status.IsAnswered() =>
+                    OutboundStage.Connected,
                 _ => Stage,
             };
         }

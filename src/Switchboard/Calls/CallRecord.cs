@@ -30,7 +30,9 @@ public enum CallOutcome
     ProviderRefused,
     ProviderUnreachable,
 
-    /// <summary>Nothing more was heard of the call and the provider could not tell how it ended (docs/voicemail.md).</summary>
+    /// <summary>
+    /// Nothing more was heard of the call and the provider could not tell how it ended (docs/voicemail.md).
+    /// </summary>
     Unknown,
 }
 
@@ -69,7 +71,9 @@ public sealed partial class CallRecord
     public string? ScreeningDigits { get; private set; }
     public CallOutcome? Outcome { get; private set; }
 
-    /// <summary>How the dial from the call ended: to the agent or forward target (inbound), to the contact (outbound).</summary>
+    /// <summary>
+    /// How the dial from the call ended: to the agent or forward target (inbound), to the contact (outbound).
+    /// </summary>
     public CallStatus? DialStatus { get; private set; }
 
     public DateTime StartedAt { get; init; }
@@ -79,10 +83,14 @@ public sealed partial class CallRecord
     public int? DurationSeconds { get; private set; }
     public int? TalkSeconds { get; private set; }
 
-    /// <summary>When the reconciler ended the call, its last webhook having never come (see <see cref="CallReconciler"/>).</summary>
+    /// <summary>
+    /// When the reconciler ended the call, its last webhook having never come (see <see cref="CallReconciler"/>).
+    /// </summary>
     public DateTime? ReconciledAt { get; private set; }
 
-    /// <summary>Bumped on every change; concurrent callbacks for one call retry instead of overwriting each other.</summary>
+    /// <summary>
+    /// Bumped on every change; concurrent callbacks for one call retry instead of overwriting each other.
+    /// </summary>
     public int Version { get; private set; }
 
     public IReadOnlyList<CallStatusEvent> Statuses => _statuses;
@@ -91,7 +99,8 @@ public sealed partial class CallRecord
     public IReadOnlyList<CallEvent> Events => _events;
 
     /// <summary>Nothing more will change what the call came to.</summary>
-    public bool IsOver => ReconciledAt is not null || (Direction == CallDirection.Inbound ? InboundIsOver : OutboundIsOver);
+    public bool IsOver =>
+        ReconciledAt is not null || (Direction == CallDirection.Inbound ? InboundIsOver : OutboundIsOver);
 
     /// <summary>
     /// The reconciler's answer for a call left open: the provider's final status of the call (the caller's leg inbound,
@@ -104,12 +113,18 @@ public sealed partial class CallRecord
             return false;
         }
 
-        RecordStatus(Direction == CallDirection.Inbound ? CallLeg.Caller : CallLeg.Agent, status, endedAt ?? now, durationSeconds);
+        RecordStatus(
+            Direction == CallDirection.Inbound ? CallLeg.Caller : CallLeg.Agent,
+            status,
+            endedAt ?? now,
+            durationSeconds);
         EndAsUnknown(now);
         return true;
     }
 
-    /// <summary>The reconciler gave up on learning how the call ended: it ends as unknown, unless it has an outcome already.</summary>
+    /// <summary>
+    /// The reconciler gave up on learning how the call ended: it ends as unknown, unless it has an outcome already.
+    /// </summary>
     public void EndAsUnknown(DateTime now)
     {
         Outcome ??= CallOutcome.Unknown;
@@ -124,7 +139,12 @@ public sealed partial class CallRecord
     }
 
     /// <summary>Adds a leg's status once; statuses may arrive late, repeated or out of order.</summary>
-    public bool RecordStatus(CallLeg leg, CallStatus status, DateTime at, int? durationSeconds, string? providerCallSid = null)
+    public bool RecordStatus(
+        CallLeg leg,
+        CallStatus status,
+        DateTime at,
+        int? durationSeconds,
+        string? providerCallSid = null)
     {
         if (_statuses.Any(s => s.Leg == leg && s.Status == status))
         {

@@ -27,7 +27,10 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRe
     /// </summary>
     public async Task<bool> SaveAsync(CallRecord call, CancellationToken ct)
     {
-        var pending = new Pending(call, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
+        var pending = new Pending(
+            call,
+            new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously),
+            ct);
         await _queue.Writer.WriteAsync(pending, ct);
         return await pending.Stored.Task.WaitAsync(ct);
     }
@@ -93,7 +96,9 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRe
             try
             {
                 await ForgetSessionAsync();
-                fresh.Where(p => p.Abandoned.IsCancellationRequested).ToList().ForEach(p => p.Stored.TrySetCanceled(p.Abandoned));
+                fresh.Where(p => p.Abandoned.IsCancellationRequested)
+                    .ToList()
+                    .ForEach(p => p.Stored.TrySetCanceled(p.Abandoned));
                 fresh.RemoveAll(p => p.Abandoned.IsCancellationRequested);
                 var stored = await StoredCallSidsAsync(fresh, ct);
                 repeats.AddRange(fresh.Where(p => stored.Contains(p.Call.CallSid)));
@@ -141,7 +146,10 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, ILogger<CallRe
     {
         var sids = calls.Select(p => p.Call.CallSid).ToList();
         var db = await SessionAsync(ct);
-        return (await db.Calls.AsNoTracking().Where(c => sids.Contains(c.CallSid)).Select(c => c.CallSid).ToListAsync(ct))
+        return (await db.Calls.AsNoTracking()
+            .Where(c => sids.Contains(c.CallSid))
+            .Select(c => c.CallSid)
+            .ToListAsync(ct))
             .ToHashSet(StringComparer.Ordinal);
     }
 

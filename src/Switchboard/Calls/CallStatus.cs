@@ -24,7 +24,8 @@ public static class CallStatuses
 {
     /// <summary>The leg is over: nothing after this status changes it.</summary>
     public static bool IsEnded(this CallStatus status) =>
-        status is CallStatus.Completed or CallStatus.Busy or CallStatus.NoAnswer or CallStatus.Failed or CallStatus.Canceled;
+        status is CallStatus.Completed or CallStatus.Busy or CallStatus.NoAnswer or CallStatus.Failed
+            or CallStatus.Canceled;
 
     /// <summary>Talking: the person at the other end picked up.</summary>
     public static bool IsAnswered(this CallStatus status) => status is CallStatus.InProgress or CallStatus.Answered;

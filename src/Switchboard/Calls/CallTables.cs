@@ -5,7 +5,9 @@ using Switchboard.Storage;
 
 namespace Switchboard.Calls;
 
-/// <summary>The calls' tables on the database context. A feature maps its own entities: Storage knows none of them.</summary>
+/// <summary>
+/// The calls' tables on the database context. A feature maps its own entities: Storage knows none of them.
+/// </summary>
 public static class CallTables
 {
     extension(SwitchboardDb db)
@@ -14,7 +16,9 @@ public static class CallTables
     }
 
     /// <summary>Statuses are stored as their words ("no-answer"), which the call log and events show too.</summary>
-    internal static readonly ValueConverter<CallStatus, string> StatusWords = new(v => CallStatuses.Name(v), v => CallStatuses.FromName(v));
+    internal static readonly ValueConverter<CallStatus, string> StatusWords = new(
+        v => CallStatuses.Name(v),
+        v => CallStatuses.FromName(v));
 }
 
 internal sealed class CallRecordMapping : IEntityTypeConfiguration<CallRecord>

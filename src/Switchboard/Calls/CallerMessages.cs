@@ -40,6 +40,9 @@ public sealed class CallerMessages(SwitchboardDb db)
         return CallerMessage.Heard(
             own,
             CallerMessage.From(
-                organization.MessageSay, organization.MessageVoice, organization.MessageLanguage, organization.MessagePlayUrl));
+                organization.MessageSay,
+                organization.MessageVoice,
+                organization.MessageLanguage,
+                organization.MessagePlayUrl));
     }
 }

@@ -19,10 +19,20 @@ public sealed record OutboundDial(string PlatformNumber, string Contact);
 /// texted the contact, then follow the agent's "press 1", the dial to the contact and the provider's statuses.
 /// </summary>
 public sealed class OutboundCalls(
-    SwitchboardDb db, PhoneNormalizer phones, ICallPlacer placer, CallChanges changes, CallLog callLog, SwitchboardMetrics metrics,
-    TimeProvider clock, ILogger<OutboundCalls> log)
+    SwitchboardDb db,
+    PhoneNormalizer phones,
+    ICallPlacer placer,
+    CallChanges changes,
+    CallLog callLog,
+    SwitchboardMetrics metrics,
+    TimeProvider clock,
+    ILogger<OutboundCalls> log)
 {
-    public async Task<Answer<CallLogEntry>> StartAsync(long orgId, StartCall request, Caller caller, CancellationToken ct)
+    public async Task<Answer<CallLogEntry>> StartAsync(
+        long orgId,
+        StartCall request,
+        Caller caller,
+        CancellationToken ct)
     {
         var agentId = request.AgentId ?? (caller.IsAdmin ? null : caller.AgentId);
         if (!caller.IsAdmin && agentId != caller.AgentId)
@@ -38,7 +48,8 @@ public sealed class OutboundCalls(
 
         if (!phones.TryNormalize(request.Contact, out var contact))
         {
-            errors["contact"] = [request.Contact is null ? "is required" : $"{request.Contact} is not a valid phone number"];
+            errors["contact"] =
+                [request.Contact is null ? "is required" : $"{request.Contact} is not a valid phone number"];
         }
 
         if (errors.Count > 0)
@@ -46,7 +57,8 @@ public sealed class OutboundCalls(
             return new Refusal.Invalid(errors);
         }
 
-        var agent = await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct);
+        var agent = await db.Agents.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == agentId && a.OrganizationId == orgId && a.DeletedAt == null, ct);
         if (agent is null)
         {
             return new Refusal.Missing("agent");
@@ -61,25 +73,34 @@ public sealed class OutboundCalls(
 
         if (await LineAsync(orgId, agent.Id, contact, ct) is not { } line)
         {
-            return new Refusal.Forbidden($"{agent.Name} has never texted {PhoneMask.Mask(contact)}: an agent may call only contacts they text with.");
+            return new Refusal.Forbidden(
+                $"{agent.Name} has never texted {PhoneMask.Mask(contact)}: " +
+                "an agent may call only contacts they text with.");
         }
 
         if (!await db.Numbers.AnyAsync(n => n.Number == line.Number && n.OrganizationId == orgId, ct))
         {
             return new Refusal.Unavailable("Number unavailable",
-                $"{line.Number}, the number {agent.Name} last texted this contact from, is no longer a number of this organization.");
+                $"{line.Number}, the number {agent.Name} last texted this contact from, " +
+                "is no longer a number of this organization.");
         }
 
         if (!placer.Configured)
         {
             return new Refusal.Upstream(StatusCodes.Status503ServiceUnavailable, "Outbound calls are not set up",
-                "Switchboard has no telephony account to place calls with: set Switchboard:Twilio:AccountSid and Switchboard:Twilio:AuthToken.");
+                "Switchboard has no telephony account to place calls with: " +
+                "set Switchboard:Twilio:AccountSid and Switchboard:Twilio:AuthToken.");
         }
 
         var call = CallRecord.Requested(orgId, agent.Id, contact, line, clock.GetUtcNow().UtcDateTime);
         db.Calls.Add(call);
         await db.SaveChangesAsync(ct);
-        log.LogInformation("Call {CallId}: agent {AgentId} calls {Contact} from {Number}", call.Id, agent.Id, PhoneMask.Mask(contact), PhoneMask.Mask(line.Number));
+        log.LogInformation(
+            "Call {CallId}: agent {AgentId} calls {Contact} from {Number}",
+            call.Id,
+            agent.Id,
+            PhoneMask.Mask(contact),
+            PhoneMask.Mask(line.Number));
 
         // Once asked, the provider's answer is recorded whatever happens to this request: a call may already ring.
         var placed = await placer.RingAgentAsync(call.Id, agent.Phone, line.Number, CancellationToken.None);
@@ -109,11 +130,25 @@ public sealed class OutboundCalls(
         return await StartAsync(orgId, new StartCall(agentId, contact), caller, ct);
     }
 
-    /// <summary>Which of these calls the viewer may call back: calls with a contact whom the call's agent has texted.</summary>
-    public async Task<IReadOnlySet<long>> CallableAsync(long orgId, IReadOnlyList<CallLogEntry> calls, Caller viewer, CancellationToken ct)
+    /// <summary>
+    /// Which of these calls the viewer may call back: calls with a contact whom the call's agent has texted.
+    /// </summary>
+    public async Task<IReadOnlySet<long>> CallableAsync(
+        long orgId,
+        IReadOnlyList<CallLogEntry> calls,
+        Caller viewer,
+        CancellationToken ct)
     {
-        var ids = calls.Where(c => c.AgentId is not null && c.Contact is not null && (viewer.IsAdmin || c.AgentId == viewer.AgentId)).Select(c => c.Id).ToList();
-        var pairs = await db.Calls.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.AgentId, c.Contact }).ToListAsync(ct);
+        var ids = calls
+            .Where(c => c.AgentId is not null
+                && c.Contact is not null
+                && (viewer.IsAdmin || c.AgentId == viewer.AgentId))
+            .Select(c => c.Id)
+            .ToList();
+        var pairs = await db.Calls.AsNoTracking()
+            .Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.AgentId, c.Contact })
+            .ToListAsync(ct);
         var agentIds = pairs.Select(p => p.AgentId!.Value).Distinct().ToList();
         var contacts = pairs.Select(p => p.Contact!).Distinct().ToList();
         var texted = (await db.MessageEvents.AsNoTracking()
@@ -123,7 +158,9 @@ public sealed class OutboundCalls(
         return pairs.Where(p => texted.Contains((p.AgentId!.Value, p.Contact!))).Select(p => p.Id).ToHashSet();
     }
 
-    /// <summary>The agent picked up; null when the call is not waiting for that (unknown, ended, answered already).</summary>
+    /// <summary>
+    /// The agent picked up; null when the call is not waiting for that (unknown, ended, answered already).
+    /// </summary>
     public async Task<CallContext?> AgentAnsweredAsync(long callId, string? callSid, CancellationToken ct)
     {
         var answered = await changes.ApplyAsync(callId, call => call.AgentAnswered(callSid, Now()), ct);
@@ -134,7 +171,10 @@ public sealed class OutboundCalls(
     public async Task<OutboundDial?> ConfirmAsync(long callId, string? digits, CancellationToken ct)
     {
         var result = await changes.ApplyAsync(callId, call => call.ConfirmByAgent(digits, Now()), ct);
-        log.LogInformation("Call {CallId}: the agent's answer to the outbound prompt is {Screening}", callId, result?.ToString() ?? "unknown call");
+        log.LogInformation(
+            "Call {CallId}: the agent's answer to the outbound prompt is {Screening}",
+            callId,
+            result?.ToString() ?? "unknown call");
         if (result != ScreeningResult.Accepted)
         {
             return null;
@@ -147,16 +187,31 @@ public sealed class OutboundCalls(
     }
 
     /// <summary>The dial to the contact ended; the outcome it came to, or null for an unknown call.</summary>
-    public async Task<CallOutcome?> DialEndedAsync(long callId, CallStatus? dialStatus, bool? bridged, int? dialSeconds, CancellationToken ct)
+    public async Task<CallOutcome?> DialEndedAsync(
+        long callId,
+        CallStatus? dialStatus,
+        bool? bridged,
+        int? dialSeconds,
+        CancellationToken ct)
     {
-        var connected = await changes.ApplyAsync(callId, call => call.ContactDialEnded(dialStatus, bridged, dialSeconds), ct);
-        log.LogInformation("Call {CallId}: the dial to the contact ended with {DialStatus}, connected: {Connected}", callId, dialStatus, connected);
+        var connected = await changes.ApplyAsync(
+            callId,
+            call => call.ContactDialEnded(dialStatus, bridged, dialSeconds),
+            ct);
+        log.LogInformation(
+            "Call {CallId}: the dial to the contact ended with {DialStatus}, connected: {Connected}",
+            callId,
+            dialStatus,
+            connected);
         return connected is null
             ? null
             : await db.Calls.AsNoTracking().Where(c => c.Id == callId).Select(c => c.Outcome).FirstOrDefaultAsync(ct);
     }
 
-    /// <summary>The last text of this agent to this contact, from any group or inbox of the organization (ties: the first recorded).</summary>
+    /// <summary>
+    /// The last text of this agent to this contact, from any group or inbox of the organization (ties: the first
+    /// recorded).
+    /// </summary>
     private async Task<OutboundLine?> LineAsync(long orgId, long agentId, string contact, CancellationToken ct) =>
         await db.MessageEvents.AsNoTracking()
             .Where(m => m.AgentId == agentId && m.Contact == contact && m.OrganizationId == orgId)
@@ -172,28 +227,54 @@ public sealed class OutboundCalls(
             case PlaceResult.Placed ok:
                 await changes.ApplyAsync(callId, call => call.AgentDialed(ok.CallSid), none);
                 metrics.OutboundCallPlaced(OutboundPlacement.Placed);
-                log.LogInformation("Call {CallId}: the provider rings the agent ({CallSid}, {Status})", callId, ok.CallSid, ok.Status);
+                log.LogInformation(
+                    "Call {CallId}: the provider rings the agent ({CallSid}, {Status})",
+                    callId,
+                    ok.CallSid,
+                    ok.Status);
                 return null;
             case PlaceResult.Refused refused:
                 var said = refused.Code is { } code ? $"{code}: {refused.Message}" : refused.Message;
-                await changes.ApplyAsync(callId, call => call.AgentDialFailed(CallOutcome.ProviderRefused, $"HTTP {refused.HttpStatus}, {said}", Now()), none);
+                await changes.ApplyAsync(
+                    callId,
+                    call => call.AgentDialFailed(
+                        CallOutcome.ProviderRefused,
+                        $"HTTP {refused.HttpStatus}, {said}",
+                        Now()),
+                    none);
                 metrics.OutboundCallPlaced(OutboundPlacement.Refused);
-                log.LogWarning("Call {CallId}: the provider refused it with HTTP {Status}, {Said}", callId, refused.HttpStatus, said);
+                log.LogWarning(
+                    "Call {CallId}: the provider refused it with HTTP {Status}, {Said}",
+                    callId,
+                    refused.HttpStatus,
+                    said);
                 return new Refusal.Upstream(StatusCodes.Status502BadGateway, "The telephony provider refused the call",
-                    $"The provider answered HTTP {refused.HttpStatus} ({said}){(refused.MoreInfo is null ? "" : $"; see {refused.MoreInfo}")}. Nothing rang.", callId);
+                    $"The provider answered HTTP {refused.HttpStatus} ({said})" +
+                    $"{(refused.MoreInfo is null ? "" : $"; see {refused.MoreInfo}")}. Nothing rang.",
+                    callId);
             case PlaceResult.NotSent notSent:
-                await changes.ApplyAsync(callId, call => call.AgentDialFailed(CallOutcome.ProviderUnreachable, notSent.Detail, Now()), none);
+                await changes.ApplyAsync(
+                    callId,
+                    call => call.AgentDialFailed(CallOutcome.ProviderUnreachable, notSent.Detail, Now()),
+                    none);
                 metrics.OutboundCallPlaced(OutboundPlacement.Unreachable);
                 log.LogWarning("Call {CallId}: the provider could not be reached: {Detail}", callId, notSent.Detail);
-                return new Refusal.Upstream(StatusCodes.Status502BadGateway, "The telephony provider could not be reached",
-                    $"{notSent.Detail}. No call was placed; try again in a moment.", callId);
+                return new Refusal.Upstream(
+                    StatusCodes.Status502BadGateway,
+                    "The telephony provider could not be reached",
+                    $"{notSent.Detail}. No call was placed; try again in a moment.",
+                    callId);
             default:
                 var detail = ((PlaceResult.Uncertain)placed).Detail;
                 await changes.ApplyAsync(callId, call => { call.AgentDialUncertain(detail); return true; }, none);
                 metrics.OutboundCallPlaced(OutboundPlacement.Uncertain);
                 log.LogWarning("Call {CallId}: no answer from the provider in time: {Detail}", callId, detail);
-                return new Refusal.Upstream(StatusCodes.Status504GatewayTimeout, "The telephony provider did not answer in time",
-                    "The agent's phone may still ring: the call's record follows what the provider reports. It was not asked again, so that the agent cannot be rung twice.", callId);
+                return new Refusal.Upstream(
+                    StatusCodes.Status504GatewayTimeout,
+                    "The telephony provider did not answer in time",
+                    "The agent's phone may still ring: the call's record follows what the provider reports. " +
+                    "It was not asked again, so that the agent cannot be rung twice.",
+                    callId);
         }
     }
 

@@ -2,15 +2,20 @@ using System.Globalization;
 
 namespace Switchboard.Calls;
 
-/// <summary>What the agent hears on picking up an inbound call, before pressing 1. Never a phone number or its digits.</summary>
+/// <summary>
+/// What the agent hears on picking up an inbound call, before pressing 1. Never a phone number or its digits.
+/// </summary>
 public static class ScreeningPrompt
 {
     public static string For(CallContext context, DateTime now)
     {
         var who = SpeakableName(context.ContactName) is { } name ? $"{name}, a contact" : "a contact";
-        var team = context.GroupName is { } group ? $", group {group}" : context.InboxName is { } inbox ? $", inbox {inbox}" : "";
+        var team = context.GroupName is { } group
+            ? $", group {group}"
+            : context.InboxName is { } inbox ? $", inbox {inbox}" : "";
         var when = context.LastTextAt is { } at ? $" You texted them {Ago(now - at)}." : "";
-        return $"You have a call from {who} of {context.OrganizationName}{team}.{when} Press 1 to accept the call. Press any other key to decline.";
+        return $"You have a call from {who} of {context.OrganizationName}{team}.{when} Press 1 to accept the call. " +
+            "Press any other key to decline.";
     }
 
     /// <summary>
@@ -32,5 +37,6 @@ public static class ScreeningPrompt
         _ => Count((int)(elapsed.TotalDays / 30), "month") + " ago",
     };
 
-    private static string Count(int n, string unit) => n.ToString(CultureInfo.InvariantCulture) + " " + unit + (n == 1 ? "" : "s");
+    private static string Count(int n, string unit) =>
+        n.ToString(CultureInfo.InvariantCulture) + " " + unit + (n == 1 ? "" : "s");
 }

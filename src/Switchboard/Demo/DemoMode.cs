@@ -29,7 +29,9 @@ public static class DemoMode
     public const string AgentEmail = "carol@example.org";
     public const string AgentPassword = "demo-agent-password";
 
-    /// <summary>The arguments without <c>--demo</c>, which the command-line configuration would read as a key.</summary>
+    /// <summary>
+    /// The arguments without <c>--demo</c>, which the command-line configuration would read as a key.
+    /// </summary>
     public static string[] WithoutSwitch(string[] args) => args.Where(a => a != Switch).ToArray();
 
     public static void Configure(WebApplicationBuilder builder)
@@ -49,7 +51,10 @@ public static class DemoMode
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
     }
 
-    public static async Task SeedAndPrintAsync(IServiceProvider services, IConfiguration configuration, TextWriter output)
+    public static async Task SeedAndPrintAsync(
+        IServiceProvider services,
+        IConfiguration configuration,
+        TextWriter output)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
@@ -64,15 +69,26 @@ public static class DemoMode
         await SignInsAsync(db, scope.ServiceProvider.GetRequiredService<PanelUsers>(), organization);
 
         var secret = ApiKeySecrets.NewSecret();
-        var key = new ApiKey { OrganizationId = organization.Id, Name = $"demo admin {now:u}", Role = KeyRole.Admin, SecretHash = ApiKeySecrets.Hash(secret), CreatedAt = now };
+        var key = new ApiKey
+        {
+            OrganizationId = organization.Id,
+            Name = $"demo admin {now:u}",
+            Role = KeyRole.Admin,
+            SecretHash = ApiKeySecrets.Hash(secret),
+            CreatedAt = now,
+        };
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync();
 
         var baseUrl = configuration["Switchboard:Twilio:PublicBaseUrl"]!.TrimEnd('/');
         var authToken = configuration["Switchboard:Twilio:AuthToken"]!;
-        var numbers = await db.Numbers.Where(n => n.OrganizationId == organization.Id).OrderBy(n => n.Number).ToListAsync();
-        var groups = await db.Groups.Where(g => g.OrganizationId == organization.Id).ToDictionaryAsync(g => g.Id, g => g.Name);
-        var inboxes = await db.Inboxes.Where(i => i.OrganizationId == organization.Id).ToDictionaryAsync(i => i.Id, i => i.Name);
+        var numbers = await db.Numbers.Where(n => n.OrganizationId == organization.Id)
+            .OrderBy(n => n.Number)
+            .ToListAsync();
+        var groups = await db.Groups.Where(g => g.OrganizationId == organization.Id)
+            .ToDictionaryAsync(g => g.Id, g => g.Name);
+        var inboxes = await db.Inboxes.Where(i => i.OrganizationId == organization.Id)
+            .ToDictionaryAsync(i => i.Id, i => i.Name);
 
         var text = new StringBuilder();
         text.AppendLine();
@@ -86,14 +102,34 @@ public static class DemoMode
         text.AppendLine("Platform numbers:");
         foreach (var n in numbers)
         {
-            var owner = n.GroupId is { } g ? $"group \"{groups[g]}\"" : n.InboxId is { } i ? $"inbox \"{inboxes[i]}\"" : "unassigned";
+            var owner = n.GroupId is { } g
+                ? $"group \"{groups[g]}\""
+                : n.InboxId is { } i ? $"inbox \"{inboxes[i]}\"" : "unassigned";
             text.AppendLine($"  {n.Number}  {owner}");
         }
 
         text.AppendLine();
-        Example(text, "Alice texted this contact from Field Team: her phone rings, she must press 1", baseUrl, authToken, Contact, "+15550100001");
-        Example(text, "Nobody from Field Team ever texted this caller: rejected", baseUrl, authToken, Stranger, "+15550100001");
-        Example(text, "Bob (inactive) texted this contact last: the caller hears that nobody is available", baseUrl, authToken, ContactOfInactiveAgent, "+15550100001");
+        Example(
+            text,
+            "Alice texted this contact from Field Team: her phone rings, she must press 1",
+            baseUrl,
+            authToken,
+            Contact,
+            "+15550100001");
+        Example(
+            text,
+            "Nobody from Field Team ever texted this caller: rejected",
+            baseUrl,
+            authToken,
+            Stranger,
+            "+15550100001");
+        Example(
+            text,
+            "Bob (inactive) texted this contact last: the caller hears that nobody is available",
+            baseUrl,
+            authToken,
+            ContactOfInactiveAgent,
+            "+15550100001");
         Example(text, "Phone Bank forwards its calls to a fixed number", baseUrl, authToken, Contact, "+15550100002");
         Example(text, "The Help Line inbox rejects calls (the default)", baseUrl, authToken, Stranger, "+15550100003");
         TelnyxExample(
@@ -103,7 +139,9 @@ public static class DemoMode
             Contact,
             "+15550100001");
         text.AppendLine("# The call log, newest first:");
-        text.AppendLine($"curl -s {baseUrl}/api/v1/organizations/{organization.Id}/calls -H 'Authorization: Bearer {ApiKeySecrets.Format(key.Id, secret)}'");
+        text.AppendLine(
+            $"curl -s {baseUrl}/api/v1/organizations/{organization.Id}/calls -H 'Authorization: " +
+            $"Bearer {ApiKeySecrets.Format(key.Id, secret)}'");
         text.AppendLine();
         await output.WriteAsync(text.ToString());
     }
@@ -113,13 +151,22 @@ public static class DemoMode
     {
         if (!await db.Agents.AnyAsync(a => a.OrganizationId == organization.Id && a.Email == AgentEmail))
         {
-            db.Agents.Add(new Agent { OrganizationId = organization.Id, Name = "Carol", Email = AgentEmail, Phone = "+15550100013" });
+            db.Agents.Add(
+                new Agent
+                {
+                    OrganizationId = organization.Id,
+                    Name = "Carol",
+                    Email = AgentEmail,
+                    Phone = "+15550100013",
+                });
             await db.SaveChangesAsync();
         }
 
         foreach (var (email, password) in new[] { (AdminEmail, AdminPassword), (AgentEmail, AgentPassword) })
         {
-            var agentId = await db.Agents.Where(a => a.OrganizationId == organization.Id && a.Email == email).Select(a => a.Id).FirstAsync();
+            var agentId = await db.Agents.Where(a => a.OrganizationId == organization.Id && a.Email == email)
+                .Select(a => a.Id)
+                .FirstAsync();
             await users.SetPasswordAsync(organization.Id, agentId, password, CancellationToken.None);
         }
     }
@@ -131,10 +178,30 @@ public static class DemoMode
         await db.SaveChangesAsync();
 
         var fieldTeam = new Group { OrganizationId = organization.Id, Name = "Field Team" };
-        var phoneBank = new Group { OrganizationId = organization.Id, Name = "Phone Bank", InboundMode = Routing.GroupMode.Forward, InboundForwardTo = "+15550100999" };
+        var phoneBank = new Group
+        {
+            OrganizationId = organization.Id,
+            Name = "Phone Bank",
+            InboundMode = Routing.GroupMode.Forward,
+            InboundForwardTo = "+15550100999",
+        };
         var helpLine = new Inbox { OrganizationId = organization.Id, Name = "Help Line" };
-        var alice = new Agent { OrganizationId = organization.Id, Name = "Alice", Email = AdminEmail, Phone = "+15550100011", Role = AgentRole.Admin };
-        var bob = new Agent { OrganizationId = organization.Id, Name = "Bob", Email = "bob@example.org", Phone = "+15550100012", Active = false };
+        var alice = new Agent
+        {
+            OrganizationId = organization.Id,
+            Name = "Alice",
+            Email = AdminEmail,
+            Phone = "+15550100011",
+            Role = AgentRole.Admin,
+        };
+        var bob = new Agent
+        {
+            OrganizationId = organization.Id,
+            Name = "Bob",
+            Email = "bob@example.org",
+            Phone = "+15550100012",
+            Active = false,
+        };
         db.AddRange(fieldTeam, phoneBank, helpLine, alice, bob);
         await db.SaveChangesAsync();
 
@@ -147,8 +214,10 @@ public static class DemoMode
 
         await ingestion.IngestAsync(organization.Id,
         [
-            new ValidMessage("demo-1", alice.Id, Contact, "+15550100001", fieldTeam.Id, null, now.AddHours(-2)) { ContactName = "Maria Lopez" },
-            new ValidMessage("demo-2", bob.Id, ContactOfInactiveAgent, "+15550100001", fieldTeam.Id, null, now.AddHours(-1)),
+            new ValidMessage("demo-1", alice.Id, Contact, "+15550100001", fieldTeam.Id, null,
+                now.AddHours(-2)) { ContactName = "Maria Lopez" },
+            new ValidMessage("demo-2", bob.Id, ContactOfInactiveAgent, "+15550100001", fieldTeam.Id, null,
+                now.AddHours(-1)),
             new ValidMessage("demo-3", alice.Id, Contact, "+15550100002", phoneBank.Id, null, now.AddMinutes(-30)),
         ], CancellationToken.None);
         return organization;
@@ -186,7 +255,13 @@ public static class DemoMode
         text.AppendLine();
     }
 
-    private static void Example(StringBuilder text, string title, string baseUrl, string authToken, string from, string to)
+    private static void Example(
+        StringBuilder text,
+        string title,
+        string baseUrl,
+        string authToken,
+        string from,
+        string to)
     {
         var url = $"{baseUrl}/webhooks/twilio/voice";
         var form = new Dictionary<string, string>

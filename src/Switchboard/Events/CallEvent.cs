@@ -16,7 +16,9 @@ public sealed class CallEvent
     public long CallId { get; private set; }
     public required string Type { get; init; }
 
-    /// <summary>The call's facts as a JSON object, written when the event is raised (the call's id is added when sent).</summary>
+    /// <summary>
+    /// The call's facts as a JSON object, written when the event is raised (the call's id is added when sent).
+    /// </summary>
     public required string Data { get; init; }
 
     public DateTime CreatedAt { get; init; }
@@ -51,7 +53,9 @@ public sealed class CallEvent
         NextAttemptAt = now,
     };
 
-    /// <summary>An event about a call after it ended (its voicemail), stored on its own rather than with a change of the record.</summary>
+    /// <summary>
+    /// An event about a call after it ended (its voicemail), stored on its own rather than with a change of the record.
+    /// </summary>
     public static CallEvent RaiseFor(long callId, long organizationId, string type, string data, DateTime now)
     {
         var callEvent = Raise(organizationId, type, data, now);

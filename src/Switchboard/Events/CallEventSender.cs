@@ -19,8 +19,12 @@ namespace Switchboard.Events;
 /// attempt ahead, so no event is sent by two at once, and an instance that stops mid-way only delays them.
 /// </summary>
 public sealed class CallEventSender(
-    IServiceScopeFactory scopes, IHttpClientFactory clients, IOptions<SwitchboardOptions> options, SwitchboardMetrics metrics,
-    TimeProvider clock, ILogger<CallEventSender> log)
+    IServiceScopeFactory scopes,
+    IHttpClientFactory clients,
+    IOptions<SwitchboardOptions> options,
+    SwitchboardMetrics metrics,
+    TimeProvider clock,
+    ILogger<CallEventSender> log)
     : BackgroundService
 {
     public const string HttpClientName = "call-events";
@@ -30,13 +34,17 @@ public sealed class CallEventSender(
         e."DeliveredAt" IS NULL AND e."GaveUpAt" IS NULL AND e."NextAttemptAt" <= {0}
           AND NOT EXISTS (
             SELECT 1 FROM "CallEvents" AS earlier
-            WHERE earlier."CallId" = e."CallId" AND earlier."Id" < e."Id" AND earlier."DeliveredAt" IS NULL AND earlier."GaveUpAt" IS NULL)
+            WHERE earlier."CallId" = e."CallId" AND earlier."Id" < e."Id"
+              AND earlier."DeliveredAt" IS NULL AND earlier."GaveUpAt" IS NULL)
         """;
 
-    /// <summary>The oldest due events of each organization, a few per organization, oldest organization first.</summary>
+    /// <summary>
+    /// The oldest due events of each organization, a few per organization, oldest organization first.
+    /// </summary>
     private const string Candidates = $"""
         SELECT ranked."Id", ranked."OrganizationId" FROM (
-          SELECT e."Id", e."OrganizationId", ROW_NUMBER() OVER (PARTITION BY e."OrganizationId" ORDER BY e."Id") AS "Rank"
+          SELECT e."Id", e."OrganizationId",
+                 ROW_NUMBER() OVER (PARTITION BY e."OrganizationId" ORDER BY e."Id") AS "Rank"
           FROM "CallEvents" AS e
           WHERE {DueWhere} /*busy*/
         ) AS ranked
@@ -67,8 +75,10 @@ public sealed class CallEventSender(
             }
 
             // A delivery that ends frees a place and may make its call's next event due: look again at once then.
-            // The pace of polling is wall-clock time even under a test's fake clock; what is due is the injected clock's.
-            await _finished.WaitAsync(Settings.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            // The pace of polling is wall-clock time even under a test's fake clock; what is due is the injected
+            // clock's.
+            await _finished.WaitAsync(Settings.PollInterval, stoppingToken)
+                .ContinueWith(_ => { }, TaskScheduler.Default);
             while (_finished.CurrentCount > 0 && _finished.Wait(0))
             {
             }
@@ -77,7 +87,9 @@ public sealed class CallEventSender(
         await Task.WhenAll(deliveries);
     }
 
-    /// <summary>One pass: claims the due events there is room for and starts sending them. Returns the deliveries started.</summary>
+    /// <summary>
+    /// One pass: claims the due events there is room for and starts sending them. Returns the deliveries started.
+    /// </summary>
     public async Task<IReadOnlyList<Task>> StartDueAsync(CancellationToken ct)
     {
         var room = Room();
@@ -91,7 +103,9 @@ public sealed class CallEventSender(
         {
             var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
             var now = Now();
-            if (!await db.CallEvents.AnyAsync(e => e.DeliveredAt == null && e.GaveUpAt == null && e.NextAttemptAt <= now, ct))
+            if (!await db.CallEvents.AnyAsync(
+                e => e.DeliveredAt == null && e.GaveUpAt == null && e.NextAttemptAt <= now,
+                ct))
             {
                 return [];
             }
@@ -121,10 +135,16 @@ public sealed class CallEventSender(
 
     /// <summary>
     /// Picks, among the due events, those there is room for (a few more of organizations already sending, and new
-    /// organizations by their oldest event while there are places), and leases them in one transaction. On PostgreSQL, rows another instance is claiming are
-    /// skipped, and rows it has just claimed are no longer due when read again under the lock.
+    /// organizations by their oldest event while there are places), and leases them in one transaction. On PostgreSQL,
+    /// rows another instance is claiming are skipped, and rows it has just claimed are no longer due when read again
+    /// under the lock.
     /// </summary>
-    private async Task<List<CallEvent>> ClaimAsync(SwitchboardDb db, WriteGate gate, (int NewOrganizations, Dictionary<long, int> Busy) room, DateTime now, CancellationToken ct)
+    private async Task<List<CallEvent>> ClaimAsync(
+        SwitchboardDb db,
+        WriteGate gate,
+        (int NewOrganizations, Dictionary<long, int> Busy) room,
+        DateTime now,
+        CancellationToken ct)
     {
         var perOrganization = Settings.MaxConcurrentPerOrganization;
         var full = room.Busy.Where(b => b.Value >= perOrganization).Select(b => b.Key).ToList();
@@ -135,7 +155,11 @@ public sealed class CallEventSender(
         await using var writer = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var candidates = await db.Database
-            .SqlQueryRaw<DueEvent>(Candidates.Replace("/*busy*/", busyFilter, StringComparison.Ordinal), now, perOrganization, limit)
+            .SqlQueryRaw<DueEvent>(
+                Candidates.Replace("/*busy*/", busyFilter, StringComparison.Ordinal),
+                now,
+                perOrganization,
+                limit)
             .ToListAsync(ct);
 
         var chosen = new List<long>();
@@ -156,8 +180,11 @@ public sealed class CallEventSender(
             return [];
         }
 
-        var claim = $"SELECT e.* FROM \"CallEvents\" AS e WHERE e.\"Id\" IN ({string.Join(",", chosen)}) AND {DueWhere}";
-        var claimed = await db.CallEvents.FromSqlRaw(db.Database.IsNpgsql() ? claim + "\nFOR UPDATE OF e SKIP LOCKED" : claim, now).ToListAsync(ct);
+        var claim =
+            $"SELECT e.* FROM \"CallEvents\" AS e WHERE e.\"Id\" IN ({string.Join(",", chosen)}) AND {DueWhere}";
+        var claimed = await db.CallEvents.FromSqlRaw(
+            db.Database.IsNpgsql() ? claim + "\nFOR UPDATE OF e SKIP LOCKED" : claim,
+            now).ToListAsync(ct);
         var leaseUntil = now + Settings.Timeout + TimeSpan.FromMinutes(1);
         claimed.ForEach(e => e.Lease(leaseUntil));
         await db.SaveChangesAsync(ct);
@@ -189,7 +216,10 @@ public sealed class CallEventSender(
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            log.LogWarning(e, "Could not store the attempt of call event {EventId}; its lease lets it be sent again", callEvent.EventId);
+            log.LogWarning(
+                e,
+                "Could not store the attempt of call event {EventId}; its lease lets it be sent again",
+                callEvent.EventId);
         }
         catch (Exception) when (ct.IsCancellationRequested)
         {
@@ -213,10 +243,15 @@ public sealed class CallEventSender(
     {
         var body = CallEvents.Body(callEvent);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(
+            body,
+            Encoding.UTF8,
+            "application/json") };
         request.Headers.Add("Switchboard-Event-Id", callEvent.EventId.ToString());
         request.Headers.Add("Switchboard-Event-Type", callEvent.Type);
-        request.Headers.Add("Switchboard-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(
+            "Switchboard-Timestamp",
+            timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("Switchboard-Signature", CallEventSignature.Compute(secret, timestamp, body));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Switchboard-Events", "1"));
 
@@ -230,13 +265,18 @@ public sealed class CallEventSender(
             {
                 callEvent.Delivered(status, Now());
                 metrics.CallEventDelivered(Now() - callEvent.CreatedAt);
-                log.LogInformation("Call event {EventId} ({Type}) delivered to organization {OrganizationId}", callEvent.EventId, callEvent.Type, callEvent.OrganizationId);
+                log.LogInformation(
+                    "Call event {EventId} ({Type}) delivered to organization {OrganizationId}",
+                    callEvent.EventId,
+                    callEvent.Type,
+                    callEvent.OrganizationId);
                 return;
             }
 
             Failed(callEvent, status, $"HTTP {status} {response.ReasonPhrase}".TrimEnd());
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or TimeoutException)
+        catch (Exception e) when (!ct.IsCancellationRequested
+            && e is HttpRequestException or TaskCanceledException or TimeoutException)
         {
             Failed(callEvent, null, Describe(e));
         }
@@ -256,14 +296,22 @@ public sealed class CallEventSender(
     private void Failed(CallEvent callEvent, int? status, string error)
     {
         var now = Now();
-        var retryAt = now - callEvent.RetriedFrom >= Settings.RetryFor ? (DateTime?)null : now + Backoff(callEvent.Attempts + 1);
+        var retryAt = now - callEvent.RetriedFrom >= Settings.RetryFor
+            ? (DateTime?)null
+            : now + Backoff(callEvent.Attempts + 1);
         callEvent.Failed(status, error, now, retryAt);
         metrics.CallEventFailed(givenUp: retryAt is null);
         log.LogWarning("Call event {EventId} to organization {OrganizationId} failed ({Error}); {Next}",
-            callEvent.EventId, callEvent.OrganizationId, error, retryAt is { } at ? $"next attempt at {at:u}" : "given up");
+            callEvent.EventId,
+            callEvent.OrganizationId,
+            error,
+            retryAt is { } at ? $"next attempt at {at:u}" : "given up");
     }
 
-    /// <summary>The pause after the given failed attempt: doubling from the first delay up to the cap, then 50–100 % of it at random.</summary>
+    /// <summary>
+    /// The pause after the given failed attempt: doubling from the first delay up to the cap, then 50–100 % of it at
+    /// random.
+    /// </summary>
     public TimeSpan Backoff(int attempt)
     {
         var doubled = Settings.FirstRetryDelay * Math.Pow(2, Math.Min(attempt - 1, 30));

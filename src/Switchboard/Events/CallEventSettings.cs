@@ -8,7 +8,9 @@ using Switchboard.Storage;
 
 namespace Switchboard.Events;
 
-/// <summary>Where the organization's call events go; the secret is kept as it is when left out, and made when there is none.</summary>
+/// <summary>
+/// Where the organization's call events go; the secret is kept as it is when left out, and made when there is none.
+/// </summary>
 public sealed record CallEventsRequest(string? Url, string? Secret);
 
 /// <summary>
@@ -17,7 +19,9 @@ public sealed record CallEventsRequest(string? Url, string? Secret);
 /// </summary>
 public sealed record CallEventsAnswer(string? Url, string? SecretHint, string? Secret = null);
 
-/// <summary>One event in the outbox: <c>pending</c>, <c>delivered</c> or <c>failed</c> (given up), with its attempts.</summary>
+/// <summary>
+/// One event in the outbox: <c>pending</c>, <c>delivered</c> or <c>failed</c> (given up), with its attempts.
+/// </summary>
 public sealed record CallEventDelivery(
     Guid Id,
     string Type,
@@ -33,16 +37,29 @@ public sealed record CallEventDelivery(
     DateTime? GaveUpAt,
     DateTime? RequeuedAt);
 
-/// <summary>Every event raised from <c>from</c> to <c>to</c> (at most <see cref="CallEventSettings.MaxReplayDays"/> days) is sent again.</summary>
+/// <summary>
+/// Every event raised from <c>from</c> to <c>to</c> (at most <see cref="CallEventSettings.MaxReplayDays"/> days) is
+/// sent again.
+/// </summary>
 public sealed record CallEventReplayRequest(DateTimeOffset? From, DateTimeOffset? To);
 
-/// <summary>How many events were queued again; events still waiting to be sent are left as they are and not counted.</summary>
+/// <summary>
+/// How many events were queued again; events still waiting to be sent are left as they are and not counted.
+/// </summary>
 public sealed record CallEventReplayAnswer(DateTime From, DateTime To, int Queued);
 
 public sealed record DeliveryPage(IReadOnlyList<CallEventDelivery> Items, long? NextBefore);
 
-/// <summary>The organization's events URL and secret, and its deliveries, as the admin API and the panel show them.</summary>
-public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, NetworkGuard guard, IOptions<SwitchboardOptions> options, AuditTrail trail, WriteGate gate)
+/// <summary>
+/// The organization's events URL and secret, and its deliveries, as the admin API and the panel show them.
+/// </summary>
+public sealed class CallEventSettings(
+    SwitchboardDb db,
+    TimeProvider clock,
+    NetworkGuard guard,
+    IOptions<SwitchboardOptions> options,
+    AuditTrail trail,
+    WriteGate gate)
 {
     public const int PageSize = 50;
     public const int MaxReplayDays = 31;
@@ -62,13 +79,17 @@ public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, Netw
         {
             errors["url"] = [urlProblem];
         }
-        else if (await guard.UrlProblemAsync(new Uri(url!), options.Value.CallEvents.AllowedNetworks, ct) is { } refused)
+        else if (await guard.UrlProblemAsync(
+            new Uri(url!),
+            options.Value.CallEvents.AllowedNetworks,
+            ct) is { } refused)
         {
             errors["url"] = [refused];
         }
 
         var secret = string.IsNullOrEmpty(request.Secret) ? null : request.Secret;
-        if (secret is not null && (secret.Length is < 16 or > 200 || secret.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        if (secret is not null
+            && (secret.Length is < 16 or > 200 || secret.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
         {
             errors["secret"] = ["must be 16 to 200 characters without spaces"];
         }
@@ -98,7 +119,9 @@ public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, Netw
         organization.CallEventsUrl = null;
         organization.CallEventsSecret = null;
         var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var waiting in await db.CallEvents.Where(e => e.OrganizationId == orgId && e.DeliveredAt == null && e.GaveUpAt == null).ToListAsync(ct))
+        foreach (var waiting in await db.CallEvents.Where(e => e.OrganizationId == orgId
+            && e.DeliveredAt == null
+            && e.GaveUpAt == null).ToListAsync(ct))
         {
             waiting.GiveUp(TurnedOff, now);
         }
@@ -127,10 +150,14 @@ public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, Netw
         return new DeliveryPage(items, rows.Count > PageSize ? rows[PageSize - 1].Id : null);
     }
 
-    /// <summary>A delivered or failed event is sent again with the same id; one still waiting is left as it is.</summary>
+    /// <summary>
+    /// A delivered or failed event is sent again with the same id; one still waiting is left as it is.
+    /// </summary>
     public async Task<Answer<CallEventDelivery>> ResendAsync(long orgId, Guid eventId, CancellationToken ct)
     {
-        var callEvent = await db.CallEvents.FirstOrDefaultAsync(e => e.OrganizationId == orgId && e.EventId == eventId, ct);
+        var callEvent = await db.CallEvents.FirstOrDefaultAsync(
+            e => e.OrganizationId == orgId && e.EventId == eventId,
+            ct);
         if (callEvent is null)
         {
             return new Refusal.Missing("delivery");
@@ -143,18 +170,33 @@ public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, Netw
 
         if (callEvent.Pending)
         {
-            return new Refusal.Unavailable("Event still waiting", $"Event {eventId} has not been delivered or given up yet: it is sent as it is.");
+            return new Refusal.Unavailable(
+                "Event still waiting",
+                $"Event {eventId} has not been delivered or given up yet: it is sent as it is.");
         }
 
         var was = Status(callEvent);
         callEvent.Requeue(clock.GetUtcNow().UtcDateTime);
-        db.AuditEntries.Add(await trail.ActionAsync(db, orgId, AuditAction.Resent, AuditTrail.CallEventType, eventId.ToString(), [new("status", was, "pending")], ct));
+        db.AuditEntries.Add(
+            await trail.ActionAsync(
+                db,
+                orgId,
+                AuditAction.Resent,
+                AuditTrail.CallEventType,
+                eventId.ToString(),
+                [new("status", was, "pending")],
+                ct));
         await db.SaveChangesAsync(ct);
         return Delivery(callEvent);
     }
 
-    /// <summary>Queues again every event of the organization raised in the range, so that its platform can rebuild what it lost.</summary>
-    public async Task<Answer<CallEventReplayAnswer>> ReplayAsync(long orgId, CallEventReplayRequest request, CancellationToken ct)
+    /// <summary>
+    /// Queues again every event of the organization raised in the range, so that its platform can rebuild what it lost.
+    /// </summary>
+    public async Task<Answer<CallEventReplayAnswer>> ReplayAsync(
+        long orgId,
+        CallEventReplayRequest request,
+        CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.From is null)
@@ -191,7 +233,10 @@ public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, Netw
         await using var writer = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var queued = await db.CallEvents
-            .Where(e => e.OrganizationId == orgId && e.CreatedAt >= from && e.CreatedAt < to && (e.DeliveredAt != null || e.GaveUpAt != null))
+            .Where(e => e.OrganizationId == orgId
+                && e.CreatedAt >= from
+                && e.CreatedAt < to
+                && (e.DeliveredAt != null || e.GaveUpAt != null))
             .ExecuteUpdateAsync(
                 set => set
                     .SetProperty(e => e.DeliveredAt, (DateTime?)null)
@@ -200,11 +245,12 @@ public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, Netw
                     .SetProperty(e => e.NextAttemptAt, now),
                 ct);
         var answer = new CallEventReplayAnswer(from, to, queued);
-        db.AuditEntries.Add(await trail.ActionAsync(db, orgId, AuditAction.Replayed, AuditTrail.CallEventType, "replay", [
-            new("from", null, Format(from)),
-            new("to", null, Format(to)),
-            new("queued", null, queued.ToString(CultureInfo.InvariantCulture)),
-        ], ct));
+        db.AuditEntries.Add(
+            await trail.ActionAsync(db, orgId, AuditAction.Replayed, AuditTrail.CallEventType, "replay", [
+                new("from", null, Format(from)),
+                new("to", null, Format(to)),
+                new("queued", null, queued.ToString(CultureInfo.InvariantCulture)),
+            ], ct));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return answer;
@@ -213,16 +259,22 @@ public sealed class CallEventSettings(SwitchboardDb db, TimeProvider clock, Netw
     private async Task<Refusal?> TurnedOffAsync(long orgId, CancellationToken ct) =>
         await db.Organizations.AnyAsync(o => o.Id == orgId && o.CallEventsUrl != null && o.CallEventsSecret != null, ct)
             ? null
-            : new Refusal.Unavailable("Call events are off", "Set the organization's events URL first: events are sent to it.");
+            : new Refusal.Unavailable(
+                "Call events are off",
+                "Set the organization's events URL first: events are sent to it.");
 
     private static string Format(DateTime at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static string Status(CallEvent e) => e.DeliveredAt is not null ? "delivered" : e.GaveUpAt is not null ? "failed" : "pending";
+    private static string Status(CallEvent e) =>
+        e.DeliveredAt is not null ? "delivered" : e.GaveUpAt is not null ? "failed" : "pending";
 
     public static string? UrlProblem(string? url) =>
         string.IsNullOrEmpty(url) ? "is required"
         : url.Length > 2000 ? "must be at most 2000 characters"
-        : !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.UserInfo.Length > 0 || uri.Fragment.Length > 0
+        : !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("https" or "http")
+            || uri.UserInfo.Length > 0
+            || uri.Fragment.Length > 0
             ? $"{url} is not an http(s) URL (without a password or #fragment)"
         : null;
 

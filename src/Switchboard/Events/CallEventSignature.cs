@@ -20,5 +20,7 @@ public static class CallEventSignature
     }
 
     /// <summary>A new secret: 256 random bits, URL-safe.</summary>
-    public static string NewSecret() => "sbwh_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewSecret() =>
+        "sbwh_" +
+            Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -17,7 +17,9 @@ public static class CallEvents
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The body a receiver gets: the event's id and type, and the call with its id (and a voicemail beside it).</summary>
+    /// <summary>
+    /// The body a receiver gets: the event's id and type, and the call with its id (and a voicemail beside it).
+    /// </summary>
     public static string Body(CallEvent callEvent)
     {
         var call = new JsonObject { ["id"] = callEvent.CallId };

@@ -5,7 +5,8 @@ namespace Switchboard.Kernel;
 /// <summary>Enums travel as their camelCase names ("lastAgent"), never as numbers.</summary>
 internal static class EnumNames
 {
-    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
     public static bool TryParse<TEnum>(string? text, out TEnum value) where TEnum : struct, Enum
     {

@@ -8,7 +8,8 @@ namespace Switchboard.Kernel;
 /// </summary>
 public abstract record Refusal
 {
-    public static Invalid OnField(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
+    public static Invalid OnField(string field, string message) =>
+        new(new Dictionary<string, string[]> { [field] = [message] });
 
     /// <summary>Messages per field, e.g. <c>forwardTo: "+1 555 0100 is not a valid phone number"</c>.</summary>
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : Refusal;
@@ -20,7 +21,9 @@ public abstract record Refusal
 
     public sealed record Forbidden(string Detail) : Refusal;
 
-    /// <summary>The request is fine, but what it needs is not there now (an inactive agent, a number given up).</summary>
+    /// <summary>
+    /// The request is fine, but what it needs is not there now (an inactive agent, a number given up).
+    /// </summary>
     public sealed record Unavailable(string Title, string Detail) : Refusal;
 
     /// <summary>

@@ -9,7 +9,14 @@ using Switchboard.Storage;
 namespace Switchboard.Messages;
 
 /// <summary>A message event whose agent, contact and platform number have been checked and normalized.</summary>
-public sealed record ValidMessage(string? ExternalId, long AgentId, string Contact, string FromNumber, long? GroupId, long? InboxId, DateTime SentAt)
+public sealed record ValidMessage(
+    string? ExternalId,
+    long AgentId,
+    string Contact,
+    string FromNumber,
+    long? GroupId,
+    long? InboxId,
+    DateTime SentAt)
 {
     public string? ContactName { get; init; }
 }
@@ -41,7 +48,10 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
     /// Rows go in one fixed order (events by id, then index rows by group and contact), so that concurrent
     /// batches on several instances take row locks in the same order and cannot deadlock.
     /// </remarks>
-    public async Task<IngestionResult> IngestAsync(long organizationId, IReadOnlyList<ValidMessage> messages, CancellationToken ct)
+    public async Task<IngestionResult> IngestAsync(
+        long organizationId,
+        IReadOnlyList<ValidMessage> messages,
+        CancellationToken ct)
     {
         var dialect = db.Database.IsNpgsql() ? Postgres : Sqlite;
         var recordedAt = clock.GetUtcNow().UtcDateTime;
@@ -111,9 +121,11 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
     }
 
     private static string InsertEvents(Dialect d) => $"""
-        INSERT INTO "MessageEvents" ("OrganizationId", "ExternalId", "AgentId", "Contact", "FromNumber", "GroupId", "InboxId", "SentAt", "ContactName", "RecordedAt")
+        INSERT INTO "MessageEvents" ("OrganizationId", "ExternalId", "AgentId", "Contact", "FromNumber", "GroupId",
+                                     "InboxId", "SentAt", "ContactName", "RecordedAt")
         SELECT @org, {d.Field(0, "text")}, {d.Field(1, "bigint")}, {d.Field(2, "text")}, {d.Field(3, "text")},
-               {d.Field(4, "bigint")}, {d.Field(5, "bigint")}, {d.Field(6, "timestamptz")}, {d.Field(7, "text")}, @recorded
+               {d.Field(4, "bigint")}, {d.Field(5, "bigint")}, {d.Field(6, "timestamptz")}, {d.Field(7, "text")},
+               @recorded
         FROM {d.Events}
         {d.Where}
         ON CONFLICT DO NOTHING
@@ -124,7 +136,8 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
     // The contact's name stays when the later text carries none.
     private static string UpsertLastTexts(Dialect d) => $"""
         INSERT INTO "LastTexts" ("GroupId", "Contact", "AgentId", "FromNumber", "SentAt", "ContactName")
-        SELECT {d.Field(0, "bigint")}, {d.Field(1, "text")}, {d.Field(2, "bigint")}, {d.Field(3, "text")}, {d.Field(4, "timestamptz")}, {d.Field(5, "text")}
+        SELECT {d.Field(0, "bigint")}, {d.Field(1, "text")}, {d.Field(2, "bigint")}, {d.Field(3, "text")},
+               {d.Field(4, "timestamptz")}, {d.Field(5, "text")}
         FROM {d.Events}
         {d.Where}
         ON CONFLICT ("GroupId", "Contact") DO UPDATE
@@ -183,7 +196,17 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
     }
 
     /// <summary>A newly stored text from a group: what the routing index may take from it.</summary>
-    private sealed record GroupText(long GroupId, string Contact, long AgentId, string FromNumber, DateTime SentAt, string? ContactName);
+    private sealed record GroupText(
+        long GroupId,
+        string Contact,
+        long AgentId,
+        string FromNumber,
+        DateTime SentAt,
+        string? ContactName);
 
-    private sealed record Dialect(string Events, Func<int, string, string> Field, Func<DateTime, string> FormatTime, string Where);
+    private sealed record Dialect(
+        string Events,
+        Func<int, string, string> Field,
+        Func<DateTime, string> FormatTime,
+        string Where);
 }

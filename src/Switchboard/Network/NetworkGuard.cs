@@ -4,7 +4,9 @@ using System.Net.Sockets;
 
 namespace Switchboard.Network;
 
-/// <summary>Resolves a host name to its addresses; a seam so that tests can play DNS (e.g. a name that changes its answer).</summary>
+/// <summary>
+/// Resolves a host name to its addresses; a seam so that tests can play DNS (e.g. a name that changes its answer).
+/// </summary>
 public interface IHostResolver
 {
     Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct);
@@ -15,7 +17,10 @@ public sealed class DnsHostResolver : IHostResolver
     public Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct) => Dns.GetHostAddressesAsync(host, ct);
 }
 
-/// <summary>The connect-time check refused every address of the host; the deliveries list says only <see cref="NetworkGuard.Refused"/>.</summary>
+/// <summary>
+/// The connect-time check refused every address of the host; the deliveries list says only
+/// <see cref="NetworkGuard.Refused"/>.
+/// </summary>
 public sealed class AddressNotAllowedException() : Exception(NetworkGuard.Refused);
 
 /// <summary>
@@ -29,7 +34,9 @@ public sealed class NetworkGuard(IHostResolver resolver, ILogger<NetworkGuard> l
 {
     public const string Refused = "refused: address not allowed";
 
-    public const string UrlRefused = "must point to a public address (loopback, private, link-local, shared, multicast and metadata addresses are refused)";
+    public const string UrlRefused =
+        "must point to a public address (loopback, private, link-local, shared, " +
+        "multicast and metadata addresses are refused)";
 
     private static readonly TimeSpan SaveTimeLookup = TimeSpan.FromSeconds(3);
 
@@ -59,7 +66,9 @@ public sealed class NetworkGuard(IHostResolver resolver, ILogger<NetworkGuard> l
 
     private readonly ConcurrentDictionary<string, IPNetwork[]> _parsed = new();
 
-    /// <summary>Whether Switchboard may dial the address for an organization: a public one, or one in an allowed network.</summary>
+    /// <summary>
+    /// Whether Switchboard may dial the address for an organization: a public one, or one in an allowed network.
+    /// </summary>
     public bool IsAllowed(IPAddress address, IEnumerable<string> allowedNetworks)
     {
         var candidate = Unwrapped(address);
@@ -113,7 +122,10 @@ public sealed class NetworkGuard(IHostResolver resolver, ILogger<NetworkGuard> l
         ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, allowedNetworks(), ct),
     };
 
-    private async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, IEnumerable<string> allowedNetworks, CancellationToken ct)
+    private async ValueTask<Stream> ConnectAsync(
+        DnsEndPoint endPoint,
+        IEnumerable<string> allowedNetworks,
+        CancellationToken ct)
     {
         var addresses = IPAddress.TryParse(endPoint.Host.Trim('[', ']'), out var literal)
             ? [literal]
@@ -138,7 +150,9 @@ public sealed class NetworkGuard(IHostResolver resolver, ILogger<NetworkGuard> l
         }
     }
 
-    /// <summary>The IPv4 address inside an IPv4-mapped or NAT64 IPv6 address, so that ::ffff:127.0.0.1 is loopback too.</summary>
+    /// <summary>
+    /// The IPv4 address inside an IPv4-mapped or NAT64 IPv6 address, so that ::ffff:127.0.0.1 is loopback too.
+    /// </summary>
     private static IPAddress Unwrapped(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
@@ -155,14 +169,17 @@ public sealed class NetworkGuard(IHostResolver resolver, ILogger<NetworkGuard> l
     }
 
     private IPNetwork[] Parse(IEnumerable<string> networks) =>
-        _parsed.GetOrAdd(string.Join(',', networks), key => key.Length == 0 ? [] : key.Split(',').Select(ParseNetwork).ToArray());
+        _parsed.GetOrAdd(
+            string.Join(',', networks),
+            key => key.Length == 0 ? [] : key.Split(',').Select(ParseNetwork).ToArray());
 
     private static IPNetwork ParseNetwork(string cidr) =>
         IPNetwork.TryParse(cidr.Trim(), out var network)
             ? network
             : IPAddress.TryParse(cidr.Trim(), out var single)
                 ? new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128)
-                : throw new InvalidOperationException($"Switchboard:…:AllowedNetworks: '{cidr}' is not a CIDR such as 10.20.0.0/16");
+                : throw new InvalidOperationException(
+                    $"Switchboard:…:AllowedNetworks: '{cidr}' is not a CIDR such as 10.20.0.0/16");
 }
 
 /// <summary>How a named HttpClient that fetches organizations' URLs is set up.</summary>
@@ -175,11 +192,17 @@ public static class NetworkGuardSetup
         return services;
     }
 
-    /// <summary>The client's primary handler is the guard's; <paramref name="allowedNetworks"/> reads the operator's allow-list for this use.</summary>
-    public static IHttpClientBuilder UseNetworkGuard(this IHttpClientBuilder builder, Func<SwitchboardOptions, IEnumerable<string>> allowedNetworks) =>
+    /// <summary>
+    /// The client's primary handler is the guard's; <paramref name="allowedNetworks"/> reads the operator's allow-list
+    /// for this use.
+    /// </summary>
+    public static IHttpClientBuilder UseNetworkGuard(
+        this IHttpClientBuilder builder,
+        Func<SwitchboardOptions, IEnumerable<string>> allowedNetworks) =>
         builder.ConfigurePrimaryHttpMessageHandler(services =>
         {
-            var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<SwitchboardOptions>>();
+            var options =
+                services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<SwitchboardOptions>>();
             return services.GetRequiredService<NetworkGuard>().Handler(() => allowedNetworks(options.CurrentValue));
         });
 }

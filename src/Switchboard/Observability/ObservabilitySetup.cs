@@ -32,11 +32,13 @@ public static class ObservabilitySetup
         {
             telemetry
                 .WithTracing(tracing => tracing
-                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
+                    .AddAspNetCoreInstrumentation(o =>
+                        o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
                     .AddHttpClientInstrumentation()
                     .AddNpgsql()
                     // EF Core's own spans for SQLite; on PostgreSQL Npgsql's spans already hold each command.
-                    .AddEntityFrameworkCoreInstrumentation(o => o.Filter = (provider, _) => provider?.Contains("Npgsql", StringComparison.Ordinal) != true))
+                    .AddEntityFrameworkCoreInstrumentation(o =>
+                        o.Filter = (provider, _) => provider?.Contains("Npgsql", StringComparison.Ordinal) != true))
                 .UseOtlpExporter();
         }
 
@@ -120,6 +122,9 @@ public sealed class MetricsOptions
 {
     public const string PortKey = "Switchboard:Metrics:Port";
 
-    /// <summary>A port of its own for <c>/metrics</c>, open without a token; unset: <c>/metrics</c> on the app's port, operator token only.</summary>
+    /// <summary>
+    /// A port of its own for <c>/metrics</c>, open without a token; unset: <c>/metrics</c> on the app's port, operator
+    /// token only.
+    /// </summary>
     public int? Port { get; set; }
 }

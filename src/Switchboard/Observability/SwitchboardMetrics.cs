@@ -34,27 +34,69 @@ public sealed class SwitchboardMetrics
         _callsRouted = meter.CreateCounter<long>(
             "switchboard.calls.routed", "{call}", "Inbound calls decided, by outcome and the rule that decided them.");
         _webhookDuration = meter.CreateHistogram<double>(
-            "switchboard.webhook.duration", "s", "How long a provider webhook took to answer, signature check included.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10] });
+            "switchboard.webhook.duration",
+            "s",
+            "How long a provider webhook took to answer, signature check included.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries =
+            [
+                0.005,
+                0.01,
+                0.025,
+                0.05,
+                0.1,
+                0.25,
+                0.5,
+                1,
+                1.5,
+                2.5,
+                5,
+                10,
+            ] });
         _webhookFallbacks = meter.CreateCounter<long>(
-            "switchboard.webhook.fallbacks", "{answer}", "Webhook answers given by the answer budget's fallback instead of the work's own.");
+            "switchboard.webhook.fallbacks",
+            "{answer}",
+            "Webhook answers given by the answer budget's fallback instead of the work's own.");
         _callEvents = meter.CreateCounter<long>(
-            "switchboard.call_events", "{event}", "Call events by state: pending when raised, then delivered or failed (given up).");
+            "switchboard.call_events",
+            "{event}",
+            "Call events by state: pending when raised, then delivered or failed (given up).");
         _callEventRetries = meter.CreateCounter<long>(
-            "switchboard.call_events.retries", "{attempt}", "Failed delivery attempts of call events that will be tried again.");
+            "switchboard.call_events.retries",
+            "{attempt}",
+            "Failed delivery attempts of call events that will be tried again.");
         _callEventDeliveryTime = meter.CreateHistogram<double>(
             "switchboard.call_events.delivery_time", "s", "From an event's raising to its delivery, retries included.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400] });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries =
+            [
+                0.1,
+                0.5,
+                1,
+                2.5,
+                5,
+                10,
+                30,
+                60,
+                300,
+                900,
+                3600,
+                21600,
+                86400,
+            ] });
         _outboundCalls = meter.CreateCounter<long>(
-            "switchboard.calls.outbound", "{call}", "Outbound calls handed to the provider, by what the provider answered.");
+            "switchboard.calls.outbound",
+            "{call}",
+            "Outbound calls handed to the provider, by what the provider answered.");
         _messagesIngested = meter.CreateCounter<long>(
-            "switchboard.messages.ingested", "{message}", "Message events received from the texting platform, by whether they were new.");
+            "switchboard.messages.ingested",
+            "{message}",
+            "Message events received from the texting platform, by whether they were new.");
     }
 
     public void CallRouted(RoutingOutcome outcome, DecisionReason reason) =>
         _callsRouted.Add(1, new TagList { { "outcome", Outcomes[(int)outcome] }, { "reason", Reasons[(int)reason] } });
 
-    /// <param name="route">The endpoint's route pattern (a constant string of the endpoint, never the request's path).</param>
+    /// <param name="route">The endpoint's route pattern (a constant string of the endpoint, never the request's
+    /// path).</param>
     public void WebhookAnswered(string route, TimeSpan elapsed, bool fallback)
     {
         var tags = new TagList { { "route", route } };
@@ -95,7 +137,9 @@ public sealed class SwitchboardMetrics
     }
 
     private static string[] Names<TEnum>() where TEnum : struct, Enum =>
-        [.. Enum.GetValues<TEnum>().OrderBy(v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)).Select(EnumNames.Name)];
+        [.. Enum.GetValues<TEnum>()
+            .OrderBy(v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture))
+            .Select(EnumNames.Name)];
 }
 
 /// <summary>What the provider answered when asked to ring the agent of an outbound call.</summary>

@@ -92,9 +92,16 @@ public abstract class CallOptionsPage : PanelPage
         int? maxSeconds = null;
         if (!string.IsNullOrWhiteSpace(VoicemailMaxSeconds))
         {
-            if (!int.TryParse(VoicemailMaxSeconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            if (!int.TryParse(
+                VoicemailMaxSeconds,
+                System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture,
+                out var seconds))
             {
-                return Refusal.OnField("voicemail.maxSeconds", $"must be a whole number of seconds between {CallOptionSettings.VoicemailMinSeconds} and {CallOptionSettings.VoicemailMaxSeconds}");
+                return Refusal.OnField(
+                    "voicemail.maxSeconds",
+                    $"must be a whole number of seconds between {CallOptionSettings.VoicemailMinSeconds} " +
+                    $"and {CallOptionSettings.VoicemailMaxSeconds}");
             }
 
             maxSeconds = seconds;
@@ -106,7 +113,8 @@ public abstract class CallOptionsPage : PanelPage
     protected void ShowVoicemail(VoicemailBody? voicemail, bool follows)
     {
         VoicemailMode = follows && voicemail is null ? "follow" : voicemail?.Enabled == true ? "on" : "off";
-        VoicemailMaxSeconds = (voicemail?.MaxSeconds ?? Storage.VoicemailDefaults.MaxSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        VoicemailMaxSeconds = (voicemail?.MaxSeconds ?? Storage.VoicemailDefaults.MaxSeconds).ToString(
+            System.Globalization.CultureInfo.InvariantCulture);
         VoicemailTranscribe = voicemail?.Transcribe ?? false;
     }
 
@@ -138,7 +146,9 @@ public abstract class CallOptionsPage : PanelPage
     };
 
     public static string Describe(FallbackBody? fallback, PhoneDisplay phones) =>
-        fallback is { Mode: "forward", ForwardTo: { } to } ? $"forward the call to {phones.Show(to)}" : "the caller hears the unavailable message";
+        fallback is { Mode: "forward", ForwardTo: { } to }
+            ? $"forward the call to {phones.Show(to)}"
+            : "the caller hears the unavailable message";
 
     protected IActionResult Saved<T>(Answer<T> answer) =>
         answer.Done ? Done("Saved. The next call follows the new options.") : Refused(answer.Refusal);

@@ -8,7 +8,11 @@ using Switchboard.Calls.Voicemail;
 namespace Switchboard.Panel;
 
 /// <summary>The call log: an admin sees every call, an agent the calls put through to them.</summary>
-public sealed class CallsModel(CallLog log, GroupsAndInboxes groupsAndInboxes, OutboundCalls outbound, Voicemails voicemails) : PanelPage
+public sealed class CallsModel(
+    CallLog log,
+    GroupsAndInboxes groupsAndInboxes,
+    OutboundCalls outbound,
+    Voicemails voicemails) : PanelPage
 {
     [BindProperty(SupportsGet = true)]
     public string? From { get; set; }
@@ -25,11 +29,15 @@ public sealed class CallsModel(CallLog log, GroupsAndInboxes groupsAndInboxes, O
     [BindProperty(SupportsGet = true)]
     public string? Before { get; set; }
 
-    /// <summary>Part of an agent's, a group's or an inbox's name; the form refuses digits, so no number lands in a URL.</summary>
+    /// <summary>
+    /// Part of an agent's, a group's or an inbox's name; the form refuses digits, so no number lands in a URL.
+    /// </summary>
     [BindProperty(SupportsGet = true)]
     public string? Search { get; set; }
 
-    /// <summary>Whether the log is narrowed at all: an empty log then says how to widen it rather than how to start.</summary>
+    /// <summary>
+    /// Whether the log is narrowed at all: an empty log then says how to widen it rather than how to start.
+    /// </summary>
     public bool Filtered => new[] { From, To, Owner, Decision, Search }.Any(v => !string.IsNullOrEmpty(v));
 
     public bool IsAdmin => Caller.IsAdmin;
@@ -47,11 +55,20 @@ public sealed class CallsModel(CallLog log, GroupsAndInboxes groupsAndInboxes, O
     {
         if (IsAdmin)
         {
-            GroupsAndInboxes = new OwnerLists(await groupsAndInboxes.GroupsAsync(OrganizationId, ct), await groupsAndInboxes.InboxesAsync(OrganizationId, ct));
+            GroupsAndInboxes = new OwnerLists(
+                await groupsAndInboxes.GroupsAsync(OrganizationId, ct),
+                await groupsAndInboxes.InboxesAsync(OrganizationId, ct));
         }
 
         var owner = OwnerChoice.Parse(Owner);
-        var filter = new CallLogFilter(null, Before, From, To, owner.GroupId?.ToString(), owner.InboxId?.ToString(), Decision,
+        var filter = new CallLogFilter(
+            null,
+            Before,
+            From,
+            To,
+            owner.GroupId?.ToString(),
+            owner.InboxId?.ToString(),
+            Decision,
             Search is { } s && s.Any(char.IsDigit) ? null : Search);
         var page = await log.PageAsync(OrganizationId, filter, Caller, ct);
         if (!page.Done)
@@ -70,7 +87,8 @@ public sealed class CallsModel(CallLog log, GroupsAndInboxes groupsAndInboxes, O
     {
         var started = await outbound.CallBackAsync(OrganizationId, callId, Caller, ct);
         Notice = started.Done
-            ? $"Calling {started.Value!.AgentName}'s phone now, from {started.Value.Number}. When they press 1, the contact's phone rings."
+            ? $"Calling {started.Value!.AgentName}'s phone now, from {started.Value.Number}. When they press 1, " +
+                "the contact's phone rings."
             : started.Refusal switch
             {
                 Refusal.Forbidden f => f.Detail,
@@ -82,11 +100,14 @@ public sealed class CallsModel(CallLog log, GroupsAndInboxes groupsAndInboxes, O
         return RedirectToPage(new { From, To, Owner, Decision, Before, Search });
     }
 
-    /// <summary>A call's voicemail for the page's player: streamed from the provider by Switchboard, with Range support.</summary>
+    /// <summary>
+    /// A call's voicemail for the page's player: streamed from the provider by Switchboard, with Range support.
+    /// </summary>
     public async Task<IActionResult> OnGetVoicemailAsync(long callId, CancellationToken ct) =>
         await voicemails.AudioAsync(OrganizationId, callId, Caller, ct) switch
         {
-            VoicemailAudio.Found found => new FileContentResult(found.Bytes, found.ContentType) { EnableRangeProcessing = true },
+            VoicemailAudio.Found found =>
+                new FileContentResult(found.Bytes, found.ContentType) { EnableRangeProcessing = true },
             VoicemailAudio.Gone => StatusCode(StatusCodes.Status410Gone),
             VoicemailAudio.Unavailable unavailable => StatusCode(unavailable.Status),
             _ => NotFound(),
@@ -96,8 +117,10 @@ public sealed class CallsModel(CallLog log, GroupsAndInboxes groupsAndInboxes, O
 
     public static string Length(int seconds) => $"{seconds / 60}:{seconds % 60:00}";
 
-    public string NextPageUrl(long before) => QueryHelpers.AddQueryString("/panel/calls", new Dictionary<string, string?>
-    {
-        ["From"] = From, ["To"] = To, ["Owner"] = Owner, ["Decision"] = Decision, ["Search"] = Search, ["Before"] = before.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    });
+    public string NextPageUrl(long before) =>
+        QueryHelpers.AddQueryString("/panel/calls", new Dictionary<string, string?>
+        {
+            ["From"] = From, ["To"] = To, ["Owner"] = Owner, ["Decision"] = Decision, ["Search"] = Search,
+            ["Before"] = before.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
 }

@@ -7,7 +7,12 @@ namespace Switchboard.Panel;
 
 public sealed record InboundCallsOption(string Value, string Label, string? Hint = null);
 
-public sealed record InboundCallsForm(IReadOnlyList<InboundCallsOption> Options, string? Mode, string? ForwardTo, string? ModeError, string? ForwardToError);
+public sealed record InboundCallsForm(
+    IReadOnlyList<InboundCallsOption> Options,
+    string? Mode,
+    string? ForwardTo,
+    string? ModeError,
+    string? ForwardToError);
 
 /// <summary>A page with the "Inbound calls" choice: the organization's, a group's or an inbox's.</summary>
 public abstract class InboundCallsPage : PanelPage
@@ -26,7 +31,9 @@ public abstract class InboundCallsPage : PanelPage
 
     /// <summary>What a setting does, in the words of the choice that makes it.</summary>
     public static string Describe(InboundCallsAnswer setting, PhoneDisplay phones) =>
-        setting.Mode == "forward" ? $"connect them to {phones.Show(setting.ForwardTo!)}" : "connect to the agent who last texted them";
+        setting.Mode == "forward"
+            ? $"connect them to {phones.Show(setting.ForwardTo!)}"
+            : "connect to the agent who last texted them";
 
     protected void Show(InboundCallsAnswer current)
     {

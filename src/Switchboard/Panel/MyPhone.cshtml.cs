@@ -24,9 +24,17 @@ public sealed class MyPhoneModel(AgentDirectory agents) : PanelPage
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var changed = await agents.ChangeAsync(OrganizationId, Caller.AgentId!.Value, new AgentChanges(Phone: Phone ?? ""), Caller, ct);
+        var changed = await agents.ChangeAsync(
+            OrganizationId,
+            Caller.AgentId!.Value,
+            new AgentChanges(Phone: Phone ?? ""),
+            Caller,
+            ct);
         return changed.Done
-            ? Done(changed.Value!.Phone is { } phone ? $"Saved. Calls for you now ring {phone}." : "Saved. You have no personal number, so calls cannot reach you.")
+            ? Done(
+                changed.Value!.Phone is { } phone
+                    ? $"Saved. Calls for you now ring {phone}."
+                    : "Saved. You have no personal number, so calls cannot reach you.")
             : Refused(changed.Refusal);
     }
 }

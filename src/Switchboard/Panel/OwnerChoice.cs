@@ -19,4 +19,8 @@ public static class OwnerChoice
 
 public sealed record OwnerLists(IReadOnlyList<OwnerAnswer> Groups, IReadOnlyList<OwnerAnswer> Inboxes);
 
-public sealed record OwnerSelect(string Id, OwnerLists GroupsAndInboxes, string? Selected, string NoneLabel = "Nobody (unassigned)");
+public sealed record OwnerSelect(
+    string Id,
+    OwnerLists GroupsAndInboxes,
+    string? Selected,
+    string NoneLabel = "Nobody (unassigned)");

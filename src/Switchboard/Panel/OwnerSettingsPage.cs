@@ -36,7 +36,10 @@ public abstract class OwnerSettingsPage : InboundCallsPage
 
     protected abstract Task ShowOwnAsync(long ownerId, CancellationToken ct);
 
-    protected abstract Task<Answer<OwnerAnswer>> RenameOwnerAsync(long ownerId, OwnerName request, CancellationToken ct);
+    protected abstract Task<Answer<OwnerAnswer>> RenameOwnerAsync(
+        long ownerId,
+        OwnerName request,
+        CancellationToken ct);
 
     protected abstract Task<Answer<OwnerDeleted>> DeleteOwnerAsync(long ownerId, CancellationToken ct);
 

@@ -5,7 +5,9 @@ using Switchboard.Kernel;
 
 namespace Switchboard.Panel;
 
-/// <summary>What every panel page shares: who is signed in, and how a refused change is shown beside its field.</summary>
+/// <summary>
+/// What every panel page shares: who is signed in, and how a refused change is shown beside its field.
+/// </summary>
 public abstract class PanelPage : PageModel
 {
     private static readonly Dictionary<string, string> Labels = new(StringComparer.OrdinalIgnoreCase)
@@ -43,7 +45,8 @@ public abstract class PanelPage : PageModel
 
     protected Caller Caller => HttpContext.GetCaller();
 
-    protected long OrganizationId => Caller.OrganizationId ?? throw new InvalidOperationException("A panel user belongs to an organization");
+    protected long OrganizationId =>
+        Caller.OrganizationId ?? throw new InvalidOperationException("A panel user belongs to an organization");
 
     /// <summary>The first message about a field, whatever the case of its name.</summary>
     public string? ErrorFor(string field) =>
@@ -51,7 +54,13 @@ public abstract class PanelPage : PageModel
             .SelectMany(e => e.Value?.Errors ?? []).Select(e => e.ErrorMessage).FirstOrDefault();
 
     /// <summary>A labelled input with its message, for the <c>_Field</c> partial.</summary>
-    public FieldModel Field(string name, string label, string? value, string type = "text", string? autocomplete = null, string? hint = null) =>
+    public FieldModel Field(
+        string name,
+        string label,
+        string? value,
+        string type = "text",
+        string? autocomplete = null,
+        string? hint = null) =>
         new(name, label, value, type, autocomplete, hint, ErrorFor(name));
 
     /// <summary>Reports success and shows the page afresh (post, redirect, get).</summary>
@@ -61,7 +70,10 @@ public abstract class PanelPage : PageModel
         return RedirectToPage();
     }
 
-    /// <summary>A missing thing is the 404 page, a forbidden one the 403 page; anything else is told beside its field, the input kept.</summary>
+    /// <summary>
+    /// A missing thing is the 404 page, a forbidden one the 403 page; anything else is told beside its field, the input
+    /// kept.
+    /// </summary>
     protected IActionResult Refused(Refusal refusal)
     {
         switch (refusal)
@@ -95,4 +107,11 @@ public abstract class PanelPage : PageModel
             : char.ToUpperInvariant(message[0]) + message[1..];
 }
 
-public sealed record FieldModel(string Name, string Label, string? Value, string Type, string? Autocomplete, string? Hint, string? Error);
+public sealed record FieldModel(
+    string Name,
+    string Label,
+    string? Value,
+    string Type,
+    string? Autocomplete,
+    string? Hint,
+    string? Error);

@@ -52,7 +52,8 @@ public static class PanelSetup
                 return Task.CompletedTask;
             };
         });
-        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<TimeProvider>((o, clock) => o.TimeProvider = clock);
+        services.AddOptions<CookieAuthenticationOptions>(Scheme)
+            .Configure<TimeProvider>((o, clock) => o.TimeProvider = clock);
         services.AddAuthorizationBuilder()
             .AddPolicy(UserPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireClaim(PanelUser.LoginClaim))
             .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireClaim(PanelUser.LoginClaim)
@@ -60,7 +61,9 @@ public static class PanelSetup
         return services;
     }
 
-    /// <summary>Friendly pages for 403, 404 and failures on the panel's paths only (its headers: <see cref="SecurityHeaders"/>).</summary>
+    /// <summary>
+    /// Friendly pages for 403, 404 and failures on the panel's paths only (its headers: <see cref="SecurityHeaders"/>).
+    /// </summary>
     public static IApplicationBuilder UsePanel(this IApplicationBuilder app) =>
         app.UseWhen(http => http.Request.Path.StartsWithSegments(Path), panel =>
         {
@@ -82,8 +85,11 @@ public static class PanelSetup
     private static async Task RefreshAsync(CookieValidatePrincipalContext context)
     {
         var logins = context.HttpContext.RequestServices.GetRequiredService<PanelLogins>();
-        var user = PanelUser.LoginIdOf(context.Principal!) is { } id ? await logins.FindAsync(id, context.HttpContext.RequestAborted) : null;
-        if (user is null || !string.Equals(user.SecurityStamp, PanelUser.StampOf(context.Principal!), StringComparison.Ordinal))
+        var user = PanelUser.LoginIdOf(context.Principal!) is { } id
+            ? await logins.FindAsync(id, context.HttpContext.RequestAborted)
+            : null;
+        if (user is null
+            || !string.Equals(user.SecurityStamp, PanelUser.StampOf(context.Principal!), StringComparison.Ordinal))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);

@@ -25,7 +25,9 @@ public sealed class SignInModel(PanelLogins logins, FailureLimits limits) : Pane
         {
             var seconds = FailureLimits.Seconds(wait);
             Response.Headers.RetryAfter = seconds;
-            ModelState.AddModelError("", $"Too many failed sign-ins from your network. Try again in {seconds} seconds.");
+            ModelState.AddModelError(
+                "",
+                $"Too many failed sign-ins from your network. Try again in {seconds} seconds.");
             var refused = Page();
             refused.StatusCode = StatusCodes.Status429TooManyRequests;
             return refused;
@@ -40,7 +42,13 @@ public sealed class SignInModel(PanelLogins logins, FailureLimits limits) : Pane
         }
 
         // A browser-session cookie: closing the browser signs out; the server also ends it after 8 idle hours.
-        await HttpContext.SignInAsync(PanelSetup.Scheme, user.ToPrincipal(PanelSetup.Scheme), new AuthenticationProperties { IsPersistent = false });
-        return LocalRedirect(ReturnUrl is { } url && Url.IsLocalUrl(url) && url.StartsWith(PanelSetup.Path, StringComparison.Ordinal) ? url : PanelSetup.Path);
+        await HttpContext.SignInAsync(
+            PanelSetup.Scheme,
+            user.ToPrincipal(PanelSetup.Scheme),
+            new AuthenticationProperties { IsPersistent = false });
+        return LocalRedirect(
+            ReturnUrl is { } url && Url.IsLocalUrl(url) && url.StartsWith(PanelSetup.Path, StringComparison.Ordinal)
+                ? url
+                : PanelSetup.Path);
     }
 }

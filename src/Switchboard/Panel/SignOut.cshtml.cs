@@ -22,11 +22,18 @@ public sealed class SignOutModel(SwitchboardDb db, AuditTrail trail) : PanelPage
     /// <summary>Ends every session of this person's sign-in, on every browser, this one included.</summary>
     public async Task<IActionResult> OnPostEverywhereAsync(CancellationToken ct)
     {
-        if (PanelUser.LoginIdOf(User) is { } loginId && await db.PanelLogins.FirstOrDefaultAsync(l => l.Id == loginId, ct) is { } login)
+        if (PanelUser.LoginIdOf(User) is { } loginId
+            && await db.PanelLogins.FirstOrDefaultAsync(l => l.Id == loginId, ct) is { } login)
         {
             login.NewSecurityStamp();
             db.AuditEntries.Add(await trail.ActionAsync(
-                db, login.OrganizationId, AuditAction.SignedOutEverywhere, "panelLogin", login.Id.ToString(CultureInfo.InvariantCulture), [], ct));
+                db,
+                login.OrganizationId,
+                AuditAction.SignedOutEverywhere,
+                "panelLogin",
+                login.Id.ToString(CultureInfo.InvariantCulture),
+                [],
+                ct));
             await db.SaveChangesAsync(ct);
         }
 

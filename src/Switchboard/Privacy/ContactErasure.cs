@@ -10,7 +10,12 @@ using Switchboard.Storage;
 namespace Switchboard.Privacy;
 
 /// <summary>What forgetting a contact removed (or, for a preview, would remove) in one organization.</summary>
-public sealed record ContactForgotten(int MessageEvents, int LastTexts, int CallRecords, int Recordings, int UndeliveredEvents);
+public sealed record ContactForgotten(
+    int MessageEvents,
+    int LastTexts,
+    int CallRecords,
+    int Recordings,
+    int UndeliveredEvents);
 
 /// <summary>
 /// "Forget me" for one contact of one organization: their texts and last-text entries are deleted, call records keep
@@ -18,7 +23,13 @@ public sealed record ContactForgotten(int MessageEvents, int LastTexts, int Call
 /// that name them are dropped (delivered ones are deleted too, as they hold the number). Another organization's data
 /// is not looked at. The audit log keeps the erasure with the number masked.
 /// </summary>
-public sealed class ContactErasure(SwitchboardDb db, PhoneNormalizer phones, WriteGate gate, AuditTrail trail, TimeProvider clock, IRecordingEraser recordings)
+public sealed class ContactErasure(
+    SwitchboardDb db,
+    PhoneNormalizer phones,
+    WriteGate gate,
+    AuditTrail trail,
+    TimeProvider clock,
+    IRecordingEraser recordings)
 {
     public const string EntityType = "contact";
 
@@ -35,7 +46,9 @@ public sealed class ContactErasure(SwitchboardDb db, PhoneNormalizer phones, Wri
             await LastTexts(orgId, contact).CountAsync(ct),
             await calls.CountAsync(ct),
             await recordings.CountAsync(orgId, calls.Select(c => c.Id), ct),
-            await db.CallEvents.CountAsync(e => e.DeliveredAt == null && e.GaveUpAt == null && calls.Any(c => c.Id == e.CallId), ct));
+            await db.CallEvents.CountAsync(
+                e => e.DeliveredAt == null && e.GaveUpAt == null && calls.Any(c => c.Id == e.CallId),
+                ct));
     }
 
     public async Task<Answer<ContactForgotten>> ForgetAsync(long orgId, string? number, CancellationToken ct)
@@ -45,7 +58,8 @@ public sealed class ContactErasure(SwitchboardDb db, PhoneNormalizer phones, Wri
             return NumberProblem(number);
         }
 
-        // Recordings first: they live at the provider too, and a failure there must leave the number findable for a retry.
+        // Recordings first: they live at the provider too, and a failure there must leave the number findable for a
+        // retry.
         var callIds = await CallsOf(orgId, contact).Select(c => c.Id).ToListAsync(ct);
         int recordingsDeleted;
         try
@@ -62,7 +76,9 @@ public sealed class ContactErasure(SwitchboardDb db, PhoneNormalizer phones, Wri
         var actor = await trail.ActorAsync(db, ct);
         await using var writer = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var undelivered = await db.CallEvents.Where(e => e.DeliveredAt == null && e.GaveUpAt == null && callIds.Contains(e.CallId)).ExecuteDeleteAsync(ct);
+        var undelivered = await db.CallEvents.Where(e => e.DeliveredAt == null
+            && e.GaveUpAt == null
+            && callIds.Contains(e.CallId)).ExecuteDeleteAsync(ct);
         await db.CallEvents.Where(e => callIds.Contains(e.CallId)).ExecuteDeleteAsync(ct);
         var forgotten = new ContactForgotten(
             await Texts(orgId, contact).ExecuteDeleteAsync(ct),
@@ -80,7 +96,8 @@ public sealed class ContactErasure(SwitchboardDb db, PhoneNormalizer phones, Wri
         db.MessageEvents.Where(m => m.OrganizationId == orgId && m.Contact == contact);
 
     private IQueryable<LastText> LastTexts(long orgId, string contact) =>
-        db.LastTexts.Where(t => t.Contact == contact && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == orgId));
+        db.LastTexts.Where(t => t.Contact == contact
+            && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == orgId));
 
     private IQueryable<CallRecord> CallsOf(long orgId, string contact) =>
         db.Calls.Where(c => c.OrganizationId == orgId && c.Contact == contact);

@@ -14,13 +14,19 @@ public sealed class PrivacySettings(SwitchboardDb db)
     public const int MaxRetentionDays = 3650;
 
     public async Task<PrivacyAnswer> GetAsync(long orgId, CancellationToken ct) =>
-        new(await db.Organizations.AsNoTracking().Where(o => o.Id == orgId).Select(o => o.DataRetentionDays).FirstAsync(ct));
+        new(
+            await db.Organizations.AsNoTracking()
+                .Where(o => o.Id == orgId)
+                .Select(o => o.DataRetentionDays)
+                .FirstAsync(ct));
 
     public async Task<Answer<PrivacyAnswer>> SetAsync(long orgId, PrivacyRequest request, CancellationToken ct)
     {
         if (request.DataRetentionDays is < 1 or > MaxRetentionDays)
         {
-            return Refusal.OnField("dataRetentionDays", $"must be 1 to {MaxRetentionDays} days, or null to keep everything");
+            return Refusal.OnField(
+                "dataRetentionDays",
+                $"must be 1 to {MaxRetentionDays} days, or null to keep everything");
         }
 
         var organization = await db.Organizations.FirstAsync(o => o.Id == orgId, ct);

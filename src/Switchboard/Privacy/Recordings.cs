@@ -8,6 +8,9 @@ public interface IRecordingEraser
 {
     Task<int> CountAsync(long orgId, IQueryable<long> callIds, CancellationToken ct);
 
-    /// <summary>Deletes them and returns how many; throws when the provider could not be told, so that the erasure stops before the number is gone.</summary>
+    /// <summary>
+    /// Deletes them and returns how many; throws when the provider could not be told, so that the erasure stops before
+    /// the number is gone.
+    /// </summary>
     Task<int> EraseAsync(long orgId, IReadOnlyCollection<long> callIds, CancellationToken ct);
 }

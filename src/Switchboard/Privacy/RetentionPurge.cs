@@ -6,15 +6,21 @@ using Switchboard.Storage;
 
 namespace Switchboard.Privacy;
 
-/// <summary>What one pass of the purge deleted.</summary>
-public sealed record Purged(int MessageEvents, int LastTexts, int CallRecords);
+/// <summary>What one pass of the purge deleted, and in how many transactions.</summary>
+public sealed record Purged(int MessageEvents, int LastTexts, int CallRecords)
+{
+    public int Batches { get; init; }
+}
 
 /// <summary>
-/// Deletes each organization's texts and call records older than its <c>dataRetentionDays</c>. It works in small
-/// batches, each its own short transaction with a pause after it, so that calls being routed and stored meanwhile
-/// never wait long behind it (on SQLite the write lock is held for one batch only).
+/// Deletes each organization's texts and call records older than its <c>dataRetentionDays</c> without making calls
+/// wait. Rows are found outside any transaction, walking an index on their time from where the last batch stopped
+/// (never scanning again what is gone), and deleted by key in batches sized to hold the writer for about
+/// <c>BatchBudget</c>; a batch enters SQLite's write gate after every write already waiting, and the purge rests
+/// after each so that it works at most <c>WorkShare</c> of the time (<see cref="PurgePace"/>).
 /// </summary>
-public sealed class RetentionPurge(IServiceScopeFactory scopes, IOptions<SwitchboardOptions> options, TimeProvider clock, ILogger<RetentionPurge> log)
+public sealed class RetentionPurge(
+    IServiceScopeFactory scopes, IOptions<SwitchboardOptions> options, TimeProvider clock, ILogger<RetentionPurge> log)
     : BackgroundService
 {
     private RetentionOptions Settings => options.Value.Retention;
@@ -32,7 +38,8 @@ public sealed class RetentionPurge(IServiceScopeFactory scopes, IOptions<Switchb
                 log.LogWarning(e, "The retention purge stopped; it starts again at its next interval");
             }
 
-            await Task.Delay(Settings.Interval, TimeProvider.System, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.Delay(Settings.Interval, TimeProvider.System, stoppingToken)
+                .ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -41,60 +48,128 @@ public sealed class RetentionPurge(IServiceScopeFactory scopes, IOptions<Switchb
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
-        var recordings = scope.ServiceProvider.GetRequiredService<IRecordingEraser>();
         var organizations = await db.Organizations.AsNoTracking().Where(o => o.DataRetentionDays != null)
             .Select(o => new { o.Id, Days = o.DataRetentionDays!.Value }).ToListAsync(ct);
+        if (organizations.Count == 0)
+        {
+            return new Purged(0, 0, 0);
+        }
+
+        // One connection for the whole pass: on SQLite its page cache stays warm from one batch to the next.
+        await db.Database.OpenConnectionAsync(ct);
+        var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
+        var run = new Run(db, gate, new PurgePace(Settings), clock, ct);
+        var recordings = scope.ServiceProvider.GetRequiredService<IRecordingEraser>();
         var total = new Purged(0, 0, 0);
         foreach (var organization in organizations)
         {
             var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-organization.Days);
-            var texts = await InBatchesAsync(gate, ct, () => db.MessageEvents
-                .Where(m => m.OrganizationId == organization.Id && m.SentAt < cutoff).OrderBy(m => m.Id).Take(Settings.BatchSize).ExecuteDeleteAsync(ct));
-            var lastTexts = await InBatchesAsync(gate, ct, () => db.LastTexts
-                .Where(t => t.SentAt < cutoff && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == organization.Id))
-                .OrderBy(t => t.GroupId).Take(Settings.BatchSize).ExecuteDeleteAsync(ct));
-            var calls = await InBatchesAsync(gate, ct, () => DeleteCallsAsync(db, recordings, organization.Id, cutoff, ct));
+            var batchesBefore = run.Batches;
+            var texts = await DeleteTextsAsync(run, organization.Id, cutoff);
+            var lastTexts = await DeleteLastTextsAsync(run, organization.Id, cutoff);
+            var calls = await DeleteCallsAsync(run, recordings, organization.Id, cutoff);
             if (texts + lastTexts + calls > 0)
             {
-                log.LogInformation("Retention: organization {OrganizationId} lost {Texts} texts, {LastTexts} last-text entries and {Calls} call records older than {Days} days",
-                    organization.Id, texts, lastTexts, calls, organization.Days);
+                log.LogInformation(
+                    "Retention: organization {OrganizationId} lost {Texts} texts, {LastTexts} last-text entries and " +
+                    "{Calls} call records older than {Days} days, in {Batches} batches",
+                    organization.Id, texts, lastTexts, calls, organization.Days, run.Batches - batchesBefore);
             }
 
             total = new Purged(total.MessageEvents + texts, total.LastTexts + lastTexts, total.CallRecords + calls);
         }
 
-        return total;
+        return total with { Batches = run.Batches };
     }
 
-    private async Task<int> DeleteCallsAsync(SwitchboardDb db, IRecordingEraser recordings, long orgId, DateTime cutoff, CancellationToken ct)
+    private static Task<int> DeleteTextsAsync(Run run, long orgId, DateTime cutoff) =>
+        run.InBatchesAsync<Stamped>(
+            (size, after) =>
+            {
+                var old = run.Db.MessageEvents.AsNoTracking()
+                    .Where(m => m.OrganizationId == orgId && m.SentAt < cutoff);
+                if (after is not null)
+                {
+                    // A lower bound on the time, so that the index is entered where the last batch stopped.
+                    old = old.Where(m => m.SentAt >= after.At && (m.SentAt > after.At || m.Id > after.Id));
+                }
+
+                return old.OrderBy(m => m.SentAt).ThenBy(m => m.Id).Take(size)
+                    .Select(m => new Stamped(m.SentAt, m.Id)).ToListAsync(run.Ct);
+            },
+            null,
+            keys =>
+            {
+                // By id alone: a stored text never changes, and with its organization and time in the condition too,
+                // SQLite walked the (organization, time) index over every old row instead of looking the ids up.
+                var ids = keys.Select(k => k.Id).ToList();
+                return run.Db.MessageEvents.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(run.Ct);
+            });
+
+    private static async Task<int> DeleteLastTextsAsync(Run run, long orgId, DateTime cutoff)
     {
-        var ids = await db.Calls.Where(c => c.OrganizationId == orgId && c.StartedAt < cutoff)
-            .OrderBy(c => c.Id).Select(c => c.Id).Take(Settings.BatchSize).ToListAsync(ct);
-        if (ids.Count == 0)
+        var groups = await run.Db.Groups.AsNoTracking().Where(g => g.OrganizationId == orgId).Select(g => g.Id)
+            .ToListAsync(run.Ct);
+        var deleted = 0;
+        foreach (var groupId in groups)
         {
-            return 0;
+            deleted += await run.InBatchesAsync<string>(
+                (size, after) =>
+                {
+                    var old = run.Db.LastTexts.AsNoTracking().Where(t => t.GroupId == groupId && t.SentAt < cutoff);
+                    if (after is not null)
+                    {
+                        old = old.Where(t => string.Compare(t.Contact, after) > 0);
+                    }
+
+                    return old.OrderBy(t => t.Contact).Take(size).Select(t => t.Contact).ToListAsync(run.Ct);
+                },
+                null,
+                // A text that came in since it was found moved the entry past the cutoff: the entry stays.
+                contacts => run.Db.LastTexts
+                    .Where(t => t.GroupId == groupId && contacts.Contains(t.Contact) && t.SentAt < cutoff)
+                    .ExecuteDeleteAsync(run.Ct));
         }
 
-        await recordings.EraseAsync(orgId, ids, ct);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await DeleteCallsAsync(db, ids, ct);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
-            {
-                // The reconciler (or a late callback) changed one of these calls meanwhile: read them again.
-                db.ChangeTracker.Clear();
-            }
-        }
+        return deleted;
     }
+
+    private static Task<int> DeleteCallsAsync(Run run, IRecordingEraser recordings, long orgId, DateTime cutoff) =>
+        run.InBatchesAsync<Stamped>(
+            (size, after) =>
+            {
+                var old = run.Db.Calls.AsNoTracking().Where(c => c.OrganizationId == orgId && c.StartedAt < cutoff);
+                if (after is not null)
+                {
+                    old = old.Where(c => c.StartedAt >= after.At && (c.StartedAt > after.At || c.Id > after.Id));
+                }
+
+                return old.OrderBy(c => c.StartedAt).ThenBy(c => c.Id).Take(size)
+                    .Select(c => new Stamped(c.StartedAt, c.Id)).ToListAsync(run.Ct);
+            },
+            // Recordings go first, at the provider too, outside the writer's turn: it may take a round trip each.
+            keys => recordings.EraseAsync(orgId, [.. keys.Select(k => k.Id)], run.Ct),
+            async keys =>
+            {
+                var ids = keys.Select(k => k.Id).ToList();
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        return await DeleteCallsAsync(run.Db, ids, run.Ct);
+                    }
+                    catch (DbUpdateConcurrencyException) when (attempt < 5)
+                    {
+                        // The reconciler (or a late callback) changed one of these calls meanwhile: read them again.
+                        run.Db.ChangeTracker.Clear();
+                    }
+                }
+            });
 
     private static async Task<int> DeleteCallsAsync(SwitchboardDb db, List<long> ids, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Set<Switchboard.Calls.CallStatusEvent>().Where(s => ids.Contains(s.CallId)).ExecuteDeleteAsync(ct);
+        await db.Set<CallStatusEvent>().Where(s => ids.Contains(s.CallId)).ExecuteDeleteAsync(ct);
         await db.CallEvents.Where(e => ids.Contains(e.CallId)).ExecuteDeleteAsync(ct);
         // Removed through the change tracker, not in bulk, so that the report's counts lose these calls in the same
         // transaction (Reports/CallReportCountsInterceptor).
@@ -106,25 +181,78 @@ public sealed class RetentionPurge(IServiceScopeFactory scopes, IOptions<Switchb
         return calls.Count;
     }
 
-    /// <summary>Runs the batch until it deletes nothing more, holding the write gate for one batch at a time and pausing between.</summary>
-    private async Task<int> InBatchesAsync(WriteGate gate, CancellationToken ct, Func<Task<int>> batch)
+    /// <summary>A row's place in an index on (organization, time): its time, then its id.</summary>
+    private sealed record Stamped(DateTime At, long Id);
+
+    private sealed class Run(SwitchboardDb db, WriteGate gate, PurgePace pace, TimeProvider clock, CancellationToken ct)
     {
-        var total = 0;
-        while (true)
+        public SwitchboardDb Db => db;
+
+        public CancellationToken Ct => ct;
+
+        public int Batches { get; private set; }
+
+        /// <summary>
+        /// Finds up to a batch of keys after the last batch's last one, outside any transaction (a reader never waits
+        /// on SQLite in WAL mode), deletes them in the writer's turn, and rests; until fewer than asked are found.
+        /// </summary>
+        public async Task<int> InBatchesAsync<TKey>(
+            Func<int, TKey?, Task<List<TKey>>> find,
+            Func<List<TKey>, Task<int>>? before,
+            Func<List<TKey>, Task<int>> delete)
+            where TKey : class
         {
-            int deleted;
-            await using (await gate.EnterAsync(ct))
+            var total = 0;
+            TKey? after = null;
+            while (true)
             {
-                deleted = await batch();
-            }
+                var started = clock.GetTimestamp();
+                var asked = pace.BatchSize;
+                var keys = await find(asked, after);
+                if (keys.Count == 0)
+                {
+                    return total;
+                }
 
-            total += deleted;
-            if (deleted < Settings.BatchSize)
+                if (before is not null)
+                {
+                    await before(keys);
+                }
+
+                TimeSpan holding;
+                await using (await gate.EnterLastAsync(ct))
+                {
+                    var entered = clock.GetTimestamp();
+                    total += await delete(keys);
+                    holding = clock.GetElapsedTime(entered);
+                }
+
+                Batches++;
+                await CheckpointAsync();
+                var rest = pace.After(keys.Count, holding, clock.GetElapsedTime(started));
+                if (keys.Count < asked)
+                {
+                    return total;
+                }
+
+                after = keys[^1];
+                if (rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest, clock, ct);
+                }
+            }
+        }
+
+        /// <summary>
+        /// SQLite: copies the batch's pages from the write-ahead log into the database now, while no one waits for it.
+        /// Left to SQLite, the commit that grows the log past its limit does it, and that may be a call's own write.
+        /// </summary>
+        private async Task CheckpointAsync()
+        {
+            if (db.Database.IsSqlite())
             {
-                return total;
+                await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE);", ct);
             }
-
-            await Task.Delay(Settings.Pause, TimeProvider.System, ct);
         }
     }
 }

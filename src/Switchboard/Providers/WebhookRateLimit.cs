@@ -10,14 +10,18 @@ namespace Switchboard.Providers;
 /// its endpoint's fallback TwiML (200): the provider treats a 429 as an application error and would play its own
 /// error message, so a real caller hears Switchboard's polite goodbye instead, and a flood learns nothing.
 /// </summary>
-public sealed class WebhookRateLimit(IOptions<SwitchboardOptions> options, ILogger<WebhookRateLimit> log) : IRateLimiterPolicy<string>
+public sealed class WebhookRateLimit(IOptions<SwitchboardOptions> options, ILogger<WebhookRateLimit> log)
+    : IRateLimiterPolicy<string>
 {
     public const string Policy = "webhooks";
 
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, ct) =>
     {
         var http = context.HttpContext;
-        log.LogWarning("Webhook traffic from {Source} is over its limit; ending the call politely at {Path}", FailureLimits.Source(http), http.Request.Path);
+        log.LogWarning(
+            "Webhook traffic from {Source} is over its limit; ending the call politely at {Path}",
+            FailureLimits.Source(http),
+            http.Request.Path);
         var fallback = http.GetEndpoint()?.Metadata.GetMetadata<WebhookFallback>()?.Document ?? WebhookFallback.Hangup;
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = WebhookFallback.ContentType;
@@ -29,19 +33,24 @@ public sealed class WebhookRateLimit(IOptions<SwitchboardOptions> options, ILogg
         var limit = options.Value.RateLimits.Webhooks;
         return limit.PermitLimit <= 0
             ? RateLimitPartition.GetNoLimiter("")
-            : RateLimitPartition.GetFixedWindowLimiter(FailureLimits.Source(httpContext), _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = limit.PermitLimit,
-                Window = limit.Window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
+            : RateLimitPartition.GetFixedWindowLimiter(
+                FailureLimits.Source(httpContext),
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limit.PermitLimit,
+                    Window = limit.Window,
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
     }
 }
 
 public static class WebhookRateLimits
 {
-    /// <summary>Webhook traffic per source (Switchboard:RateLimits:Webhooks); the endpoints opt in with <see cref="WebhookRateLimit.Policy"/>.</summary>
+    /// <summary>
+    /// Webhook traffic per source (Switchboard:RateLimits:Webhooks); the endpoints opt in with
+    /// <see cref="WebhookRateLimit.Policy"/>.
+    /// </summary>
     public static IServiceCollection AddWebhookRateLimit(this IServiceCollection services) =>
         services.AddRateLimiter(o => o.AddPolicy<string, WebhookRateLimit>(WebhookRateLimit.Policy));
 }

@@ -15,8 +15,9 @@ public static class CallReportCsv
 
     private static readonly string[] Header =
     [
-        "id", "name", "calls", "offered", "accepted", "declined", "missed", "abandoned", "forwarded", "forwarded_after_agent", "rejected",
-        "median_seconds_to_accept", "talk_seconds", "average_talk_seconds", "voicemails",
+        "id", "name", "calls", "offered", "accepted", "declined", "missed", "abandoned", "forwarded",
+        "forwarded_after_agent", "rejected", "median_seconds_to_accept", "talk_seconds", "average_talk_seconds",
+        "voicemails",
     ];
 
     public static string FileName(CallReport report) => string.Create(CultureInfo.InvariantCulture,
@@ -46,13 +47,18 @@ public static class CallReportCsv
             value = "'" + value;
         }
 
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0
+            ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : value;
     }
 
     private static string[] Fields(CallReportRow row, string name) =>
     [
-        Number(row.Id), name, Number(row.Calls), Number(row.Offered), Number(row.Accepted), Number(row.Declined), Number(row.Missed),
-        Number(row.Abandoned), Number(row.Forwarded), Number(row.ForwardedAfterAgent), Number(row.Rejected), Number(row.MedianSecondsToAccept), Number(row.TalkSeconds),
+        Number(row.Id), name, Number(row.Calls), Number(row.Offered), Number(row.Accepted), Number(
+            row.Declined), Number(
+            row.Missed),
+        Number(row.Abandoned), Number(row.Forwarded), Number(row.ForwardedAfterAgent), Number(row.Rejected), Number(
+            row.MedianSecondsToAccept), Number(row.TalkSeconds),
         Number(row.AverageTalkSeconds), Number(row.Voicemails),
     ];
 
@@ -60,5 +66,6 @@ public static class CallReportCsv
 
     private static string Number(double? value) => value?.ToString("0.#", CultureInfo.InvariantCulture) ?? "";
 
-    private static void Line(StringBuilder csv, string[] fields) => csv.AppendJoin(',', fields.Select(Field)).Append("\r\n");
+    private static void Line(StringBuilder csv, string[] fields) =>
+        csv.AppendJoin(',', fields.Select(Field)).Append("\r\n");
 }

@@ -35,8 +35,15 @@ public sealed record CallReportRow(
     double? AverageTalkSeconds,
     int Voicemails = 0);
 
-/// <summary><see cref="To"/> is exclusive: the report covers calls that started at or after From and before To.</summary>
-public sealed record CallReport(DateTime From, DateTime To, string GroupBy, IReadOnlyList<CallReportRow> Rows, CallReportRow Totals);
+/// <summary>
+/// <see cref="To"/> is exclusive: the report covers calls that started at or after From and before To.
+/// </summary>
+public sealed record CallReport(
+    DateTime From,
+    DateTime To,
+    string GroupBy,
+    IReadOnlyList<CallReportRow> Rows,
+    CallReportRow Totals);
 
 /// <summary>
 /// Call analytics over inbound calls that started in a range, per agent, group or inbox. The whole UTC days of the
@@ -78,9 +85,10 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var end = to ?? (from is { } f
-            ? f.AddDays(DefaultDays)
-            : today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        var end = to
+            ?? (from is { } f
+                ? f.AddDays(DefaultDays)
+                : today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
         var start = from ?? end.AddDays(-DefaultDays);
         if (end <= start)
         {
@@ -144,7 +152,8 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         await CountVoicemailsAsync(orgId, range, tallies, ct);
         var names = await NamesAsync(range.GroupBy, tallies.Keys.Where(k => k != NoKey).ToList(), ct);
         var rows = tallies
-            .Select(t => Row(t.Key == NoKey ? null : t.Key, t.Key == NoKey ? null : names.GetValueOrDefault(t.Key), t.Value))
+            .Select(t =>
+                Row(t.Key == NoKey ? null : t.Key, t.Key == NoKey ? null : names.GetValueOrDefault(t.Key), t.Value))
             .OrderBy(r => r.Id is null)
             .ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ThenBy(r => r.Id)
@@ -302,14 +311,20 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
     /// The voicemails left on the range's inbound calls, per row: read from the voicemails (few) joined to their calls,
     /// so that the report's scan of the calls stays as it was.
     /// </summary>
-    private async Task CountVoicemailsAsync(long orgId, ReportRange range, Dictionary<long, Tally> tallies, CancellationToken ct)
+    private async Task CountVoicemailsAsync(
+        long orgId,
+        ReportRange range,
+        Dictionary<long, Tally> tallies,
+        CancellationToken ct)
     {
         var counts = await (
             from v in db.Voicemails.AsNoTracking()
             where v.OrganizationId == orgId && v.Counted
             join c in db.Calls on v.CallId equals c.Id
             where c.StartedAt >= range.From && c.StartedAt < range.To && c.Direction == CallDirection.Inbound
-            group c by range.GroupBy == ReportGrouping.Group ? c.GroupId : range.GroupBy == ReportGrouping.Inbox ? c.InboxId : c.AgentId into row
+            group c by range.GroupBy == ReportGrouping.Group
+                ? c.GroupId
+                : range.GroupBy == ReportGrouping.Inbox ? c.InboxId : c.AgentId into row
             select new { Key = row.Key, Count = row.Count() }).ToListAsync(ct);
         foreach (var count in counts)
         {
@@ -317,11 +332,19 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         }
     }
 
-    private async Task<Dictionary<long, string>> NamesAsync(ReportGrouping grouping, List<long> ids, CancellationToken ct) => grouping switch
+    private async Task<Dictionary<long, string>> NamesAsync(
+        ReportGrouping grouping,
+        List<long> ids,
+        CancellationToken ct) => grouping switch
     {
-        ReportGrouping.Group => await db.Groups.AsNoTracking().Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Name, ct),
-        ReportGrouping.Inbox => await db.Inboxes.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, ct),
-        _ => await db.Agents.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct),
+        ReportGrouping.Group =>
+            await db.Groups.AsNoTracking().Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Name, ct),
+        ReportGrouping.Inbox =>
+            await db.Inboxes.AsNoTracking()
+                .Where(i => ids.Contains(i.Id))
+                .ToDictionaryAsync(i => i.Id, i => i.Name, ct),
+        _ =>
+            await db.Agents.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct),
     };
 
     private static CallReportRow Row(long? id, string? name, Tally t) => new(
@@ -341,7 +364,9 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         t.Accepted == 0 ? null : Math.Round((double)t.TalkSeconds / t.Accepted, 1, MidpointRounding.AwayFromZero),
         (int)t.Voicemails);
 
-    /// <summary>The middle value (the mean of the two middle ones for an even count) of a histogram of tenths of a second.</summary>
+    /// <summary>
+    /// The middle value (the mean of the two middle ones for an even count) of a histogram of tenths of a second.
+    /// </summary>
     internal static double? Median(Dictionary<long, long> histogram)
     {
         var tenths = histogram.Where(p => p.Value != 0).OrderBy(p => p.Key).ToList();
@@ -405,7 +430,12 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             return (endOfDay ? day.AddDays(1) : day).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         }
 
-        if (DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+        if (DateTimeOffset.TryParseExact(
+            text,
+            DateTimeFormats,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal,
+            out var instant))
         {
             return instant.UtcDateTime;
         }
@@ -431,7 +461,8 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         /// <summary>How many accepted calls took each number of tenths of a second to accept.</summary>
         public Dictionary<long, long> SecondsToAccept { get; } = [];
 
-        public void AddTenths(long tenths, long calls) => SecondsToAccept[tenths] = SecondsToAccept.GetValueOrDefault(tenths) + calls;
+        public void AddTenths(long tenths, long calls) =>
+            SecondsToAccept[tenths] = SecondsToAccept.GetValueOrDefault(tenths) + calls;
 
         public void Add(Tally other)
         {

@@ -29,7 +29,8 @@ public sealed record ReportChart(IReadOnlyList<ChartBar> Bars, int Scale)
         {
             var counts = new[]
             {
-                row.Accepted, row.Declined, row.Missed, row.Abandoned, row.Forwarded - row.ForwardedAfterAgent, row.Rejected,
+                row.Accepted, row.Declined, row.Missed, row.Abandoned, row.Forwarded - row.ForwardedAfterAgent,
+                row.Rejected,
             };
             var all = counts.Append(Math.Max(0, row.Calls - counts.Sum())).ToArray();
             var x = 0.0;

@@ -32,13 +32,19 @@ public sealed record RoutingDecision
     public long? AgentId { get; init; }
     public string? AgentPhone { get; init; }
 
-    /// <summary>Connect to agent: where the call goes when the agent does not take it; null: the caller hears the message.</summary>
+    /// <summary>
+    /// Connect to agent: where the call goes when the agent does not take it; null: the caller hears the message.
+    /// </summary>
     public string? FallbackForwardTo { get; init; }
 
-    /// <summary>What the caller hears when nobody takes the call (or on a rejection with a message); null: the stock message.</summary>
+    /// <summary>
+    /// What the caller hears when nobody takes the call (or on a rejection with a message); null: the stock message.
+    /// </summary>
     public CallerMessage? Message { get; init; }
 
-    /// <summary>A rejection plays <see cref="Message"/>, then hangs up, instead of refusing the call silently.</summary>
+    /// <summary>
+    /// A rejection plays <see cref="Message"/>, then hangs up, instead of refusing the call silently.
+    /// </summary>
     public bool RejectWithMessage { get; init; }
 
     public string Explanation => string.Join(" → ", Steps);

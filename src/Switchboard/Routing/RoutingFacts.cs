@@ -3,7 +3,9 @@ namespace Switchboard.Routing;
 /// <summary>Everything the routing policy needs to know about one inbound call, read ahead of the decision.</summary>
 public sealed record RoutingFacts
 {
-    /// <summary>The caller in E.164, or null when the provider withheld it or sent something that is not a number.</summary>
+    /// <summary>
+    /// The caller in E.164, or null when the provider withheld it or sent something that is not a number.
+    /// </summary>
     public required string? Caller { get; init; }
 
     /// <summary>The platform number called, or null when it is not one of ours.</summary>
@@ -84,9 +86,13 @@ public sealed record LastTexterFacts
     public required AgentState State { get; init; }
     public required string? Phone { get; init; }
 
-    /// <summary>Whether the agent is a member of the group; it matters only when the group takes calls for members only.</summary>
+    /// <summary>
+    /// Whether the agent is a member of the group; it matters only when the group takes calls for members only.
+    /// </summary>
     public bool IsMember { get; init; }
 
-    /// <summary>The agent's name, when the reader of the steps is a person ("Test a call"); calls do without it.</summary>
+    /// <summary>
+    /// The agent's name, when the reader of the steps is a person ("Test a call"); calls do without it.
+    /// </summary>
     public string? Name { get; init; }
 }

@@ -31,20 +31,36 @@ public static class RoutingPolicy
         }
     }
 
-    private static RoutingDecision DecideForInbox(InboxFacts inbox, CallerMessage? organizationMessage, List<string> steps)
+    private static RoutingDecision DecideForInbox(
+        InboxFacts inbox,
+        CallerMessage? organizationMessage,
+        List<string> steps)
     {
         var message = CallerMessage.Heard(inbox.Message, organizationMessage);
         if (inbox.Mode == InboxMode.Forward && inbox.ForwardTo is { } forwardTo)
         {
             steps.Add($"The inbox forwards calls to {PhoneMask.Mask(forwardTo)}");
-            return Decision(RoutingOutcome.Forward, DecisionReason.InboxForwards, steps, message) with { ForwardTo = forwardTo };
+            return Decision(
+                RoutingOutcome.Forward,
+                DecisionReason.InboxForwards,
+                steps,
+                message) with { ForwardTo = forwardTo };
         }
 
         steps.Add("The inbox rejects inbound calls");
-        return Reject(DecisionReason.InboxRejects, steps, inbox.RejectWithMessage, message, inbox.Message is null ? "organization's" : "inbox's");
+        return Reject(
+            DecisionReason.InboxRejects,
+            steps,
+            inbox.RejectWithMessage,
+            message,
+            inbox.Message is null ? "organization's" : "inbox's");
     }
 
-    private static RoutingDecision DecideForGroup(GroupFacts group, CallerMessage? organizationMessage, RoutingFacts facts, List<string> steps)
+    private static RoutingDecision DecideForGroup(
+        GroupFacts group,
+        CallerMessage? organizationMessage,
+        RoutingFacts facts,
+        List<string> steps)
     {
         var message = CallerMessage.Heard(group.Message, organizationMessage);
         var whose = group.Message is null ? "organization's" : "group's";
@@ -62,7 +78,9 @@ public static class RoutingPolicy
 
         if (group.LastTextMaxAgeDays is { } maxAgeDays && lastTexter.SentAt < facts.Now.AddDays(-maxAgeDays))
         {
-            steps.Add($"The group's last text to the caller, at {lastTexter.SentAt:u}, is older than the organization's limit of {maxAgeDays} days, so it counts as none");
+            steps.Add(
+                $"The group's last text to the caller, at {lastTexter.SentAt:u}, " +
+                $"is older than the organization's limit of {maxAgeDays} days, so it counts as none");
             return Reject(DecisionReason.LastTextTooOld, steps, group.RejectWithMessage, message, whose);
         }
 
@@ -78,7 +96,9 @@ public static class RoutingPolicy
             return Decision(RoutingOutcome.Forward, reason, steps, message) with { ForwardTo = forwardTo };
         }
 
-        steps.Add($"Calls go to the agent who last texted the caller: {lastTexter.Name ?? $"agent {lastTexter.AgentId}"} at {lastTexter.SentAt:u}");
+        steps.Add(
+            $"Calls go to the agent who last texted the caller: {lastTexter.Name ?? $"agent {lastTexter.AgentId}"} " +
+            $"at {lastTexter.SentAt:u}");
         var fallback = EffectiveFallback(group);
         DecisionReason? unavailable = lastTexter switch
         {
@@ -94,13 +114,18 @@ public static class RoutingPolicy
             {
                 DecisionReason.AgentDeleted => "That agent has been deleted",
                 DecisionReason.AgentInactive => "That agent is inactive",
-                DecisionReason.AgentNotInGroup => "That agent is no longer a member of the group, which takes calls for its members only",
+                DecisionReason.AgentNotInGroup =>
+                    "That agent is no longer a member of the group, which takes calls for its members only",
                 _ => "That agent has no personal phone number",
             });
             if (fallback.ForwardTo is { } fallbackTo)
             {
                 steps.Add($"The {fallback.Whose} fallback forwards the call to {PhoneMask.Mask(fallbackTo)}");
-                return Decision(RoutingOutcome.Forward, why, steps, message) with { AgentId = lastTexter.AgentId, ForwardTo = fallbackTo };
+                return Decision(RoutingOutcome.Forward, why, steps, message) with
+                {
+                    AgentId = lastTexter.AgentId,
+                    ForwardTo = fallbackTo,
+                };
             }
 
             steps.Add(HearsMessage(message, whose));
@@ -109,8 +134,10 @@ public static class RoutingPolicy
 
         steps.Add("The agent's phone rings and the agent must press 1 to accept");
         steps.Add(fallback.ForwardTo is { } then
-            ? $"If the agent does not take the call, the {fallback.Whose} fallback forwards it to {PhoneMask.Mask(then)}"
-            : $"If the agent does not take the call, the caller hears the {(message is null ? "stock" : whose)} unavailable message");
+            ? $"If the agent does not take the call, the {fallback.Whose} fallback forwards it " +
+                $"to {PhoneMask.Mask(then)}"
+            : "If the agent does not take the call, the caller hears " +
+                $"the {(message is null ? "stock" : whose)} unavailable message");
         var connectReason = byGroup ? DecisionReason.LastAgentByGroup : DecisionReason.LastAgentByOrganization;
         return Decision(RoutingOutcome.ConnectAgent, connectReason, steps, message) with
         {
@@ -120,22 +147,31 @@ public static class RoutingPolicy
         };
     }
 
-    private static (bool Forwards, string? ForwardTo, bool ByGroup) EffectiveSetting(GroupFacts group) => group.Mode switch
-    {
-        GroupMode.Forward => (true, group.ForwardTo, true),
-        GroupMode.LastAgent => (false, null, true),
-        _ => (group.OrganizationMode == OrganizationMode.Forward, group.OrganizationForwardTo, false),
-    };
+    private static (bool Forwards, string? ForwardTo, bool ByGroup) EffectiveSetting(GroupFacts group) =>
+        group.Mode switch
+        {
+            GroupMode.Forward => (true, group.ForwardTo, true),
+            GroupMode.LastAgent => (false, null, true),
+            _ => (group.OrganizationMode == OrganizationMode.Forward, group.OrganizationForwardTo, false),
+        };
 
     /// <summary>The group's fallback wins; following the organization (the default) takes the organization's.</summary>
     private static (string? ForwardTo, string Whose) EffectiveFallback(GroupFacts group) => group.FallbackMode switch
     {
         GroupFallbackMode.Forward => (group.FallbackForwardTo, "group's"),
         GroupFallbackMode.Message => (null, "group's"),
-        _ => (group.OrganizationFallbackMode == FallbackMode.Forward ? group.OrganizationFallbackForwardTo : null, "organization's"),
+        _ =>
+            (group.OrganizationFallbackMode == FallbackMode.Forward
+                ? group.OrganizationFallbackForwardTo
+                : null, "organization's"),
     };
 
-    private static RoutingDecision Reject(DecisionReason reason, List<string> steps, bool withMessage, CallerMessage? message, string whose)
+    private static RoutingDecision Reject(
+        DecisionReason reason,
+        List<string> steps,
+        bool withMessage,
+        CallerMessage? message,
+        string whose)
     {
         if (!withMessage)
         {
@@ -149,6 +185,10 @@ public static class RoutingPolicy
     private static string HearsMessage(CallerMessage? message, string whose) =>
         $"The caller hears the {(message is null ? "stock" : whose)} unavailable message, then the call ends";
 
-    private static RoutingDecision Decision(RoutingOutcome outcome, DecisionReason reason, List<string> steps, CallerMessage? message = null) =>
+    private static RoutingDecision Decision(
+        RoutingOutcome outcome,
+        DecisionReason reason,
+        List<string> steps,
+        CallerMessage? message = null) =>
         new() { Outcome = outcome, Reason = reason, Steps = steps, Message = message };
 }

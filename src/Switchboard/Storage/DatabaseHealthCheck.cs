@@ -14,7 +14,10 @@ namespace Switchboard.Storage;
 /// full disk still reads and locks, but every commit fails). A connection of its own, not pooled, so that a
 /// probe never waits behind the app's connections or leaves a broken one behind.
 /// </summary>
-public sealed class DatabaseHealthCheck(IServiceScopeFactory scopes, WriteGate gate, IOptions<SwitchboardOptions> options) : IHealthCheck
+public sealed class DatabaseHealthCheck(
+    IServiceScopeFactory scopes,
+    WriteGate gate,
+    IOptions<SwitchboardOptions> options) : IHealthCheck
 {
     private const string Probe = """SELECT count(*) FROM "Numbers" WHERE "Number" = ''""";
     private const long MinFreeBytes = 1 << 20;
@@ -68,15 +71,27 @@ public sealed class DatabaseHealthCheck(IServiceScopeFactory scopes, WriteGate g
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        var connectionString = db.Database.GetConnectionString() ?? throw new InvalidOperationException("The database has no connection string");
+        var connectionString = db.Database.GetConnectionString()
+            ?? throw new InvalidOperationException("The database has no connection string");
         var seconds = Math.Max(1, (int)Math.Ceiling(options.Value.Database.HealthTimeout.TotalSeconds));
         if (db.Database.IsSqlite())
         {
-            var sqlite = new SqliteConnectionStringBuilder(connectionString) { Pooling = false, DefaultTimeout = seconds, Mode = SqliteOpenMode.ReadWrite };
-            return (SqliteFactory.Instance, sqlite.ToString(), Path.GetDirectoryName(Path.GetFullPath(sqlite.DataSource)));
+            var sqlite = new SqliteConnectionStringBuilder(connectionString)
+            {
+                Pooling = false,
+                DefaultTimeout = seconds,
+                Mode = SqliteOpenMode.ReadWrite,
+            };
+            return (SqliteFactory.Instance, sqlite.ToString(), Path.GetDirectoryName(
+                Path.GetFullPath(sqlite.DataSource)));
         }
 
-        var postgres = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = seconds, CommandTimeout = seconds };
+        var postgres = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Pooling = false,
+            Timeout = seconds,
+            CommandTimeout = seconds,
+        };
         return (NpgsqlFactory.Instance, postgres.ToString(), null);
     }
 }

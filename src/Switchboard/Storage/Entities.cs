@@ -2,7 +2,10 @@ using Switchboard.Routing;
 
 namespace Switchboard.Storage;
 
-/// <summary>Whatever has its own unavailable message: the organization, a group, an inbox. All null: the stock message (a group's or inbox's: the organization's).</summary>
+/// <summary>
+/// Whatever has its own unavailable message: the organization, a group, an inbox. All null: the stock message (a
+/// group's or inbox's: the organization's).
+/// </summary>
 public interface ICallerMessageSetting
 {
     string? MessageSay { get; set; }
@@ -40,7 +43,9 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
     /// <summary>Where call events go (the organization's texting platform); null: no events are kept.</summary>
     public string? CallEventsUrl { get; set; }
 
-    /// <summary>Keys the HMAC-SHA256 signature of every event; it must be readable to sign, so it is kept as given.</summary>
+    /// <summary>
+    /// Keys the HMAC-SHA256 signature of every event; it must be readable to sign, so it is kept as given.
+    /// </summary>
     public string? CallEventsSecret { get; set; }
 
     public FallbackMode FallbackMode { get; set; }
@@ -57,14 +62,18 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
     /// <summary>A last text older than this many days counts as none; null: any age.</summary>
     public int? LastTextMaxAgeDays { get; set; }
 
-    /// <summary>A caller who would hear the unavailable message is asked to leave a voicemail (docs/voicemail.md).</summary>
+    /// <summary>
+    /// A caller who would hear the unavailable message is asked to leave a voicemail (docs/voicemail.md).
+    /// </summary>
     public bool VoicemailEnabled { get; set; }
 
     public int VoicemailMaxSeconds { get; set; } = VoicemailDefaults.MaxSeconds;
 
     public bool VoicemailTranscribe { get; set; }
 
-    /// <summary>Recordings older than this are deleted at the provider and forgotten; the call keeps its duration.</summary>
+    /// <summary>
+    /// Recordings older than this are deleted at the provider and forgotten; the call keeps its duration.
+    /// </summary>
     public int VoicemailRetentionDays { get; set; } = VoicemailDefaults.RetentionDays;
 
     /// <summary>Texts and call records older than this many days are deleted; null: kept for ever.</summary>
@@ -144,7 +153,8 @@ public sealed class Agent
     /// <summary>Deleted agents stay, so that history and routing can say "deleted" rather than forget them.</summary>
     public DateTime? DeletedAt { get; set; }
 
-    public AgentState State => DeletedAt is not null ? AgentState.Deleted : Active ? AgentState.Active : AgentState.Inactive;
+    public AgentState State =>
+        DeletedAt is not null ? AgentState.Deleted : Active ? AgentState.Active : AgentState.Inactive;
 }
 
 public sealed class PlatformNumber
@@ -227,5 +237,6 @@ public sealed class PanelLogin
     /// </summary>
     public string SecurityStamp { get; set; } = "";
 
-    public void NewSecurityStamp() => SecurityStamp = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    public void NewSecurityStamp() =>
+        SecurityStamp = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

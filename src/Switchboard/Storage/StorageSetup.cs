@@ -13,7 +13,9 @@ public static class StorageSetup
     private const string DefaultSqlite = "Data Source=switchboard.db";
     private const long MigrationLockKey = 0x5357_4252_4432; // "SWBRD2"
 
-    public static IServiceCollection AddSwitchboardStorage(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSwitchboardStorage(
+        this IServiceCollection services,
+        IConfiguration configuration)
     {
         var provider = configuration[$"{SwitchboardOptions.Section}:Database:Provider"] ?? "Sqlite";
         var connectionString = configuration.GetConnectionString(ConnectionName);
@@ -21,21 +23,26 @@ public static class StorageSetup
         {
             if (string.IsNullOrWhiteSpace(connectionString))
             {
-                throw new InvalidOperationException($"Switchboard:Database:Provider is Postgres: set ConnectionStrings:{ConnectionName}.");
+                throw new InvalidOperationException(
+                    $"Switchboard:Database:Provider is Postgres: set ConnectionStrings:{ConnectionName}.");
             }
 
             services.AddSingleton(new WriteGate(serialize: false));
-            services.AddDbContextPool<SwitchboardDb, PostgresSwitchboardDb>((sp, o) => o.UseNpgsql(connectionString, Collections).AddInterceptors(Interceptors(sp)));
+            services.AddDbContextPool<SwitchboardDb, PostgresSwitchboardDb>((sp, o) =>
+                o.UseNpgsql(connectionString, Collections).AddInterceptors(Interceptors(sp)));
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
             services.AddSingleton(new WriteGate(serialize: true));
-            services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) => o.UseSqlite(sqlite.ToString(), Collections).AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]));
+            services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) =>
+                o.UseSqlite(sqlite.ToString(), Collections)
+                    .AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]));
         }
         else
         {
-            throw new InvalidOperationException($"Switchboard:Database:Provider '{provider}' is not supported; use 'Sqlite' or 'Postgres'.");
+            throw new InvalidOperationException(
+                $"Switchboard:Database:Provider '{provider}' is not supported; use 'Sqlite' or 'Postgres'.");
         }
 
         services.AddSingleton<RoutingFactsReader>();
@@ -59,7 +66,9 @@ public static class StorageSetup
         where TExtension : RelationalOptionsExtension, new() =>
         o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
 
-    /// <summary>Creates or upgrades the schema. SQLite also switches to WAL so readers never wait for a writer.</summary>
+    /// <summary>
+    /// Creates or upgrades the schema. SQLite also switches to WAL so readers never wait for a writer.
+    /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
@@ -103,7 +112,9 @@ public static class StorageSetup
         finally
         {
             // A pooled connection keeps its session locks until reused: let go of this one now.
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            await db.Database.ExecuteSqlRawAsync(
+                $"SELECT pg_advisory_unlock({MigrationLockKey})",
+                CancellationToken.None);
             await db.Database.CloseConnectionAsync();
         }
     }

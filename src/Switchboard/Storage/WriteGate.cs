@@ -12,8 +12,12 @@ namespace Switchboard.Storage;
 /// </summary>
 public sealed class WriteGate(bool serialize) : SaveChangesInterceptor
 {
+    /// <summary>How many times in a row <see cref="EnterLastAsync"/> lets others go first.</summary>
+    public const int MostGivenWay = 64;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<DbContext, byte> _holders = new();
+    private int _waiting;
 
     public async Task<IAsyncDisposable> EnterAsync(CancellationToken ct)
     {
@@ -22,15 +26,56 @@ public sealed class WriteGate(bool serialize) : SaveChangesInterceptor
             return Released.Instance;
         }
 
-        await _gate.WaitAsync(ct);
+        await WaitAsync(ct);
         return new Release(_gate);
     }
 
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
+    /// <summary>
+    /// Enters after every writer that waits for the gate when it is this one's turn: background work (the retention
+    /// purge) never makes a call's write wait behind it in the queue. It gives way at most <see cref="MostGivenWay"/>
+    /// times in a row, so that it still gets a turn under a constant stream of writes.
+    /// </summary>
+    public async Task<IAsyncDisposable> EnterLastAsync(CancellationToken ct)
+    {
+        if (!serialize)
+        {
+            return Released.Instance;
+        }
+
+        for (var givenWay = 0; ; givenWay++)
+        {
+            await _gate.WaitAsync(ct);
+            if (Volatile.Read(ref _waiting) == 0 || givenWay == MostGivenWay)
+            {
+                return new Release(_gate);
+            }
+
+            _gate.Release();
+            await Task.Yield();
+        }
+    }
+
+    private async Task WaitAsync(CancellationToken ct)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _gate.WaitAsync(ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData,
+        InterceptionResult<int> result,
+        CancellationToken ct = default)
     {
         if (serialize && eventData.Context is { } context && context.Database.CurrentTransaction is null)
         {
-            await _gate.WaitAsync(ct);
+            await WaitAsync(ct);
             _holders[context] = 0;
         }
 
@@ -41,14 +86,26 @@ public sealed class WriteGate(bool serialize) : SaveChangesInterceptor
     {
         if (serialize && eventData.Context is { } context && context.Database.CurrentTransaction is null)
         {
-            _gate.Wait();
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                _gate.Wait();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+
             _holders[context] = 0;
         }
 
         return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken ct = default)
+    public override ValueTask<int> SavedChangesAsync(
+        SaveChangesCompletedEventData eventData,
+        int result,
+        CancellationToken ct = default)
     {
         Exit(eventData.Context);
         return ValueTask.FromResult(result);
@@ -78,13 +135,18 @@ public sealed class WriteGate(bool serialize) : SaveChangesInterceptor
 
     // A concurrency conflict (a call changed by another request first) ends SaveChanges without SaveChangesFailed:
     // without these, the gate stayed taken and every later writer of the process waited for ever.
-    public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken ct = default)
+    public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(
+        ConcurrencyExceptionEventData eventData,
+        InterceptionResult result,
+        CancellationToken ct = default)
     {
         Exit(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
-    public override InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    public override InterceptionResult ThrowingConcurrencyException(
+        ConcurrencyExceptionEventData eventData,
+        InterceptionResult result)
     {
         Exit(eventData.Context);
         return result;

@@ -18,7 +18,9 @@ public static class TwiML
     public const string VoicemailThanks = Spoken.VoicemailThanks;
     public const string ErrorMessage = Spoken.Error;
 
-    /// <summary>Every status a leg has, in Twilio's words (TwiML lists them space-separated, the REST API one field each).</summary>
+    /// <summary>
+    /// Every status a leg has, in Twilio's words (TwiML lists them space-separated, the REST API one field each).
+    /// </summary>
     public static readonly IReadOnlyList<string> StatusEventNames = ["initiated", "ringing", "answered", "completed"];
 
     private static readonly string StatusEvents = string.Join(' ', StatusEventNames);
@@ -30,7 +32,8 @@ public static class TwiML
     public static string Hangup() => Document(new XElement("Hangup"));
 
     /// <summary>Plays a short message to the caller and ends the call.</summary>
-    public static string SayThenHangup(string message) => Document(new XElement("Say", message), new XElement("Hangup"));
+    public static string SayThenHangup(string message) =>
+        Document(new XElement("Say", message), new XElement("Hangup"));
 
     /// <summary>
     /// The caller hears that nobody is available, then the call ends: the organization's, group's or inbox's own
@@ -52,8 +55,8 @@ public static class TwiML
     /// <summary>
     /// The caller hears the unavailable message (the stock one without "try again later"), then is asked to leave a
     /// message and recorded: at most <see cref="VoicemailRecording.MaxSeconds"/>, ended by # or 5 s of silence, silence
-    /// trimmed. The provider reports the recording (and its transcript) to the callbacks; the action answers the thanks.
-    /// A caller who says nothing goes on past the Record verb: the hang-up ends the call.
+    /// trimmed. The provider reports the recording (and its transcript) to the callbacks; the action answers the
+    /// thanks. A caller who says nothing goes on past the Record verb: the hang-up ends the call.
     /// </summary>
     public static string Voicemail(CallerMessage? message, VoicemailRecording recording) => Document(
         MessageVerb(message) ?? new XElement("Say", VoicemailUnavailableMessage),
@@ -80,11 +83,20 @@ public static class TwiML
     public static string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
         Dial(callerId, forwardTo, dialEndedUrl, statusUrl, answerOnBridge: false, screenUrl: null);
 
-    /// <summary>Rings the agent; the caller keeps hearing ringing until the agent accepts at the screening prompt.</summary>
-    public static string DialAgent(string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) =>
+    /// <summary>
+    /// Rings the agent; the caller keeps hearing ringing until the agent accepts at the screening prompt.
+    /// </summary>
+    public static string DialAgent(
+        string callerId,
+        string agentPhone,
+        string screenUrl,
+        string dialEndedUrl,
+        string statusUrl) =>
         Dial(callerId, agentPhone, dialEndedUrl, statusUrl, answerOnBridge: true, screenUrl);
 
-    /// <summary>An outbound call: from the agent who pressed 1, rings the contact, who sees the platform number.</summary>
+    /// <summary>
+    /// An outbound call: from the agent who pressed 1, rings the contact, who sees the platform number.
+    /// </summary>
     public static string DialContact(string callerId, string contact, string dialEndedUrl, string statusUrl) =>
         Dial(callerId, contact, dialEndedUrl, statusUrl, answerOnBridge: true, screenUrl: null);
 
@@ -101,7 +113,13 @@ public static class TwiML
             new XElement("Say", new XAttribute("loop", "2"), prompt)),
         new XElement("Hangup"));
 
-    private static string Dial(string callerId, string number, string dialEndedUrl, string statusUrl, bool answerOnBridge, string? screenUrl) => Document(
+    private static string Dial(
+        string callerId,
+        string number,
+        string dialEndedUrl,
+        string statusUrl,
+        bool answerOnBridge,
+        string? screenUrl) => Document(
         new XElement("Dial",
             new XAttribute("callerId", callerId),
             answerOnBridge ? new XAttribute("answerOnBridge", "true") : null,
@@ -113,7 +131,8 @@ public static class TwiML
                 number)));
 
     private static string Document(params XElement[] verbs) =>
-        new XDeclaration("1.0", "UTF-8", null) + new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
+        new XDeclaration("1.0", "UTF-8", null) +
+            new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
 }
 
 /// <summary>TwiML as the markup of the shared webhooks; SignalWire's cXML is the same document.</summary>

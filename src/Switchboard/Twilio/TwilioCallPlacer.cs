@@ -49,7 +49,8 @@ public sealed class TwilioCallPlacer(HttpClient http, CallbackUrls callbackUrls,
             var body = await response.Content.ReadAsStringAsync(ct);
             return response.IsSuccessStatusCode ? Placed(body) : Refused(response.StatusCode, body);
         }
-        // The API's address and the socket's words go to the operator's log only: the detail reaches admins (answers, call log).
+        // The API's address and the socket's words go to the operator's log only: the detail reaches admins (answers,
+        // call log).
         catch (Exception e) when (NeverSent(e))
         {
             log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", account.ApiBaseUrl);
@@ -78,7 +79,9 @@ public sealed class TwilioCallPlacer(HttpClient http, CallbackUrls callbackUrls,
     /// </summary>
     public static bool NeverSent(Exception? e) => e switch
     {
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError
+            or HttpRequestError.NameResolutionError } =>
+            true,
         BrokenCircuitException or RateLimiterRejectedException => true,
         _ => e?.InnerException is { } inner && NeverSent(inner),
     };
@@ -101,7 +104,8 @@ public sealed class TwilioCallPlacer(HttpClient http, CallbackUrls callbackUrls,
                 UseJitter = true,
                 ShouldHandle = args => ValueTask.FromResult(NeverSent(args.Outcome.Exception)),
             })
-            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { SamplingDuration = twilio.ApiAttemptTimeout * 3 })
+            .AddCircuitBreaker(
+                new HttpCircuitBreakerStrategyOptions { SamplingDuration = twilio.ApiAttemptTimeout * 3 })
             .AddTimeout(twilio.ApiAttemptTimeout);
     }
 
@@ -117,10 +121,18 @@ public sealed class TwilioCallPlacer(HttpClient http, CallbackUrls callbackUrls,
     private static PlaceResult Refused(HttpStatusCode status, string body)
     {
         var json = Parse(body);
-        int? code = json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : null;
+        int? code = json is { ValueKind: JsonValueKind.Object } o
+            && o.TryGetProperty("code", out var c)
+            && c.TryGetInt32(out var n)
+            ? n
+            : null;
         // Masked here, so that the agent's number the provider may quote reaches no log, record or other person.
         var message = Text(json, "message") is { Length: > 0 } m ? PhoneMask.MaskAll(m) : $"{(int)status} {status}";
-        return new PlaceResult.Refused((int)status, code, message.Length <= 300 ? message : message[..300], Text(json, "more_info"));
+        return new PlaceResult.Refused(
+            (int)status,
+            code,
+            message.Length <= 300 ? message : message[..300],
+            Text(json, "more_info"));
     }
 
     private static JsonElement? Parse(string body)
@@ -136,5 +148,9 @@ public sealed class TwilioCallPlacer(HttpClient http, CallbackUrls callbackUrls,
     }
 
     private static string? Text(JsonElement? json, string name) =>
-        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        json is { ValueKind: JsonValueKind.Object } o
+            && o.TryGetProperty(name, out var v)
+            && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
 }

@@ -15,13 +15,16 @@ namespace Switchboard.Twilio;
 /// <summary>
 /// Twilio's REST API for what Switchboard reads and deletes there: a recording's media
 /// (<c>GET …/Recordings/{Sid}.mp3</c>), its deletion (<c>DELETE …/Recordings/{Sid}.json</c>) and a call's status
-/// (<c>GET …/Calls/{Sid}.json</c>), always under the configured <c>ApiBaseUrl</c> with Basic auth. The URL is built from
-/// the sid alone, which must look like one: a URL named in a webhook is never fetched, so a forged form cannot make
-/// Switchboard send its credentials elsewhere.
+/// (<c>GET …/Calls/{Sid}.json</c>), always under the configured <c>ApiBaseUrl</c> with Basic auth. The URL is built
+/// from the sid alone, which must look like one: a URL named in a webhook is never fetched, so a forged form cannot
+/// make Switchboard send its credentials elsewhere.
 /// </summary>
-public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOptions> options, ILogger<TwilioRest> log) : IRecordings, ICallLookup
+public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOptions> options, ILogger<TwilioRest> log)
+    : IRecordings, ICallLookup
 {
-    /// <summary>A recording's audio is read whole (to answer Range requests); a 10-minute message is a few MB.</summary>
+    /// <summary>
+    /// A recording's audio is read whole (to answer Range requests); a 10-minute message is a few MB.
+    /// </summary>
     public const int MaxAudioBytes = 32 * 1024 * 1024;
 
     private TwilioOptions Twilio => options.Value.Twilio;
@@ -50,7 +53,9 @@ public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOpti
 
             if (!response.IsSuccessStatusCode)
             {
-                return new RecordingAudio.Failed(502, $"The provider answered HTTP {(int)response.StatusCode} for recording {recordingSid}");
+                return new RecordingAudio.Failed(
+                    502,
+                    $"The provider answered HTTP {(int)response.StatusCode} for recording {recordingSid}");
             }
 
             if (response.Content.Headers.ContentLength > MaxAudioBytes)
@@ -59,7 +64,10 @@ public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOpti
             }
 
             var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-            var type = response.Content.Headers.ContentType?.MediaType is { } media && media.StartsWith("audio/", StringComparison.Ordinal) ? media : "audio/mpeg";
+            var type = response.Content.Headers.ContentType?.MediaType is { } media
+                && media.StartsWith("audio/", StringComparison.Ordinal)
+                ? media
+                : "audio/mpeg";
             return new RecordingAudio.Found(bytes, type);
         }
         catch (Exception e) when (Unanswered(e, ct))
@@ -121,9 +129,19 @@ public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOpti
                 return new CallLookup.Failed("an answer without a known status");
             }
 
-            int? duration = int.TryParse(Text(root, "duration"), NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
+            int? duration = int.TryParse(
+                Text(root, "duration"),
+                NumberStyles.None,
+                CultureInfo.InvariantCulture,
+                out var d)
+                ? d
+                : null;
             // Twilio writes times as RFC 2822 ("Tue, 01 Dec 2026 00:10:00 +0000").
-            DateTime? endedAt = DateTimeOffset.TryParse(Text(root, "end_time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var end)
+            DateTime? endedAt = DateTimeOffset.TryParse(
+                Text(root, "end_time"),
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal,
+                out var end)
                 ? end.UtcDateTime
                 : null;
             return new CallLookup.Found(status, duration, endedAt);
@@ -143,30 +161,47 @@ public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOpti
         pipeline.TimeProvider = TimeProvider.System;
         pipeline
             .AddTimeout(twilio.ApiAttemptTimeout * 3)
-            .AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 2, Delay = twilio.ApiRetryDelay, BackoffType = DelayBackoffType.Exponential, UseJitter = true })
+            .AddRetry(
+                new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 2,
+                    Delay = twilio.ApiRetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                })
             .AddTimeout(twilio.ApiAttemptTimeout);
     }
 
     private HttpRequestMessage Request(HttpMethod method, string resource)
     {
         var accountSid = Twilio.AccountSid!;
-        var request = new HttpRequestMessage(method, $"{Twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/{resource}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{Twilio.AuthToken}")));
+        var request = new HttpRequestMessage(
+            method,
+            $"{Twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/{resource}");
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{Twilio.AuthToken}")));
         return request;
     }
 
     private RecordingDeletion Failed(string recordingSid, string why)
     {
-        log.LogWarning("Recording {RecordingSid} could not be deleted at the provider ({Why}); trying again later", recordingSid, why);
+        log.LogWarning(
+            "Recording {RecordingSid} could not be deleted at the provider ({Why}); trying again later",
+            recordingSid,
+            why);
         return RecordingDeletion.Failed;
     }
 
     private static bool Unanswered(Exception e, CancellationToken ct) =>
-        !ct.IsCancellationRequested && e is HttpRequestException or TimeoutException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException;
+        !ct.IsCancellationRequested
+            && e is HttpRequestException or TimeoutException or OperationCanceledException
+                or Polly.Timeout.TimeoutRejectedException;
 
     private static string? Text(JsonElement json, string name) =>
         json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var v)
-            ? v.ValueKind switch { JsonValueKind.String => v.GetString(), JsonValueKind.Number => v.GetRawText(), _ => null }
+            ? v.ValueKind switch { JsonValueKind.String => v.GetString(), JsonValueKind.Number => v.GetRawText(), _ =>
+                null }
             : null;
 
     [GeneratedRegex("^RE[0-9a-fA-F]{32}$")]

@@ -12,7 +12,8 @@ public static class TwilioSignature
     public static string Compute(string authToken, string url, IEnumerable<KeyValuePair<string, string>> form)
     {
         var payload = new StringBuilder(url);
-        foreach (var (name, value) in form.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal))
+        foreach (var (name, value) in form.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .ThenBy(p => p.Value, StringComparer.Ordinal))
         {
             payload.Append(name).Append(value);
         }
@@ -21,7 +22,11 @@ public static class TwilioSignature
         return Convert.ToBase64String(mac);
     }
 
-    public static bool IsValid(string authToken, string url, IEnumerable<KeyValuePair<string, string>> form, string? signature)
+    public static bool IsValid(
+        string authToken,
+        string url,
+        IEnumerable<KeyValuePair<string, string>> form,
+        string? signature)
     {
         if (string.IsNullOrEmpty(signature))
         {

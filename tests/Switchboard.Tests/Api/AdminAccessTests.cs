@@ -51,7 +51,14 @@ public sealed class AdminAccessTests : IAsyncLifetime
         (HttpMethod.Delete, $"/agents/{_agent}", null),
         (HttpMethod.Post, "/numbers", new { number = "+14155550100" }),
         (HttpMethod.Get, "/numbers", null),
-        (HttpMethod.Post, "/messages", new { messages = new[] { new { agentId = _agent, contact = "+14155550199", from = "+14155550100", sentAt = DateTimeOffset.UtcNow } } }),
+        (HttpMethod.Post, "/messages",
+            new { messages = new[] { new
+            {
+                agentId = _agent,
+                contact = "+14155550199",
+                from = "+14155550100",
+                sentAt = DateTimeOffset.UtcNow,
+            } } }),
         (HttpMethod.Get, "/calls", null),
         (HttpMethod.Post, "/api-keys", new { name = "k", role = "admin" }),
         (HttpMethod.Get, "/api-keys", null),
@@ -59,7 +66,9 @@ public sealed class AdminAccessTests : IAsyncLifetime
 
     private async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object? body)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, path) { Content = body is null
+            ? null
+            : JsonContent.Create(body) };
         return await client.SendAsync(request);
     }
 
@@ -102,7 +111,8 @@ public sealed class AdminAccessTests : IAsyncLifetime
     [Fact]
     public async Task OrganizationThatDoesNotExistIsNotFoundEvenForTheOperator()
     {
-        var response = await _app.Operator().PostAsJsonAsync("/api/v1/organizations/999999/api-keys", new { name = "k", role = "admin" });
+        var response = await _app.Operator()
+            .PostAsJsonAsync("/api/v1/organizations/999999/api-keys", new { name = "k", role = "admin" });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -111,13 +121,26 @@ public sealed class AdminAccessTests : IAsyncLifetime
     public async Task AgentKeyCannotChangeSettingsOrManageTheOrganization()
     {
         var agent = await _org.AgentClientAsync(_agent);
-        string[] adminOnly = ["PUT /inbound-calls", $"PUT /groups/{_group}/inbound-calls", "POST /groups", "POST /numbers", "POST /messages", "POST /agents", "GET /agents", "POST /api-keys"];
+        string[] adminOnly =
+        [
+            "PUT /inbound-calls",
+            $"PUT /groups/{_group}/inbound-calls",
+            "POST /groups",
+            "POST /numbers",
+            "POST /messages",
+            "POST /agents",
+            "GET /agents",
+            "POST /api-keys",
+        ];
 
-        foreach (var (method, path, body) in EveryEndpointOfTheOrganization().Where(e => adminOnly.Contains($"{e.Method} {e.Path}")))
+        foreach (var (method, path, body) in EveryEndpointOfTheOrganization()
+            .Where(e => adminOnly.Contains($"{e.Method} {e.Path}")))
         {
             var response = await SendAsync(agent, method, _org.Path + path, body);
 
-            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {path}: {(int)response.StatusCode}");
+            Assert.True(
+                response.StatusCode == HttpStatusCode.Forbidden,
+                $"{method} {path}: {(int)response.StatusCode}");
         }
 
         var setting = await TestOrganization.ReadAsync(await _org.Admin.GetAsync($"{_org.Path}/inbound-calls"));
@@ -138,9 +161,12 @@ public sealed class AdminAccessTests : IAsyncLifetime
         var created = await _app.Operator().PostAsJsonAsync("/api/v1/organizations", new { name = "New Org" });
         var organization = await TestOrganization.ReadAsync(created);
         var id = organization["id"]!.GetValue<long>();
-        var key = await TestOrganization.ReadAsync(await _app.Operator().PostAsJsonAsync($"/api/v1/organizations/{id}/api-keys", new { name = "first admin", role = "admin" }));
+        var key = await TestOrganization.ReadAsync(
+            await _app.Operator()
+                .PostAsJsonAsync($"/api/v1/organizations/{id}/api-keys", new { name = "first admin", role = "admin" }));
 
-        var groups = await _app.WithBearer(key["key"]!.GetValue<string>()).GetAsync($"/api/v1/organizations/{id}/groups");
+        var groups = await _app.WithBearer(key["key"]!.GetValue<string>())
+            .GetAsync($"/api/v1/organizations/{id}/groups");
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("New Org", organization["name"]!.GetValue<string>());
@@ -150,7 +176,8 @@ public sealed class AdminAccessTests : IAsyncLifetime
     [Fact]
     public async Task RevokedKeyIsUnauthorized()
     {
-        var key = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "temp", role = "admin" }));
+        var key = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "temp", role = "admin" }));
         var client = _app.WithBearer(key["key"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"{_org.Path}/groups")).StatusCode);
 
@@ -209,7 +236,8 @@ public sealed class AdminAccessTests : IAsyncLifetime
         await provider.CallAsync("+14155550199", "+14155550100");
         await provider.CallAsync("+14155550198", "+14155550100");
 
-        var own = await TestOrganization.ReadAsync(await (await _org.AgentClientAsync(_agent)).GetAsync($"{_org.Path}/calls"));
+        var own = await TestOrganization.ReadAsync(
+            await (await _org.AgentClientAsync(_agent)).GetAsync($"{_org.Path}/calls"));
 
         var items = own["items"]!.AsArray();
         Assert.Single(items);

@@ -6,7 +6,9 @@ using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Api;
 
-/// <summary>Settings, numbers and message events: good input is normalized, bad input is named and changes nothing.</summary>
+/// <summary>
+/// Settings, numbers and message events: good input is normalized, bad input is named and changes nothing.
+/// </summary>
 [Trait("Database", "yes")]
 public sealed class AdminInputTests : IAsyncLifetime
 {
@@ -43,7 +45,8 @@ public sealed class AdminInputTests : IAsyncLifetime
     private static async Task<string[]> ErrorFieldsAsync(HttpResponseMessage response) =>
         (await ProblemAsync(response, HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key).ToArray();
 
-    private async Task<JsonNode> GetAsync(string path) => await TestOrganization.ReadAsync(await _org.Admin.GetAsync(_org.Path + path));
+    private async Task<JsonNode> GetAsync(string path) =>
+        await TestOrganization.ReadAsync(await _org.Admin.GetAsync(_org.Path + path));
 
     [Fact]
     public async Task DefaultsAreLastAgentFollowOrganizationAndReject()
@@ -58,11 +61,15 @@ public sealed class AdminInputTests : IAsyncLifetime
     [Fact]
     public async Task ForwardNumberInAnyWrittenFormIsStoredInE164()
     {
-        var response = await _org.Admin.PutAsJsonAsync($"{_org.Path}/inbound-calls", new { mode = "forward", forwardTo = "(415) 555-0177" });
+        var response = await _org.Admin.PutAsJsonAsync(
+            $"{_org.Path}/inbound-calls",
+            new { mode = "forward", forwardTo = "(415) 555-0177" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("+14155550177", (await GetAsync("/inbound-calls"))["forwardTo"]!.GetValue<string>());
-        Assert.Equal("+14155550177", (await GetAsync($"/groups/{_group}/inbound-calls"))["effective"]!["forwardTo"]!.GetValue<string>());
+        Assert.Equal(
+            "+14155550177",
+            (await GetAsync($"/groups/{_group}/inbound-calls"))["effective"]!["forwardTo"]!.GetValue<string>());
     }
 
     [Theory]
@@ -75,7 +82,9 @@ public sealed class AdminInputTests : IAsyncLifetime
     {
         await _org.SetAsync($"/groups/{_group}/inbound-calls", new { mode = "lastAgent" });
 
-        var response = await _org.Admin.PutAsJsonAsync($"{_org.Path}/groups/{_group}/inbound-calls", new { mode = "forward", forwardTo });
+        var response = await _org.Admin.PutAsJsonAsync(
+            $"{_org.Path}/groups/{_group}/inbound-calls",
+            new { mode = "forward", forwardTo });
 
         Assert.Equal(["forwardTo"], await ErrorFieldsAsync(response));
         Assert.Equal("lastAgent", (await GetAsync($"/groups/{_group}/inbound-calls"))["mode"]!.GetValue<string>());
@@ -87,7 +96,9 @@ public sealed class AdminInputTests : IAsyncLifetime
         var other = await TestOrganization.CreateAsync(_app, "Other Org");
         await other.AddNumberAsync("+14155550900");
 
-        var response = await _org.Admin.PutAsJsonAsync($"{_org.Path}/inboxes/{_inbox}/inbound-calls", new { mode = "forward", forwardTo = "+1 415 555 0900" });
+        var response = await _org.Admin.PutAsJsonAsync(
+            $"{_org.Path}/inboxes/{_inbox}/inbound-calls",
+            new { mode = "forward", forwardTo = "+1 415 555 0900" });
 
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("loop", problem["errors"]!["forwardTo"]![0]!.GetValue<string>());
@@ -101,7 +112,9 @@ public sealed class AdminInputTests : IAsyncLifetime
     [InlineData("/groups/{group}/inbound-calls", "sometimes")]
     public async Task ModeThatDoesNotExistAtThatLevelIsRefusedNamingMode(string path, string mode)
     {
-        var response = await _org.Admin.PutAsJsonAsync(_org.Path + path.Replace("{inbox}", $"{_inbox}").Replace("{group}", $"{_group}"), new { mode });
+        var response = await _org.Admin.PutAsJsonAsync(
+            _org.Path + path.Replace("{inbox}", $"{_inbox}").Replace("{group}", $"{_group}"),
+            new { mode });
 
         Assert.Equal(["mode"], await ErrorFieldsAsync(response));
     }
@@ -109,7 +122,9 @@ public sealed class AdminInputTests : IAsyncLifetime
     [Fact]
     public async Task MalformedJsonIsABadRequestProblemNotAServerError()
     {
-        var response = await _org.Admin.PutAsync($"{_org.Path}/inbound-calls", new StringContent("{\"mode\": ", Encoding.UTF8, "application/json"));
+        var response = await _org.Admin.PutAsync(
+            $"{_org.Path}/inbound-calls",
+            new StringContent("{\"mode\": ", Encoding.UTF8, "application/json"));
 
         await ProblemAsync(response, HttpStatusCode.BadRequest);
     }
@@ -117,7 +132,12 @@ public sealed class AdminInputTests : IAsyncLifetime
     [Fact]
     public async Task WrongJsonTypeIsRefusedNamingTheField()
     {
-        var response = await _org.Admin.PostAsync($"{_org.Path}/numbers", new StringContent("{\"number\": \"+14155550101\", \"groupId\": \"seven\"}", Encoding.UTF8, "application/json"));
+        var response = await _org.Admin.PostAsync(
+            $"{_org.Path}/numbers",
+            new StringContent(
+                "{\"number\": \"+14155550101\", \"groupId\": \"seven\"}",
+                Encoding.UTF8,
+                "application/json"));
 
         Assert.Equal(["groupId"], await ErrorFieldsAsync(response));
     }
@@ -125,7 +145,9 @@ public sealed class AdminInputTests : IAsyncLifetime
     [Fact]
     public async Task AgentWithBadPhoneOrEmailIsRefusedNamingBoth()
     {
-        var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/agents", new { name = "Bob", email = "not an email", phone = "+1 555 0100" });
+        var response = await _org.Admin.PostAsJsonAsync(
+            $"{_org.Path}/agents",
+            new { name = "Bob", email = "not an email", phone = "+1 555 0100" });
 
         var fields = await ErrorFieldsAsync(response);
         Assert.Contains("email", fields);
@@ -136,8 +158,12 @@ public sealed class AdminInputTests : IAsyncLifetime
     [Fact]
     public async Task NumberIsNormalizedAndBelongsToAtMostOneOwner()
     {
-        var both = await _org.Admin.PostAsJsonAsync($"{_org.Path}/numbers", new { number = "+1 415 555 0101", groupId = _group, inboxId = _inbox });
-        var created = await _org.Admin.PostAsJsonAsync($"{_org.Path}/numbers", new { number = "(415) 555-0101", inboxId = _inbox });
+        var both = await _org.Admin.PostAsJsonAsync(
+            $"{_org.Path}/numbers",
+            new { number = "+1 415 555 0101", groupId = _group, inboxId = _inbox });
+        var created = await _org.Admin.PostAsJsonAsync(
+            $"{_org.Path}/numbers",
+            new { number = "(415) 555-0101", inboxId = _inbox });
 
         Assert.Equal(["inboxId"], await ErrorFieldsAsync(both));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -150,7 +176,9 @@ public sealed class AdminInputTests : IAsyncLifetime
         var other = await TestOrganization.CreateAsync(_app, "Other Org");
         var theirGroup = await other.CreateGroupAsync();
 
-        var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/numbers", new { number = "+14155550101", groupId = theirGroup });
+        var response = await _org.Admin.PostAsJsonAsync(
+            $"{_org.Path}/numbers",
+            new { number = "+14155550101", groupId = theirGroup });
 
         Assert.Equal(["groupId"], await ErrorFieldsAsync(response));
     }
@@ -180,7 +208,12 @@ public sealed class AdminInputTests : IAsyncLifetime
     public async Task RepeatedMessageIdIsAcceptedOnce()
     {
         var sentAt = _app.Clock.GetUtcNow().AddHours(-1);
-        var batch = new { messages = new[] { new { id = "m1", agentId = _alice, contact = "+14155550199", from = GroupNumber, sentAt }, new { id = "m1", agentId = _alice, contact = "+14155550199", from = GroupNumber, sentAt }, new { id = "m2", agentId = _alice, contact = "+14155550198", from = GroupNumber, sentAt } } };
+        var batch = new { messages = new[]
+        {
+            new { id = "m1", agentId = _alice, contact = "+14155550199", from = GroupNumber, sentAt },
+            new { id = "m1", agentId = _alice, contact = "+14155550199", from = GroupNumber, sentAt },
+            new { id = "m2", agentId = _alice, contact = "+14155550198", from = GroupNumber, sentAt },
+        } };
 
         var first = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/messages", batch));
         var again = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/messages", batch));
@@ -220,7 +253,8 @@ public sealed class AdminInputTests : IAsyncLifetime
     public async Task BatchLargerThanTenThousandEventsIsRefusedNamingMessages()
     {
         var sentAt = _app.Clock.GetUtcNow();
-        var messages = Enumerable.Range(0, 10_001).Select(i => new { agentId = _alice, contact = "+14155550199", from = GroupNumber, sentAt });
+        var messages = Enumerable.Range(0, 10_001)
+            .Select(i => new { agentId = _alice, contact = "+14155550199", from = GroupNumber, sentAt });
 
         var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/messages", new { messages });
 

@@ -38,11 +38,13 @@ public sealed class AgentsApiTests : IAsyncLifetime
 
     private string AgentPath(long id) => $"{_org.Path}/agents/{id}";
 
-    private Task<HttpResponseMessage> CreateAsync(object body) => _org.Admin.PostAsJsonAsync($"{_org.Path}/agents", body);
+    private Task<HttpResponseMessage> CreateAsync(object body) =>
+        _org.Admin.PostAsJsonAsync($"{_org.Path}/agents", body);
 
     private async Task<JsonNode> AsAdminAsync(long id) => await _org.Admin.GetJsonAsync(AgentPath(id));
 
-    private async Task<JsonNode> AsItselfAsync(long id) => await (await _org.AgentClientAsync(id)).GetJsonAsync(AgentPath(id));
+    private async Task<JsonNode> AsItselfAsync(long id) =>
+        await (await _org.AgentClientAsync(id)).GetJsonAsync(AgentPath(id));
 
     private async Task<int> AgentCountAsync() => (await _org.Admin.GetJsonAsync($"{_org.Path}/agents")).AsArray().Count;
 
@@ -61,7 +63,8 @@ public sealed class AgentsApiTests : IAsyncLifetime
     [Fact]
     public async Task NewAgentIsAnActiveAgentByDefault()
     {
-        var created = await TestOrganization.ReadAsync(await CreateAsync(new { name = "Carol", email = "carol@example.org", phone = "+14155550113" }));
+        var created = await TestOrganization.ReadAsync(
+            await CreateAsync(new { name = "Carol", email = "carol@example.org", phone = "+14155550113" }));
 
         Assert.Equal("Carol", created.Text("name"));
         Assert.Equal("carol@example.org", created.Text("email"));
@@ -72,7 +75,8 @@ public sealed class AgentsApiTests : IAsyncLifetime
     [Fact]
     public async Task AgentWithoutAPhoneIsAccepted()
     {
-        var created = await TestOrganization.ReadAsync(await CreateAsync(new { name = "Carol", email = "carol@example.org" }));
+        var created = await TestOrganization.ReadAsync(
+            await CreateAsync(new { name = "Carol", email = "carol@example.org" }));
 
         Assert.Null((await AsAdminAsync(created.Id())).TextOrNull("phone"));
     }
@@ -238,7 +242,9 @@ public sealed class AgentsApiTests : IAsyncLifetime
     [Fact]
     public async Task PatchWithAnInvalidFieldChangesNoneOfTheOthers()
     {
-        var response = await _org.Admin.PatchAsJsonAsync(AgentPath(_bob), new { name = "Robert", email = "not an email" });
+        var response = await _org.Admin.PatchAsJsonAsync(
+            AgentPath(_bob),
+            new { name = "Robert", email = "not an email" });
 
         Assert.Equal(["email"], await ErrorFieldsAsync(response));
         Assert.Equal("Bob", (await AsAdminAsync(_bob)).Text("name"));
@@ -259,9 +265,13 @@ public sealed class AgentsApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await ProblemAsync(await _org.Admin.GetAsync(AgentPath(_bob)), HttpStatusCode.NotFound);
-        await ProblemAsync(await _org.Admin.PatchAsJsonAsync(AgentPath(_bob), new { name = "Bob again" }), HttpStatusCode.NotFound);
+        await ProblemAsync(
+            await _org.Admin.PatchAsJsonAsync(AgentPath(_bob), new { name = "Bob again" }),
+            HttpStatusCode.NotFound);
         await ProblemAsync(await _org.Admin.DeleteAsync(AgentPath(_bob)), HttpStatusCode.NotFound);
-        Assert.DoesNotContain(_bob, (await _org.Admin.GetJsonAsync($"{_org.Path}/agents")).AsArray().Select(a => a!.Id()));
+        Assert.DoesNotContain(
+            _bob,
+            (await _org.Admin.GetJsonAsync($"{_org.Path}/agents")).AsArray().Select(a => a!.Id()));
     }
 
     [Fact]
@@ -282,7 +292,9 @@ public sealed class AgentsApiTests : IAsyncLifetime
         var theirs = await other.CreateAgentAsync("Trudy", "+14155550122");
 
         await ProblemAsync(await _org.Admin.GetAsync(AgentPath(theirs)), HttpStatusCode.NotFound);
-        await ProblemAsync(await _org.Admin.PatchAsJsonAsync(AgentPath(theirs), new { active = false }), HttpStatusCode.NotFound);
+        await ProblemAsync(
+            await _org.Admin.PatchAsJsonAsync(AgentPath(theirs), new { active = false }),
+            HttpStatusCode.NotFound);
         await ProblemAsync(await _org.Admin.DeleteAsync(AgentPath(theirs)), HttpStatusCode.NotFound);
         Assert.True((await other.Admin.GetJsonAsync($"{other.Path}/agents/{theirs}"))["active"]!.GetValue<bool>());
     }
@@ -310,6 +322,7 @@ public sealed class AgentsApiTests : IAsyncLifetime
     private async Task<bool> IsLastAdminAsync(long agentId)
     {
         using var scope = _app.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<Switchboard.Admin.AgentDirectory>().IsLastAdminAsync(_org.Id, agentId, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<Switchboard.Admin.AgentDirectory>()
+            .IsLastAdminAsync(_org.Id, agentId, CancellationToken.None);
     }
 }

@@ -30,16 +30,30 @@ internal static class ApiAnswers
     public static async Task<JsonNode> GetJsonAsync(this HttpClient client, string path) =>
         await TestOrganization.ReadAsync(await client.GetAsync(path));
 
-    public static async Task<HttpResponseMessage> SendJsonAsync(this HttpClient client, HttpMethod method, string path, object? body)
+    public static async Task<HttpResponseMessage> SendJsonAsync(
+        this HttpClient client,
+        HttpMethod method,
+        string path,
+        object? body)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, path) { Content = body is null
+            ? null
+            : JsonContent.Create(body) };
         return await client.SendAsync(request);
     }
 
     /// <summary>Sends the body exactly as written, declared as JSON whether or not it is.</summary>
-    public static async Task<HttpResponseMessage> SendRawAsync(this HttpClient client, HttpMethod method, string path, string body, string mediaType = "application/json")
+    public static async Task<HttpResponseMessage> SendRawAsync(
+        this HttpClient client,
+        HttpMethod method,
+        string path,
+        string body,
+        string mediaType = "application/json")
     {
-        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(
+            body,
+            Encoding.UTF8,
+            mediaType) };
         return await client.SendAsync(request);
     }
 
@@ -50,5 +64,6 @@ internal static class ApiAnswers
     public static long Id(this JsonNode node, string name = "id") => node[name]!.GetValue<long>();
 
     /// <summary>The id in an API key of the form <c>sbk_{id}_{secret}</c>.</summary>
-    public static long KeyId(string key) => long.Parse(key.Split('_')[1], System.Globalization.CultureInfo.InvariantCulture);
+    public static long KeyId(string key) =>
+        long.Parse(key.Split('_')[1], System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -42,67 +42,152 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     /// </summary>
     private static readonly Rule[] Rules =
     [
-        //                                                                 op   admin other agent another none wrong revoked
-        new("POST /api/v1/organizations",                                 "2xx  403  403  403  403  401  401  401", (w, who) => new("/api/v1/organizations", new { name = $"Org of {who}" })),
-        new($"POST {O}/api-keys",                                         "2xx  2xx  404  403  403  401  401  401", (w, who) => new($"{w.Org.Path}/api-keys", new { name = $"key of {who}", role = "admin" })),
-        new($"GET {O}/api-keys",                                          "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/api-keys")),
-        new($"DELETE {O}/api-keys/{{keyId:long}}",                        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/api-keys/{w.SpareKeyId}")),
-        new($"POST {O}/api-keys/{{keyId:long}}/rotate",                   "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/api-keys/{w.SpareKeyId}/rotate")),
-        new($"GET {O}/inbound-calls",                                     "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inbound-calls")),
-        new($"PUT {O}/inbound-calls",                                     "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" })),
-        new($"POST {O}/panel-users",                                      "2xx  2xx  404  403  403  401  401  401", (w, who) => new($"{w.Org.Path}/panel-users", new { name = $"{who}", email = $"{who}@example.org".ToLowerInvariant(), password = "a long enough password" })),
-        new($"PUT {O}/agents/{{agentId:long}}/panel-password",            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/agents/{w.Agent}/panel-password", new { password = "a long enough password" })),
-        new($"POST {O}/routing/explain",                                  "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/routing/explain", new { contact = Contact, number = GroupNumber })),
-        new($"GET {O}/privacy",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/privacy")),
-        new($"PUT {O}/privacy",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/privacy", new { dataRetentionDays = 400 })),
-        new($"DELETE {O}/contacts/{{number}}",                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/contacts/%2B14155550199")),
-        new($"POST {O}/groups",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups", new { name = "Intruders" })),
-        new($"GET {O}/groups",                                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups")),
-        new($"GET {O}/groups/{{groupId:long}}",                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}")),
-        new($"PATCH {O}/groups/{{groupId:long}}",                         "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}", new { name = "Renamed" })),
-        new($"DELETE {O}/groups/{{groupId:long}}",                        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}")),
-        new($"PATCH {O}/inboxes/{{inboxId:long}}",                        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}", new { name = "Renamed" })),
-        new($"DELETE {O}/inboxes/{{inboxId:long}}",                       "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}")),
-        new($"GET {O}/groups/{{groupId:long}}/inbound-calls",             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/inbound-calls")),
-        new($"PUT {O}/groups/{{groupId:long}}/inbound-calls",             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" })),
-        new($"POST {O}/inboxes",                                          "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes", new { name = "Intruders" })),
-        new($"GET {O}/inboxes",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes")),
-        new($"GET {O}/inboxes/{{inboxId:long}}",                          "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}")),
-        new($"GET {O}/audit",                                             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/audit")),
-        new($"GET {O}/reports/calls",                                     "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/reports/calls")),
-        new($"GET {O}/reports/calls.csv",                                 "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/reports/calls.csv")),
-        new($"GET {O}/call-options",                                      "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-options")),
-        new($"PUT {O}/call-options",                                      "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-options", new { sayContactName = false })),
-        new($"GET {O}/groups/{{groupId:long}}/call-options",              "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/call-options")),
-        new($"PUT {O}/groups/{{groupId:long}}/call-options",              "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/call-options", new { membersOnly = true })),
-        new($"GET {O}/groups/{{groupId:long}}/members",                   "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/members")),
-        new($"PUT {O}/groups/{{groupId:long}}/members/{{agentId:long}}",  "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/members/{w.Agent}")),
-        new($"DELETE {O}/groups/{{groupId:long}}/members/{{agentId:long}}", "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/groups/{w.Group}/members/{w.Agent}")),
-        new($"GET {O}/inboxes/{{inboxId:long}}/call-options",             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/call-options")),
-        new($"PUT {O}/inboxes/{{inboxId:long}}/call-options",             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/call-options", new { rejectWithMessage = true })),
-        new($"GET {O}/inboxes/{{inboxId:long}}/inbound-calls",            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/inbound-calls")),
-        new($"PUT {O}/inboxes/{{inboxId:long}}/inbound-calls",            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" })),
-        new($"POST {O}/agents",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/agents", new { name = "Mallory", email = "mallory@example.org", phone = "+14155550166" })),
-        new($"GET {O}/agents",                                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/agents")),
-        new($"GET {O}/agents/{{agentId:long}}",                           "403  2xx  404  2xx  403  401  401  401", (w, _) => new($"{w.Org.Path}/agents/{w.Agent}")),
-        new($"PATCH {O}/agents/{{agentId:long}}",                         "403  2xx  404  2xx  403  401  401  401", (w, _) => new($"{w.Org.Path}/agents/{w.Agent}", new { phone = "+14155550166" })),
-        new($"DELETE {O}/agents/{{agentId:long}}",                        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/agents/{w.Agent}")),
-        new($"POST {O}/numbers",                                          "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/numbers", new { number = "+14155550150", groupId = w.Group })),
-        new($"GET {O}/numbers",                                           "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/numbers")),
-        new($"PATCH {O}/numbers/{{number}}",                              "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104", new { inboxId = w.Inbox })),
-        new($"DELETE {O}/numbers/{{number}}",                             "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104")),
-        new($"POST {O}/messages",                                         "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/messages", new { messages = new[] { new { agentId = w.Agent, contact = "+14155550198", from = GroupNumber, sentAt = w.App.Clock.GetUtcNow() } } })),
-        new($"GET {O}/calls",                                             "403  2xx  404  2xx  2xx  401  401  401", (w, _) => new($"{w.Org.Path}/calls")),
-        new($"GET {O}/calls/{{callId:long}}",                             "403  2xx  404  2xx  404  401  401  401", (w, _) => new($"{w.Org.Path}/calls/{w.CallId}")),
-        new($"GET {O}/calls/{{callId:long}}/voicemail",                   "403  2xx  404  2xx  404  401  401  401", (w, _) => new($"{w.Org.Path}/calls/{w.CallId}/voicemail")),
-        new($"POST {O}/calls",                                            "403  2xx  404  2xx  403  401  401  401", (w, _) => new($"{w.Org.Path}/calls", new { agentId = w.Agent, contact = Contact })),
-        new($"GET {O}/call-events",                                       "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events")),
-        new($"PUT {O}/call-events",                                       "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events", new { url = "https://intruder.example.org/events" })),
-        new($"DELETE {O}/call-events",                                    "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events")),
-        new($"GET {O}/call-events/deliveries",                            "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/deliveries")),
-        new($"POST {O}/call-events/deliveries/{{id:guid}}/resend",        "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/deliveries/{w.FailedEvent}/resend")),
-        new($"POST {O}/call-events/replay",                               "403  2xx  404  403  403  401  401  401", (w, _) => new($"{w.Org.Path}/call-events/replay", new { from = w.App.Clock.GetUtcNow().AddDays(-1), to = w.App.Clock.GetUtcNow().AddDays(1) })),
-        new("GET /metrics",                                               "2xx  403  403  403  403  401  401  401", (_, _) => new("/metrics")),
+        //                                                                 op   adm  othr agt  agt2 none wrng rvkd
+        new("POST /api/v1/organizations",                                 "2xx  403  403  403  403  401  401  401",
+            (w, who) => new("/api/v1/organizations", new { name = $"Org of {who}" })),
+        new($"POST {O}/api-keys",                                         "2xx  2xx  404  403  403  401  401  401",
+            (w, who) => new($"{w.Org.Path}/api-keys", new { name = $"key of {who}", role = "admin" })),
+        new($"GET {O}/api-keys",                                          "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/api-keys")),
+        new($"DELETE {O}/api-keys/{{keyId:long}}",                        "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/api-keys/{w.SpareKeyId}")),
+        new($"POST {O}/api-keys/{{keyId:long}}/rotate",                   "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/api-keys/{w.SpareKeyId}/rotate")),
+        new($"GET {O}/inbound-calls",                                     "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inbound-calls")),
+        new($"PUT {O}/inbound-calls",                                     "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" })),
+        new($"POST {O}/panel-users",                                      "2xx  2xx  404  403  403  401  401  401",
+            (w, who) => new(
+                $"{w.Org.Path}/panel-users",
+                new
+                {
+                    name = $"{who}",
+                    email = $"{who}@example.org".ToLowerInvariant(),
+                    password = "a long enough password",
+                })),
+        new($"PUT {O}/agents/{{agentId:long}}/panel-password",            "403  2xx  404  403  403  401  401  401",
+            (w, _) => new(
+                $"{w.Org.Path}/agents/{w.Agent}/panel-password",
+                new { password = "a long enough password" })),
+        new($"POST {O}/routing/explain",                                  "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/routing/explain", new { contact = Contact, number = GroupNumber })),
+        new($"GET {O}/privacy",                                           "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/privacy")),
+        new($"PUT {O}/privacy",                                           "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/privacy", new { dataRetentionDays = 400 })),
+        new($"DELETE {O}/contacts/{{number}}",                            "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/contacts/%2B14155550199")),
+        new($"POST {O}/groups",                                           "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups", new { name = "Intruders" })),
+        new($"GET {O}/groups",                                            "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups")),
+        new($"GET {O}/groups/{{groupId:long}}",                           "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups/{w.Group}")),
+        new($"PATCH {O}/groups/{{groupId:long}}",                         "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups/{w.Group}", new { name = "Renamed" })),
+        new($"DELETE {O}/groups/{{groupId:long}}",                        "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups/{w.Group}")),
+        new($"PATCH {O}/inboxes/{{inboxId:long}}",                        "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}", new { name = "Renamed" })),
+        new($"DELETE {O}/inboxes/{{inboxId:long}}",                       "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}")),
+        new($"GET {O}/groups/{{groupId:long}}/inbound-calls",             "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups/{w.Group}/inbound-calls")),
+        new($"PUT {O}/groups/{{groupId:long}}/inbound-calls",             "403  2xx  404  403  403  401  401  401",
+            (w, _) => new(
+                $"{w.Org.Path}/groups/{w.Group}/inbound-calls",
+                new { mode = "forward", forwardTo = "+14155550177" })),
+        new($"POST {O}/inboxes",                                          "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inboxes", new { name = "Intruders" })),
+        new($"GET {O}/inboxes",                                           "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inboxes")),
+        new($"GET {O}/inboxes/{{inboxId:long}}",                          "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}")),
+        new($"GET {O}/audit",                                             "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/audit")),
+        new($"GET {O}/reports/calls",                                     "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/reports/calls")),
+        new($"GET {O}/reports/calls.csv",                                 "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/reports/calls.csv")),
+        new($"GET {O}/call-options",                                      "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/call-options")),
+        new($"PUT {O}/call-options",                                      "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/call-options", new { sayContactName = false })),
+        new($"GET {O}/groups/{{groupId:long}}/call-options",              "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups/{w.Group}/call-options")),
+        new($"PUT {O}/groups/{{groupId:long}}/call-options",              "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups/{w.Group}/call-options", new { membersOnly = true })),
+        new($"GET {O}/groups/{{groupId:long}}/members",                   "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups/{w.Group}/members")),
+        new($"PUT {O}/groups/{{groupId:long}}/members/{{agentId:long}}",  "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups/{w.Group}/members/{w.Agent}")),
+        new($"DELETE {O}/groups/{{groupId:long}}/members/{{agentId:long}}", "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups/{w.Group}/members/{w.Agent}")),
+        new($"GET {O}/inboxes/{{inboxId:long}}/call-options",             "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/call-options")),
+        new($"PUT {O}/inboxes/{{inboxId:long}}/call-options",             "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/call-options", new { rejectWithMessage = true })),
+        new($"GET {O}/inboxes/{{inboxId:long}}/inbound-calls",            "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/inbound-calls")),
+        new($"PUT {O}/inboxes/{{inboxId:long}}/inbound-calls",            "403  2xx  404  403  403  401  401  401",
+            (w, _) => new(
+                $"{w.Org.Path}/inboxes/{w.Inbox}/inbound-calls",
+                new { mode = "forward", forwardTo = "+14155550177" })),
+        new($"POST {O}/agents",                                           "403  2xx  404  403  403  401  401  401",
+            (w, _) => new(
+                $"{w.Org.Path}/agents",
+                new { name = "Mallory", email = "mallory@example.org", phone = "+14155550166" })),
+        new($"GET {O}/agents",                                            "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/agents")),
+        new($"GET {O}/agents/{{agentId:long}}",                           "403  2xx  404  2xx  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/agents/{w.Agent}")),
+        new($"PATCH {O}/agents/{{agentId:long}}",                         "403  2xx  404  2xx  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/agents/{w.Agent}", new { phone = "+14155550166" })),
+        new($"DELETE {O}/agents/{{agentId:long}}",                        "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/agents/{w.Agent}")),
+        new($"POST {O}/numbers",                                          "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/numbers", new { number = "+14155550150", groupId = w.Group })),
+        new($"GET {O}/numbers",                                           "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/numbers")),
+        new($"PATCH {O}/numbers/{{number}}",                              "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104", new { inboxId = w.Inbox })),
+        new($"DELETE {O}/numbers/{{number}}",                             "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104")),
+        new($"POST {O}/messages",                                         "403  2xx  404  403  403  401  401  401",
+            (w, _) => new(
+                $"{w.Org.Path}/messages",
+                new { messages = new[] { new
+                {
+                    agentId = w.Agent,
+                    contact = "+14155550198",
+                    from = GroupNumber,
+                    sentAt = w.App.Clock.GetUtcNow(),
+                } } })),
+        new($"GET {O}/calls",                                             "403  2xx  404  2xx  2xx  401  401  401",
+            (w, _) => new($"{w.Org.Path}/calls")),
+        new($"GET {O}/calls/{{callId:long}}",                             "403  2xx  404  2xx  404  401  401  401",
+            (w, _) => new($"{w.Org.Path}/calls/{w.CallId}")),
+        new($"GET {O}/calls/{{callId:long}}/voicemail",                   "403  2xx  404  2xx  404  401  401  401",
+            (w, _) => new($"{w.Org.Path}/calls/{w.CallId}/voicemail")),
+        new($"POST {O}/calls",                                            "403  2xx  404  2xx  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/calls", new { agentId = w.Agent, contact = Contact })),
+        new($"GET {O}/call-events",                                       "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/call-events")),
+        new($"PUT {O}/call-events",                                       "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/call-events", new { url = "https://intruder.example.org/events" })),
+        new($"DELETE {O}/call-events",                                    "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/call-events")),
+        new($"GET {O}/call-events/deliveries",                            "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/call-events/deliveries")),
+        new($"POST {O}/call-events/deliveries/{{id:guid}}/resend",        "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/call-events/deliveries/{w.FailedEvent}/resend")),
+        new($"POST {O}/call-events/replay",                               "403  2xx  404  403  403  401  401  401",
+            (w, _) => new(
+                $"{w.Org.Path}/call-events/replay",
+                new { from = w.App.Clock.GetUtcNow().AddDays(-1), to = w.App.Clock.GetUtcNow().AddDays(1) })),
+        new("GET /metrics",                                               "2xx  403  403  403  403  401  401  401",
+            (_, _) => new("/metrics")),
     ];
 
     /// <summary>
@@ -114,7 +199,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /healthz"] = "public: says only healthy or unhealthy",
         ["GET /"] = "public: redirects to the panel",
         ["GET /bench/ok"] = "benchmark mode only",
-        ["GET /voicemails/{callId:long}/{expires:long}/{signature}"] = "public: a voicemail's signed link that expires (VoicemailTests: tampered, expired, another call → 404)",
+        ["GET /voicemails/{callId:long}/{expires:long}/{signature}"] =
+            "public: a voicemail's signed link that expires (VoicemailTests: tampered, expired, another call → 404)",
         ["GET /openapi/{documentName}.json"] = "public: the admin API's OpenAPI document (Switchboard:ApiDocs:Enabled)",
         ["GET /api/docs/{documentName?}"] = "public: the API reference page, reading that document",
         ["GET /api/docs/scalar.js"] = "public: the reference page's script",
@@ -153,7 +239,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null)
-            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {Normalized(e.RoutePattern.RawText)}"))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!
+                .HttpMethods.Select(m => $"{m} {Normalized(e.RoutePattern.RawText)}"))
             .ToHashSet();
 
         var unruled = endpoints
@@ -162,7 +249,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             .ToList();
         var stale = Rules.Select(r => r.Endpoint).Where(e => !endpoints.Contains(e)).ToList();
 
-        Assert.True(unruled.Count == 0, "Endpoints without a row in the authorization matrix:\n" + string.Join("\n", unruled));
+        Assert.True(
+            unruled.Count == 0,
+            "Endpoints without a row in the authorization matrix:\n" + string.Join("\n", unruled));
         Assert.True(stale.Count == 0, "Rows for endpoints the app does not have:\n" + string.Join("\n", stale));
         Assert.Equal(Rules.Length, Rules.Select(r => r.Endpoint).Distinct().Count());
         Assert.All(WebhookPrefixes, prefix =>
@@ -203,7 +292,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         var status = (int)response.StatusCode;
         var expected = rule.ExpectedFor(who);
         var body = await response.Content.ReadAsStringAsync();
-        if (expected == "2xx" ? status is < 200 or > 299 : status.ToString(System.Globalization.CultureInfo.InvariantCulture) != expected)
+        if (expected == "2xx"
+            ? status is < 200 or > 299
+            : status.ToString(System.Globalization.CultureInfo.InvariantCulture) != expected)
         {
             wrong.Add($"  {who}: expected {expected}, got {status} {body}");
             return;
@@ -217,11 +308,17 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         // Another organization's 404 is the very answer an organization that does not exist gets: nothing leaks.
         if (who == Who.OtherOrgAdmin && request.Path.StartsWith(world.Org.Path + "/", StringComparison.Ordinal))
         {
-            var nowhere = await world.Client(who).SendJsonAsync(method, "/api/v1/organizations/999999" + request.Path[world.Org.Path.Length..], request.Body);
+            var nowhere = await world.Client(who).SendJsonAsync(
+                method,
+                "/api/v1/organizations/999999" + request.Path[world.Org.Path.Length..],
+                request.Body);
             var nowhereBody = await nowhere.Content.ReadAsStringAsync();
-            if (nowhere.StatusCode != HttpStatusCode.NotFound || Without(nowhereBody, "traceId") != Without(body, "traceId"))
+            if (nowhere.StatusCode != HttpStatusCode.NotFound
+                || Without(nowhereBody, "traceId") != Without(body, "traceId"))
             {
-                wrong.Add($"  {who}: 404 differs from a missing organization's: {body} vs {(int)nowhere.StatusCode} {nowhereBody}");
+                wrong.Add(
+                    $"  {who}: 404 differs from a missing organization's: {body} " +
+                    $"vs {(int)nowhere.StatusCode} {nowhereBody}");
             }
         }
     }
@@ -238,10 +335,16 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         using var scope = _app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        var options = new JsonSerializerOptions { ReferenceHandler = System.Text.Json.Serialization.ReferenceHandler.IgnoreCycles };
+        var options =
+            new JsonSerializerOptions
+            {
+                ReferenceHandler = System.Text.Json.Serialization.ReferenceHandler.IgnoreCycles,
+            };
         var parts = new List<string>();
         async Task AddAsync<T>(IQueryable<T> rows) where T : class =>
-            parts.AddRange((await rows.AsNoTracking().ToListAsync()).Select(r => typeof(T).Name + JsonSerializer.Serialize(r, options)).Order(StringComparer.Ordinal));
+            parts.AddRange(
+                (await rows.AsNoTracking().ToListAsync()).Select(r =>
+                    typeof(T).Name + JsonSerializer.Serialize(r, options)).Order(StringComparer.Ordinal));
 
         await AddAsync(db.Organizations);
         await AddAsync(db.Groups);
@@ -258,9 +361,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     }
 
     /// <summary>Razor Pages and minimal APIs spell a route alike once the leading slash is there.</summary>
-    private static string Normalized(string? pattern) => pattern is null ? "" : pattern.StartsWith('/') ? pattern : "/" + pattern;
+    private static string Normalized(string? pattern) =>
+        pattern is null ? "" : pattern.StartsWith('/') ? pattern : "/" + pattern;
 
-    /// <summary>One organization with everything an endpoint may name, another organization, and a client per caller.</summary>
+    /// <summary>
+    /// One organization with everything an endpoint may name, another organization, and a client per caller.
+    /// </summary>
     private sealed class World
     {
         private readonly Dictionary<Who, HttpClient> _clients = [];
@@ -287,13 +393,15 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             await org.AddNumberAsync(GroupNumber, groupId: group);
             await org.AddNumberAsync(InboxNumber, inboxId: inbox);
             await org.AddNumberAsync(SpareNumber);
-            Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.PutAsync($"{org.Path}/groups/{group}/members/{agent}", null)).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.NoContent,
+                (await org.Admin.PutAsync($"{org.Path}/groups/{group}/members/{agent}", null)).StatusCode);
             await org.TextAsync(agent, Contact, GroupNumber, app.Clock.GetUtcNow().AddHours(-1));
             var call = await app.Provider().CallAsync(Contact, GroupNumber);
             Assert.Equal("+14155550111", call.Answer.Text("Number"));
             var callId = (await org.CallsAsync()).Single()!.Id();
-            // The caller left a voicemail (its callback posted straight, so that a loaded machine's answer budget does not
-            // matter here): its audio is the agent's and the admin's to hear.
+            // The caller left a voicemail (its callback posted straight, so that a loaded machine's answer budget does
+            // not matter here): its audio is the agent's and the admin's to hear.
             await app.Provider().PostAsync($"/webhooks/twilio/calls/{callId}/voicemail/recording", new()
             {
                 ["CallSid"] = call.CallSid,
@@ -301,21 +409,28 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 ["RecordingStatus"] = "completed",
                 ["RecordingDuration"] = "12",
             });
-            var spare = await TestOrganization.ReadAsync(await org.Admin.PostAsJsonAsync($"{org.Path}/api-keys", new { name = "spare", role = "admin" }));
-            var revoked = await TestOrganization.ReadAsync(await org.Admin.PostAsJsonAsync($"{org.Path}/api-keys", new { name = "revoked", role = "admin" }));
-            Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync($"{org.Path}/api-keys/{revoked.Id()}")).StatusCode);
+            var spare = await TestOrganization.ReadAsync(
+                await org.Admin.PostAsJsonAsync($"{org.Path}/api-keys", new { name = "spare", role = "admin" }));
+            var revoked = await TestOrganization.ReadAsync(
+                await org.Admin.PostAsJsonAsync($"{org.Path}/api-keys", new { name = "revoked", role = "admin" }));
+            Assert.Equal(
+                HttpStatusCode.NoContent,
+                (await org.Admin.DeleteAsync($"{org.Path}/api-keys/{revoked.Id()}")).StatusCode);
 
             // A stranger's rejected call raises an event; events turned off give it up, and on again it can be resent.
             await org.SetAsync("/call-events", new { url = "https://texting.example.org/events" });
             await app.Provider().CallAsync("+14155550198", GroupNumber);
             Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync($"{org.Path}/call-events")).StatusCode);
             await org.SetAsync("/call-events", new { url = "https://texting.example.org/events" });
-            var failed = (await org.Admin.GetJsonAsync($"{org.Path}/call-events/deliveries"))["items"]!.AsArray().Single()!;
+            var failed = (await org.Admin.GetJsonAsync($"{org.Path}/call-events/deliveries"))["items"]!
+                .AsArray()
+                .Single()!;
             Assert.Equal("failed", failed.Text("status"));
 
             var world = new World
             {
-                App = app, Org = org, Group = group, Inbox = inbox, Agent = agent, CallId = callId, SpareKeyId = spare.Id(), FailedEvent = failed.Text("id"),
+                App = app, Org = org, Group = group, Inbox = inbox, Agent = agent, CallId = callId, SpareKeyId =
+                    spare.Id(), FailedEvent = failed.Text("id"),
             };
             world._clients[Who.Operator] = app.Operator();
             world._clients[Who.Admin] = org.Admin;

@@ -45,9 +45,11 @@ public sealed class CallLogTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<JsonNode> PageAsync(HttpClient client, string query = "") => await client.GetJsonAsync($"{_org.Path}/calls{query}");
+    private async Task<JsonNode> PageAsync(HttpClient client, string query = "") =>
+        await client.GetJsonAsync($"{_org.Path}/calls{query}");
 
-    private static List<string> Sids(JsonNode page) => page["items"]!.AsArray().Select(c => c!.Text("callSid")).ToList();
+    private static List<string> Sids(JsonNode page) =>
+        page["items"]!.AsArray().Select(c => c!.Text("callSid")).ToList();
 
     private async Task<List<string>> PlaceCallsAsync(int count)
     {
@@ -109,7 +111,9 @@ public sealed class CallLogTests : IAsyncLifetime
             Assert.DoesNotContain(caller[2..], json);
         }
 
-        Assert.Equal(["***0198", "***0197", "***0199"], seenByAdmin["items"]!.AsArray().Select(c => c!.TextOrNull("contact")));
+        Assert.Equal(
+            ["***0198", "***0197", "***0199"],
+            seenByAdmin["items"]!.AsArray().Select(c => c!.TextOrNull("contact")));
         Assert.Equal("***0199", seenByAlice["items"]![0]!.TextOrNull("contact"));
     }
 

@@ -5,7 +5,9 @@ using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Api;
 
-/// <summary>The call options of the organization, groups and inboxes, and group members, through the admin API.</summary>
+/// <summary>
+/// The call options of the organization, groups and inboxes, and group members, through the admin API.
+/// </summary>
 [Trait("Database", "yes")]
 public sealed class CallOptionsApiTests : IAsyncLifetime
 {
@@ -30,7 +32,8 @@ public sealed class CallOptionsApiTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<JsonNode> GetAsync(string path) => await TestOrganization.ReadAsync(await _org.Admin.GetAsync(_org.Path + path));
+    private async Task<JsonNode> GetAsync(string path) =>
+        await TestOrganization.ReadAsync(await _org.Admin.GetAsync(_org.Path + path));
 
     private async Task<string[]> ErrorFieldsAsync(string path, object body)
     {
@@ -61,7 +64,13 @@ public sealed class CallOptionsApiTests : IAsyncLifetime
     [Fact]
     public async Task GroupShowsTheEffectiveFallbackAndMessageItFollows()
     {
-        await _org.SetAsync("/call-options", new { fallback = new { mode = "forward", forwardTo = "415 555 0144" }, unavailableMessage = new { say = "Sorry!" } });
+        await _org.SetAsync(
+            "/call-options",
+            new
+            {
+                fallback = new { mode = "forward", forwardTo = "415 555 0144" },
+                unavailableMessage = new { say = "Sorry!" },
+            });
 
         var group = await GetAsync($"/groups/{_group}/call-options");
 
@@ -87,16 +96,38 @@ public sealed class CallOptionsApiTests : IAsyncLifetime
     {
         await _org.SetAsync("/call-options", new { lastTextMaxAgeDays = 30 });
 
-        Assert.Equal(["fallback.forwardTo"], await ErrorFieldsAsync("/call-options", new { fallback = new { mode = "forward" } }));
-        Assert.Equal(["fallback.forwardTo"], await ErrorFieldsAsync("/call-options", new { fallback = new { mode = "forward", forwardTo = "+14155550100" } }));
-        Assert.Equal(["fallback.mode"], await ErrorFieldsAsync("/call-options", new { fallback = new { mode = "voicemail" } }));
-        Assert.Equal(["fallback.mode"], await ErrorFieldsAsync("/call-options", new { fallback = new { mode = "followOrganization" } }));
+        Assert.Equal(
+            ["fallback.forwardTo"],
+            await ErrorFieldsAsync("/call-options", new { fallback = new { mode = "forward" } }));
+        Assert.Equal(
+            ["fallback.forwardTo"],
+            await ErrorFieldsAsync(
+                "/call-options",
+                new { fallback = new { mode = "forward", forwardTo = "+14155550100" } }));
+        Assert.Equal(
+            ["fallback.mode"],
+            await ErrorFieldsAsync("/call-options", new { fallback = new { mode = "voicemail" } }));
+        Assert.Equal(
+            ["fallback.mode"],
+            await ErrorFieldsAsync("/call-options", new { fallback = new { mode = "followOrganization" } }));
         Assert.Equal(["lastTextMaxAgeDays"], await ErrorFieldsAsync("/call-options", new { lastTextMaxAgeDays = 0 }));
-        Assert.Equal(["unavailableMessage"], await ErrorFieldsAsync("/call-options", new { unavailableMessage = new { say = "Hi", play = "https://a.example/x.mp3" } }));
-        Assert.Equal(["unavailableMessage.play"], await ErrorFieldsAsync($"/groups/{_group}/call-options", new { unavailableMessage = new { play = "javascript:alert(1)" } }));
+        Assert.Equal(
+            ["unavailableMessage"],
+            await ErrorFieldsAsync(
+                "/call-options",
+                new { unavailableMessage = new { say = "Hi", play = "https://a.example/x.mp3" } }));
+        Assert.Equal(
+            ["unavailableMessage.play"],
+            await ErrorFieldsAsync(
+                $"/groups/{_group}/call-options",
+                new { unavailableMessage = new { play = "javascript:alert(1)" } }));
         Assert.Equal(["unavailableMessage.language", "unavailableMessage.voice"],
-            await ErrorFieldsAsync($"/inboxes/{_inbox}/call-options", new { unavailableMessage = new { say = "Hi", voice = "<script>", language = "english please" } }));
-        Assert.Equal(["unavailableMessage.say"], await ErrorFieldsAsync("/call-options", new { unavailableMessage = new { say = new string('a', 1001) } }));
+            await ErrorFieldsAsync(
+                $"/inboxes/{_inbox}/call-options",
+                new { unavailableMessage = new { say = "Hi", voice = "<script>", language = "english please" } }));
+        Assert.Equal(
+            ["unavailableMessage.say"],
+            await ErrorFieldsAsync("/call-options", new { unavailableMessage = new { say = new string('a', 1001) } }));
 
         Assert.Equal(30, (await GetAsync("/call-options"))["lastTextMaxAgeDays"]!.GetValue<int>());
     }
@@ -104,7 +135,9 @@ public sealed class CallOptionsApiTests : IAsyncLifetime
     [Fact]
     public async Task FallbackNumberCannotLaterBecomeAPlatformNumber()
     {
-        await _org.SetAsync($"/groups/{_group}/call-options", new { fallback = new { mode = "forward", forwardTo = "+14155550133" } });
+        await _org.SetAsync(
+            $"/groups/{_group}/call-options",
+            new { fallback = new { mode = "forward", forwardTo = "+14155550133" } });
 
         var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/numbers", new { number = "+14155550133" });
 
@@ -161,7 +194,14 @@ public sealed class CallOptionsApiTests : IAsyncLifetime
     {
         var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/messages", new
         {
-            messages = new[] { new { agentId = _alice, contact = "+14155550199", from = "+14155550100", sentAt = DateTimeOffset.UtcNow, contactName = new string('x', 101) } },
+            messages = new[] { new
+            {
+                agentId = _alice,
+                contact = "+14155550199",
+                from = "+14155550100",
+                sentAt = DateTimeOffset.UtcNow,
+                contactName = new string('x', 101),
+            } },
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

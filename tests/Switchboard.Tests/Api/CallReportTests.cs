@@ -80,13 +80,17 @@ public sealed class CallReportTests : IAsyncLifetime
 
         await (await _provider.CallAsync(BobContact, GroupNumber)).DialEndsAsync("no-answer", bridged: false);
         await (await _provider.CallAsync(BobContact, GroupNumber)).DialEndsAsync("busy", bridged: false);
-        await (await _provider.CallAsync(BobContact, GroupNumber)).DialEndsAsync("canceled", bridged: false, callStatus: "completed");
+        await (await _provider.CallAsync(BobContact, GroupNumber)).DialEndsAsync(
+            "canceled",
+            bridged: false,
+            callStatus: "completed");
 
         // No API sets the fallback yet on this branch: the organization's row says "forward to this number".
         await using (var scope = _app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().Organizations.Where(o => o.Id == _org.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.FallbackMode, FallbackMode.Forward).SetProperty(o => o.FallbackForwardTo, FallbackTarget));
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.FallbackMode, FallbackMode.Forward)
+                    .SetProperty(o => o.FallbackForwardTo, FallbackTarget));
         }
 
         var fallback = await _provider.CallAsync(BobContact, GroupNumber);
@@ -103,7 +107,10 @@ public sealed class CallReportTests : IAsyncLifetime
         });
 
         await _provider.CallAsync(Stranger, GroupNumber);
-        await (await _provider.CallAsync(Stranger, InboxNumber)).DialEndsAsync("completed", bridged: true, dialSeconds: 20);
+        await (await _provider.CallAsync(Stranger, InboxNumber)).DialEndsAsync(
+            "completed",
+            bridged: true,
+            dialSeconds: 20);
     }
 
     private async Task AcceptedAsync(string contact, int secondsToAccept, int talkSeconds)
@@ -119,7 +126,18 @@ public sealed class CallReportTests : IAsyncLifetime
     private static JsonNode RowOf(JsonNode report, string? name) =>
         report["rows"]!.AsArray().Single(r => r!.TextOrNull("name") == name)!;
 
-    private static readonly string[] CountColumns = ["calls", "offered", "accepted", "declined", "missed", "abandoned", "forwarded", "forwardedAfterAgent", "rejected"];
+    private static readonly string[] CountColumns =
+    [
+        "calls",
+        "offered",
+        "accepted",
+        "declined",
+        "missed",
+        "abandoned",
+        "forwarded",
+        "forwardedAfterAgent",
+        "rejected",
+    ];
 
     private static int[] Counts(JsonNode row) => CountColumns.Select(c => row[c]!.GetValue<int>()).ToArray();
 
@@ -151,7 +169,9 @@ public sealed class CallReportTests : IAsyncLifetime
         Assert.Null(noAgent["id"]);
         Assert.Equal([2, 0, 0, 0, 0, 0, 1, 0, 1], Counts(noAgent));
 
-        Assert.Equal(new string?[] { "Alice", "Bob", null }, report["rows"]!.AsArray().Select(r => r!.TextOrNull("name")));
+        Assert.Equal(
+            new string?[] { "Alice", "Bob", null },
+            report["rows"]!.AsArray().Select(r => r!.TextOrNull("name")));
         var totals = report["totals"]!;
         Assert.Equal([11, 9, 2, 2, 4, 1, 2, 1, 1], Counts(totals));
         Assert.Equal(6.0, Median(totals));
@@ -220,13 +240,18 @@ public sealed class CallReportTests : IAsyncLifetime
     {
         await PlaceTheDaysCallsAsync();
 
-        var response = await _org.Admin.GetAsync($"{_org.Path}/reports/calls.csv?from=2026-11-24&to=2026-11-24&groupBy=agent");
+        var response = await _org.Admin.GetAsync(
+            $"{_org.Path}/reports/calls.csv?from=2026-11-24&to=2026-11-24&groupBy=agent");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("calls-by-agent-2026-11-24-to-2026-11-24.csv", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
         Assert.Equal(
-            "id,name,calls,offered,accepted,declined,missed,abandoned,forwarded,forwarded_after_agent,rejected,median_seconds_to_accept,talk_seconds,average_talk_seconds,voicemails\r\n" +
+            "calls-by-agent-2026-11-24-to-2026-11-24.csv",
+            response.Content.Headers.ContentDisposition?.FileNameStar
+                ?? response.Content.Headers.ContentDisposition?.FileName);
+        Assert.Equal(
+            "id,name,calls,offered,accepted,declined,missed,abandoned,forwarded,forwarded_after_agent,rejected," +
+            "median_seconds_to_accept,talk_seconds,average_talk_seconds,voicemails\r\n" +
             $"{_alice},Alice,5,5,2,2,1,0,0,0,0,6,90,45,0\r\n" +
             $"{_bob},Bob,4,4,0,0,3,1,1,1,0,,0,,0\r\n" +
             ",(no agent),2,0,0,0,0,0,1,0,1,,0,,0\r\n" +
@@ -246,14 +271,20 @@ public sealed class CallReportTests : IAsyncLifetime
         var csv = await response.Content.ReadAsStringAsync();
 
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(await _org.Admin.GetStringAsync($"{_org.Path}/reports/calls.csv?from=2026-11-24&to=2026-11-24&groupBy=group"), csv);
+        Assert.Equal(
+            await _org.Admin.GetStringAsync(
+                $"{_org.Path}/reports/calls.csv?from=2026-11-24&to=2026-11-24&groupBy=group"),
+            csv);
         Assert.Contains($"{_group},Field Team,10,9,2,2,4,1,1,1,1,6,90,45,0\r\n", csv);
     }
 
     [Fact]
     public async Task NamesThatASpreadsheetWouldRunAreNeutralisedAndQuotedInTheCsv()
     {
-        var formula = await _org.CreateAgentAsync("=HYPERLINK(\"http://evil.example\",\"x\")", "+14155550113", email: "formula@example.org");
+        var formula = await _org.CreateAgentAsync(
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "+14155550113",
+            email: "formula@example.org");
         var plus = await _org.CreateAgentAsync("+1 Team, North", "+14155550114", email: "plus@example.org");
         await _org.TextAsync(formula, "+14155550191", GroupNumber, _app.Clock.GetUtcNow().AddMinutes(-5));
         await _org.TextAsync(plus, "+14155550192", GroupNumber, _app.Clock.GetUtcNow().AddMinutes(-5));
@@ -309,7 +340,8 @@ public sealed class CallReportTests : IAsyncLifetime
     [Fact]
     public async Task SeveralBadParametersAreNamedTogether()
     {
-        var fields = await ErrorFieldsAsync(await _org.Admin.GetAsync($"{_org.Path}/reports/calls?from=x&to=y&groupBy=z"));
+        var fields = await ErrorFieldsAsync(
+            await _org.Admin.GetAsync($"{_org.Path}/reports/calls?from=x&to=y&groupBy=z"));
 
         Assert.Equal(["from", "groupBy", "to"], fields);
     }

@@ -43,7 +43,10 @@ public sealed class ForwardedHeadersTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>A client whose requests arrive from <paramref name="proxy"/>, saying they were forwarded for <paramref name="client"/>.</summary>
+    /// <summary>
+    /// A client whose requests arrive from <paramref name="proxy"/>, saying they were forwarded for
+    /// <paramref name="client"/>.
+    /// </summary>
     private HttpClient Through(string proxy, string client, string? key = null)
     {
         var http = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -85,11 +88,16 @@ public sealed class ForwardedHeadersTests : IAsyncLifetime
     [Fact]
     public async Task AuditLogRecordsTheForwardedClientOnlyThroughTheTrustedProxy()
     {
-        await TestOrganization.ReadAsync(await Through(TrustedProxy, ClientA, _org.AdminKey).PostAsJsonAsync($"{_org.Path}/groups", new { name = "Via Trusted" }));
-        await TestOrganization.ReadAsync(await Through(UntrustedProxy, ClientA, _org.AdminKey).PostAsJsonAsync($"{_org.Path}/groups", new { name = "Via Untrusted" }));
+        await TestOrganization.ReadAsync(
+            await Through(TrustedProxy, ClientA, _org.AdminKey)
+                .PostAsJsonAsync($"{_org.Path}/groups", new { name = "Via Trusted" }));
+        await TestOrganization.ReadAsync(
+            await Through(UntrustedProxy, ClientA, _org.AdminKey)
+                .PostAsJsonAsync($"{_org.Path}/groups", new { name = "Via Untrusted" }));
 
         var log = (await _org.Admin.GetJsonAsync($"{_org.Path}/audit?entityType=group"))["items"]!.AsArray();
-        string SourceOf(string name) => log.Single(e => e!["changes"]!.AsArray().Any(c => c!.TextOrNull("after") == name))!.Text("sourceAddress");
+        string SourceOf(string name) =>
+            log.Single(e => e!["changes"]!.AsArray().Any(c => c!.TextOrNull("after") == name))!.Text("sourceAddress");
 
         Assert.Equal(ClientA, SourceOf("Via Trusted"));
         Assert.Equal(UntrustedProxy, SourceOf("Via Untrusted"));
@@ -112,7 +120,10 @@ public sealed class ForwardedHeadersTests : IAsyncLifetime
         var signature = TwilioSignature.Compute(SwitchboardApp.AuthToken, publicUrl, form);
 
         var trusted = await new TwilioProvider(Through(TrustedProxy, ClientA)).SendAsync(publicUrl, form, signature);
-        var untrusted = await new TwilioProvider(Through(UntrustedProxy, ClientA)).SendAsync(publicUrl, form, signature);
+        var untrusted = await new TwilioProvider(Through(UntrustedProxy, ClientA)).SendAsync(
+            publicUrl,
+            form,
+            signature);
 
         Assert.Equal(HttpStatusCode.OK, trusted.Status);
         Assert.Equal(["Reject"], trusted.Verbs);
@@ -129,11 +140,12 @@ public sealed class ForwardedHeadersTests : IAsyncLifetime
         http.DefaultRequestHeaders.Add(TestSourceAddress.Header, "127.0.0.1");
         http.DefaultRequestHeaders.Add("X-Forwarded-For", ClientA);
 
-        await TestOrganization.ReadAsync(await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"{org.Path}/groups")
-        {
-            Content = JsonContent.Create(new { name = "Loopback" }),
-            Headers = { Authorization = new("Bearer", org.AdminKey) },
-        }));
+        await TestOrganization.ReadAsync(
+            await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"{org.Path}/groups")
+            {
+                Content = JsonContent.Create(new { name = "Loopback" }),
+                Headers = { Authorization = new("Bearer", org.AdminKey) },
+            }));
 
         var entry = (await org.Admin.GetJsonAsync($"{org.Path}/audit?entityType=group"))["items"]!.AsArray().Single()!;
         Assert.Equal("127.0.0.1", entry.Text("sourceAddress"));

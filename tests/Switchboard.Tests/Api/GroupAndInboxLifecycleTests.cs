@@ -33,7 +33,9 @@ public sealed class GroupAndInboxLifecycleTests : IAsyncLifetime
         await _org.AddNumberAsync(GroupNumber, groupId: _group);
         await _org.AddNumberAsync(SecondGroupNumber, groupId: _group);
         await _org.AddNumberAsync(InboxNumber, inboxId: _inbox);
-        Assert.Equal(HttpStatusCode.NoContent, (await _org.Admin.PutAsync($"{_org.Path}/groups/{_group}/members/{_alice}", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await _org.Admin.PutAsync($"{_org.Path}/groups/{_group}/members/{_alice}", null)).StatusCode);
         await _org.TextAsync(_alice, Contact, GroupNumber, _app.Clock.GetUtcNow().AddHours(-1));
     }
 
@@ -45,20 +47,33 @@ public sealed class GroupAndInboxLifecycleTests : IAsyncLifetime
 
     private async Task<JsonArray> NumbersAsync() => (JsonArray)await _org.Admin.GetJsonAsync($"{_org.Path}/numbers");
 
-    private async Task<JsonArray> AuditAsync(string entityType) => (await _org.Admin.GetJsonAsync($"{_org.Path}/audit?entityType={entityType}"))["items"]!.AsArray();
+    private async Task<JsonArray> AuditAsync(string entityType) =>
+        (await _org.Admin.GetJsonAsync($"{_org.Path}/audit?entityType={entityType}"))["items"]!.AsArray();
 
     [Fact]
     public async Task RenamedGroupAndInboxShowTheirNewNamesAndTheRenameIsAudited()
     {
-        var group = await TestOrganization.ReadAsync(await _org.Admin.SendJsonAsync(HttpMethod.Patch, $"{_org.Path}/groups/{_group}", new { name = "  Door Knockers " }));
-        var inbox = await TestOrganization.ReadAsync(await _org.Admin.SendJsonAsync(HttpMethod.Patch, $"{_org.Path}/inboxes/{_inbox}", new { name = "Front Desk" }));
+        var group = await TestOrganization.ReadAsync(
+            await _org.Admin.SendJsonAsync(
+                HttpMethod.Patch,
+                $"{_org.Path}/groups/{_group}",
+                new { name = "  Door Knockers " }));
+        var inbox = await TestOrganization.ReadAsync(
+            await _org.Admin.SendJsonAsync(
+                HttpMethod.Patch,
+                $"{_org.Path}/inboxes/{_inbox}",
+                new { name = "Front Desk" }));
 
         Assert.Equal("Door Knockers", group.Text("name"));
         Assert.Equal("Front Desk", inbox.Text("name"));
         Assert.Equal("Door Knockers", (await _org.Admin.GetJsonAsync($"{_org.Path}/groups/{_group}")).Text("name"));
         var renamed = (await AuditAsync("group")).First()!;
         Assert.Equal("changed", renamed.Text("action"));
-        Assert.Contains(renamed["changes"]!.AsArray(), c => c!.Text("field") == "name" && c!.Text("before") == "Field Team" && c!.Text("after") == "Door Knockers");
+        Assert.Contains(
+            renamed["changes"]!.AsArray(),
+            c => c!.Text("field") == "name"
+                && c!.Text("before") == "Field Team"
+                && c!.Text("after") == "Door Knockers");
     }
 
     [Fact]
@@ -66,9 +81,20 @@ public sealed class GroupAndInboxLifecycleTests : IAsyncLifetime
     {
         var other = await TestOrganization.CreateAsync(_app, "Other Org");
 
-        Assert.Equal(["name"], await ErrorFieldsAsync(await _org.Admin.SendJsonAsync(HttpMethod.Patch, $"{_org.Path}/groups/{_group}", new { name = " " })));
-        Assert.Equal(["name"], await ErrorFieldsAsync(await _org.Admin.SendJsonAsync(HttpMethod.Patch, $"{_org.Path}/inboxes/{_inbox}", new { name = new string('x', 201) })));
-        await ProblemAsync(await other.Admin.SendJsonAsync(HttpMethod.Patch, $"{other.Path}/groups/{_group}", new { name = "Mine" }), HttpStatusCode.NotFound);
+        Assert.Equal(
+            ["name"],
+            await ErrorFieldsAsync(
+                await _org.Admin.SendJsonAsync(HttpMethod.Patch, $"{_org.Path}/groups/{_group}", new { name = " " })));
+        Assert.Equal(
+            ["name"],
+            await ErrorFieldsAsync(
+                await _org.Admin.SendJsonAsync(
+                    HttpMethod.Patch,
+                    $"{_org.Path}/inboxes/{_inbox}",
+                    new { name = new string('x', 201) })));
+        await ProblemAsync(
+            await other.Admin.SendJsonAsync(HttpMethod.Patch, $"{other.Path}/groups/{_group}", new { name = "Mine" }),
+            HttpStatusCode.NotFound);
         await ProblemAsync(await other.Admin.DeleteAsync($"{other.Path}/inboxes/{_inbox}"), HttpStatusCode.NotFound);
         Assert.Equal("Field Team", (await _org.Admin.GetJsonAsync($"{_org.Path}/groups/{_group}")).Text("name"));
     }
@@ -85,13 +111,17 @@ public sealed class GroupAndInboxLifecycleTests : IAsyncLifetime
         await ProblemAsync(await _org.Admin.GetAsync($"{_org.Path}/groups/{_group}"), HttpStatusCode.NotFound);
         await ProblemAsync(await _org.Admin.GetAsync($"{_org.Path}/groups/{_group}/members"), HttpStatusCode.NotFound);
         var numbers = await NumbersAsync();
-        Assert.All(numbers.Where(n => n!.Text("number") != InboxNumber), n => Assert.Null(n!["groupId"]?.GetValue<long>()));
+        Assert.All(
+            numbers.Where(n => n!.Text("number") != InboxNumber),
+            n => Assert.Null(n!["groupId"]?.GetValue<long>()));
         Assert.Equal(_inbox, numbers.Single(n => n!.Text("number") == InboxNumber)!.Id("inboxId"));
         var calls = await _org.CallsAsync();
         Assert.Equal(_group, Assert.Single(calls)!.Id("groupId"));
         var audit = await AuditAsync("group");
         Assert.Equal("deleted", audit.First()!.Text("action"));
-        Assert.Contains(await AuditAsync("number"), e => e!.Text("action") == "changed" && e!.Text("entityId").Length > 0);
+        Assert.Contains(
+            await AuditAsync("number"),
+            e => e!.Text("action") == "changed" && e!.Text("entityId").Length > 0);
         Assert.Contains(await AuditAsync("groupMember"), e => e!.Text("action") == "deleted");
     }
 

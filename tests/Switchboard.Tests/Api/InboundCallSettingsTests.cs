@@ -46,7 +46,8 @@ public sealed class InboundCallSettingsTests : IAsyncLifetime
         _ => throw new ArgumentOutOfRangeException(nameof(level)),
     };
 
-    private Task<HttpResponseMessage> PutAsync(string level, object body) => _org.Admin.PutAsJsonAsync(PathOf(level), body);
+    private Task<HttpResponseMessage> PutAsync(string level, object body) =>
+        _org.Admin.PutAsJsonAsync(PathOf(level), body);
 
     private async Task ForwardToPreviousTargetAsync(string level) =>
         await TestOrganization.ReadAsync(await PutAsync(level, new { mode = "forward", forwardTo = PreviousTarget }));
@@ -192,7 +193,10 @@ public sealed class InboundCallSettingsTests : IAsyncLifetime
     [Fact]
     public async Task ModeOfTheWrongJsonTypeIsRefusedNamingMode()
     {
-        var response = await _org.Admin.SendRawAsync(HttpMethod.Put, PathOf("organization"), """{"mode": 1, "forwardTo": "+14155550100"}""");
+        var response = await _org.Admin.SendRawAsync(
+            HttpMethod.Put,
+            PathOf("organization"),
+            """{"mode": 1, "forwardTo": "+14155550100"}""");
 
         Assert.Equal(["mode"], await ErrorFieldsAsync(response));
     }
@@ -215,7 +219,11 @@ public sealed class InboundCallSettingsTests : IAsyncLifetime
     [Fact]
     public async Task BodyThatIsNotJsonIsAnUnsupportedMediaTypeProblem()
     {
-        var response = await _org.Admin.SendRawAsync(HttpMethod.Put, PathOf("organization"), "mode=forward", "application/x-www-form-urlencoded");
+        var response = await _org.Admin.SendRawAsync(
+            HttpMethod.Put,
+            PathOf("organization"),
+            "mode=forward",
+            "application/x-www-form-urlencoded");
 
         await ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
         Assert.Equal("lastAgent", (await _org.Admin.GetJsonAsync(PathOf("organization"))).Text("mode"));
@@ -228,7 +236,8 @@ public sealed class InboundCallSettingsTests : IAsyncLifetime
     {
         await ForwardToPreviousTargetAsync(level);
 
-        var answer = await TestOrganization.ReadAsync(await PutAsync(level, new { mode = "lastAgent", forwardTo = "+14155550100" }));
+        var answer = await TestOrganization.ReadAsync(
+            await PutAsync(level, new { mode = "lastAgent", forwardTo = "+14155550100" }));
 
         Assert.Equal("lastAgent", answer.Text("mode"));
         Assert.Null(answer.TextOrNull("forwardTo"));
@@ -254,7 +263,9 @@ public sealed class InboundCallSettingsTests : IAsyncLifetime
         var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/numbers", new { number = PreviousTarget });
 
         Assert.Equal(["number"], await ErrorFieldsAsync(response));
-        Assert.DoesNotContain(PreviousTarget, (await _org.Admin.GetJsonAsync($"{_org.Path}/numbers")).AsArray().Select(n => n!.Text("number")));
+        Assert.DoesNotContain(
+            PreviousTarget,
+            (await _org.Admin.GetJsonAsync($"{_org.Path}/numbers")).AsArray().Select(n => n!.Text("number")));
     }
 
     [Theory]
@@ -264,12 +275,16 @@ public sealed class InboundCallSettingsTests : IAsyncLifetime
     {
         var theirs = kind == "groups" ? await _other.CreateGroupAsync() : await _other.CreateInboxAsync();
 
-        var put = await _org.Admin.PutAsJsonAsync($"{_org.Path}/{kind}/{theirs}/inbound-calls", new { mode = "forward", forwardTo = "+14155550100" });
+        var put = await _org.Admin.PutAsJsonAsync(
+            $"{_org.Path}/{kind}/{theirs}/inbound-calls",
+            new { mode = "forward", forwardTo = "+14155550100" });
         var get = await _org.Admin.GetAsync($"{_org.Path}/{kind}/{theirs}/inbound-calls");
 
         await ProblemAsync(put, HttpStatusCode.NotFound);
         await ProblemAsync(get, HttpStatusCode.NotFound);
-        Assert.NotEqual("forward", (await _other.Admin.GetJsonAsync($"{_other.Path}/{kind}/{theirs}/inbound-calls")).Text("mode"));
+        Assert.NotEqual(
+            "forward",
+            (await _other.Admin.GetJsonAsync($"{_other.Path}/{kind}/{theirs}/inbound-calls")).Text("mode"));
     }
 
     [Fact]

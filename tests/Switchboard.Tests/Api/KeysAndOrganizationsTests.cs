@@ -37,7 +37,9 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>One request of every kind under the organization, each of which would change or reveal something.</summary>
+    /// <summary>
+    /// One request of every kind under the organization, each of which would change or reveal something.
+    /// </summary>
     private List<(HttpMethod Method, string Path, object? Body)> EveryKindOfEndpoint() =>
     [
         (HttpMethod.Get, "/inbound-calls", null),
@@ -61,7 +63,14 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
         (HttpMethod.Get, "/numbers", null),
         (HttpMethod.Patch, "/numbers/%2B14155550100", new { inboxId = _inbox }),
         (HttpMethod.Delete, "/numbers/%2B14155550102", null),
-        (HttpMethod.Post, "/messages", new { messages = new[] { new { agentId = _alice, contact = "+14155550199", from = GroupNumber, sentAt = _app.Clock.GetUtcNow() } } }),
+        (HttpMethod.Post, "/messages",
+            new { messages = new[] { new
+            {
+                agentId = _alice,
+                contact = "+14155550199",
+                from = GroupNumber,
+                sentAt = _app.Clock.GetUtcNow(),
+            } } }),
         (HttpMethod.Get, "/calls", null),
         (HttpMethod.Post, "/api-keys", new { name = "backdoor", role = "admin" }),
         (HttpMethod.Get, "/api-keys", null),
@@ -72,7 +81,17 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     private async Task<string> SnapshotAsync()
     {
         var parts = new List<string>();
-        foreach (var path in new[] { "/inbound-calls", "/groups", $"/groups/{_group}/inbound-calls", "/inboxes", $"/inboxes/{_inbox}/inbound-calls", "/agents", "/numbers", "/api-keys" })
+        foreach (var path in new[]
+        {
+            "/inbound-calls",
+            "/groups",
+            $"/groups/{_group}/inbound-calls",
+            "/inboxes",
+            $"/inboxes/{_inbox}/inbound-calls",
+            "/agents",
+            "/numbers",
+            "/api-keys",
+        })
         {
             parts.Add((await _org.Admin.GetJsonAsync(_org.Path + path)).ToJsonString());
         }
@@ -87,7 +106,10 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     [InlineData("GET", "/api/v1/organizations/{org}/calls")]
     public async Task RequestWithoutAuthorizationHeaderIsUnauthorizedWithABearerChallenge(string method, string path)
     {
-        var response = await _app.CreateClient().SendJsonAsync(new HttpMethod(method), path.Replace("{org}", $"{_org.Id}"), method == "POST" ? new { name = "X" } : null);
+        var response = await _app.CreateClient().SendJsonAsync(
+            new HttpMethod(method),
+            path.Replace("{org}", $"{_org.Id}"),
+            method == "POST" ? new { name = "X" } : null);
 
         await ProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
@@ -154,7 +176,8 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     [Fact]
     public async Task OperatorIssuesAnAdminKeyShownOnceThatWorksForItsOrganizationOnly()
     {
-        var response = await _app.Operator().PostAsJsonAsync($"{_other.Path}/api-keys", new { name = "second admin", role = "admin" });
+        var response = await _app.Operator()
+            .PostAsJsonAsync($"{_other.Path}/api-keys", new { name = "second admin", role = "admin" });
         var created = await TestOrganization.ReadAsync(response);
         var key = created.Text("key");
         var client = _app.WithBearer(key);
@@ -169,7 +192,9 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     [Fact]
     public async Task AdminIssuesAnAgentKeyThatReadsItsOwnAgent()
     {
-        var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "alice's phone", role = "agent", agentId = _alice });
+        var response = await _org.Admin.PostAsJsonAsync(
+            $"{_org.Path}/api-keys",
+            new { name = "alice's phone", role = "agent", agentId = _alice });
         var agent = _app.WithBearer((await TestOrganization.ReadAsync(response)).Text("key"));
 
         var own = await agent.GetAsync($"{_org.Path}/agents/{_alice}");
@@ -181,7 +206,9 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     [Fact]
     public async Task KeyWithAnUnknownRoleIsRefusedNamingRole()
     {
-        var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "k", role = "superuser" });
+        var response = await _org.Admin.PostAsJsonAsync(
+            $"{_org.Path}/api-keys",
+            new { name = "k", role = "superuser" });
 
         Assert.Equal(["role"], await ErrorFieldsAsync(response));
     }
@@ -199,7 +226,9 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     {
         var theirAgent = await _other.CreateAgentAsync("Trudy", "+14155550122");
 
-        var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "k", role = "agent", agentId = theirAgent });
+        var response = await _org.Admin.PostAsJsonAsync(
+            $"{_org.Path}/api-keys",
+            new { name = "k", role = "agent", agentId = theirAgent });
 
         Assert.Equal(["agentId"], await ErrorFieldsAsync(response));
     }
@@ -207,7 +236,8 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     [Fact]
     public async Task WrongOperatorTokenCannotCreateOrganizations()
     {
-        var response = await _app.WithBearer(SwitchboardApp.OperatorToken + "x").PostAsJsonAsync("/api/v1/organizations", new { name = "Sneaky" });
+        var response = await _app.WithBearer(SwitchboardApp.OperatorToken + "x")
+            .PostAsJsonAsync("/api/v1/organizations", new { name = "Sneaky" });
 
         await ProblemAsync(response, HttpStatusCode.Unauthorized);
     }
@@ -227,7 +257,8 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     [Fact]
     public async Task OperatorTokenIsNotAnAdminOfTheOrganizations()
     {
-        var response = await _app.Operator().PutAsJsonAsync($"{_org.Path}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" });
+        var response = await _app.Operator()
+            .PutAsJsonAsync($"{_org.Path}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" });
 
         await ProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Equal("lastAgent", (await _org.Admin.GetJsonAsync($"{_org.Path}/inbound-calls")).Text("mode"));
@@ -280,11 +311,14 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
         var before = await SnapshotAsync();
         string[] allowed = [$"GET /agents/{_alice}", $"PATCH /agents/{_alice}", "GET /calls"];
 
-        foreach (var (method, path, body) in EveryKindOfEndpoint().Where(e => !allowed.Contains($"{e.Method} {e.Path}")))
+        foreach (var (method, path, body) in EveryKindOfEndpoint()
+            .Where(e => !allowed.Contains($"{e.Method} {e.Path}")))
         {
             var response = await agent.SendJsonAsync(method, _org.Path + path, body);
 
-            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {path}: {(int)response.StatusCode}");
+            Assert.True(
+                response.StatusCode == HttpStatusCode.Forbidden,
+                $"{method} {path}: {(int)response.StatusCode}");
         }
 
         Assert.Equal(before, await SnapshotAsync());
@@ -293,7 +327,8 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     [Fact]
     public async Task RevokedKeyIsUnauthorizedEverywhereWhileOtherKeysKeepWorking()
     {
-        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "laptop", role = "admin" }));
+        var created = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "laptop", role = "admin" }));
         var revoked = _app.WithBearer(created.Text("key"));
 
         var revoke = await _org.Admin.DeleteAsync($"{_org.Path}/api-keys/{created.Id()}");
@@ -303,18 +338,24 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
         {
             var response = await revoked.SendJsonAsync(method, _org.Path + path, body);
 
-            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path}: {(int)response.StatusCode}");
+            Assert.True(
+                response.StatusCode == HttpStatusCode.Unauthorized,
+                $"{method} {path}: {(int)response.StatusCode}");
         }
 
         Assert.Equal(HttpStatusCode.OK, (await _org.Admin.GetAsync($"{_org.Path}/groups")).StatusCode);
-        var listed = (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).AsArray().Single(k => k!.Id() == created.Id())!;
+        var listed = (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).AsArray()
+            .Single(k => k!.Id() == created.Id())!;
         Assert.NotNull(listed.TextOrNull("revokedAt"));
     }
 
     [Fact]
     public async Task RevokedAgentKeyIsUnauthorized()
     {
-        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "alice", role = "agent", agentId = _alice }));
+        var created = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync(
+                $"{_org.Path}/api-keys",
+                new { name = "alice", role = "agent", agentId = _alice }));
         var agent = _app.WithBearer(created.Text("key"));
         Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync($"{_org.Path}/agents/{_alice}")).StatusCode);
 
@@ -346,22 +387,29 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     [Fact]
     public async Task KeysAreListedWithIdNameRoleAgentAndDatesButNeverASecret()
     {
-        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "alice's phone", role = "agent", agentId = _alice }));
+        var created = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync(
+                $"{_org.Path}/api-keys",
+                new { name = "alice's phone", role = "agent", agentId = _alice }));
 
-        var listed = (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).AsArray().Single(k => k!.Id() == created.Id())!;
+        var listed = (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).AsArray()
+            .Single(k => k!.Id() == created.Id())!;
 
         Assert.Equal("alice's phone", listed.Text("name"));
         Assert.Equal("agent", listed.Text("role"));
         Assert.Equal(_alice, listed.Id("agentId"));
         Assert.Equal(_app.Clock.GetUtcNow().UtcDateTime, listed["createdAt"]!.GetValue<DateTime>());
         Assert.Null(listed.TextOrNull("revokedAt"));
-        Assert.Equal(["agentId", "createdAt", "id", "name", "revokedAt", "role"], listed.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["agentId", "createdAt", "id", "name", "revokedAt", "role"],
+            listed.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task RotatedKeyKeepsItsIdentityAndOnlyTheNewSecretWorksFromThatMoment()
     {
-        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "laptop", role = "admin" }));
+        var created = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "laptop", role = "admin" }));
         var old = _app.WithBearer(created.Text("key"));
         Assert.Equal(HttpStatusCode.OK, (await old.GetAsync($"{_org.Path}/groups")).StatusCode);
 
@@ -375,7 +423,9 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
         Assert.Equal("admin", rotated.Text("role"));
         Assert.NotEqual(created.Text("key"), rotated.Text("key"));
         await ProblemAsync(await old.GetAsync($"{_org.Path}/groups"), HttpStatusCode.Unauthorized);
-        Assert.Equal(HttpStatusCode.OK, (await _app.WithBearer(rotated.Text("key")).GetAsync($"{_org.Path}/groups")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await _app.WithBearer(rotated.Text("key")).GetAsync($"{_org.Path}/groups")).StatusCode);
         var listed = (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).ToJsonString();
         Assert.DoesNotContain(rotated.Text("key").Split('_')[2], listed);
     }
@@ -383,9 +433,13 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     [Fact]
     public async Task RotatedAgentKeyIsStillThatAgentsKey()
     {
-        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "alice", role = "agent", agentId = _alice }));
+        var created = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync(
+                $"{_org.Path}/api-keys",
+                new { name = "alice", role = "agent", agentId = _alice }));
 
-        var rotated = await TestOrganization.ReadAsync(await _org.Admin.PostAsync($"{_org.Path}/api-keys/{created.Id()}/rotate", null));
+        var rotated = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsync($"{_org.Path}/api-keys/{created.Id()}/rotate", null));
         var agent = _app.WithBearer(rotated.Text("key"));
 
         Assert.Equal("agent", rotated.Text("role"));
@@ -397,28 +451,38 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     [Fact]
     public async Task RevokedKeyIsNeverRotatedBackToLife()
     {
-        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "lost", role = "admin" }));
+        var created = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "lost", role = "admin" }));
         await _org.Admin.DeleteAsync($"{_org.Path}/api-keys/{created.Id()}");
 
         var response = await _org.Admin.PostAsync($"{_org.Path}/api-keys/{created.Id()}/rotate", null);
 
         var problem = await ProblemAsync(response, HttpStatusCode.Conflict);
         Assert.Equal("API key revoked", problem.Text("title"));
-        await ProblemAsync(await _app.WithBearer(created.Text("key")).GetAsync($"{_org.Path}/groups"), HttpStatusCode.Unauthorized);
+        await ProblemAsync(
+            await _app.WithBearer(created.Text("key")).GetAsync($"{_org.Path}/groups"),
+            HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task RevokingTwiceKeepsTheFirstRevocationTime()
     {
-        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "lost", role = "admin" }));
+        var created = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "lost", role = "admin" }));
         await _org.Admin.DeleteAsync($"{_org.Path}/api-keys/{created.Id()}");
-        var first = (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).AsArray().Single(k => k!.Id() == created.Id())!.Text("revokedAt");
+        var first = (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).AsArray()
+            .Single(k => k!.Id() == created.Id())!
+            .Text("revokedAt");
         _app.Clock.Advance(TimeSpan.FromHours(1));
 
         var again = await _org.Admin.DeleteAsync($"{_org.Path}/api-keys/{created.Id()}");
 
         Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
-        Assert.Equal(first, (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).AsArray().Single(k => k!.Id() == created.Id())!.Text("revokedAt"));
+        Assert.Equal(
+            first,
+            (await _org.Admin.GetJsonAsync($"{_org.Path}/api-keys")).AsArray()
+                .Single(k => k!.Id() == created.Id())!
+                .Text("revokedAt"));
     }
 
     [Fact]
@@ -433,7 +497,10 @@ public sealed class KeysAndOrganizationsTests : IAsyncLifetime
     [Fact]
     public async Task AgentKeyCannotRotateItselfAndKeepsWorking()
     {
-        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "alice", role = "agent", agentId = _alice }));
+        var created = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync(
+                $"{_org.Path}/api-keys",
+                new { name = "alice", role = "agent", agentId = _alice }));
         var agent = _app.WithBearer(created.Text("key"));
 
         var response = await agent.PostAsync($"{_org.Path}/api-keys/{created.Id()}/rotate", null);

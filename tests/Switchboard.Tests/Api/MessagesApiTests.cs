@@ -44,7 +44,8 @@ public sealed class MessagesApiTests : IAsyncLifetime
 
     private DateTimeOffset MinutesAgo(int minutes) => _app.Clock.GetUtcNow().AddMinutes(-minutes);
 
-    private Task<HttpResponseMessage> PostAsync(params object[] messages) => _org.Admin.PostAsJsonAsync($"{_org.Path}/messages", new { messages });
+    private Task<HttpResponseMessage> PostAsync(params object[] messages) =>
+        _org.Admin.PostAsJsonAsync($"{_org.Path}/messages", new { messages });
 
     private async Task<JsonNode> AcceptedAsync(params object[] messages)
     {
@@ -60,14 +61,21 @@ public sealed class MessagesApiTests : IAsyncLifetime
         Assert.Equal(duplicates, counts["duplicates"]!.GetValue<int>());
     }
 
-    /// <summary>The personal phone that a call from the contact to the group number rings, or null when it is refused.</summary>
+    /// <summary>
+    /// The personal phone that a call from the contact to the group number rings, or null when it is refused.
+    /// </summary>
     private async Task<string?> PhoneRungByACallFromAsync(string contact)
     {
         var answer = (await _app.Provider().CallAsync(contact, GroupNumber)).Answer;
         return answer.Verbs.SequenceEqual(["Reject"]) ? null : answer.Text("Number");
     }
 
-    private object TextEvent(long agentId, string contact, int minutesAgo, string? id = null, string from = GroupNumber) =>
+    private object TextEvent(
+        long agentId,
+        string contact,
+        int minutesAgo,
+        string? id = null,
+        string from = GroupNumber) =>
         new { id, agentId, contact, from, sentAt = MinutesAgo(minutesAgo) };
 
     [Fact]
@@ -149,7 +157,14 @@ public sealed class MessagesApiTests : IAsyncLifetime
         var other = await TestOrganization.CreateAsync(_app, "Other Org");
         await other.AddNumberAsync("+14155550900");
         var theirAgent = await other.CreateAgentAsync("Trudy", "+14155550122");
-        var bad = new Dictionary<string, object?> { ["id"] = "bad", ["agentId"] = _bob, ["contact"] = OtherContact, ["from"] = GroupNumber, ["sentAt"] = MinutesAgo(5) };
+        var bad = new Dictionary<string, object?>
+        {
+            ["id"] = "bad",
+            ["agentId"] = _bob,
+            ["contact"] = OtherContact,
+            ["from"] = GroupNumber,
+            ["sentAt"] = MinutesAgo(5),
+        };
         bad[field] = field switch
         {
             "agentId" when value == "another organization's agent" => theirAgent,
@@ -157,12 +172,19 @@ public sealed class MessagesApiTests : IAsyncLifetime
             _ => value,
         };
 
-        var response = await PostAsync(TextEvent(_alice, Contact, 10, "good"), bad, TextEvent(_alice, "+14155550197", 10));
+        var response = await PostAsync(
+            TextEvent(_alice, Contact, 10, "good"),
+            bad,
+            TextEvent(_alice, "+14155550197", 10));
 
         Assert.Equal([$"messages[1].{field}"], await ErrorFieldsAsync(response));
         Assert.Null(await PhoneRungByACallFromAsync(Contact));
         Assert.Null(await PhoneRungByACallFromAsync("+14155550197"));
-        AssertCounts(await AcceptedAsync(TextEvent(_alice, Contact, 10, "good")), received: 1, accepted: 1, duplicates: 0);
+        AssertCounts(
+            await AcceptedAsync(TextEvent(_alice, Contact, 10, "good")),
+            received: 1,
+            accepted: 1,
+            duplicates: 0);
     }
 
     [Fact]
@@ -173,7 +195,9 @@ public sealed class MessagesApiTests : IAsyncLifetime
             TextEvent(_alice, Contact, 10),
             new { agentId = 999_999, contact = OtherContact, from = "+14155550150", sentAt = MinutesAgo(5) });
 
-        Assert.Equal(["messages[0].contact", "messages[2].agentId", "messages[2].from"], await ErrorFieldsAsync(response));
+        Assert.Equal(
+            ["messages[0].contact", "messages[2].agentId", "messages[2].from"],
+            await ErrorFieldsAsync(response));
         Assert.Null(await PhoneRungByACallFromAsync(Contact));
     }
 
@@ -181,7 +205,8 @@ public sealed class MessagesApiTests : IAsyncLifetime
     public async Task NullTextInTheBatchIsRefusedNamingIt()
     {
         var response = await _org.Admin.SendRawAsync(HttpMethod.Post, $"{_org.Path}/messages", $$"""
-            {"messages": [{"agentId": {{_alice}}, "contact": "{{Contact}}", "from": "{{GroupNumber}}", "sentAt": "2026-11-24T11:00:00Z"}, null]}
+            {"messages": [{"agentId": {{_alice}}, "contact": "{{Contact}}", "from": "{{GroupNumber}}",
+                           "sentAt": "2026-11-24T11:00:00Z"}, null]}
             """);
 
         Assert.Equal(["messages[1]"], await ErrorFieldsAsync(response));
@@ -203,7 +228,8 @@ public sealed class MessagesApiTests : IAsyncLifetime
     public async Task SentAtThatIsNotATimeIsRefusedNamingTheField()
     {
         var response = await _org.Admin.SendRawAsync(HttpMethod.Post, $"{_org.Path}/messages", $$"""
-            {"messages": [{"agentId": {{_alice}}, "contact": "{{Contact}}", "from": "{{GroupNumber}}", "sentAt": "yesterday"}]}
+            {"messages": [{"agentId": {{_alice}}, "contact": "{{Contact}}", "from": "{{GroupNumber}}",
+                           "sentAt": "yesterday"}]}
             """);
 
         var fields = await ErrorFieldsAsync(response);
@@ -226,7 +252,9 @@ public sealed class MessagesApiTests : IAsyncLifetime
     [Fact]
     public async Task BatchOfExactlyTenThousandTextsIsAccepted()
     {
-        var messages = Enumerable.Range(0, 10_000).Select(i => TextEvent(_alice, $"+1212555{i:D4}", 10, $"m{i}")).ToArray();
+        var messages = Enumerable.Range(0, 10_000)
+            .Select(i => TextEvent(_alice, $"+1212555{i:D4}", 10, $"m{i}"))
+            .ToArray();
 
         var counts = await AcceptedAsync(messages);
 
@@ -238,7 +266,9 @@ public sealed class MessagesApiTests : IAsyncLifetime
     {
         var agent = await _org.AgentClientAsync(_alice);
 
-        var response = await agent.PostAsJsonAsync($"{_org.Path}/messages", new { messages = new[] { TextEvent(_alice, Contact, 10) } });
+        var response = await agent.PostAsJsonAsync(
+            $"{_org.Path}/messages",
+            new { messages = new[] { TextEvent(_alice, Contact, 10) } });
 
         await ProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Null(await PhoneRungByACallFromAsync(Contact));
@@ -248,7 +278,9 @@ public sealed class MessagesApiTests : IAsyncLifetime
     [InlineData(6 * 60, true)]
     [InlineData(60 * 24 * 365, true)]
     [InlineData(4 * 60, false)]
-    public async Task TextDatedAheadOfSwitchboardsClockBeyondTheToleranceIsRefusedNamingSentAt(int secondsAhead, bool refused)
+    public async Task TextDatedAheadOfSwitchboardsClockBeyondTheToleranceIsRefusedNamingSentAt(
+        int secondsAhead,
+        bool refused)
     {
         var sentAt = _app.Clock.GetUtcNow().AddSeconds(secondsAhead);
 
@@ -267,7 +299,14 @@ public sealed class MessagesApiTests : IAsyncLifetime
     [Fact]
     public async Task TextDatedInTheFutureCannotPinItsAgentAsTheLastTexter()
     {
-        await PostAsync(new { agentId = _alice, contact = Contact, from = GroupNumber, sentAt = _app.Clock.GetUtcNow().AddYears(5) });
+        await PostAsync(
+            new
+            {
+                agentId = _alice,
+                contact = Contact,
+                from = GroupNumber,
+                sentAt = _app.Clock.GetUtcNow().AddYears(5),
+            });
         await AcceptedAsync(new { agentId = _bob, contact = Contact, from = GroupNumber, sentAt = MinutesAgo(1) });
 
         var call = await _app.Provider().CallAsync(Contact, GroupNumber);
@@ -278,7 +317,8 @@ public sealed class MessagesApiTests : IAsyncLifetime
     [Fact]
     public async Task TextDatedBefore2000IsRefusedNamingSentAt()
     {
-        var response = await PostAsync(new { agentId = _alice, contact = Contact, from = GroupNumber, sentAt = "1999-12-31T23:59:59Z" });
+        var response = await PostAsync(
+            new { agentId = _alice, contact = Contact, from = GroupNumber, sentAt = "1999-12-31T23:59:59Z" });
 
         Assert.Equal(["messages[0].sentAt"], await ErrorFieldsAsync(response));
     }

@@ -6,7 +6,9 @@ using static Switchboard.Tests.Api.ApiAnswers;
 
 namespace Switchboard.Tests.Api;
 
-/// <summary>Platform numbers over HTTP: stored in E.164, at most one owner of the same organization, unique platform-wide.</summary>
+/// <summary>
+/// Platform numbers over HTTP: stored in E.164, at most one owner of the same organization, unique platform-wide.
+/// </summary>
 [Trait("Database", "yes")]
 public sealed class NumbersApiTests : IAsyncLifetime
 {
@@ -33,11 +35,14 @@ public sealed class NumbersApiTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private Task<HttpResponseMessage> PostAsync(TestOrganization org, object body) => org.Admin.PostAsJsonAsync($"{org.Path}/numbers", body);
+    private Task<HttpResponseMessage> PostAsync(TestOrganization org, object body) =>
+        org.Admin.PostAsJsonAsync($"{org.Path}/numbers", body);
 
-    private async Task<JsonArray> ListAsync(TestOrganization org) => (await org.Admin.GetJsonAsync($"{org.Path}/numbers")).AsArray();
+    private async Task<JsonArray> ListAsync(TestOrganization org) =>
+        (await org.Admin.GetJsonAsync($"{org.Path}/numbers")).AsArray();
 
-    private async Task<JsonNode?> FindAsync(TestOrganization org, string number) => (await ListAsync(org)).SingleOrDefault(n => n!.Text("number") == number);
+    private async Task<JsonNode?> FindAsync(TestOrganization org, string number) =>
+        (await ListAsync(org)).SingleOrDefault(n => n!.Text("number") == number);
 
     [Fact]
     public async Task NumberWrittenAnyWayIsStoredInE164WithItsGroup()
@@ -160,7 +165,9 @@ public sealed class NumbersApiTests : IAsyncLifetime
     {
         await _org.AddNumberAsync(Number, groupId: _group);
 
-        var response = await _org.Admin.PatchAsJsonAsync($"{_org.Path}/numbers/{EscapedNumber}", new { inboxId = _inbox });
+        var response = await _org.Admin.PatchAsJsonAsync(
+            $"{_org.Path}/numbers/{EscapedNumber}",
+            new { inboxId = _inbox });
 
         var answer = await TestOrganization.ReadAsync(response);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -176,7 +183,8 @@ public sealed class NumbersApiTests : IAsyncLifetime
     {
         await _org.AddNumberAsync(Number, groupId: _group);
 
-        await TestOrganization.ReadAsync(await _org.Admin.PatchAsJsonAsync($"{_org.Path}/numbers/{EscapedNumber}", new { }));
+        await TestOrganization.ReadAsync(
+            await _org.Admin.PatchAsJsonAsync($"{_org.Path}/numbers/{EscapedNumber}", new { }));
 
         var listed = await FindAsync(_org, Number);
         Assert.Null(listed!["groupId"]);
@@ -188,7 +196,9 @@ public sealed class NumbersApiTests : IAsyncLifetime
     {
         await _org.AddNumberAsync(Number, groupId: _group);
 
-        var response = await _org.Admin.PatchAsJsonAsync($"{_org.Path}/numbers/{EscapedNumber}", new { groupId = _group, inboxId = _inbox });
+        var response = await _org.Admin.PatchAsJsonAsync(
+            $"{_org.Path}/numbers/{EscapedNumber}",
+            new { groupId = _group, inboxId = _inbox });
 
         await ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(_group, (await FindAsync(_org, Number))!["groupId"]!.GetValue<long>());
@@ -200,7 +210,9 @@ public sealed class NumbersApiTests : IAsyncLifetime
         await _org.AddNumberAsync(Number, groupId: _group);
         var theirGroup = await _other.CreateGroupAsync();
 
-        var response = await _org.Admin.PatchAsJsonAsync($"{_org.Path}/numbers/{EscapedNumber}", new { groupId = theirGroup });
+        var response = await _org.Admin.PatchAsJsonAsync(
+            $"{_org.Path}/numbers/{EscapedNumber}",
+            new { groupId = theirGroup });
 
         Assert.Equal(["groupId"], await ErrorFieldsAsync(response));
         Assert.Equal(_group, (await FindAsync(_org, Number))!["groupId"]!.GetValue<long>());

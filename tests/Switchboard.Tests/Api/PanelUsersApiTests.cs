@@ -8,7 +8,10 @@ using static Switchboard.Tests.Api.ApiAnswers;
 
 namespace Switchboard.Tests.Api;
 
-/// <summary>Panel sign-ins over the API: the operator's first admin, an admin setting an agent's password, and what signing in then does.</summary>
+/// <summary>
+/// Panel sign-ins over the API: the operator's first admin, an admin setting an agent's password, and what signing in
+/// then does.
+/// </summary>
 [Trait("Database", "yes")]
 public sealed class PanelUsersApiTests : IAsyncLifetime
 {
@@ -31,13 +34,17 @@ public sealed class PanelUsersApiTests : IAsyncLifetime
     private async Task<PanelSignInResult> SignInAsync(string email, string password)
     {
         await using var scope = _app.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PanelLogins>().SignInAsync(email, password, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<PanelLogins>()
+            .SignInAsync(email, password, CancellationToken.None);
     }
 
     [Fact]
     public async Task OperatorCreatesTheFirstAdminWhoCanThenSignIn()
     {
-        var response = await CreateAsync(_app.Operator(), _org, new { name = "Ada", email = "Ada@Example.org", password = Password });
+        var response = await CreateAsync(
+            _app.Operator(),
+            _org,
+            new { name = "Ada", email = "Ada@Example.org", password = Password });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = await TestOrganization.ReadAsync(response);
@@ -51,7 +58,10 @@ public sealed class PanelUsersApiTests : IAsyncLifetime
     [Fact]
     public async Task ShortPasswordIsRefusedNamingItAndNothingIsStored()
     {
-        var response = await CreateAsync(_app.Operator(), _org, new { name = "Ada", email = "ada@example.org", password = "short" });
+        var response = await CreateAsync(
+            _app.Operator(),
+            _org,
+            new { name = "Ada", email = "ada@example.org", password = "short" });
 
         Assert.Equal(["password"], await ErrorFieldsAsync(response));
         Assert.Empty((await _org.Admin.GetJsonAsync($"{_org.Path}/agents")).AsArray());
@@ -61,9 +71,16 @@ public sealed class PanelUsersApiTests : IAsyncLifetime
     public async Task EmailThatSignsInElsewhereIsAConflictAndNothingIsStored()
     {
         var other = await TestOrganization.CreateAsync(_app, "Other Org");
-        await TestOrganization.ReadAsync(await CreateAsync(_app.Operator(), other, new { name = "Ada", email = "ada@example.org", password = Password }));
+        await TestOrganization.ReadAsync(
+            await CreateAsync(
+                _app.Operator(),
+                other,
+                new { name = "Ada", email = "ada@example.org", password = Password }));
 
-        var response = await CreateAsync(_app.Operator(), _org, new { name = "Ada", email = "ada@example.org", password = Password });
+        var response = await CreateAsync(
+            _app.Operator(),
+            _org,
+            new { name = "Ada", email = "ada@example.org", password = Password });
 
         await ProblemAsync(response, HttpStatusCode.Conflict);
         Assert.Empty((await _org.Admin.GetJsonAsync($"{_org.Path}/agents")).AsArray());
@@ -74,7 +91,10 @@ public sealed class PanelUsersApiTests : IAsyncLifetime
     {
         var agent = await _org.AgentClientAsync(await _org.CreateAgentAsync("Carol", null));
 
-        var response = await CreateAsync(agent, _org, new { name = "Eve", email = "eve@example.org", password = Password });
+        var response = await CreateAsync(
+            agent,
+            _org,
+            new { name = "Eve", email = "eve@example.org", password = Password });
 
         await ProblemAsync(response, HttpStatusCode.Forbidden);
     }
@@ -84,14 +104,17 @@ public sealed class PanelUsersApiTests : IAsyncLifetime
     {
         var carol = await _org.CreateAgentAsync("Carol", null);
         var email = (await _org.Admin.GetJsonAsync($"{_org.Path}/agents/{carol}")).Text("email");
-        await TestOrganization.ReadAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/agents/{carol}/panel-password", new { password = Password }));
+        await TestOrganization.ReadAsync(
+            await _org.Admin.PutAsJsonAsync($"{_org.Path}/agents/{carol}/panel-password", new { password = Password }));
         for (var i = 0; i < PanelLogins.MaxFailures; i++)
         {
             await SignInAsync(email, "wrong password");
         }
 
         Assert.Contains("locked", (await SignInAsync(email, Password)).Problem);
-        var reset = await _org.Admin.PutAsJsonAsync($"{_org.Path}/agents/{carol}/panel-password", new { password = "another good password" });
+        var reset = await _org.Admin.PutAsJsonAsync(
+            $"{_org.Path}/agents/{carol}/panel-password",
+            new { password = "another good password" });
 
         Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
         Assert.Equal(carol, (await SignInAsync(email, "another good password")).User?.AgentId);
@@ -102,9 +125,11 @@ public sealed class PanelUsersApiTests : IAsyncLifetime
     {
         var carol = await _org.CreateAgentAsync("Carol", null);
         var email = (await _org.Admin.GetJsonAsync($"{_org.Path}/agents/{carol}")).Text("email");
-        await TestOrganization.ReadAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/agents/{carol}/panel-password", new { password = Password }));
+        await TestOrganization.ReadAsync(
+            await _org.Admin.PutAsJsonAsync($"{_org.Path}/agents/{carol}/panel-password", new { password = Password }));
 
-        await TestOrganization.ReadAsync(await _org.Admin.PatchAsJsonAsync($"{_org.Path}/agents/{carol}", new { active = false }));
+        await TestOrganization.ReadAsync(
+            await _org.Admin.PatchAsJsonAsync($"{_org.Path}/agents/{carol}", new { active = false }));
         var inactive = await SignInAsync(email, Password);
         await TestOrganization.ReadAsync(await _org.Admin.DeleteAsync($"{_org.Path}/agents/{carol}"));
         var deleted = await SignInAsync(email, Password);

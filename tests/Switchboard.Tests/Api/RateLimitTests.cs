@@ -58,7 +58,9 @@ public sealed class RateLimitTests : IAsyncLifetime
     {
         for (var i = 0; i < 3; i++)
         {
-            await ProblemAsync(await From(Attacker, WrongKey).GetAsync($"{_org.Path}/groups"), HttpStatusCode.Unauthorized);
+            await ProblemAsync(
+                await From(Attacker, WrongKey).GetAsync($"{_org.Path}/groups"),
+                HttpStatusCode.Unauthorized);
         }
 
         var wrong = await From(Attacker, WrongKey).GetAsync($"{_org.Path}/groups");
@@ -79,33 +81,54 @@ public sealed class RateLimitTests : IAsyncLifetime
             await From(Attacker, WrongKey).GetAsync($"{_org.Path}/groups");
         }
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await From(Attacker, _org.AdminKey).GetAsync($"{_org.Path}/groups")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await From(Neighbour, _org.AdminKey).GetAsync($"{_org.Path}/groups")).StatusCode);
-        await ProblemAsync(await From(Neighbour, WrongKey).GetAsync($"{_org.Path}/groups"), HttpStatusCode.Unauthorized);
+        Assert.Equal(
+            HttpStatusCode.TooManyRequests,
+            (await From(Attacker, _org.AdminKey).GetAsync($"{_org.Path}/groups")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await From(Neighbour, _org.AdminKey).GetAsync($"{_org.Path}/groups")).StatusCode);
+        await ProblemAsync(
+            await From(Neighbour, WrongKey).GetAsync($"{_org.Path}/groups"),
+            HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task RevokedAndGarbageKeysCountAsFailuresButRightKeysAndNoKeyDoNot()
     {
-        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "old", role = "admin" }));
+        var created = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "old", role = "admin" }));
         await _org.Admin.DeleteAsync($"{_org.Path}/api-keys/{created.Id()}");
         for (var i = 0; i < 10; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await From(Attacker, _org.AdminKey).GetAsync($"{_org.Path}/groups")).StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, (await From(Attacker).GetAsync($"{_org.Path}/groups")).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.OK,
+                (await From(Attacker, _org.AdminKey).GetAsync($"{_org.Path}/groups")).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.Unauthorized,
+                (await From(Attacker).GetAsync($"{_org.Path}/groups")).StatusCode);
         }
 
-        await ProblemAsync(await From(Attacker, created.Text("key")).GetAsync($"{_org.Path}/groups"), HttpStatusCode.Unauthorized);
-        await ProblemAsync(await From(Attacker, "garbage").GetAsync($"{_org.Path}/groups"), HttpStatusCode.Unauthorized);
-        await ProblemAsync(await From(Attacker, SwitchboardApp.OperatorToken + "x").GetAsync($"{_org.Path}/groups"), HttpStatusCode.Unauthorized);
+        await ProblemAsync(
+            await From(Attacker, created.Text("key")).GetAsync($"{_org.Path}/groups"),
+            HttpStatusCode.Unauthorized);
+        await ProblemAsync(
+            await From(Attacker, "garbage").GetAsync($"{_org.Path}/groups"),
+            HttpStatusCode.Unauthorized);
+        await ProblemAsync(
+            await From(Attacker, SwitchboardApp.OperatorToken + "x").GetAsync($"{_org.Path}/groups"),
+            HttpStatusCode.Unauthorized);
 
-        await ProblemAsync(await From(Attacker, _org.AdminKey).GetAsync($"{_org.Path}/groups"), HttpStatusCode.TooManyRequests);
+        await ProblemAsync(
+            await From(Attacker, _org.AdminKey).GetAsync($"{_org.Path}/groups"),
+            HttpStatusCode.TooManyRequests);
     }
 
     [Fact]
     public async Task AfterThreeFailedSignInsTheSourceIsRefusedWhateverTheEmail()
     {
-        await _app.Operator().PostAsJsonAsync($"{_org.Path}/panel-users", new { name = "Ada", email = "ada@example.org", password = PanelBrowser.Password });
+        await _app.Operator().PostAsJsonAsync(
+            $"{_org.Path}/panel-users",
+            new { name = "Ada", email = "ada@example.org", password = PanelBrowser.Password });
         var browser = From(Attacker);
         foreach (var email in new[] { "a@example.org", "b@example.org", "ada@example.org" })
         {
@@ -118,8 +141,13 @@ public sealed class RateLimitTests : IAsyncLifetime
         var elsewhere = await PanelForms.SignInAsync(From(Neighbour), "ada@example.org", PanelBrowser.Password);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        Assert.Contains("Too many failed sign-ins from your network. Try again in 900 seconds.", await refused.Content.ReadAsStringAsync());
-        Assert.Equal("900", refused.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains(
+            "Too many failed sign-ins from your network. Try again in 900 seconds.",
+            await refused.Content.ReadAsStringAsync());
+        Assert.Equal(
+            "900",
+            refused.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(
+                System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(HttpStatusCode.Redirect, elsewhere.StatusCode);
         Assert.Equal("/panel", elsewhere.Headers.Location?.ToString());
     }
@@ -134,7 +162,9 @@ public sealed class RateLimitTests : IAsyncLifetime
         }
 
         var over = (await provider.CallAsync(Contact, GroupNumber)).Answer;
-        var status = await provider.PostAsync("/webhooks/twilio/status", new() { ["CallSid"] = provider.NewCallSid(), ["CallStatus"] = "completed" });
+        var status = await provider.PostAsync(
+            "/webhooks/twilio/status",
+            new() { ["CallSid"] = provider.NewCallSid(), ["CallStatus"] = "completed" });
         var elsewhere = (await new TwilioProvider(From(Neighbour)).CallAsync(Contact, GroupNumber)).Answer;
 
         Assert.Equal(HttpStatusCode.OK, over.Status);
@@ -154,7 +184,11 @@ public sealed class RateLimitTests : IAsyncLifetime
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 12; i++)
         {
-            statuses.Add((await provider.SendAsync(SwitchboardApp.PublicBaseUrl + "/webhooks/twilio/voice", new() { ["CallSid"] = $"CA{i}", ["From"] = Contact, ["To"] = GroupNumber }, "forged")).Status);
+            statuses.Add(
+                (await provider.SendAsync(
+                    SwitchboardApp.PublicBaseUrl + "/webhooks/twilio/voice",
+                    new() { ["CallSid"] = $"CA{i}", ["From"] = Contact, ["To"] = GroupNumber },
+                    "forged")).Status);
         }
 
         Assert.Equal(4, statuses.Count(s => s == HttpStatusCode.Forbidden));
@@ -173,7 +207,8 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync($"{org.Path}/groups")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await org.Admin.GetAsync($"{org.Path}/groups")).StatusCode);
 
-        // The limiter keeps real time (System.Threading.RateLimiting takes no TimeProvider): wait out its one-second window.
+        // The limiter keeps real time (System.Threading.RateLimiting takes no TimeProvider): wait out its one-second
+        // window.
         var deadline = DateTime.UtcNow.AddSeconds(10);
         HttpStatusCode status;
         do

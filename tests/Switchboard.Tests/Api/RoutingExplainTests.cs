@@ -6,7 +6,9 @@ using static Switchboard.Tests.Api.ApiAnswers;
 
 namespace Switchboard.Tests.Api;
 
-/// <summary><c>POST …/routing/explain</c>: what a call would do and why, the same decision as a real call, without one.</summary>
+/// <summary>
+/// <c>POST …/routing/explain</c>: what a call would do and why, the same decision as a real call, without one.
+/// </summary>
 [Trait("Database", "yes")]
 public sealed class RoutingExplainTests : IAsyncLifetime
 {
@@ -46,7 +48,8 @@ public sealed class RoutingExplainTests : IAsyncLifetime
     }
 
     private async Task<JsonNode> ExplainAsync(string contact, string number) =>
-        await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/routing/explain", new { contact, number }));
+        await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync($"{_org.Path}/routing/explain", new { contact, number }));
 
     [Fact]
     public async Task LastAgentIsExplainedStepByStepWithTheSettingsOriginAndNoPersonalNumber()
@@ -85,7 +88,9 @@ public sealed class RoutingExplainTests : IAsyncLifetime
         var inbox = await ExplainAsync(Contact, InboxNumber);
         var stranger = await ExplainAsync("+14155550188", GroupNumber);
 
-        Assert.Equal(("reject", "inboxRejects", "inbox"), (inbox.Text("outcome"), inbox.Text("reason"), inbox.Text("settingFrom")));
+        Assert.Equal(
+            ("reject", "inboxRejects", "inbox"),
+            (inbox.Text("outcome"), inbox.Text("reason"), inbox.Text("settingFrom")));
         Assert.Equal(("reject", "neverTextedFromGroup"), (stranger.Text("outcome"), stranger.Text("reason")));
         Assert.Null(stranger.TextOrNull("settingFrom"));
     }
@@ -102,7 +107,9 @@ public sealed class RoutingExplainTests : IAsyncLifetime
     [Fact]
     public async Task BadNumbersAreRefusedNamingEach()
     {
-        var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/routing/explain", new { contact = "+1 555 0100", number = "" });
+        var response = await _org.Admin.PostAsJsonAsync(
+            $"{_org.Path}/routing/explain",
+            new { contact = "+1 555 0100", number = "" });
 
         Assert.Equal(["contact", "number"], await ErrorFieldsAsync(response));
     }
@@ -112,7 +119,9 @@ public sealed class RoutingExplainTests : IAsyncLifetime
     {
         var agent = await _org.AgentClientAsync(_alice);
 
-        var response = await agent.PostAsJsonAsync($"{_org.Path}/routing/explain", new { contact = Contact, number = GroupNumber });
+        var response = await agent.PostAsJsonAsync(
+            $"{_org.Path}/routing/explain",
+            new { contact = Contact, number = GroupNumber });
 
         await ProblemAsync(response, HttpStatusCode.Forbidden);
     }
@@ -120,7 +129,9 @@ public sealed class RoutingExplainTests : IAsyncLifetime
     [Fact]
     public async Task ContactsNumberInAQueryStringIsNotAnswered()
     {
-        var response = await _org.Admin.GetAsync($"{_org.Path}/routing/explain?contact={Uri.EscapeDataString(Contact)}&number={Uri.EscapeDataString(GroupNumber)}");
+        var response = await _org.Admin.GetAsync(
+            $"{_org.Path}/routing/explain?contact={Uri.EscapeDataString(Contact)}&" +
+            $"number={Uri.EscapeDataString(GroupNumber)}");
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
     }

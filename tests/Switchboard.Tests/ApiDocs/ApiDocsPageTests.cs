@@ -39,8 +39,10 @@ public sealed class ApiDocsPageTests(PanelBrowser browser) : IClassFixture<Panel
         page.PageError += (_, error) => problems.Add(error);
 
         await page.GotoAsync("/api/docs");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Switchboard admin API" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByText("Issue an API key; its secret is shown only in this answer").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Switchboard admin API" }))
+            .ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Issue an API key; its secret is shown only in this answer").First)
+            .ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Agents", new() { Exact = true }).First).ToBeVisibleAsync();
 
         Assert.Empty(problems);
@@ -66,7 +68,10 @@ public sealed class ApiDocsPageTests(PanelBrowser browser) : IClassFixture<Panel
 
         // Everywhere else the policies stay as they were: no script on the panel, nothing at all on the API.
         var panel = await _app.CreateClient().GetAsync("/panel/sign-in");
-        Assert.Contains("script-src 'none'", panel.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains(
+            "script-src 'none'",
+            panel.Headers.GetValues("Content-Security-Policy").Single(),
+            StringComparison.Ordinal);
         var api = await _app.CreateClient().GetAsync("/openapi/v1.json");
         Assert.Equal(SecurityHeaders.DataPolicy, api.Headers.GetValues("Content-Security-Policy").Single());
     }

@@ -45,7 +45,9 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
                 continue;
             }
 
-            if (operation["operationId"] is null || operation["summary"] is null || operation["tags"] is not JsonArray { Count: > 0 })
+            if (operation["operationId"] is null
+                || operation["summary"] is null
+                || operation["tags"] is not JsonArray { Count: > 0 })
             {
                 missing.Add($"{method} {path}: without an operationId, a summary or a tag");
             }
@@ -101,13 +103,20 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
 
             foreach (var status in expected)
             {
-                Assert.True(responses[status]?["content"]?["application/problem+json"] is not null, $"{method} {path} does not describe its {status}");
+                Assert.True(
+                    responses[status]?["content"]?["application/problem+json"] is not null,
+                    $"{method} {path} does not describe its {status}");
             }
         }
 
         var startCall = _document["paths"]!["/api/v1/organizations/{orgId}/calls"]!["post"]!["responses"]!.AsObject();
-        Assert.All(new[] { "409", "502", "503", "504" }, status => Assert.True(startCall.ContainsKey(status), $"POST /calls without {status}"));
-        Assert.True(_document["paths"]!["/api/v1/organizations/{orgId}/numbers"]!["post"]!["responses"]!.AsObject().ContainsKey("409"));
+        Assert.All(
+            new[] { "409", "502", "503", "504" },
+            status => Assert.True(startCall.ContainsKey(status), $"POST /calls without {status}"));
+        Assert.True(
+            _document["paths"]!["/api/v1/organizations/{orgId}/numbers"]!["post"]!["responses"]!
+                .AsObject()
+                .ContainsKey("409"));
     }
 
     [Fact]
@@ -126,7 +135,9 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
             var results = Validate(media["schema"]!, example, operation["operationId"]!.GetValue<string>());
             if (!results.IsValid)
             {
-                refused.Add($"{method} {path}: {example.ToJsonString()} is refused by its schema:\n{JsonSerializer.Serialize(results)}");
+                refused.Add(
+                    $"{method} {path}: {example.ToJsonString()} is refused by its " +
+                    $"schema:\n{JsonSerializer.Serialize(results)}");
             }
         }
 
@@ -136,7 +147,8 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
     [Fact]
     public void TheSchemaCheckRefusesAnExampleOfTheWrongShape()
     {
-        var createAgent = _document["paths"]!["/api/v1/organizations/{orgId}/agents"]!["post"]!["requestBody"]!["content"]!["application/json"]!;
+        var createAgent = _document["paths"]!["/api/v1/organizations/{orgId}/agents"]!["post"]!
+            ["requestBody"]!["content"]!["application/json"]!;
         var wrong = JsonNode.Parse("""{ "name": "Ada", "active": "yes" }""")!;
 
         Assert.False(Validate(createAgent["schema"]!, wrong, "wrong-shape").IsValid);
@@ -154,13 +166,20 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/docs/")).StatusCode);
     }
 
-    /// <summary>The schema, with the document's component schemas beside it, checked by JsonSchema.Net (draft 2020-12, as OpenAPI 3.1).</summary>
+    /// <summary>
+    /// The schema, with the document's component schemas beside it, checked by JsonSchema.Net (draft 2020-12, as
+    /// OpenAPI 3.1).
+    /// </summary>
     private EvaluationResults Validate(JsonNode schema, JsonNode instance, string name)
     {
         var components = _document["components"]!["schemas"]!.ToJsonString();
-        var text = $$"""{ "$schema": "https://json-schema.org/draft/2020-12/schema", "allOf": [{{schema.ToJsonString()}}], "$defs": {{components}} }"""
-            .Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
-        var built = JsonSchema.FromText(text, baseUri: new Uri($"https://switchboard.test/schemas/{name}/{Guid.NewGuid():N}.json"));
+        var text = (
+            $$"""{ "$schema": "https://json-schema.org/draft/2020-12/schema", "allOf": """ +
+            $$"""[{{schema.ToJsonString()}}], "$defs": {{components}} }""")
+                .Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
+        var built = JsonSchema.FromText(
+            text,
+            baseUri: new Uri($"https://switchboard.test/schemas/{name}/{Guid.NewGuid():N}.json"));
         using var parsed = JsonDocument.Parse(instance.ToJsonString());
         return built.Evaluate(parsed.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
     }

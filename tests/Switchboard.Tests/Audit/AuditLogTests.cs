@@ -41,10 +41,13 @@ public sealed partial class AuditLogTests : IAsyncLifetime
     private async Task<JsonArray> EntriesAsync(string query = "") =>
         (await _org.Admin.GetJsonAsync($"{_org.Path}/audit{query}"))["items"]!.AsArray();
 
-    private async Task<JsonNode> NewestAsync(string entityType) => (await EntriesAsync($"?entityType={entityType}"))[0]!;
+    private async Task<JsonNode> NewestAsync(string entityType) =>
+        (await EntriesAsync($"?entityType={entityType}"))[0]!;
 
     private static Dictionary<string, (string? Before, string? After)> Changes(JsonNode entry) =>
-        entry["changes"]!.AsArray().ToDictionary(c => c!.Text("field"), c => (c!.TextOrNull("before"), c!.TextOrNull("after")));
+        entry["changes"]!
+            .AsArray()
+            .ToDictionary(c => c!.Text("field"), c => (c!.TextOrNull("before"), c!.TextOrNull("after")));
 
     [Fact]
     public async Task ChangeThroughTheApiIsLoggedWithTheKeyTheTimeAndOnlyTheChangedFields()
@@ -58,11 +61,17 @@ public sealed partial class AuditLogTests : IAsyncLifetime
         Assert.Equal(KeyId(_org.AdminKey), entry["actor"]!.Id());
         Assert.Equal("admin", entry["actor"]!.Text("name"));
         Assert.Equal("admin", entry["actor"]!.Text("role"));
-        Assert.Equal(new DateTime(2026, 11, 24, 15, 30, 5, DateTimeKind.Utc), entry["at"]!.GetValue<DateTime>().ToUniversalTime());
+        Assert.Equal(
+            new DateTime(2026, 11, 24, 15, 30, 5, DateTimeKind.Utc),
+            entry["at"]!.GetValue<DateTime>().ToUniversalTime());
         Assert.Equal("changed", entry.Text("action"));
         Assert.Equal(_org.Id.ToString(), entry.Text("entityId"));
         Assert.Equal(
-            new Dictionary<string, (string?, string?)> { ["inboundMode"] = ("lastAgent", "forward"), ["inboundForwardTo"] = (null, "+14155550100") },
+            new Dictionary<string, (string?, string?)>
+            {
+                ["inboundMode"] = ("lastAgent", "forward"),
+                ["inboundForwardTo"] = (null, "+14155550100"),
+            },
             Changes(entry));
     }
 
@@ -71,9 +80,15 @@ public sealed partial class AuditLogTests : IAsyncLifetime
     {
         var group = await _org.CreateGroupAsync();
 
-        await _org.SetAsync($"/groups/{group}/call-options", new { fallback = new { mode = "forward", forwardTo = "+14155550133" }, membersOnly = true });
-        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await _org.Admin.PutAsync($"{_org.Path}/groups/{group}/members/{_alice}", null)).StatusCode);
-        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await _org.Admin.DeleteAsync($"{_org.Path}/groups/{group}/members/{_alice}")).StatusCode);
+        await _org.SetAsync(
+            $"/groups/{group}/call-options",
+            new { fallback = new { mode = "forward", forwardTo = "+14155550133" }, membersOnly = true });
+        Assert.Equal(
+            System.Net.HttpStatusCode.NoContent,
+            (await _org.Admin.PutAsync($"{_org.Path}/groups/{group}/members/{_alice}", null)).StatusCode);
+        Assert.Equal(
+            System.Net.HttpStatusCode.NoContent,
+            (await _org.Admin.DeleteAsync($"{_org.Path}/groups/{group}/members/{_alice}")).StatusCode);
 
         var options = Changes(await NewestAsync("group"));
         Assert.Equal(("followOrganization", "forward"), options["fallbackMode"]);
@@ -107,7 +122,10 @@ public sealed partial class AuditLogTests : IAsyncLifetime
         var ada = (await TestOrganization.ReadAsync(await _app.Operator().PostAsJsonAsync($"{_org.Path}/panel-users",
             new { name = "Ada Admin", email = AdminEmail, role = "admin", password = Password })))["agent"]!.Id();
         var panel = _app.CreateClient();
-        await PostFormAsync(panel, "/panel/sign-in", new() { ["Email"] = AdminEmail, ["Password"] = "not the password" });
+        await PostFormAsync(
+            panel,
+            "/panel/sign-in",
+            new() { ["Email"] = AdminEmail, ["Password"] = "not the password" });
         await PostFormAsync(panel, "/panel/sign-in", new() { ["Email"] = AdminEmail, ["Password"] = Password });
         _app.Clock.Advance(TimeSpan.FromMinutes(5));
 
@@ -121,7 +139,8 @@ public sealed partial class AuditLogTests : IAsyncLifetime
         Assert.Equal(_app.Clock.GetUtcNow().UtcDateTime, entry["at"]!.GetValue<DateTime>().ToUniversalTime());
         Assert.Equal(_alice.ToString(), entry.Text("entityId"));
         Assert.Equal(new Dictionary<string, (string?, string?)> { ["active"] = ("true", "false") }, Changes(entry));
-        // A wrong password at sign-in is bookkeeping, not a change anyone made: only the creation of the sign-in is there.
+        // A wrong password at sign-in is bookkeeping, not a change anyone made: only the creation of the sign-in is
+        // there.
         Assert.Equal(["created"], (await EntriesAsync("?entityType=panelLogin")).Select(e => e!.Text("action")));
     }
 
@@ -130,7 +149,8 @@ public sealed partial class AuditLogTests : IAsyncLifetime
     {
         var itself = await _org.AgentClientAsync(_alice);
 
-        await TestOrganization.ReadAsync(await itself.PatchAsJsonAsync($"{_org.Path}/agents/{_alice}", new { phone = "+14155550144" }));
+        await TestOrganization.ReadAsync(
+            await itself.PatchAsJsonAsync($"{_org.Path}/agents/{_alice}", new { phone = "+14155550144" }));
 
         var entry = await NewestAsync("agent");
         Assert.Equal("agent", entry["actor"]!.Text("role"));
@@ -145,10 +165,13 @@ public sealed partial class AuditLogTests : IAsyncLifetime
     {
         const string eventsSecret = "texting-platform-secret-2026";
         await _org.SetAsync("/call-events", new { url = "https://texting.example.org/hooks", secret = eventsSecret });
-        await _org.SetAsync("/call-events", new { url = "https://texting.example.org/hooks", secret = "another-platform-secret-2027" });
+        await _org.SetAsync(
+            "/call-events",
+            new { url = "https://texting.example.org/hooks", secret = "another-platform-secret-2027" });
         await _org.SetAsync($"/agents/{_alice}/panel-password", new { password = Password });
         await _org.SetAsync($"/agents/{_alice}/panel-password", new { password = "a different password" });
-        var created = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "platform", role = "admin" }));
+        var created = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "platform", role = "admin" }));
 
         var settings = await EntriesAsync("?entityType=organization");
         Assert.Equal((null, "(set)"), Changes(settings[1]!)["callEventsSecret"]);
@@ -168,15 +191,24 @@ public sealed partial class AuditLogTests : IAsyncLifetime
     public async Task DeletingAnAgentAndRevokingAKeyAreLogged()
     {
         await _org.SetAsync($"/agents/{_alice}/panel-password", new { password = Password });
-        var key = KeyId((await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "old", role = "admin" }))).Text("key"));
+        var key = KeyId(
+            (await TestOrganization.ReadAsync(
+                await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "old", role = "admin" }))).Text(
+                    "key"));
         _app.Clock.Advance(TimeSpan.FromHours(1));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _org.Admin.DeleteAsync($"{_org.Path}/agents/{_alice}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await _org.Admin.DeleteAsync($"{_org.Path}/api-keys/{key}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await _org.Admin.DeleteAsync($"{_org.Path}/agents/{_alice}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await _org.Admin.DeleteAsync($"{_org.Path}/api-keys/{key}")).StatusCode);
 
         var now = _app.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
         var agent = await NewestAsync("agent");
-        Assert.Equal(new Dictionary<string, (string?, string?)> { ["deletedAt"] = (null, now), ["phone"] = ("***0111", null) }, Changes(agent));
+        Assert.Equal(
+            new Dictionary<string, (string?, string?)> { ["deletedAt"] = (null, now), ["phone"] = ("***0111", null) },
+            Changes(agent));
         var login = await NewestAsync("panelLogin");
         Assert.Equal("deleted", login.Text("action"));
         Assert.Equal(("(hidden)", null), Changes(login)["passwordHash"]);
@@ -214,7 +246,9 @@ public sealed partial class AuditLogTests : IAsyncLifetime
         Assert.Equal(["Three", "Two"], first["items"]!.AsArray().Select(e => Changes(e!)["name"].After));
         Assert.Equal(["One"], second["items"]!.AsArray().Select(e => Changes(e!)["name"].After));
         Assert.Null(second["nextBefore"]);
-        Assert.Equal(["entityType"], await ErrorFieldsAsync(await _org.Admin.GetAsync($"{_org.Path}/audit?entityType=calls")));
+        Assert.Equal(
+            ["entityType"],
+            await ErrorFieldsAsync(await _org.Admin.GetAsync($"{_org.Path}/audit?entityType=calls")));
         Assert.Equal(["limit"], await ErrorFieldsAsync(await _org.Admin.GetAsync($"{_org.Path}/audit?limit=0")));
     }
 
@@ -234,9 +268,13 @@ public sealed partial class AuditLogTests : IAsyncLifetime
     {
         var id = (await EntriesAsync())[0]!.Id();
 
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _org.Admin.PutAsJsonAsync($"{_org.Path}/audit", new { changes = "[]" })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.MethodNotAllowed,
+            (await _org.Admin.PutAsJsonAsync($"{_org.Path}/audit", new { changes = "[]" })).StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _org.Admin.DeleteAsync($"{_org.Path}/audit")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _org.Admin.PutAsJsonAsync($"{_org.Path}/audit/{id}", new { changes = "[]" })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await _org.Admin.PutAsJsonAsync($"{_org.Path}/audit/{id}", new { changes = "[]" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _org.Admin.DeleteAsync($"{_org.Path}/audit/{id}")).StatusCode);
         Assert.Equal(id, (await EntriesAsync())[0]!.Id());
     }
@@ -255,7 +293,9 @@ public sealed partial class AuditLogTests : IAsyncLifetime
         await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
 
         db.ChangeTracker.Clear();
-        Assert.NotEqual("someone else", (await db.AuditEntries.AsNoTracking().FirstAsync(a => a.Id == entry.Id)).ActorName);
+        Assert.NotEqual(
+            "someone else",
+            (await db.AuditEntries.AsNoTracking().FirstAsync(a => a.Id == entry.Id)).ActorName);
     }
 
     /// <summary>Posts a panel form as a browser would: with the antiforgery token of the page the form is on.</summary>

@@ -125,7 +125,10 @@ public sealed class CallEndsTests : IAsyncLifetime
         Assert.Equal("callerHungUp", entry.TextOrNull("outcome"));
         Assert.Equal(37, entry["durationSeconds"]!.GetValue<int>());
         Assert.NotNull(entry["reconciledAt"]);
-        Assert.Contains(_api.ResourceRequests, r => r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Calls/{call.CallSid}.json as {FakeTwilioApi.AccountSid}");
+        Assert.Contains(
+            _api.ResourceRequests,
+            r => r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Calls/{call.CallSid}.json " +
+                $"as {FakeTwilioApi.AccountSid}");
         Assert.Equal(0, await ReconcileAsync());
         Assert.Single(await EventsAsync(1));
     }
@@ -169,7 +172,8 @@ public sealed class CallEndsTests : IAsyncLifetime
     public async Task AnOutboundCallStuckWhileTheAgentsPhoneRangIsEndedFromTheProvidersAnswer()
     {
         var alice = await _org.AgentClientAsync(_alice);
-        var started = await TestOrganization.ReadAsync(await alice.PostAsJsonAsync($"{_org.Path}/calls", new { contact = Contact }));
+        var started = await TestOrganization.ReadAsync(
+            await alice.PostAsJsonAsync($"{_org.Path}/calls", new { contact = Contact }));
         var created = _api.Created.Single();
         _api.Calls[created.Sid] = new FakeTwilioApi.CallState("no-answer", 0, _app.Clock.GetUtcNow());
 
@@ -184,7 +188,7 @@ public sealed class CallEndsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAgentWhoNeverPressesAKeyMissedTheCallAndAStraightForwardBecauseTheAgentCouldNotCountsAsAfterTheAgent()
+    public async Task SilentAgentMissedTheCallAndAStraightForwardBecauseTheAgentCouldNotCountsAsAfterTheAgent()
     {
         var silent = await _provider.CallAsync(Contact, GroupNumber);
         await silent.AgentPressesAsync(null);
@@ -196,7 +200,8 @@ public sealed class CallEndsTests : IAsyncLifetime
         Assert.Equal(FallbackTarget, straight.Answer.Text("Number"));
         await straight.DialEndsAsync("completed", bridged: true, dialSeconds: 30);
 
-        var report = await _org.Admin.GetJsonAsync($"{_org.Path}/reports/calls?from=2026-11-24&to=2026-11-24&groupBy=group");
+        var report = await _org.Admin.GetJsonAsync(
+            $"{_org.Path}/reports/calls?from=2026-11-24&to=2026-11-24&groupBy=group");
         var totals = report["totals"]!;
         Assert.Equal(0, totals["declined"]!.GetValue<int>());
         Assert.Equal(1, totals["missed"]!.GetValue<int>());

@@ -59,7 +59,12 @@ public sealed class CallRecordTests
     [InlineData(null, CallStatus.NoAnswer, false, false, CallOutcome.AgentNoAnswer)]
     [InlineData(null, CallStatus.Failed, false, false, CallOutcome.AgentFailed)]
     [InlineData(null, CallStatus.Canceled, false, false, CallOutcome.CallerHungUp)]
-    public void FinishDial_AgentCall_IsConnectedOnlyWhenAcceptedAndBridged(string? digits, CallStatus dialStatus, bool? bridged, bool connected, CallOutcome outcome)
+    public void FinishDial_AgentCall_IsConnectedOnlyWhenAcceptedAndBridged(
+        string? digits,
+        CallStatus dialStatus,
+        bool? bridged,
+        bool connected,
+        CallOutcome outcome)
     {
         var call = Call(RoutingOutcome.ConnectAgent);
         if (digits is not null)
@@ -67,7 +72,9 @@ public sealed class CallRecordTests
             call.Screen(digits, Now);
         }
 
-        Assert.Equal(connected ? DialEnd.Connected : DialEnd.Ended, call.FinishDial(dialStatus, bridged, 60, CallStatus.InProgress, Now));
+        Assert.Equal(
+            connected ? DialEnd.Connected : DialEnd.Ended,
+            call.FinishDial(dialStatus, bridged, 60, CallStatus.InProgress, Now));
         Assert.Equal(outcome, call.AgentOutcome);
         Assert.Equal(outcome, call.Outcome);
         Assert.Equal(connected ? 60 : null, call.TalkSeconds);

@@ -57,7 +57,9 @@ public sealed class OutboundCallTests : IAsyncLifetime
     private Task<HttpResponseMessage> StartAsync(HttpClient client, long? agentId, string contact = "(415) 555-0199") =>
         client.PostAsJsonAsync($"{_org.Path}/calls", new { agentId, contact });
 
-    private async Task<(JsonNode Call, OutboundCall Provider)> StartedAsync(HttpClient? client = null, long? agentId = null)
+    private async Task<(JsonNode Call, OutboundCall Provider)> StartedAsync(
+        HttpClient? client = null,
+        long? agentId = null)
     {
         var response = await StartAsync(client ?? _org.Admin, agentId ?? _alice);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -104,7 +106,9 @@ public sealed class OutboundCallTests : IAsyncLifetime
         Assert.Equal("contactRinging", (await CallAsync(call.Id())).Text("stage"));
         await provider.ContactStatusAsync(dial, "in-progress");
         Assert.Equal("connected", (await CallAsync(call.Id())).Text("stage"));
-        Assert.Equal(["Hangup"], (await provider.DialEndsAsync(dial, "completed", bridged: true, dialSeconds: 252)).Verbs);
+        Assert.Equal(
+            ["Hangup"],
+            (await provider.DialEndsAsync(dial, "completed", bridged: true, dialSeconds: 252)).Verbs);
         await provider.AgentStatusAsync("completed", durationSeconds: 270);
 
         var ended = await CallAsync(call.Id());
@@ -160,7 +164,8 @@ public sealed class OutboundCallTests : IAsyncLifetime
 
         var (call, _) = await StartedAsync(alice, agentId: _alice);
         Assert.Equal(_alice, call.Id("agentId"));
-        var own = await TestOrganization.ReadAsync(await alice.PostAsJsonAsync($"{_org.Path}/calls", new { contact = Contact }));
+        var own = await TestOrganization.ReadAsync(
+            await alice.PostAsJsonAsync($"{_org.Path}/calls", new { contact = Contact }));
         Assert.Equal(_alice, own.Id("agentId"));
         Assert.Equal(2, _twilio.Created.Count);
     }
@@ -179,7 +184,10 @@ public sealed class OutboundCallTests : IAsyncLifetime
     {
         await _org.Admin.SendJsonAsync(HttpMethod.Patch, $"{_org.Path}/agents/{_alice}", new { phone = (string?)null });
         var noPhone = await ProblemAsync(await StartAsync(_org.Admin, _alice), HttpStatusCode.Conflict);
-        await _org.Admin.SendJsonAsync(HttpMethod.Patch, $"{_org.Path}/agents/{_alice}", new { phone = AlicePhone, active = false });
+        await _org.Admin.SendJsonAsync(
+            HttpMethod.Patch,
+            $"{_org.Path}/agents/{_alice}",
+            new { phone = AlicePhone, active = false });
         var inactive = await ProblemAsync(await StartAsync(_org.Admin, _alice), HttpStatusCode.Conflict);
 
         Assert.Equal("Alice has no personal phone number to ring.", noPhone.Text("detail"));
@@ -191,7 +199,9 @@ public sealed class OutboundCallTests : IAsyncLifetime
     public async Task BadRequestsNameTheirFields()
     {
         Assert.Equal(["contact"], await ErrorFieldsAsync(await StartAsync(_org.Admin, _alice, "not a number")));
-        Assert.Equal(["agentId"], await ErrorFieldsAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/calls", new { contact = Contact })));
+        Assert.Equal(
+            ["agentId"],
+            await ErrorFieldsAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/calls", new { contact = Contact })));
         await ProblemAsync(await StartAsync(_org.Admin, 999_999), HttpStatusCode.NotFound);
     }
 
@@ -336,9 +346,16 @@ public sealed class OutboundCallTests : IAsyncLifetime
         var (call, _) = await StartedAsync();
         var url = $"{SwitchboardApp.PublicBaseUrl}/webhooks/twilio/calls/{call.Id()}/outbound/answered";
 
-        var unsigned = await _provider.SendAsync(url, new() { ["CallSid"] = "CAx", ["CallStatus"] = "in-progress" }, signature: null);
-        var unknown = await _provider.PostAsync("/webhooks/twilio/calls/999999/outbound/answered", new() { ["CallSid"] = "CAx" });
-        var inbound = await _provider.PostAsync($"/webhooks/twilio/calls/{call.Id()}/outbound/confirmed", new() { ["Digits"] = "1" });
+        var unsigned = await _provider.SendAsync(
+            url,
+            new() { ["CallSid"] = "CAx", ["CallStatus"] = "in-progress" },
+            signature: null);
+        var unknown = await _provider.PostAsync(
+            "/webhooks/twilio/calls/999999/outbound/answered",
+            new() { ["CallSid"] = "CAx" });
+        var inbound = await _provider.PostAsync(
+            $"/webhooks/twilio/calls/{call.Id()}/outbound/confirmed",
+            new() { ["Digits"] = "1" });
 
         Assert.Equal(HttpStatusCode.Forbidden, unsigned.Status);
         Assert.Equal(["Hangup"], unknown.Verbs);
@@ -346,7 +363,9 @@ public sealed class OutboundCallTests : IAsyncLifetime
         Assert.Equal("agentRinging", (await CallAsync(call.Id())).Text("stage"));
     }
 
-    /// <summary>On an app of its own (other provider settings): Alice, who texted the contact, asks to call them.</summary>
+    /// <summary>
+    /// On an app of its own (other provider settings): Alice, who texted the contact, asks to call them.
+    /// </summary>
     private static async Task<HttpResponseMessage> AliceCallsOnAsync(SwitchboardApp app)
     {
         var org = await TestOrganization.CreateAsync(app);

@@ -32,10 +32,15 @@ public sealed class ScreeningPromptTests
     [Fact]
     public void For_GroupCallWithNameAndLastText_SaysAllOfItThenAsksForOne()
     {
-        var context = new CallContext("Acme Org", "Field Team", null) { ContactName = "Maria", LastTextAt = Now.AddHours(-3) };
+        var context = new CallContext("Acme Org", "Field Team", null)
+        {
+            ContactName = "Maria",
+            LastTextAt = Now.AddHours(-3),
+        };
 
         Assert.Equal(
-            "You have a call from Maria, a contact of Acme Org, group Field Team. You texted them 3 hours ago. Press 1 to accept the call. Press any other key to decline.",
+            "You have a call from Maria, a contact of Acme Org, group Field Team. You texted them 3 hours ago. " +
+            "Press 1 to accept the call. Press any other key to decline.",
             ScreeningPrompt.For(context, Now));
     }
 

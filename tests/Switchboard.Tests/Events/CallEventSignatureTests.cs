@@ -15,7 +15,8 @@ public sealed class CallEventSignatureTests
     [Fact]
     public void Compute_IsHexHmacSha256OfTimestampDotBody()
     {
-        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes("secret"), Encoding.UTF8.GetBytes("1764000000.{\"a\":1}")));
+        var expected = Convert.ToHexStringLower(
+            HMACSHA256.HashData(Encoding.UTF8.GetBytes("secret"), Encoding.UTF8.GetBytes("1764000000.{\"a\":1}")));
 
         Assert.Equal("v1=" + expected, CallEventSignature.Compute("secret", 1764000000, "{\"a\":1}"));
     }
@@ -41,7 +42,8 @@ public sealed class CallEventSignatureTests
             new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
             null!,
             Options.Create(new SwitchboardOptions()),
-            new SwitchboardMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
+            new SwitchboardMetrics(
+                new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
             new FakeTimeProvider(),
             NullLogger<CallEventSender>.Instance);
 

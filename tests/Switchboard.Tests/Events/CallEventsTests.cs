@@ -43,7 +43,9 @@ public sealed class CallEventsTests : IAsyncLifetime
         await _receiver.DisposeAsync();
     }
 
-    /// <summary>The sender looks every 50 ms and waits half a second for an answer, so that the tests go quickly.</summary>
+    /// <summary>
+    /// The sender looks every 50 ms and waits half a second for an answer, so that the tests go quickly.
+    /// </summary>
     private static void Fast(SwitchboardApp app)
     {
         app.Settings["Switchboard:CallEvents:PollInterval"] = "00:00:00.050";
@@ -54,9 +56,11 @@ public sealed class CallEventsTests : IAsyncLifetime
     private HttpClient Admin => _app.WithBearer(_org.AdminKey);
 
     private async Task SendEventsToTheReceiverAsync() =>
-        await TestOrganization.ReadAsync(await Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url, secret = Secret }));
+        await TestOrganization.ReadAsync(
+            await Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url, secret = Secret }));
 
-    private async Task<JsonArray> DeliveriesAsync() => (await Admin.GetJsonAsync($"{_org.Path}/call-events/deliveries"))["items"]!.AsArray();
+    private async Task<JsonArray> DeliveriesAsync() =>
+        (await Admin.GetJsonAsync($"{_org.Path}/call-events/deliveries"))["items"]!.AsArray();
 
     /// <summary>Waits (on wall-clock time, at most 20 s) until every delivery satisfies the condition.</summary>
     private async Task<JsonArray> WaitForDeliveriesAsync(int count, Func<JsonNode, bool> each)
@@ -95,8 +99,12 @@ public sealed class CallEventsTests : IAsyncLifetime
     /// <summary>How a receiver checks an event, as docs/call-events.md shows it.</summary>
     private static bool SignedWith(string secret, EventReceiver.Received received)
     {
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{received.Timestamp}.{received.Body}"));
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes("v1=" + Convert.ToHexStringLower(mac)), Encoding.ASCII.GetBytes(received.Signature));
+        var mac = HMACSHA256.HashData(
+            Encoding.UTF8.GetBytes(secret),
+            Encoding.UTF8.GetBytes($"{received.Timestamp}.{received.Body}"));
+        return CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes("v1=" + Convert.ToHexStringLower(mac)),
+            Encoding.ASCII.GetBytes(received.Signature));
     }
 
     [Fact]
@@ -216,10 +224,12 @@ public sealed class CallEventsTests : IAsyncLifetime
     [Fact]
     public async Task SecretMadeBySwitchboardIsShownOnceThenOnlyItsLastCharacters()
     {
-        var made = await TestOrganization.ReadAsync(await Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url }));
+        var made = await TestOrganization.ReadAsync(
+            await Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url }));
         var secret = made.Text("secret");
         var shown = await Admin.GetJsonAsync($"{_org.Path}/call-events");
-        var moved = await TestOrganization.ReadAsync(await Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = "https://texting.example.org/hooks" }));
+        var moved = await TestOrganization.ReadAsync(
+            await Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = "https://texting.example.org/hooks" }));
 
         Assert.StartsWith("sbwh_", secret);
         Assert.True(secret.Length >= 40);
@@ -235,10 +245,18 @@ public sealed class CallEventsTests : IAsyncLifetime
     {
         var agent = await _org.AgentClientAsync(_alice);
 
-        Assert.Equal(["url"], await ErrorFieldsAsync(await Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = "ftp://example.org/x" })));
-        Assert.Equal(["secret"], await ErrorFieldsAsync(await Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url, secret = "short" })));
+        Assert.Equal(
+            ["url"],
+            await ErrorFieldsAsync(
+                await Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = "ftp://example.org/x" })));
+        Assert.Equal(
+            ["secret"],
+            await ErrorFieldsAsync(
+                await Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url, secret = "short" })));
         await ProblemAsync(await agent.GetAsync($"{_org.Path}/call-events/deliveries"), HttpStatusCode.Forbidden);
-        await ProblemAsync(await agent.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url }), HttpStatusCode.Forbidden);
+        await ProblemAsync(
+            await agent.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url }),
+            HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -255,9 +273,11 @@ public sealed class CallEventsTests : IAsyncLifetime
         var alice = await org.CreateAgentAsync("Alice", AlicePhone);
         await org.AddNumberAsync(GroupNumber, groupId: group);
         await org.TextAsync(alice, Contact, GroupNumber, app.Clock.GetUtcNow().AddHours(-1));
-        await TestOrganization.ReadAsync(await org.Admin.PutAsJsonAsync($"{org.Path}/call-events", new { url = receiver.Url, secret = Secret }));
+        await TestOrganization.ReadAsync(
+            await org.Admin.PutAsJsonAsync($"{org.Path}/call-events", new { url = receiver.Url, secret = Secret }));
 
-        var call = await TestOrganization.ReadAsync(await org.Admin.PostAsJsonAsync($"{org.Path}/calls", new { agentId = alice, contact = Contact }));
+        var call = await TestOrganization.ReadAsync(
+            await org.Admin.PostAsJsonAsync($"{org.Path}/calls", new { agentId = alice, contact = Contact }));
         var provider = app.Provider().Outbound(twilio.Created.Single());
         var dial = await provider.PressAsync(await provider.AgentAnswersAsync(), "1");
         await provider.DialEndsAsync(dial, "completed", bridged: true, dialSeconds: 61);

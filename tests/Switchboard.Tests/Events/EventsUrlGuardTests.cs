@@ -28,7 +28,9 @@ public sealed class EventsUrlGuardTests : IAsyncLifetime
 
     public Task InitializeAsync() => _receiver.UpAsync();
 
-    /// <summary>Starts the app, with loopback allowed as an operator would allow an on-premises receiver, or not.</summary>
+    /// <summary>
+    /// Starts the app, with loopback allowed as an operator would allow an on-premises receiver, or not.
+    /// </summary>
     private async Task StartAsync(bool allowLoopback = false)
     {
         if (allowLoopback)
@@ -83,8 +85,18 @@ public sealed class EventsUrlGuardTests : IAsyncLifetime
         await StartAsync();
         _dns.Answer("texting.example.net", IPAddress.Parse("203.0.113.9"), IPAddress.Parse("127.0.0.1"));
 
-        Assert.Equal(["url"], await ErrorFieldsAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = "http://texting.example.net/events" })));
-        Assert.Equal(["url"], await ErrorFieldsAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = $"http://localhost:{_receiver.Port}/switchboard/events" })));
+        Assert.Equal(
+            ["url"],
+            await ErrorFieldsAsync(
+                await _org.Admin.PutAsJsonAsync(
+                    $"{_org.Path}/call-events",
+                    new { url = "http://texting.example.net/events" })));
+        Assert.Equal(
+            ["url"],
+            await ErrorFieldsAsync(
+                await _org.Admin.PutAsJsonAsync(
+                    $"{_org.Path}/call-events",
+                    new { url = $"http://localhost:{_receiver.Port}/switchboard/events" })));
     }
 
     [Fact]
@@ -108,7 +120,8 @@ public sealed class EventsUrlGuardTests : IAsyncLifetime
     public async Task LoopbackReceiverAllowedByTheOperatorGetsEventsUntilTheAllowanceIsRemoved()
     {
         await StartAsync(allowLoopback: true);
-        await TestOrganization.ReadAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url }));
+        await TestOrganization.ReadAsync(
+            await _org.Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url }));
         await _app.Provider().CallAsync(Stranger, GroupNumber);
         Assert.Null((await FirstAttemptAsync())["lastError"]);
         Assert.Single(_receiver.Arrived);
@@ -129,7 +142,8 @@ public sealed class EventsUrlGuardTests : IAsyncLifetime
         await using var elsewhere = EventReceiver.Down();
         await elsewhere.UpAsync();
         _receiver.RedirectTo = elsewhere.Url;
-        await TestOrganization.ReadAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url }));
+        await TestOrganization.ReadAsync(
+            await _org.Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url }));
 
         await _app.Provider().CallAsync(Stranger, GroupNumber);
 
@@ -145,7 +159,8 @@ public sealed class EventsUrlGuardTests : IAsyncLifetime
     {
         await StartAsync(allowLoopback: true);
         await _receiver.DownAsync();
-        await TestOrganization.ReadAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url }));
+        await TestOrganization.ReadAsync(
+            await _org.Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = _receiver.Url }));
 
         await _app.Provider().CallAsync(Stranger, GroupNumber);
 
@@ -153,14 +168,16 @@ public sealed class EventsUrlGuardTests : IAsyncLifetime
         Assert.Equal("could not connect", error);
     }
 
-    private async Task<JsonNode> FirstAttemptAsync() => (await WaitAsync(d => d.Count == 1 && d[0]!["attempts"]!.GetValue<int>() >= 1))[0]!;
+    private async Task<JsonNode> FirstAttemptAsync() =>
+        (await WaitAsync(d => d.Count == 1 && d[0]!["attempts"]!.GetValue<int>() >= 1))[0]!;
 
     private async Task<JsonArray> WaitAsync(Func<JsonArray, bool> done)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
-            var deliveries = (await _app.WithBearer(_org.AdminKey).GetJsonAsync($"{_org.Path}/call-events/deliveries"))["items"]!.AsArray();
+            var deliveries = (await _app.WithBearer(_org.AdminKey)
+                .GetJsonAsync($"{_org.Path}/call-events/deliveries"))["items"]!.AsArray();
             if (done(deliveries))
             {
                 return deliveries;
@@ -171,7 +188,9 @@ public sealed class EventsUrlGuardTests : IAsyncLifetime
         }
     }
 
-    /// <summary>DNS as the test plays it: each name answers what it was last told; any other name does not resolve.</summary>
+    /// <summary>
+    /// DNS as the test plays it: each name answers what it was last told; any other name does not resolve.
+    /// </summary>
     private sealed class PlayedDns : IHostResolver
     {
         private readonly ConcurrentDictionary<string, IPAddress[]> _names = new(StringComparer.OrdinalIgnoreCase);
@@ -183,6 +202,7 @@ public sealed class EventsUrlGuardTests : IAsyncLifetime
                 ? new DnsHostResolver().ResolveAsync(host, ct)
                 : _names.TryGetValue(host, out var addresses)
                     ? Task.FromResult(addresses)
-                    : Task.FromException<IPAddress[]>(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound));
+                    : Task.FromException<IPAddress[]>(
+                        new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound));
     }
 }

@@ -39,7 +39,8 @@ public sealed class FairDeliveryTests : IAsyncLifetime
     {
         var org = await TestOrganization.CreateAsync(_app, name);
         await org.AddNumberAsync(number, groupId: await org.CreateGroupAsync());
-        await TestOrganization.ReadAsync(await org.Admin.PutAsJsonAsync($"{org.Path}/call-events", new { url = receiver.Url }));
+        await TestOrganization.ReadAsync(
+            await org.Admin.PutAsJsonAsync($"{org.Path}/call-events", new { url = receiver.Url }));
     }
 
     /// <summary>A stranger calls: the call is rejected and its event raised when the webhook answers.</summary>
@@ -78,7 +79,9 @@ public sealed class FairDeliveryTests : IAsyncLifetime
             delays.Add(_quick.Taken.Last().ArrivedAt - raised);
         }
 
-        Assert.All(delays, d => Assert.True(d < TimeSpan.FromSeconds(2), $"an event took {d.TotalSeconds:0.0} s to arrive"));
+        Assert.All(
+            delays,
+            d => Assert.True(d < TimeSpan.FromSeconds(2), $"an event took {d.TotalSeconds:0.0} s to arrive"));
         Assert.Empty(_hanging.Taken);
     }
 
@@ -122,6 +125,8 @@ public sealed class FairDeliveryTests : IAsyncLifetime
         // connection close a moment before the sender, having stored the failure, claims the quick event.
         await WaitUntilAsync(() => !_hanging.Abandoned.IsEmpty, TimeSpan.FromSeconds(10));
         var early = _hanging.Abandoned.Single() - _quick.Taken.Single().ArrivedAt;
-        Assert.True(early < TimeSpan.FromMilliseconds(200), $"the quick event went {early.TotalSeconds:0.00} s before the hanging one's place was free");
+        Assert.True(
+            early < TimeSpan.FromMilliseconds(200),
+            $"the quick event went {early.TotalSeconds:0.00} s before the hanging one's place was free");
     }
 }

@@ -36,9 +36,11 @@ public sealed class ResendReplayTests : IAsyncLifetime
         await _receiver.DisposeAsync();
     }
 
-    private async Task StrangerCallsAsync(int stranger) => await _app.Provider().CallAsync($"+1415555{3000 + stranger}", GroupNumber);
+    private async Task StrangerCallsAsync(int stranger) =>
+        await _app.Provider().CallAsync($"+1415555{3000 + stranger}", GroupNumber);
 
-    private async Task<JsonArray> DeliveriesAsync() => (await _org.Admin.GetJsonAsync($"{_org.Path}/call-events/deliveries"))["items"]!.AsArray();
+    private async Task<JsonArray> DeliveriesAsync() =>
+        (await _org.Admin.GetJsonAsync($"{_org.Path}/call-events/deliveries"))["items"]!.AsArray();
 
     private async Task<JsonArray> WaitForDeliveriesAsync(Func<JsonArray, bool> done)
     {
@@ -56,13 +58,17 @@ public sealed class ResendReplayTests : IAsyncLifetime
         }
     }
 
-    private static bool All(JsonArray deliveries, int count, string status) => deliveries.Count == count && deliveries.All(d => d!.Text("status") == status);
+    private static bool All(JsonArray deliveries, int count, string status) =>
+        deliveries.Count == count && deliveries.All(d => d!.Text("status") == status);
 
-    private Task<HttpResponseMessage> ResendAsync(string id) => _org.Admin.PostAsync($"{_org.Path}/call-events/deliveries/{id}/resend", null);
+    private Task<HttpResponseMessage> ResendAsync(string id) =>
+        _org.Admin.PostAsync($"{_org.Path}/call-events/deliveries/{id}/resend", null);
 
-    private Task<HttpResponseMessage> ReplayAsync(object body) => _org.Admin.PostAsJsonAsync($"{_org.Path}/call-events/replay", body);
+    private Task<HttpResponseMessage> ReplayAsync(object body) =>
+        _org.Admin.PostAsJsonAsync($"{_org.Path}/call-events/replay", body);
 
-    private async Task<JsonArray> AuditAsync() => (await _org.Admin.GetJsonAsync($"{_org.Path}/audit?entityType=callEvent"))["items"]!.AsArray();
+    private async Task<JsonArray> AuditAsync() =>
+        (await _org.Admin.GetJsonAsync($"{_org.Path}/audit?entityType=callEvent"))["items"]!.AsArray();
 
     [Fact]
     public async Task DeliveredEventResentArrivesAgainWithTheSameIdAndIsAudited()
@@ -71,7 +77,8 @@ public sealed class ResendReplayTests : IAsyncLifetime
         var id = (await WaitForDeliveriesAsync(d => All(d, 1, "delivered")))[0]!.Text("id");
 
         var resent = await TestOrganization.ReadAsync(await ResendAsync(id));
-        var again = (await WaitForDeliveriesAsync(d => All(d, 1, "delivered") && d[0]!["attempts"]!.GetValue<int>() == 2))[0]!;
+        var again = (await WaitForDeliveriesAsync(d => All(d, 1, "delivered")
+            && d[0]!["attempts"]!.GetValue<int>() == 2))[0]!;
 
         Assert.Equal(id, resent.Text("id"));
         Assert.Equal("pending", resent.Text("status"));
@@ -109,12 +116,15 @@ public sealed class ResendReplayTests : IAsyncLifetime
     {
         await _receiver.DownAsync();
         await StrangerCallsAsync(0);
-        var waiting = (await WaitForDeliveriesAsync(d => d.Count == 1 && d[0]!["attempts"]!.GetValue<int>() >= 1))[0]!.Text("id");
+        var waiting = (await WaitForDeliveriesAsync(d => d.Count == 1 && d[0]!["attempts"]!.GetValue<int>() >= 1))[0]!
+            .Text("id");
         var other = await TestOrganization.CreateAsync(_app, "Other Org");
 
         await ProblemAsync(await ResendAsync(waiting), HttpStatusCode.Conflict);
         await ProblemAsync(await ResendAsync(Guid.NewGuid().ToString()), HttpStatusCode.NotFound);
-        await ProblemAsync(await other.Admin.PostAsync($"{other.Path}/call-events/deliveries/{waiting}/resend", null), HttpStatusCode.NotFound);
+        await ProblemAsync(
+            await other.Admin.PostAsync($"{other.Path}/call-events/deliveries/{waiting}/resend", null),
+            HttpStatusCode.NotFound);
         Assert.Empty(await AuditAsync());
     }
 
@@ -132,7 +142,8 @@ public sealed class ResendReplayTests : IAsyncLifetime
         var delivered = await WaitForDeliveriesAsync(d => All(d, 4, "delivered"));
         var inRange = delivered.Skip(1).Select(d => d!.Text("id")).Reverse().ToList();
 
-        var replay = await TestOrganization.ReadAsync(await ReplayAsync(new { from = first.AddMinutes(-1), to = first.AddHours(1) }));
+        var replay = await TestOrganization.ReadAsync(
+            await ReplayAsync(new { from = first.AddMinutes(-1), to = first.AddHours(1) }));
         await WaitForDeliveriesAsync(d => All(d, 4, "delivered") && _receiver.Taken.Count == 7);
 
         Assert.Equal(3, replay["queued"]!.GetValue<int>());
@@ -150,7 +161,10 @@ public sealed class ResendReplayTests : IAsyncLifetime
         Assert.Equal(["to"], await ErrorFieldsAsync(await ReplayAsync(new { from = now.AddDays(-32), to = now })));
         Assert.Equal(["to"], await ErrorFieldsAsync(await ReplayAsync(new { from = now, to = now.AddDays(-1) })));
         Assert.Equal(["from"], await ErrorFieldsAsync(await ReplayAsync(new { to = now })));
-        Assert.Equal(0, (await TestOrganization.ReadAsync(await ReplayAsync(new { from = now.AddDays(-31), to = now })))["queued"]!.GetValue<int>());
+        Assert.Equal(
+            0,
+            (await TestOrganization.ReadAsync(await ReplayAsync(new { from = now.AddDays(-31), to = now })))["queued"]!
+                .GetValue<int>());
         Assert.Equal("replayed", Assert.Single(await AuditAsync())!.Text("action"));
     }
 }

@@ -49,7 +49,9 @@ public sealed class NetworkGuardTests
     [Fact]
     public void IsAllowed_AddressInAnAllowedNetwork_True()
     {
-        var guard = new NetworkGuard(new DnsHostResolver(), Microsoft.Extensions.Logging.Abstractions.NullLogger<NetworkGuard>.Instance);
+        var guard = new NetworkGuard(
+            new DnsHostResolver(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<NetworkGuard>.Instance);
 
         Assert.True(guard.IsAllowed(IPAddress.Parse("10.20.3.4"), ["10.20.0.0/16"]));
         Assert.True(guard.IsAllowed(IPAddress.Parse("::ffff:10.20.3.4"), ["10.20.0.0/16"]));

@@ -63,9 +63,18 @@ public sealed partial class MetricsTests : IAsyncLifetime
         var text = await scrape.Content.ReadAsStringAsync();
         var metrics = Parse(text);
 
-        Assert.Equal(1, metrics.Sum("switchboard_calls_routed_total", ("outcome", "connectAgent"), ("reason", "lastAgentByOrganization")));
-        Assert.Equal(2, metrics.Sum("switchboard_calls_routed_total", ("outcome", "reject"), ("reason", "neverTextedFromGroup")));
-        Assert.Equal(3, metrics.Sum("switchboard_calls_routed_total", ("outcome", "reject"), ("reason", "numberUnknown")));
+        Assert.Equal(
+            1,
+            metrics.Sum(
+                "switchboard_calls_routed_total",
+                ("outcome", "connectAgent"),
+                ("reason", "lastAgentByOrganization")));
+        Assert.Equal(
+            2,
+            metrics.Sum("switchboard_calls_routed_total", ("outcome", "reject"), ("reason", "neverTextedFromGroup")));
+        Assert.Equal(
+            3,
+            metrics.Sum("switchboard_calls_routed_total", ("outcome", "reject"), ("reason", "numberUnknown")));
         Assert.Equal(6, metrics.Sum("switchboard_calls_routed_total"));
         Assert.Equal(6, metrics.Sum("switchboard_webhook_duration_seconds_count", ("route", "/webhooks/twilio/voice")));
         Assert.Equal(0, metrics.Sum("switchboard_webhook_fallbacks_total"));
@@ -74,7 +83,13 @@ public sealed partial class MetricsTests : IAsyncLifetime
         Assert.True(metrics.Sum("http_server_request_duration_seconds_count") > 0);
 
         // No phone number, key or secret in any label.
-        foreach (var secret in new[] { "4155550", org.AdminKey, SwitchboardApp.OperatorToken, SwitchboardApp.AuthToken })
+        foreach (var secret in new[]
+        {
+            "4155550",
+            org.AdminKey,
+            SwitchboardApp.OperatorToken,
+            SwitchboardApp.AuthToken,
+        })
         {
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
         }
@@ -104,15 +119,21 @@ public sealed partial class MetricsTests : IAsyncLifetime
         using var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", SwitchboardApp.OperatorToken);
 
-        await new TwilioProvider(new HttpClient { BaseAddress = new Uri(appAddress) }).CallAsync(Stranger, "+14155550999");
+        await new TwilioProvider(new HttpClient { BaseAddress = new Uri(appAddress) }).CallAsync(
+            Stranger,
+            "+14155550999");
         var scrape = await http.GetAsync($"http://127.0.0.1:{metricsPort}/metrics");
         var metrics = Parse(await scrape.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
         Assert.Equal(1, metrics.Sum("switchboard_calls_routed_total", ("reason", "numberUnknown")));
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"{appAddress}/metrics")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{metricsPort}/api/v1/organizations/1/agents")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{metricsPort}/healthz")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await http.GetAsync($"http://127.0.0.1:{metricsPort}/api/v1/organizations/1/agents")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await http.GetAsync($"http://127.0.0.1:{metricsPort}/healthz")).StatusCode);
     }
 
     [Fact]
@@ -154,7 +175,9 @@ public sealed partial class MetricsTests : IAsyncLifetime
             .Where(match => match.Success)
             .Select(match => new Sample(
                 match.Groups["name"].Value,
-                Label().Matches(match.Groups["labels"].Value).ToDictionary(l => l.Groups["key"].Value, l => l.Groups["value"].Value),
+                Label()
+                    .Matches(match.Groups["labels"].Value)
+                    .ToDictionary(l => l.Groups["key"].Value, l => l.Groups["value"].Value),
                 double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture)))]);
 
     private sealed record Sample(string Name, Dictionary<string, string> Labels, double Value);
@@ -162,7 +185,8 @@ public sealed partial class MetricsTests : IAsyncLifetime
     private sealed record Scrape(IReadOnlyList<Sample> Samples)
     {
         public double Sum(string name, params (string Key, string Value)[] labels) =>
-            Samples.Where(s => s.Name == name && labels.All(l => s.Labels.GetValueOrDefault(l.Key) == l.Value)).Sum(s => s.Value);
+            Samples.Where(s => s.Name == name && labels.All(l => s.Labels.GetValueOrDefault(l.Key) == l.Value))
+                .Sum(s => s.Value);
     }
 
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>\S+)")]

@@ -80,7 +80,8 @@ public sealed class AdminPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Page.GetByRole(AriaRole.Link, new() { Name = "Group Settings" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Basic Info" })).ToBeVisibleAsync();
         await Expect(Page.GetByLabel("Follow organization setting")).ToBeCheckedAsync();
-        await Expect(Page.GetByText("The organization's setting is now: connect them to (415) 555-0177")).ToBeVisibleAsync();
+        await Expect(Page.GetByText("The organization's setting is now: connect them to (415) 555-0177"))
+            .ToBeVisibleAsync();
         Assert.Equal(ForwardTarget, (await ContactCallsAsync(GroupNumber)).Text("Number"));
 
         await Page.ChooseInboundCallsAsync("Connect to the agent who last texted them");
@@ -88,7 +89,8 @@ public sealed class AdminPanelTests(PanelBrowser browser) : PanelTest(browser)
         await PanelBrowser.ScreenshotAsync(Page, "group-settings");
 
         Assert.Equal(AlicePhone, (await ContactCallsAsync(GroupNumber)).Text("Number"));
-        var setting = await Org.Admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"{Org.Path}/groups/{Group}/inbound-calls");
+        var setting = await Org.Admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>(
+            $"{Org.Path}/groups/{Group}/inbound-calls");
         Assert.Equal("lastAgent", setting!.Text("mode"));
     }
 
@@ -128,7 +130,10 @@ public sealed class AdminPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Expect(field).ToHaveValueAsync("+1 555 0100");
         await Expect(field).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(Page.GetByLabel("Connect them to this phone number")).ToBeCheckedAsync();
-        Assert.Equal("lastAgent", (await Org.Admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"{Org.Path}/inbound-calls"))!.Text("mode"));
+        Assert.Equal(
+            "lastAgent",
+            (await Org.Admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"{Org.Path}/inbound-calls"))!
+                .Text("mode"));
     }
 
     [Fact]
@@ -190,7 +195,8 @@ public sealed class AdminPanelTests(PanelBrowser browser) : PanelTest(browser)
         Assert.Equal(["Reject"], (await ContactCallsAsync(SpareNumber)).Verbs);
 
         await Page.GoAsync("Numbers");
-        await Page.GetByLabel("(415) 555-0103 belongs to").SelectOptionAsync(new SelectOptionValue { Label = "Help Line" });
+        await Page.GetByLabel("(415) 555-0103 belongs to")
+            .SelectOptionAsync(new SelectOptionValue { Label = "Help Line" });
         await Page.GetByRole(AriaRole.Button, new() { Name = "Save (415) 555-0103" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync($"{SpareNumber} saved");
         await PanelBrowser.ScreenshotAsync(Page, "numbers");

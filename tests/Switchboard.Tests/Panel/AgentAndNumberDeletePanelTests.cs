@@ -39,7 +39,8 @@ public sealed class AgentAndNumberDeletePanelTests(PanelBrowser browser) : Panel
 
         await Page.SignInAsync(AdminEmail);
         await Page.GotoAsync($"/panel/agents/{_carol}");
-        await Expect(Page.Locator("label[for=Confirm]")).ToContainTextAsync("their panel sign-in and the API keys issued to them stop working at once");
+        await Expect(Page.Locator("label[for=Confirm]"))
+            .ToContainTextAsync("their panel sign-in and the API keys issued to them stop working at once");
         await PanelBrowser.ScreenshotAsync(Page, "agent-delete");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Delete agent" }).ClickAsync();
         await Expect(Page.GetByText("Tick the box to confirm the deletion.")).ToBeVisibleAsync();
@@ -62,9 +63,14 @@ public sealed class AgentAndNumberDeletePanelTests(PanelBrowser browser) : Panel
         await carol.Context.CloseAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, (await carolsKey.GetAsync($"{Org.Path}/agents/{_carol}")).StatusCode);
 
-        var audit = (await Org.Admin.GetJsonAsync($"{Org.Path}/audit?entityType=agent&entityId={_carol}"))["items"]!.AsArray();
-        var deleted = audit.Single(e => e!["changes"]!.ToJsonString().Contains("DeletedAt", StringComparison.OrdinalIgnoreCase))!;
-        Assert.Equal(("panelUser", "Ada Admin"), (deleted["actor"]!["kind"]!.GetValue<string>(), deleted["actor"]!["name"]!.GetValue<string>()));
+        var audit = (await Org.Admin.GetJsonAsync($"{Org.Path}/audit?entityType=agent&entityId={_carol}"))["items"]!
+            .AsArray();
+        var deleted = audit.Single(e => e!["changes"]!
+            .ToJsonString()
+            .Contains("DeletedAt", StringComparison.OrdinalIgnoreCase))!;
+        Assert.Equal(
+            ("panelUser", "Ada Admin"),
+            (deleted["actor"]!["kind"]!.GetValue<string>(), deleted["actor"]!["name"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -77,7 +83,8 @@ public sealed class AgentAndNumberDeletePanelTests(PanelBrowser browser) : Panel
         await Page.GetByLabel("Delete “Ada Admin”").CheckAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Delete agent" }).ClickAsync();
 
-        await Expect(Page.Locator("#Confirm-error")).ToHaveTextAsync("You are the organization's only active admin: make another agent an admin before deleting yourself.");
+        await Expect(Page.Locator("#Confirm-error")).ToHaveTextAsync(
+            "You are the organization's only active admin: make another agent an admin before deleting yourself.");
         await Page.GotoAsync("/panel/agents");
         await Expect(Page.GetByRole(AriaRole.Cell, new() { Name = "Ada Admin", Exact = true })).ToHaveCountAsync(1);
     }
@@ -98,12 +105,16 @@ public sealed class AgentAndNumberDeletePanelTests(PanelBrowser browser) : Panel
         await Page.GetByLabel("Delete (415) 555-0100: it is no longer routed").CheckAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Delete number (415) 555-0100" }).ClickAsync();
 
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("(415) 555-0100 deleted: calls to it are rejected from now on.");
+        await Expect(Page.GetByRole(AriaRole.Status))
+            .ToContainTextAsync("(415) 555-0100 deleted: calls to it are rejected from now on.");
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Save (415) 555-0100" })).ToHaveCountAsync(0);
         Assert.Equal(["Reject"], (await CallAsync(Contact, GroupNumber)).Verbs);
 
         var audit = (await Org.Admin.GetJsonAsync($"{Org.Path}/audit?entityType=number"))["items"]!.AsArray();
-        Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "deleted" && e["actor"]!["kind"]!.GetValue<string>() == "panelUser");
+        Assert.Contains(
+            audit,
+            e => e!["action"]!.GetValue<string>() == "deleted"
+                && e["actor"]!["kind"]!.GetValue<string>() == "panelUser");
     }
 
     [Fact]
@@ -116,12 +127,17 @@ public sealed class AgentAndNumberDeletePanelTests(PanelBrowser browser) : Panel
         await carol.GotoAsync("/panel/my-phone");
 
         var agent = await PostAsync(carol, $"/panel/agents/{ada}?handler=Delete", new() { ["Confirm"] = "true" });
-        var number = await PostAsync(carol, "/panel/numbers?handler=Delete", new() { ["Remove"] = GroupNumber, ["Confirm"] = "true" });
+        var number = await PostAsync(
+            carol,
+            "/panel/numbers?handler=Delete",
+            new() { ["Remove"] = GroupNumber, ["Confirm"] = "true" });
         await carol.Context.CloseAsync();
 
         Assert.Equal((int)HttpStatusCode.Forbidden, agent.Status);
         Assert.Equal((int)HttpStatusCode.Forbidden, number.Status);
-        Assert.Contains(((JsonArray)await Org.Admin.GetJsonAsync($"{Org.Path}/agents")), a => a!["id"]!.GetValue<long>() == ada);
+        Assert.Contains(
+            ((JsonArray)await Org.Admin.GetJsonAsync($"{Org.Path}/agents")),
+            a => a!["id"]!.GetValue<long>() == ada);
         Assert.Equal(CarolPhone, (await CallAsync(Contact, GroupNumber)).Text("Number"));
     }
 
@@ -129,7 +145,9 @@ public sealed class AgentAndNumberDeletePanelTests(PanelBrowser browser) : Panel
     private static async Task<IAPIResponse> PostAsync(IPage page, string action, Dictionary<string, string> fields)
     {
         var form = page.Context.APIRequest.CreateFormData();
-        form.Set("__RequestVerificationToken", (await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value"))!);
+        form.Set(
+            "__RequestVerificationToken",
+            (await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value"))!);
         foreach (var (name, value) in fields)
         {
             form.Set(name, value);

@@ -96,7 +96,8 @@ public sealed class ApiKeysPanelTests(PanelBrowser browser) : PanelTest(browser)
     [Fact]
     public async Task AdminRotatesAKeyTheOldSecretStopsAndTheNewOneWorks()
     {
-        var created = await TestOrganization.ReadAsync(await Org.Admin.PostAsJsonAsync($"{Org.Path}/api-keys", new { name = "laptop", role = "admin" }));
+        var created = await TestOrganization.ReadAsync(
+            await Org.Admin.PostAsJsonAsync($"{Org.Path}/api-keys", new { name = "laptop", role = "admin" }));
         var old = created.Text("key");
         await Page.SignInAsync(AdminEmail);
         await Page.GoAsync("API keys");
@@ -115,7 +116,8 @@ public sealed class ApiKeysPanelTests(PanelBrowser browser) : PanelTest(browser)
     [Fact]
     public async Task AdminRevokesAKeyWhichIsRefusedFromThenOnAndCannotBeRotated()
     {
-        var created = await TestOrganization.ReadAsync(await Org.Admin.PostAsJsonAsync($"{Org.Path}/api-keys", new { name = "old laptop", role = "admin" }));
+        var created = await TestOrganization.ReadAsync(
+            await Org.Admin.PostAsJsonAsync($"{Org.Path}/api-keys", new { name = "old laptop", role = "admin" }));
         await Page.SignInAsync(AdminEmail);
         await Page.GoAsync("API keys");
         App.Clock.Advance(TimeSpan.FromMinutes(5));
@@ -136,7 +138,9 @@ public sealed class ApiKeysPanelTests(PanelBrowser browser) : PanelTest(browser)
     {
         await Page.SignInAsync(CarolEmail);
 
-        await Expect(Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "API keys" })).ToHaveCountAsync(0);
+        await Expect(
+            Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })
+                .GetByRole(AriaRole.Link, new() { Name = "API keys" })).ToHaveCountAsync(0);
         var response = await Page.GotoAsync("/panel/api-keys");
 
         Assert.Equal(403, response!.Status);

@@ -4,7 +4,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Switchboard.Tests.Panel;
 
-/// <summary>The audit log page: an admin reads who changed what, before → after, in a real headless Chromium; agents may not open it.</summary>
+/// <summary>
+/// The audit log page: an admin reads who changed what, before → after, in a real headless Chromium; agents may not
+/// open it.
+/// </summary>
 [Trait("Database", "sqlite")]
 public sealed class AuditPanelTests(PanelBrowser browser) : PanelTest(browser)
 {
@@ -56,7 +59,9 @@ public sealed class AuditPanelTests(PanelBrowser browser) : PanelTest(browser)
     {
         await Page.SignInAsync(CarolEmail);
 
-        await Expect(Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Audit log" })).ToHaveCountAsync(0);
+        await Expect(
+            Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })
+                .GetByRole(AriaRole.Link, new() { Name = "Audit log" })).ToHaveCountAsync(0);
         var response = await Page.GotoAsync("/panel/audit");
         Assert.Equal(403, response!.Status);
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "You cannot open this page" })).ToBeVisibleAsync();

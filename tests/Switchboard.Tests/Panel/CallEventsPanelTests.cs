@@ -94,7 +94,9 @@ public sealed class CallEventsPanelTests(PanelBrowser browser) : PanelTest(brows
         await Page.SignInAsync(AdminEmail);
         await Page.GotoAsync("/panel/settings/call-events");
 
-        await Page.Locator("table.deliveries tbody tr").GetByRole(AriaRole.Button, new() { Name = "Resend" }).ClickAsync();
+        await Page.Locator("table.deliveries tbody tr")
+            .GetByRole(AriaRole.Button, new() { Name = "Resend" })
+            .ClickAsync();
 
         await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("will be sent again, with the same id");
         await WaitForTakenAsync(2);
@@ -120,7 +122,8 @@ public sealed class CallEventsPanelTests(PanelBrowser browser) : PanelTest(brows
         await Page.GetByLabel("First day").FillAsync(today);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Send again" }).ClickAsync();
 
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync($"2 events raised from {today} to {today} will be sent again.");
+        await Expect(Page.GetByRole(AriaRole.Status))
+            .ToContainTextAsync($"2 events raised from {today} to {today} will be sent again.");
         await WaitForTakenAsync(4);
         await PanelBrowser.ScreenshotAsync(Page, "call-events-replay");
     }
@@ -152,7 +155,8 @@ public sealed class CallEventsPanelTests(PanelBrowser browser) : PanelTest(brows
         await Expect(calls.Nth(0).GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
         await calls.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Call ***0199 as Alice" }).ClickAsync();
 
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Calling Alice's phone now, from {GroupNumber}");
+        await Expect(Page.GetByRole(AriaRole.Status))
+            .ToContainTextAsync($"Calling Alice's phone now, from {GroupNumber}");
         var asked = Assert.Single(_twilio.Created);
         Assert.Equal(AlicePhone, asked.To);
         Assert.Equal(GroupNumber, asked.From);

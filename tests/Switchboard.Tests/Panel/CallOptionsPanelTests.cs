@@ -25,7 +25,12 @@ public sealed class CallOptionsPanelTests(PanelBrowser browser) : PanelTest(brow
         _inbox = await Org.CreateInboxAsync("Help Line");
         _alice = await Org.CreateAgentAsync("Alice", AlicePhone, email: "alice@example.org");
         await Org.AddNumberAsync(InboxNumber, inboxId: _inbox);
-        await Org.TextAsync(_alice, Contact, GroupNumber, App.Clock.GetUtcNow().AddHours(-3), contactName: "Maria Lopez");
+        await Org.TextAsync(
+            _alice,
+            Contact,
+            GroupNumber,
+            App.Clock.GetUtcNow().AddHours(-3),
+            contactName: "Maria Lopez");
     }
 
     private Task SaveAsync() => Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
@@ -77,7 +82,8 @@ public sealed class CallOptionsPanelTests(PanelBrowser browser) : PanelTest(brow
 
         await GoToGroupOptionsAsync();
         await Expect(Page.GetByLabel("Follow the organization's voicemail")).ToBeCheckedAsync();
-        await Expect(Page.Locator("#VoicemailMode-follow-hint")).ToContainTextAsync("on, messages up to 60 seconds, transcribed");
+        await Expect(Page.Locator("#VoicemailMode-follow-hint"))
+            .ToContainTextAsync("on, messages up to 60 seconds, transcribed");
         await Page.GetByLabel("No voicemail: hang up after the message").CheckAsync();
         await SaveAsync();
         await Page.ExpectSavedAsync();
@@ -158,7 +164,8 @@ public sealed class CallOptionsPanelTests(PanelBrowser browser) : PanelTest(brow
     {
         await OpenGroupOptionsAsync();
         await Expect(Page.GetByLabel("Follow organization setting")).ToBeCheckedAsync();
-        await Expect(Page.GetByText("The organization's fallback is now: the caller hears the unavailable message")).ToBeVisibleAsync();
+        await Expect(Page.GetByText("The organization's fallback is now: the caller hears the unavailable message"))
+            .ToBeVisibleAsync();
 
         await Page.GetByLabel("Forward the call to this phone number").CheckAsync();
         await Page.GetByLabel("Fallback phone number").FillAsync(Fallback);

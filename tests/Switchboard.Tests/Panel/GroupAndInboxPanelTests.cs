@@ -4,7 +4,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Switchboard.Tests.Panel;
 
-/// <summary>The admin renames and deletes a group and an inbox in a real headless Chromium; a deletion says what happens to the numbers first.</summary>
+/// <summary>
+/// The admin renames and deletes a group and an inbox in a real headless Chromium; a deletion says what happens to the
+/// numbers first.
+/// </summary>
 [Trait("Database", "sqlite")]
 public sealed class GroupAndInboxPanelTests(PanelBrowser browser) : PanelTest(browser)
 {
@@ -35,9 +38,12 @@ public sealed class GroupAndInboxPanelTests(PanelBrowser browser) : PanelTest(br
         await Page.GetByLabel("Delete “Door Knockers”").CheckAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Delete group" }).ClickAsync();
 
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Group “Door Knockers” deleted. Its 2 numbers are now unassigned.");
+        await Expect(Page.GetByRole(AriaRole.Status))
+            .ToContainTextAsync("Group “Door Knockers” deleted. Its 2 numbers are now unassigned.");
         Assert.EndsWith("/panel/groups", Page.Url);
-        var numbers = (System.Text.Json.Nodes.JsonArray)await Api.ApiAnswers.GetJsonAsync(Org.Admin, $"{Org.Path}/numbers");
+        var numbers = (System.Text.Json.Nodes.JsonArray)await Api.ApiAnswers.GetJsonAsync(
+            Org.Admin,
+            $"{Org.Path}/numbers");
         Assert.Equal(2, numbers.Count(n => n!["groupId"] is null && n["inboxId"] is null));
     }
 
@@ -50,7 +56,8 @@ public sealed class GroupAndInboxPanelTests(PanelBrowser browser) : PanelTest(br
         await Page.GetByLabel("Delete “Help Line”").CheckAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Delete inbox" }).ClickAsync();
 
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Inbox “Help Line” deleted. Its number is now unassigned.");
+        await Expect(Page.GetByRole(AriaRole.Status))
+            .ToContainTextAsync("Inbox “Help Line” deleted. Its number is now unassigned.");
         await Expect(Page.GetByRole(AriaRole.Group, new() { Name = "More actions for Help Line" })).ToHaveCountAsync(0);
         await Expect(Page.GetByText("More actions for Help Line")).ToHaveCountAsync(0);
         await Expect(Page.Locator("strong", new() { HasText = "Help Line" })).ToHaveCountAsync(0);

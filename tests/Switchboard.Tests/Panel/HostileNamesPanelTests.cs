@@ -33,14 +33,17 @@ public sealed class HostileNamesPanelTests(PanelBrowser browser) : IClassFixture
         var org = await PanelBrowser.OrganizationWithAdminAsync(_app, "ada@example.org", name: ScriptName);
         await TestOrganization.ReadAsync(await org.Admin.PostAsJsonAsync($"{org.Path}/panel-users",
             new { name = ImageName, email = AdminEmail, role = "admin", password = PanelBrowser.Password }));
-        _group = (await TestOrganization.ReadAsync(await org.Admin.PostAsJsonAsync($"{org.Path}/groups", new { name = ScriptName })))["id"]!.GetValue<long>();
-        _inbox = (await TestOrganization.ReadAsync(await org.Admin.PostAsJsonAsync($"{org.Path}/inboxes", new { name = ImageName })))["id"]!.GetValue<long>();
+        _group = (await TestOrganization.ReadAsync(
+            await org.Admin.PostAsJsonAsync($"{org.Path}/groups", new { name = ScriptName })))["id"]!.GetValue<long>();
+        _inbox = (await TestOrganization.ReadAsync(
+            await org.Admin.PostAsJsonAsync($"{org.Path}/inboxes", new { name = ImageName })))["id"]!.GetValue<long>();
         _agent = await org.CreateAgentAsync(ScriptName, "+14155550111", email: "agent@example.org");
         await org.AddNumberAsync(GroupNumber, groupId: _group);
         await org.TextAsync(_agent, Contact, GroupNumber, _app.Clock.GetUtcNow().AddHours(-1));
         Assert.Equal(["Dial"], (await _app.Provider().CallAsync(Contact, GroupNumber)).Answer.Verbs);
 
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, BypassCSP = true, Locale = "en-US", TimezoneId = "UTC" });
+        var context = await browser.Browser.NewContextAsync(
+            new BrowserNewContextOptions { BaseURL = baseUrl, BypassCSP = true, Locale = "en-US", TimezoneId = "UTC" });
         context.SetDefaultTimeout(15_000);
         _page = await context.NewPageAsync();
         _page.Dialog += (_, dialog) =>
@@ -86,7 +89,9 @@ public sealed class HostileNamesPanelTests(PanelBrowser browser) : IClassFixture
             }
 
             Assert.Equal(0, await _page.Locator("script, img, svg, iframe, object").CountAsync());
-            Assert.False(await _page.EvaluateAsync<bool>("() => window.__pwned === 1"), $"a name ran as script on {path}");
+            Assert.False(
+                await _page.EvaluateAsync<bool>("() => window.__pwned === 1"),
+                $"a name ran as script on {path}");
         }
 
         Assert.Empty(_dialogs);

@@ -6,7 +6,9 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Switchboard.Tests.Panel;
 
-/// <summary>Who may open what in the panel, signing in and out, lockout, a phone-sized screen and the keyboard alone.</summary>
+/// <summary>
+/// Who may open what in the panel, signing in and out, lockout, a phone-sized screen and the keyboard alone.
+/// </summary>
 [Trait("Database", "sqlite")]
 public sealed class PanelAccessTests(PanelBrowser browser) : PanelTest(browser)
 {
@@ -40,11 +42,20 @@ public sealed class PanelAccessTests(PanelBrowser browser) : PanelTest(browser)
         var navigation = Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
         await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Settings" })).ToHaveCountAsync(0);
 
-        foreach (var adminPage in new[] { "/panel/settings", "/panel/settings/inboxes", "/panel/groups", "/panel/agents", "/panel/numbers", "/panel/test-a-call" })
+        foreach (var adminPage in new[]
+        {
+            "/panel/settings",
+            "/panel/settings/inboxes",
+            "/panel/groups",
+            "/panel/agents",
+            "/panel/numbers",
+            "/panel/test-a-call",
+        })
         {
             var response = await Page.GotoAsync(adminPage);
             Assert.Equal(403, response!.Status);
-            await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "You cannot open this page" })).ToBeVisibleAsync();
+            await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "You cannot open this page" }))
+                .ToBeVisibleAsync();
         }
     }
 
@@ -102,7 +113,8 @@ public sealed class PanelAccessTests(PanelBrowser browser) : PanelTest(browser)
 
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await Page.GotoAsync("/panel/settings");
-        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/panel/sign-in\\?ReturnUrl=%2Fpanel%2Fsettings"));
+        await Expect(Page)
+            .ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/panel/sign-in\\?ReturnUrl=%2Fpanel%2Fsettings"));
     }
 
     [Fact]
@@ -126,7 +138,8 @@ public sealed class PanelAccessTests(PanelBrowser browser) : PanelTest(browser)
         await Page.SignInAsync(AdminEmail);
 
         var settings = await Page.GotoAsync("/panel/settings");
-        var stylesheet = await Page.APIRequest.GetAsync(await Page.Locator("link[rel=stylesheet]").GetAttributeAsync("href") ?? "");
+        var stylesheet = await Page.APIRequest.GetAsync(
+            await Page.Locator("link[rel=stylesheet]").GetAttributeAsync("href") ?? "");
 
         Assert.Equal("no-store", settings!.Headers["cache-control"]);
         Assert.Equal("DENY", settings.Headers["x-frame-options"]);
@@ -158,7 +171,8 @@ public sealed class PanelAccessTests(PanelBrowser browser) : PanelTest(browser)
         var navigation = phone.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
         foreach (var link in new[] { "Settings", "Groups", "Agents", "Numbers", "Call log", "Test a call" })
         {
-            await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = link, Exact = true })).ToBeInViewportAsync();
+            await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = link, Exact = true }))
+                .ToBeInViewportAsync();
         }
 
         await phone.GoAsync("Groups");
@@ -186,7 +200,9 @@ public sealed class PanelAccessTests(PanelBrowser browser) : PanelTest(browser)
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Settings" })).ToBeVisibleAsync();
 
         await TabToAsync("Mode-lastAgent");
-        Assert.Equal("solid", await Page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle"));
+        Assert.Equal(
+            "solid",
+            await Page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle"));
         await Page.Keyboard.PressAsync("ArrowDown");
         await Page.Keyboard.PressAsync("Tab");
         Assert.Equal("ForwardTo", await FocusedIdAsync());
@@ -197,9 +213,12 @@ public sealed class PanelAccessTests(PanelBrowser browser) : PanelTest(browser)
         Assert.Equal("+14155550177", (await CallsTheGroupAsync(Contact)).Text("Number"));
     }
 
-    private Task<string> FocusedIdAsync() => Page.EvaluateAsync<string>("document.activeElement ? document.activeElement.id : ''");
+    private Task<string> FocusedIdAsync() =>
+        Page.EvaluateAsync<string>("document.activeElement ? document.activeElement.id : ''");
 
-    /// <summary>Presses Tab until the element with the id has the focus, as a keyboard user moves through the page.</summary>
+    /// <summary>
+    /// Presses Tab until the element with the id has the focus, as a keyboard user moves through the page.
+    /// </summary>
     private async Task TabToAsync(string id)
     {
         for (var presses = 0; presses < 40; presses++)

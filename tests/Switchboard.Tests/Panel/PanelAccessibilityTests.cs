@@ -10,9 +10,10 @@ namespace Switchboard.Tests.Panel;
 /// <summary>
 /// axe-core in the suite's Chromium on every page of the panel, as every visitor who gets it sees it: signed out, as
 /// an agent, as an admin, with calls, a report and an explained test call on screen, every "…" menu opened, and
-/// every form sent back with bad values. The pages come from the page matrix (<see cref="PanelPageMatrixTests.Rules"/>),
-/// which fails when the app has a page without a row, so a new page is audited as soon as it exists. A violation of
-/// impact serious or critical fails the page, named by state, rule and element.
+/// every form sent back with bad values. The pages come from the page matrix
+/// (<see cref="PanelPageMatrixTests.Rules"/>), which fails when the app has a page without a row, so a new page is
+/// audited as soon as it exists. A violation of impact serious or critical fails the page, named by state, rule and
+/// element.
 /// </summary>
 [Trait("Database", "sqlite")]
 public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited panel, ITestOutputHelper output)
@@ -35,10 +36,13 @@ public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited pane
     /// <summary>Values a person might mistype, by input type; each form is sent with them to show its errors.</summary>
     private static readonly Dictionary<string, string> BadValues = new()
     {
-        ["text"] = "", ["tel"] = "12", ["email"] = "", ["url"] = "not a web address", ["number"] = "-1", ["password"] = "short",
+        ["text"] = "", ["tel"] = "12", ["email"] = "", ["url"] = "not a web address", ["number"] = "-1",
+        ["password"] = "short",
     };
 
-    /// <summary>axe's rules as they ship, plus WCAG 2.2's target size (24 px), which axe leaves off by default.</summary>
+    /// <summary>
+    /// axe's rules as they ship, plus WCAG 2.2's target size (24 px), which axe leaves off by default.
+    /// </summary>
     private static readonly AxeRunOptions Options = new()
     {
         Rules = new Dictionary<string, RuleOptions> { ["target-size"] = new() { Enabled = true } },
@@ -105,24 +109,32 @@ public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited pane
         }
 
         output.WriteLine($"{page}: {states} states audited");
-        Assert.True(violations.Count == 0, $"{page}: accessibility violations (serious or critical):\n" + string.Join("\n", violations));
+        Assert.True(
+            violations.Count == 0,
+            $"{page}: accessibility violations (serious or critical):\n" + string.Join("\n", violations));
 
         async Task AuditAsync(IPage browser, string state)
         {
             var result = await browser.RunAxe(Options);
             states++;
-            output.WriteLine($"  {state}: {browser.Url} ({result.Violations.Length} violations, {result.Passes.Length} rules passed)");
+            output.WriteLine(
+                $"  {state}: {browser.Url} ({result.Violations.Length} " +
+                $"violations, {result.Passes.Length} rules passed)");
             foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
             {
                 foreach (var node in violation.Nodes)
                 {
-                    violations.Add($"  {state} at {new Uri(browser.Url).PathAndQuery}: {violation.Id} ({violation.Impact}): {violation.Help}\n    {node.Target}: {node.Html}");
+                    violations.Add(
+                        $"  {state} at {new Uri(browser.Url).PathAndQuery}: {violation.Id} " +
+                        $"({violation.Impact}): {violation.Help}\n    {node.Target}: {node.Html}");
                 }
             }
 
             foreach (var violation in result.Violations.Where(v => v.Impact is not ("serious" or "critical")))
             {
-                output.WriteLine($"    minor: {violation.Id} ({violation.Impact}) at {string.Join(", ", violation.Nodes.Select(n => n.Target))}");
+                output.WriteLine(
+                    $"    minor: {violation.Id} ({violation.Impact}) " +
+                    $"at {string.Join(", ", violation.Nodes.Select(n => n.Target))}");
             }
         }
 
@@ -133,13 +145,16 @@ public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited pane
             {
                 await browser.GotoAsync(path);
                 await menus.Nth(i).ClickAsync();
-                await AuditAsync(browser, $"as {who}, menu {i + 1} (\"{await menus.Nth(i).GetAttributeAsync("aria-label") ?? await menus.Nth(i).InnerTextAsync()}\") opened");
+                var menu = await menus.Nth(i).GetAttributeAsync("aria-label") ?? await menus.Nth(i).InnerTextAsync();
+                await AuditAsync(browser, $"as {who}, menu {i + 1} (\"{menu}\") opened");
             }
         }
 
         async Task FormsWithBadValuesAsync(IPage browser, string path, Who who)
         {
-            var forms = browser.Locator("main form[method=post]").Filter(new() { Has = browser.Locator("input:not([type=hidden]):not([type=radio]):not([type=checkbox]), textarea") });
+            var forms = browser.Locator("main form[method=post]").Filter(
+                new() { Has = browser.Locator(
+                    "input:not([type=hidden]):not([type=radio]):not([type=checkbox]), textarea") });
             for (var i = 0; i < await forms.CountAsync(); i++)
             {
                 await browser.GotoAsync(path);
@@ -169,12 +184,14 @@ public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited pane
         {
             await browser.GotoAsync("/panel/reports");
             await browser.Keyboard.PressAsync("Tab");
-            await Assertions.Expect(browser.GetByRole(AriaRole.Link, new() { Name = "Skip to content" })).ToBeFocusedAsync();
+            await Assertions.Expect(browser.GetByRole(AriaRole.Link, new() { Name = "Skip to content" }))
+                .ToBeFocusedAsync();
             await browser.Keyboard.PressAsync("Enter");
             await Assertions.Expect(browser.GetByRole(AriaRole.Main)).ToBeFocusedAsync();
 
             var table = browser.GetByRole(AriaRole.Region, new() { Name = "Calls per agent, with the totals last" });
-            for (var presses = 0; presses < 40 && !await table.EvaluateAsync<bool>("e => e === document.activeElement"); presses++)
+            for (var presses = 0; presses < 40
+                && !await table.EvaluateAsync<bool>("e => e === document.activeElement"); presses++)
             {
                 await browser.Keyboard.PressAsync("Tab");
             }
@@ -229,7 +246,10 @@ public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited pane
             await accepted.AgentPressesAsync("1");
             await accepted.DialEndsAsync("completed", bridged: true, dialSeconds: 125);
             await provider.CallAsync("+14155550197", GroupNumber);
-            await (await provider.CallAsync("+14155550197", InboxNumber)).DialEndsAsync("completed", bridged: true, dialSeconds: 20);
+            await (await provider.CallAsync("+14155550197", InboxNumber)).DialEndsAsync(
+                "completed",
+                bridged: true,
+                dialSeconds: 20);
             Ids = new Ids(group, inbox, carol);
         }
 

@@ -15,7 +15,8 @@ namespace Switchboard.Tests.Panel;
 /// proves it for a write.
 /// </summary>
 [Trait("Database", "yes")]
-public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors) : IClassFixture<PanelPageMatrixTests.Visitors>
+public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
+    : IClassFixture<PanelPageMatrixTests.Visitors>
 {
     private const string AdminEmail = "ada@example.org";
     private const string AgentEmail = "carol@example.org";
@@ -26,35 +27,59 @@ public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
 
     /// <summary>
     /// Columns: nobody signed in, an admin API key sent as a bearer token (never accepted by the panel), an agent,
-    /// an admin of this organization, an admin of another organization. <c>sign-in</c> is a redirect to the sign-in page.
+    /// an admin of this organization, an admin of another organization. <c>sign-in</c> is a redirect to the sign-in
+    /// page.
     /// </summary>
     internal static readonly (string Page, string Expected, Func<Ids, string> Path)[] Rules =
     [
         //                                                      anon     api key  agent  admin  other admin
         ("/panel",                                             "sign-in sign-in  302    302    302", _ => "/panel"),
-        ("/panel/sign-in",                                     "200     200      200    200    200", _ => "/panel/sign-in"),
-        ("/panel/sign-out",                                    "sign-in sign-in  302    302    302", _ => "/panel/sign-out"),
-        ("/panel/status/{code:int}",                           "404     404      404    404    404", _ => "/panel/status/404"),
-        ("/panel/calls",                                       "sign-in sign-in  200    200    200", _ => "/panel/calls"),
-        ("/panel/my-phone",                                    "sign-in sign-in  200    200    200", _ => "/panel/my-phone"),
-        ("/panel/settings",                                    "sign-in sign-in  403    200    200", _ => "/panel/settings"),
-        ("/panel/settings/inboxes",                            "sign-in sign-in  403    200    200", _ => "/panel/settings/inboxes"),
-        ("/panel/settings/inboxes/{inboxId:long}/edit",        "sign-in sign-in  403    200    404", ids => $"/panel/settings/inboxes/{ids.Inbox}/edit"),
-        ("/panel/settings/call-events",                        "sign-in sign-in  403    200    200", _ => "/panel/settings/call-events"),
-        ("/panel/settings/privacy",                             "sign-in sign-in  403    200    200", _ => "/panel/settings/privacy"),
-        ("/panel/groups",                                      "sign-in sign-in  403    200    200", _ => "/panel/groups"),
-        ("/panel/groups/{groupId:long}",                       "sign-in sign-in  403    200    404", ids => $"/panel/groups/{ids.Group}"),
-        ("/panel/groups/{groupId:long}/settings",              "sign-in sign-in  403    200    404", ids => $"/panel/groups/{ids.Group}/settings"),
-        ("/panel/groups/{groupId:long}/call-options",          "sign-in sign-in  403    200    404", ids => $"/panel/groups/{ids.Group}/call-options"),
-        ("/panel/reports",                                     "sign-in sign-in  403    200    200", _ => "/panel/reports"),
-        ("/panel/audit",                                       "sign-in sign-in  403    200    200", _ => "/panel/audit"),
-        ("/panel/settings/call-options",                       "sign-in sign-in  403    200    200", _ => "/panel/settings/call-options"),
-        ("/panel/settings/inboxes/{inboxId:long}/call-options", "sign-in sign-in  403    200    404", ids => $"/panel/settings/inboxes/{ids.Inbox}/call-options"),
-        ("/panel/agents",                                      "sign-in sign-in  403    200    200", _ => "/panel/agents"),
-        ("/panel/agents/{agentId:long}",                       "sign-in sign-in  403    200    404", ids => $"/panel/agents/{ids.Agent}"),
-        ("/panel/numbers",                                     "sign-in sign-in  403    200    200", _ => "/panel/numbers"),
-        ("/panel/test-a-call",                                 "sign-in sign-in  403    200    200", _ => "/panel/test-a-call"),
-        ("/panel/api-keys",                                    "sign-in sign-in  403    200    200", _ => "/panel/api-keys"),
+        ("/panel/sign-in",                                     "200     200      200    200    200",
+            _ => "/panel/sign-in"),
+        ("/panel/sign-out",                                    "sign-in sign-in  302    302    302",
+            _ => "/panel/sign-out"),
+        ("/panel/status/{code:int}",                           "404     404      404    404    404",
+            _ => "/panel/status/404"),
+        ("/panel/calls",                                       "sign-in sign-in  200    200    200",
+            _ => "/panel/calls"),
+        ("/panel/my-phone",                                    "sign-in sign-in  200    200    200",
+            _ => "/panel/my-phone"),
+        ("/panel/settings",                                    "sign-in sign-in  403    200    200",
+            _ => "/panel/settings"),
+        ("/panel/settings/inboxes",                            "sign-in sign-in  403    200    200",
+            _ => "/panel/settings/inboxes"),
+        ("/panel/settings/inboxes/{inboxId:long}/edit",        "sign-in sign-in  403    200    404",
+            ids => $"/panel/settings/inboxes/{ids.Inbox}/edit"),
+        ("/panel/settings/call-events",                        "sign-in sign-in  403    200    200",
+            _ => "/panel/settings/call-events"),
+        ("/panel/settings/privacy",                             "sign-in sign-in  403    200    200",
+            _ => "/panel/settings/privacy"),
+        ("/panel/groups",                                      "sign-in sign-in  403    200    200",
+            _ => "/panel/groups"),
+        ("/panel/groups/{groupId:long}",                       "sign-in sign-in  403    200    404",
+            ids => $"/panel/groups/{ids.Group}"),
+        ("/panel/groups/{groupId:long}/settings",              "sign-in sign-in  403    200    404",
+            ids => $"/panel/groups/{ids.Group}/settings"),
+        ("/panel/groups/{groupId:long}/call-options",          "sign-in sign-in  403    200    404",
+            ids => $"/panel/groups/{ids.Group}/call-options"),
+        ("/panel/reports",                                     "sign-in sign-in  403    200    200",
+            _ => "/panel/reports"),
+        ("/panel/audit",                                       "sign-in sign-in  403    200    200",
+            _ => "/panel/audit"),
+        ("/panel/settings/call-options",                       "sign-in sign-in  403    200    200",
+            _ => "/panel/settings/call-options"),
+        ("/panel/settings/inboxes/{inboxId:long}/call-options", "sign-in sign-in  403    200    404",
+            ids => $"/panel/settings/inboxes/{ids.Inbox}/call-options"),
+        ("/panel/agents",                                      "sign-in sign-in  403    200    200",
+            _ => "/panel/agents"),
+        ("/panel/agents/{agentId:long}",                       "sign-in sign-in  403    200    404",
+            ids => $"/panel/agents/{ids.Agent}"),
+        ("/panel/numbers",                                     "sign-in sign-in  403    200    200",
+            _ => "/panel/numbers"),
+        ("/panel/test-a-call",                                 "sign-in sign-in  403    200    200",
+            _ => "/panel/test-a-call"),
+        ("/panel/api-keys",                                    "sign-in sign-in  403    200    200",
+            _ => "/panel/api-keys"),
     ];
 
     public static TheoryData<string> Pages => [.. Rules.Select(r => r.Page)];
@@ -83,8 +108,12 @@ public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
         {
             var response = await visitors.Clients[who].GetAsync(rule.Path(visitors.Ids));
             var status = (int)response.StatusCode;
-            var location = response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l.PathAndQuery : l.OriginalString) : "";
-            var got = status == 302 && location.StartsWith("/panel/sign-in", StringComparison.Ordinal) ? "sign-in" : status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var location = response.Headers.Location is { } l
+                ? (l.IsAbsoluteUri ? l.PathAndQuery : l.OriginalString)
+                : "";
+            var got = status == 302 && location.StartsWith("/panel/sign-in", StringComparison.Ordinal)
+                ? "sign-in"
+                : status.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (got != expected[(int)who])
             {
                 wrong.Add($"  {who}: expected {expected[(int)who]}, got {status} {location}");
@@ -97,22 +126,35 @@ public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
     [Fact]
     public async Task RefusedVisitorsCannotRevokeAKeyThroughThePanelForm()
     {
-        var key = await TestOrganization.ReadAsync(await visitors.Org.Admin.PostAsJsonAsync($"{visitors.Org.Path}/api-keys", new { name = "target", role = "admin" }));
+        var key = await TestOrganization.ReadAsync(
+            await visitors.Org.Admin.PostAsJsonAsync(
+                $"{visitors.Org.Path}/api-keys",
+                new { name = "target", role = "admin" }));
         var action = $"/panel/api-keys?handler=Revoke&id={key.Id()}";
 
         var byAgent = await PanelForms.PostAsync(visitors.Clients[Who.Agent], "/panel/my-phone", action, []);
-        var byOtherAdmin = await PanelForms.PostAsync(visitors.Clients[Who.OtherOrgAdmin], "/panel/api-keys", action, []);
+        var byOtherAdmin = await PanelForms.PostAsync(
+            visitors.Clients[Who.OtherOrgAdmin],
+            "/panel/api-keys",
+            action,
+            []);
         var byApiKey = await visitors.Clients[Who.ApiKeyOnly].PostAsync(action, new FormUrlEncodedContent([]));
 
         Assert.Equal(HttpStatusCode.Forbidden, byAgent.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, byOtherAdmin.StatusCode);
-        Assert.True(byApiKey.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Redirect, $"{(int)byApiKey.StatusCode}");
-        Assert.Equal(HttpStatusCode.OK, (await visitors.App.WithBearer(key.Text("key")).GetAsync($"{visitors.Org.Path}/groups")).StatusCode);
+        Assert.True(
+            byApiKey.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Redirect,
+            $"{(int)byApiKey.StatusCode}");
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await visitors.App.WithBearer(key.Text("key")).GetAsync($"{visitors.Org.Path}/groups")).StatusCode);
 
         var byAdmin = await PanelForms.PostAsync(visitors.Clients[Who.Admin], "/panel/api-keys", action, []);
 
         Assert.Equal(HttpStatusCode.Redirect, byAdmin.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await visitors.App.WithBearer(key.Text("key")).GetAsync($"{visitors.Org.Path}/groups")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (await visitors.App.WithBearer(key.Text("key")).GetAsync($"{visitors.Org.Path}/groups")).StatusCode);
     }
 
     /// <summary>The panel's pages as the app routes them ("/panel/groups/{groupId:long}").</summary>
@@ -122,8 +164,11 @@ public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
             .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
             .ToHashSet();
 
-    /// <summary>What <paramref name="who"/> gets on the page of <paramref name="expected"/> (a row's second column).</summary>
-    internal static string ExpectedFor(string expected, Who who) => expected.Split(' ', StringSplitOptions.RemoveEmptyEntries)[(int)who];
+    /// <summary>
+    /// What <paramref name="who"/> gets on the page of <paramref name="expected"/> (a row's second column).
+    /// </summary>
+    internal static string ExpectedFor(string expected, Who who) =>
+        expected.Split(' ', StringSplitOptions.RemoveEmptyEntries)[(int)who];
 
     public sealed record Ids(long Group, long Inbox, long Agent);
 
@@ -149,7 +194,12 @@ public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
             Clients[Who.Anonymous] = PanelForms.Browser(App);
             Clients[Who.ApiKeyOnly] = PanelForms.Browser(App);
             Clients[Who.ApiKeyOnly].DefaultRequestHeaders.Authorization = new("Bearer", Org.AdminKey);
-            foreach (var (who, email) in new[] { (Who.Agent, AgentEmail), (Who.Admin, AdminEmail), (Who.OtherOrgAdmin, OtherAdminEmail) })
+            foreach (var (who, email) in new[]
+            {
+                (Who.Agent, AgentEmail),
+                (Who.Admin, AdminEmail),
+                (Who.OtherOrgAdmin, OtherAdminEmail),
+            })
             {
                 Clients[who] = PanelForms.Browser(App);
                 var signedIn = await PanelForms.SignInAsync(Clients[who], email, PanelBrowser.Password);

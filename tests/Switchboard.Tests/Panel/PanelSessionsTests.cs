@@ -44,7 +44,9 @@ public sealed class PanelSessionsTests : IAsyncLifetime
     {
         var page = await browser.GetAsync("/panel/my-phone");
         return page.StatusCode == HttpStatusCode.OK
-            || (page.StatusCode == HttpStatusCode.Redirect && page.Headers.Location?.ToString().Contains("/panel/sign-in", StringComparison.Ordinal) == true ? false
+            || (page.StatusCode == HttpStatusCode.Redirect
+                && page.Headers.Location?.ToString().Contains("/panel/sign-in", StringComparison.Ordinal) == true
+                ? false
             : throw new InvalidOperationException($"unexpected {(int)page.StatusCode}"));
     }
 
@@ -54,12 +56,17 @@ public sealed class PanelSessionsTests : IAsyncLifetime
         var laptop = await SignedInAsync();
         var phone = await SignedInAsync();
 
-        await TestOrganization.ReadAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/agents/{_carol}/panel-password", new { password = "a brand new long password" }));
+        await TestOrganization.ReadAsync(
+            await _org.Admin.PutAsJsonAsync(
+                $"{_org.Path}/agents/{_carol}/panel-password",
+                new { password = "a brand new long password" }));
 
         Assert.False(await SignedInAsync(laptop));
         Assert.False(await SignedInAsync(phone));
         var again = PanelForms.Browser(_app);
-        Assert.Equal(HttpStatusCode.Redirect, (await PanelForms.SignInAsync(again, Email, "a brand new long password")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Redirect,
+            (await PanelForms.SignInAsync(again, Email, "a brand new long password")).StatusCode);
         Assert.True(await SignedInAsync(again));
     }
 
@@ -75,7 +82,9 @@ public sealed class PanelSessionsTests : IAsyncLifetime
         Assert.False(await SignedInAsync(laptop));
         Assert.False(await SignedInAsync(phone));
         Assert.True(await SignedInAsync(await SignedInAsync()));
-        var entry = (await _org.Admin.GetJsonAsync($"{_org.Path}/audit?entityType=panelLogin"))["items"]!.AsArray().First()!;
+        var entry = (await _org.Admin.GetJsonAsync($"{_org.Path}/audit?entityType=panelLogin"))["items"]!
+            .AsArray()
+            .First()!;
         Assert.Equal("signedOutEverywhere", entry.Text("action"));
         Assert.Equal("Carol", entry["actor"]!.Text("name"));
     }
@@ -85,7 +94,8 @@ public sealed class PanelSessionsTests : IAsyncLifetime
     {
         var laptop = await SignedInAsync();
 
-        await TestOrganization.ReadAsync(await _org.Admin.SendJsonAsync(HttpMethod.Patch, $"{_org.Path}/agents/{_carol}", new { active = false }));
+        await TestOrganization.ReadAsync(
+            await _org.Admin.SendJsonAsync(HttpMethod.Patch, $"{_org.Path}/agents/{_carol}", new { active = false }));
 
         Assert.False(await SignedInAsync(laptop));
     }

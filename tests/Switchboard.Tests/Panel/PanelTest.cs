@@ -48,5 +48,6 @@ public abstract class PanelTest(PanelBrowser browser) : IClassFixture<PanelBrows
     protected virtual Task ConfigureAsync() => Task.CompletedTask;
 
     /// <summary>A contact calls a platform number; the answer is the TwiML the provider gets.</summary>
-    protected async Task<TwiMLAnswer> CallAsync(string from, string to) => (await App.Provider().CallAsync(from, to)).Answer;
+    protected async Task<TwiMLAnswer> CallAsync(string from, string to) =>
+        (await App.Provider().CallAsync(from, to)).Answer;
 }

@@ -56,13 +56,16 @@ public sealed class PanelWordingTests(PanelBrowser browser) : PanelTest(browser)
         await Page.SignInAsync(AdminEmail);
         await Page.GoAsync("Test a call");
 
-        await Expect(Page.GetByLabel("Platform number they call").Locator("option")).ToHaveTextAsync(["(415) 555-0100", "(415) 555-0102"]);
+        await Expect(Page.GetByLabel("Platform number they call").Locator("option"))
+            .ToHaveTextAsync(["(415) 555-0100", "(415) 555-0102"]);
         await Page.GetByLabel("Contact's phone number").FillAsync(BobContact);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Explain" }).ClickAsync();
 
         var steps = Page.Locator("section.explanation ol.steps li");
-        await Expect(steps.Filter(new() { HasText = "the agent who last texted the caller" })).ToContainTextAsync("texted the caller: Bob at");
-        await Expect(Page.Locator("section.explanation")).Not.ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"agent \d"));
+        await Expect(steps.Filter(new() { HasText = "the agent who last texted the caller" }))
+            .ToContainTextAsync("texted the caller: Bob at");
+        await Expect(Page.Locator("section.explanation"))
+            .Not.ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"agent \d"));
     }
 
     [Fact]
@@ -91,11 +94,14 @@ public sealed class PanelWordingTests(PanelBrowser browser) : PanelTest(browser)
 
         var number = Page.GetByLabel("Phone number", new() { Exact = true });
         await Expect(number).ToHaveAccessibleDescriptionAsync("Connect them to this phone number");
-        var choice = Page.GetByRole(AriaRole.Group, new() { Name = "Inbound calls" }).Locator(".option").Filter(new() { Has = Page.GetByLabel("Connect them to this phone number") });
+        var choice = Page.GetByRole(AriaRole.Group, new() { Name = "Inbound calls" })
+            .Locator(".option")
+            .Filter(new() { Has = Page.GetByLabel("Connect them to this phone number") });
         await Expect(choice.Locator("#ForwardTo")).ToHaveCountAsync(1);
 
         await Page.ChooseInboundCallsAsync("Connect them to this phone number", "12");
-        await Expect(number).ToHaveAccessibleDescriptionAsync("Connect them to this phone number 12 is not a valid phone number");
+        await Expect(number)
+            .ToHaveAccessibleDescriptionAsync("Connect them to this phone number 12 is not a valid phone number");
     }
 
     [Fact]

@@ -4,7 +4,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Switchboard.Tests.Panel;
 
-/// <summary>Settings → Privacy in a real headless Chromium: how long data is kept, and forgetting a contact after seeing what goes.</summary>
+/// <summary>
+/// Settings → Privacy in a real headless Chromium: how long data is kept, and forgetting a contact after seeing what
+/// goes.
+/// </summary>
 [Trait("Database", "sqlite")]
 public sealed class PrivacyPanelTests(PanelBrowser browser) : PanelTest(browser)
 {
@@ -53,7 +56,8 @@ public sealed class PrivacyPanelTests(PanelBrowser browser) : PanelTest(browser)
 
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Forget this contact" }).ClickAsync();
 
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("forgotten: 2 texts and 1 last-text entries deleted, 2 call records kept without the number");
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync(
+            "forgotten: 2 texts and 1 last-text entries deleted, 2 call records kept without the number");
         await Expect(Page.GetByRole(AriaRole.Status)).Not.ToContainTextAsync("555-0199");
         Assert.Equal(["Reject"], (await CallAsync(Contact, GroupNumber)).Verbs);
         Assert.DoesNotContain("+14155550199", Page.Url);

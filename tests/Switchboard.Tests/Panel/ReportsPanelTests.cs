@@ -32,10 +32,15 @@ public sealed class ReportsPanelTests(PanelBrowser browser) : PanelTest(browser)
         await accepted.DialEndsAsync("completed", bridged: true, dialSeconds: 125);
         await (await provider.CallAsync(BobContact, GroupNumber)).DialEndsAsync("no-answer", bridged: false);
         await provider.CallAsync(Stranger, GroupNumber);
-        await (await provider.CallAsync(Stranger, InboxNumber)).DialEndsAsync("completed", bridged: true, dialSeconds: 20);
+        await (await provider.CallAsync(Stranger, InboxNumber)).DialEndsAsync(
+            "completed",
+            bridged: true,
+            dialSeconds: 20);
     }
 
-    private ILocator Row(string name) => Page.Locator("table.report tbody tr").Filter(new() { Has = Page.GetByRole(AriaRole.Rowheader, new() { Name = name, Exact = true }) });
+    private ILocator Row(string name) =>
+        Page.Locator("table.report tbody tr")
+            .Filter(new() { Has = Page.GetByRole(AriaRole.Rowheader, new() { Name = name, Exact = true }) });
 
     private Task ExpectCellAsync(string row, string column, string text) =>
         Expect(Row(row).Locator($"td[data-label=\"{column}\"]")).ToHaveTextAsync(text);
@@ -59,9 +64,17 @@ public sealed class ReportsPanelTests(PanelBrowser browser) : PanelTest(browser)
         await ExpectCellAsync("Total", "Calls", "4");
         await ExpectCellAsync("Total", "Offered", "2");
 
-        var chart = Page.GetByRole(AriaRole.Img, new() { Name = "Calls per agent: what happened to each call (the table below has the numbers)" });
+        var chart = Page.GetByRole(
+            AriaRole.Img,
+            new() { Name = "Calls per agent: what happened to each call (the table below has the numbers)" });
         await Expect(chart).ToBeVisibleAsync();
-        await Expect(chart.Locator("rect title")).ToHaveTextAsync(["Alice: 1 accepted", "Bob: 1 missed", "(no agent): 1 forwarded without an agent", "(no agent): 1 rejected"]);
+        await Expect(chart.Locator("rect title")).ToHaveTextAsync(
+            [
+                "Alice: 1 accepted",
+                "Bob: 1 missed",
+                "(no agent): 1 forwarded without an agent",
+                "(no agent): 1 rejected",
+            ]);
         await Expect(chart.Locator("rect.part-accepted")).ToHaveCountAsync(1);
         await PanelBrowser.ScreenshotAsync(Page, "reports");
     }
@@ -76,7 +89,8 @@ public sealed class ReportsPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Page.GetByLabel("To (UTC day)").FillAsync("2026-11-23");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Show report" }).ClickAsync();
         await Expect(Page.GetByText("No calls in this range.")).ToBeVisibleAsync();
-        await Expect(Page.GetByText("Calls that started from 2026-11-20 through 2026-11-23 (UTC), per agent.")).ToBeVisibleAsync();
+        await Expect(Page.GetByText("Calls that started from 2026-11-20 through 2026-11-23 (UTC), per agent."))
+            .ToBeVisibleAsync();
 
         await Page.GetByLabel("To (UTC day)").FillAsync("2026-11-24");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Show report" }).ClickAsync();
@@ -100,7 +114,11 @@ public sealed class ReportsPanelTests(PanelBrowser browser) : PanelTest(browser)
         await ExpectCellAsync("Field Team", "Calls", "3");
         await ExpectCellAsync("Field Team", "Offered", "2");
         await ExpectCellAsync("(no group)", "Forwarded", "1");
-        await Expect(Page.GetByRole(AriaRole.Img, new() { Name = "Calls per group: what happened to each call (the table below has the numbers)" })).ToBeVisibleAsync();
+        await Expect(
+            Page.GetByRole(
+                AriaRole.Img,
+                new() { Name = "Calls per group: what happened to each call (the table below has the numbers)" }))
+                .ToBeVisibleAsync();
 
         await Page.GetByLabel("Per", new() { Exact = true }).SelectOptionAsync("Inbox");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Show report" }).ClickAsync();
@@ -115,12 +133,16 @@ public sealed class ReportsPanelTests(PanelBrowser browser) : PanelTest(browser)
         await Page.SignInAsync(AdminEmail);
         await Page.GotoAsync("/panel/reports?From=2026-11-24&To=2026-11-24&GroupBy=group");
 
-        var download = await Page.RunAndWaitForDownloadAsync(() => Page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
+        var download = await Page.RunAndWaitForDownloadAsync(() =>
+            Page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
 
         Assert.Equal("calls-by-group-2026-11-24-to-2026-11-24.csv", download.SuggestedFilename);
         var csv = await File.ReadAllTextAsync(await download.PathAsync());
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("id,name,calls,offered,accepted,declined,missed,abandoned,forwarded,forwarded_after_agent,rejected,median_seconds_to_accept,talk_seconds,average_talk_seconds,voicemails", lines[0]);
+        Assert.Equal(
+            "id,name,calls,offered,accepted,declined,missed,abandoned,forwarded,forwarded_after_agent,rejected," +
+            "median_seconds_to_accept,talk_seconds,average_talk_seconds,voicemails",
+            lines[0]);
         Assert.Equal($"{Group},Field Team,3,2,1,0,1,0,0,0,1,7,125,125,0", lines[1]);
         Assert.Equal(",(no group),1,0,0,0,0,0,1,0,0,,0,,0", lines[2]);
         Assert.Equal(",Total,4,2,1,0,1,0,1,0,1,7,125,125,0", lines[3]);
@@ -132,13 +154,16 @@ public sealed class ReportsPanelTests(PanelBrowser browser) : PanelTest(browser)
         await PanelBrowser.AgentWithSignInAsync(Org, "Carol", "carol@example.org", "+14155550115");
         await Page.SignInAsync("carol@example.org");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Call log" })).ToBeVisibleAsync();
-        await Expect(Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Reports" })).ToHaveCountAsync(0);
+        await Expect(
+            Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })
+                .GetByRole(AriaRole.Link, new() { Name = "Reports" })).ToHaveCountAsync(0);
 
         foreach (var path in new[] { "/panel/reports", "/panel/reports?handler=Csv" })
         {
             var response = await Page.GotoAsync(path);
             Assert.Equal(403, response!.Status);
-            await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "You cannot open this page" })).ToBeVisibleAsync();
+            await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "You cannot open this page" }))
+                .ToBeVisibleAsync();
         }
     }
 }

@@ -33,6 +33,8 @@ public sealed class PrivacyTests : IAsyncLifetime
     {
         // These tests are about what is kept, not about the webhooks' answer budget on a busy machine.
         _app.Settings["Switchboard:Twilio:AnswerBudget"] = "00:00:10";
+        // Small batches, so that a purge of a few rows already takes several.
+        _app.Settings["Switchboard:Retention:BatchSize"] = "4";
         _org = await TestOrganization.CreateAsync(_app, "Acme Org");
         _alice = await _org.CreateAgentAsync("Alice", AlicePhone);
         await _org.AddNumberAsync(GroupNumber, groupId: await _org.CreateGroupAsync());
@@ -48,9 +50,14 @@ public sealed class PrivacyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ForgottenContactIsNeverTextedAgainItsCallsKeepTheirOutcomeWithoutTheNumberAndAnotherOrganizationKeepsEverything()
+    public async Task ForgottenContactIsNeverTextedAgainItsCallsKeepTheirOutcomeWithoutTheNumberOtherOrgsKeepAll()
     {
-        await _org.TextAsync(_alice, Contact, GroupNumber, _app.Clock.GetUtcNow().AddHours(-1), contactName: "Dana Example");
+        await _org.TextAsync(
+            _alice,
+            Contact,
+            GroupNumber,
+            _app.Clock.GetUtcNow().AddHours(-1),
+            contactName: "Dana Example");
         await _other.TextAsync(_theirAgent, Contact, TheirNumber, _app.Clock.GetUtcNow().AddHours(-1));
         // Events wait for a receiver that cannot be reached, so the call's event is still undelivered.
         await _org.SetAsync("/call-events", new { url = "https://texting.example.org/hooks" });
@@ -58,7 +65,8 @@ public sealed class PrivacyTests : IAsyncLifetime
         await call.AgentPressesAsync("1");
         await call.DialEndsAsync("completed", bridged: true, dialSeconds: 95);
 
-        var forgotten = await TestOrganization.ReadAsync(await _org.Admin.DeleteAsync($"{_org.Path}/contacts/{EscapedContact}"));
+        var forgotten = await TestOrganization.ReadAsync(
+            await _org.Admin.DeleteAsync($"{_org.Path}/contacts/{EscapedContact}"));
 
         Assert.Equal(1, forgotten["messageEvents"]!.GetValue<int>());
         Assert.Equal(1, forgotten["lastTexts"]!.GetValue<int>());
@@ -75,7 +83,9 @@ public sealed class PrivacyTests : IAsyncLifetime
 
         var again = await _app.Provider().CallAsync(Contact, GroupNumber);
         Assert.Equal(["Reject"], again.Answer.Verbs);
-        Assert.DoesNotContain("Dana", await (await _org.Admin.GetAsync($"{_org.Path}/calls")).Content.ReadAsStringAsync());
+        Assert.DoesNotContain(
+            "Dana",
+            await (await _org.Admin.GetAsync($"{_org.Path}/calls")).Content.ReadAsStringAsync());
 
         var theirs = await _app.Provider().CallAsync(Contact, TheirNumber);
         Assert.Equal(["Dial"], theirs.Answer.Verbs);
@@ -94,7 +104,9 @@ public sealed class PrivacyTests : IAsyncLifetime
         Assert.Equal("deleted", erasure.Text("action"));
         Assert.DoesNotContain("5550199", log.ToJsonString());
         Assert.Contains("0199", erasure.Text("entityId"));
-        Assert.DoesNotContain((await _other.Admin.GetJsonAsync($"{_other.Path}/audit"))["items"]!.AsArray(), e => e!.Text("entityType") == "contact");
+        Assert.DoesNotContain(
+            (await _other.Admin.GetJsonAsync($"{_other.Path}/audit"))["items"]!.AsArray(),
+            e => e!.Text("entityType") == "contact");
     }
 
     [Theory]
@@ -102,7 +114,9 @@ public sealed class PrivacyTests : IAsyncLifetime
     [InlineData("%2B1")]
     public async Task ContactNumberThatIsNotOneIsRefusedNamingNumber(string number)
     {
-        Assert.Equal(["number"], await ErrorFieldsAsync(await _org.Admin.DeleteAsync($"{_org.Path}/contacts/{number}")));
+        Assert.Equal(
+            ["number"],
+            await ErrorFieldsAsync(await _org.Admin.DeleteAsync($"{_org.Path}/contacts/{number}")));
     }
 
     [Theory]
@@ -111,7 +125,10 @@ public sealed class PrivacyTests : IAsyncLifetime
     [InlineData(3651)]
     public async Task RetentionOutsideOneDayToTenYearsIsRefusedNamingIt(int days)
     {
-        Assert.Equal(["dataRetentionDays"], await ErrorFieldsAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = days })));
+        Assert.Equal(
+            ["dataRetentionDays"],
+            await ErrorFieldsAsync(
+                await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = days })));
         Assert.Null((await _org.Admin.GetJsonAsync($"{_org.Path}/privacy"))["dataRetentionDays"]);
     }
 
@@ -124,11 +141,12 @@ public sealed class PrivacyTests : IAsyncLifetime
         await _other.TextAsync(_theirAgent, OtherContact, TheirNumber, now.AddDays(-400));
         await _app.Provider().CallAsync(Contact, GroupNumber);
 
-        var saved = await TestOrganization.ReadAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = 30 }));
+        var saved = await TestOrganization.ReadAsync(
+            await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = 30 }));
         var purged = await PurgeAsync();
 
         Assert.Equal(30, saved["dataRetentionDays"]!.GetValue<int>());
-        Assert.Equal(new Purged(1, 1, 0), purged);
+        Assert.Equal((1, 1, 0), Counts(purged));
         Assert.Equal(["Reject"], (await _app.Provider().CallAsync(OtherContact, GroupNumber)).Answer.Verbs);
         Assert.Equal(["Dial"], (await _app.Provider().CallAsync(Contact, GroupNumber)).Answer.Verbs);
         Assert.Equal(["Dial"], (await _app.Provider().CallAsync(OtherContact, TheirNumber)).Answer.Verbs);
@@ -136,7 +154,7 @@ public sealed class PrivacyTests : IAsyncLifetime
         _app.Clock.Advance(TimeSpan.FromDays(31));
         var later = await PurgeAsync();
 
-        Assert.Equal(new Purged(1, 1, 3), later);
+        Assert.Equal((1, 1, 3), Counts(later));
         Assert.Empty(await _org.CallsAsync());
         Assert.Single(await _other.CallsAsync());
         var change = (await _org.Admin.GetJsonAsync($"{_org.Path}/audit"))["items"]!.AsArray()
@@ -144,6 +162,35 @@ public sealed class PrivacyTests : IAsyncLifetime
         Assert.Equal("30", change.Text("after"));
     }
 
+    [Fact]
+    public async Task PurgeOfManyRowsDeletesThemInBatchesOfAtMostTheBatchSizeAndKeepsWhatIsNewer()
+    {
+        var now = _app.Clock.GetUtcNow();
+        for (var i = 0; i < 10; i++)
+        {
+            await _org.TextAsync(_alice, $"+1415555030{i}", GroupNumber, now.AddDays(-40).AddMinutes(i % 3));
+        }
+
+        await _org.TextAsync(_alice, Contact, GroupNumber, now.AddDays(-1));
+        await _other.TextAsync(_theirAgent, OtherContact, TheirNumber, now.AddDays(-400));
+        await _org.SetAsync("/privacy", new { dataRetentionDays = 30 });
+
+        var purged = await PurgeAsync();
+
+        Assert.Equal((10, 10, 0), Counts(purged));
+        // 10 texts and 10 last-text entries, at most 4 rows per transaction: 3 batches each at least.
+        Assert.True(purged.Batches >= 6, $"{purged.Batches} batches");
+        Assert.Equal(["Reject"], (await _app.Provider().CallAsync("+14155550305", GroupNumber)).Answer.Verbs);
+        Assert.Equal(["Dial"], (await _app.Provider().CallAsync(Contact, GroupNumber)).Answer.Verbs);
+        Assert.Equal(["Dial"], (await _app.Provider().CallAsync(OtherContact, TheirNumber)).Answer.Verbs);
+    }
+
+    private static (int, int, int) Counts(Purged purged) =>
+        (purged.MessageEvents, purged.LastTexts, purged.CallRecords);
+
     private Task<Purged> PurgeAsync() =>
-        _app.Services.GetServices<IHostedService>().OfType<RetentionPurge>().Single().PurgeAsync(CancellationToken.None);
+        _app.Services.GetServices<IHostedService>()
+            .OfType<RetentionPurge>()
+            .Single()
+            .PurgeAsync(CancellationToken.None);
 }

@@ -27,15 +27,20 @@ namespace Switchboard.Tests.Reliability;
 [Trait("Database", "yes")]
 public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    /// <summary>Cases per endpoint: every kind of <see cref="ApiCase"/> five times, with different random content.</summary>
+    /// <summary>
+    /// Cases per endpoint: every kind of <see cref="ApiCase"/> five times, with different random content.
+    /// </summary>
     public const int ApiCasesPerEndpoint = 60;
 
     public const int WebhookCasesPerEndpoint = 96;
 
     private const int Seed = 20261125;
 
-    /// <summary>Non-ASCII characters as UTF-8 rather than \uXXXX escapes, so that a body's size is what it says.</summary>
-    private static readonly JsonSerializerOptions RawUtf8 = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>
+    /// Non-ASCII characters as UTF-8 rather than \uXXXX escapes, so that a body's size is what it says.
+    /// </summary>
+    private static readonly JsonSerializerOptions RawUtf8 =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private const string GroupNumber = "+14155550100";
     private const string InboxNumber = "+14155550101";
     private const string Contact = "+14155550199";
@@ -65,7 +70,8 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         var call = await new TwilioProvider(_http).CallAsync(Contact, GroupNumber);
         Assert.Equal(["Dial"], call.Answer.Verbs);
         var callId = (await _org.CallsAsync())[0]!["id"]!.GetValue<long>();
-        var spareKey = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "spare", role = "admin" }));
+        var spareKey = await TestOrganization.ReadAsync(
+            await _org.Admin.PostAsJsonAsync($"{_org.Path}/api-keys", new { name = "spare", role = "admin" }));
 
         _routeValues = new()
         {
@@ -112,7 +118,10 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
             }
         }
 
-        output.WriteLine($"{endpoints.Count} admin API endpoints × {ApiCasesPerEndpoint} cases = {endpoints.Count * ApiCasesPerEndpoint} requests; statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
+        output.WriteLine(
+            $"{endpoints.Count} admin API endpoints × {ApiCasesPerEndpoint} cases " +
+            $"= {endpoints.Count * ApiCasesPerEndpoint} requests; statuses: " +
+            $"{string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
         Assert.True(endpoints.Count >= 30, $"only {endpoints.Count} admin API endpoints found");
         Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join('\n', failures.Take(20))}");
         await AssertStillAnswersAsync();
@@ -155,7 +164,10 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
             }
         }
 
-        output.WriteLine($"{endpoints.Count} webhooks × {WebhookCasesPerEndpoint} cases = {endpoints.Count * WebhookCasesPerEndpoint} signed requests; statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
+        output.WriteLine(
+            $"{endpoints.Count} webhooks × {WebhookCasesPerEndpoint} cases " +
+            $"= {endpoints.Count * WebhookCasesPerEndpoint} signed requests; " +
+            $"statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
         Assert.True(endpoints.Count >= 9, $"only {endpoints.Count} webhooks found");
         Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join('\n', failures.Take(20))}");
         await AssertStillAnswersAsync();
@@ -166,10 +178,13 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
     {
         foreach (var name in BadInput.ScriptAndSql)
         {
-            var group = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/groups", new { name }));
-            var inbox = await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/inboxes", new { name }));
+            var group = await TestOrganization.ReadAsync(
+                await _org.Admin.PostAsJsonAsync($"{_org.Path}/groups", new { name }));
+            var inbox = await TestOrganization.ReadAsync(
+                await _org.Admin.PostAsJsonAsync($"{_org.Path}/inboxes", new { name }));
             var agent = await _org.CreateAgentAsync(name, phone: null, email: $"a{Guid.NewGuid():N}@example.org");
-            var organization = await TestOrganization.ReadAsync(await _app.Operator().PostAsJsonAsync("/api/v1/organizations", new { name }));
+            var organization = await TestOrganization.ReadAsync(
+                await _app.Operator().PostAsJsonAsync("/api/v1/organizations", new { name }));
 
             Assert.Equal(name, (await GetAsync($"/groups/{group["id"]}"))["name"]!.GetValue<string>());
             Assert.Equal(name, (await GetAsync($"/inboxes/{inbox["id"]}"))["name"]!.GetValue<string>());
@@ -178,7 +193,9 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         }
 
         // The tables the SQL strings name are still there and whole.
-        Assert.Equal(1 + BadInput.ScriptAndSql.Length, (await _org.Admin.GetFromJsonAsync<JsonArray>($"{_org.Path}/groups"))!.Count);
+        Assert.Equal(
+            1 + BadInput.ScriptAndSql.Length,
+            (await _org.Admin.GetFromJsonAsync<JsonArray>($"{_org.Path}/groups"))!.Count);
         Assert.Equal(200, (int)(await _org.Admin.GetAsync($"{_org.Path}/api-keys")).StatusCode);
     }
 
@@ -199,11 +216,15 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
     {
         var agent = _routeValues["agentId"];
         var deep = new string('[', 10_000) + new string(']', 10_000);
-        using var response = await _org.Admin.PatchAsync($"{_org.Path}/agents/{agent}", new StringContent($"{{\"name\": {deep}}}", Encoding.UTF8, "application/json"));
+        using var response = await _org.Admin.PatchAsync(
+            $"{_org.Path}/agents/{agent}",
+            new StringContent($"{{\"name\": {deep}}}", Encoding.UTF8, "application/json"));
 
         var problem = await ReadProblemAsync(response);
         Assert.Equal(400, (int)response.StatusCode);
-        Assert.Contains($"deeper than the limit of {RequestLimits.JsonMaxDepth} levels", problem["title"]!.GetValue<string>());
+        Assert.Contains(
+            $"deeper than the limit of {RequestLimits.JsonMaxDepth} levels",
+            problem["title"]!.GetValue<string>());
         Assert.Equal("Alice", (await GetAsync($"/agents/{agent}"))["name"]!.GetValue<string>());
     }
 
@@ -225,7 +246,9 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal("Alice", (await GetAsync($"/agents/{agent}"))["name"]!.GetValue<string>());
     }
 
-    /// <summary>The API reference (public) and the metrics (operator token) under hostile paths, queries and tokens.</summary>
+    /// <summary>
+    /// The API reference (public) and the metrics (operator token) under hostile paths, queries and tokens.
+    /// </summary>
     [Fact]
     public async Task TheApiReferenceAndTheMetricsAnswerHostileRequestsWithoutA5xx()
     {
@@ -234,15 +257,30 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         for (var i = 0; i < ApiCasesPerEndpoint; i++)
         {
             var junk = Uri.EscapeDataString(QueryValue(input));
-            var token = input.Pick([SwitchboardApp.OperatorToken, _org.AdminKey, Convert.ToHexString(input.RandomBytes(input.Next(1, 40))), ""]);
-            foreach (var path in new[] { $"/openapi/{junk}.json", $"/api/docs/{junk}", $"/api/docs/?{junk}={junk}", $"/metrics?{junk}={junk}" })
+            var token = input.Pick(
+                [
+                    SwitchboardApp.OperatorToken,
+                    _org.AdminKey,
+                    Convert.ToHexString(input.RandomBytes(input.Next(1, 40))),
+                    "",
+                ]);
+            foreach (var path in new[]
             {
-                using var request = new HttpRequestMessage(input.Pick([HttpMethod.Get, HttpMethod.Head, HttpMethod.Post]), path);
+                $"/openapi/{junk}.json",
+                $"/api/docs/{junk}",
+                $"/api/docs/?{junk}={junk}",
+                $"/metrics?{junk}={junk}",
+            })
+            {
+                using var request = new HttpRequestMessage(
+                    input.Pick([HttpMethod.Get, HttpMethod.Head, HttpMethod.Post]),
+                    path);
                 request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");
                 using var response = await _http.SendAsync(request);
                 if ((int)response.StatusCode >= 500)
                 {
-                    failures.Add($"{request.Method} {path} with a {token.Length}-character token: {(int)response.StatusCode}");
+                    failures.Add(
+                        $"{request.Method} {path} with a {token.Length}-character token: {(int)response.StatusCode}");
                 }
             }
         }
@@ -251,7 +289,8 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         await AssertStillAnswersAsync();
     }
 
-    private async Task<JsonNode> GetAsync(string path) => await TestOrganization.ReadAsync(await _org.Admin.GetAsync(_org.Path + path));
+    private async Task<JsonNode> GetAsync(string path) =>
+        await TestOrganization.ReadAsync(await _org.Admin.GetAsync(_org.Path + path));
 
     private async Task AssertStillAnswersAsync()
     {
@@ -264,7 +303,10 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
     /// Sends one request; a 5xx, or an error that is not a problem document, or a success that is neither JSON nor
     /// the CSV it says it is, is a failure.
     /// </summary>
-    private async Task<(int Status, string? Problem)> SendAndCheckAsync(HttpRequestMessage request, string what, List<string> failures)
+    private async Task<(int Status, string? Problem)> SendAndCheckAsync(
+        HttpRequestMessage request,
+        string what,
+        List<string> failures)
     {
         using var response = await _http.SendAsync(request);
         var status = (int)response.StatusCode;
@@ -286,7 +328,9 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
             return (status, body);
         }
 
-        if (body.Length > 0 && !IsJson(body) && !(mediaType == "text/csv" && body.StartsWith("id,name,", StringComparison.Ordinal)))
+        if (body.Length > 0
+            && !IsJson(body)
+            && !(mediaType == "text/csv" && body.StartsWith("id,name,", StringComparison.Ordinal)))
         {
             failures.Add($"{what}: {status} with a body that is not JSON: {Shorten(body)}");
         }
@@ -341,7 +385,9 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
 
     private static string Shorten(string text) => text.Length > 300 ? text[..300] + "…" : text;
 
-    /// <summary>FNV-1a: a hash of an endpoint's name that is the same in every process (string.GetHashCode is not).</summary>
+    /// <summary>
+    /// FNV-1a: a hash of an endpoint's name that is the same in every process (string.GetHashCode is not).
+    /// </summary>
     private static int StableHash(string text)
     {
         var hash = 2166136261;
@@ -355,7 +401,13 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
 
     // ---- The endpoints, from the app's own list ----
 
-    public sealed record Endpoint(string Method, string Pattern, string Path, Type? BodyType, IReadOnlyList<string> QueryNames, IReadOnlySet<string>? Roles)
+    public sealed record Endpoint(
+        string Method,
+        string Pattern,
+        string Path,
+        Type? BodyType,
+        IReadOnlyList<string> QueryNames,
+        IReadOnlySet<string>? Roles)
     {
         public string Name => $"{Method} {Pattern}";
     }
@@ -371,7 +423,8 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
 
     private IEnumerable<Endpoint> Endpoints(string prefix)
     {
-        foreach (var endpoint in _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        foreach (var endpoint in _app.Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>())
         {
             var pattern = endpoint.RoutePattern.RawText ?? "";
             if (!pattern.StartsWith(prefix, StringComparison.Ordinal))
@@ -384,7 +437,8 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
             var handler = endpoint.Metadata.GetMetadata<MethodInfo>();
             var queryNames = handler is null ? [] : QueryNames(handler, routeNames);
             var bodyType = endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
-            var roles = endpoint.Metadata.GetMetadata<Switchboard.Authorization.AllowedRoles>()?.Roles.Select(r => r.ToString()).ToHashSet();
+            var roles = endpoint.Metadata.GetMetadata<Switchboard.Authorization.AllowedRoles>()?.Roles.Select(
+                r => r.ToString()).ToHashSet();
             foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
             {
                 yield return new Endpoint(method, pattern, path, bodyType, queryNames, roles);
@@ -395,9 +449,14 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
     private string RouteValue(string name, string pattern) =>
         name == "leg" ? "agent"
         : _routeValues.TryGetValue(name, out var value) ? Uri.EscapeDataString(value)
-        : throw new InvalidOperationException($"No seeded value for the route parameter {{{name}}} of {pattern}: add one to {nameof(BadInputTests)}.{nameof(InitializeAsync)}");
+        : throw new InvalidOperationException(
+            $"No seeded value for the route parameter {{{name}}} of {pattern}: " +
+            $"add one to {nameof(BadInputTests)}.{nameof(InitializeAsync)}");
 
-    /// <summary>The handler's parameters bound from the query string: simple types that are not route values, also inside [AsParameters].</summary>
+    /// <summary>
+    /// The handler's parameters bound from the query string: simple types that are not route values, also inside
+    /// [AsParameters].
+    /// </summary>
     private static List<string> QueryNames(MethodInfo handler, HashSet<string> routeNames)
     {
         var names = new List<string>();
@@ -405,7 +464,12 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         {
             if (parameter.GetCustomAttribute<AsParametersAttribute>() is not null)
             {
-                names.AddRange(parameter.ParameterType.GetConstructors().Single().GetParameters().Where(IsSimple).Select(p => p.Name!));
+                names.AddRange(
+                    parameter.ParameterType.GetConstructors()
+                        .Single()
+                        .GetParameters()
+                        .Where(IsSimple)
+                        .Select(p => p.Name!));
             }
             else if (IsSimple(parameter) && !routeNames.Contains(parameter.Name!))
             {
@@ -419,7 +483,12 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
     private static bool IsSimple(ParameterInfo parameter)
     {
         var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
-        return type == typeof(string) || type.IsPrimitive || type.IsEnum || type == typeof(DateOnly) || type == typeof(DateTime) || type == typeof(DateTimeOffset);
+        return type == typeof(string)
+            || type.IsPrimitive
+            || type.IsEnum
+            || type == typeof(DateOnly)
+            || type == typeof(DateTime)
+            || type == typeof(DateTimeOffset);
     }
 
     [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]
@@ -452,14 +521,20 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
             ApiCase.RandomBytes => (input.RandomBytes(input.Next(2_000)), "application/json"),
             ApiCase.MalformedJson => (input.MalformedJson(shaped), "application/json"),
             ApiCase.WrongContentType => (Utf8(shaped), input.Pick<string?>([
-                "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null,
-                "application/json; charset=utf-16", "application/json; charset=bogus", "application/problem+json", "image/png", "*/*"])),
-            ApiCase.TooDeep => (input.DeeplyNested(input.Pick([RequestLimits.JsonMaxDepth + 1, 200, 5_000, 100_000])), "application/json"),
+                "text/plain", "application/xml", "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x", null, "application/json; charset=utf-16",
+                "application/json; charset=bogus", "application/problem+json", "image/png", "*/*"])),
+            ApiCase.TooDeep =>
+                (input.DeeplyNested(
+                    input.Pick([RequestLimits.JsonMaxDepth + 1, 200, 5_000, 100_000])), "application/json"),
             ApiCase.InvalidUtf8 => (input.InvalidUtf8Json(shaped), "application/json"),
-            ApiCase.ControlCharacters => (Utf8(WithStrings(shaped, () => "x" + input.RandomText(input.Next(1, 60)))), "application/json"),
+            ApiCase.ControlCharacters =>
+                (Utf8(WithStrings(shaped, () => "x" + input.RandomText(input.Next(1, 60)))), "application/json"),
             ApiCase.VeryLongStrings => (Utf8(WithStrings(shaped, LongStrings(input))), "application/json"),
-            ApiCase.ScriptAndSql => (Utf8(WithStrings(shaped, () => input.Pick(BadInput.ScriptAndSql))), "application/json"),
-            ApiCase.WrongTopLevelKind => (Utf8(input.Pick(["null", "[]", "[{}]", "\"text\"", "42", "true", "{}", "  "])), "application/json"),
+            ApiCase.ScriptAndSql =>
+                (Utf8(WithStrings(shaped, () => input.Pick(BadInput.ScriptAndSql))), "application/json"),
+            ApiCase.WrongTopLevelKind =>
+                (Utf8(input.Pick(["null", "[]", "[{}]", "\"text\"", "42", "true", "{}", "  "])), "application/json"),
             ApiCase.EmptyBody => ([], input.Pick<string?>(["application/json", null])),
             _ => (Utf8(shaped), "application/json"),
         };
@@ -477,14 +552,21 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
             }
         }
 
-        var token = endpoint.Roles is { } roles && roles.Contains("Admin") ? _org.AdminKey : SwitchboardApp.OperatorToken;
+        var token = endpoint.Roles is { } roles && roles.Contains("Admin")
+            ? _org.AdminKey
+            : SwitchboardApp.OperatorToken;
         request.Headers.Authorization = new("Bearer", token);
         return request;
     }
 
-    /// <summary>A body of the endpoint's request type (any JSON object when it takes none), with hostile values.</summary>
+    /// <summary>
+    /// A body of the endpoint's request type (any JSON object when it takes none), with hostile values.
+    /// </summary>
     private string Shaped(Endpoint endpoint, BadInput input) =>
-        (endpoint.BodyType is { } type && type != typeof(JsonElement) ? input.ObjectFor(type, _ids) : input.ValueFor(typeof(JsonElement), _ids))?.ToJsonString(RawUtf8) ?? "null";
+        (endpoint.BodyType is { } type && type != typeof(JsonElement)
+            ? input.ObjectFor(type, _ids)
+            : input.ValueFor(typeof(JsonElement), _ids))?.ToJsonString(RawUtf8)
+            ?? "null";
 
     /// <summary>The same JSON with every string value replaced by a new one.</summary>
     private static string WithStrings(string json, Func<string> next)
@@ -529,7 +611,9 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         }
     }
 
-    /// <summary>Strings of 10,000 to 1,000,000 characters, up to 4 MB in all, so that the body stays under the size limit.</summary>
+    /// <summary>
+    /// Strings of 10,000 to 1,000,000 characters, up to 4 MB in all, so that the body stays under the size limit.
+    /// </summary>
     private static Func<string> LongStrings(BadInput input)
     {
         var budget = 2_000_000;
@@ -573,8 +657,9 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
 
     private static readonly string[] ProviderFields =
     [
-        "CallSid", "AccountSid", "From", "To", "CallStatus", "Direction", "Digits", "DialCallStatus", "DialBridged", "DialCallSid",
-        "DialCallDuration", "CallDuration", "Timestamp", "ParentCallSid", "ApiVersion", "Caller", "Called",
+        "CallSid", "AccountSid", "From", "To", "CallStatus", "Direction", "Digits", "DialCallStatus", "DialBridged",
+        "DialCallSid", "DialCallDuration", "CallDuration", "Timestamp", "ParentCallSid", "ApiVersion", "Caller",
+        "Called",
     ];
 
     /// <summary>
@@ -584,15 +669,23 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
     /// </summary>
     private HttpRequestMessage WebhookRequest(Endpoint endpoint, WebhookCase kind, BadInput input)
     {
-        var path = endpoint.Path.Replace("/status/agent", "/status/" + input.Pick(["agent", "forward", "contact", "caller", "AGENT", "nobody", "0"]), StringComparison.Ordinal);
+        var path = endpoint.Path.Replace(
+            "/status/agent",
+            "/status/" + input.Pick(["agent", "forward", "contact", "caller", "AGENT", "nobody", "0"]),
+            StringComparison.Ordinal);
         if (input.Next(5) == 0)
         {
-            path = Regex.Replace(path, @"/calls/\d+/", $"/calls/{input.Pick(["0", "-1", "999999", long.MaxValue.ToString()])}/");
+            path = Regex.Replace(
+                path,
+                @"/calls/\d+/",
+                $"/calls/{input.Pick(["0", "-1", "999999", long.MaxValue.ToString()])}/");
         }
 
-        // ASP.NET Core refuses a whole form with %00 in it (its own case below), so the other cases carry U+0001 instead.
+        // ASP.NET Core refuses a whole form with %00 in it (its own case below), so the other cases carry U+0001
+        // instead.
         var fields = new List<(string Name, byte[] Encoded)>();
-        void Add(string name, string value) => fields.Add((name, Encoding.ASCII.GetBytes(Uri.EscapeDataString(value.Replace('\0', '\u0001')))));
+        void Add(string name, string value) =>
+            fields.Add((name, Encoding.ASCII.GetBytes(Uri.EscapeDataString(value.Replace('\0', '\u0001')))));
 
         var count = input.Next(1, ProviderFields.Length);
         foreach (var name in ProviderFields.OrderBy(_ => input.Next(1000)).Take(count))
@@ -606,13 +699,32 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
                     Add(name, input.RandomText(input.Next(1, 40)));
                     break;
                 case WebhookCase.InvalidUtf8:
-                    fields.Add((name, [.. "ab"u8, .. input.Pick<byte[]>([[0xFF], [0xC3, 0x28], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x80]]), .. "z"u8]));
+                    fields.Add(
+                        (name,
+                        [
+                            .. "ab"u8,
+                            .. input.Pick<byte[]>([[0xFF], [0xC3, 0x28], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x80]]),
+                            .. "z"u8,
+                        ]));
                     break;
                 case WebhookCase.LongValues:
                     Add(name, new string('9', input.Next(100, 3_000)));
                     break;
                 case WebhookCase.PhoneLikeValues:
-                    Add(name, input.Pick(["+14155550199", GroupNumber, InboxNumber, "(415) 555-0199", "+", "anonymous", "client:alice", "sip:x@y", "266696687"]));
+                    Add(
+                        name,
+                        input.Pick(
+                            [
+                                "+14155550199",
+                                GroupNumber,
+                                InboxNumber,
+                                "(415) 555-0199",
+                                "+",
+                                "anonymous",
+                                "client:alice",
+                                "sip:x@y",
+                                "266696687",
+                            ]));
                     break;
                 case WebhookCase.RepeatedFields:
                     var nasty = input.NastyString();
@@ -622,7 +734,22 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
                 case WebhookCase.EmptyForm:
                     break;
                 default:
-                    Add(name, input.Next(3) == 0 ? input.RandomText(input.Next(0, 20)) : input.Pick(["1", "2", "true", "completed", "busy", "no-answer", "in-progress", "", "CA" + input.Next(1000)]));
+                    Add(
+                        name,
+                        input.Next(3) == 0
+                            ? input.RandomText(input.Next(0, 20))
+                            : input.Pick(
+                                [
+                                    "1",
+                                    "2",
+                                    "true",
+                                    "completed",
+                                    "busy",
+                                    "no-answer",
+                                    "in-progress",
+                                    "",
+                                    "CA" + input.Next(1000),
+                                ]));
                     break;
             }
         }
@@ -697,7 +824,9 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         return [.. body];
     }
 
-    /// <summary>What the server's form reader makes of an encoded value: %XX to bytes, then UTF-8 with replacement characters.</summary>
+    /// <summary>
+    /// What the server's form reader makes of an encoded value: %XX to bytes, then UTF-8 with replacement characters.
+    /// </summary>
     private static string Decode(byte[] encoded)
     {
         var bytes = new List<byte>(encoded.Length);

@@ -21,9 +21,10 @@ public sealed class HugeBodyTests(ITestOutputHelper output) : IAsyncLifetime
 
     /// <summary>
     /// How far the peak resident memory may rise over its resting size while the huge bodies are refused. A request is
-    /// read up to the 8 MiB limit at most, as UTF-8 bytes and then, for JSON, as .NET strings (twice the size), and four
-    /// of them run at once in the concurrent round: 4 × 8 MiB × 3 ≈ 96 MiB, plus some of what the GC keeps before it collects (37 MiB was measured on the 2-core machine).
-    /// Without limits, a single one of these requests would buffer 64 MiB or more, and the whole set over 1 GiB.
+    /// read up to the 8 MiB limit at most, as UTF-8 bytes and then, for JSON, as .NET strings (twice the size), and
+    /// four of them run at once in the concurrent round: 4 × 8 MiB × 3 ≈ 96 MiB, plus some of what the GC keeps before
+    /// it collects (37 MiB was measured on the 2-core machine). Without limits, a single one of these requests would
+    /// buffer 64 MiB or more, and the whole set over 1 GiB.
     /// </summary>
     private const long PeakRiseBound = 128L * 1024 * 1024;
 
@@ -54,9 +55,12 @@ public sealed class HugeBodyTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task BodiesFarOverTheLimitsAre413sNamingTheLimitAndMemoryStaysBounded()
     {
         var op = _process.Client(SwitchboardApp.OperatorToken);
-        var org = await TestOrganization.ReadAsync(await op.PostAsJsonAsync("/api/v1/organizations", new { name = "Huge" }));
+        var org = await TestOrganization.ReadAsync(
+            await op.PostAsJsonAsync("/api/v1/organizations", new { name = "Huge" }));
         var path = $"/api/v1/organizations/{org["id"]}";
-        var key = (await TestOrganization.ReadAsync(await op.PostAsJsonAsync($"{path}/api-keys", new { name = "admin", role = "admin" })))["key"]!.GetValue<string>();
+        var key = (await TestOrganization.ReadAsync(
+            await op.PostAsJsonAsync($"{path}/api-keys", new { name = "admin", role = "admin" })))["key"]!
+            .GetValue<string>();
         await WarmUpAsync(_process.Client(key), path);
         var resting = Memory("VmRSS");
         ResetPeak();
@@ -67,14 +71,22 @@ public sealed class HugeBodyTests(ITestOutputHelper output) : IAsyncLifetime
             ("POST", $"{path}/groups", key, "application/json", "{\"name\":\""),
             ("PUT", $"{path}/inbound-calls", key, "application/json", "{\"mode\":\"forward\",\"forwardTo\":\""),
             ("POST", "/api/v1/organizations", SwitchboardApp.OperatorToken, "application/json", "{\"name\":\""),
-            ("POST", "/webhooks/twilio/voice", null, "application/x-www-form-urlencoded", "CallSid=CA1&From=%2B14155550199&To="),
+            ("POST", "/webhooks/twilio/voice", null, "application/x-www-form-urlencoded",
+                "CallSid=CA1&From=%2B14155550199&To="),
         };
         var answers = new List<Answer>();
         foreach (var target in targets)
         {
             foreach (var chunked in new[] { false, true })
             {
-                answers.Add(await SendHugeAsync(target.Method, target.Path, target.Bearer, target.ContentType, target.Prefix, chunked));
+                answers.Add(
+                    await SendHugeAsync(
+                        target.Method,
+                        target.Path,
+                        target.Bearer,
+                        target.ContentType,
+                        target.Prefix,
+                        chunked));
             }
         }
 
@@ -82,15 +94,19 @@ public sealed class HugeBodyTests(ITestOutputHelper output) : IAsyncLifetime
             SendHugeAsync("POST", targets[0].Path, key, targets[0].ContentType, targets[0].Prefix, chunked: true))));
         var peakRise = Memory("VmHWM") - resting;
 
-        output.WriteLine($"{answers.Count} huge requests, {answers.Sum(a => a.Sent) / 1024 / 1024} MiB sent before the refusals; " +
-            $"resting RSS {resting / 1024 / 1024} MiB, peak rise {peakRise / 1024 / 1024} MiB (bound {PeakRiseBound / 1024 / 1024} MiB)");
+        output.WriteLine(
+            $"{answers.Count} huge requests, {answers.Sum(a => a.Sent) / 1024 / 1024} MiB sent before the refusals; " +
+                $"resting RSS {resting / 1024 / 1024} MiB, peak rise {peakRise / 1024 / 1024} MiB " +
+                $"(bound {PeakRiseBound / 1024 / 1024} MiB)");
         Assert.All(answers, a => Assert.True(a.Status == 413, $"{a.Path}: {a.Status} {a.Body}"));
         Assert.All(answers.Where(a => a.Path.StartsWith("/api/", StringComparison.Ordinal)), a =>
         {
             Assert.Contains("application/problem+json", a.Head);
             Assert.Contains(RequestLimits.MaxBodyBytes.ToString(CultureInfo.InvariantCulture), a.Body);
         });
-        Assert.All(answers.Where(a => a.Path.StartsWith("/webhooks/", StringComparison.Ordinal)), a => Assert.Contains("<Response>", a.Body));
+        Assert.All(
+            answers.Where(a => a.Path.StartsWith("/webhooks/", StringComparison.Ordinal)),
+            a => Assert.Contains("<Response>", a.Body));
         Assert.True(peakRise < PeakRiseBound, $"the peak RSS rose {peakRise / 1024 / 1024} MiB");
 
         // Still answering, and still routing.
@@ -103,8 +119,14 @@ public sealed class HugeBodyTests(ITestOutputHelper output) : IAsyncLifetime
     {
         for (var i = 0; i < 20; i++)
         {
-            await TestOrganization.ReadAsync(await admin.PostAsJsonAsync($"{path}/groups", new { name = $"Warm-up {i}" }));
-            await admin.PostAsync($"{path}/messages", new StringContent("{\"messages\":[{\"id\":\"" + new string('x', 300) + "\"}]}", Encoding.UTF8, "application/json"));
+            await TestOrganization.ReadAsync(
+                await admin.PostAsJsonAsync($"{path}/groups", new { name = $"Warm-up {i}" }));
+            await admin.PostAsync(
+                $"{path}/messages",
+                new StringContent(
+                    "{\"messages\":[{\"id\":\"" + new string('x', 300) + "\"}]}",
+                    Encoding.UTF8,
+                    "application/json"));
         }
     }
 
@@ -114,12 +136,20 @@ public sealed class HugeBodyTests(ITestOutputHelper output) : IAsyncLifetime
     /// Streams a body of <see cref="HugeBytes"/> over a raw connection (HttpClient would not read an answer that comes
     /// before its body is sent), stopping as soon as the server answers or closes.
     /// </summary>
-    private async Task<Answer> SendHugeAsync(string method, string path, string? bearer, string contentType, string prefix, bool chunked)
+    private async Task<Answer> SendHugeAsync(
+        string method,
+        string path,
+        string? bearer,
+        string contentType,
+        string prefix,
+        bool chunked)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(_process.Address.Host, _process.Address.Port);
         var stream = tcp.GetStream();
-        var head = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: {_process.Address.Authority}\r\nContent-Type: {contentType}\r\nConnection: close\r\n");
+        var head = new StringBuilder(
+            $"{method} {path} " +
+            $"HTTP/1.1\r\nHost: {_process.Address.Authority}\r\nContent-Type: {contentType}\r\nConnection: close\r\n");
         if (bearer is not null)
         {
             head.Append($"Authorization: Bearer {bearer}\r\n");
@@ -127,7 +157,11 @@ public sealed class HugeBodyTests(ITestOutputHelper output) : IAsyncLifetime
         else
         {
             var fields = new Dictionary<string, string> { ["CallSid"] = "CA1", ["From"] = "+14155550199", ["To"] = "" };
-            head.Append($"X-Twilio-Signature: {TwilioSignature.Compute(SwitchboardApp.AuthToken, SwitchboardApp.PublicBaseUrl + path, fields)}\r\n");
+            var signature = TwilioSignature.Compute(
+                SwitchboardApp.AuthToken,
+                SwitchboardApp.PublicBaseUrl + path,
+                fields);
+            head.Append($"X-Twilio-Signature: {signature}\r\n");
         }
 
         head.Append(chunked ? "Transfer-Encoding: chunked\r\n\r\n" : $"Content-Length: {HugeBytes}\r\n\r\n");
@@ -187,13 +221,20 @@ public sealed class HugeBodyTests(ITestOutputHelper output) : IAsyncLifetime
         return Encoding.UTF8.GetString(answer.ToArray());
     }
 
-    /// <summary>A figure of the process's memory from /proc/{pid}/status, in bytes (VmRSS now, VmHWM its peak).</summary>
+    /// <summary>
+    /// A figure of the process's memory from /proc/{pid}/status, in bytes (VmRSS now, VmHWM its peak).
+    /// </summary>
     private long Memory(string field)
     {
-        var line = File.ReadLines($"/proc/{_process.ProcessId}/status").Single(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        var line = File.ReadLines($"/proc/{_process.ProcessId}/status")
+            .Single(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(
+            line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            CultureInfo.InvariantCulture) * 1024;
     }
 
-    /// <summary>Linux: writing 5 to clear_refs resets the process's peak resident size (VmHWM) to its current one.</summary>
+    /// <summary>
+    /// Linux: writing 5 to clear_refs resets the process's peak resident size (VmHWM) to its current one.
+    /// </summary>
     private void ResetPeak() => File.WriteAllText($"/proc/{_process.ProcessId}/clear_refs", "5");
 }

@@ -29,8 +29,10 @@ public sealed class LogScanTests
     }
 
     [Theory]
-    [InlineData("Information Switchboard.Calls.InboundCalls: Call CA1 from +14155550199 to ***0100: Reject", "a full phone number")]
-    [InlineData("Warning X: GET /api/v1/organizations/1/routing/explain?contact=%2B14155550199", "a full phone number (URL-encoded)")]
+    [InlineData("Information Switchboard.Calls.InboundCalls: Call CA1 from +14155550199 to ***0100: Reject",
+        "a full phone number")]
+    [InlineData("Warning X: GET /api/v1/organizations/1/routing/explain?contact=%2B14155550199",
+        "a full phone number (URL-encoded)")]
     [InlineData("Error X: could not parse (415) 555-0199", "a full phone number (written out)")]
     [InlineData("Information X: issued sbk_12_Zm9vYmFyYmF6cXV4cXV1eHh5enp5", "an API key")]
     [InlineData("Information X: secret sbwh_Zm9vYmFyYmF6cXV4cXV1eHh5enp5", "a call-events secret")]
@@ -45,7 +47,9 @@ public sealed class LogScanTests
     }
 
     [Theory]
-    [InlineData("Information Switchboard.Calls.InboundCalls: Call CA000112345678901234 from ***0199 to ***0100: ConnectAgent (LastAgentByOrganization)")]
+    [InlineData(
+        "Information Switchboard.Calls.InboundCalls: Call CA000112345678901234 from ***0199 to ***0100: " +
+        "ConnectAgent (LastAgentByOrganization)")]
     [InlineData("Information X: Call 12: dial ended with no-answer, connected: False")]
     [InlineData("Information X: at 2026-11-24T12:00:00+00:00 took 1234567 ticks")]
     [InlineData("Warning X: Call event 5f0c9a52-3c1e-4f7e-9a3b-2d1c8e7f6a10 to organization 1 failed (HTTP 503)")]

@@ -18,8 +18,8 @@ public sealed class ProblemLeakTests : IAsyncLifetime
 
     private static readonly string[] Forbidden =
     [
-        "127.0.0.1", "localhost", "http://", "https://api", "Exception", "   at ", "System.", "Microsoft.", "Npgsql", "SQLite",
-        "SELECT ", "INSERT ", "UPDATE ", "\"Calls\"", "Switchboard.", "Connection refused",
+        "127.0.0.1", "localhost", "http://", "https://api", "Exception", "   at ", "System.", "Microsoft.", "Npgsql",
+        "SQLite", "SELECT ", "INSERT ", "UPDATE ", "\"Calls\"", "Switchboard.", "Connection refused",
     ];
 
     private FakeTwilioApi _twilio = null!;
@@ -41,7 +41,9 @@ public sealed class ProblemLeakTests : IAsyncLifetime
 
         await ProblemAsync(answer, HttpStatusCode.BadGateway);
         await AssertCleanAsync(answer, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        AssertClean((await org.CallsAsync()).ToJsonString(), port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AssertClean(
+            (await org.CallsAsync()).ToJsonString(),
+            port.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

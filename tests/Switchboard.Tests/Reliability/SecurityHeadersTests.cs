@@ -90,8 +90,12 @@ public sealed partial class SecurityHeadersTests : IAsyncLifetime
     [Fact]
     public async Task WebhookAnswersAreNotSniffed()
     {
-        var answer = await new TwilioProvider(_app.CreateClient()).PostAsync("/webhooks/twilio/status", new() { ["CallSid"] = "CA1", ["CallStatus"] = "completed" });
-        using var response = await _app.CreateClient().PostAsync("/webhooks/twilio/status", new FormUrlEncodedContent(new Dictionary<string, string> { ["CallSid"] = "CA1" }));
+        var answer = await new TwilioProvider(_app.CreateClient()).PostAsync(
+            "/webhooks/twilio/status",
+            new() { ["CallSid"] = "CA1", ["CallStatus"] = "completed" });
+        using var response = await _app.CreateClient().PostAsync(
+            "/webhooks/twilio/status",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["CallSid"] = "CA1" }));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -134,10 +138,12 @@ public sealed partial class SecurityHeadersTests : IAsyncLifetime
     private static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
             ? string.Join(", ", values)
-            : throw new Xunit.Sdk.XunitException($"No {name} header on {(int)response.StatusCode} {response.RequestMessage?.RequestUri}");
+            : throw new Xunit.Sdk.XunitException(
+                $"No {name} header on {(int)response.StatusCode} {response.RequestMessage?.RequestUri}");
 
     private static SetCookieHeaderValue Cookie(HttpResponseMessage response, string name) =>
-        SetCookieHeaderValue.ParseList(response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [])
+        SetCookieHeaderValue.ParseList(
+            response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [])
             .SingleOrDefault(c => c.Name.Value == name)
         ?? throw new Xunit.Sdk.XunitException($"No {name} cookie set by {response.RequestMessage?.RequestUri}");
 

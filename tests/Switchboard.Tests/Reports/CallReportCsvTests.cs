@@ -18,7 +18,8 @@ public sealed class CallReportCsvTests
     [InlineData("=A1,B1", "\"'=A1,B1\"")]
     [InlineData("Ann-Marie = boss", "Ann-Marie = boss")]
     [InlineData("", "")]
-    public void Field_Value_IsQuotedAndNeutralised(string value, string expected) => Assert.Equal(expected, CallReportCsv.Field(value));
+    public void Field_Value_IsQuotedAndNeutralised(string value, string expected) =>
+        Assert.Equal(expected, CallReportCsv.Field(value));
 
     [Theory]
     [InlineData(new double[0], null)]
@@ -27,5 +28,6 @@ public sealed class CallReportCsvTests
     [InlineData(new[] { 8.0, 4.0 }, 6.0)]
     [InlineData(new[] { 1.0, 2.0, 3.0, 100.0 }, 2.5)]
     [InlineData(new[] { 1.02, 1.10 }, 1.1)]
-    public void Median_Values_IsTheMiddleToATenth(double[] values, double? expected) => Assert.Equal(expected, CallReports.Median(values));
+    public void Median_Values_IsTheMiddleToATenth(double[] values, double? expected) =>
+        Assert.Equal(expected, CallReports.Median(values));
 }

@@ -28,7 +28,9 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
     private Dictionary<string, string> Settings => new()
     {
         ["Switchboard:Database:Provider"] = PostgresServer is null ? "Sqlite" : "Postgres",
-        ["ConnectionStrings:Switchboard"] = PostgresServer is null ? $"Data Source={_sqlitePath}" : $"{PostgresServer};Database={_postgresDatabase}",
+        ["ConnectionStrings:Switchboard"] = PostgresServer is null
+            ? $"Data Source={_sqlitePath}"
+            : $"{PostgresServer};Database={_postgresDatabase}",
         ["Switchboard:OperatorToken"] = SwitchboardApp.OperatorToken,
         ["Switchboard:Twilio:AuthToken"] = SwitchboardApp.AuthToken,
         ["Switchboard:Twilio:PublicBaseUrl"] = SwitchboardApp.PublicBaseUrl,
@@ -60,7 +62,9 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection($"{PostgresServer};Database=postgres;Pooling=false");
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresDatabase} WITH (FORCE)", connection);
+        await using var drop = new NpgsqlCommand(
+            $"DROP DATABASE IF EXISTS {_postgresDatabase} WITH (FORCE)",
+            connection);
         await drop.ExecuteNonQueryAsync();
     }
 
@@ -72,7 +76,15 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         var contacts = Enumerable.Range(0, Calls).Select(i => $"+1415555{2000 + i}").ToList();
         await Ok(admin.PostAsJsonAsync($"{orgPath}/messages", new
         {
-            messages = contacts.Select(c => new { id = $"seed-{c}", agentId = agent, contact = c, from = GroupNumber, sentAt = DateTimeOffset.UtcNow.AddHours(-1) }),
+            messages = contacts.Select(c =>
+                new
+                {
+                    id = $"seed-{c}",
+                    agentId = agent,
+                    contact = c,
+                    from = GroupNumber,
+                    sentAt = DateTimeOffset.UtcNow.AddHours(-1),
+                }),
         }));
         var provider = new TwilioProvider(_switchboard.Client());
         var calls = await Task.WhenAll(contacts.Select(c => provider.CallAsync(c, GroupNumber)));
@@ -81,8 +93,14 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         // Every call's statuses, each sent again and again until the crash (repeats are the provider's retries).
         var callbacks = calls.SelectMany(c => new[]
         {
-            new Callback(c, "caller", "ringing"), new Callback(c, "agent", "initiated"), new Callback(c, "agent", "ringing"),
-            new Callback(c, "caller", "in-progress"), new Callback(c, "agent", "answered"), new Callback(c, "agent", "completed"),
+            new Callback(c, "caller", "ringing"), new Callback(c, "agent", "initiated"), new Callback(
+                c,
+                "agent",
+                "ringing"),
+            new Callback(c, "caller", "in-progress"), new Callback(c, "agent", "answered"), new Callback(
+                c,
+                "agent",
+                "completed"),
             new Callback(c, "caller", "completed"),
         }).ToList();
 
@@ -97,7 +115,13 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
             for (var batch = 0; ; batch++)
             {
                 var messages = Enumerable.Range(0, 100)
-                    .Select(i => new Message($"w{worker}-b{batch}-{i}", agent, contacts[(batch + i) % contacts.Count], GroupNumber, DateTimeOffset.UtcNow.AddMinutes(-batch)))
+                    .Select(i =>
+                        new Message(
+                            $"w{worker}-b{batch}-{i}",
+                            agent,
+                            contacts[(batch + i) % contacts.Count],
+                            GroupNumber,
+                            DateTimeOffset.UtcNow.AddMinutes(-batch)))
                     .ToArray();
                 try
                 {
@@ -137,13 +161,26 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // Warm: the first callback and batch of a fresh process spend their time compiling, not storing.
-        await Ok(admin.PostAsJsonAsync($"{orgPath}/messages", new { messages = new[] { new Message("warm-up", agent, contacts[0], GroupNumber, DateTimeOffset.UtcNow) } }));
+        await Ok(
+            admin.PostAsJsonAsync(
+                $"{orgPath}/messages",
+                new { messages = new[] { new Message(
+                    "warm-up",
+                    agent,
+                    contacts[0],
+                    GroupNumber,
+                    DateTimeOffset.UtcNow) } }));
         await callbacks[0].SendAsync();
 
-        var load = Enumerable.Range(0, 4).Select(IngestUntilTheCrash).Concat(Enumerable.Range(0, 4).Select(CallBackUntilTheCrash)).ToList();
+        var load = Enumerable.Range(0, 4)
+            .Select(IngestUntilTheCrash)
+            .Concat(Enumerable.Range(0, 4).Select(CallBackUntilTheCrash))
+            .ToList();
         // Killed in full flow: once a fair amount has been acknowledged, whatever the machine's speed.
         var flowing = DateTime.UtcNow.AddSeconds(30);
-        while ((acknowledgedMessages.Count < 500 || acknowledgedCallbacks.Count < 50) && DateTime.UtcNow < flowing && !load.Any(t => t.IsCompleted))
+        while ((acknowledgedMessages.Count < 500 || acknowledgedCallbacks.Count < 50)
+            && DateTime.UtcNow < flowing
+            && !load.Any(t => t.IsCompleted))
         {
             await Task.Delay(10);
         }
@@ -164,17 +201,21 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
             await (callback with { Call = callback.Call with { Provider = provider } }).SendAsync();
         }
 
-        var storedMessages = await CountsAsync("""SELECT "ExternalId", count(*) FROM "MessageEvents" GROUP BY "ExternalId" """);
+        var storedMessages = await CountsAsync(
+            """SELECT "ExternalId", count(*) FROM "MessageEvents" GROUP BY "ExternalId" """);
         var storedStatuses = await CountsAsync("""
             SELECT c."CallSid" || ' ' || lower(s."Leg") || ' ' || s."Status", count(*)
             FROM "CallStatusEvent" AS s JOIN "Calls" AS c ON c."Id" = s."CallId"
             GROUP BY c."CallSid", s."Leg", s."Status"
             """);
         output.WriteLine(
-            $"acknowledged before kill -9: {acknowledgedMessages.Count} message events, {acknowledgedCallbacks.Count} distinct statuses ({sent} callbacks); " +
+            $"acknowledged before kill -9: {acknowledgedMessages.Count} message " +
+            $"events, {acknowledgedCallbacks.Count} distinct statuses ({sent} callbacks); " +
             $"unanswered and retried: {unansweredBatches.Count} batches, {unansweredCallbacks.Count} callbacks");
 
-        Assert.True(acknowledgedMessages.Count >= 500 && acknowledgedCallbacks.Count >= 50, "the load was not in full flow when the process was killed");
+        Assert.True(
+            acknowledgedMessages.Count >= 500 && acknowledgedCallbacks.Count >= 50,
+            "the load was not in full flow when the process was killed");
         Assert.Equal(8, unansweredBatches.Count + unansweredCallbacks.Count);
         Assert.All(acknowledgedMessages, id => Assert.Equal(1, storedMessages.GetValueOrDefault(id)));
         Assert.All(unansweredBatches.SelectMany(b => b), m => Assert.Equal(1, storedMessages.GetValueOrDefault(m.Id)));
@@ -188,11 +229,17 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var op = _switchboard!.Client(SwitchboardApp.OperatorToken);
         var orgId = await IdOf(op.PostAsJsonAsync("/api/v1/organizations", new { name = "Acme Org" }));
-        var key = (await Read(op.PostAsJsonAsync($"/api/v1/organizations/{orgId}/api-keys", new { name = "admin", role = "admin" })))["key"]!.GetValue<string>();
+        var key = (await Read(
+            op.PostAsJsonAsync(
+                $"/api/v1/organizations/{orgId}/api-keys",
+                new { name = "admin", role = "admin" })))["key"]!.GetValue<string>();
         var orgPath = $"/api/v1/organizations/{orgId}";
         var admin = _switchboard.Client(key);
         var group = await IdOf(admin.PostAsJsonAsync($"{orgPath}/groups", new { name = "Field Team" }));
-        var agent = await IdOf(admin.PostAsJsonAsync($"{orgPath}/agents", new { name = "Alice", email = "alice@example.org", phone = "+14155550111" }));
+        var agent = await IdOf(
+            admin.PostAsJsonAsync(
+                $"{orgPath}/agents",
+                new { name = "Alice", email = "alice@example.org", phone = "+14155550111" }));
         await Ok(admin.PostAsJsonAsync($"{orgPath}/numbers", new { number = GroupNumber, groupId = group }));
         return (orgPath, key, agent);
     }
@@ -216,11 +263,13 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         return counts;
     }
 
-    private static async Task<long> IdOf(Task<HttpResponseMessage> request) => (await Read(request))["id"]!.GetValue<long>();
+    private static async Task<long> IdOf(Task<HttpResponseMessage> request) =>
+        (await Read(request))["id"]!.GetValue<long>();
 
     private static async Task Ok(Task<HttpResponseMessage> request) => await Read(request);
 
-    private static async Task<JsonNode> Read(Task<HttpResponseMessage> request) => await TestOrganization.ReadAsync(await request);
+    private static async Task<JsonNode> Read(Task<HttpResponseMessage> request) =>
+        await TestOrganization.ReadAsync(await request);
 
     private sealed record Message(string Id, long AgentId, string Contact, string From, DateTimeOffset SentAt);
 
@@ -229,6 +278,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
     {
         public string Key => $"{Call.CallSid} {Leg} {Status}";
 
-        public Task<TwiMLAnswer> SendAsync() => Leg == "caller" ? Call.CallerStatusAsync(Status) : Call.LegStatusAsync(Status);
+        public Task<TwiMLAnswer> SendAsync() =>
+            Leg == "caller" ? Call.CallerStatusAsync(Status) : Call.LegStatusAsync(Status);
     }
 }

@@ -25,8 +25,12 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : OutageTest(o
         {
             answers = await Task.WhenAll(
                 Timed("new call", () => Provider.CallAsync(Contact, GroupNumber).ContinueWith(c => c.Result.Answer)),
-                Timed("another new call", () => Provider.CallAsync(Contact, GroupNumber).ContinueWith(c => c.Result.Answer)),
-                Timed("a stranger's call", () => Provider.CallAsync("+14155550142", GroupNumber).ContinueWith(c => c.Result.Answer)),
+                Timed(
+                    "another new call",
+                    () => Provider.CallAsync(Contact, GroupNumber).ContinueWith(c => c.Result.Answer)),
+                Timed(
+                    "a stranger's call",
+                    () => Provider.CallAsync("+14155550142", GroupNumber).ContinueWith(c => c.Result.Answer)),
                 Timed("agent answers", ringing.AgentAnswersAsync),
                 Timed("agent leg status", () => ringing.LegStatusAsync("ringing")),
                 Timed("caller status", () => ringing.CallerStatusAsync("in-progress")),

@@ -63,20 +63,26 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IAsyncLifetime
         var after = await _provider.CallAsync(Contact, GroupNumber);
         var healthAfter = await client.GetAsync("/healthz");
 
-        output.WriteLine($"disk full: call answered in {callTime.TotalMilliseconds:F0} ms, status callback in {statusTime.TotalMilliseconds:F0} ms");
+        output.WriteLine(
+            $"disk full: call answered in {callTime.TotalMilliseconds:F0} ms, " +
+            $"status callback in {statusTime.TotalMilliseconds:F0} ms");
         Assert.Equal(["Dial"], ringing.Answer.Verbs);
         Assert.Equal(["Say", "Hangup"], during.Answer.Verbs);
         Assert.True(callTime < TimeSpan.FromSeconds(2), $"the call took {callTime.TotalMilliseconds:F0} ms");
         Assert.Equal(HttpStatusCode.OK, status.Status);
         Assert.Empty(status.Verbs);
-        Assert.True(statusTime < TimeSpan.FromSeconds(2), $"the status callback took {statusTime.TotalMilliseconds:F0} ms");
+        Assert.True(
+            statusTime < TimeSpan.FromSeconds(2),
+            $"the status callback took {statusTime.TotalMilliseconds:F0} ms");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, healthDuring.StatusCode);
         Assert.Equal(["Dial"], after.Answer.Verbs);
         Assert.Equal(HttpStatusCode.OK, healthAfter.StatusCode);
         Assert.Contains(await _org.CallsAsync(), c => c!["callSid"]!.GetValue<string>() == after.CallSid);
     }
 
-    /// <summary>SQLite reuses the space its write-ahead log already holds: empty it, so the next commit needs new space.</summary>
+    /// <summary>
+    /// SQLite reuses the space its write-ahead log already holds: empty it, so the next commit needs new space.
+    /// </summary>
     private async Task ShrinkTheLogAsync()
     {
         await using var connection = new SqliteConnection($"Data Source={_app.DatabasePath};Pooling=false");

@@ -84,7 +84,9 @@ public sealed class TwoInstancesTests : IAsyncLifetime
 
         await using var connection = new NpgsqlConnection($"{_server};Database={_database};Pooling=false");
         await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("""SELECT count(*), count(DISTINCT "MigrationId") FROM "__EFMigrationsHistory" """, connection);
+        await using var count = new NpgsqlCommand(
+            """SELECT count(*), count(DISTINCT "MigrationId") FROM "__EFMigrationsHistory" """,
+            connection);
         await using var reader = await count.ExecuteReaderAsync();
         await reader.ReadAsync();
         Assert.True(reader.GetInt64(0) > 0);
@@ -96,13 +98,28 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     {
         var (orgPath, adminA, adminB) = await CreateOrganizationAsync();
         var group = await IdOf(adminA.PostAsJsonAsync($"{orgPath}/groups", new { name = "Field Team" }));
-        var alice = await IdOf(adminA.PostAsJsonAsync($"{orgPath}/agents", new { name = "Alice", email = "alice@example.org", phone = "+14155550111" }));
+        var alice = await IdOf(
+            adminA.PostAsJsonAsync(
+                $"{orgPath}/agents",
+                new { name = "Alice", email = "alice@example.org", phone = "+14155550111" }));
         await Ok(adminA.PostAsJsonAsync($"{orgPath}/numbers", new { number = GroupNumber, groupId = group }));
-        await Ok(adminA.PostAsJsonAsync($"{orgPath}/messages", new { messages = new[] { new { agentId = alice, contact = "+14155550199", from = GroupNumber, sentAt = DateTimeOffset.UtcNow.AddHours(-1) } } }));
+        await Ok(
+            adminA.PostAsJsonAsync(
+                $"{orgPath}/messages",
+                new { messages = new[] { new
+                {
+                    agentId = alice,
+                    contact = "+14155550199",
+                    from = GroupNumber,
+                    sentAt = DateTimeOffset.UtcNow.AddHours(-1),
+                } } }));
         var providerB = new TwilioProvider(_b.Client());
 
         var before = await providerB.CallAsync("+14155550199", GroupNumber);
-        await Ok(adminA.PutAsJsonAsync($"{orgPath}/groups/{group}/inbound-calls", new { mode = "forward", forwardTo = "+14155550177" }));
+        await Ok(
+            adminA.PutAsJsonAsync(
+                $"{orgPath}/groups/{group}/inbound-calls",
+                new { mode = "forward", forwardTo = "+14155550177" }));
         var after = await providerB.CallAsync("+14155550199", GroupNumber);
 
         Assert.Equal("+14155550111", before.Answer.Text("Number"));
@@ -118,7 +135,11 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         var agents = new List<long>();
         for (var i = 0; i < 4; i++)
         {
-            agents.Add(await IdOf(adminA.PostAsJsonAsync($"{orgPath}/agents", new { name = $"Agent {i}", email = $"agent{i}@example.org", phone = $"+1415555020{i}" })));
+            agents.Add(
+                await IdOf(
+                    adminA.PostAsJsonAsync(
+                        $"{orgPath}/agents",
+                        new { name = $"Agent {i}", email = $"agent{i}@example.org", phone = $"+1415555020{i}" })));
         }
 
         await Ok(adminA.PostAsJsonAsync($"{orgPath}/numbers", new { number = GroupNumber, groupId = group }));
@@ -129,7 +150,15 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         var epoch = DateTimeOffset.UtcNow.AddDays(-1);
         var batches = Enumerable.Range(0, 8).Reverse().Select(k =>
         {
-            var messages = contacts.Select(c => new { id = $"b{k}-{c}", agentId = agents[k % agents.Count], contact = c, from = GroupNumber, sentAt = epoch.AddHours(k) });
+            var messages = contacts.Select(c =>
+                new
+                {
+                    id = $"b{k}-{c}",
+                    agentId = agents[k % agents.Count],
+                    contact = c,
+                    from = GroupNumber,
+                    sentAt = epoch.AddHours(k),
+                });
             var admin = k % 2 == 0 ? adminA : adminB;
             return Ok(admin.PostAsJsonAsync($"{orgPath}/messages", new { messages }));
         });
@@ -150,9 +179,21 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     {
         var (orgPath, adminA, _) = await CreateOrganizationAsync();
         var group = await IdOf(adminA.PostAsJsonAsync($"{orgPath}/groups", new { name = "Field Team" }));
-        var alice = await IdOf(adminA.PostAsJsonAsync($"{orgPath}/agents", new { name = "Alice", email = "alice@example.org", phone = "+14155550111" }));
+        var alice = await IdOf(
+            adminA.PostAsJsonAsync(
+                $"{orgPath}/agents",
+                new { name = "Alice", email = "alice@example.org", phone = "+14155550111" }));
         await Ok(adminA.PostAsJsonAsync($"{orgPath}/numbers", new { number = GroupNumber, groupId = group }));
-        await Ok(adminA.PostAsJsonAsync($"{orgPath}/messages", new { messages = new[] { new { agentId = alice, contact = "+14155550199", from = GroupNumber, sentAt = DateTimeOffset.UtcNow.AddHours(-1) } } }));
+        await Ok(
+            adminA.PostAsJsonAsync(
+                $"{orgPath}/messages",
+                new { messages = new[] { new
+                {
+                    agentId = alice,
+                    contact = "+14155550199",
+                    from = GroupNumber,
+                    sentAt = DateTimeOffset.UtcNow.AddHours(-1),
+                } } }));
         var providerA = new TwilioProvider(_a.Client());
         var call = await providerA.CallAsync("+14155550199", GroupNumber);
         var atA = call with { Provider = providerA };
@@ -171,7 +212,9 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         Assert.Equal("completed", logged["callerStatus"]!.GetValue<string>());
         Assert.Equal(42, logged["durationSeconds"]!.GetValue<int>());
         var statuses = logged["statuses"]!.AsArray().Select(s => $"{s!["leg"]}:{s["status"]}").Order().ToList();
-        Assert.Equal(["agent:answered", "agent:completed", "agent:ringing", "caller:completed", "caller:in-progress"], statuses);
+        Assert.Equal(
+            ["agent:answered", "agent:completed", "agent:ringing", "caller:completed", "caller:in-progress"],
+            statuses);
     }
 
     [PostgresFact]
@@ -186,7 +229,8 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         var providers = new[] { new TwilioProvider(_a.Client()), new TwilioProvider(_b.Client()) };
 
         // 60 strangers call (each call rejected, each with its event), half through each instance, while both send.
-        await Task.WhenAll(Enumerable.Range(0, 60).Select(i => providers[i % 2].CallAsync($"+1415555{3000 + i}", GroupNumber)));
+        await Task.WhenAll(
+            Enumerable.Range(0, 60).Select(i => providers[i % 2].CallAsync($"+1415555{3000 + i}", GroupNumber)));
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (receiver.Taken.Count < 60 && DateTime.UtcNow < deadline)
@@ -208,16 +252,22 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         hanging.Slowness = TimeSpan.FromMinutes(5);
         var (hangingPath, hangingAdmin, _) = await CreateOrganizationAsync("Hanging Org");
         var (quickPath, quickAdmin, _) = await CreateOrganizationAsync("Quick Org");
-        var hangingGroup = await IdOf(hangingAdmin.PostAsJsonAsync($"{hangingPath}/groups", new { name = "Field Team" }));
+        var hangingGroup = await IdOf(
+            hangingAdmin.PostAsJsonAsync($"{hangingPath}/groups", new { name = "Field Team" }));
         var quickGroup = await IdOf(quickAdmin.PostAsJsonAsync($"{quickPath}/groups", new { name = "Field Team" }));
-        await Ok(hangingAdmin.PostAsJsonAsync($"{hangingPath}/numbers", new { number = GroupNumber, groupId = hangingGroup }));
-        await Ok(quickAdmin.PostAsJsonAsync($"{quickPath}/numbers", new { number = "+14155550200", groupId = quickGroup }));
+        await Ok(
+            hangingAdmin.PostAsJsonAsync(
+                $"{hangingPath}/numbers",
+                new { number = GroupNumber, groupId = hangingGroup }));
+        await Ok(
+            quickAdmin.PostAsJsonAsync($"{quickPath}/numbers", new { number = "+14155550200", groupId = quickGroup }));
         await Ok(hangingAdmin.PutAsJsonAsync($"{hangingPath}/call-events", new { url = hanging.Url }));
         await Ok(quickAdmin.PutAsJsonAsync($"{quickPath}/call-events", new { url = quick.Url }));
         var providers = new[] { new TwilioProvider(_a.Client()), new TwilioProvider(_b.Client()) };
 
         // Six hanging events, three raised through each instance: each instance holds one of them at a time.
-        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => providers[i % 2].CallAsync($"+1415555{3000 + i}", GroupNumber)));
+        await Task.WhenAll(
+            Enumerable.Range(0, 6).Select(i => providers[i % 2].CallAsync($"+1415555{3000 + i}", GroupNumber)));
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (hanging.Arrived.Count < 2 && DateTime.UtcNow < deadline)
         {
@@ -240,23 +290,31 @@ public sealed class TwoInstancesTests : IAsyncLifetime
 
         Assert.Equal(6, quick.Taken.Select(t => t.EventId).Distinct().Count());
         Assert.Equal(6, quick.Arrived.Count);
-        Assert.All(delays, d => Assert.True(d < TimeSpan.FromSeconds(2), $"an event took {d.TotalSeconds:0.0} s to arrive"));
+        Assert.All(
+            delays,
+            d => Assert.True(d < TimeSpan.FromSeconds(2), $"an event took {d.TotalSeconds:0.0} s to arrive"));
         // Never one event at two instances at once: every hanging request so far is of another event.
         Assert.Equal(hanging.Arrived.Count, hanging.Arrived.Select(a => a.EventId).Distinct().Count());
         Assert.Empty(hanging.Taken);
     }
 
-    private async Task<(string OrgPath, HttpClient AdminA, HttpClient AdminB)> CreateOrganizationAsync(string name = "Acme Org")
+    private async Task<(string OrgPath, HttpClient AdminA, HttpClient AdminB)> CreateOrganizationAsync(
+        string name = "Acme Org")
     {
         var op = _a.Client(SwitchboardApp.OperatorToken);
         var orgId = await IdOf(op.PostAsJsonAsync("/api/v1/organizations", new { name }));
-        var key = (await Read(op.PostAsJsonAsync($"/api/v1/organizations/{orgId}/api-keys", new { name = "admin", role = "admin" })))["key"]!.GetValue<string>();
+        var key = (await Read(
+            op.PostAsJsonAsync(
+                $"/api/v1/organizations/{orgId}/api-keys",
+                new { name = "admin", role = "admin" })))["key"]!.GetValue<string>();
         return ($"/api/v1/organizations/{orgId}", _a.Client(key), _b.Client(key));
     }
 
-    private static async Task<long> IdOf(Task<HttpResponseMessage> request) => (await Read(request))["id"]!.GetValue<long>();
+    private static async Task<long> IdOf(Task<HttpResponseMessage> request) =>
+        (await Read(request))["id"]!.GetValue<long>();
 
     private static async Task Ok(Task<HttpResponseMessage> request) => await Read(request);
 
-    private static async Task<JsonNode> Read(Task<HttpResponseMessage> request) => await TestOrganization.ReadAsync(await request);
+    private static async Task<JsonNode> Read(Task<HttpResponseMessage> request) =>
+        await TestOrganization.ReadAsync(await request);
 }

@@ -25,7 +25,8 @@ public sealed class TestOrganization
         var op = app.Operator();
         var organization = await ReadAsync(await op.PostAsJsonAsync("/api/v1/organizations", new { name }));
         var id = organization["id"]!.GetValue<long>();
-        var key = await ReadAsync(await op.PostAsJsonAsync($"/api/v1/organizations/{id}/api-keys", new { name = "admin", role = "admin" }));
+        var key = await ReadAsync(
+            await op.PostAsJsonAsync($"/api/v1/organizations/{id}/api-keys", new { name = "admin", role = "admin" }));
         var adminKey = key["key"]!.GetValue<string>();
         return new TestOrganization(app, id, app.WithBearer(adminKey), adminKey);
     }
@@ -36,15 +37,36 @@ public sealed class TestOrganization
     public async Task<long> CreateInboxAsync(string name = "Help Line") =>
         (await ReadAsync(await Admin.PostAsJsonAsync($"{Path}/inboxes", new { name })))["id"]!.GetValue<long>();
 
-    public async Task<long> CreateAgentAsync(string name, string? phone, bool active = true, string role = "agent", string? email = null) =>
+    public async Task<long> CreateAgentAsync(
+        string name,
+        string? phone,
+        bool active = true,
+        string role = "agent",
+        string? email = null) =>
         (await ReadAsync(await Admin.PostAsJsonAsync($"{Path}/agents",
-            new { name, email = email ?? $"{name.ToLowerInvariant().Replace(' ', '.')}.{Guid.NewGuid():N}@example.org", phone, role, active })))["id"]!.GetValue<long>();
+            new
+            {
+                name,
+                email = email ?? $"{name.ToLowerInvariant().Replace(' ', '.')}.{Guid.NewGuid():N}@example.org",
+                phone,
+                role,
+                active,
+            })))["id"]!.GetValue<long>();
 
     public async Task AddNumberAsync(string number, long? groupId = null, long? inboxId = null) =>
         await ReadAsync(await Admin.PostAsJsonAsync($"{Path}/numbers", new { number, groupId, inboxId }));
 
-    public async Task TextAsync(long agentId, string contact, string from, DateTimeOffset sentAt, string? id = null, string? contactName = null) =>
-        await ReadAsync(await Admin.PostAsJsonAsync($"{Path}/messages", new { messages = new[] { new { id, agentId, contact, from, sentAt, contactName } } }));
+    public async Task TextAsync(
+        long agentId,
+        string contact,
+        string from,
+        DateTimeOffset sentAt,
+        string? id = null,
+        string? contactName = null) =>
+        await ReadAsync(
+            await Admin.PostAsJsonAsync(
+                $"{Path}/messages",
+                new { messages = new[] { new { id, agentId, contact, from, sentAt, contactName } } }));
 
     public async Task SetAsync(string settingsPath, object body) =>
         await ReadAsync(await Admin.PutAsJsonAsync($"{Path}{settingsPath}", body));
@@ -52,7 +74,8 @@ public sealed class TestOrganization
     /// <summary>An API key for the given agent, and a client that uses it.</summary>
     public async Task<HttpClient> AgentClientAsync(long agentId)
     {
-        var key = await ReadAsync(await Admin.PostAsJsonAsync($"{Path}/api-keys", new { name = "agent", role = "agent", agentId }));
+        var key = await ReadAsync(
+            await Admin.PostAsJsonAsync($"{Path}/api-keys", new { name = "agent", role = "agent", agentId }));
         return App.WithBearer(key["key"]!.GetValue<string>());
     }
 
@@ -64,7 +87,8 @@ public sealed class TestOrganization
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {body}");
+            throw new InvalidOperationException(
+                $"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {body}");
         }
 
         return body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)!;

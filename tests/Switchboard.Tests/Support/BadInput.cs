@@ -27,11 +27,58 @@ public sealed class BadInput(int seed)
         "Zoë 🚀 عربى 中文",
     ];
 
-    private static readonly string[] ControlCharacters = ["\u0000", "\u0001", "\u0007", "\b", "\u001b[31m", "\u007f", "\u0085", "\u200b", "\u202e", "\u2028", "\ufeff", "\r\n"];
+    private static readonly string[] ControlCharacters =
+    [
+        "\u0000",
+        "\u0001",
+        "\u0007",
+        "\b",
+        "\u001b[31m",
+        "\u007f",
+        "\u0085",
+        "\u200b",
+        "\u202e",
+        "\u2028",
+        "\ufeff",
+        "\r\n",
+    ];
 
-    private static readonly string[] PhoneLike = ["+14155550111", "(415) 555-0199", "+1 555 0100", "+", "+999999999999999999", "00000", "4155550100", "+44 20 7946 0958", "١٢٣"];
+    private static readonly string[] PhoneLike =
+    [
+        "+14155550111",
+        "(415) 555-0199",
+        "+1 555 0100",
+        "+",
+        "+999999999999999999",
+        "00000",
+        "4155550100",
+        "+44 20 7946 0958",
+        "١٢٣",
+    ];
 
-    private static readonly string[] FieldNames = ["name", "email", "phone", "role", "active", "mode", "forwardTo", "number", "groupId", "inboxId", "agentId", "messages", "contact", "url", "secret", "password", "id", "from", "sentAt", "dataRetentionDays"];
+    private static readonly string[] FieldNames =
+    [
+        "name",
+        "email",
+        "phone",
+        "role",
+        "active",
+        "mode",
+        "forwardTo",
+        "number",
+        "groupId",
+        "inboxId",
+        "agentId",
+        "messages",
+        "contact",
+        "url",
+        "secret",
+        "password",
+        "id",
+        "from",
+        "sentAt",
+        "dataRetentionDays",
+    ];
 
     private readonly Random _random = new(seed);
 
@@ -41,7 +88,9 @@ public sealed class BadInput(int seed)
 
     public T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
 
-    /// <summary>A string meant to hurt: script, SQL, control characters, phone-like text, unicode, or very long.</summary>
+    /// <summary>
+    /// A string meant to hurt: script, SQL, control characters, phone-like text, unicode, or very long.
+    /// </summary>
     public string NastyString() => _random.Next(8) switch
     {
         0 => Pick(ScriptAndSql),
@@ -54,7 +103,9 @@ public sealed class BadInput(int seed)
         _ => Pick(ScriptAndSql) + Pick(ControlCharacters),
     };
 
-    /// <summary>Printable and unprintable characters of every plane (lone surrogates are in <see cref="InvalidUtf8Json"/>).</summary>
+    /// <summary>
+    /// Printable and unprintable characters of every plane (lone surrogates are in <see cref="InvalidUtf8Json"/>).
+    /// </summary>
     public string RandomText(int length)
     {
         var text = new StringBuilder(length);
@@ -72,7 +123,10 @@ public sealed class BadInput(int seed)
         return text.ToString();
     }
 
-    /// <summary>A JSON value for a .NET type: mostly of the right kind with hostile content, sometimes of the wrong kind, sometimes null.</summary>
+    /// <summary>
+    /// A JSON value for a .NET type: mostly of the right kind with hostile content, sometimes of the wrong kind,
+    /// sometimes null.
+    /// </summary>
     public JsonNode? ValueFor(Type type, IReadOnlyList<long> ids, int depth = 0)
     {
         if (_random.Next(6) == 0)
@@ -103,12 +157,22 @@ public sealed class BadInput(int seed)
 
         if (underlying.IsEnum)
         {
-            return _random.Next(2) == 0 ? JsonNamingPolicy.CamelCase.ConvertName(Pick(Enum.GetNames(underlying))) : NastyString();
+            return _random.Next(2) == 0
+                ? JsonNamingPolicy.CamelCase.ConvertName(Pick(Enum.GetNames(underlying)))
+                : NastyString();
         }
 
         if (underlying == typeof(DateTimeOffset) || underlying == typeof(DateTime))
         {
-            return Pick(["2026-11-24T11:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-13-45T99:00:00Z", "yesterday", "2026-11-24T11:00:00+14:00"]);
+            return Pick(
+                [
+                    "2026-11-24T11:00:00Z",
+                    "0001-01-01T00:00:00Z",
+                    "9999-12-31T23:59:59Z",
+                    "2026-13-45T99:00:00Z",
+                    "yesterday",
+                    "2026-11-24T11:00:00+14:00",
+                ]);
         }
 
         if (underlying == typeof(JsonElement) || underlying == typeof(object) || underlying == typeof(JsonNode))
@@ -135,7 +199,9 @@ public sealed class BadInput(int seed)
         return WrongKind(depth);
     }
 
-    /// <summary>An object with the type's properties (camelCase), some left out, some repeated or unknown ones added.</summary>
+    /// <summary>
+    /// An object with the type's properties (camelCase), some left out, some repeated or unknown ones added.
+    /// </summary>
     public JsonObject ObjectFor(Type type, IReadOnlyList<long> ids, int depth = 0)
     {
         var json = new JsonObject();
@@ -143,7 +209,10 @@ public sealed class BadInput(int seed)
         {
             if (_random.Next(5) != 0)
             {
-                json[JsonNamingPolicy.CamelCase.ConvertName(property.Name)] = ValueFor(property.PropertyType, ids, depth);
+                json[JsonNamingPolicy.CamelCase.ConvertName(property.Name)] = ValueFor(
+                    property.PropertyType,
+                    ids,
+                    depth);
             }
         }
 
@@ -227,10 +296,24 @@ public sealed class BadInput(int seed)
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    /// <summary>JSON whose string values carry bytes that are not UTF-8 (stray continuation bytes, overlong forms, encoded surrogates) or escaped lone surrogates.</summary>
+    /// <summary>
+    /// JSON whose string values carry bytes that are not UTF-8 (stray continuation bytes, overlong forms, encoded
+    /// surrogates) or escaped lone surrogates.
+    /// </summary>
     public byte[] InvalidUtf8Json(string wellFormed)
     {
-        byte[][] bad = [[0xFF], [0xC3, 0x28], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80], [0xE2, 0x82], "\\uD800"u8.ToArray(), "\\uDFFFx"u8.ToArray()];
+        byte[][] bad =
+        [
+            [0xFF],
+            [0xC3, 0x28],
+            [0xC0, 0xAF],
+            [0xED, 0xA0, 0x80],
+            [0xF4, 0x90, 0x80, 0x80],
+            [0x80],
+            [0xE2, 0x82],
+            "\\uD800"u8.ToArray(),
+            "\\uDFFFx"u8.ToArray(),
+        ];
         var bytes = Encoding.UTF8.GetBytes(wellFormed).ToList();
         var quotes = bytes.Select((b, i) => (b, i)).Where(p => p.b == (byte)'"').Select(p => p.i).ToList();
         var at = quotes.Count > 1 ? quotes[_random.Next(1, quotes.Count)] : bytes.Count;

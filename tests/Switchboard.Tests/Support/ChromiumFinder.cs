@@ -5,7 +5,8 @@ internal sealed record ChromiumSearch(string? Executable, IReadOnlyList<string> 
 {
     public string Explain() =>
         "The browser tests need Chromium or Google Chrome and found none. Tried: " + string.Join("; ", Tried) + ". " +
-        $"Install Debian's chromium (apt-get install chromium; ./test.sh does it) or set {ChromiumFinder.Variable} to " +
+        "Install Debian's chromium (apt-get install chromium; ./test.sh does it) " +
+        $"or set {ChromiumFinder.Variable} to " +
         "the path of a Chromium or Chrome executable.";
 }
 
@@ -53,7 +54,9 @@ internal static class ChromiumFinder
             }
         }
 
-        tried.Add($"{string.Join(", ", Names)} on PATH ({(folders.Length == 0 ? "empty" : string.Join(Path.PathSeparator, folders))})");
+        tried.Add(
+            $"{string.Join(", ", Names)} on PATH " +
+            $"({(folders.Length == 0 ? "empty" : string.Join(Path.PathSeparator, folders))})");
         return new ChromiumSearch(null, tried);
     }
 
@@ -73,7 +76,8 @@ internal static class ChromiumFinder
         return IsSnapStub(file) ? "Ubuntu's snap stub: it only says to install the chromium snap" : null;
     }
 
-    private const UnixFileMode ExecuteBits = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+    private const UnixFileMode ExecuteBits =
+        UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     /// <summary>
     /// Ubuntu's chromium-browser package leaves a shell script that asks for the snap instead of a browser. Other
@@ -85,6 +89,7 @@ internal static class ChromiumFinder
         var head = new byte[4096];
         var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         var text = System.Text.Encoding.UTF8.GetString(head, 0, read);
-        return text.StartsWith("#!", StringComparison.Ordinal) && text.Contains("snap install", StringComparison.Ordinal);
+        return text.StartsWith("#!", StringComparison.Ordinal)
+            && text.Contains("snap install", StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,8 @@
 namespace Switchboard.Tests.Support;
 
-/// <summary>The browser finder on folders of fake executables: which one it picks, and what it says when none fits.</summary>
+/// <summary>
+/// The browser finder on folders of fake executables: which one it picks, and what it says when none fits.
+/// </summary>
 public sealed class ChromiumFinderTests : IDisposable
 {
     /// <summary>What Ubuntu's chromium-browser package installs when the snap is not there.</summary>

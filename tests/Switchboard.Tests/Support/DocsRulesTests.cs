@@ -60,7 +60,8 @@ public sealed class DocsRulesTests
                 """);
             File.WriteAllText(Path.Combine(root, "README.md"), """
                 Good: [guide](docs/guide.md), [rules](docs/guide.md#r1r3-deciding-a-call-the-rules),
-                [second](docs/guide.md#faults-1), [id](docs/guide.md#kept), ![a](docs/screenshots/a.png), [top](#readme),
+                [second](docs/guide.md#faults-1), [id](docs/guide.md#kept), ![a](docs/screenshots/a.png),
+                [top](#readme),
                 [folder](docs/), [site](https://example.org/x), `[code](nowhere.md)`, <img src="docs/screenshots/a.png">
                 # Readme
                 ```
@@ -69,19 +70,22 @@ public sealed class DocsRulesTests
                 Bad: [gone](docs/missing.md) and [anchor](docs/guide.md#no-such-heading)
                 [out](../outside/rules.md) ![img](docs/screenshots/b.png) [here](#nowhere)
                 """);
-            File.WriteAllText(Path.Combine(root, "docs", "back.md"), "[readme](../README.md) [out](../../elsewhere.md)\n" +
-                "`docs/guide.md`, `docs/screenshots/`, `src/Switchboard/Storage/Migrations/{Sqlite,Postgres}`, `src/Moved.cs`\n");
+            File.WriteAllText(
+                Path.Combine(root, "docs", "back.md"),
+                "[readme](../README.md) [out](../../elsewhere.md)\n" +
+                    "`docs/guide.md`, `docs/screenshots/`, `src/Switchboard/Storage/Migrations/{Sqlite,Postgres}`, " +
+                    "`src/Moved.cs`\n");
 
             var broken = RepositoryFiles.BrokenLinks(root, RepositoryFiles.Docs(root));
             var missing = RepositoryFiles.MissingNamedPaths(root, RepositoryFiles.Docs(root));
 
             Assert.Equal(
             [
-                "README.md:8: (docs/missing.md) no such file",
-                "README.md:8: (docs/guide.md#no-such-heading) no heading #no-such-heading in docs/guide.md",
-                "README.md:9: (../outside/rules.md) leaves the repository",
-                "README.md:9: (docs/screenshots/b.png) no such file",
-                "README.md:9: (#nowhere) no heading #nowhere in README.md",
+                "README.md:9: (docs/missing.md) no such file",
+                "README.md:9: (docs/guide.md#no-such-heading) no heading #no-such-heading in docs/guide.md",
+                "README.md:10: (../outside/rules.md) leaves the repository",
+                "README.md:10: (docs/screenshots/b.png) no such file",
+                "README.md:10: (#nowhere) no heading #nowhere in README.md",
                 "docs/back.md:1: (../../elsewhere.md) leaves the repository",
             ], broken);
             Assert.Equal(["docs/back.md:2: src/Moved.cs"], missing);

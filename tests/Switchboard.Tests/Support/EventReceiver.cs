@@ -35,8 +35,8 @@ public sealed class EventReceiver : IAsyncDisposable
     /// <summary>When set, each request is answered this status instead.</summary>
     public HttpStatusCode? Refusing { get; set; }
 
-    /// <summary>When set, each request waits this long before its answer (longer than the sender waits: slow, or hanging
-    /// until the sender gives up and closes the connection).</summary>
+    /// <summary>When set, each request waits this long before its answer (longer than the sender waits: slow, or
+    /// hanging until the sender gives up and closes the connection).</summary>
     public TimeSpan? Slowness { get; set; }
 
     /// <summary>The receiver listens on loopback, which Switchboard refuses unless the operator allows it.</summary>
@@ -119,6 +119,14 @@ public sealed class EventReceiver : IAsyncDisposable
         return Results.NoContent();
     }
 
-    /// <summary>One request; <see cref="ArrivedAt"/> is wall-clock time, to measure how long an event took to arrive.</summary>
-    public sealed record Received(string EventId, string Timestamp, string Signature, string? ContentType, string Body, DateTime ArrivedAt);
+    /// <summary>
+    /// One request; <see cref="ArrivedAt"/> is wall-clock time, to measure how long an event took to arrive.
+    /// </summary>
+    public sealed record Received(
+        string EventId,
+        string Timestamp,
+        string Signature,
+        string? ContentType,
+        string Body,
+        DateTime ArrivedAt);
 }

@@ -44,10 +44,14 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
     /// <summary>What the Call resource says of each call it knows: its status, duration and end.</summary>
     public ConcurrentDictionary<string, CallState> Calls { get; } = new();
 
-    /// <summary>Every read of a recording's media, a deletion or a call look-up: method, path and Basic auth user.</summary>
+    /// <summary>
+    /// Every read of a recording's media, a deletion or a call look-up: method, path and Basic auth user.
+    /// </summary>
     public ConcurrentQueue<string> ResourceRequests { get; } = new();
 
-    /// <summary>When set, recording and call resources answer this status (e.g. 500) instead, as a provider in trouble.</summary>
+    /// <summary>
+    /// When set, recording and call resources answer this status (e.g. 500) instead, as a provider in trouble.
+    /// </summary>
     public HttpStatusCode? ResourceOutage { get; set; }
 
     /// <summary>Stores a recording as the provider does after a Record verb, and gives its sid.</summary>
@@ -84,7 +88,9 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         var fake = new FakeTwilioApi(builder.Build(), authToken);
         await fake._app.StartAsync();
-        fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
         return fake;
     }
 
@@ -102,7 +108,10 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
     private async Task<IResult> CreateAsync(string accountSid, HttpRequest request)
     {
         var form = request.HasFormContentType ? await request.ReadFormAsync() : null;
-        var call = new CallRequest(accountSid, BasicUser(request), form?.ToDictionary(f => f.Key, f => f.Value.ToArray()) ?? []);
+        var call = new CallRequest(
+            accountSid,
+            BasicUser(request),
+            form?.ToDictionary(f => f.Key, f => f.Value.ToArray()) ?? []);
         Received.Enqueue(call);
         if (Delay is { } delay)
         {
@@ -215,7 +224,9 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         });
     }
 
-    /// <summary>What every resource checks first: the delay of a slow provider, Basic auth, the account, an outage.</summary>
+    /// <summary>
+    /// What every resource checks first: the delay of a slow provider, Basic auth, the account, an outage.
+    /// </summary>
     private async Task<IResult?> RefuseAsync(string accountSid, HttpRequest request)
     {
         var user = BasicUser(request);
@@ -238,7 +249,8 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         return ResourceOutage is { } outage ? Error(outage, 20500, "An internal server error has occurred") : null;
     }
 
-    private static IResult NotFound(HttpRequest request) => Error(HttpStatusCode.NotFound, 20404, $"The requested resource {request.Path} was not found");
+    private static IResult NotFound(HttpRequest request) =>
+        Error(HttpStatusCode.NotFound, 20404, $"The requested resource {request.Path} was not found");
 
     private static (string Sid, string Extension) Split(string file)
     {
@@ -284,14 +296,19 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         }
 
         return Forbidden.Contains(call.To)
-            ? Error(HttpStatusCode.BadRequest, 21215, $"Account not authorized to call {call.To}. Perhaps you need to enable some international permissions")
+            ? Error(
+                HttpStatusCode.BadRequest,
+                21215,
+                $"Account not authorized to call {call.To}. Perhaps you need to enable some international permissions")
             : null;
     }
 
-    private static bool IsHttpUrl(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+    private static bool IsHttpUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
     private static IResult Error(HttpStatusCode status, int code, string message) => Results.Json(
-        new { code, message, more_info = $"https://www.twilio.com/docs/errors/{code}", status = (int)status }, statusCode: (int)status);
+        new { code, message, more_info = $"https://www.twilio.com/docs/errors/{code}", status = (int)status },
+        statusCode: (int)status);
 
     private static string? BasicUser(HttpRequest request) => BasicCredentials(request)?.User;
 
@@ -320,7 +337,9 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
     [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
     private static partial Regex E164();
 
-    /// <summary>A call as the Call resource describes it; <paramref name="Status"/> in Twilio's words (e.g. <c>completed</c>).</summary>
+    /// <summary>
+    /// A call as the Call resource describes it; <paramref name="Status"/> in Twilio's words (e.g. <c>completed</c>).
+    /// </summary>
     public sealed record CallState(string Status, int? DurationSeconds = null, DateTimeOffset? EndedAt = null);
 
     /// <summary>One request to create a call: the account in its path, its Basic auth user and its form.</summary>
@@ -338,6 +357,7 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
 
         public string? Value(string name) => Form.TryGetValue(name, out var values) ? values.FirstOrDefault() : null;
 
-        public IEnumerable<string> Values(string name) => Form.TryGetValue(name, out var values) ? values.OfType<string>() : [];
+        public IEnumerable<string> Values(string name) =>
+            Form.TryGetValue(name, out var values) ? values.OfType<string>() : [];
     }
 }

@@ -43,7 +43,10 @@ public static partial class LogScan
 
             foreach (var secret in KnownSecrets.Where(s => line.Contains(s, StringComparison.Ordinal)))
             {
-                yield return new Leak(number, "a secret of the tests", Excerpt(line, new Regex(Regex.Escape(secret)).Match(line)));
+                yield return new Leak(
+                    number,
+                    "a secret of the tests",
+                    Excerpt(line, new Regex(Regex.Escape(secret)).Match(line)));
             }
         }
     }
@@ -58,7 +61,9 @@ public static partial class LogScan
         ("a password hash", PasswordHash()),
     ];
 
-    /// <summary>The line around the match, with the match itself cut short so that the report does not repeat the leak whole.</summary>
+    /// <summary>
+    /// The line around the match, with the match itself cut short so that the report does not repeat the leak whole.
+    /// </summary>
     private static string Excerpt(string line, Match match)
     {
         var start = Math.Max(0, match.Index - 60);

@@ -8,8 +8,9 @@ using Microsoft.Playwright;
 namespace Switchboard.Tests.Support;
 
 /// <summary>
-/// One headless Chromium (found by <see cref="ChromiumFinder"/>) driven by Playwright, shared by the tests of a class. Each test starts its own
-/// app on a loopback port (<see cref="StartAsync"/>) and opens its own browser contexts (their own cookies).
+/// One headless Chromium (found by <see cref="ChromiumFinder"/>) driven by Playwright, shared by the tests of a class.
+/// Each test starts its own app on a loopback port (<see cref="StartAsync"/>) and opens its own browser contexts (their
+/// own cookies).
 /// </summary>
 public sealed class PanelBrowser : IAsyncLifetime
 {
@@ -68,8 +69,13 @@ public sealed class PanelBrowser : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// <summary>A new organization whose first admin the operator creates through the API, with a panel password.</summary>
-    public static async Task<TestOrganization> OrganizationWithAdminAsync(SwitchboardApp app, string email, string name = "Acme Texting")
+    /// <summary>
+    /// A new organization whose first admin the operator creates through the API, with a panel password.
+    /// </summary>
+    public static async Task<TestOrganization> OrganizationWithAdminAsync(
+        SwitchboardApp app,
+        string email,
+        string name = "Acme Texting")
     {
         var org = await TestOrganization.CreateAsync(app, name);
         await TestOrganization.ReadAsync(await app.Operator().PostAsJsonAsync($"{org.Path}/panel-users",
@@ -85,11 +91,19 @@ public sealed class PanelBrowser : IAsyncLifetime
         return agent["agent"]!["id"]!.GetValue<long>();
     }
 
-    /// <summary>Saves a picture of the page for the docs (docs/panel.md), under docs/screenshots/ of the repository.</summary>
+    /// <summary>
+    /// Saves a picture of the page for the docs (docs/panel.md), under docs/screenshots/ of the repository.
+    /// </summary>
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         var folder = Path.Combine(RepositoryFiles.Root(), "docs", "screenshots");
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = fullPage, Animations = ScreenshotAnimations.Disabled });
+        await page.ScreenshotAsync(
+            new PageScreenshotOptions
+            {
+                Path = Path.Combine(folder, $"{name}.png"),
+                FullPage = fullPage,
+                Animations = ScreenshotAnimations.Disabled,
+            });
     }
 }

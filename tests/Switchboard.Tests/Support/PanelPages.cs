@@ -15,7 +15,9 @@ internal static class PanelPages
     }
 
     public static Task GoAsync(this IPage page, string navigationLink) =>
-        page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = navigationLink, Exact = true }).ClickAsync();
+        page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })
+            .GetByRole(AriaRole.Link, new() { Name = navigationLink, Exact = true })
+            .ClickAsync();
 
     /// <summary>Picks an "Inbound calls" choice, types the number when it forwards, and saves.</summary>
     public static async Task ChooseInboundCallsAsync(this IPage page, string choice, string? phoneNumber = null)

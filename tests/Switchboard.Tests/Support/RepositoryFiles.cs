@@ -30,7 +30,9 @@ internal static partial class RepositoryFiles
                 ? Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Order()
                 : []);
 
-    /// <summary>Every text file of the tree (binary files, such as screenshots, left out), as paths from the root.</summary>
+    /// <summary>
+    /// Every text file of the tree (binary files, such as screenshots, left out), as paths from the root.
+    /// </summary>
     public static IEnumerable<string> TextFilesContaining(string root, string text) =>
         TextFiles(new DirectoryInfo(root))
             .Where(file => File.ReadAllText(file.FullName).Contains(text, StringComparison.Ordinal))
@@ -82,7 +84,10 @@ internal static partial class RepositoryFiles
         var pathPart = Uri.UnescapeDataString(hash < 0 ? target : target[..hash]);
         var anchor = hash < 0 ? null : target[(hash + 1)..];
         var resolved = pathPart.Length == 0 ? file
-            : Path.GetFullPath(pathPart.StartsWith('/') ? Path.Combine(root, pathPart.TrimStart('/')) : Path.Combine(Path.GetDirectoryName(file)!, pathPart));
+            : Path.GetFullPath(
+                pathPart.StartsWith('/')
+                    ? Path.Combine(root, pathPart.TrimStart('/'))
+                    : Path.Combine(Path.GetDirectoryName(file)!, pathPart));
 
         if (resolved != root && !resolved.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
@@ -94,7 +99,9 @@ internal static partial class RepositoryFiles
             return "no such file";
         }
 
-        if (anchor is not null && resolved.EndsWith(".md", StringComparison.OrdinalIgnoreCase) && !Anchors(File.ReadAllLines(resolved)).Contains(anchor))
+        if (anchor is not null
+            && resolved.EndsWith(".md", StringComparison.OrdinalIgnoreCase)
+            && !Anchors(File.ReadAllLines(resolved)).Contains(anchor))
         {
             return $"no heading #{anchor} in {Path.GetRelativePath(root, resolved)}";
         }
@@ -112,7 +119,8 @@ internal static partial class RepositoryFiles
             .SelectMany(file => File.ReadAllLines(file).SelectMany((line, i) => NamedPathPattern().Matches(line)
                 .Select(m => (File: file, Line: i + 1, Path: m.Groups["path"].Value))))
             .Where(named => named.Path.IndexOfAny(['*', '{', '…']) < 0)
-            .Where(named => !File.Exists(Path.Combine(root, named.Path)) && !Directory.Exists(Path.Combine(root, named.Path)))
+            .Where(named => !File.Exists(Path.Combine(root, named.Path))
+                && !Directory.Exists(Path.Combine(root, named.Path)))
             .Select(named => $"{Path.GetRelativePath(root, named.File)}:{named.Line}: {named.Path}")
             .ToList();
 
@@ -141,7 +149,9 @@ internal static partial class RepositoryFiles
         }
     }
 
-    /// <summary>The anchors GitHub gives a Markdown file's headings (a repeated one gets -1, -2, …), and its HTML ids.</summary>
+    /// <summary>
+    /// The anchors GitHub gives a Markdown file's headings (a repeated one gets -1, -2, …), and its HTML ids.
+    /// </summary>
     public static HashSet<string> Anchors(string[] lines)
     {
         var anchors = new HashSet<string>(StringComparer.Ordinal);
@@ -179,7 +189,9 @@ internal static partial class RepositoryFiles
         return anchors;
     }
 
-    /// <summary>GitHub's anchor for a heading: lower case, links by their text, punctuation dropped, each space a hyphen.</summary>
+    /// <summary>
+    /// GitHub's anchor for a heading: lower case, links by their text, punctuation dropped, each space a hyphen.
+    /// </summary>
     public static string Slug(string heading)
     {
         var slug = new StringBuilder();
@@ -207,7 +219,9 @@ internal static partial class RepositoryFiles
     [GeneratedRegex(@"`[^`]*`")]
     private static partial Regex InlineCodePattern();
 
-    [GeneratedRegex(@"\]\((?<target>[^)\s]+)(\s+""[^""]*"")?\)|^\s*\[[^\]]+\]:\s*(?<target>\S+)|\b(?:href|src)=""(?<target>[^""]+)""")]
+    [GeneratedRegex(
+        @"\]\((?<target>[^)\s]+)(\s+""[^""]*"")?\)|^\s*\[[^\]]+\]:\s*(?<target>\S+)|" +
+        @"\b(?:href|src)=""(?<target>[^""]+)""")]
     private static partial Regex LinkPattern();
 
     [GeneratedRegex(@"\[(?<text>[^\]]*)\]\([^)]*\)")]

@@ -54,7 +54,9 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
 
     public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"switchboard-test-{Guid.NewGuid():N}.db");
 
-    /// <summary>More configuration for this app (e.g. the provider's REST API of a test), set before its first use.</summary>
+    /// <summary>
+    /// More configuration for this app (e.g. the provider's REST API of a test), set before its first use.
+    /// </summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
     public TestLogs Logs { get; } = new();
@@ -108,7 +110,9 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
 
     public TwilioProvider Provider() => new(CreateClient());
 
-    /// <summary>Takes the database away under the running app: SQLite's file turns to garbage, PostgreSQL refuses connections.</summary>
+    /// <summary>
+    /// Takes the database away under the running app: SQLite's file turns to garbage, PostgreSQL refuses connections.
+    /// </summary>
     public async Task MakeDatabaseUnavailableAsync()
     {
         if (OnPostgres)
@@ -147,7 +151,10 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         return new HeldDatabase(connection, transaction);
     }
 
-    /// <summary>Stops this app as a process stops (its background work ends, its database stays) and starts another on the same database.</summary>
+    /// <summary>
+    /// Stops this app as a process stops (its background work ends, its database stays) and starts another on the same
+    /// database.
+    /// </summary>
     public async Task<SwitchboardApp> RestartAsync()
     {
         _keepDatabase = true;

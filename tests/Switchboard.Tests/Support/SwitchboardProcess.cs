@@ -22,7 +22,12 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
 
     public static async Task<SwitchboardProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         start.ArgumentList.Add(AppPath());
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
@@ -54,7 +59,9 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
             output.Enqueue(e.Data ?? "");
             RunLog.Append(e.Data ?? "");
         };
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("Switchboard exited:\n" + string.Join('\n', output)));
+        process.Exited += (_, _) =>
+            listening.TrySetException(
+                new InvalidOperationException("Switchboard exited:\n" + string.Join('\n', output)));
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -92,7 +99,10 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>The app built beside this test assembly's configuration: src/Switchboard/bin/{Configuration}/{tfm}/Switchboard.dll.</summary>
+    /// <summary>
+    /// The app built beside this test assembly's configuration:
+    /// src/Switchboard/bin/{Configuration}/{tfm}/Switchboard.dll.
+    /// </summary>
     private static string AppPath()
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));

@@ -25,7 +25,12 @@ public sealed class TestLogs : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel,
+            EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> formatter)
         {
             var line = $"{logLevel} {category}: {formatter(state, exception)} {exception}";
             lines.Enqueue(line);
@@ -60,12 +65,14 @@ public static class RunLog
         lock (Writing)
         {
             // One record per line: a line break inside a message would otherwise split it (the scan reads lines).
-            File.WriteLine(line.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal));
+            File.WriteLine(
+                line.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal));
         }
     }
 
     private static StreamWriter? Open() =>
         Environment.GetEnvironmentVariable(FileVariable) is { Length: > 0 } path
-            ? new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true }
+            ? new StreamWriter(
+                new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true }
             : null;
 }

@@ -32,19 +32,26 @@ public sealed class TwilioProvider(HttpClient http)
         return new Call(this, sid, answer);
     }
 
-    /// <summary>An outbound call that Switchboard asked the provider's REST API for: the provider now calls the URLs the request named.</summary>
+    /// <summary>
+    /// An outbound call that Switchboard asked the provider's REST API for: the provider now calls the URLs the request
+    /// named.
+    /// </summary>
     public OutboundCall Outbound(FakeTwilioApi.CallRequest created) => new(this, created);
 
     public Task<TwiMLAnswer> PostAsync(string pathOrUrl, Dictionary<string, string> form, string? signature = null)
     {
-        var url = pathOrUrl.StartsWith("http", StringComparison.Ordinal) ? pathOrUrl : SwitchboardApp.PublicBaseUrl + pathOrUrl;
+        var url = pathOrUrl.StartsWith("http", StringComparison.Ordinal)
+            ? pathOrUrl
+            : SwitchboardApp.PublicBaseUrl + pathOrUrl;
         return SendAsync(url, form, signature ?? TwilioSignature.Compute(SwitchboardApp.AuthToken, url, form));
     }
 
     public async Task<TwiMLAnswer> SendAsync(string publicUrl, Dictionary<string, string> form, string? signature)
     {
         var uri = new Uri(publicUrl);
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri.PathAndQuery) { Content = new FormUrlEncodedContent(form) };
+        using var request = new HttpRequestMessage(
+            HttpMethod.Post,
+            uri.PathAndQuery) { Content = new FormUrlEncodedContent(form) };
         if (signature is not null)
         {
             request.Headers.Add("X-Twilio-Signature", signature);
@@ -94,7 +101,11 @@ public sealed class TwilioProvider(HttpClient http)
         }
 
         /// <summary>The dial ends: the provider asks the <c>Dial action</c> what the caller hears next.</summary>
-        public Task<TwiMLAnswer> DialEndsAsync(string dialCallStatus, bool? bridged, int? dialSeconds = null, string callStatus = "in-progress")
+        public Task<TwiMLAnswer> DialEndsAsync(
+            string dialCallStatus,
+            bool? bridged,
+            int? dialSeconds = null,
+            string callStatus = "in-progress")
         {
             var form = new Dictionary<string, string>
             {
@@ -138,7 +149,12 @@ public sealed class TwilioProvider(HttpClient http)
         /// <summary>A status callback for the caller's own leg (the number's status callback URL).</summary>
         public Task<TwiMLAnswer> CallerStatusAsync(string status, int? durationSeconds = null)
         {
-            var form = new Dictionary<string, string> { ["CallSid"] = CallSid, ["AccountSid"] = "ACtest", ["CallStatus"] = status };
+            var form = new Dictionary<string, string>
+            {
+                ["CallSid"] = CallSid,
+                ["AccountSid"] = "ACtest",
+                ["CallStatus"] = status,
+            };
             if (durationSeconds is { } d)
             {
                 form["CallDuration"] = d.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -159,7 +175,9 @@ public sealed record OutboundCall(TwilioProvider Provider, FakeTwilioApi.CallReq
 
     /// <summary>A status of the agent's leg, to the request's <c>StatusCallback</c>.</summary>
     public Task<TwiMLAnswer> AgentStatusAsync(string status, int? durationSeconds = null) =>
-        Provider.PostAsync(Created.StatusCallback!, Form(Created.Sid, status, ("CallDuration", durationSeconds?.ToString(CultureInfo.InvariantCulture))));
+        Provider.PostAsync(
+            Created.StatusCallback!,
+            Form(Created.Sid, status, ("CallDuration", durationSeconds?.ToString(CultureInfo.InvariantCulture))));
 
     /// <summary>The agent picks up: the provider fetches the request's <c>Url</c>.</summary>
     public Task<TwiMLAnswer> AgentAnswersAsync() =>
@@ -171,19 +189,36 @@ public sealed record OutboundCall(TwilioProvider Provider, FakeTwilioApi.CallReq
 
     /// <summary>A status of the contact's leg, to the <c>Number statusCallback</c> of the dial.</summary>
     public Task<TwiMLAnswer> ContactStatusAsync(TwiMLAnswer dial, string status) =>
-        Provider.PostAsync(dial.Attribute("Number", "statusCallback"), Form(ContactCallSid, status, ("ParentCallSid", Created.Sid)));
+        Provider.PostAsync(
+            dial.Attribute("Number", "statusCallback"),
+            Form(ContactCallSid, status, ("ParentCallSid", Created.Sid)));
 
-    /// <summary>The dial to the contact ends: the provider asks the <c>Dial action</c> what the agent hears next.</summary>
-    public Task<TwiMLAnswer> DialEndsAsync(TwiMLAnswer dial, string dialCallStatus, bool? bridged, int? dialSeconds = null) =>
+    /// <summary>
+    /// The dial to the contact ends: the provider asks the <c>Dial action</c> what the agent hears next.
+    /// </summary>
+    public Task<TwiMLAnswer> DialEndsAsync(
+        TwiMLAnswer dial,
+        string dialCallStatus,
+        bool? bridged,
+        int? dialSeconds = null) =>
         Provider.PostAsync(dial.Attribute("Dial", "action"), Form(Created.Sid, "in-progress",
             ("DialCallStatus", dialCallStatus),
             ("DialCallSid", ContactCallSid),
             ("DialBridged", bridged?.ToString().ToLowerInvariant()),
             ("DialCallDuration", dialSeconds?.ToString(CultureInfo.InvariantCulture))));
 
-    private static Dictionary<string, string> Form(string callSid, string status, params (string Name, string? Value)[] more)
+    private static Dictionary<string, string> Form(
+        string callSid,
+        string status,
+        params (string Name, string? Value)[] more)
     {
-        var form = new Dictionary<string, string> { ["CallSid"] = callSid, ["AccountSid"] = FakeTwilioApi.AccountSid, ["CallStatus"] = status, ["Direction"] = "outbound-api" };
+        var form = new Dictionary<string, string>
+        {
+            ["CallSid"] = callSid,
+            ["AccountSid"] = FakeTwilioApi.AccountSid,
+            ["CallStatus"] = status,
+            ["Direction"] = "outbound-api",
+        };
         foreach (var (name, value) in more.Where(m => m.Value is not null))
         {
             form[name] = value!;
@@ -204,7 +239,8 @@ public sealed record TwiMLAnswer(HttpStatusCode Status, string? MediaType, strin
     public XElement? Find(string element) => Response.Descendants(element).FirstOrDefault();
 
     public string Attribute(string element, string attribute) =>
-        Find(element)?.Attribute(attribute)?.Value ?? throw new InvalidOperationException($"No <{element} {attribute}> in {Body}");
+        Find(element)?.Attribute(attribute)?.Value
+            ?? throw new InvalidOperationException($"No <{element} {attribute}> in {Body}");
 
     public string? Text(string element) => Find(element)?.Value;
 }

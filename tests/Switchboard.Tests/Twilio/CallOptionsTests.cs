@@ -61,7 +61,12 @@ public sealed class CallOptionsTests : IAsyncLifetime
         return await _provider.CallAsync(Contact, GroupNumber);
     }
 
-    private Task<TwiMLAnswer> FallbackEndsAsync(TwilioProvider.Call call, TwiMLAnswer fallbackDial, string dialStatus, bool bridged, int? seconds = null)
+    private Task<TwiMLAnswer> FallbackEndsAsync(
+        TwilioProvider.Call call,
+        TwiMLAnswer fallbackDial,
+        string dialStatus,
+        bool bridged,
+        int? seconds = null)
     {
         var form = new Dictionary<string, string>
         {
@@ -86,7 +91,10 @@ public sealed class CallOptionsTests : IAsyncLifetime
     [InlineData(null, "no-answer", "agentNoAnswer")]
     [InlineData(null, "busy", "agentBusy")]
     [InlineData(null, "failed", "agentFailed")]
-    public async Task GroupFallbackForwardsACallTheAgentDidNotTakeWithoutAPrompt(string? digits, string dialStatus, string agentOutcome)
+    public async Task GroupFallbackForwardsACallTheAgentDidNotTakeWithoutAPrompt(
+        string? digits,
+        string dialStatus,
+        string agentOutcome)
     {
         await GroupOptionsAsync(new { fallback = new { mode = "forward", forwardTo = "(415) 555-0133" } });
         var call = await AliceTextedThenCallAsync();
@@ -187,7 +195,10 @@ public sealed class CallOptionsTests : IAsyncLifetime
     {
         await GroupOptionsAsync(new { fallback = new { mode = "forward", forwardTo = GroupFallback } });
         var change = new JsonObject { [why == "inactive" ? "active" : "phone"] = why == "inactive" ? false : null };
-        Assert.True((await _org.Admin.PatchAsync($"{_org.Path}/agents/{_alice}", JsonContent.Create(change))).IsSuccessStatusCode);
+        Assert.True(
+            (await _org.Admin.PatchAsync(
+                $"{_org.Path}/agents/{_alice}",
+                JsonContent.Create(change))).IsSuccessStatusCode);
 
         var call = await AliceTextedThenCallAsync();
 
@@ -202,7 +213,10 @@ public sealed class CallOptionsTests : IAsyncLifetime
     [Fact]
     public async Task FallbackEventCarriesBothLegs()
     {
-        await TestOrganization.ReadAsync(await _org.Admin.PutAsJsonAsync($"{_org.Path}/call-events", new { url = "https://texting.example.org/hooks" }));
+        await TestOrganization.ReadAsync(
+            await _org.Admin.PutAsJsonAsync(
+                $"{_org.Path}/call-events",
+                new { url = "https://texting.example.org/hooks" }));
         await GroupOptionsAsync(new { fallback = new { mode = "forward", forwardTo = GroupFallback } });
         var call = await AliceTextedThenCallAsync();
         var fallback = await call.DialEndsAsync("busy", bridged: false);
@@ -228,7 +242,13 @@ public sealed class CallOptionsTests : IAsyncLifetime
     [Fact]
     public async Task OrganizationsSpokenMessageReplacesTheStockOneInItsVoiceAndLanguage()
     {
-        await OrganizationOptionsAsync(new { unavailableMessage = new { say = "Hola, nadie puede atenderle ahora.", voice = "Polly.Lupe", language = "es-US" } });
+        await OrganizationOptionsAsync(
+            new { unavailableMessage = new
+            {
+                say = "Hola, nadie puede atenderle ahora.",
+                voice = "Polly.Lupe",
+                language = "es-US",
+            } });
         var call = await AliceTextedThenCallAsync();
 
         var afterDial = await call.DialEndsAsync("no-answer", bridged: false);
@@ -244,7 +264,10 @@ public sealed class CallOptionsTests : IAsyncLifetime
     {
         await OrganizationOptionsAsync(new { unavailableMessage = new { say = "Organization words" } });
         await GroupOptionsAsync(new { unavailableMessage = new { play = "https://media.example.org/sorry.mp3" } });
-        Assert.True((await _org.Admin.PatchAsync($"{_org.Path}/agents/{_alice}", JsonContent.Create(new { active = false }))).IsSuccessStatusCode);
+        Assert.True(
+            (await _org.Admin.PatchAsync(
+                $"{_org.Path}/agents/{_alice}",
+                JsonContent.Create(new { active = false }))).IsSuccessStatusCode);
 
         var call = await AliceTextedThenCallAsync();
 
@@ -256,7 +279,9 @@ public sealed class CallOptionsTests : IAsyncLifetime
     public async Task ForwardTargetNotAnsweringPlaysTheInboxsOwnMessage()
     {
         await _org.SetAsync($"/inboxes/{_inbox}/inbound-calls", new { mode = "forward", forwardTo = GroupTarget });
-        await _org.SetAsync($"/inboxes/{_inbox}/call-options", new { unavailableMessage = new { say = "The help line is closed." } });
+        await _org.SetAsync(
+            $"/inboxes/{_inbox}/call-options",
+            new { unavailableMessage = new { say = "The help line is closed." } });
         var call = await _provider.CallAsync(Contact, InboxNumber);
 
         var afterDial = await call.DialEndsAsync("no-answer", bridged: false);
@@ -268,7 +293,9 @@ public sealed class CallOptionsTests : IAsyncLifetime
     public async Task InboxRejectingWithAMessageSaysItAndHangsUpInsteadOfASilentReject()
     {
         var silent = await _provider.CallAsync(Contact, InboxNumber);
-        await _org.SetAsync($"/inboxes/{_inbox}/call-options", new { unavailableMessage = new { say = "We only take texts here." }, rejectWithMessage = true });
+        await _org.SetAsync(
+            $"/inboxes/{_inbox}/call-options",
+            new { unavailableMessage = new { say = "We only take texts here." }, rejectWithMessage = true });
 
         var call = await _provider.CallAsync(Contact, InboxNumber);
 
@@ -359,11 +386,16 @@ public sealed class CallOptionsTests : IAsyncLifetime
     [Fact]
     public async Task AgentRemovedFromAMembersOnlyGroupNoLongerGetsItsCalls()
     {
-        await GroupOptionsAsync(new { membersOnly = true, fallback = new { mode = "forward", forwardTo = GroupFallback } });
-        Assert.Equal(HttpStatusCode.NoContent, (await _org.Admin.PutAsync($"{_org.Path}/groups/{_group}/members/{_alice}", null)).StatusCode);
+        await GroupOptionsAsync(
+            new { membersOnly = true, fallback = new { mode = "forward", forwardTo = GroupFallback } });
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await _org.Admin.PutAsync($"{_org.Path}/groups/{_group}/members/{_alice}", null)).StatusCode);
         var asMember = await AliceTextedThenCallAsync();
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _org.Admin.DeleteAsync($"{_org.Path}/groups/{_group}/members/{_alice}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await _org.Admin.DeleteAsync($"{_org.Path}/groups/{_group}/members/{_alice}")).StatusCode);
         var removed = await _provider.CallAsync(Contact, GroupNumber);
 
         Assert.Equal(AlicePhone, asMember.Answer.Text("Number"));
@@ -397,10 +429,13 @@ public sealed class CallOptionsTests : IAsyncLifetime
     [Fact]
     public async Task TestACallShowsTheFallbackAndValiditySteps()
     {
-        await GroupOptionsAsync(new { membersOnly = true, fallback = new { mode = "forward", forwardTo = GroupFallback } });
+        await GroupOptionsAsync(
+            new { membersOnly = true, fallback = new { mode = "forward", forwardTo = GroupFallback } });
         await _org.TextAsync(_alice, Contact, GroupNumber, HoursAgo(1));
 
-        var response = await _org.Admin.PostAsJsonAsync($"{_org.Path}/routing/explain", new { contact = Contact, number = GroupNumber });
+        var response = await _org.Admin.PostAsJsonAsync(
+            $"{_org.Path}/routing/explain",
+            new { contact = Contact, number = GroupNumber });
         var explained = await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
 
         var steps = string.Join(" | ", explained!["steps"]!.AsArray().Select(s => s!.GetValue<string>()));

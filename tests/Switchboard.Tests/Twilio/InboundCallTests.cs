@@ -200,7 +200,9 @@ public sealed class InboundCallTests : IAsyncLifetime
     public async Task MessageKeepsTheGroupItWasSentFromAfterTheNumberMovesToAnotherGroup()
     {
         await _org.TextAsync(_alice, Contact, GroupNumber, HoursAgo(1));
-        var moved = await _org.Admin.PatchAsync($"{_org.Path}/numbers/%2B14155550100", JsonContent(new JsonObject { ["groupId"] = _otherGroup }));
+        var moved = await _org.Admin.PatchAsync(
+            $"{_org.Path}/numbers/%2B14155550100",
+            JsonContent(new JsonObject { ["groupId"] = _otherGroup }));
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
 
         var call = await _provider.CallAsync(Contact, GroupNumber);
@@ -424,7 +426,9 @@ public sealed class InboundCallTests : IAsyncLifetime
         Assert.Equal("completed", logged["callerStatus"]!.GetValue<string>());
         Assert.Equal(110, logged["durationSeconds"]!.GetValue<int>());
         var statuses = logged["statuses"]!.AsArray().Select(s => $"{s!["leg"]}:{s["status"]}").ToList();
-        Assert.Equal(["agent:initiated", "agent:ringing", "agent:answered", "agent:completed", "caller:completed"], statuses);
+        Assert.Equal(
+            ["agent:initiated", "agent:ringing", "agent:answered", "agent:completed", "caller:completed"],
+            statuses);
         Assert.DoesNotContain(Contact, logged.ToJsonString());
         Assert.DoesNotContain(AlicePhone, logged.ToJsonString());
     }

@@ -63,21 +63,34 @@ public sealed class ProviderRetryTests : IAsyncLifetime
         };
 
         // Each sent three times, the latest first, all in flight together.
-        var answers = await Task.WhenAll(Enumerable.Repeat(callbacks.AsEnumerable().Reverse(), 3).SelectMany(c => c).Select(send => send()));
+        var answers = await Task.WhenAll(
+            Enumerable.Repeat(callbacks.AsEnumerable().Reverse(), 3).SelectMany(c => c).Select(send => send()));
 
         Assert.All(answers, a => Assert.Equal(System.Net.HttpStatusCode.OK, a.Status));
         var logged = (await CallsAsync()).Single()!;
         Assert.Equal("completed", logged["callerStatus"]!.GetValue<string>());
         Assert.Equal(42, logged["durationSeconds"]!.GetValue<int>());
         var statuses = logged["statuses"]!.AsArray().Select(s => $"{s!["leg"]}:{s["status"]}").Order().ToList();
-        Assert.Equal(["agent:answered", "agent:completed", "agent:initiated", "agent:ringing", "caller:completed", "caller:in-progress", "caller:ringing"], statuses);
+        Assert.Equal(
+            [
+                "agent:answered",
+                "agent:completed",
+                "agent:initiated",
+                "agent:ringing",
+                "caller:completed",
+                "caller:in-progress",
+                "caller:ringing",
+            ],
+            statuses);
     }
 
     [Fact]
     public async Task AfterStatusCallbacksCollidedTheNextCallIsStillRoutedAndStored()
     {
         var call = await _provider.CallAsync(Contact, GroupNumber);
-        await Task.WhenAll(Enumerable.Range(0, 24).Select(i => i % 2 == 0 ? call.CallerStatusAsync("in-progress") : call.LegStatusAsync("ringing")));
+        await Task.WhenAll(
+            Enumerable.Range(0, 24)
+                .Select(i => i % 2 == 0 ? call.CallerStatusAsync("in-progress") : call.LegStatusAsync("ringing")));
 
         var next = await _provider.CallAsync(Contact, GroupNumber);
 
@@ -88,5 +101,6 @@ public sealed class ProviderRetryTests : IAsyncLifetime
     }
 
     private async Task<JsonArray> CallsAsync() =>
-        (await TestOrganization.ReadAsync(await _app.WithBearer(_org.AdminKey).GetAsync($"{_org.Path}/calls")))["items"]!.AsArray();
+        (await TestOrganization.ReadAsync(
+            await _app.WithBearer(_org.AdminKey).GetAsync($"{_org.Path}/calls")))["items"]!.AsArray();
 }

@@ -19,7 +19,8 @@ public sealed class TwiMLTests
     [Fact]
     public void Forward_DialsTheTargetShowingThePlatformNumberWithoutAPrompt()
     {
-        var dial = Parse(TwiML.Forward("+14155550100", "+14155550177", "https://x/end", "https://x/status")).Element("Dial")!;
+        var dial = Parse(TwiML.Forward("+14155550100", "+14155550177", "https://x/end", "https://x/status"))
+            .Element("Dial")!;
 
         Assert.Equal("+14155550100", dial.Attribute("callerId")?.Value);
         Assert.Equal("+14155550177", dial.Element("Number")!.Value);
@@ -29,7 +30,9 @@ public sealed class TwiMLTests
     [Fact]
     public void DialAgent_WaitsForTheScreeningBeforeBridging()
     {
-        var dial = Parse(TwiML.DialAgent("+14155550100", "+14155550111", "https://x/screen", "https://x/end", "https://x/status")).Element("Dial")!;
+        var dial = Parse(
+            TwiML.DialAgent("+14155550100", "+14155550111", "https://x/screen", "https://x/end", "https://x/status"))
+            .Element("Dial")!;
 
         Assert.Equal("true", dial.Attribute("answerOnBridge")?.Value);
         Assert.Equal("https://x/end", dial.Attribute("action")?.Value);
@@ -39,7 +42,8 @@ public sealed class TwiMLTests
     [Fact]
     public void DialContact_ShowsThePlatformNumberAndFollowsTheContactsLeg()
     {
-        var dial = Parse(TwiML.DialContact("+14155550100", "+14155550199", "https://x/end", "https://x/status/contact")).Element("Dial")!;
+        var dial = Parse(TwiML.DialContact("+14155550100", "+14155550199", "https://x/end", "https://x/status/contact"))
+            .Element("Dial")!;
 
         Assert.Equal("+14155550100", dial.Attribute("callerId")?.Value);
         Assert.Equal("true", dial.Attribute("answerOnBridge")?.Value);
@@ -63,10 +67,14 @@ public sealed class TwiMLTests
     {
         const string prompt = "A call for Tom & Jerry <Inc> \"quoted\"";
 
-        Assert.Equal(prompt, Parse(TwiML.Screen(prompt, "https://x/screened?a=1&b=2")).Element("Gather")!.Element("Say")!.Value);
+        Assert.Equal(
+            prompt,
+            Parse(TwiML.Screen(prompt, "https://x/screened?a=1&b=2")).Element("Gather")!.Element("Say")!.Value);
     }
 
     [Fact]
     public void SayThenHangup_SpeaksThenEnds() =>
-        Assert.Equal(["Say", "Hangup"], Parse(TwiML.SayThenHangup(TwiML.UnavailableMessage)).Elements().Select(e => e.Name.LocalName));
+        Assert.Equal(
+            ["Say", "Hangup"],
+            Parse(TwiML.SayThenHangup(TwiML.UnavailableMessage)).Elements().Select(e => e.Name.LocalName));
 }

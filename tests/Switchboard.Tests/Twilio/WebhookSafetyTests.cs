@@ -4,7 +4,9 @@ using Switchboard.Twilio;
 
 namespace Switchboard.Tests.Twilio;
 
-/// <summary>Forged webhooks change nothing; signed ones always get TwiML that ends the call politely, never a 5xx.</summary>
+/// <summary>
+/// Forged webhooks change nothing; signed ones always get TwiML that ends the call politely, never a 5xx.
+/// </summary>
 [Trait("Database", "yes")]
 public sealed class WebhookSafetyTests : IAsyncLifetime
 {
@@ -34,7 +36,12 @@ public sealed class WebhookSafetyTests : IAsyncLifetime
 
     private static Dictionary<string, string> VoiceForm(string? from = Contact, string? to = GroupNumber)
     {
-        var form = new Dictionary<string, string> { ["CallSid"] = "CA" + Guid.NewGuid().ToString("N"), ["AccountSid"] = "ACtest", ["CallStatus"] = "ringing" };
+        var form = new Dictionary<string, string>
+        {
+            ["CallSid"] = "CA" + Guid.NewGuid().ToString("N"),
+            ["AccountSid"] = "ACtest",
+            ["CallStatus"] = "ringing",
+        };
         if (from is not null)
         {
             form["From"] = from;
@@ -51,7 +58,10 @@ public sealed class WebhookSafetyTests : IAsyncLifetime
     [Fact]
     public async Task WebhookWithoutSignatureIsRefusedAndNothingIsStored()
     {
-        var answer = await _provider.SendAsync(SwitchboardApp.PublicBaseUrl + "/webhooks/twilio/voice", VoiceForm(), signature: null);
+        var answer = await _provider.SendAsync(
+            SwitchboardApp.PublicBaseUrl + "/webhooks/twilio/voice",
+            VoiceForm(),
+            signature: null);
 
         Assert.Equal(HttpStatusCode.Forbidden, answer.Status);
         Assert.Empty(await _org.CallsAsync());
@@ -60,7 +70,10 @@ public sealed class WebhookSafetyTests : IAsyncLifetime
     [Fact]
     public async Task WebhookWithAWrongSignatureIsRefusedAndNothingIsStored()
     {
-        var answer = await _provider.PostAsync("/webhooks/twilio/voice", VoiceForm(), signature: "bm90IGEgc2lnbmF0dXJl");
+        var answer = await _provider.PostAsync(
+            "/webhooks/twilio/voice",
+            VoiceForm(),
+            signature: "bm90IGEgc2lnbmF0dXJl");
 
         Assert.Equal(HttpStatusCode.Forbidden, answer.Status);
         Assert.Empty(await _org.CallsAsync());
@@ -158,8 +171,12 @@ public sealed class WebhookSafetyTests : IAsyncLifetime
     public async Task CallbackForAnUnknownCallStillAnswersTwiML()
     {
         var screen = await _provider.PostAsync("/webhooks/twilio/calls/999999/screen", new() { ["CallSid"] = "CAx" });
-        var dialEnded = await _provider.PostAsync("/webhooks/twilio/calls/999999/dial-ended", new() { ["CallSid"] = "CAx", ["DialCallStatus"] = "completed" });
-        var status = await _provider.PostAsync("/webhooks/twilio/calls/999999/status/agent", new() { ["CallSid"] = "CAx", ["CallStatus"] = "ringing" });
+        var dialEnded = await _provider.PostAsync(
+            "/webhooks/twilio/calls/999999/dial-ended",
+            new() { ["CallSid"] = "CAx", ["DialCallStatus"] = "completed" });
+        var status = await _provider.PostAsync(
+            "/webhooks/twilio/calls/999999/status/agent",
+            new() { ["CallSid"] = "CAx", ["CallStatus"] = "ringing" });
 
         Assert.Equal(["Hangup"], screen.Verbs);
         Assert.Equal(["Say", "Hangup"], dialEnded.Verbs);
@@ -177,7 +194,10 @@ public sealed class WebhookSafetyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("text/xml", answer.MediaType);
         Assert.Equal(["Say", "Hangup"], answer.Verbs);
-        Assert.Contains(_app.Logs.Lines, line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains("answering the caller politely"));
+        Assert.Contains(
+            _app.Logs.Lines,
+            line => line.StartsWith("Error", StringComparison.Ordinal)
+                && line.Contains("answering the caller politely"));
     }
 
     [Fact]

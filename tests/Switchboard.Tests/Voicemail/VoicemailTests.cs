@@ -64,7 +64,9 @@ public sealed partial class VoicemailTests : IAsyncLifetime
     }
 
     private Task VoicemailOnAsync(bool transcribe = false, int maxSeconds = 90, int retentionDays = 90) =>
-        _org.SetAsync("/call-options", new { voicemail = new { enabled = true, maxSeconds, transcribe }, voicemailRetentionDays = retentionDays });
+        _org.SetAsync(
+            "/call-options",
+            new { voicemail = new { enabled = true, maxSeconds, transcribe }, voicemailRetentionDays = retentionDays });
 
     private async Task EventsToTheReceiverAsync()
     {
@@ -72,17 +74,29 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         await _org.SetAsync("/call-events", new { url = _receiver.Url, secret = Secret });
     }
 
-    /// <summary>A contact calls, Alice's phone rings out: the caller hears the message, then is asked for a voicemail.</summary>
+    /// <summary>
+    /// A contact calls, Alice's phone rings out: the caller hears the message, then is asked for a voicemail.
+    /// </summary>
     private async Task<(TwilioProvider.Call Call, TwiMLAnswer Answer, long CallId)> AgentDoesNotAnswerAsync()
     {
         var call = await _provider.CallAsync(Contact, GroupNumber);
         var answer = await call.DialEndsAsync("no-answer", bridged: false);
-        var callId = long.Parse(CallIdIn().Match(call.Answer.Attribute("Dial", "action")).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var callId = long.Parse(
+            CallIdIn().Match(call.Answer.Attribute("Dial", "action")).Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
         return (call, answer, callId);
     }
 
-    /// <summary>The recording status callback, as the provider posts it; its RecordingUrl points somewhere it must never be fetched from.</summary>
-    private Task<TwiMLAnswer> RecordingDoneAsync(TwiMLAnswer answer, string callSid, string recordingSid, int seconds, string status = "completed") =>
+    /// <summary>
+    /// The recording status callback, as the provider posts it; its RecordingUrl points somewhere it must never be
+    /// fetched from.
+    /// </summary>
+    private Task<TwiMLAnswer> RecordingDoneAsync(
+        TwiMLAnswer answer,
+        string callSid,
+        string recordingSid,
+        int seconds,
+        string status = "completed") =>
         _provider.PostAsync(answer.Attribute("Record", "recordingStatusCallback"), new()
         {
             ["AccountSid"] = FakeTwilioApi.AccountSid,
@@ -95,7 +109,12 @@ public sealed partial class VoicemailTests : IAsyncLifetime
             ["RecordingSource"] = "RecordVerb",
         });
 
-    private Task<TwiMLAnswer> TranscribedAsync(TwiMLAnswer answer, string callSid, string recordingSid, string text, string status = "completed") =>
+    private Task<TwiMLAnswer> TranscribedAsync(
+        TwiMLAnswer answer,
+        string callSid,
+        string recordingSid,
+        string text,
+        string status = "completed") =>
         _provider.PostAsync(answer.Attribute("Record", "transcribeCallback"), new()
         {
             ["AccountSid"] = FakeTwilioApi.AccountSid,
@@ -185,12 +204,16 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         Assert.Equal("90", record.Attribute("maxLength")?.Value);
         Assert.Equal("#", record.Attribute("finishOnKey")?.Value);
         Assert.Equal("trim-silence", record.Attribute("trim")?.Value);
-        Assert.Equal($"{SwitchboardApp.PublicBaseUrl}/webhooks/twilio/calls/{callId}/voicemail/recording", record.Attribute("recordingStatusCallback")?.Value);
+        Assert.Equal(
+            $"{SwitchboardApp.PublicBaseUrl}/webhooks/twilio/calls/{callId}/voicemail/recording",
+            record.Attribute("recordingStatusCallback")?.Value);
         Assert.Null(record.Attribute("transcribe"));
         Assert.DoesNotContain("555011", answer.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("5550199", answer.Body, StringComparison.Ordinal);
 
-        var thanks = await _provider.PostAsync(record.Attribute("action")!.Value, new() { ["CallSid"] = "CAx", ["RecordingDuration"] = "12", ["Digits"] = "#" });
+        var thanks = await _provider.PostAsync(
+            record.Attribute("action")!.Value,
+            new() { ["CallSid"] = "CAx", ["RecordingDuration"] = "12", ["Digits"] = "#" });
         Assert.Equal(["Say", "Hangup"], thanks.Verbs);
     }
 
@@ -233,13 +256,21 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         Assert.Equal($"{_org.Path}/calls/{callId}/voicemail", shown.Text("audioUrl"));
         var report = await _org.Admin.GetJsonAsync($"{_org.Path}/reports/calls?from=2026-11-24&to=2026-11-24");
         Assert.Equal(1, report["totals"]!["voicemails"]!.GetValue<int>());
-        Assert.Equal(1, report["rows"]!.AsArray().Single(r => r!["name"]?.GetValue<string>() == "Alice")!["voicemails"]!.GetValue<int>());
+        Assert.Equal(
+            1,
+            report["rows"]!
+                .AsArray()
+                .Single(r => r!["name"]?.GetValue<string>() == "Alice")!["voicemails"]!
+                .GetValue<int>());
 
         using var whole = await _org.Admin.GetAsync($"{_org.Path}/calls/{callId}/voicemail");
         Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
         Assert.Equal("audio/mpeg", whole.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Audio, await whole.Content.ReadAsByteArrayAsync());
-        Assert.Contains(_api.ResourceRequests, r => r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Recordings/{recordingSid}.mp3 as {FakeTwilioApi.AccountSid}");
+        Assert.Contains(
+            _api.ResourceRequests,
+            r => r == $"GET /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Recordings/{recordingSid}.mp3 " +
+                $"as {FakeTwilioApi.AccountSid}");
 
         var alice = await _org.AgentClientAsync(_alice);
         using var range = new HttpRequestMessage(HttpMethod.Get, $"{_org.Path}/calls/{callId}/voicemail");
@@ -252,8 +283,12 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         var bob = await _org.AgentClientAsync(_bob);
         Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"{_org.Path}/calls/{callId}/voicemail")).StatusCode);
         var other = await TestOrganization.CreateAsync(_app, "Other Org");
-        Assert.Equal(HttpStatusCode.NotFound, (await other.Admin.GetAsync($"{_org.Path}/calls/{callId}/voicemail")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await other.Admin.GetAsync($"{other.Path}/calls/{callId}/voicemail")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await other.Admin.GetAsync($"{_org.Path}/calls/{callId}/voicemail")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await other.Admin.GetAsync($"{other.Path}/calls/{callId}/voicemail")).StatusCode);
     }
 
     [Fact]
@@ -277,7 +312,9 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         Assert.Equal(callId, voicemail["call"]!.Id());
         Assert.Equal(23, voicemail["voicemail"]!["durationSeconds"]!.GetValue<int>());
         Assert.Equal("Hi, it's about the rally on Saturday.", voicemail["voicemail"]!.Text("transcript"));
-        Assert.Equal("Hi, it's about the rally on Saturday.", (await CallAsync(callId))["voicemail"]!.Text("transcript"));
+        Assert.Equal(
+            "Hi, it's about the rally on Saturday.",
+            (await CallAsync(callId))["voicemail"]!.Text("transcript"));
 
         var link = voicemail["voicemail"]!.Text("audioUrl");
         Assert.StartsWith($"{SwitchboardApp.PublicBaseUrl}/voicemails/{callId}/", link, StringComparison.Ordinal);
@@ -290,8 +327,14 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         var signature = path[(path.LastIndexOf('/') + 1)..];
         var tampered = path[..(path.LastIndexOf('/') + 1)] + (signature[0] == 'A' ? 'B' : 'A') + signature[1..];
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(tampered)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(path.Replace($"/{callId}/", $"/{callId + 1}/", StringComparison.Ordinal))).StatusCode);
-        var longer = Regex.Replace(path, @"/(\d{9,})/", m => $"/{long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 86400}/");
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await anonymous.GetAsync(
+                path.Replace($"/{callId}/", $"/{callId + 1}/", StringComparison.Ordinal))).StatusCode);
+        var longer = Regex.Replace(
+            path,
+            @"/(\d{9,})/",
+            m => $"/{long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 86400}/");
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(longer)).StatusCode);
 
         _app.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
@@ -332,7 +375,9 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         await RecordingDoneAsync(answer, call.CallSid, recordingSid, 1);
 
         Assert.Null((await CallAsync(callId))["voicemail"]);
-        Assert.Equal(HttpStatusCode.NotFound, (await _org.Admin.GetAsync($"{_org.Path}/calls/{callId}/voicemail")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await _org.Admin.GetAsync($"{_org.Path}/calls/{callId}/voicemail")).StatusCode);
         Assert.Equal(1, await SweepAsync());
         Assert.False(_api.Recordings.ContainsKey(recordingSid));
         await Task.Delay(300);
@@ -373,12 +418,19 @@ public sealed partial class VoicemailTests : IAsyncLifetime
         Assert.Equal(1, await SweepAsync());
 
         Assert.False(_api.Recordings.ContainsKey(recordingSid));
-        Assert.Contains(_api.ResourceRequests, r => r.StartsWith($"DELETE /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Recordings/{recordingSid}.json as {FakeTwilioApi.AccountSid}", StringComparison.Ordinal));
+        Assert.Contains(
+            _api.ResourceRequests,
+            r => r.StartsWith(
+                $"DELETE /2010-04-01/Accounts/{FakeTwilioApi.AccountSid}/Recordings/{recordingSid}.json " +
+                $"as {FakeTwilioApi.AccountSid}",
+                StringComparison.Ordinal));
         var shown = (await CallAsync(callId))["voicemail"]!;
         Assert.Equal(23, shown["durationSeconds"]!.GetValue<int>());
         Assert.Null(shown["transcript"]);
         Assert.Null(shown["audioUrl"]);
-        Assert.Equal(HttpStatusCode.Gone, (await _org.Admin.GetAsync($"{_org.Path}/calls/{callId}/voicemail")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Gone,
+            (await _org.Admin.GetAsync($"{_org.Path}/calls/{callId}/voicemail")).StatusCode);
         Assert.Equal(HttpStatusCode.Gone, (await _app.CreateClient().GetAsync(link)).StatusCode);
     }
 

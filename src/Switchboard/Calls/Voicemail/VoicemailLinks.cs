@@ -20,7 +20,9 @@ public sealed class VoicemailLinks(IOptions<SwitchboardOptions> options, TimePro
             ? HMACSHA256.HashData(Encoding.UTF8.GetBytes(token), "switchboard voicemail links"u8)
             : null;
 
-    /// <summary>The link for the call, good for <see cref="VoicemailOptions.LinkLifetime"/>; null when nothing can sign it.</summary>
+    /// <summary>
+    /// The link for the call, good for <see cref="VoicemailOptions.LinkLifetime"/>; null when nothing can sign it.
+    /// </summary>
     public VoicemailLink? For(long callId, string baseUrl)
     {
         if (Key is not { } key)
@@ -49,7 +51,9 @@ public sealed class VoicemailLinks(IOptions<SwitchboardOptions> options, TimePro
 
     private static string Sign(byte[] key, long callId, long expires)
     {
-        var mac = HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"voicemail:{callId}:{expires}")));
+        var mac = HMACSHA256.HashData(
+            key,
+            Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"voicemail:{callId}:{expires}")));
         return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 }

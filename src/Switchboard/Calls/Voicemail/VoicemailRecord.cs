@@ -29,7 +29,9 @@ public sealed class VoicemailRecord
 
     public int? DurationSeconds { get; private set; }
 
-    /// <summary>The caller left a message of at least <see cref="MinSeconds"/>: it is shown, counted and reported.</summary>
+    /// <summary>
+    /// The caller left a message of at least <see cref="MinSeconds"/>: it is shown, counted and reported.
+    /// </summary>
     public bool Counted { get; private set; }
 
     /// <summary>A transcription was asked of the provider, so the event waits for it (up to a limit).</summary>
@@ -39,7 +41,9 @@ public sealed class VoicemailRecord
     public TranscriptionResult? TranscriptionStatus { get; private set; }
     public DateTime? RecordedAt { get; private set; }
 
-    /// <summary>Where the signed audio link points, when no public base URL is configured (the webhook's own).</summary>
+    /// <summary>
+    /// Where the signed audio link points, when no public base URL is configured (the webhook's own).
+    /// </summary>
     public string? LinkBase { get; private set; }
 
     public DateTime? EventRaisedAt { get; private set; }
@@ -47,10 +51,19 @@ public sealed class VoicemailRecord
 
     public int Version { get; private set; }
 
-    public static VoicemailRecord For(long callId, long organizationId) => new() { CallId = callId, OrganizationId = organizationId };
+    public static VoicemailRecord For(long callId, long organizationId) =>
+        new() { CallId = callId, OrganizationId = organizationId };
 
-    /// <summary>The recording status callback; only the first final status counts (a provider retry changes nothing).</summary>
-    public bool Recorded(string recordingSid, RecordingResult status, int? durationSeconds, bool transcribe, string? linkBase, DateTime now)
+    /// <summary>
+    /// The recording status callback; only the first final status counts (a provider retry changes nothing).
+    /// </summary>
+    public bool Recorded(
+        string recordingSid,
+        RecordingResult status,
+        int? durationSeconds,
+        bool transcribe,
+        string? linkBase,
+        DateTime now)
     {
         if (RecordingStatus is not null || DeletedAt is not null)
         {
@@ -84,7 +97,9 @@ public sealed class VoicemailRecord
         return true;
     }
 
-    /// <summary>Its event may go: a counted message whose transcript came, was not asked for, or was waited for long enough.</summary>
+    /// <summary>
+    /// Its event may go: a counted message whose transcript came, was not asked for, or was waited for long enough.
+    /// </summary>
     public bool ReadyToReport(DateTime now, TimeSpan transcriptWait) =>
         Counted && EventRaisedAt is null && RecordedAt is { } at &&
         (!TranscribeRequested || TranscriptionStatus is not null || now >= at + transcriptWait);
@@ -95,7 +110,9 @@ public sealed class VoicemailRecord
         Version++;
     }
 
-    /// <summary>The recording is gone at the provider: the call keeps the message's length, nothing of its content.</summary>
+    /// <summary>
+    /// The recording is gone at the provider: the call keeps the message's length, nothing of its content.
+    /// </summary>
     public void Forget(DateTime now)
     {
         RecordingSid = null;

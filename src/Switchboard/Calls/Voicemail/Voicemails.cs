@@ -8,7 +8,9 @@ using Switchboard.Storage;
 
 namespace Switchboard.Calls.Voicemail;
 
-/// <summary>What a caller is offered after the unavailable message: at most this long a message, transcribed or not.</summary>
+/// <summary>
+/// What a caller is offered after the unavailable message: at most this long a message, transcribed or not.
+/// </summary>
 public sealed record VoicemailOffer(int MaxSeconds, bool Transcribe);
 
 /// <summary>The audio of a voicemail for whoever may hear it, or why not.</summary>
@@ -32,14 +34,22 @@ public abstract record VoicemailAudio
 /// the audio for those who may hear it, and deletion when the organization's retention ends.
 /// </summary>
 public sealed class Voicemails(
-    SwitchboardDb db, IRecordings recordings, VoicemailLinks links, VoicemailAudioCache cache, IOptions<SwitchboardOptions> options, TimeProvider clock, ILogger<Voicemails> log)
+    SwitchboardDb db,
+    IRecordings recordings,
+    VoicemailLinks links,
+    VoicemailAudioCache cache,
+    IOptions<SwitchboardOptions> options,
+    TimeProvider clock,
+    ILogger<Voicemails> log)
 {
     private const int MaxAttempts = 16;
     private const int SweepBatch = 100;
 
     private VoicemailOptions Settings => options.Value.Voicemail;
 
-    /// <summary>The call's voicemail options: the group's or inbox's own, else the organization's; null when it is off.</summary>
+    /// <summary>
+    /// The call's voicemail options: the group's or inbox's own, else the organization's; null when it is off.
+    /// </summary>
     public async Task<VoicemailOffer?> OfferAsync(long callId, CancellationToken ct)
     {
         var row = await (
@@ -64,16 +74,34 @@ public sealed class Voicemails(
 
         if (row.Own is { VoicemailEnabled: { } enabled } own)
         {
-            return enabled ? new VoicemailOffer(own.VoicemailMaxSeconds ?? VoicemailDefaults.MaxSeconds, own.VoicemailTranscribe ?? false) : null;
+            return enabled
+                ? new VoicemailOffer(
+                    own.VoicemailMaxSeconds ?? VoicemailDefaults.MaxSeconds,
+                    own.VoicemailTranscribe ?? false)
+                : null;
         }
 
-        return row.Organization.VoicemailEnabled ? new VoicemailOffer(row.Organization.VoicemailMaxSeconds, row.Organization.VoicemailTranscribe) : null;
+        return row.Organization.VoicemailEnabled
+            ? new VoicemailOffer(row.Organization.VoicemailMaxSeconds, row.Organization.VoicemailTranscribe)
+            : null;
     }
 
-    /// <summary>The provider's recording status callback: the message's length decides whether it is a voicemail.</summary>
-    public async Task RecordedAsync(long callId, string recordingSid, RecordingResult status, int? durationSeconds, bool transcribe, string linkBase, CancellationToken ct)
+    /// <summary>
+    /// The provider's recording status callback: the message's length decides whether it is a voicemail.
+    /// </summary>
+    public async Task RecordedAsync(
+        long callId,
+        string recordingSid,
+        RecordingResult status,
+        int? durationSeconds,
+        bool transcribe,
+        string linkBase,
+        CancellationToken ct)
     {
-        var changed = await ApplyAsync(callId, v => v.Recorded(recordingSid, status, durationSeconds, transcribe, linkBase, Now()), ct);
+        var changed = await ApplyAsync(
+            callId,
+            v => v.Recorded(recordingSid, status, durationSeconds, transcribe, linkBase, Now()),
+            ct);
         log.LogInformation("Call {CallId}: recording {RecordingSid} {Status}, {Duration} s{Repeat}",
             callId, LogText.Sid(recordingSid), status, durationSeconds, changed ? "" : " (already known)");
     }
@@ -81,11 +109,18 @@ public sealed class Voicemails(
     public async Task TranscribedAsync(long callId, TranscriptionResult status, string? text, CancellationToken ct)
     {
         var changed = await ApplyAsync(callId, v => v.Transcribed(status, text), ct);
-        log.LogInformation("Call {CallId}: transcription {Status}{Repeat}", callId, status, changed ? "" : " (already known)");
+        log.LogInformation(
+            "Call {CallId}: transcription {Status}{Repeat}",
+            callId,
+            status,
+            changed ? "" : " (already known)");
     }
 
-    /// <summary>One pass of the sweeper: events whose transcript was waited for long enough, then recordings past retention.</summary>
-    public async Task<int> SweepAsync(CancellationToken ct) => await ReportWaitingAsync(ct) + await DeleteExpiredAsync(ct);
+    /// <summary>
+    /// One pass of the sweeper: events whose transcript was waited for long enough, then recordings past retention.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken ct) =>
+        await ReportWaitingAsync(ct) + await DeleteExpiredAsync(ct);
 
     public async Task<int> ReportWaitingAsync(CancellationToken ct)
     {
@@ -101,9 +136,13 @@ public sealed class Voicemails(
         return due.Count;
     }
 
-    /// <summary>The recordings still held of these calls of the organization (a contact's erasure counts them first).</summary>
+    /// <summary>
+    /// The recordings still held of these calls of the organization (a contact's erasure counts them first).
+    /// </summary>
     public Task<int> CountHeldAsync(long orgId, IQueryable<long> callIds, CancellationToken ct) =>
-        db.Voicemails.CountAsync(v => v.OrganizationId == orgId && v.RecordingSid != null && callIds.Contains(v.CallId), ct);
+        db.Voicemails.CountAsync(
+            v => v.OrganizationId == orgId && v.RecordingSid != null && callIds.Contains(v.CallId),
+            ct);
 
     /// <summary>
     /// Deletes at the provider, then forgets, every recording still held of these calls of the organization (a contact
@@ -118,9 +157,11 @@ public sealed class Voicemails(
         var now = Now();
         foreach (var recording in held)
         {
-            if (recordings.Configured && await recordings.DeleteAsync(recording.RecordingSid!, ct) == RecordingDeletion.Failed)
+            if (recordings.Configured
+                && await recordings.DeleteAsync(recording.RecordingSid!, ct) == RecordingDeletion.Failed)
             {
-                throw new InvalidOperationException("The provider could not delete a recording; nothing was forgotten.");
+                throw new InvalidOperationException(
+                    "The provider could not delete a recording; nothing was forgotten.");
             }
 
             cache.Remove(CacheKey(recording.RecordingSid!));
@@ -178,18 +219,24 @@ public sealed class Voicemails(
         return deleted;
     }
 
-    /// <summary>The audio of a call's voicemail for a viewer of the organization: an admin, or the agent the call was offered to.</summary>
+    /// <summary>
+    /// The audio of a call's voicemail for a viewer of the organization: an admin, or the agent the call was offered
+    /// to.
+    /// </summary>
     public async Task<VoicemailAudio> AudioAsync(long orgId, long callId, Caller viewer, CancellationToken ct)
     {
         var visible = await db.Calls.AsNoTracking()
-            .AnyAsync(c => c.Id == callId && c.OrganizationId == orgId && (viewer.IsAdmin || c.AgentId == viewer.AgentId), ct);
+            .AnyAsync(
+                c => c.Id == callId && c.OrganizationId == orgId && (viewer.IsAdmin || c.AgentId == viewer.AgentId),
+                ct);
         return visible ? await AudioAsync(callId, ct) : new VoicemailAudio.Missing();
     }
 
     /// <summary>The audio of a call's voicemail, for a signed link that was checked already.</summary>
     public async Task<VoicemailAudio> AudioAsync(long callId, CancellationToken ct)
     {
-        var voicemail = await db.Voicemails.AsNoTracking().FirstOrDefaultAsync(v => v.CallId == callId && v.Counted, ct);
+        var voicemail = await db.Voicemails.AsNoTracking()
+            .FirstOrDefaultAsync(v => v.CallId == callId && v.Counted, ct);
         if (voicemail is null)
         {
             return new VoicemailAudio.Missing();
@@ -209,12 +256,22 @@ public sealed class Voicemails(
         {
             case RecordingAudio.Found found:
                 // A player asks for the audio in several ranges; they are served from here for a few minutes.
-                cache.Set(CacheKey(sid), found, new MemoryCacheEntryOptions { Size = found.Bytes.Length, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5) });
+                cache.Set(
+                    CacheKey(sid),
+                    found,
+                    new MemoryCacheEntryOptions
+                    {
+                        Size = found.Bytes.Length,
+                        AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5),
+                    });
                 return new VoicemailAudio.Found(found.Bytes, found.ContentType);
             case RecordingAudio.Gone:
                 return new VoicemailAudio.Gone();
             case RecordingAudio.Failed failed:
-                log.LogWarning("Call {CallId}: the voicemail's audio could not be read ({Detail})", callId, failed.Detail);
+                log.LogWarning(
+                    "Call {CallId}: the voicemail's audio could not be read ({Detail})",
+                    callId,
+                    failed.Detail);
                 return new VoicemailAudio.Unavailable(failed.Status);
             default:
                 throw new InvalidOperationException("Unknown answer");
@@ -234,7 +291,10 @@ public sealed class Voicemails(
             var voicemail = await db.Voicemails.FirstOrDefaultAsync(v => v.CallId == callId, ct);
             if (voicemail is null)
             {
-                var organizationId = await db.Calls.AsNoTracking().Where(c => c.Id == callId).Select(c => c.OrganizationId).FirstOrDefaultAsync(ct);
+                var organizationId = await db.Calls.AsNoTracking()
+                    .Where(c => c.Id == callId)
+                    .Select(c => c.OrganizationId)
+                    .FirstOrDefaultAsync(ct);
                 if (organizationId is not { } orgId)
                 {
                     return false;
@@ -271,8 +331,12 @@ public sealed class Voicemails(
         }
 
         voicemail.Reported(now);
-        var reports = await db.Organizations.AnyAsync(o => o.Id == voicemail.OrganizationId && o.CallEventsUrl != null, ct);
-        var call = reports ? await db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == voicemail.CallId, ct) : null;
+        var reports = await db.Organizations.AnyAsync(
+            o => o.Id == voicemail.OrganizationId && o.CallEventsUrl != null,
+            ct);
+        var call = reports
+            ? await db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == voicemail.CallId, ct)
+            : null;
         if (call is null)
         {
             return;
@@ -280,7 +344,15 @@ public sealed class Voicemails(
 
         var linkBase = options.Value.Twilio.PublicBaseUrl ?? voicemail.LinkBase;
         var link = linkBase is null ? null : links.For(call.Id, linkBase);
-        db.CallEvents.Add(CallEndEvents.VoicemailLeft(call, new CallEndEvents.EventVoicemail(voicemail.DurationSeconds ?? 0, voicemail.Transcript, link?.Url, link?.ExpiresAt), now));
+        db.CallEvents.Add(
+            CallEndEvents.VoicemailLeft(
+                call,
+                new CallEndEvents.EventVoicemail(
+                    voicemail.DurationSeconds ?? 0,
+                    voicemail.Transcript,
+                    link?.Url,
+                    link?.ExpiresAt),
+                now));
     }
 
     private static string CacheKey(string recordingSid) => "voicemail-audio:" + recordingSid;
@@ -288,5 +360,7 @@ public sealed class Voicemails(
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
 }
 
-/// <summary>Audio fetched from the provider, kept a few minutes for the several Range requests of one play; 64 MB at most.</summary>
+/// <summary>
+/// Audio fetched from the provider, kept a few minutes for the several Range requests of one play; 64 MB at most.
+/// </summary>
 public sealed class VoicemailAudioCache() : MemoryCache(new MemoryCacheOptions { SizeLimit = 64 * 1024 * 1024 });

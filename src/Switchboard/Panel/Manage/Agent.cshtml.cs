@@ -16,7 +16,9 @@ public sealed class AgentModel(AgentDirectory agents, PanelUsers users) : PanelP
     [BindProperty]
     public string? Password { get; set; }
 
-    /// <summary>The box that confirms a deletion, having read what happens to the agent's sign-in, keys and calls.</summary>
+    /// <summary>
+    /// The box that confirms a deletion, having read what happens to the agent's sign-in, keys and calls.
+    /// </summary>
     [BindProperty]
     public bool Confirm { get; set; }
 
@@ -31,12 +33,18 @@ public sealed class AgentModel(AgentDirectory agents, PanelUsers users) : PanelP
         await ChangeAsync(agentId, new AgentChanges(Phone: Phone ?? ""), "Personal number saved.", ct);
 
     public async Task<IActionResult> OnPostActiveAsync(long agentId, CancellationToken ct) =>
-        await ChangeAsync(agentId, new AgentChanges(Active: Active), Active ? "Reactivated." : "Deactivated: calls to this agent hear that nobody is available.", ct);
+        await ChangeAsync(
+            agentId,
+            new AgentChanges(Active: Active),
+            Active ? "Reactivated." : "Deactivated: calls to this agent hear that nobody is available.",
+            ct);
 
     public async Task<IActionResult> OnPostPasswordAsync(long agentId, CancellationToken ct)
     {
         var refusal = await users.SetPasswordAsync(OrganizationId, agentId, Password, ct);
-        return refusal is null ? Done("Password set.") : await LoadAsync(agentId, ct) is { } missing ? Refused(missing) : Refused(refusal);
+        return refusal is null
+            ? Done("Password set.")
+            : await LoadAsync(agentId, ct) is { } missing ? Refused(missing) : Refused(refusal);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(long agentId, CancellationToken ct)
@@ -52,10 +60,13 @@ public sealed class AgentModel(AgentDirectory agents, PanelUsers users) : PanelP
             return Page();
         }
 
-        // The API leaves this to the operator; in the panel it would sign out the only person who can manage the organization.
+        // The API leaves this to the operator; in the panel it would sign out the only person who can manage the
+        // organization.
         if (agentId == Caller.AgentId && await agents.IsLastAdminAsync(OrganizationId, agentId, ct))
         {
-            ModelState.AddModelError(nameof(Confirm), "You are the organization's only active admin: make another agent an admin before deleting yourself.");
+            ModelState.AddModelError(
+                nameof(Confirm),
+                "You are the organization's only active admin: make another agent an admin before deleting yourself.");
             return Page();
         }
 
@@ -68,7 +79,11 @@ public sealed class AgentModel(AgentDirectory agents, PanelUsers users) : PanelP
         return RedirectToPage("Agents");
     }
 
-    private async Task<IActionResult> ChangeAsync(long agentId, AgentChanges changes, string notice, CancellationToken ct)
+    private async Task<IActionResult> ChangeAsync(
+        long agentId,
+        AgentChanges changes,
+        string notice,
+        CancellationToken ct)
     {
         var changed = await agents.ChangeAsync(OrganizationId, agentId, changes, Caller, ct);
         if (changed.Done)

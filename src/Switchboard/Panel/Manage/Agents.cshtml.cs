@@ -28,7 +28,9 @@ public sealed class AgentsModel(AgentDirectory agents, PanelUsers users) : Panel
 
     public IReadOnlyList<AgentAnswer> Agents { get; private set; } = [];
 
-    /// <summary>Whether the organization has agents at all (an empty search result is not an empty organization).</summary>
+    /// <summary>
+    /// Whether the organization has agents at all (an empty search result is not an empty organization).
+    /// </summary>
     public bool AnyAgents { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -38,7 +40,8 @@ public sealed class AgentsModel(AgentDirectory agents, PanelUsers users) : Panel
         var term = Search?.Trim();
         Agents = string.IsNullOrEmpty(term)
             ? all
-            : all.Where(a => a.Name.Contains(term, StringComparison.OrdinalIgnoreCase) || a.Email.Contains(term, StringComparison.OrdinalIgnoreCase)).ToList();
+            : all.Where(a => a.Name.Contains(term, StringComparison.OrdinalIgnoreCase)
+                || a.Email.Contains(term, StringComparison.OrdinalIgnoreCase)).ToList();
     }
 
     /// <summary>With a password, the agent and its sign-in are added together; without, only the agent.</summary>
@@ -46,7 +49,12 @@ public sealed class AgentsModel(AgentDirectory agents, PanelUsers users) : Panel
     {
         var added = string.IsNullOrEmpty(Password)
             ? await agents.CreateAsync(OrganizationId, new CreateAgent(Name, Email, Phone, Role, true), Caller, ct)
-            : Agent(await users.CreateWithAgentAsync(OrganizationId, new CreatePanelUser(Name, Email, Phone, Role ?? "agent", Password), Caller, ct));
+            : Agent(
+                await users.CreateWithAgentAsync(
+                    OrganizationId,
+                    new CreatePanelUser(Name, Email, Phone, Role ?? "agent", Password),
+                    Caller,
+                    ct));
         if (added.Done)
         {
             return Done($"{added.Value!.Name} added.");
@@ -56,5 +64,6 @@ public sealed class AgentsModel(AgentDirectory agents, PanelUsers users) : Panel
         return Refused(added.Refusal);
     }
 
-    private static Answer<AgentAnswer> Agent(Answer<PanelUserAnswer> user) => user.Done ? user.Value!.Agent : user.Refusal;
+    private static Answer<AgentAnswer> Agent(Answer<PanelUserAnswer> user) =>
+        user.Done ? user.Value!.Agent : user.Refusal;
 }

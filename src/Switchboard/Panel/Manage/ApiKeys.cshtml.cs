@@ -22,7 +22,9 @@ public sealed class ApiKeysModel(ApiKeys keys, AgentDirectory agents) : PanelPag
 
     public IReadOnlyList<AgentAnswer> ActiveAgents { get; private set; } = [];
 
-    /// <summary>A key just made or rotated: shown in this answer only, never stored in a cookie or shown again.</summary>
+    /// <summary>
+    /// A key just made or rotated: shown in this answer only, never stored in a cookie or shown again.
+    /// </summary>
     public ApiKeyCreated? Made { get; private set; }
 
     public string? MadeBy { get; private set; }
@@ -31,7 +33,10 @@ public sealed class ApiKeysModel(ApiKeys keys, AgentDirectory agents) : PanelPag
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var created = await keys.CreateAsync(OrganizationId, new CreateApiKey(Name, Role, Role == "agent" ? AgentId : null), ct);
+        var created = await keys.CreateAsync(
+            OrganizationId,
+            new CreateApiKey(Name, Role, Role == "agent" ? AgentId : null),
+            ct);
         await LoadAsync(ct);
         if (!created.Done)
         {

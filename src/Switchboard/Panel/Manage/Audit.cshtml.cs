@@ -62,12 +62,14 @@ public sealed class AuditModel(AuditLog log) : PanelPage
         _ => "Switchboard itself",
     };
 
-    public static string Thing(AuditEntryAnswer entry) => $"{Things.GetValueOrDefault(entry.EntityType, entry.EntityType)} {entry.EntityId} {entry.Action}";
+    public static string Thing(AuditEntryAnswer entry) =>
+        $"{Things.GetValueOrDefault(entry.EntityType, entry.EntityType)} {entry.EntityId} {entry.Action}";
 
     public static string Value(string? value) => value ?? "none";
 
-    public string NextPageUrl(long before) => QueryHelpers.AddQueryString("/panel/audit", new Dictionary<string, string?>
-    {
-        ["What"] = What, ["Before"] = before.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    });
+    public string NextPageUrl(long before) =>
+        QueryHelpers.AddQueryString("/panel/audit", new Dictionary<string, string?>
+        {
+            ["What"] = What, ["Before"] = before.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
 }

@@ -26,7 +26,9 @@ public sealed class CallEventsModel(CallEventSettings settings) : PanelPage
 
     public string? SecretHint { get; private set; }
 
-    /// <summary>A secret Switchboard just made: shown in this answer only, never stored in a cookie or shown again.</summary>
+    /// <summary>
+    /// A secret Switchboard just made: shown in this answer only, never stored in a cookie or shown again.
+    /// </summary>
     public string? MadeSecret { get; private set; }
 
     public IReadOnlyList<CallEventDelivery> Deliveries { get; private set; } = [];
@@ -78,14 +80,19 @@ public sealed class CallEventsModel(CallEventSettings settings) : PanelPage
 
     public async Task<IActionResult> OnPostReplayAsync(CancellationToken ct)
     {
-        DateTimeOffset? Start(DateOnly? day) => day is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
-        var replayed = await settings.ReplayAsync(OrganizationId, new CallEventReplayRequest(Start(From), Start(To?.AddDays(1))), ct);
+        DateTimeOffset? Start(DateOnly? day) =>
+            day is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+        var replayed = await settings.ReplayAsync(
+            OrganizationId,
+            new CallEventReplayRequest(Start(From), Start(To?.AddDays(1))),
+            ct);
         if (replayed.Done)
         {
             var days = $"{From:yyyy-MM-dd} to {To:yyyy-MM-dd}";
             return Done(replayed.Value!.Queued == 0
                 ? $"No delivered or failed events were raised from {days}."
-                : $"{replayed.Value.Queued.ToString(CultureInfo.InvariantCulture)} events raised from {days} will be sent again.");
+                : $"{replayed.Value.Queued.ToString(CultureInfo.InvariantCulture)} events raised " +
+                    $"from {days} will be sent again.");
         }
 
         if (replayed.Refusal is Refusal.Unavailable unavailable)

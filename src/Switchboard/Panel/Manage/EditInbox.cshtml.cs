@@ -27,7 +27,9 @@ public sealed class EditInboxModel(GroupsAndInboxes groupsAndInboxes, InboundCal
     }
 
     public async Task<IActionResult> OnPostAsync(long inboxId, CancellationToken ct) =>
-        await LoadAsync(inboxId, ct) is { } refusal ? Refused(refusal) : Saved(await settings.SetInboxAsync(OrganizationId, inboxId, Setting, ct));
+        await LoadAsync(inboxId, ct) is { } refusal
+            ? Refused(refusal)
+            : Saved(await settings.SetInboxAsync(OrganizationId, inboxId, Setting, ct));
 
     public Task<IActionResult> OnPostRenameAsync(long inboxId, CancellationToken ct) => RenameAsync(inboxId, ct);
 
@@ -37,13 +39,17 @@ public sealed class EditInboxModel(GroupsAndInboxes groupsAndInboxes, InboundCal
 
     protected override string ListPage => "Inboxes";
 
-    protected override Task<Answer<OwnerAnswer>> RenameOwnerAsync(long ownerId, OwnerName request, CancellationToken ct) =>
+    protected override Task<Answer<OwnerAnswer>> RenameOwnerAsync(
+        long ownerId,
+        OwnerName request,
+        CancellationToken ct) =>
         groupsAndInboxes.RenameInboxAsync(OrganizationId, ownerId, request, ct);
 
     protected override Task<Answer<OwnerDeleted>> DeleteOwnerAsync(long ownerId, CancellationToken ct) =>
         groupsAndInboxes.DeleteInboxAsync(OrganizationId, ownerId, ct);
 
-    protected override async Task ShowOwnAsync(long inboxId, CancellationToken ct) => Show((await settings.OfInboxAsync(OrganizationId, inboxId, ct)).Value!);
+    protected override async Task ShowOwnAsync(long inboxId, CancellationToken ct) =>
+        Show((await settings.OfInboxAsync(OrganizationId, inboxId, ct)).Value!);
 
     protected override async Task<Refusal?> LoadAsync(long inboxId, CancellationToken ct)
     {

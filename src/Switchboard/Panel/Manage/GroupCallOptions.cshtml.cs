@@ -5,7 +5,11 @@ using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class GroupCallOptionsModel(GroupsAndInboxes groupsAndInboxes, CallOptionSettings options, AgentDirectory agents, PhoneDisplay phones) : CallOptionsPage
+public sealed class GroupCallOptionsModel(
+    GroupsAndInboxes groupsAndInboxes,
+    CallOptionSettings options,
+    AgentDirectory agents,
+    PhoneDisplay phones) : CallOptionsPage
 {
     public override CallOptionsOwner Owner => CallOptionsOwner.Group;
 
@@ -41,15 +45,24 @@ public sealed class GroupCallOptionsModel(GroupsAndInboxes groupsAndInboxes, Cal
 
         var voicemail = Voicemail();
         return voicemail.Done
-            ? Saved(await options.SetGroupAsync(OrganizationId, groupId, new GroupCallOptions(Fallback, Message, RejectWithMessage, MembersOnly, voicemail.Value), ct))
+            ? Saved(
+                await options.SetGroupAsync(
+                    OrganizationId,
+                    groupId,
+                    new GroupCallOptions(Fallback, Message, RejectWithMessage, MembersOnly, voicemail.Value),
+                    ct))
             : Refused(voicemail.Refusal);
     }
 
     public async Task<IActionResult> OnPostAddAsync(long groupId, long agentId, CancellationToken ct) =>
-        await options.AddMemberAsync(OrganizationId, groupId, agentId, ct) is { } refusal ? Refused(refusal) : Done("Added to the group.");
+        await options.AddMemberAsync(OrganizationId, groupId, agentId, ct) is { } refusal
+            ? Refused(refusal)
+            : Done("Added to the group.");
 
     public async Task<IActionResult> OnPostRemoveAsync(long groupId, long agentId, CancellationToken ct) =>
-        await options.RemoveMemberAsync(OrganizationId, groupId, agentId, ct) is { } refusal ? Refused(refusal) : Done("Removed from the group.");
+        await options.RemoveMemberAsync(OrganizationId, groupId, agentId, ct) is { } refusal
+            ? Refused(refusal)
+            : Done("Removed from the group.");
 
     private async Task<Refusal?> LoadAsync(long groupId, CancellationToken ct)
     {
@@ -66,7 +79,8 @@ public sealed class GroupCallOptionsModel(GroupsAndInboxes groupsAndInboxes, Cal
         OrganizationVoicemail = Describe(organization.Voicemail);
         Members = (await options.MembersAsync(OrganizationId, groupId, ct)).Value!;
         var memberIds = Members.Select(m => m.AgentId).ToHashSet();
-        Candidates = (await agents.ListAsync(OrganizationId, Caller, ct)).Where(a => !memberIds.Contains(a.Id)).ToList();
+        Candidates = (await agents.ListAsync(OrganizationId, Caller, ct)).Where(a => !memberIds.Contains(a.Id))
+            .ToList();
         return null;
     }
 }

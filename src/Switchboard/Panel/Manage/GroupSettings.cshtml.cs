@@ -5,7 +5,10 @@ using Switchboard.Phones;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class GroupSettingsModel(GroupsAndInboxes groupsAndInboxes, InboundCallSettings settings, PhoneDisplay phones) : OwnerSettingsPage
+public sealed class GroupSettingsModel(
+    GroupsAndInboxes groupsAndInboxes,
+    InboundCallSettings settings,
+    PhoneDisplay phones) : OwnerSettingsPage
 {
     public OwnerAnswer Group { get; private set; } = null!;
 
@@ -21,7 +24,9 @@ public sealed class GroupSettingsModel(GroupsAndInboxes groupsAndInboxes, Inboun
     }
 
     public async Task<IActionResult> OnPostAsync(long groupId, CancellationToken ct) =>
-        await LoadAsync(groupId, ct) is { } refusal ? Refused(refusal) : Saved(await settings.SetGroupAsync(OrganizationId, groupId, Setting, ct));
+        await LoadAsync(groupId, ct) is { } refusal
+            ? Refused(refusal)
+            : Saved(await settings.SetGroupAsync(OrganizationId, groupId, Setting, ct));
 
     public Task<IActionResult> OnPostRenameAsync(long groupId, CancellationToken ct) => RenameAsync(groupId, ct);
 
@@ -31,7 +36,10 @@ public sealed class GroupSettingsModel(GroupsAndInboxes groupsAndInboxes, Inboun
 
     protected override string ListPage => "Groups";
 
-    protected override Task<Answer<OwnerAnswer>> RenameOwnerAsync(long ownerId, OwnerName request, CancellationToken ct) =>
+    protected override Task<Answer<OwnerAnswer>> RenameOwnerAsync(
+        long ownerId,
+        OwnerName request,
+        CancellationToken ct) =>
         groupsAndInboxes.RenameGroupAsync(OrganizationId, ownerId, request, ct);
 
     protected override Task<Answer<OwnerDeleted>> DeleteOwnerAsync(long ownerId, CancellationToken ct) =>
@@ -51,7 +59,8 @@ public sealed class GroupSettingsModel(GroupsAndInboxes groupsAndInboxes, Inboun
         var organization = await settings.OfOrganizationAsync(OrganizationId, ct);
         Options =
         [
-            new("followOrganization", "Follow organization setting", $"The default. The organization's setting is now: {Describe(organization, phones)}."),
+            new("followOrganization", "Follow organization setting",
+                $"The default. The organization's setting is now: {Describe(organization, phones)}."),
             new("lastAgent", LastAgent),
             new("forward", "Connect them to this phone number"),
         ];

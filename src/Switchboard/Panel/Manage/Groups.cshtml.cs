@@ -11,7 +11,8 @@ public sealed class GroupsModel(GroupsAndInboxes groupsAndInboxes) : PanelPage
 
     public IReadOnlyList<OwnerAnswer> Groups { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => Groups = await groupsAndInboxes.GroupsAsync(OrganizationId, ct);
+    public async Task OnGetAsync(CancellationToken ct) =>
+        Groups = await groupsAndInboxes.GroupsAsync(OrganizationId, ct);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {

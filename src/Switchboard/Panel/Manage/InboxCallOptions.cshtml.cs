@@ -4,7 +4,8 @@ using Switchboard.Kernel;
 
 namespace Switchboard.Panel.Manage;
 
-public sealed class InboxCallOptionsModel(GroupsAndInboxes groupsAndInboxes, CallOptionSettings options) : CallOptionsPage
+public sealed class InboxCallOptionsModel(GroupsAndInboxes groupsAndInboxes, CallOptionSettings options)
+    : CallOptionsPage
 {
     public override CallOptionsOwner Owner => CallOptionsOwner.Inbox;
 
@@ -33,7 +34,12 @@ public sealed class InboxCallOptionsModel(GroupsAndInboxes groupsAndInboxes, Cal
 
         var voicemail = Voicemail();
         return voicemail.Done
-            ? Saved(await options.SetInboxAsync(OrganizationId, inboxId, new InboxCallOptions(Message, RejectWithMessage, voicemail.Value), ct))
+            ? Saved(
+                await options.SetInboxAsync(
+                    OrganizationId,
+                    inboxId,
+                    new InboxCallOptions(Message, RejectWithMessage, voicemail.Value),
+                    ct))
             : Refused(voicemail.Refusal);
     }
 

@@ -7,7 +7,8 @@ namespace Switchboard.Panel.Manage;
 
 public sealed record InboxRow(OwnerAnswer Inbox, string Setting);
 
-public sealed class InboxesModel(GroupsAndInboxes groupsAndInboxes, InboundCallSettings settings, PhoneDisplay phones) : PanelPage
+public sealed class InboxesModel(GroupsAndInboxes groupsAndInboxes, InboundCallSettings settings, PhoneDisplay phones)
+    : PanelPage
 {
     [BindProperty]
     public string? Name { get; set; }

@@ -19,7 +19,9 @@ public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes group
     [BindProperty]
     public string? Remove { get; set; }
 
-    /// <summary>The box that confirms deleting <see cref="Remove"/>, having read that its calls are rejected from then on.</summary>
+    /// <summary>
+    /// The box that confirms deleting <see cref="Remove"/>, having read that its calls are rejected from then on.
+    /// </summary>
     [BindProperty]
     public bool Confirm { get; set; }
 
@@ -39,7 +41,10 @@ public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes group
     public async Task<IActionResult> OnPostAssignAsync(CancellationToken ct)
     {
         var assigned = await numbers.AssignAsync(OrganizationId, Number ?? "", OwnerChoice.Parse(Owner), ct);
-        return await ShowAsync(assigned, $"{assigned.Value?.Number} saved. The next call to it follows its new owner's setting.", ct);
+        return await ShowAsync(
+            assigned,
+            $"{assigned.Value?.Number} saved. The next call to it follows its new owner's setting.",
+            ct);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(CancellationToken ct)
@@ -76,6 +81,8 @@ public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes group
     private async Task LoadAsync(CancellationToken ct)
     {
         Numbers = await numbers.ListAsync(OrganizationId, ct);
-        GroupsAndInboxes = new OwnerLists(await groupsAndInboxes.GroupsAsync(OrganizationId, ct), await groupsAndInboxes.InboxesAsync(OrganizationId, ct));
+        GroupsAndInboxes = new OwnerLists(
+            await groupsAndInboxes.GroupsAsync(OrganizationId, ct),
+            await groupsAndInboxes.InboxesAsync(OrganizationId, ct));
     }
 }

@@ -27,7 +27,11 @@ public sealed class OrganizationCallOptionsModel(CallOptionSettings options) : C
         {
             if (!int.TryParse(LastTextMaxAgeDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days))
             {
-                return Refused(Refusal.OnField("lastTextMaxAgeDays", $"must be a whole number of days between 1 and {CallOptionSettings.MaxAgeDaysLimit}, or empty"));
+                return Refused(
+                    Refusal.OnField(
+                        "lastTextMaxAgeDays",
+                        $"must be a whole number of days between 1 and {CallOptionSettings.MaxAgeDaysLimit}, " +
+                        "or empty"));
             }
 
             maxAge = days;
@@ -38,7 +42,10 @@ public sealed class OrganizationCallOptionsModel(CallOptionSettings options) : C
         {
             if (!int.TryParse(VoicemailRetentionDays, NumberStyles.None, CultureInfo.InvariantCulture, out var days))
             {
-                return Refused(Refusal.OnField("voicemailRetentionDays", $"must be a whole number of days between 1 and {CallOptionSettings.RetentionDaysLimit}"));
+                return Refused(
+                    Refusal.OnField(
+                        "voicemailRetentionDays",
+                        $"must be a whole number of days between 1 and {CallOptionSettings.RetentionDaysLimit}"));
             }
 
             retention = days;
@@ -51,6 +58,14 @@ public sealed class OrganizationCallOptionsModel(CallOptionSettings options) : C
         }
 
         return Saved(await options.SetOrganizationAsync(
-            OrganizationId, new OrganizationCallOptions(Fallback, Message, SayContactName, maxAge, voicemail.Value ?? new VoicemailBody(false, null, null), retention), ct));
+            OrganizationId,
+            new OrganizationCallOptions(
+                Fallback,
+                Message,
+                SayContactName,
+                maxAge,
+                voicemail.Value ?? new VoicemailBody(false, null, null),
+                retention),
+            ct));
     }
 }

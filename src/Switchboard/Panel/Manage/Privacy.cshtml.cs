@@ -20,16 +20,23 @@ public sealed class PrivacyModel(PrivacySettings settings, ContactErasure erasur
     public ContactForgotten? Preview { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) =>
-        RetentionDays = (await settings.GetAsync(OrganizationId, ct)).DataRetentionDays?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        RetentionDays = (await settings.GetAsync(OrganizationId, ct)).DataRetentionDays?.ToString(
+            System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<IActionResult> OnPostRetentionAsync(CancellationToken ct)
     {
         int? days = null;
         if (!string.IsNullOrWhiteSpace(RetentionDays))
         {
-            if (!int.TryParse(RetentionDays.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            if (!int.TryParse(
+                RetentionDays.Trim(),
+                System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture,
+                out var parsed))
             {
-                ModelState.AddModelError("dataRetentionDays", "The number of days must be a whole number, or empty to keep everything");
+                ModelState.AddModelError(
+                    "dataRetentionDays",
+                    "The number of days must be a whole number, or empty to keep everything");
                 return Page();
             }
 
@@ -38,7 +45,10 @@ public sealed class PrivacyModel(PrivacySettings settings, ContactErasure erasur
 
         var saved = await settings.SetAsync(OrganizationId, new PrivacyRequest(days), ct);
         return !saved.Done ? Refused(saved.Refusal)
-            : Done(saved.Value!.DataRetentionDays is { } kept ? $"Saved. Texts and call records older than {kept} days are deleted." : "Saved. Texts and call records are kept.");
+            : Done(
+                saved.Value!.DataRetentionDays is { } kept
+                    ? $"Saved. Texts and call records older than {kept} days are deleted."
+                    : "Saved. Texts and call records are kept.");
     }
 
     public async Task<IActionResult> OnPostPreviewAsync(CancellationToken ct)
@@ -64,7 +74,10 @@ public sealed class PrivacyModel(PrivacySettings settings, ContactErasure erasur
         }
 
         var f = forgotten.Value!;
-        return Done($"Contact {PhoneMask.Mask(Contact)} forgotten: {f.MessageEvents} texts and {f.LastTexts} last-text entries deleted, " +
-            $"{f.CallRecords} call records kept without the number, {f.Recordings} recordings deleted, {f.UndeliveredEvents} undelivered events dropped.");
+        return Done(
+            $"Contact {PhoneMask.Mask(Contact)} forgotten: {f.MessageEvents} texts and {f.LastTexts} " +
+            "last-text entries deleted, " +
+                $"{f.CallRecords} call records kept without the number, {f.Recordings} recordings " +
+                $"deleted, {f.UndeliveredEvents} undelivered events dropped.");
     }
 }

@@ -8,7 +8,12 @@ namespace Switchboard.Panel.Manage;
 /// <summary>Call analytics: a range of UTC days, a grouping, a table with totals, a chart and the CSV.</summary>
 public sealed class ReportsModel(CallReports reports) : PanelPage
 {
-    public static readonly IReadOnlyList<(string Value, string Label)> Groupings = [("agent", "Agent"), ("group", "Group"), ("inbox", "Inbox")];
+    public static readonly IReadOnlyList<(string Value, string Label)> Groupings =
+    [
+        ("agent", "Agent"),
+        ("group", "Group"),
+        ("inbox", "Inbox"),
+    ];
 
     [BindProperty(SupportsGet = true)]
     public string? From { get; set; }
@@ -48,7 +53,10 @@ public sealed class ReportsModel(CallReports reports) : PanelPage
             return Refused(report.Refusal);
         }
 
-        return File(Encoding.UTF8.GetBytes(CallReportCsv.Write(report.Value!)), CallReportCsv.ContentType, CallReportCsv.FileName(report.Value!));
+        return File(
+            Encoding.UTF8.GetBytes(CallReportCsv.Write(report.Value!)),
+            CallReportCsv.ContentType,
+            CallReportCsv.FileName(report.Value!));
     }
 
     public string CsvUrl => QueryHelpers.AddQueryString("/panel/reports", new Dictionary<string, string?>
@@ -56,7 +64,8 @@ public sealed class ReportsModel(CallReports reports) : PanelPage
         ["handler"] = "Csv", ["From"] = From, ["To"] = To, ["GroupBy"] = GroupBy,
     });
 
-    public string RowName(CallReportRow row) => row.Id is null ? CallReportCsv.NoneLabel(Report!.GroupBy) : row.Name ?? $"#{row.Id}";
+    public string RowName(CallReportRow row) =>
+        row.Id is null ? CallReportCsv.NoneLabel(Report!.GroupBy) : row.Name ?? $"#{row.Id}";
 
     public static string Seconds(double? seconds) => seconds is { } s ? $"{s:0.#} s" : "–";
 

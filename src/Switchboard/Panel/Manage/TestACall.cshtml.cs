@@ -20,7 +20,8 @@ public sealed class TestACallModel(RoutingExplainer explainer, NumberDirectory n
 
     public RoutingExplanation? Explanation { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => Numbers = (await numbers.ListAsync(OrganizationId, ct)).Select(n => n.Number).ToList();
+    public async Task OnGetAsync(CancellationToken ct) =>
+        Numbers = (await numbers.ListAsync(OrganizationId, ct)).Select(n => n.Number).ToList();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {

@@ -385,6 +385,8 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CallId");
+
                     b.HasIndex("EventId")
                         .IsUnique();
 

@@ -370,6 +370,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CallId");
+
                     b.HasIndex("EventId")
                         .IsUnique();
 

@@ -1,11 +1,14 @@
 using Switchboard.Calls;
+using Switchboard.Providers;
 using Switchboard.Telnyx;
 using Switchboard.Twilio;
 
-namespace Switchboard.Providers;
+namespace Switchboard;
 
 /// <summary>
 /// Places an agent-made call through the provider whose account places them (<see cref="ProviderCredentials"/>).
+/// It knows every provider, so it sits with the composition (Program.cs), outside the shared edge that the providers
+/// themselves build on.
 /// </summary>
 public sealed class ProviderCallPlacer(
     ProviderCredentials credentials, TwilioCallPlacer compatible, TelnyxCallPlacer telnyx) : ICallPlacer
