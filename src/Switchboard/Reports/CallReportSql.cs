@@ -26,7 +26,10 @@ public static class CallReportSql
             $"CASE WHEN {Accepted} THEN 1 ELSE 0 END",
             $"CASE WHEN \"AgentOutcome\" IN ({Names(CallOutcome.AgentDeclined, CallOutcome.AgentHungUp)}) " +
                 "THEN 1 ELSE 0 END",
-            $"CASE WHEN \"AgentOutcome\" IN ({Names(CallOutcome.AgentNoAnswer, CallOutcome.AgentBusy, CallOutcome.AgentFailed,
+            $"CASE WHEN \"AgentOutcome\" IN ({Names(
+                CallOutcome.AgentNoAnswer,
+                CallOutcome.AgentBusy,
+                CallOutcome.AgentFailed,
                 CallOutcome.AgentNoInput)}) THEN 1 ELSE 0 END",
             $"CASE WHEN \"AgentOutcome\" = '{nameof(CallOutcome.CallerHungUp)}' THEN 1 ELSE 0 END",
             $"CASE WHEN {Forwarded} THEN 1 ELSE 0 END",

@@ -133,7 +133,9 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         return await CompleteAsync(orgId, range, tallies, ct);
     }
 
-    /// <summary>The report from the calls alone, as it was made before the stored counts: the test's reference.</summary>
+    /// <summary>
+    /// The report from the calls alone, as it was made before the stored counts: the test's reference.
+    /// </summary>
     internal async Task<CallReport> ScanReportAsync(long orgId, ReportRange range, CancellationToken ct)
     {
         var tallies = new Dictionary<long, Tally>();
@@ -141,7 +143,11 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         return await CompleteAsync(orgId, range, tallies, ct);
     }
 
-    private async Task<CallReport> CompleteAsync(long orgId, ReportRange range, Dictionary<long, Tally> tallies, CancellationToken ct)
+    private async Task<CallReport> CompleteAsync(
+        long orgId,
+        ReportRange range,
+        Dictionary<long, Tally> tallies,
+        CancellationToken ct)
     {
         // Counts of calls that were all removed (purged) leave rows of zeros behind: no calls, no row, as in a scan.
         foreach (var empty in tallies.Where(t => t.Value.Calls == 0).Select(t => t.Key).ToList())
@@ -186,7 +192,12 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
     /// and after them; three ranges of the primary key.
     /// </summary>
     private async Task ReadCountsAsync(
-        long orgId, ReportGrouping grouping, DateOnly firstDay, DateOnly endDay, Dictionary<long, Tally> tallies, CancellationToken ct)
+        long orgId,
+        ReportGrouping grouping,
+        DateOnly firstDay,
+        DateOnly endDay,
+        Dictionary<long, Tally> tallies,
+        CancellationToken ct)
     {
         var firstMonth = firstDay.Day == 1 ? firstDay : new DateOnly(firstDay.Year, firstDay.Month, 1).AddMonths(1);
         var endMonth = new DateOnly(endDay.Year, endDay.Month, 1);

@@ -66,7 +66,8 @@ public sealed class CallReportCountsTests : IAsyncLifetime
         // The retention purge removes the oldest calls (one day in part): the counts lose them in the same transaction.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 20, 15, 30, 0, TimeSpan.Zero));
         await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = 80 });
-        var purged = await _app.Services.GetServices<IHostedService>().OfType<RetentionPurge>().Single().PurgeAsync(CancellationToken.None);
+        var purge = _app.Services.GetServices<IHostedService>().OfType<RetentionPurge>().Single();
+        var purged = await purge.PurgeAsync(CancellationToken.None);
         Assert.True(purged.CallRecords > 0);
 
         await AssertEqualOverRangesAsync();
@@ -116,8 +117,10 @@ public sealed class CallReportCountsTests : IAsyncLifetime
             }
         }
 
-        var all = await _org.Admin.GetFromJsonAsync<CallReport>($"{_org.Path}/reports/calls?from=2025-01-01&to=2026-12-31");
-        Assert.True(all!.Totals.Accepted > 20 && all.Totals.Forwarded > 5 && all.Totals.Rejected > 5 && all.Totals.Abandoned > 5);
+        var all = await _org.Admin.GetFromJsonAsync<CallReport>(
+            $"{_org.Path}/reports/calls?from=2025-01-01&to=2026-12-31");
+        Assert.True(all!.Totals.Accepted > 20 && all.Totals.Forwarded > 5);
+        Assert.True(all.Totals.Rejected > 5 && all.Totals.Abandoned > 5);
     }
 
     private static string Json(object? value) => JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
@@ -131,10 +134,12 @@ public sealed class CallReportCountsTests : IAsyncLifetime
     private async Task<List<string>> CountsAsync()
     {
         await using var scope = _app.Services.CreateAsyncScope();
-        var rows = await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallReportCounts.AsNoTracking().ToListAsync();
+        var rows = await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallReportCounts.AsNoTracking()
+            .ToListAsync();
         return rows
-            .Select(r => $"{r.OrganizationId}/{r.Grouping}/{r.Span}/{r.Period}/{r.Key}: {r.Calls} {r.Offered} {r.Accepted} " +
-                $"{r.Declined} {r.Missed} {r.Abandoned} {r.Forwarded} {r.ForwardedAfterAgent} {r.Rejected} {r.TalkSeconds} " +
+            .Select(r => $"{r.OrganizationId}/{r.Grouping}/{r.Span}/{r.Period}/{r.Key}: " +
+                $"{r.Calls} {r.Offered} {r.Accepted} {r.Declined} {r.Missed} {r.Abandoned} {r.Forwarded} " +
+                $"{r.ForwardedAfterAgent} {r.Rejected} {r.TalkSeconds} " +
                 string.Join(',', r.AcceptTenths.Split(',', StringSplitOptions.RemoveEmptyEntries).Order()))
             .Order()
             .ToList();
@@ -155,8 +160,10 @@ public sealed class CallReportCountsTests : IAsyncLifetime
         {
             var theirs = i % 9 == 0;
             var startedAt = random.Next(6) == 0
-                ? FirstDay.AddDays(random.Next(80)).AddHours(23).AddMinutes(59).AddSeconds(50).AddMilliseconds(random.Next(10_000))
-                : FirstDay.AddDays(random.Next(80)).AddMilliseconds(random.NextInt64(86_400_000)).AddTicks(random.Next(10_000));
+                ? FirstDay.AddDays(random.Next(80)).AddHours(23).AddMinutes(59).AddSeconds(50)
+                    .AddMilliseconds(random.Next(10_000))
+                : FirstDay.AddDays(random.Next(80)).AddMilliseconds(random.NextInt64(86_400_000))
+                    .AddTicks(random.Next(10_000));
             batch.Add(Generate(random, $"CAgen{random.Next()}x{i}", startedAt, theirs));
             if (batch.Count == 40 || i == calls - 1)
             {
