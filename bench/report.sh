@@ -2,14 +2,14 @@
 # The call report's latency on many stored calls: a fresh store, N inbound call records inserted in bulk (spread over
 # the last 365 days), then GET …/reports/calls timed through HTTP (30 days by agent, group and inbox; 7 and 92 days
 # by agent; 365 days by agent, group and inbox). Short next to bench/run.sh: no ingestion, no wrk.
-#   bench/report.sh [--calls 1m|10m|N] [--postgres] [--runs 5] [--store DIR] [--app DIR] [--label NAME]
+#   bench/report.sh [--calls 1m|10m|N] [--postgres] [--runs 5] [--store DIR] [--app DIR] [--label NAME] [--port P]
 # --store DIR keeps the store in DIR and, when DIR already holds one, times it again without filling: fill once with
 # an older build (--app: its Release output, e.g. main's) for the "before" figures, then time this build on the same
 # calls (its migrations run first and are timed as startSeconds: the counts' back-fill).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-calls=1000000; provider=Sqlite; runs=5; store=""; app=src/Switchboard/bin/Release/net10.0; label=""
+calls=1000000; provider=Sqlite; runs=5; store=""; app=src/Switchboard/bin/Release/net10.0; label=""; first_port=5191
 while [ $# -gt 0 ]; do
   case "$1" in
     --calls) case "$2" in 1m) calls=1000000 ;; 10m) calls=10000000 ;; *) calls=$2 ;; esac; shift 2 ;;
@@ -18,6 +18,7 @@ while [ $# -gt 0 ]; do
     --store) store=$2; shift 2 ;;
     --app) app=$2; shift 2 ;;
     --label) label=-$2; shift 2 ;;
+    --port) first_port=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -26,7 +27,7 @@ dotnet build -c Release bench/Switchboard.Bench -v quiet -nologo >/dev/null
 work=$(mktemp -d); port=""
 if [ -n "$store" ]; then mkdir -p "$store"; store=$(cd "$store" && pwd); fi
 data=${store:-$work}
-for candidate in $(seq 5191 5290); do
+for candidate in $(seq "$first_port" $((first_port + 99))); do
   if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
 done
 url="http://127.0.0.1:$port"

