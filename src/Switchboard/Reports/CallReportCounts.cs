@@ -80,7 +80,10 @@ internal readonly record struct ReportedCall(
     CallOutcome? AgentOutcome,
     DateTime? ScreenedAt,
     int? TalkSeconds,
-    DateTime? FallbackStartedAt)
+    DateTime? FallbackStartedAt,
+    string? TeamRung,
+    long? TeamAgentId,
+    DateTime? TeamAcceptedAt)
 {
     /// <summary>The columns of counts, in the order of <see cref="Counts"/>.</summary>
     public static readonly string[] Columns =
@@ -112,10 +115,20 @@ internal readonly record struct ReportedCall(
                 v.GetValue<CallOutcome?>(nameof(CallRecord.AgentOutcome)),
                 v.GetValue<DateTime?>(nameof(CallRecord.ScreenedAt)),
                 v.GetValue<int?>(nameof(CallRecord.TalkSeconds)),
-                v.GetValue<DateTime?>(nameof(CallRecord.FallbackStartedAt)))
+                v.GetValue<DateTime?>(nameof(CallRecord.FallbackStartedAt)),
+                v.GetValue<string?>(nameof(CallRecord.TeamRung)),
+                v.GetValue<long?>(nameof(CallRecord.TeamAgentId)),
+                v.GetValue<DateTime?>(nameof(CallRecord.TeamAcceptedAt)))
             : null;
 
-    private bool IsAccepted => AgentOutcome == CallOutcome.Connected;
+    // Someone of the team took the call for the agent (B8): it counts for them, and not as the agent's miss.
+    private bool IsAccepted =>
+        AgentOutcome == CallOutcome.Connected || TeamAgentId is not null && Outcome == CallOutcome.Connected;
+
+    /// <summary>The agent the call counts for: the one who took it for the team, else the one it was for.</summary>
+    public long? ReportedAgentId => TeamAgentId ?? AgentId;
+
+    private CallOutcome? AgentMissed => TeamAgentId is null ? AgentOutcome : null;
 
     public long[] Counts()
     {
@@ -123,12 +136,12 @@ internal readonly record struct ReportedCall(
         return
         [
             1,
-            Decision == RoutingOutcome.ConnectAgent ? 1 : 0,
+            Decision == RoutingOutcome.ConnectAgent || TeamRung is not null ? 1 : 0,
             IsAccepted ? 1 : 0,
-            AgentOutcome is CallOutcome.AgentDeclined or CallOutcome.AgentHungUp ? 1 : 0,
-            AgentOutcome is CallOutcome.AgentNoAnswer or CallOutcome.AgentBusy or CallOutcome.AgentFailed
+            AgentMissed is CallOutcome.AgentDeclined or CallOutcome.AgentHungUp ? 1 : 0,
+            AgentMissed is CallOutcome.AgentNoAnswer or CallOutcome.AgentBusy or CallOutcome.AgentFailed
                 or CallOutcome.AgentNoInput ? 1 : 0,
-            AgentOutcome == CallOutcome.CallerHungUp ? 1 : 0,
+            AgentMissed == CallOutcome.CallerHungUp ? 1 : 0,
             forwarded ? 1 : 0,
             forwarded && (FallbackStartedAt is not null || AgentCouldNot.Contains(Reason)) ? 1 : 0,
             Outcome == CallOutcome.Rejected ? 1 : 0,
@@ -137,7 +150,8 @@ internal readonly record struct ReportedCall(
     }
 
     /// <summary>The accepted call's time to accept in tenths of a second, or null.</summary>
-    public long? AcceptTenths => IsAccepted && ScreenedAt is { } screenedAt ? Tenths(StartedAt, screenedAt) : null;
+    public long? AcceptTenths =>
+        IsAccepted && (TeamAcceptedAt ?? ScreenedAt) is { } acceptedAt ? Tenths(StartedAt, acceptedAt) : null;
 
     /// <summary>
     /// Whole milliseconds of each time (both databases keep at least those exactly), the difference rounded half up to
@@ -200,7 +214,7 @@ internal sealed class CountChanges
         var month = new DateOnly(day.Year, day.Month, 1);
         foreach (var (grouping, key) in new[]
         {
-            (ReportGrouping.Agent, call.AgentId), (ReportGrouping.Group, call.GroupId), (ReportGrouping.Inbox,
+            (ReportGrouping.Agent, call.ReportedAgentId), (ReportGrouping.Group, call.GroupId), (ReportGrouping.Inbox,
                 call.InboxId),
         })
         {

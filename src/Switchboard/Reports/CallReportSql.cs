@@ -9,7 +9,15 @@ namespace Switchboard.Reports;
 /// </summary>
 public static class CallReportSql
 {
-    private const string Accepted = $"\"AgentOutcome\" = '{nameof(CallOutcome.Connected)}'";
+    // The agent took the call, or someone of the team took it for them (B8).
+    private const string Accepted =
+        $"(\"AgentOutcome\" = '{nameof(CallOutcome.Connected)}' OR \"TeamAgentId\" IS NOT NULL " +
+            $"AND \"Outcome\" = '{nameof(CallOutcome.Connected)}')";
+
+    // The agent's own declines and misses count when the team did not take the call for them.
+    private const string AgentMissed = "\"TeamAgentId\" IS NULL AND \"AgentOutcome\"";
+
+    private const string AcceptedAt = "COALESCE(\"TeamAcceptedAt\", \"ScreenedAt\")";
     private const string Forwarded = $"\"Outcome\" = '{nameof(CallOutcome.Forwarded)}'";
 
     /// <summary>One expression per column of <see cref="ReportedCall.Columns"/>, each the call's part of it.</summary>
@@ -22,16 +30,17 @@ public static class CallReportSql
         return
         [
             "1",
-            $"CASE WHEN \"Decision\" = '{nameof(RoutingOutcome.ConnectAgent)}' THEN 1 ELSE 0 END",
-            $"CASE WHEN {Accepted} THEN 1 ELSE 0 END",
-            $"CASE WHEN \"AgentOutcome\" IN ({Names(CallOutcome.AgentDeclined, CallOutcome.AgentHungUp)}) " +
+            $"CASE WHEN \"Decision\" = '{nameof(RoutingOutcome.ConnectAgent)}' OR \"TeamRung\" IS NOT NULL " +
                 "THEN 1 ELSE 0 END",
-            $"CASE WHEN \"AgentOutcome\" IN ({Names(
+            $"CASE WHEN {Accepted} THEN 1 ELSE 0 END",
+            $"CASE WHEN {AgentMissed} IN ({Names(CallOutcome.AgentDeclined, CallOutcome.AgentHungUp)}) " +
+                "THEN 1 ELSE 0 END",
+            $"CASE WHEN {AgentMissed} IN ({Names(
                 CallOutcome.AgentNoAnswer,
                 CallOutcome.AgentBusy,
                 CallOutcome.AgentFailed,
                 CallOutcome.AgentNoInput)}) THEN 1 ELSE 0 END",
-            $"CASE WHEN \"AgentOutcome\" = '{nameof(CallOutcome.CallerHungUp)}' THEN 1 ELSE 0 END",
+            $"CASE WHEN {AgentMissed} = '{nameof(CallOutcome.CallerHungUp)}' THEN 1 ELSE 0 END",
             $"CASE WHEN {Forwarded} THEN 1 ELSE 0 END",
             $"CASE WHEN {Forwarded} AND ({afterAgent}) THEN 1 ELSE 0 END",
             $"CASE WHEN \"Outcome\" = '{nameof(CallOutcome.Rejected)}' THEN 1 ELSE 0 END",
@@ -41,7 +50,7 @@ public static class CallReportSql
 
     /// <summary>The accepted call's tenths of a second to accept, else NULL.</summary>
     internal static string AcceptTenths(bool postgres) =>
-        $"CASE WHEN {Accepted} AND \"ScreenedAt\" IS NOT NULL THEN {Tenths(postgres)} END";
+        $"CASE WHEN {Accepted} AND {AcceptedAt} IS NOT NULL THEN {Tenths(postgres)} END";
 
     /// <summary>
     /// Seconds to accept in tenths, as <see cref="ReportedCall.Tenths"/> counts them: whole milliseconds of each time
@@ -52,19 +61,18 @@ public static class CallReportSql
     {
         if (postgres)
         {
-            return $"floor(({PostgresMs("ScreenedAt")} - {PostgresMs("StartedAt")} + 50) / 100)::bigint";
+            return $"floor(({PostgresMs(AcceptedAt)} - {PostgresMs("\"StartedAt\"")} + 50) / 100)::bigint";
         }
 
-        var d = $"({SqliteMs("ScreenedAt")} - {SqliteMs("StartedAt")} + 50)";
+        var d = $"({SqliteMs(AcceptedAt)} - {SqliteMs("\"StartedAt\"")} + 50)";
         // Integer division truncates toward zero; this floors (a time to accept is never negative, but exactly so).
         return $"(({d} - ({d} % 100 + 100) % 100) / 100)";
     }
 
-    private static string PostgresMs(string column) => $"floor(EXTRACT(EPOCH FROM \"{column}\") * 1000)";
+    private static string PostgresMs(string time) => $"floor(EXTRACT(EPOCH FROM {time}) * 1000)";
 
-    private static string SqliteMs(string column) =>
-        $"(CAST(strftime('%s', \"{column}\") AS INTEGER) * 1000 " +
-        $"+ CAST(substr(\"{column}\" || '000', 21, 3) AS INTEGER))";
+    private static string SqliteMs(string time) =>
+        $"(CAST(strftime('%s', {time}) AS INTEGER) * 1000 + CAST(substr({time} || '000', 21, 3) AS INTEGER))";
 
     /// <summary>The UTC day of the call's start as <see cref="DateOnly.DayNumber"/>, and the first day of its
     /// month.</summary>
@@ -77,10 +85,9 @@ public static class CallReportSql
     private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     /// <summary>
-    /// Counts every stored inbound call afresh: empties "CallReportCounts" and fills it in one INSERT … SELECT … GROUP
-    /// BY
-    /// (days from the calls, months from the days). The migration that made the table ran it to count the calls stored
-    /// before; the report benchmark runs it after filling the calls in bulk.
+    /// Counts every stored inbound call afresh: empties "CallReportCounts" and fills it in one
+    /// INSERT … SELECT … GROUP BY (days from the calls, months from the days). The migration that made the table ran
+    /// it to count the calls stored before; the report benchmark runs it after filling the calls in bulk.
     /// </summary>
     public static string Recount(bool postgres)
     {
@@ -96,7 +103,8 @@ public static class CallReportSql
         return $"""
             DELETE FROM "CallReportCounts";
             WITH inbound AS (
-                SELECT "OrganizationId" AS org, {day} AS day, {month} AS month, COALESCE("AgentId", 0) AS agent,
+                SELECT "OrganizationId" AS org, {day} AS day, {month} AS month,
+                       COALESCE("TeamAgentId", "AgentId", 0) AS agent,
                        COALESCE("GroupId", 0) AS grp, COALESCE("InboxId", 0) AS inbox, {parts},
                        {AcceptTenths(postgres)} AS tenths
                 FROM "Calls"

@@ -270,13 +270,14 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
 
         var column = range.GroupBy switch
         {
-            ReportGrouping.Group => "GroupId",
-            ReportGrouping.Inbox => "InboxId",
-            _ => "AgentId",
+            ReportGrouping.Group => "\"GroupId\"",
+            ReportGrouping.Inbox => "\"InboxId\"",
+            // A call the team took counts for the agent who took it (B8).
+            _ => "COALESCE(\"TeamAgentId\", \"AgentId\")",
         };
         var sums = string.Join(", ", CallReportSql.Counts().Select(c => $"SUM({c})"));
         var sql = $"""
-            SELECT "{column}", {CallReportSql.AcceptTenths(db.Database.IsNpgsql())}, {sums}
+            SELECT {column}, {CallReportSql.AcceptTenths(db.Database.IsNpgsql())}, {sums}
             FROM "Calls"
             WHERE "OrganizationId" = @org AND "StartedAt" >= @from AND "StartedAt" < @to
               AND "Direction" = '{nameof(CallDirection.Inbound)}'
@@ -337,7 +338,7 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
                 && c.StartedAt >= range.From && c.StartedAt < range.To && c.Direction == CallDirection.Inbound
             group c by range.GroupBy == ReportGrouping.Group
                 ? c.GroupId
-                : range.GroupBy == ReportGrouping.Inbox ? c.InboxId : c.AgentId into row
+                : range.GroupBy == ReportGrouping.Inbox ? c.InboxId : c.TeamAgentId ?? c.AgentId into row
             select new { Key = row.Key, Count = row.Count() }).ToListAsync(ct);
         foreach (var count in counts)
         {

@@ -246,6 +246,27 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<int?>("TalkSeconds")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("TeamAcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("TeamAgentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TeamMode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("TeamRung")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("TeamStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Verification")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -583,6 +604,26 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.BlockedCaller", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Number")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("BlockedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("FromCallId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Number");
+
+                    b.ToTable("BlockedCallers");
+                });
+
             modelBuilder.Entity("Switchboard.Storage.Group", b =>
                 {
                     b.Property<long>("Id")
@@ -599,6 +640,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -606,6 +651,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<bool>("MembersOnly")
                         .HasColumnType("boolean");
@@ -636,6 +685,17 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<bool>("RejectWithMessage")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("RingTeamMaxAgents")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RingTeamMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("RingTeamSeconds")
+                        .HasColumnType("integer");
 
                     b.Property<bool?>("VoicemailEnabled")
                         .HasColumnType("boolean");
@@ -681,6 +741,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
 
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
@@ -847,6 +911,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -854,6 +922,11 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<int?>("LastTextMaxAgeDays")
                         .HasColumnType("integer");
@@ -878,6 +951,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("RejectFailedVerification")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("SayContactName")
                         .HasColumnType("boolean");

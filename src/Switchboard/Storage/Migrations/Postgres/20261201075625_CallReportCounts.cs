@@ -44,23 +44,28 @@ namespace Switchboard.Storage.Migrations.Postgres
                 WITH inbound AS (
                     SELECT "OrganizationId" AS org, (("StartedAt" AT TIME ZONE 'UTC')::date - DATE '0001-01-01') AS
                         day, (date_trunc('month', "StartedAt" AT TIME ZONE 'UTC')::date - DATE '0001-01-01') AS
-                        month, COALESCE("AgentId", 0) AS agent,
+                        month, COALESCE("TeamAgentId", "AgentId", 0) AS agent,
                            COALESCE("GroupId", 0) AS grp, COALESCE("InboxId", 0) AS inbox, 1 AS calls,
-                CASE WHEN "Decision" = 'ConnectAgent' THEN 1 ELSE 0 END AS offered,
-                CASE WHEN "AgentOutcome" = 'Connected' THEN 1 ELSE 0 END AS accepted,
-                CASE WHEN "AgentOutcome" IN ('AgentDeclined', 'AgentHungUp') THEN 1 ELSE 0 END AS declined,
-                CASE WHEN "AgentOutcome" IN ('AgentNoAnswer', 'AgentBusy', 'AgentFailed', 'AgentNoInput') THEN 1 ELSE
-                    0 END AS missed,
-                CASE WHEN "AgentOutcome" = 'CallerHungUp' THEN 1 ELSE 0 END AS abandoned,
+                CASE WHEN "Decision" = 'ConnectAgent' OR "TeamRung" IS NOT NULL THEN 1 ELSE 0 END AS offered,
+                CASE WHEN ("AgentOutcome" = 'Connected' OR "TeamAgentId" IS NOT NULL AND "Outcome" = 'Connected')
+                    THEN 1 ELSE 0 END AS accepted,
+                CASE WHEN "TeamAgentId" IS NULL AND "AgentOutcome" IN ('AgentDeclined', 'AgentHungUp')
+                    THEN 1 ELSE 0 END AS declined,
+                CASE WHEN "TeamAgentId" IS NULL AND "AgentOutcome" IN ('AgentNoAnswer', 'AgentBusy', 'AgentFailed',
+                    'AgentNoInput') THEN 1 ELSE 0 END AS missed,
+                CASE WHEN "TeamAgentId" IS NULL AND "AgentOutcome" = 'CallerHungUp' THEN 1 ELSE 0 END AS abandoned,
                 CASE WHEN "Outcome" = 'Forwarded' THEN 1 ELSE 0 END AS forwarded,
                 CASE WHEN "Outcome" = 'Forwarded' AND ("FallbackStartedAt" IS NOT NULL OR "Reason" IN
                     ('AgentInactive', 'AgentDeleted', 'AgentHasNoPhone', 'AgentNotInGroup')) THEN 1 ELSE 0 END AS
                     forwardedafteragent,
                 CASE WHEN "Outcome" = 'Rejected' THEN 1 ELSE 0 END AS rejected,
-                CASE WHEN "AgentOutcome" = 'Connected' THEN COALESCE("TalkSeconds", 0) ELSE 0 END AS talkseconds,
-                           CASE WHEN "AgentOutcome" = 'Connected' AND "ScreenedAt" IS NOT NULL THEN
-                               floor((floor(EXTRACT(EPOCH FROM "ScreenedAt") * 1000) - floor(EXTRACT(EPOCH FROM
-                               "StartedAt") * 1000) + 50) / 100)::bigint END AS tenths
+                CASE WHEN ("AgentOutcome" = 'Connected' OR "TeamAgentId" IS NOT NULL AND "Outcome" = 'Connected')
+                    THEN COALESCE("TalkSeconds", 0) ELSE 0 END AS talkseconds,
+                           CASE WHEN ("AgentOutcome" = 'Connected'
+                                   OR "TeamAgentId" IS NOT NULL AND "Outcome" = 'Connected')
+                               AND COALESCE("TeamAcceptedAt", "ScreenedAt") IS NOT NULL THEN
+                               floor((floor(EXTRACT(EPOCH FROM COALESCE("TeamAcceptedAt", "ScreenedAt")) * 1000)
+                                   - floor(EXTRACT(EPOCH FROM "StartedAt") * 1000) + 50) / 100)::bigint END AS tenths
                     FROM "Calls"
                     WHERE "Direction" = 'Inbound' AND "OrganizationId" IS NOT NULL
                 ),

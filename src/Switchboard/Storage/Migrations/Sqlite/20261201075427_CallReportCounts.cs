@@ -44,28 +44,37 @@ namespace Switchboard.Storage.Migrations.Sqlite
                 WITH inbound AS (
                     SELECT "OrganizationId" AS org, (CAST(strftime('%s', "StartedAt") AS INTEGER) / 86400 + 719162)
                         AS day, (CAST(strftime('%s', "StartedAt", 'start of month') AS INTEGER) / 86400 + 719162) AS
-                        month, COALESCE("AgentId", 0) AS agent,
+                        month, COALESCE("TeamAgentId", "AgentId", 0) AS agent,
                            COALESCE("GroupId", 0) AS grp, COALESCE("InboxId", 0) AS inbox, 1 AS calls,
-                CASE WHEN "Decision" = 'ConnectAgent' THEN 1 ELSE 0 END AS offered,
-                CASE WHEN "AgentOutcome" = 'Connected' THEN 1 ELSE 0 END AS accepted,
-                CASE WHEN "AgentOutcome" IN ('AgentDeclined', 'AgentHungUp') THEN 1 ELSE 0 END AS declined,
-                CASE WHEN "AgentOutcome" IN ('AgentNoAnswer', 'AgentBusy', 'AgentFailed', 'AgentNoInput') THEN 1 ELSE
-                    0 END AS missed,
-                CASE WHEN "AgentOutcome" = 'CallerHungUp' THEN 1 ELSE 0 END AS abandoned,
+                CASE WHEN "Decision" = 'ConnectAgent' OR "TeamRung" IS NOT NULL THEN 1 ELSE 0 END AS offered,
+                CASE WHEN ("AgentOutcome" = 'Connected' OR "TeamAgentId" IS NOT NULL AND "Outcome" = 'Connected')
+                    THEN 1 ELSE 0 END AS accepted,
+                CASE WHEN "TeamAgentId" IS NULL AND "AgentOutcome" IN ('AgentDeclined', 'AgentHungUp')
+                    THEN 1 ELSE 0 END AS declined,
+                CASE WHEN "TeamAgentId" IS NULL AND "AgentOutcome" IN ('AgentNoAnswer', 'AgentBusy', 'AgentFailed',
+                    'AgentNoInput') THEN 1 ELSE 0 END AS missed,
+                CASE WHEN "TeamAgentId" IS NULL AND "AgentOutcome" = 'CallerHungUp' THEN 1 ELSE 0 END AS abandoned,
                 CASE WHEN "Outcome" = 'Forwarded' THEN 1 ELSE 0 END AS forwarded,
                 CASE WHEN "Outcome" = 'Forwarded' AND ("FallbackStartedAt" IS NOT NULL OR "Reason" IN
                     ('AgentInactive', 'AgentDeleted', 'AgentHasNoPhone', 'AgentNotInGroup')) THEN 1 ELSE 0 END AS
                     forwardedafteragent,
                 CASE WHEN "Outcome" = 'Rejected' THEN 1 ELSE 0 END AS rejected,
-                CASE WHEN "AgentOutcome" = 'Connected' THEN COALESCE("TalkSeconds", 0) ELSE 0 END AS talkseconds,
-                           CASE WHEN "AgentOutcome" = 'Connected' AND "ScreenedAt" IS NOT NULL THEN
-                               ((((CAST(strftime('%s', "ScreenedAt") AS INTEGER) * 1000 + CAST(substr("ScreenedAt" ||
-                               '000', 21, 3) AS INTEGER)) - (CAST(strftime('%s', "StartedAt") AS INTEGER) * 1000 +
-                               CAST(substr("StartedAt" || '000', 21, 3) AS INTEGER)) + 50) - (((CAST(strftime('%s',
-                               "ScreenedAt") AS INTEGER) * 1000 + CAST(substr("ScreenedAt" || '000', 21, 3) AS
-                               INTEGER)) - (CAST(strftime('%s', "StartedAt") AS INTEGER) * 1000 +
-                               CAST(substr("StartedAt" || '000', 21, 3) AS INTEGER)) + 50) % 100 + 100) % 100) / 100)
-                               END AS tenths
+                CASE WHEN ("AgentOutcome" = 'Connected' OR "TeamAgentId" IS NOT NULL AND "Outcome" = 'Connected')
+                    THEN COALESCE("TalkSeconds", 0) ELSE 0 END AS talkseconds,
+                           CASE WHEN ("AgentOutcome" = 'Connected'
+                                   OR "TeamAgentId" IS NOT NULL AND "Outcome" = 'Connected')
+                               AND COALESCE("TeamAcceptedAt", "ScreenedAt") IS NOT NULL THEN
+                               (((
+                                   (CAST(strftime('%s', COALESCE("TeamAcceptedAt", "ScreenedAt")) AS INTEGER) * 1000
+                                   + CAST(substr(COALESCE("TeamAcceptedAt", "ScreenedAt") || '000', 21, 3) AS INTEGER))
+                                   - (CAST(strftime('%s', "StartedAt") AS INTEGER) * 1000
+                                   + CAST(substr("StartedAt" || '000', 21, 3) AS INTEGER)) + 50)
+                                   - ((
+                                   (CAST(strftime('%s', COALESCE("TeamAcceptedAt", "ScreenedAt")) AS INTEGER) * 1000
+                                   + CAST(substr(COALESCE("TeamAcceptedAt", "ScreenedAt") || '000', 21, 3) AS INTEGER))
+                                   - (CAST(strftime('%s', "StartedAt") AS INTEGER) * 1000
+                                   + CAST(substr("StartedAt" || '000', 21, 3) AS INTEGER)) + 50)
+                                   % 100 + 100) % 100) / 100) END AS tenths
                     FROM "Calls"
                     WHERE "Direction" = 'Inbound' AND "OrganizationId" IS NOT NULL
                 ),
