@@ -47,6 +47,7 @@ builder.Services.Configure<SwitchboardOptions>(builder.Configuration.GetSection(
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSwitchboardStorage(builder.Configuration);
 builder.Services.AddAuditTrail();
+builder.Services.AddCallReportCounts();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 // Metrics (Prometheus at /metrics, Switchboard:Metrics:Port) and, when OTEL_EXPORTER_OTLP_* is set, traces over OTLP

@@ -152,13 +152,34 @@ public sealed class RetentionPurge(
             async keys =>
             {
                 var ids = keys.Select(k => k.Id).ToList();
-                await using var transaction = await run.Db.Database.BeginTransactionAsync(run.Ct);
-                await run.Db.Set<CallStatusEvent>().Where(s => ids.Contains(s.CallId)).ExecuteDeleteAsync(run.Ct);
-                await run.Db.CallEvents.Where(e => ids.Contains(e.CallId)).ExecuteDeleteAsync(run.Ct);
-                var deleted = await run.Db.Calls.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(run.Ct);
-                await transaction.CommitAsync(run.Ct);
-                return deleted;
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        return await DeleteCallsAsync(run.Db, ids, run.Ct);
+                    }
+                    catch (DbUpdateConcurrencyException) when (attempt < 5)
+                    {
+                        // The reconciler (or a late callback) changed one of these calls meanwhile: read them again.
+                        run.Db.ChangeTracker.Clear();
+                    }
+                }
             });
+
+    private static async Task<int> DeleteCallsAsync(SwitchboardDb db, List<long> ids, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Set<CallStatusEvent>().Where(s => ids.Contains(s.CallId)).ExecuteDeleteAsync(ct);
+        await db.CallEvents.Where(e => ids.Contains(e.CallId)).ExecuteDeleteAsync(ct);
+        // Removed through the change tracker, not in bulk, so that the report's counts lose these calls in the same
+        // transaction (Reports/CallReportCountsInterceptor).
+        var calls = await db.Calls.Where(c => ids.Contains(c.Id)).ToListAsync(ct);
+        db.Calls.RemoveRange(calls);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        await transaction.CommitAsync(ct);
+        return calls.Count;
+    }
 
     /// <summary>A row's place in an index on (organization, time): its time, then its id.</summary>
     private sealed record Stamped(DateTime At, long Id);

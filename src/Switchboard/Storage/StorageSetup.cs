@@ -73,6 +73,10 @@ public static class StorageSetup
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        // A migration that counts or fills existing rows (CallReportCounts' back-fill) may run for minutes on a large
+        // store; the 30 s a query may take at run time would stop the upgrade half way (measured: 1M calls on
+        // PostgreSQL on a loaded machine). Only this scope's context waits longer.
+        db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
         if (db.Database.IsSqlite())
         {
             var dataSource = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;

@@ -463,6 +463,64 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("CallEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Reports.CallReportCount", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Grouping")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Span")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Period")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Abandoned")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AcceptTenths")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("");
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Declined")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Forwarded")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ForwardedAfterAgent")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Missed")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Grouping", "Span", "Period", "Key");
+
+                    b.ToTable("CallReportCounts", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.Agent", b =>
                 {
                     b.Property<long>("Id")

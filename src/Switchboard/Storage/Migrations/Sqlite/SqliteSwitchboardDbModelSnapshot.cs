@@ -446,6 +446,64 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("CallEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Reports.CallReportCount", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Grouping")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Span")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Period")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Abandoned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AcceptTenths")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Declined")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Forwarded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ForwardedAfterAgent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Missed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Grouping", "Span", "Period", "Key");
+
+                    b.ToTable("CallReportCounts", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Storage.Agent", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,141 @@
+using Switchboard.Calls;
+using Switchboard.Routing;
+
+namespace Switchboard.Reports;
+
+/// <summary>
+/// What a call counts for in the report, written in SQL over the columns of "Calls": the scan of partial days and the
+/// recount share it. <see cref="ReportedCall"/> says the same in C# for the counts kept as calls change.
+/// </summary>
+public static class CallReportSql
+{
+    // The agent took the call, or someone of the team took it for them (B8).
+    private const string Accepted =
+        $"(\"AgentOutcome\" = '{nameof(CallOutcome.Connected)}' OR \"TeamAgentId\" IS NOT NULL " +
+            $"AND \"Outcome\" = '{nameof(CallOutcome.Connected)}')";
+
+    // The agent's own declines and misses count when the team did not take the call for them.
+    private const string AgentMissed = "\"TeamAgentId\" IS NULL AND \"AgentOutcome\"";
+
+    private const string AcceptedAt = "COALESCE(\"TeamAcceptedAt\", \"ScreenedAt\")";
+    private const string Forwarded = $"\"Outcome\" = '{nameof(CallOutcome.Forwarded)}'";
+
+    /// <summary>One expression per column of <see cref="ReportedCall.Columns"/>, each the call's part of it.</summary>
+    internal static string[] Counts()
+    {
+        // After the agent: the fallback number once the agent did not take the call, or at once because the agent
+        // could not.
+        var afterAgent = "\"FallbackStartedAt\" IS NOT NULL OR \"Reason\" IN (" +
+            string.Join(", ", ReportedCall.AgentCouldNot.Select(r => $"'{r}'")) + ")";
+        return
+        [
+            "1",
+            $"CASE WHEN \"Decision\" = '{nameof(RoutingOutcome.ConnectAgent)}' OR \"TeamRung\" IS NOT NULL " +
+                "THEN 1 ELSE 0 END",
+            $"CASE WHEN {Accepted} THEN 1 ELSE 0 END",
+            $"CASE WHEN {AgentMissed} IN ({Names(CallOutcome.AgentDeclined, CallOutcome.AgentHungUp)}) " +
+                "THEN 1 ELSE 0 END",
+            $"CASE WHEN {AgentMissed} IN ({Names(
+                CallOutcome.AgentNoAnswer,
+                CallOutcome.AgentBusy,
+                CallOutcome.AgentFailed,
+                CallOutcome.AgentNoInput)}) THEN 1 ELSE 0 END",
+            $"CASE WHEN {AgentMissed} = '{nameof(CallOutcome.CallerHungUp)}' THEN 1 ELSE 0 END",
+            $"CASE WHEN {Forwarded} THEN 1 ELSE 0 END",
+            $"CASE WHEN {Forwarded} AND ({afterAgent}) THEN 1 ELSE 0 END",
+            $"CASE WHEN \"Outcome\" = '{nameof(CallOutcome.Rejected)}' THEN 1 ELSE 0 END",
+            $"CASE WHEN {Accepted} THEN COALESCE(\"TalkSeconds\", 0) ELSE 0 END",
+        ];
+    }
+
+    /// <summary>The accepted call's tenths of a second to accept, else NULL.</summary>
+    internal static string AcceptTenths(bool postgres) =>
+        $"CASE WHEN {Accepted} AND {AcceptedAt} IS NOT NULL THEN {Tenths(postgres)} END";
+
+    /// <summary>
+    /// Seconds to accept in tenths, as <see cref="ReportedCall.Tenths"/> counts them: whole milliseconds of each time
+    /// (PostgreSQL keeps microseconds; SQLite keeps the text, whose first three decimals are read), then the
+    /// difference rounded half up in integers. Floating point (julianday, round) could fall either side of a half.
+    /// </summary>
+    private static string Tenths(bool postgres)
+    {
+        if (postgres)
+        {
+            return $"floor(({PostgresMs(AcceptedAt)} - {PostgresMs("\"StartedAt\"")} + 50) / 100)::bigint";
+        }
+
+        var d = $"({SqliteMs(AcceptedAt)} - {SqliteMs("\"StartedAt\"")} + 50)";
+        // Integer division truncates toward zero; this floors (a time to accept is never negative, but exactly so).
+        return $"(({d} - ({d} % 100 + 100) % 100) / 100)";
+    }
+
+    private static string PostgresMs(string time) => $"floor(EXTRACT(EPOCH FROM {time}) * 1000)";
+
+    private static string SqliteMs(string time) =>
+        $"(CAST(strftime('%s', {time}) AS INTEGER) * 1000 + CAST(substr({time} || '000', 21, 3) AS INTEGER))";
+
+    /// <summary>The UTC day of the call's start as <see cref="DateOnly.DayNumber"/>, and the first day of its
+    /// month.</summary>
+    private static (string Day, string Month) Periods(bool postgres) => postgres
+        ? ("""(("StartedAt" AT TIME ZONE 'UTC')::date - DATE '0001-01-01')""",
+           """(date_trunc('month', "StartedAt" AT TIME ZONE 'UTC')::date - DATE '0001-01-01')""")
+        : ($"(CAST(strftime('%s', \"StartedAt\") AS INTEGER) / 86400 + {UnixEpochDay})",
+           $"(CAST(strftime('%s', \"StartedAt\", 'start of month') AS INTEGER) / 86400 + {UnixEpochDay})");
+
+    private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
+    /// <summary>
+    /// Counts every stored inbound call afresh: empties "CallReportCounts" and fills it in one
+    /// INSERT … SELECT … GROUP BY (days from the calls, months from the days). The migration that made the table ran
+    /// it to count the calls stored before; the report benchmark runs it after filling the calls in bulk.
+    /// </summary>
+    public static string Recount(bool postgres)
+    {
+        var (day, month) = Periods(postgres);
+        var names = ReportedCall.Columns.Select(c => c.ToLowerInvariant()).ToArray();
+        var parts = string.Join(",\n", Counts().Zip(names, (expression, name) => $"{expression} AS {name}"));
+        var list = string.Join(", ", names);
+        var sums = string.Join(",\n", names.Select(n => $"SUM({n}) AS {n}"));
+        var concat = postgres ? "string_agg" : "group_concat";
+        var keyed = string.Join("\nUNION ALL ", new[] { "agent", "grp", "inbox" }.Select((key, grouping) =>
+            $"SELECT org, {grouping} AS g, day, month, {key} AS k, {list}, tenths FROM inbound"));
+        var columns = string.Join(", ", ReportedCall.Columns.Select(c => $"\"{c}\""));
+        return $"""
+            DELETE FROM "CallReportCounts";
+            WITH inbound AS (
+                SELECT "OrganizationId" AS org, {day} AS day, {month} AS month,
+                       COALESCE("TeamAgentId", "AgentId", 0) AS agent,
+                       COALESCE("GroupId", 0) AS grp, COALESCE("InboxId", 0) AS inbox, {parts},
+                       {AcceptTenths(postgres)} AS tenths
+                FROM "Calls"
+                WHERE "Direction" = '{nameof(CallDirection.Inbound)}' AND "OrganizationId" IS NOT NULL
+            ),
+            keyed AS ({keyed}),
+            days AS (SELECT org, g, day, month, k, {sums} FROM keyed GROUP BY org, g, day, month, k),
+            day_tenths AS (
+                SELECT org, g, day, month, k, tenths, COUNT(*) AS n FROM keyed WHERE tenths IS NOT NULL
+                GROUP BY org, g, day, month, k, tenths
+            ),
+            counted AS (
+                SELECT org, g, 0 AS s, day AS p, k, {list} FROM days
+                UNION ALL SELECT org, g, 1 AS s, month AS p, k, {sums} FROM days GROUP BY org, g, month, k
+            ),
+            counted_tenths AS (
+                SELECT org, g, 0 AS s, day AS p, k, tenths, n FROM day_tenths
+                UNION ALL SELECT org, g, 1 AS s, month AS p, k, tenths, SUM(n) AS n FROM day_tenths
+                GROUP BY org, g, month, k, tenths
+            ),
+            histograms AS (
+                SELECT org, g, s, p, k, {concat}(CAST(tenths AS TEXT) || ':' || CAST(n AS TEXT), ',') AS h
+                FROM counted_tenths GROUP BY org, g, s, p, k
+            )
+            INSERT INTO "CallReportCounts" ("OrganizationId", "Grouping", "Span", "Period", "Key", {columns},
+                "AcceptTenths")
+            SELECT c.org, c.g, c.s, c.p, c.k, {string.Join(", ", names.Select(n => $"c.{n}"))}, COALESCE(h.h, '')
+            FROM counted c
+            LEFT JOIN histograms h ON h.org = c.org AND h.g = c.g AND h.s = c.s AND h.p = c.p AND h.k = c.k;
+            """;
+    }
+
+    private static string Names(params CallOutcome[] outcomes) => string.Join(", ", outcomes.Select(o => $"'{o}'"));
+}

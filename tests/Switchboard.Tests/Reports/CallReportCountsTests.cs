@@ -1,0 +1,312 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Switchboard.Calls;
+using Switchboard.Privacy;
+using Switchboard.Reports;
+using Switchboard.Routing;
+using Switchboard.Storage;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.Reports;
+
+/// <summary>
+/// The report read from the stored counts equals the report scanned from the calls, on a generated history: two
+/// organizations, agents, groups and inboxes, every outcome, times to accept to the millisecond, calls that start
+/// just before midnight UTC and settle after it, outcomes that change late (the dial's end after the caller's), a
+/// retention purge, and ranges given as days, as instants mid-day, across months and up to two years.
+/// </summary>
+[Trait("Database", "yes")]
+public sealed class CallReportCountsTests : IAsyncLifetime
+{
+    private static readonly DateTime FirstDay = new(2026, 9, 20, 0, 0, 0, DateTimeKind.Utc);
+
+    private readonly SwitchboardApp _app = new();
+    private TestOrganization _org = null!;
+    private TestOrganization _other = null!;
+    private long[] _agents = [];
+    private long[] _groups = [];
+    private long[] _inboxes = [];
+    private long _theirGroup;
+    private long _theirAgent;
+
+    public async Task InitializeAsync()
+    {
+        _org = await TestOrganization.CreateAsync(_app);
+        _other = await TestOrganization.CreateAsync(_app, "Other Org");
+        _groups = [await _org.CreateGroupAsync("North"), await _org.CreateGroupAsync("South"),
+            await _org.CreateGroupAsync("East")];
+        _inboxes = [await _org.CreateInboxAsync("Help"), await _org.CreateInboxAsync("Sales")];
+        _agents =
+        [
+            await _org.CreateAgentAsync("Ann", "+14155550111"), await _org.CreateAgentAsync("Ben", "+14155550112"),
+            await _org.CreateAgentAsync("Cat", "+14155550113"), await _org.CreateAgentAsync("Dan", "+14155550114"),
+            await _org.CreateAgentAsync("Eve", "+14155550115"),
+        ];
+        _theirGroup = await _other.CreateGroupAsync("Theirs");
+        _theirAgent = await _other.CreateAgentAsync("Zed", "+14155550121");
+    }
+
+    public Task DisposeAsync()
+    {
+        _app.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task ReportsFromStoredCountsEqualTheScanOfTheCalls()
+    {
+        await GenerateHistoryAsync(new Random(16), calls: 700);
+
+        await AssertEqualOverRangesAsync();
+        Assert.True(await CountRowsAsync() > 0);
+
+        // The retention purge removes the oldest calls (one day in part): the counts lose them in the same transaction.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 20, 15, 30, 0, TimeSpan.Zero));
+        await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = 80 });
+        var purge = _app.Services.GetServices<IHostedService>().OfType<RetentionPurge>().Single();
+        var purged = await purge.PurgeAsync(CancellationToken.None);
+        Assert.True(purged.CallRecords > 0);
+
+        await AssertEqualOverRangesAsync();
+    }
+
+    [Theory]
+    [InlineData("agent", "2026-10-01", "2026-12-31", false)]
+    [InlineData("agent", "2026-10-01", "2027-01-01", true)]
+    [InlineData("group", "2026-10-01", "2026-10-02", true)]
+    [InlineData("inbox", "2026-10-01", "2026-10-02", true)]
+    public void ReadsStoredCounts_ByGroupingAndLength_WhicheverIsFaster(
+        string groupBy,
+        string from,
+        string to,
+        bool stored)
+    {
+        using var scope = _app.Services.CreateScope();
+        var reports = scope.ServiceProvider.GetRequiredService<CallReports>();
+        var range = reports.Range(new CallReportQuery(from, to, groupBy)).Value!;
+
+        Assert.Equal(stored, CallReports.ReadsStoredCounts(range));
+    }
+
+    [Fact]
+    public async Task TheMigrationsRecountGivesTheCountsKeptAsCallsChanged()
+    {
+        await GenerateHistoryAsync(new Random(7), calls: 300);
+        var kept = await CountsAsync();
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            await db.Database.ExecuteSqlRawAsync(CallReportSql.Recount(db.Database.IsNpgsql()));
+        }
+
+        Assert.Equal(kept, await CountsAsync());
+    }
+
+    private async Task AssertEqualOverRangesAsync()
+    {
+        string[] ranges =
+        [
+            "from=2026-09-20&to=2026-12-10",
+            "from=2026-10-01&to=2026-10-31",
+            "from=2026-10-02&to=2026-11-29",
+            "from=2026-10-14&to=2026-10-14",
+            "from=2026-10-14T23:59:58Z&to=2026-10-15T00:00:01Z",
+            "from=2026-09-30T13:17:00Z&to=2026-11-03T08:00:00.5Z",
+            "from=2026-10-31T12:00:00Z&to=2026-11-01T12:00:00Z",
+            "from=2025-01-01&to=2026-12-31",
+        ];
+        await using var scope = _app.Services.CreateAsyncScope();
+        var reports = scope.ServiceProvider.GetRequiredService<CallReports>();
+        foreach (var query in ranges)
+        {
+            foreach (var groupBy in new[] { "agent", "group", "inbox" })
+            {
+                var parts = query.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+                var range = reports.Range(new CallReportQuery(parts["from"], parts["to"], groupBy)).Value!;
+                var expected = await reports.ScanReportAsync(_org.Id, range, CancellationToken.None);
+                var report = await _org.Admin.GetStringAsync($"{_org.Path}/reports/calls?{query}&groupBy={groupBy}");
+                // Both ways of answering, whichever the endpoint chose for this range: the counts for every range.
+                var fromCounts = await reports.CountsReportAsync(_org.Id, range, CancellationToken.None);
+
+                Assert.Equal(Json(expected), Json(JsonSerializer.Deserialize<CallReport>(report,
+                    JsonSerializerOptions.Web)));
+                Assert.Equal(Json(expected), Json(fromCounts));
+            }
+        }
+
+        var all = await _org.Admin.GetFromJsonAsync<CallReport>(
+            $"{_org.Path}/reports/calls?from=2025-01-01&to=2026-12-31");
+        Assert.True(all!.Totals.Accepted > 20 && all.Totals.Forwarded > 5);
+        Assert.True(all.Totals.Rejected > 5 && all.Totals.Abandoned > 5);
+    }
+
+    private static string Json(object? value) => JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
+
+    private async Task<int> CountRowsAsync()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallReportCounts.CountAsync();
+    }
+
+    private async Task<List<string>> CountsAsync()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var rows = await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallReportCounts.AsNoTracking()
+            .ToListAsync();
+        return rows
+            .Select(r => $"{r.OrganizationId}/{r.Grouping}/{r.Span}/{r.Period}/{r.Key}: " +
+                $"{r.Calls} {r.Offered} {r.Accepted} {r.Declined} {r.Missed} {r.Abandoned} {r.Forwarded} " +
+                $"{r.ForwardedAfterAgent} {r.Rejected} {r.TalkSeconds} " +
+                string.Join(',', r.AcceptTenths.Split(',', StringSplitOptions.RemoveEmptyEntries).Order()))
+            .Order()
+            .ToList();
+    }
+
+    /// <summary>
+    /// Calls stored as routing stores them (added, with what is known at once), then changed one by one as the
+    /// provider's callbacks change them (<see cref="CallChanges"/>), some hours late and some after midnight.
+    /// </summary>
+    private async Task GenerateHistoryAsync(Random random, int calls)
+    {
+        var later = new List<(long Id, Func<CallRecord, bool>[] Changes)>();
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        var changes = scope.ServiceProvider.GetRequiredService<CallChanges>();
+        var batch = new List<(CallRecord Call, Func<CallRecord, bool>[] Changes)>();
+        for (var i = 0; i < calls; i++)
+        {
+            var theirs = i % 9 == 0;
+            var startedAt = random.Next(6) == 0
+                ? FirstDay.AddDays(random.Next(80)).AddHours(23).AddMinutes(59).AddSeconds(50)
+                    .AddMilliseconds(random.Next(10_000))
+                : FirstDay.AddDays(random.Next(80)).AddMilliseconds(random.NextInt64(86_400_000))
+                    .AddTicks(random.Next(10_000));
+            batch.Add(Generate(random, $"CAgen{random.Next()}x{i}", startedAt, theirs));
+            if (batch.Count == 40 || i == calls - 1)
+            {
+                db.Calls.AddRange(batch.Select(b => b.Call));
+                await db.SaveChangesAsync();
+                later.AddRange(batch.Select(b => (b.Call.Id, b.Changes)));
+                batch.Clear();
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        // Each callback in its own save, and every call's second callback after all the first ones: outcomes change
+        // late.
+        for (var step = 0; step < 2; step++)
+        {
+            foreach (var (id, steps) in later.Where(l => l.Changes.Length > step))
+            {
+                await changes.ApplyAsync(id, steps[step], CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>A call as routing decided it, and what its callbacks do to it later (nothing, for some).</summary>
+    private (CallRecord Call, Func<CallRecord, bool>[] Changes) Generate(Random random, string callSid, DateTime at,
+        bool theirs)
+    {
+        var organizationId = theirs ? _other.Id : _org.Id;
+        var kind = random.Next(14);
+        var toInbox = kind is 0 or 1 && !theirs;
+        OwnerFacts owner = toInbox
+            ? new InboxFacts { InboxId = Pick(random, _inboxes), Name = "inbox", Mode = InboxMode.Forward,
+                ForwardTo = "+14155550177" }
+            : new GroupFacts
+            {
+                GroupId = theirs ? _theirGroup : Pick(random, _groups),
+                Name = "group",
+                Mode = GroupMode.LastAgent,
+                ForwardTo = null,
+                OrganizationMode = OrganizationMode.LastAgent,
+                OrganizationForwardTo = null,
+                LastTexter = null,
+            };
+        var facts = new RoutingFacts
+        {
+            Caller = "+14155550199",
+            Number = new NumberFacts { Number = "+14155550100", OrganizationId = organizationId, Owner = owner },
+        };
+        var agent = theirs ? _theirAgent : Pick(random, _agents);
+        var (outcome, reason) = kind switch
+        {
+            0 or 1 => (RoutingOutcome.Forward, DecisionReason.InboxForwards),
+            2 => (RoutingOutcome.Reject, DecisionReason.NeverTextedFromGroup),
+            3 => (RoutingOutcome.Forward, DecisionReason.AgentInactive),
+            4 => (RoutingOutcome.AgentUnavailable, DecisionReason.AgentHasNoPhone),
+            _ => (RoutingOutcome.ConnectAgent, DecisionReason.LastAgentByGroup),
+        };
+        var decision = new RoutingDecision
+        {
+            Outcome = outcome,
+            Reason = reason,
+            Steps = ["generated"],
+            AgentId = outcome == RoutingOutcome.ConnectAgent ? agent : null,
+            ForwardTo = outcome == RoutingOutcome.Forward ? "+14155550177" : null,
+            FallbackForwardTo = outcome == RoutingOutcome.ConnectAgent && random.Next(4) == 0 ? "+14155550166" : null,
+        };
+        var call = CallRecord.Decided(callSid, "+14155550100", "+14155550199", facts, decision, at);
+
+        // Seconds to accept with milliseconds (some on a half tenth); talk seconds whole, as the provider sends them.
+        var screenedAt = at.AddMilliseconds(random.Next(2) == 0 ? random.Next(1_000, 40_000) : random.Next(1,
+            40) * 100 + 50);
+        var talk = random.Next(5, 900);
+        var end = screenedAt.AddSeconds(talk);
+        Func<CallRecord, bool>[] changes = (outcome, random.Next(12)) switch
+        {
+            (RoutingOutcome.Forward, var n) =>
+            [
+                c => n < 9
+                    ? c.FinishDial(CallStatus.Completed, true, talk, null, end) == DialEnd.Connected
+                    : c.FinishDial(n == 9 ? CallStatus.Busy : CallStatus.NoAnswer, false, null, null,
+                        end) == DialEnd.Ended,
+            ],
+            (RoutingOutcome.ConnectAgent, < 4) => [c => Accepted(c, screenedAt, talk, end)],
+            (RoutingOutcome.ConnectAgent, 4) => [c => Screened(c, "2", screenedAt, end)],
+            (RoutingOutcome.ConnectAgent, 5) => [c => Screened(c, null, screenedAt, end)],
+            (RoutingOutcome.ConnectAgent, 6) => [c => c.FinishDial(CallStatus.NoAnswer, false, null, null,
+                end) == DialEnd.Ended],
+            (RoutingOutcome.ConnectAgent, 7) => [c => c.FinishDial(CallStatus.Busy, false, null, null,
+                end) == DialEnd.Ended],
+            (RoutingOutcome.ConnectAgent, 8) =>
+                [c => c.FinishDial(CallStatus.Canceled, false, null, CallStatus.Completed, end) == DialEnd.Ended],
+            // Late: the caller's leg ends first (the agent had pressed 1: connected); hours later the dial's end says
+            // the agent's leg was not answered, and the call's outcome changes.
+            (RoutingOutcome.ConnectAgent, 9) =>
+            [
+                c => c.Screen("1", screenedAt) == ScreeningResult.Accepted && c.RecordStatus(CallLeg.Caller,
+                    CallStatus.Completed, end, 30),
+                c => c.FinishDial(CallStatus.NoAnswer, false, null, CallStatus.Completed,
+                    end.AddHours(3)) == DialEnd.Ended,
+            ],
+            // The fallback number takes the call once the agent did not, in a later callback.
+            (RoutingOutcome.ConnectAgent, 10) =>
+            [
+                c => c.FinishDial(CallStatus.NoAnswer, false, null, null, end) == DialEnd.Fallback,
+                c => c.FinishFallback(CallStatus.Completed, true, talk, null),
+            ],
+            _ => [],
+        };
+        return (call, changes);
+    }
+
+    private static bool Accepted(CallRecord call, DateTime screenedAt, int talk, DateTime end)
+    {
+        call.StartScreening("CAagent", screenedAt.AddSeconds(-1));
+        call.Screen("1", screenedAt);
+        return call.FinishDial(CallStatus.Completed, true, talk, null, end) == DialEnd.Connected;
+    }
+
+    private static bool Screened(CallRecord call, string? digits, DateTime screenedAt, DateTime end)
+    {
+        call.Screen(digits, screenedAt);
+        return call.FinishDial(CallStatus.Completed, false, null, null, end) == DialEnd.Ended;
+    }
+
+    private static long Pick(Random random, long[] ids) => ids[random.Next(ids.Length)];
+}
