@@ -1,3 +1,4 @@
+using Switchboard.Bandwidth;
 using Switchboard.Calls;
 using Switchboard.Providers;
 using Switchboard.Telnyx;
@@ -11,13 +12,17 @@ namespace Switchboard;
 /// themselves build on.
 /// </summary>
 public sealed class ProviderCallPlacer(
-    ProviderCredentials credentials, TwilioCallPlacer compatible, TelnyxCallPlacer telnyx) : ICallPlacer
+    ProviderCredentials credentials,
+    TwilioCallPlacer compatible,
+    TelnyxCallPlacer telnyx,
+    BandwidthCallPlacer bandwidth) : ICallPlacer
 {
     public bool Configured => credentials.OutboundProvider() switch
     {
         Provider.Twilio => credentials.TwilioAccount() is not null,
         Provider.SignalWire => credentials.SignalWireAccount() is not null,
         Provider.Telnyx => telnyx.Configured,
+        Provider.Bandwidth => bandwidth.Configured,
         _ => false,
     };
 
@@ -30,6 +35,8 @@ public sealed class ProviderCallPlacer(
             Provider.SignalWire when credentials.SignalWireAccount() is { } signalWire =>
                 compatible.RingAgentAsync(signalWire, callId, agentPhone, platformNumber, ct),
             Provider.Telnyx when telnyx.Configured => telnyx.RingAgentAsync(callId, agentPhone, platformNumber, ct),
+            Provider.Bandwidth when bandwidth.Configured =>
+                bandwidth.RingAgentAsync(callId, agentPhone, platformNumber, ct),
             _ => Task.FromResult<PlaceResult>(new PlaceResult.NotSent("No provider account is configured")),
         };
 }

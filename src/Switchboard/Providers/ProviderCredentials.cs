@@ -6,7 +6,7 @@ namespace Switchboard.Providers;
 /// The one place an edge reads a provider's credentials from: to verify a webhook and to call the provider's REST
 /// API. Keyed by the organization that owns the number (null where it is not known yet); for now every organization
 /// uses the global account of each provider (<c>Switchboard:Twilio:*</c>, <c>Switchboard:SignalWire:*</c>,
-/// <c>Switchboard:Telnyx:*</c>).
+/// <c>Switchboard:Telnyx:*</c>, <c>Switchboard:Bandwidth:*</c>).
 /// </summary>
 public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options)
 {
@@ -15,6 +15,9 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options)
     public SignalWireOptions SignalWire(long? organizationId = null) => options.Value.SignalWire;
 
     public TelnyxOptions Telnyx(long? organizationId = null) => options.Value.Telnyx;
+
+    /// <summary>The Bandwidth credentials for this number's organization: its Voice API and callback sign-in.</summary>
+    public BandwidthOptions Bandwidth(long? organizationId = null) => options.Value.Bandwidth;
 
     /// <summary>
     /// The provider whose account places the organization's agent-made calls (<c>Switchboard:Provider</c>).
