@@ -254,7 +254,8 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
             return Error(HttpStatusCode.BadRequest, "validation", "The body must be an object");
         }
 
-        if (body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !CreateCallFields.Contains(n)) is { } unknown)
+        var names = body.EnumerateObject().Select(p => p.Name);
+        if (names.FirstOrDefault(n => !CreateCallFields.Contains(n)) is { } unknown)
         {
             return Error(HttpStatusCode.BadRequest, "validation", $"Unrecognized field '{unknown}'");
         }
@@ -317,6 +318,6 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
     private static partial Regex E164();
 }
 
-/// <summary>A call created at the fake Voice API, with the credentials Bandwidth would sign its callbacks with.</summary>
+/// <summary>A call created at the fake Voice API, with the credentials Bandwidth signs its callbacks with.</summary>
 public sealed record BandwidthCall(
     string CallId, string From, string To, string AnswerUrl, string? DisconnectUrl, string? User, string? Password);
