@@ -83,11 +83,6 @@ public sealed class BandwidthCallbackFilter(
 
     private static async Task<(BandwidthEvent? Read, int Status)> ReadAsync(HttpRequest request)
     {
-        if (request.ContentLength > RequestLimits.MaxWebhookBodyBytes)
-        {
-            return (null, StatusCodes.Status413PayloadTooLarge);
-        }
-
         if (!request.HasJsonContentType())
         {
             return (null, StatusCodes.Status400BadRequest);
@@ -118,7 +113,9 @@ public sealed class BandwidthCallbackFilter(
         {
             return (null, StatusCodes.Status413PayloadTooLarge);
         }
-        catch (Exception e) when (e is JsonException or IOException or BadHttpRequestException)
+        // InvalidOperationException: a string escaped into invalid UTF-16 (a lone surrogate) cannot be read.
+        catch (Exception e) when (e is JsonException or IOException or BadHttpRequestException
+            or InvalidOperationException)
         {
             return (null, StatusCodes.Status400BadRequest);
         }
