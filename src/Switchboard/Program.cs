@@ -3,7 +3,9 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.DataProtection;
 using Switchboard;
+using Switchboard.Accounts;
 using Switchboard.Admin;
 using Switchboard.ApiDocs;
 using Switchboard.Api;
@@ -71,8 +73,13 @@ builder.Services.AddHttpClient<TwilioCallPlacer>()
         TwilioCallPlacer.Resilience(
             pipeline,
             context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
-builder.Services.AddHttpClient<TelnyxCallPlacer>()
+builder.Services.AddSingleton<TelnyxCallPlacer>();
+builder.Services.AddHttpClient(TelnyxCallPlacer.Client)
     .AddResilienceHandler("telnyx-rest", (pipeline, context) => TwilioCallPlacer.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddHttpClient(TelnyxCallPlacer.GuardedClient)
+    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
+    .AddResilienceHandler("telnyx-rest-guarded", (pipeline, context) => TwilioCallPlacer.Resilience(
         pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 builder.Services.AddHttpClient<BandwidthCallPlacer>()
     .AddResilienceHandler("bandwidth-rest", (pipeline, context) => TwilioCallPlacer.Resilience(
@@ -93,6 +100,17 @@ builder.Services.AddScoped<Voicemails>();
 builder.Services.AddHostedService<VoicemailSweeper>();
 builder.Services.AddScoped<CallReconciler>();
 builder.Services.AddHostedService<CallReconcilerService>();
+
+// Organizations' own provider accounts: secrets encrypted with Data Protection, its key ring in the database so that
+// every instance shares it; one lookup tells the webhooks and the REST clients whose account speaks
+builder.Services.AddDataProtection().SetApplicationName("Switchboard").PersistKeysToDbContext<SwitchboardDb>();
+builder.Services.AddSingleton<AccountDirectory>();
+builder.Services.AddScoped<ProviderAccounts>();
+builder.Services.AddSingleton<ProviderProbe>();
+builder.Services.AddHttpClient(ProviderProbe.GuardedClient).UseNetworkGuard(o => o.Providers.AllowedNetworks);
+builder.Services.AddScoped<TwilioNumbers>();
+builder.Services.AddScoped<NumberConnections>();
+builder.Services.AddHostedService<NumberConnectionPass>();
 
 // Call events: an outbox stored with the call records, sent to each organization's texting platform
 builder.Services.AddScoped<CallEventSettings>();
@@ -197,6 +215,7 @@ organization.MapCallEvents();
 organization.MapAudit();
 organization.MapReports();
 organization.MapPrivacy();
+organization.MapProviderAccount();
 
 // Admin API reference: /openapi/v1.json and /api/docs
 app.MapApiDocs();

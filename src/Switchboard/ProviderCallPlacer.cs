@@ -7,9 +7,9 @@ using Switchboard.Twilio;
 namespace Switchboard;
 
 /// <summary>
-/// Places an agent-made call through the provider whose account places them (<see cref="ProviderCredentials"/>).
-/// It knows every provider, so it sits with the composition (Program.cs), outside the shared edge that the providers
-/// themselves build on.
+/// Places an agent-made call through the account of the call's organization: its own, or the global one of the
+/// provider that places them (<see cref="ProviderCredentials"/>). It knows every provider, so it sits with the
+/// composition (Program.cs), outside the shared edge that the providers themselves build on.
 /// </summary>
 public sealed class ProviderCallPlacer(
     ProviderCredentials credentials,
@@ -17,26 +17,18 @@ public sealed class ProviderCallPlacer(
     TelnyxCallPlacer telnyx,
     BandwidthCallPlacer bandwidth) : ICallPlacer
 {
-    public bool Configured => credentials.OutboundProvider() switch
-    {
-        Provider.Twilio => credentials.TwilioAccount() is not null,
-        Provider.SignalWire => credentials.SignalWireAccount() is not null,
-        Provider.Telnyx => telnyx.Configured,
-        Provider.Bandwidth => bandwidth.Configured,
-        _ => false,
-    };
+    public bool Configured => credentials.CanPlaceCalls;
 
-    public Task<PlaceResult> RingAgentAsync(
+    public async Task<PlaceResult> RingAgentAsync(
         long callId, string agentPhone, string platformNumber, CancellationToken ct) =>
-        credentials.OutboundProvider() switch
+        await credentials.OutboundForCallAsync(callId, ct) switch
         {
-            Provider.Twilio when credentials.TwilioAccount() is { } twilio =>
-                compatible.RingAgentAsync(twilio, callId, agentPhone, platformNumber, ct),
-            Provider.SignalWire when credentials.SignalWireAccount() is { } signalWire =>
-                compatible.RingAgentAsync(signalWire, callId, agentPhone, platformNumber, ct),
-            Provider.Telnyx when telnyx.Configured => telnyx.RingAgentAsync(callId, agentPhone, platformNumber, ct),
-            Provider.Bandwidth when bandwidth.Configured =>
-                bandwidth.RingAgentAsync(callId, agentPhone, platformNumber, ct),
-            _ => Task.FromResult<PlaceResult>(new PlaceResult.NotSent("No provider account is configured")),
+            OutboundAccount.Compatible c =>
+                await compatible.RingAgentAsync(c.Account, callId, agentPhone, platformNumber, ct),
+            OutboundAccount.Telnyx t =>
+                await telnyx.RingAgentAsync(t.Options, t.Guarded, callId, agentPhone, platformNumber, ct),
+            OutboundAccount.Bandwidth b =>
+                await bandwidth.RingAgentAsync(b.Options, callId, agentPhone, platformNumber, ct),
+            _ => new PlaceResult.NotSent("No provider account can place this organization's calls"),
         };
 }

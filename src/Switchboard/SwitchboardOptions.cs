@@ -21,7 +21,8 @@ public sealed class SwitchboardOptions
     public BandwidthOptions Bandwidth { get; set; } = new();
 
     /// <summary>The provider whose account places agent-made calls: Twilio, SignalWire, Telnyx or Bandwidth.</summary>
-    public Providers.Provider Provider { get; set; } = Providers.Provider.Twilio;
+    public global::Switchboard.Providers.Provider Provider { get; set; } =
+        global::Switchboard.Providers.Provider.Twilio;
 
     public CallEventsOptions CallEvents { get; set; } = new();
 
@@ -38,6 +39,28 @@ public sealed class SwitchboardOptions
     public VoicemailOptions Voicemail { get; set; } = new();
 
     public CallsOptions Calls { get; set; } = new();
+
+    public ProvidersOptions Providers { get; set; } = new();
+}
+
+/// <summary>Organizations' own provider accounts (docs/provider.md, "An account per organization").</summary>
+public sealed class ProvidersOptions
+{
+    /// <summary>
+    /// An organization's admin may set its account (<c>PUT …/provider</c>); by default only the operator may.
+    /// </summary>
+    public bool AdminsMaySetAccount { get; set; }
+
+    /// <summary>
+    /// Networks (CIDRs) an account's <c>apiBaseUrl</c> may point to although they are not public (a regional proxy on
+    /// the operator's premises, a test's fake provider); empty by default, as for the events URL.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
+    /// <summary>
+    /// How often every number's configuration at its provider is checked (and shown as connected or not).
+    /// </summary>
+    public TimeSpan ConnectionCheckInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>How the purge of data past an organization's retention runs.</summary>
@@ -280,4 +303,9 @@ public sealed class BandwidthOptions
     public string? CallbackPassword { get; set; }
 
     public string ApiBaseUrl { get; set; } = "https://voice.bandwidth.com";
+
+    public bool CanPlaceCalls => this is
+    {
+        AccountId.Length: > 0, Username.Length: > 0, Password.Length: > 0, ApplicationId.Length: > 0,
+    };
 }

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Switchboard.Accounts;
 using Switchboard.Kernel;
 using Switchboard.Phones;
 using Switchboard.Storage;
+using Switchboard.Twilio;
 
 namespace Switchboard.Admin;
 
@@ -9,14 +11,43 @@ public sealed record NumberRequest(string? Number, long? GroupId, long? InboxId)
 
 public sealed record OwnerRequest(long? GroupId, long? InboxId);
 
-public sealed record NumberAnswer(string Number, long? GroupId, long? InboxId);
+/// <summary>
+/// A platform number, its owner, and whether its configuration at the provider sends its calls here
+/// (<c>connected</c>, <c>elsewhere</c> or <c>unknown</c>, with the reason), as last checked.
+/// </summary>
+public sealed record NumberAnswer(
+    string Number, long? GroupId, long? InboxId, string Connection = "unknown", DateTime? ConnectionCheckedAt = null,
+    string? ConnectionReason = null);
 
 /// <summary>The organization's platform numbers and what each belongs to: a group, an inbox, or nothing.</summary>
-public sealed class NumberDirectory(SwitchboardDb db, PhoneNormalizer phones)
+public sealed class NumberDirectory(SwitchboardDb db, PhoneNormalizer phones, NumberConnections connections)
 {
-    public Task<NumberAnswer[]> ListAsync(long orgId, CancellationToken ct) =>
-        db.Numbers.AsNoTracking().Where(n => n.OrganizationId == orgId).OrderBy(n => n.Number)
-            .Select(n => new NumberAnswer(n.Number, n.GroupId, n.InboxId)).ToArrayAsync(ct);
+    public async Task<NumberAnswer[]> ListAsync(long orgId, CancellationToken ct)
+    {
+        var rows = await (
+            from n in db.Numbers.AsNoTracking()
+            where n.OrganizationId == orgId
+            join c in db.NumberConnections.AsNoTracking() on n.Number equals c.Number into checks
+            from c in checks.DefaultIfEmpty()
+            orderby n.Number
+            select new { Number = n, Connection = c }).ToListAsync(ct);
+        return [.. rows.Select(r => Answer(r.Number, r.Connection))];
+    }
+
+    /// <summary>
+    /// <c>POST …/numbers/{number}/check</c> and <c>…/connect</c>: the number as the provider has it now.
+    /// </summary>
+    public async Task<Answer<NumberAnswer>> CheckAsync(long orgId, string number, bool connect, CancellationToken ct)
+    {
+        var checkedNow = await connections.RunAsync(orgId, number, connect, ct);
+        if (!checkedNow.Done)
+        {
+            return checkedNow.Refusal;
+        }
+
+        var entry = await db.Numbers.AsNoTracking().FirstAsync(n => n.Number == checkedNow.Value!.Number, ct);
+        return Answer(entry, checkedNow.Value);
+    }
 
     public async Task<Answer<NumberAnswer>> AddAsync(long orgId, NumberRequest request, CancellationToken ct)
     {
@@ -55,7 +86,9 @@ public sealed class NumberDirectory(SwitchboardDb db, PhoneNormalizer phones)
         };
         db.Numbers.Add(entry);
         await db.SaveChangesAsync(ct);
-        return Answer(entry);
+        // Stored first: the provider refusing or not answering leaves the number added, and "unknown".
+        var connected = await connections.RunAsync(orgId, number, connect: true, ct);
+        return Answer(entry, connected.Value);
     }
 
     /// <summary>Sets the number's owner: a group, an inbox, or (neither given) unassigned.</summary>
@@ -134,5 +167,11 @@ public sealed class NumberDirectory(SwitchboardDb db, PhoneNormalizer phones)
         await db.Inboxes.AnyAsync(i => i.OrganizationId == orgId && i.InboundForwardTo == number, ct) ||
         await db.Agents.AnyAsync(a => a.OrganizationId == orgId && a.Phone == number && a.DeletedAt == null, ct);
 
-    private static NumberAnswer Answer(PlatformNumber n) => new(n.Number, n.GroupId, n.InboxId);
+    private static NumberAnswer Answer(PlatformNumber n, NumberConnection? c = null) => new(
+        n.Number,
+        n.GroupId,
+        n.InboxId,
+        EnumNames.Name(c?.State ?? NumberConnectionState.Unknown),
+        c?.CheckedAt,
+        c?.State == NumberConnectionState.Unknown ? c.Reason : null);
 }

@@ -20,7 +20,27 @@ public static class NumbersApi
             .WithName("AssignNumber").WithSummary("Give a platform number another owner");
         numbers.MapDelete("/numbers/{number}", Delete).Allow(CallerRole.Admin)
             .WithName("RemoveNumber").WithSummary("Remove a platform number");
+        numbers.MapPost("/numbers/{number}/check", Check).Allow(CallerRole.Admin)
+            .WithName("CheckNumber")
+            .WithSummary("Look the number up at the provider: does it send its calls here?");
+        numbers.MapPost("/numbers/{number}/connect", Connect).Allow(CallerRole.Admin)
+            .WithName("ConnectNumber")
+            .WithSummary("Point the number's voice URL and status callback at Switchboard");
     }
+
+    private static async Task<Results<Ok<NumberAnswer>, ProblemHttpResult>> Check(
+        long orgId,
+        string number,
+        NumberDirectory numbers,
+        CancellationToken ct) =>
+        AdminAnswers.Ok(await numbers.CheckAsync(orgId, number, connect: false, ct));
+
+    private static async Task<Results<Ok<NumberAnswer>, ProblemHttpResult>> Connect(
+        long orgId,
+        string number,
+        NumberDirectory numbers,
+        CancellationToken ct) =>
+        AdminAnswers.Ok(await numbers.CheckAsync(orgId, number, connect: true, ct));
 
     private static async Task<Results<Created<NumberAnswer>, ProblemHttpResult>> Create(
         long orgId,

@@ -1,3 +1,4 @@
+using Switchboard.Accounts;
 using Switchboard.Admin;
 using Switchboard.Api;
 using Switchboard.Calls;
@@ -46,6 +47,8 @@ internal static class ApiExamples
             new CallerMessageBody(null, null, null, "https://media.example.org/closed.mp3"),
             true),
         [typeof(NumberRequest)] = new NumberRequest("+14155550100", 12, null),
+        [typeof(ProviderAccountRequest)] = new ProviderAccountRequest(
+            "twilio", AccountSid: "AC0123456789abcdef0123456789abcdef", AuthToken: "0123456789abcdef0123456789abcdef"),
         [typeof(OwnerRequest)] = new OwnerRequest(null, 7),
         [typeof(MessageBatch)] = new MessageBatch(
         [

@@ -19,17 +19,12 @@ namespace Switchboard.Bandwidth;
 /// only what never left.
 /// </summary>
 public sealed class BandwidthCallPlacer(
-    HttpClient http, ProviderCredentials credentials, CallbackUrls callbackUrls, ILogger<BandwidthCallPlacer> log)
+    HttpClient http, CallbackUrls callbackUrls, ILogger<BandwidthCallPlacer> log)
 {
-    public bool Configured => credentials.Bandwidth() is
-    {
-        AccountId.Length: > 0, Username.Length: > 0, Password.Length: > 0, ApplicationId.Length: > 0,
-    };
-
+    /// <param name="bandwidth">The account of the call's organization (<see cref="ProviderCredentials"/>).</param>
     public async Task<PlaceResult> RingAgentAsync(
-        long callId, string agentPhone, string platformNumber, CancellationToken ct)
+        BandwidthOptions bandwidth, long callId, string agentPhone, string platformNumber, CancellationToken ct)
     {
-        var bandwidth = credentials.Bandwidth();
         var urls = callbackUrls.For(Provider.Bandwidth);
         var body = new Dictionary<string, string?>
         {

@@ -62,6 +62,11 @@ public sealed class CallbackUrls
     public string BaseUrl =>
         _options.Value.Twilio.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : RequestBase();
 
+    /// <summary>
+    /// Whether there is a base URL to give: configured, or the current request's (a background pass has none).
+    /// </summary>
+    public bool Known => _options.Value.Twilio.PublicBaseUrl is { Length: > 0 } || _http.HttpContext is not null;
+
     private string Url(string path) => BaseUrl + _prefix + path;
 
     private string RequestBase()

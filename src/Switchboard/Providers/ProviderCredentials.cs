@@ -1,54 +1,171 @@
 using Microsoft.Extensions.Options;
+using Switchboard.Accounts;
 
 namespace Switchboard.Providers;
 
 /// <summary>
 /// The one place an edge reads a provider's credentials from: to verify a webhook and to call the provider's REST
-/// API. Keyed by the organization that owns the number (null where it is not known yet); for now every organization
-/// uses the global account of each provider (<c>Switchboard:Twilio:*</c>, <c>Switchboard:SignalWire:*</c>,
-/// <c>Switchboard:Telnyx:*</c>, <c>Switchboard:Bandwidth:*</c>).
+/// API. Keyed by the organization that owns the call, number or recording: its own account
+/// (<see cref="AccountDirectory"/>, set with <c>PUT …/provider</c>), or, when it has none, the global account of each
+/// provider (<c>Switchboard:Twilio:*</c>, <c>Switchboard:SignalWire:*</c>, <c>Switchboard:Telnyx:*</c>). An
+/// organization's own account is never replaced by a global one, even at another provider or when it cannot be
+/// decrypted: its webhooks are then refused and its calls not placed.
 /// </summary>
-public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options)
+public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, AccountDirectory accounts)
 {
-    public TwilioOptions Twilio(long? organizationId = null) => options.Value.Twilio;
+    /// <summary>The global Twilio configuration.</summary>
+    public TwilioOptions Twilio() => options.Value.Twilio;
 
-    public SignalWireOptions SignalWire(long? organizationId = null) => options.Value.SignalWire;
+    /// <summary>The global SignalWire configuration.</summary>
+    public SignalWireOptions SignalWire() => options.Value.SignalWire;
 
-    public TelnyxOptions Telnyx(long? organizationId = null) => options.Value.Telnyx;
-
-    /// <summary>The Bandwidth credentials for this number's organization: its Voice API and callback sign-in.</summary>
-    public BandwidthOptions Bandwidth(long? organizationId = null) => options.Value.Bandwidth;
+    /// <summary>The global Telnyx configuration.</summary>
+    public TelnyxOptions Telnyx() => options.Value.Telnyx;
 
     /// <summary>
-    /// The provider whose account places the organization's agent-made calls (<c>Switchboard:Provider</c>).
+    /// The Bandwidth credentials (Voice API and callback sign-in): the global configuration for every organization
+    /// until accounts of their own speak Bandwidth.
     /// </summary>
-    public Provider OutboundProvider(long? organizationId = null) => options.Value.Provider;
+    public BandwidthOptions Bandwidth() => options.Value.Bandwidth;
 
-    /// <summary>Twilio's REST API, when its account is configured.</summary>
-    public CompatibleAccount? TwilioAccount(long? organizationId = null)
-    {
-        var twilio = Twilio(organizationId);
-        return twilio is { AccountSid: { Length: > 0 } sid, AuthToken: { Length: > 0 } token }
-            ? new(
-                Provider.Twilio,
-                twilio.ApiBaseUrl,
-                $"{twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(sid)}",
-                sid,
-                token)
+    /// <summary>
+    /// The provider whose global account places agent-made calls (<c>Switchboard:Provider</c>) for organizations
+    /// without an account of their own.
+    /// </summary>
+    public Provider OutboundProvider() => options.Value.Provider;
+
+    /// <summary>Whether any organization has an account of its own.</summary>
+    public bool AnyOrganizationAccount => accounts.AnyOrganizationAccount;
+
+    /// <summary>Twilio's global REST API, when its account is configured.</summary>
+    public CompatibleAccount? TwilioAccount() =>
+        Twilio() is { AccountSid: { Length: > 0 } sid, AuthToken: { Length: > 0 } token } twilio
+            ? CompatibleAccount.Twilio(twilio.ApiBaseUrl, sid, token, guarded: false)
             : null;
+
+    /// <summary>SignalWire's global compatibility API, when its project is configured.</summary>
+    public CompatibleAccount? SignalWireAccount()
+    {
+        var signalWire = SignalWire();
+        return signalWire is { ProjectId: { Length: > 0 } project, ApiToken: { Length: > 0 } token }
+            && signalWire.ApiRoot() is { } root
+                ? CompatibleAccount.SignalWire(root, project, token, signalWire.SigningKey, guarded: false)
+                : null;
     }
 
-    /// <summary>SignalWire's compatibility API, when its project is configured.</summary>
-    public CompatibleAccount? SignalWireAccount(long? organizationId = null)
+    /// <summary>The key a Twilio webhook about this call (or to this number) must be signed with.</summary>
+    public async Task<string?> TwilioSigningKeyAsync(long? callId, string? calledNumber, CancellationToken ct) =>
+        await accounts.OwnForWebhookAsync(callId, calledNumber, ct) is { } own
+            ? Own(own, Provider.Twilio)?.SigningKey
+            : Twilio().AuthToken;
+
+    /// <summary>The key a SignalWire webhook about this call (or to this number) must be signed with.</summary>
+    public async Task<string?> SignalWireSigningKeyAsync(long? callId, string? calledNumber, CancellationToken ct) =>
+        await accounts.OwnForWebhookAsync(callId, calledNumber, ct) is { } own
+            ? Own(own, Provider.SignalWire)?.SigningKey
+            : SignalWire().SigningKey;
+
+    /// <summary>The Telnyx account a webhook about this call (or to this number) is verified with.</summary>
+    public async Task<TelnyxOptions?> TelnyxForWebhookAsync(long? callId, string? calledNumber, CancellationToken ct) =>
+        await accounts.OwnForWebhookAsync(callId, calledNumber, ct) is { } own ? OwnTelnyx(own) : Telnyx();
+
+    /// <summary>The Twilio-compatible account that reads this recording (Twilio's global one for the others).</summary>
+    public async Task<CompatibleAccount?> ForRecordingAsync(string recordingSid, CancellationToken ct) =>
+        await accounts.OwnForRecordingAsync(recordingSid, ct) is { } own ? own.Compatible() : TwilioAccount();
+
+    /// <summary>The Twilio-compatible account that placed this call (Twilio's global one for the others).</summary>
+    public async Task<CompatibleAccount?> ForCallSidAsync(string callSid, CancellationToken ct) =>
+        await accounts.OwnForCallSidAsync(callSid, ct) is { } own ? own.Compatible() : TwilioAccount();
+
+    /// <summary>Whether some account can place agent-made calls.</summary>
+    public bool CanPlaceCalls => AnyOrganizationAccount || OutboundProvider() switch
     {
-        var signalWire = SignalWire(organizationId);
-        if (signalWire is not { ProjectId: { Length: > 0 } project, ApiToken: { Length: > 0 } token }
-            || signalWire.ApiRoot() is not { } root)
+        Provider.Twilio => TwilioAccount() is not null,
+        Provider.SignalWire => SignalWireAccount() is not null,
+        Provider.Telnyx => Telnyx() is { ApiKey.Length: > 0, ApplicationId.Length: > 0 },
+        Provider.Bandwidth => Bandwidth().CanPlaceCalls,
+        _ => false,
+    };
+
+    /// <summary>The account that places the agent's leg of this call; null when there is none that can.</summary>
+    public async Task<OutboundAccount?> OutboundForCallAsync(long callId, CancellationToken ct)
+    {
+        if (await accounts.OwnForCallAsync(callId, ct) is { } own)
         {
-            return null;
+            return own.Compatible() is { } compatible ? new OutboundAccount.Compatible(compatible)
+                : OwnTelnyx(own) is { ApiKey.Length: > 0, ApplicationId.Length: > 0 } telnyx
+                    ? new OutboundAccount.Telnyx(telnyx, Guarded: true)
+                    : null;
         }
 
-        var account = $"{root}/2010-04-01/Accounts/{Uri.EscapeDataString(project)}";
-        return new(Provider.SignalWire, root, account, project, token);
+        return OutboundProvider() switch
+        {
+            Provider.Twilio when TwilioAccount() is { } twilio => new OutboundAccount.Compatible(twilio),
+            Provider.SignalWire when SignalWireAccount() is { } signalWire =>
+                new OutboundAccount.Compatible(signalWire),
+            Provider.Telnyx when Telnyx() is { ApiKey.Length: > 0, ApplicationId.Length: > 0 } telnyx =>
+                new OutboundAccount.Telnyx(telnyx),
+            Provider.Bandwidth when Bandwidth() is { CanPlaceCalls: true } bandwidth =>
+                new OutboundAccount.Bandwidth(bandwidth),
+            _ => null,
+        };
     }
+
+    private static CompatibleAccount? Own(OrganizationAccount own, Provider provider) =>
+        own.Compatible() is { } account && account.Provider == provider ? account : null;
+
+    /// <summary>
+    /// An organization's Telnyx account, at its own <c>apiBaseUrl</c> or else the configured Telnyx API; its calls go
+    /// through the network guard (<see cref="OutboundAccount.Telnyx.Guarded"/>).
+    /// </summary>
+    private TelnyxOptions? OwnTelnyx(OrganizationAccount own) =>
+        own is { Provider: ProviderKinds.Telnyx, Secrets: not null }
+            ? new TelnyxOptions
+            {
+                ApiKey = own.Value("apiKey"),
+                PublicKey = own.Value("publicKey"),
+                ApplicationId = own.Value("applicationId"),
+                ApiBaseUrl = own.ApiBaseUrl ?? Telnyx().ApiBaseUrl,
+                SignatureTolerance = Telnyx().SignatureTolerance,
+            }
+            : null;
+}
+
+/// <summary>The account that places an agent's leg: a Twilio-compatible one, or Telnyx's.</summary>
+public abstract record OutboundAccount
+{
+    private OutboundAccount()
+    {
+    }
+
+    public sealed record Compatible(CompatibleAccount Account) : OutboundAccount;
+
+    /// <summary>
+    /// <paramref name="Guarded"/>: an organization's own account, whose API is reached through the network guard.
+    /// </summary>
+    public sealed record Telnyx(TelnyxOptions Options, bool Guarded = false) : OutboundAccount;
+
+    public sealed record Bandwidth(BandwidthOptions Options) : OutboundAccount;
+}
+
+/// <summary>An organization's own account as a Twilio-compatible REST API sees it.</summary>
+public static class OwnCompatibleAccount
+{
+    /// <summary>Twilio or SignalWire (with its <c>apiBaseUrl</c>); null for other providers or lost secrets.</summary>
+    public static CompatibleAccount? Compatible(this OrganizationAccount own) => (own.Provider, own.Secrets) switch
+    {
+        (_, null) => null,
+        (ProviderKinds.Twilio, _) => CompatibleAccount.Twilio(
+            own.ApiBaseUrl ?? CompatibleAccount.TwilioApi,
+            own.Value("accountSid")!,
+            own.Value("authToken")!,
+            guarded: true),
+        (ProviderKinds.SignalWire, _) => CompatibleAccount.SignalWire(
+            own.ApiBaseUrl ?? $"https://{ProviderKinds.SpaceHost(own.Value("space")!)}/api/laml",
+            own.Value("projectId")!,
+            own.Value("apiToken")!,
+            own.Value("signingKey"),
+            guarded: true),
+        _ => null,
+    };
 }

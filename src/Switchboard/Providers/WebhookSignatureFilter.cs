@@ -16,10 +16,20 @@ public abstract class WebhookSignatureFilter(ILogger log) : IEndpointFilter
     /// </summary>
     protected virtual bool SignsRawBody => false;
 
-    /// <summary>False when no key to verify with is configured: every webhook is then refused.</summary>
+    /// <summary>
+    /// False when no key to verify with is configured, globally or by an organization: every webhook is then refused.
+    /// </summary>
     protected abstract bool CanVerify(HttpRequest request);
 
-    protected abstract bool IsSigned(HttpRequest request, IFormCollection form, byte[]? rawBody);
+    /// <summary>
+    /// Whether the signature verifies with the key of the organization owning the call or the called number
+    /// (<see cref="ProviderCredentials"/>).
+    /// </summary>
+    protected abstract Task<bool> IsSignedAsync(HttpRequest request, IFormCollection form, byte[]? rawBody);
+
+    /// <summary>The call a webhook is about, by its id in the URL; null for a call that is just coming in.</summary>
+    protected static long? CallIdOf(HttpRequest request) =>
+        long.TryParse(request.RouteValues["callId"]?.ToString(), out var id) ? id : null;
 
     /// <summary>The answer to a webhook that is not signed: 403 with the endpoint's fallback markup.</summary>
     protected virtual IResult Refuse(string fallback) =>
@@ -32,7 +42,22 @@ public abstract class WebhookSignatureFilter(ILogger log) : IEndpointFilter
         var request = http.Request;
         var fallback = http.GetEndpoint()?.Metadata.GetMetadata<WebhookFallback>()?.Document ?? WebhookFallback.Hangup;
 
-        switch (await CheckAsync(request))
+        Check check;
+        try
+        {
+            check = await CheckAsync(request);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // Whose key signs it could not be read (the database is down): the caller hears the fallback.
+            log.LogError(
+                e,
+                "Webhook {Path}: the signing account could not be looked up; answering politely",
+                request.Path);
+            return TypedResults.Text(fallback, WebhookFallback.ContentType);
+        }
+
+        switch (check)
         {
             case Check.TooLarge:
                 log.LogWarning("Refused a webhook to {Path} larger than the limits of a provider's form", request.Path);
@@ -93,6 +118,6 @@ public abstract class WebhookSignatureFilter(ILogger log) : IEndpointFilter
             return Check.Unreadable;
         }
 
-        return IsSigned(request, form, rawBody) ? Check.Signed : Check.NotSigned;
+        return await IsSignedAsync(request, form, rawBody) ? Check.Signed : Check.NotSigned;
     }
 }

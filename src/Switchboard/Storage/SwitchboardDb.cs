@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -9,10 +10,13 @@ namespace Switchboard.Storage;
 /// The model, shared by every database provider; each provider has a subclass that owns its migrations. It maps
 /// the configuration admins keep (organizations, groups, agents…); a feature with tables of its own maps them in
 /// its folder and adds its set as an extension property (<c>db.Calls</c> in Calls/CallTables.cs), so that
-/// Storage depends on no feature.
+/// Storage depends on no feature. It also keeps the Data Protection key ring, so that every instance on one database
+/// reads what another encrypted (organizations' provider secrets, panel cookies).
 /// </summary>
-public abstract class SwitchboardDb(DbContextOptions options) : DbContext(options)
+public abstract class SwitchboardDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Group> Groups => Set<Group>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
@@ -101,6 +105,8 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         });
 
         model.Entity<ApiKey>(e => e.Property(k => k.Name).HasMaxLength(200));
+
+        model.Entity<DataProtectionKey>(e => e.ToTable("DataProtectionKeys"));
 
         model.Entity<PanelLogin>(e =>
         {

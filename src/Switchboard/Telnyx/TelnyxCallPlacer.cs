@@ -14,16 +14,26 @@ namespace Switchboard.Telnyx;
 /// Bearer and a JSON body — <c>From</c> (the platform number), <c>To</c> (the agent's phone), <c>Url</c> (the webhook
 /// that prompts the agent) and the status callback of the agent's leg. Telnyx answers a flat call object whose
 /// <c>call_sid</c> names the call. What is retried is <see cref="TwilioCallPlacer"/>'s rule: only what never left.
+/// An organization's own account is <c>guarded</c>: its <c>apiBaseUrl</c> is not the operator's config, so its calls
+/// go through the network guard, as its account check and its numbers' look-ups do.
 /// </summary>
 public sealed class TelnyxCallPlacer(
-    HttpClient http, ProviderCredentials credentials, CallbackUrls callbackUrls, ILogger<TelnyxCallPlacer> log)
+    IHttpClientFactory clients, CallbackUrls callbackUrls, ILogger<TelnyxCallPlacer> log)
 {
-    public bool Configured => credentials.Telnyx() is { ApiKey.Length: > 0, ApplicationId.Length: > 0 };
+    /// <summary>The global account's client: the operator's configured Telnyx API.</summary>
+    public const string Client = "telnyx-rest";
+
+    /// <summary>Organizations' own accounts' client, behind the network guard.</summary>
+    public const string GuardedClient = "telnyx-rest-guarded";
 
     public async Task<PlaceResult> RingAgentAsync(
-        long callId, string agentPhone, string platformNumber, CancellationToken ct)
+        TelnyxOptions telnyx,
+        bool guarded,
+        long callId,
+        string agentPhone,
+        string platformNumber,
+        CancellationToken ct)
     {
-        var telnyx = credentials.Telnyx();
         var urls = callbackUrls.For(Provider.Telnyx);
         var body = new Dictionary<string, string>
         {
@@ -46,6 +56,7 @@ public sealed class TelnyxCallPlacer(
 
         try
         {
+            var http = clients.CreateClient(guarded ? GuardedClient : Client);
             using var response = await http.SendAsync(request, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             return response.IsSuccessStatusCode ? Placed(text) : Refused(response.StatusCode, text);

@@ -7,29 +7,31 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Switchboard.Accounts;
 using Switchboard.Calls;
 using Switchboard.Calls.Voicemail;
+
+using Switchboard.Providers;
 
 namespace Switchboard.Twilio;
 
 /// <summary>
 /// Twilio's REST API for what Switchboard reads and deletes there: a recording's media
 /// (<c>GET …/Recordings/{Sid}.mp3</c>), its deletion (<c>DELETE …/Recordings/{Sid}.json</c>) and a call's status
-/// (<c>GET …/Calls/{Sid}.json</c>), always under the configured <c>ApiBaseUrl</c> with Basic auth. The URL is built
-/// from the sid alone, which must look like one: a URL named in a webhook is never fetched, so a forged form cannot
-/// make Switchboard send its credentials elsewhere.
+/// (<c>GET …/Calls/{Sid}.json</c>), with the account of the organization the recording or call is of (its own, or
+/// the global one: <see cref="ProviderCredentials"/>), under that account's API base URL with Basic auth. The URL is
+/// built from the sid alone, which must look like one: a URL named in a webhook is never fetched, so a forged form
+/// cannot make Switchboard send its credentials elsewhere.
 /// </summary>
-public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOptions> options, ILogger<TwilioRest> log)
-    : IRecordings, ICallLookup
+public sealed partial class TwilioRest(
+    HttpClient http, ProviderCredentials credentials, ILogger<TwilioRest> log) : IRecordings, ICallLookup
 {
     /// <summary>
     /// A recording's audio is read whole (to answer Range requests); a 10-minute message is a few MB.
     /// </summary>
     public const int MaxAudioBytes = 32 * 1024 * 1024;
 
-    private TwilioOptions Twilio => options.Value.Twilio;
-
-    public bool Configured => !string.IsNullOrEmpty(Twilio.AccountSid) && !string.IsNullOrEmpty(Twilio.AuthToken);
+    public bool Configured => credentials.TwilioAccount() is not null || credentials.AnyOrganizationAccount;
 
     public static bool IsRecordingSid(string? sid) => sid is not null && RecordingSid().IsMatch(sid);
 
@@ -37,14 +39,14 @@ public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOpti
 
     public async Task<RecordingAudio> FetchAsync(string recordingSid, CancellationToken ct)
     {
-        if (!Configured || !IsRecordingSid(recordingSid))
+        if (!IsRecordingSid(recordingSid) || await credentials.ForRecordingAsync(recordingSid, ct) is not { } account)
         {
             return new RecordingAudio.Failed(503, "No provider account is configured, or the recording sid is not one");
         }
 
         try
         {
-            using var request = Request(HttpMethod.Get, $"Recordings/{recordingSid}.mp3");
+            using var request = Request(account, HttpMethod.Get, $"Recordings/{recordingSid}.mp3");
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
             {
@@ -79,14 +81,14 @@ public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOpti
 
     public async Task<RecordingDeletion> DeleteAsync(string recordingSid, CancellationToken ct)
     {
-        if (!Configured || !IsRecordingSid(recordingSid))
+        if (!IsRecordingSid(recordingSid) || await credentials.ForRecordingAsync(recordingSid, ct) is not { } account)
         {
             return RecordingDeletion.Failed;
         }
 
         try
         {
-            using var request = Request(HttpMethod.Delete, $"Recordings/{recordingSid}.json");
+            using var request = Request(account, HttpMethod.Delete, $"Recordings/{recordingSid}.json");
             using var response = await http.SendAsync(request, ct);
             return response.StatusCode switch
             {
@@ -103,14 +105,14 @@ public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOpti
 
     public async Task<CallLookup> LookupAsync(string callSid, CancellationToken ct)
     {
-        if (!Configured || !IsCallSid(callSid))
+        if (!IsCallSid(callSid) || await credentials.ForCallSidAsync(callSid, ct) is not { } account)
         {
             return new CallLookup.Unknown();
         }
 
         try
         {
-            using var request = Request(HttpMethod.Get, $"Calls/{callSid}.json");
+            using var request = Request(account, HttpMethod.Get, $"Calls/{callSid}.json");
             using var response = await http.SendAsync(request, ct);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
@@ -172,15 +174,10 @@ public sealed partial class TwilioRest(HttpClient http, IOptions<SwitchboardOpti
             .AddTimeout(twilio.ApiAttemptTimeout);
     }
 
-    private HttpRequestMessage Request(HttpMethod method, string resource)
+    private static HttpRequestMessage Request(CompatibleAccount account, HttpMethod method, string resource)
     {
-        var accountSid = Twilio.AccountSid!;
-        var request = new HttpRequestMessage(
-            method,
-            $"{Twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/{resource}");
-        request.Headers.Authorization = new AuthenticationHeaderValue(
-            "Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{Twilio.AuthToken}")));
+        var request = new HttpRequestMessage(method, account.ResourceUrl(resource));
+        request.Headers.Authorization = account.Authorization();
         return request;
     }
 

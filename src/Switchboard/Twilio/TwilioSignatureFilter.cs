@@ -1,22 +1,34 @@
+using Switchboard.Phones;
 using Switchboard.Providers;
 
 namespace Switchboard.Twilio;
 
-/// <summary>X-Twilio-Signature (see <see cref="TwilioSignature"/>), keyed with the account's auth token.</summary>
+/// <summary>
+/// X-Twilio-Signature (see <see cref="TwilioSignature"/>), keyed with the auth token of the organization owning the
+/// call or the called number (<see cref="ProviderCredentials"/>), so one organization's account can never drive
+/// another's calls.
+/// </summary>
 public sealed class TwilioSignatureFilter(
-    ProviderCredentials credentials, CallbackUrls urls, ILogger<TwilioSignatureFilter> log)
+    ProviderCredentials credentials, PhoneNormalizer phones, CallbackUrls urls, ILogger<TwilioSignatureFilter> log)
     : WebhookSignatureFilter(log)
 {
     protected override string SignatureHeader => "X-Twilio-Signature";
 
-    protected override bool CanVerify(HttpRequest request) => !string.IsNullOrEmpty(credentials.Twilio().AuthToken);
+    protected override bool CanVerify(HttpRequest request) =>
+        !string.IsNullOrEmpty(credentials.Twilio().AuthToken) || credentials.AnyOrganizationAccount;
 
-    protected override bool IsSigned(HttpRequest request, IFormCollection form, byte[]? rawBody)
+    protected override async Task<bool> IsSignedAsync(HttpRequest request, IFormCollection form, byte[]? rawBody)
     {
+        var key = await credentials.TwilioSigningKeyAsync(
+            CallIdOf(request), phones.NormalizeOrNull(form["To"]), request.HttpContext.RequestAborted);
+        if (string.IsNullOrEmpty(key))
+        {
+            return false;
+        }
+
         var url = urls.BaseUrl + request.Path + request.QueryString;
         var pairs = form.SelectMany(field => field.Value.Select(value => KeyValuePair.Create(field.Key, value ?? "")));
-        var signature = request.Headers["X-Twilio-Signature"];
-        return TwilioSignature.IsValid(credentials.Twilio().AuthToken!, url, pairs, signature);
+        return TwilioSignature.IsValid(key, url, pairs, request.Headers["X-Twilio-Signature"]);
     }
 
     /// <summary>Twilio's own helper libraries answer a forgery this way; kept as it always was.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Accounts;
 using Switchboard.Calls;
 using Switchboard.Events;
 using Switchboard.Storage;
@@ -154,6 +155,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104", new { inboxId = w.Inbox })),
         new($"DELETE {O}/numbers/{{number}}",                             "403  2xx  404  403  403  401  401  401",
             (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104")),
+        new($"POST {O}/numbers/{{number}}/check",                         "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104/check")),
+        new($"POST {O}/numbers/{{number}}/connect",                       "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/numbers/%2B14155550104/connect")),
         new($"POST {O}/messages",                                         "403  2xx  404  403  403  401  401  401",
             (w, _) => new(
                 $"{w.Org.Path}/messages",
@@ -186,6 +191,16 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             (w, _) => new(
                 $"{w.Org.Path}/call-events/replay",
                 new { from = w.App.Clock.GetUtcNow().AddDays(-1), to = w.App.Clock.GetUtcNow().AddDays(1) })),
+        new($"GET {O}/provider",                                          "2xx  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/provider")),
+        new($"PUT {O}/provider",                                          "2xx  403  404  403  403  401  401  401",
+            (w, _) => new(
+                $"{w.Org.Path}/provider",
+                new { provider = "twilio", accountSid = "AC" + new string('1', 32), authToken = "an-org-auth-token" })),
+        new($"DELETE {O}/provider",                                       "2xx  403  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/provider")),
+        new($"POST {O}/provider/check",                                   "2xx  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/provider/check")),
         new("GET /metrics",                                               "2xx  403  403  403  403  401  401  401",
             (_, _) => new("/metrics")),
     ];
@@ -360,6 +375,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         await AddAsync(db.Calls);
         await AddAsync(db.PanelLogins);
         await AddAsync(db.CallEvents);
+        await AddAsync(db.ProviderAccounts);
+        await AddAsync(db.NumberConnections);
         return string.Join("\n", parts);
     }
 

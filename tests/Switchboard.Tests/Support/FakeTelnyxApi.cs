@@ -25,10 +25,14 @@ public sealed partial class FakeTelnyxApi : IAsyncDisposable
     public const string ApplicationId = "1234567890123456789";
 
     private readonly WebApplication _app;
+    private readonly string _apiKey;
+    private readonly string _applicationId;
 
-    private FakeTelnyxApi(WebApplication app)
+    private FakeTelnyxApi(WebApplication app, string apiKey, string applicationId)
     {
         _app = app;
+        _apiKey = apiKey;
+        _applicationId = applicationId;
         app.MapPost("/v2/texml/calls/{connectionId}", CreateAsync);
     }
 
@@ -36,12 +40,15 @@ public sealed partial class FakeTelnyxApi : IAsyncDisposable
 
     public ConcurrentQueue<CreatedCall> Created { get; } = new();
 
-    public static async Task<FakeTelnyxApi> StartAsync()
+    /// <summary>
+    /// Starts the API of one account: its key and TeXML application (another organization's account is another fake).
+    /// </summary>
+    public static async Task<FakeTelnyxApi> StartAsync(string apiKey = ApiKey, string applicationId = ApplicationId)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var fake = new FakeTelnyxApi(builder.Build());
+        var fake = new FakeTelnyxApi(builder.Build(), apiKey, applicationId);
         await fake._app.StartAsync();
         fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>()
             .Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -61,12 +68,12 @@ public sealed partial class FakeTelnyxApi : IAsyncDisposable
 
     private async Task<IResult> CreateAsync(string connectionId, HttpRequest request)
     {
-        if (request.Headers.Authorization.ToString() != $"Bearer {ApiKey}")
+        if (request.Headers.Authorization.ToString() != $"Bearer {_apiKey}")
         {
             return Error(HttpStatusCode.Unauthorized, "10009", "Authentication failed");
         }
 
-        if (connectionId != ApplicationId)
+        if (connectionId != _applicationId)
         {
             return Error(HttpStatusCode.NotFound, "10005", "Resource not found");
         }

@@ -36,6 +36,23 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Recordings/{file}", FetchRecordingAsync);
         app.MapDelete("/2010-04-01/Accounts/{accountSid}/Recordings/{file}", DeleteRecordingAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Calls/{file}", FetchCallAsync);
+        app.MapGet("/2010-04-01/Accounts/{file}", FetchAccountAsync);
+        app.MapGet("/2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers.json", ListNumbersAsync);
+        app.MapPost("/2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers/{file}", UpdateNumberAsync);
+        _accounts[AccountSid] = authToken;
+    }
+
+    /// <summary>
+    /// The accounts it knows (sid → auth token): the global one, and those tests add for organizations.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, string> _accounts = new();
+
+    /// <summary>Another account (an organization's own), with its own auth token; gives its sid.</summary>
+    public string AddAccount(string authToken)
+    {
+        var sid = "AC" + Guid.NewGuid().ToString("N");
+        _accounts[sid] = authToken;
+        return sid;
     }
 
     /// <summary>The recordings it holds, by sid: their audio (served as MP3 or WAV, as asked).</summary>
@@ -118,7 +135,7 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
             await Task.Delay(delay);
         }
 
-        if (call.User is null || BasicPassword(request) != AuthToken || call.User != AccountSid)
+        if (call.User is null || !_accounts.TryGetValue(call.User, out var token) || BasicPassword(request) != token)
         {
             return Error(HttpStatusCode.Unauthorized, 20003, "Authenticate");
         }
@@ -147,14 +164,14 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         return Results.Json(new Dictionary<string, object?>
         {
             ["sid"] = call.Sid,
-            ["account_sid"] = AccountSid,
+            ["account_sid"] = accountSid,
             ["to"] = call.To,
             ["from"] = call.From,
             ["status"] = "queued",
             ["direction"] = "outbound-api",
             ["api_version"] = "2010-04-01",
             ["date_created"] = DateTimeOffset.UtcNow.ToString("r"),
-            ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Calls/{call.Sid}.json",
+            ["uri"] = $"/2010-04-01/Accounts/{accountSid}/Calls/{call.Sid}.json",
         }, statusCode: StatusCodes.Status201Created);
     }
 
@@ -178,9 +195,9 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
             ".json" => Results.Json(new Dictionary<string, object?>
             {
                 ["sid"] = sid,
-                ["account_sid"] = AccountSid,
+                ["account_sid"] = accountSid,
                 ["status"] = "completed",
-                ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Recordings/{sid}.json",
+                ["uri"] = $"/2010-04-01/Accounts/{accountSid}/Recordings/{sid}.json",
             }),
             _ => NotFound(request),
         };
@@ -213,15 +230,148 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
         return Results.Json(new Dictionary<string, object?>
         {
             ["sid"] = sid,
-            ["account_sid"] = AccountSid,
+            ["account_sid"] = accountSid,
             ["status"] = call.Status,
             ["duration"] = call.DurationSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["start_time"] = call.EndedAt?.AddSeconds(-(call.DurationSeconds ?? 0)).ToString("r"),
             ["end_time"] = call.EndedAt?.ToString("r"),
             ["direction"] = "inbound",
             ["api_version"] = "2010-04-01",
-            ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Calls/{sid}.json",
+            ["uri"] = $"/2010-04-01/Accounts/{accountSid}/Calls/{sid}.json",
         });
+    }
+
+    /// <summary>The Account resource: an account may fetch itself (a cheap, authenticated read).</summary>
+    private async Task<IResult> FetchAccountAsync(string file, HttpRequest request)
+    {
+        var (accountSid, extension) = Split(file);
+        if (extension != ".json")
+        {
+            return NotFound(request);
+        }
+
+        if (await RefuseAsync(accountSid, request) is { } refused)
+        {
+            return refused;
+        }
+
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["sid"] = accountSid,
+            ["friendly_name"] = "Fake account",
+            ["status"] = "active",
+            ["type"] = "Full",
+            ["uri"] = $"/2010-04-01/Accounts/{accountSid}.json",
+        });
+    }
+
+    /// <summary>
+    /// The numbers of the accounts, by sid (PN…), as the IncomingPhoneNumber resource describes them.
+    /// </summary>
+    public ConcurrentDictionary<string, IncomingNumber> IncomingNumbers { get; } = new();
+
+    /// <summary>Gives the account a number, configured as given (e.g. pointing elsewhere); returns its sid.</summary>
+    public string AddIncomingNumber(
+        string accountSid,
+        string phoneNumber,
+        string? voiceUrl = null,
+        string? statusCallback = null)
+    {
+        var sid = "PN" + Guid.NewGuid().ToString("N");
+        IncomingNumbers[sid] = new IncomingNumber(
+            sid,
+            accountSid,
+            phoneNumber,
+            voiceUrl,
+            "POST",
+            statusCallback,
+            "POST",
+            null);
+        return sid;
+    }
+
+    /// <summary>
+    /// Reading the list, filtered by <c>PhoneNumber</c> (in the query, so it must be URL-encoded: a raw <c>+</c> reads
+    /// as a space and matches nothing, as at Twilio). A page in Twilio's shape: the items under
+    /// <c>incoming_phone_numbers</c>.
+    /// </summary>
+    private async Task<IResult> ListNumbersAsync(string accountSid, HttpRequest request)
+    {
+        if (await RefuseAsync(accountSid, request) is { } refused)
+        {
+            return refused;
+        }
+
+        var filter = request.Query["PhoneNumber"].ToString();
+        var items = IncomingNumbers.Values
+            .Where(n => n.AccountSid == accountSid && (filter.Length == 0 || n.PhoneNumber == filter))
+            .OrderBy(n => n.PhoneNumber, StringComparer.Ordinal)
+            .Select(n => n.Resource())
+            .ToList();
+        var uri =
+            $"/2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers.json?PhoneNumber={Uri.EscapeDataString(filter)}&" +
+            "PageSize=50&Page=0";
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["first_page_uri"] = uri,
+            ["next_page_uri"] = null,
+            ["previous_page_uri"] = null,
+            ["page"] = 0,
+            ["page_size"] = 50,
+            ["start"] = 0,
+            ["end"] = Math.Max(0, items.Count - 1),
+            ["uri"] = uri,
+            ["incoming_phone_numbers"] = items,
+        });
+    }
+
+    /// <summary>
+    /// Updating a number: <c>VoiceUrl</c>, <c>VoiceMethod</c>, <c>StatusCallback</c>, <c>StatusCallbackMethod</c>,
+    /// <c>VoiceApplicationSid</c>.
+    /// </summary>
+    private async Task<IResult> UpdateNumberAsync(string accountSid, string file, HttpRequest request)
+    {
+        if (await RefuseAsync(accountSid, request) is { } refused)
+        {
+            return refused;
+        }
+
+        var (sid, extension) = Split(file);
+        if (extension != ".json"
+            || !IncomingNumbers.TryGetValue(sid, out var number)
+            || number.AccountSid != accountSid)
+        {
+            return NotFound(request);
+        }
+
+        var form = request.HasFormContentType ? await request.ReadFormAsync() : null;
+        string? Field(string name) => form is not null && form.TryGetValue(name, out var v) ? v.ToString() : null;
+        foreach (var url in new[] { Field("VoiceUrl"), Field("StatusCallback") }.Where(u => u is { Length: > 0 }))
+        {
+            if (!IsHttpUrl(url))
+            {
+                return Error(HttpStatusCode.BadRequest, 21502, $"Invalid url: {url}");
+            }
+        }
+
+        if (new[] { Field("VoiceMethod"), Field("StatusCallbackMethod") }.Any(m => m is not null
+            && m is not ("GET" or "POST")))
+        {
+            return Error(HttpStatusCode.BadRequest, 21609, "Invalid method");
+        }
+
+        var updated = number with
+        {
+            VoiceUrl = Field("VoiceUrl") ?? number.VoiceUrl,
+            VoiceMethod = Field("VoiceMethod") ?? number.VoiceMethod,
+            StatusCallback = Field("StatusCallback") ?? number.StatusCallback,
+            StatusCallbackMethod = Field("StatusCallbackMethod") ?? number.StatusCallbackMethod,
+            VoiceApplicationSid = Field("VoiceApplicationSid") is { } app
+                ? (app.Length == 0 ? null : app)
+                : number.VoiceApplicationSid,
+        };
+        IncomingNumbers[sid] = updated;
+        return Results.Json(updated.Resource());
     }
 
     /// <summary>
@@ -236,12 +386,12 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
             await Task.Delay(delay);
         }
 
-        if (user != AccountSid || BasicPassword(request) != AuthToken)
+        if (user is null || !_accounts.TryGetValue(user, out var token) || BasicPassword(request) != token)
         {
             return Error(HttpStatusCode.Unauthorized, 20003, "Authenticate");
         }
 
-        if (accountSid != AccountSid)
+        if (accountSid != user)
         {
             return NotFound(request);
         }
@@ -336,6 +486,42 @@ public sealed partial class FakeTwilioApi : IAsyncDisposable
 
     [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
     private static partial Regex E164();
+
+    /// <summary>A number as the IncomingPhoneNumber resource describes it.</summary>
+    public sealed record IncomingNumber(
+        string Sid,
+        string AccountSid,
+        string PhoneNumber,
+        string? VoiceUrl,
+        string VoiceMethod,
+        string? StatusCallback,
+        string StatusCallbackMethod,
+        string? VoiceApplicationSid)
+    {
+        public Dictionary<string, object?> Resource() => new()
+        {
+            ["sid"] = Sid,
+            ["account_sid"] = AccountSid,
+            ["phone_number"] = PhoneNumber,
+            ["friendly_name"] = PhoneNumber,
+            ["voice_url"] = VoiceUrl,
+            ["voice_method"] = VoiceMethod,
+            ["voice_fallback_url"] = null,
+            ["status_callback"] = StatusCallback,
+            ["status_callback_method"] = StatusCallbackMethod,
+            ["voice_application_sid"] = VoiceApplicationSid,
+            ["trunk_sid"] = null,
+            ["capabilities"] = new Dictionary<string, bool>
+            {
+                ["voice"] = true,
+                ["sms"] = true,
+                ["mms"] = true,
+                ["fax"] = false,
+            },
+            ["api_version"] = "2010-04-01",
+            ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json",
+        };
+    }
 
     /// <summary>
     /// A call as the Call resource describes it; <paramref name="Status"/> in Twilio's words (e.g. <c>completed</c>).

@@ -23,6 +23,13 @@ public static partial class LogScan
         Switchboard.Demo.DemoMode.AgentPassword,
         "demo-operator-token",
         "demo-auth-token",
+        Accounts.ProviderAccountTests.OrgToken,
+        Accounts.OrganizationAccountWebhookTests.OtherToken,
+        "PTsignalwire-token-0001",
+        "PSKsigning-key-0002",
+        "KEYtelnyx-api-key-0003",
+        "bandwidth-pass-0004",
+        "callback-pass-0005",
     ];
 
     public sealed record Leak(int Line, string Kind, string Excerpt);

@@ -108,7 +108,7 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         return client;
     }
 
-    public TwilioProvider Provider() => new(CreateClient());
+    public TwilioProvider Provider(string authToken = AuthToken) => new(CreateClient(), authToken);
 
     /// <summary>
     /// Takes the database away under the running app: SQLite's file turns to garbage, PostgreSQL refuses connections.
@@ -150,6 +150,11 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         await command.ExecuteNonQueryAsync();
         return new HeldDatabase(connection, transaction);
     }
+
+    /// <summary>
+    /// A second app on this one's database, running beside it as another instance behind a load balancer.
+    /// </summary>
+    public SwitchboardApp AnotherInstance() => new(this) { _keepDatabase = true };
 
     /// <summary>
     /// Stops this app as a process stops (its background work ends, its database stays) and starts another on the same

@@ -7,9 +7,10 @@ namespace Switchboard.Tests.Support;
 
 /// <summary>
 /// Plays the telephony provider: posts signed webhooks the way Twilio does, and follows the URLs in the
-/// TwiML answers (the agent leg's <c>Number url</c>, the <c>Gather</c> and <c>Dial</c> actions).
+/// TwiML answers (the agent leg's <c>Number url</c>, the <c>Gather</c> and <c>Dial</c> actions). Signs with the global
+/// auth token, or with the one given (an organization's own account).
 /// </summary>
-public sealed class TwilioProvider(HttpClient http)
+public sealed class TwilioProvider(HttpClient http, string authToken = SwitchboardApp.AuthToken)
 {
     private int _sequence;
 
@@ -43,7 +44,7 @@ public sealed class TwilioProvider(HttpClient http)
         var url = pathOrUrl.StartsWith("http", StringComparison.Ordinal)
             ? pathOrUrl
             : SwitchboardApp.PublicBaseUrl + pathOrUrl;
-        return SendAsync(url, form, signature ?? TwilioSignature.Compute(SwitchboardApp.AuthToken, url, form));
+        return SendAsync(url, form, signature ?? TwilioSignature.Compute(authToken, url, form));
     }
 
     public async Task<TwiMLAnswer> SendAsync(string publicUrl, Dictionary<string, string> form, string? signature)

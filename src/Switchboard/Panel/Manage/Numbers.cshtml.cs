@@ -47,6 +47,28 @@ public sealed class NumbersModel(NumberDirectory numbers, GroupsAndInboxes group
             ct);
     }
 
+    /// <summary>
+    /// Points the number's voice URL and status callback at Switchboard, at the organization's provider.
+    /// </summary>
+    public async Task<IActionResult> OnPostConnectAsync(CancellationToken ct)
+    {
+        var connected = await numbers.CheckAsync(OrganizationId, Number ?? "", connect: true, ct);
+        var shown = connected.Value is { } n ? phones.Show(n.Number) : "";
+        return await ShowAsync(connected, connected.Value?.Connection == "connected"
+            ? $"{shown} is connected: its calls come to Switchboard."
+            : $"{shown} could not be connected: {connected.Value?.ConnectionReason ?? "it still points elsewhere"}.",
+            ct);
+    }
+
+    /// <summary>How the number's connection at the provider reads in its row.</summary>
+    public static string ConnectionText(NumberAnswer number) => number.Connection switch
+    {
+        "connected" => "Connected: its calls come to Switchboard",
+        "elsewhere" => "Points elsewhere at the provider: its calls do not come here",
+        _ when number.ConnectionCheckedAt is null => "Not checked at the provider yet",
+        _ => $"Unknown: {number.ConnectionReason ?? "no answer"}",
+    } + (number.ConnectionCheckedAt is { } at ? $" (checked {at:yyyy-MM-dd HH:mm} UTC)" : "");
+
     public async Task<IActionResult> OnPostDeleteAsync(CancellationToken ct)
     {
         if (!Confirm)

@@ -22,6 +22,47 @@ namespace Switchboard.Storage.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Accounts.NumberConnection", b =>
+                {
+                    b.Property<string>("Number")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Number");
+
+                    b.ToTable("NumberConnections", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -870,6 +911,52 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("Numbers");
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.ProviderAccount", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ApiBaseUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ProtectedSecrets")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("SecretHints")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("ProviderAccounts", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Accounts.NumberConnection", b =>
+                {
+                    b.HasOne("Switchboard.Storage.PlatformNumber", null)
+                        .WithOne()
+                        .HasForeignKey("Switchboard.Accounts.NumberConnection", "Number")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
@@ -893,6 +980,15 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.HasOne("Switchboard.Calls.CallRecord", null)
                         .WithMany("Events")
                         .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.ProviderAccount", b =>
+                {
+                    b.HasOne("Switchboard.Storage.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("Switchboard.Storage.ProviderAccount", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

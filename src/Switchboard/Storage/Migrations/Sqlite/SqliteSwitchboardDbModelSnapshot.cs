@@ -17,6 +17,45 @@ namespace Switchboard.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Accounts.NumberConnection", b =>
+                {
+                    b.Property<string>("Number")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Number");
+
+                    b.ToTable("NumberConnections", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -841,6 +880,52 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("Numbers");
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.ProviderAccount", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApiBaseUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSecrets")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretHints")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("ProviderAccounts", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Accounts.NumberConnection", b =>
+                {
+                    b.HasOne("Switchboard.Storage.PlatformNumber", null)
+                        .WithOne()
+                        .HasForeignKey("Switchboard.Accounts.NumberConnection", "Number")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Switchboard.Calls.CallStatusEvent", b =>
                 {
                     b.HasOne("Switchboard.Calls.CallRecord", null)
@@ -864,6 +949,15 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.HasOne("Switchboard.Calls.CallRecord", null)
                         .WithMany("Events")
                         .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Switchboard.Storage.ProviderAccount", b =>
+                {
+                    b.HasOne("Switchboard.Storage.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("Switchboard.Storage.ProviderAccount", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
