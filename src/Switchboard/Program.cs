@@ -121,6 +121,8 @@ builder.Services.AddHostedService<CallEventSender>();
 // What admins read and change, shared by the admin API and the panel
 builder.Services.AddScoped<InboundCallSettings>();
 builder.Services.AddScoped<CallOptionSettings>();
+builder.Services.AddScoped<HoursSettings>();
+builder.Services.AddScoped<BlockedCallers>();
 builder.Services.AddScoped<GroupsAndInboxes>();
 builder.Services.AddScoped<AgentDirectory>();
 builder.Services.AddScoped<NumberDirectory>();
@@ -210,6 +212,7 @@ organization.MapAgents();
 organization.MapNumbers();
 organization.MapMessages();
 organization.MapCalls();
+organization.MapHoursAndBlocking();
 organization.MapVoicemail();
 organization.MapCallEvents();
 organization.MapAudit();

@@ -23,15 +23,18 @@ public sealed record VoicemailBody(bool? Enabled, int? MaxSeconds, bool? Transcr
 
 public sealed record OrganizationCallOptions(
     FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? SayContactName, int? LastTextMaxAgeDays,
-    VoicemailBody? Voicemail = null, int? VoicemailRetentionDays = null);
+    VoicemailBody? Voicemail = null, int? VoicemailRetentionDays = null, bool? RejectFailedVerification = null,
+    string? Language = null);
+
+/// <summary>
+/// Ring the team: <c>{mode: "off" | "together" | "inTurn", ringSeconds (10–60), maxAgents (1–10)}</c>.
+/// </summary>
+public sealed record RingTeamBody(string? Mode, int? RingSeconds, int? MaxAgents);
 
 /// <summary>A null <c>voicemail</c> follows the organization's.</summary>
 public sealed record GroupCallOptions(
-    FallbackBody? Fallback,
-    CallerMessageBody? UnavailableMessage,
-    bool? RejectWithMessage,
-    bool? MembersOnly,
-    VoicemailBody? Voicemail = null);
+    FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, bool? RejectWithMessage, bool? MembersOnly,
+    VoicemailBody? Voicemail = null, RingTeamBody? RingTeam = null, string? Language = null);
 
 public sealed record InboxCallOptions(
     CallerMessageBody? UnavailableMessage,
@@ -40,12 +43,8 @@ public sealed record InboxCallOptions(
 
 /// <summary>A group's own options, and what its calls get once "follow the organization" is resolved.</summary>
 public sealed record GroupCallOptionsAnswer(
-    FallbackBody Fallback,
-    CallerMessageBody? UnavailableMessage,
-    bool RejectWithMessage,
-    bool MembersOnly,
-    EffectiveCallOptions Effective,
-    VoicemailBody? Voicemail = null);
+    FallbackBody Fallback, CallerMessageBody? UnavailableMessage, bool RejectWithMessage, bool MembersOnly,
+    EffectiveCallOptions Effective, VoicemailBody? Voicemail, RingTeamBody RingTeam, string? Language);
 
 public sealed record InboxCallOptionsAnswer(
     CallerMessageBody? UnavailableMessage,
@@ -53,11 +52,11 @@ public sealed record InboxCallOptionsAnswer(
     EffectiveCallOptions Effective,
     VoicemailBody? Voicemail = null);
 
-/// <summary>The fallback, message and voicemail a call actually gets; a null message is the stock one.</summary>
+/// <summary>
+/// The fallback, message, voicemail and language a call actually gets; a null message is the stock one.
+/// </summary>
 public sealed record EffectiveCallOptions(
-    FallbackBody? Fallback,
-    CallerMessageBody? UnavailableMessage,
-    VoicemailBody? Voicemail = null);
+    FallbackBody? Fallback, CallerMessageBody? UnavailableMessage, VoicemailBody? Voicemail, string Language);
 
 public sealed record MemberAnswer(long AgentId, string Name, DateTime AddedAt);
 
@@ -91,6 +90,11 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
             errors["lastTextMaxAgeDays"] = [$"must be between 1 and {MaxAgeDaysLimit} days, or null for any age"];
         }
 
+        if (request?.Language is { } language && !CallerLanguage.IsKnown(language))
+        {
+            errors["language"] = [LanguageProblem];
+        }
+
         var voicemail = Voicemail(request?.Voicemail, errors);
         if (request?.VoicemailRetentionDays is < 1 or > RetentionDaysLimit)
         {
@@ -108,6 +112,8 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
         Store(organization, message);
         organization.SayContactName = request?.SayContactName ?? true;
         organization.LastTextMaxAgeDays = request?.LastTextMaxAgeDays;
+        organization.RejectFailedVerification = request?.RejectFailedVerification ?? false;
+        organization.Language = request?.Language ?? CallerLanguage.English;
         organization.VoicemailEnabled = voicemail?.Enabled ?? false;
         organization.VoicemailMaxSeconds = voicemail?.MaxSeconds ?? VoicemailDefaults.MaxSeconds;
         organization.VoicemailTranscribe = voicemail?.Transcribe ?? false;
@@ -140,12 +146,22 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
             errors,
             ct);
         var message = Message(request?.UnavailableMessage, errors);
+        var ringTeam = RingTeamOf(request?.RingTeam, errors);
+        if (request?.Language is { } language && !CallerLanguage.IsKnown(language))
+        {
+            errors["language"] = [LanguageProblem + ", or null to follow the organization"];
+        }
+
         var voicemail = Voicemail(request?.Voicemail, errors);
         if (errors.Count > 0)
         {
             return new Refusal.Invalid(errors);
         }
 
+        group.RingTeamMode = ringTeam.Mode;
+        group.RingTeamSeconds = ringTeam.RingSeconds;
+        group.RingTeamMaxAgents = ringTeam.MaxAgents;
+        group.Language = request?.Language;
         group.FallbackMode = mode;
         group.FallbackForwardTo = forwardTo;
         Store(group, message);
@@ -276,7 +292,41 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
             organization.VoicemailEnabled,
             organization.VoicemailMaxSeconds,
             organization.VoicemailTranscribe),
-        organization.VoicemailRetentionDays);
+        organization.VoicemailRetentionDays,
+        organization.RejectFailedVerification,
+        organization.Language);
+
+    private const string LanguageProblem = "must be \"en-US\" or \"es-US\"";
+
+    private static RingTeam RingTeamOf(RingTeamBody? body, Dictionary<string, string[]> errors)
+    {
+        if (body is null)
+        {
+            return RingTeam.Off;
+        }
+
+        var mode = RingTeamMode.Off;
+        if (body.Mode is not null && !EnumNames.TryParse(body.Mode, out mode))
+        {
+            errors["ringTeam.mode"] = [EnumNames.Allowed<RingTeamMode>()];
+        }
+
+        if (body.RingSeconds is < RingTeam.MinRingSeconds or > RingTeam.MaxRingSeconds)
+        {
+            errors["ringTeam.ringSeconds"] =
+                [$"must be between {RingTeam.MinRingSeconds} and {RingTeam.MaxRingSeconds} seconds"];
+        }
+
+        if (body.MaxAgents is < 1 or > RingTeam.MaxAgentsLimit)
+        {
+            errors["ringTeam.maxAgents"] = [$"must be between 1 and {RingTeam.MaxAgentsLimit}"];
+        }
+
+        return new RingTeam(
+            mode,
+            body.RingSeconds ?? RingTeam.DefaultRingSeconds,
+            body.MaxAgents ?? RingTeam.DefaultMaxAgents);
+    }
 
     private async Task<GroupCallOptionsAnswer> AnswerAsync(Group group, CancellationToken ct)
     {
@@ -290,8 +340,13 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
             group.RejectWithMessage,
             group.MembersOnly,
             new EffectiveCallOptions(
-                fallback, Heard(group, organization.UnavailableMessage), VoicemailOf(group) ?? organization.Voicemail),
-            VoicemailOf(group));
+                fallback,
+                Heard(group, organization.UnavailableMessage),
+                VoicemailOf(group) ?? organization.Voicemail,
+                group.Language ?? organization.Language ?? CallerLanguage.English),
+            VoicemailOf(group),
+            new RingTeamBody(EnumNames.Name(group.RingTeamMode), group.RingTeamSeconds, group.RingTeamMaxAgents),
+            group.Language);
     }
 
     private async Task<InboxCallOptionsAnswer> AnswerAsync(Inbox inbox, CancellationToken ct)
@@ -301,7 +356,10 @@ public sealed partial class CallOptionSettings(SwitchboardDb db, PhoneNormalizer
             Body(inbox),
             inbox.RejectWithMessage,
             new EffectiveCallOptions(
-                null, Heard(inbox, organization.UnavailableMessage), VoicemailOf(inbox) ?? organization.Voicemail),
+                null,
+                Heard(inbox, organization.UnavailableMessage),
+                VoicemailOf(inbox) ?? organization.Voicemail,
+                organization.Language ?? CallerLanguage.English),
             VoicemailOf(inbox));
     }
 

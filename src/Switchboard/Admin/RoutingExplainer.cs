@@ -88,6 +88,15 @@ public sealed class RoutingExplainer(
 
     private static string Summary(RoutingDecision decision, string? agentName) => decision.Outcome switch
     {
+        RoutingOutcome.Reject when decision.Reason == DecisionReason.CallerBlocked =>
+            "The caller is blocked: the call would be rejected; nothing rings.",
+        RoutingOutcome.Forward when decision.AfterHours is not null =>
+            "Closed now: the call would be forwarded to the after-hours " +
+            $"number {PhoneMask.Mask(decision.ForwardTo)}, with no prompt.",
+        RoutingOutcome.AfterHours when decision.AfterHours == AfterHoursMode.Voicemail =>
+            "Closed now: the caller could leave a voicemail; nothing rings.",
+        RoutingOutcome.AfterHours =>
+            "Closed now: the caller would hear the after-hours message, then the call ends; nothing rings.",
         RoutingOutcome.Forward =>
             $"The call would be forwarded to {PhoneMask.Mask(decision.ForwardTo)}, " +
             "which sees the platform number as caller ID.",

@@ -16,6 +16,19 @@ internal static class ApiExamples
 {
     private const string Contact = "+14155550199";
 
+    // Before Examples: static fields are initialized in the order they are written.
+    private static readonly WeeklyHoursBody[] Weekdays =
+    [
+        .. new[] { "monday", "tuesday", "wednesday", "thursday", "friday" }
+            .Select(day => new WeeklyHoursBody(day, "09:00", "17:00")),
+    ];
+
+    private static readonly HoursExceptionBody[] Holidays =
+    [
+        new("2026-12-25", true, null, null),
+        new("2026-12-24", null, "09:00", "12:00"),
+    ];
+
     private static readonly Dictionary<Type, object> Examples = new()
     {
         [typeof(CreateOrganization)] = new CreateOrganization("Riverside Tenants Union"),
@@ -37,12 +50,15 @@ internal static class ApiExamples
             true,
             30,
             new VoicemailBody(true, 120, true),
-            90),
+            90,
+            RejectFailedVerification: false,
+            Language: "es-US"),
         [typeof(GroupCallOptions)] = new GroupCallOptions(
             new FallbackBody("message", null),
             new CallerMessageBody("The canvassing team is out. Please text us.", null, null, null),
             false,
-            true),
+            true,
+            RingTeam: new RingTeamBody("together", 20, 5)),
         [typeof(InboxCallOptions)] = new InboxCallOptions(
             new CallerMessageBody(null, null, null, "https://media.example.org/closed.mp3"),
             true),
@@ -58,6 +74,14 @@ internal static class ApiExamples
         [typeof(StartCall)] = new StartCall(3, Contact),
         [typeof(ExplainRequest)] = new ExplainRequest(Contact, "+14155550100"),
         [typeof(PrivacyRequest)] = new PrivacyRequest(365),
+        [typeof(HoursBody)] =
+            new HoursBody("America/New_York", Weekdays, Holidays, new AfterHoursBody("voicemail", null)),
+        [typeof(OwnerHoursBody)] = new OwnerHoursBody(
+            "own",
+            "America/Chicago",
+            [new WeeklyHoursBody("saturday", "10:00", "14:00"), new WeeklyHoursBody("friday", "22:00", "02:00")],
+            [],
+            new AfterHoursBody("forward", "+14155550144")),
         [typeof(CallEventReplayRequest)] = new CallEventReplayRequest(
             new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero),
             new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero)),

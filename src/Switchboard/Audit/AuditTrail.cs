@@ -50,6 +50,7 @@ public sealed class AuditTrail(TimeProvider clock, IHttpContextAccessor http)
         [typeof(ApiKey)] = "apiKey",
         [typeof(PanelLogin)] = "panelLogin",
         [typeof(GroupMember)] = "groupMember",
+        [typeof(BlockedCaller)] = "blockedCaller",
         [typeof(ProviderAccount)] = "providerAccount",
     };
 

@@ -3,6 +3,7 @@ using Switchboard.Calls.Voicemail;
 using Switchboard.Phones;
 using Switchboard.Providers;
 using Switchboard.Routing;
+using Switchboard.Speech;
 
 namespace Switchboard.Bandwidth;
 
@@ -12,8 +13,9 @@ namespace Switchboard.Bandwidth;
 /// names. Bandwidth's webhooks are JSON events, not Twilio's forms, so they are mapped here, each to the service the
 /// form webhooks call (<see cref="FormWebhooks"/>), with the same paths:
 /// <c>transferAnswer</c> → the agent's prompt, <c>gather</c> → the key, <c>transferComplete</c> → the dial's end,
-/// <c>transferDisconnect</c> → a dialed leg's status, <c>recordComplete</c> → the thanks, and for agent-made calls
-/// <c>answer</c>, <c>gather</c> and <c>transferComplete</c>. Recordings are not read from Bandwidth yet, so their
+/// <c>transferDisconnect</c> → a dialed leg's status, <c>recordComplete</c> → the thanks, the team's
+/// <c>transferAnswer</c>, <c>gather</c> and <c>transferComplete</c> → its screening and its end, and for
+/// agent-made calls <c>answer</c>, <c>gather</c> and <c>transferComplete</c>. Recordings are not read from Bandwidth yet, so their
 /// <c>recordingAvailable</c> is acknowledged and not kept (docs/provider.md).
 /// </summary>
 public static class BandwidthWebhooks
@@ -40,6 +42,9 @@ public static class BandwidthWebhooks
         group.MapPost("/calls/{callId:long}/screen", TransferAnswer).WithMetadata(hangup);
         group.MapPost("/calls/{callId:long}/screened", Screened).WithMetadata(hangup);
         group.MapPost("/calls/{callId:long}/dial-ended", DialEnded).WithMetadata(unavailable);
+        group.MapPost("/calls/{callId:long}/team/{agentId:long}/screen", TeamAnswer).WithMetadata(hangup);
+        group.MapPost("/calls/{callId:long}/team/{agentId:long}/screened", TeamScreened).WithMetadata(hangup);
+        group.MapPost("/calls/{callId:long}/team-ended", TeamEnded).WithMetadata(unavailable);
         group.MapPost("/calls/{callId:long}/fallback-ended", FallbackEnded).WithMetadata(unavailable);
         group.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(acknowledged);
         group.MapPost("/calls/{callId:long}/voicemail/recorded", RecordComplete).WithMetadata(hangup);
@@ -74,8 +79,12 @@ public static class BandwidthWebhooks
         var answer = await calls.ReceiveAsync(
             callSid, phones.NormalizeOrNull(initiate.To), phones.NormalizeOrNull(initiate.From), ct);
         var id = answer.CallId;
+        var words = Words.For(answer.Language);
         return Xml(answer.Outcome switch
         {
+            RoutingOutcome.AfterHours when answer.AfterHours == AfterHoursMode.Voicemail => markup.AfterHoursVoicemail(
+                Recording(id, await voicemails.AfterHoursOfferAsync(id, ct), edgeUrls), words),
+            RoutingOutcome.AfterHours => markup.AfterHours(words),
             RoutingOutcome.Forward => markup.Forward(
                 answer.PlatformNumber, answer.ForwardTo!, edgeUrls.DialEnded(id), edgeUrls.Status(id, CallLeg.Forward)),
             RoutingOutcome.ConnectAgent => markup.DialAgent(
@@ -84,10 +93,12 @@ public static class BandwidthWebhooks
                 edgeUrls.Screen(id),
                 edgeUrls.DialEnded(id),
                 edgeUrls.Status(id, CallLeg.Agent)),
+            RoutingOutcome.AgentUnavailable when answer.Next is { } next =>
+                await AfterAgentAsync(markup, id, next, voicemails, edgeUrls, ct),
             RoutingOutcome.AgentUnavailable =>
-                await UnavailableAsync(markup, id, answer.Message, voicemails, edgeUrls, ct),
+                await UnavailableAsync(markup, id, answer.Message, words, voicemails, edgeUrls, ct),
             _ when answer.RejectWithMessage =>
-                await UnavailableAsync(markup, id, answer.Message, voicemails, edgeUrls, ct),
+                await UnavailableAsync(markup, id, answer.Message, words, voicemails, edgeUrls, ct),
             _ => markup.Reject(),
         });
     }
@@ -109,8 +120,9 @@ public static class BandwidthWebhooks
             return Xml(markup.Hangup());
         }
 
-        var prompt = ScreeningPrompt.For(context, clock.GetUtcNow().UtcDateTime);
-        return Xml(markup.Screen(prompt, edgeUrls.Screened(callId)));
+        var words = Words.For(context.Language);
+        var prompt = ScreeningPrompt.For(context, clock.GetUtcNow().UtcDateTime, words);
+        return Xml(markup.Screen(prompt, edgeUrls.Screened(callId), words));
     }
 
     /// <summary>1: nothing more runs on the agent's leg, so Bandwidth bridges it. Anything else: hang it up.</summary>
@@ -138,14 +150,78 @@ public static class BandwidthWebhooks
         var (markup, edgeUrls) = Markup(credentials, urls);
         var ended = BandwidthEvent.Of(http);
         var answer = await calls.FinishDialAsync(callId, ended.Status, null, ended.Seconds, null, ct);
-        return Xml(answer switch
-        {
-            { End: DialEnd.Connected } => markup.Hangup(),
-            { End: DialEnd.Fallback, PlatformNumber: { } number, FallbackTo: { } fallbackTo } => markup.Forward(
-                number, fallbackTo, edgeUrls.FallbackEnded(callId), edgeUrls.Status(callId, CallLeg.Fallback)),
-            _ => await UnavailableAsync(markup, callId, answer.Message, voicemails, edgeUrls, ct),
-        });
+        return Xml(await AfterAgentAsync(markup, callId, answer, voicemails, edgeUrls, ct));
     }
+
+    /// <summary>An agent of the team picked up its leg of the Transfer: that agent's prompt runs on it.</summary>
+    private static async Task<IResult> TeamAnswer(
+        long callId,
+        long agentId,
+        InboundCalls calls,
+        ProviderCredentials credentials,
+        CallbackUrls urls,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        var (markup, edgeUrls) = Markup(credentials, urls);
+        var context = await calls.StartTeamScreeningAsync(callId, agentId, ct);
+        if (context is null)
+        {
+            return Xml(markup.Hangup());
+        }
+
+        var words = Words.For(context.Language);
+        var prompt = ScreeningPrompt.For(context, clock.GetUtcNow().UtcDateTime, words);
+        return Xml(markup.Screen(prompt, edgeUrls.TeamScreened(callId, agentId), words));
+    }
+
+    /// <summary>The first of the team to press 1 is bridged (nothing left to run on the leg); others hang up.</summary>
+    private static async Task<IResult> TeamScreened(
+        long callId, long agentId, HttpContext http, InboundCalls calls, CancellationToken ct)
+    {
+        var result = await calls.TeamScreenAsync(callId, agentId, BandwidthEvent.Of(http).Digits, ct);
+        var markup = Bxml.WithoutCredentials;
+        return Xml(result == ScreeningResult.Accepted ? markup.Empty() : markup.Hangup());
+    }
+
+    /// <summary>The team's Transfer ended: as the agent's, whether one took it is Switchboard's own record.</summary>
+    private static async Task<IResult> TeamEnded(
+        long callId,
+        HttpContext http,
+        InboundCalls calls,
+        Voicemails voicemails,
+        ProviderCredentials credentials,
+        CallbackUrls urls,
+        CancellationToken ct)
+    {
+        var (markup, edgeUrls) = Markup(credentials, urls);
+        var ended = BandwidthEvent.Of(http);
+        var answer = await calls.FinishTeamDialAsync(callId, ended.Status, null, ended.Seconds, null, ct);
+        return Xml(await AfterAgentAsync(markup, callId, answer, voicemails, edgeUrls, ct));
+    }
+
+    /// <summary>
+    /// What the caller gets once the agent did not take the call: the team (B8), the fallback number, or the
+    /// unavailable message (and the voicemail when it is on).
+    /// </summary>
+    private static async Task<string> AfterAgentAsync(
+        Bxml markup,
+        long callId,
+        DialAnswer answer,
+        Voicemails voicemails,
+        CallbackUrls urls,
+        CancellationToken ct) => answer switch
+    {
+        { End: DialEnd.Connected } => markup.Hangup(),
+        { End: DialEnd.Team, PlatformNumber: { } number, Team: { } team } => markup.DialTeam(
+            number,
+            [.. team.Agents.Select(a => (a.Phone!, urls.TeamScreen(callId, a.AgentId)))],
+            team.RingSeconds,
+            urls.TeamEnded(callId)),
+        { End: DialEnd.Fallback, PlatformNumber: { } number, FallbackTo: { } fallbackTo } => markup.Forward(
+            number, fallbackTo, urls.FallbackEnded(callId), urls.Status(callId, CallLeg.Fallback)),
+        _ => await UnavailableAsync(markup, callId, answer.Message, Words.For(answer.Language), voicemails, urls, ct),
+    };
 
     private static async Task<IResult> FallbackEnded(
         long callId,
@@ -161,7 +237,8 @@ public static class BandwidthWebhooks
         var answer = await calls.FinishFallbackAsync(callId, ended.Status, null, ended.Seconds, null, ct);
         return Xml(answer.End == DialEnd.Connected
             ? markup.Hangup()
-            : await UnavailableAsync(markup, callId, answer.Message, voicemails, edgeUrls, ct));
+            : await UnavailableAsync(
+                markup, callId, answer.Message, Words.For(answer.Language), voicemails, edgeUrls, ct));
     }
 
     /// <summary>transferDisconnect of a dialed leg (and the disconnect of an agent-made call's agent leg).</summary>
@@ -198,7 +275,10 @@ public static class BandwidthWebhooks
         }
     }
 
-    private static IResult RecordComplete() => Xml(Bxml.WithoutCredentials.VoicemailRecorded());
+    /// <summary>The Record verb's end: thanks in the caller's language.</summary>
+    private static async Task<IResult> RecordComplete(long callId, CallerMessages messages, CancellationToken ct) =>
+        Xml(Bxml.WithoutCredentials.VoicemailRecorded(
+            Words.For((await messages.SpokenForCallAsync(callId, ct)).Language)));
 
     private static IResult Acknowledge() => Xml(Bxml.WithoutCredentials.Empty());
 
@@ -262,16 +342,19 @@ public static class BandwidthWebhooks
         Bxml markup,
         long callId,
         CallerMessage? message,
+        Words words,
         Voicemails voicemails,
         CallbackUrls urls,
         CancellationToken ct) =>
         await voicemails.OfferAsync(callId, ct) is { } offer
-            ? markup.Voicemail(message, new VoicemailRecording(
-                offer.MaxSeconds,
-                urls.VoicemailRecorded(callId),
-                urls.VoicemailRecording(callId, offer.Transcribe),
-                offer.Transcribe ? urls.VoicemailTranscription(callId) : null))
-            : markup.Unavailable(message);
+            ? markup.Voicemail(message, Recording(callId, offer, urls), words)
+            : markup.Unavailable(message, words);
+
+    private static VoicemailRecording Recording(long callId, VoicemailOffer offer, CallbackUrls urls) => new(
+        offer.MaxSeconds,
+        urls.VoicemailRecorded(callId),
+        urls.VoicemailRecording(callId, offer.Transcribe),
+        offer.Transcribe ? urls.VoicemailTranscription(callId) : null);
 
     /// <summary>
     /// BXML that signs Bandwidth in to the URLs it names with the callback credentials, and those URLs.

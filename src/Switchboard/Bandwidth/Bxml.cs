@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Switchboard.Providers;
 using Switchboard.Routing;
+using Switchboard.Speech;
 
 namespace Switchboard.Bandwidth;
 
@@ -20,23 +21,44 @@ public sealed class Bxml(string? username, string? password) : ICallMarkup
     /// <summary>The documents that name no callback URL (the fallbacks) need no credentials.</summary>
     public static readonly Bxml WithoutCredentials = new(null, null);
 
+    /// <summary>BXML's Transfer documents at most 8 destinations (PhoneNumber or SipUri) at once.</summary>
+    public int MaxNumbersPerDial => 8;
+
     public string Reject() => Hangup();
 
     public string Empty() => Document();
 
     public string Hangup() => Document(new XElement("Hangup"));
 
-    public string SayThenHangup(string message) => Document(Speak(message), new XElement("Hangup"));
+    public string SayThenHangup(string message) => Document(Speak(Words.English, message), new XElement("Hangup"));
 
-    public string Unavailable(CallerMessage? message) =>
-        MessageVerb(message) is { } verb ? Document(verb, new XElement("Hangup")) : SayThenHangup(Spoken.Unavailable);
+    public string Unavailable(CallerMessage? message) => Unavailable(message, Words.English);
+
+    public string Unavailable(CallerMessage? message, Words words) =>
+        Document(MessageVerb(message) ?? Speak(words, words.Unavailable), new XElement("Hangup"));
+
+    public string AfterHours(Words words) => Document(Speak(words, words.AfterHours), new XElement("Hangup"));
+
+    public string Voicemail(CallerMessage? message, VoicemailRecording recording) =>
+        Voicemail(message, recording, Words.English);
+
+    public string Voicemail(CallerMessage? message, VoicemailRecording recording, Words words) =>
+        Record(MessageVerb(message) ?? Speak(words, words.VoicemailUnavailable), recording, words);
+
+    public string AfterHoursVoicemail(VoicemailRecording recording, Words words) =>
+        Record(Speak(words, words.AfterHoursVoicemail), recording, words);
+
+    public string VoicemailRecorded() => VoicemailRecorded(Words.English);
+
+    public string VoicemailRecorded(Words words) =>
+        Document(Speak(words, words.VoicemailThanks), new XElement("Hangup"));
 
     /// <summary>
     /// Recorded up to the limit, ended by # or 5 s of silence; <c>recordCompleteUrl</c> answers the thanks.
     /// </summary>
-    public string Voicemail(CallerMessage? message, VoicemailRecording recording) => Document(
-        MessageVerb(message) ?? Speak(Spoken.VoicemailUnavailable),
-        Speak(Spoken.VoicemailPrompt),
+    private string Record(XElement message, VoicemailRecording recording, Words words) => Document(
+        message,
+        Speak(words, words.VoicemailPrompt),
         new XElement("Record",
             new XAttribute("recordCompleteUrl", recording.ActionUrl),
             new XAttribute("recordCompleteMethod", "POST"),
@@ -50,8 +72,6 @@ public sealed class Bxml(string? username, string? password) : ICallMarkup
             Credentials()),
         new XElement("Hangup"));
 
-    public string VoicemailRecorded() => SayThenHangup(Spoken.VoicemailThanks);
-
     public string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
         Transfer(callerId, forwardTo, dialEndedUrl, statusUrl, answerUrl: null);
 
@@ -62,8 +82,37 @@ public sealed class Bxml(string? username, string? password) : ICallMarkup
     public string DialContact(string callerId, string contact, string dialEndedUrl, string statusUrl) =>
         Transfer(callerId, contact, dialEndedUrl, statusUrl, answerUrl: null);
 
+    /// <summary>
+    /// The team rings together: one Transfer of several PhoneNumbers, each running its own agent's prompt at its
+    /// <c>transferAnswerUrl</c>; Bandwidth bridges the first leg whose BXML ends and hangs up the others.
+    /// <c>callTimeout</c> is the ring time.
+    /// </summary>
+    public string DialTeam(
+        string callerId, IReadOnlyList<(string Phone, string ScreenUrl)> legs, int ringSeconds, string dialEndedUrl)
+    {
+        if (legs.Count == 0 || legs.Count > MaxNumbersPerDial)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(legs), legs.Count, $"A transfer rings 1 to {MaxNumbersPerDial} numbers");
+        }
+
+        return Document(new XElement("Transfer",
+            new XAttribute("transferCallerId", callerId),
+            new XAttribute("callTimeout", Math.Clamp(ringSeconds, 1, 300)),
+            new XAttribute("transferCompleteUrl", dialEndedUrl),
+            new XAttribute("transferCompleteMethod", "POST"),
+            Credentials(),
+            legs.Select(leg => new XElement("PhoneNumber",
+                new XAttribute("transferAnswerUrl", leg.ScreenUrl),
+                new XAttribute("transferAnswerMethod", "POST"),
+                Credentials(),
+                leg.Phone))));
+    }
+
+    public string Screen(string prompt, string answerUrl) => Screen(prompt, answerUrl, Words.English);
+
     /// <summary>The prompt, said twice; a timeout reports to the gatherUrl too, with no digits.</summary>
-    public string Screen(string prompt, string answerUrl) => Document(
+    public string Screen(string prompt, string answerUrl, Words words) => Document(
         new XElement("Gather",
             new XAttribute("gatherUrl", answerUrl),
             new XAttribute("gatherMethod", "POST"),
@@ -71,20 +120,42 @@ public sealed class Bxml(string? username, string? password) : ICallMarkup
             new XAttribute("firstDigitTimeout", "6"),
             new XAttribute("repeatCount", "2"),
             Credentials(),
-            Speak(prompt)),
+            Speak(words, prompt)),
         new XElement("Hangup"));
 
-    private static XElement Speak(string text) => new("SpeakSentence", text);
+    /// <summary>
+    /// Switchboard's own words with the locale of the call's language; the voice is Bandwidth's default for it,
+    /// since the stored voice names are Twilio's.
+    /// </summary>
+    private static XElement Speak(Words words, string text) => new("SpeakSentence",
+        Locale(words.SayLanguage) is { } locale ? new XAttribute("locale", locale) : null,
+        text);
 
     /// <summary>
-    /// The organization's own message: its recording, or its words in its language (BXML's <c>locale</c> writes
-    /// <c>en_US</c>). Its voice is a Twilio voice name, which Bandwidth does not know: Bandwidth's default speaks.
+    /// BXML's locale for a language: only those its voice table lists. It has no <c>es_US</c>, so Spanish of the
+    /// United States is spoken by the Latin American voice (<c>es_MX</c>); an unlisted language gets the default.
+    /// </summary>
+    internal static string? Locale(string? language) => language switch
+    {
+        "en-US" => "en_US",
+        "en-GB" => "en_UK",
+        "es-US" or "es-MX" => "es_MX",
+        "es-ES" => "es",
+        "de-DE" => "de",
+        "fr-FR" => "fr",
+        "it-IT" => "it",
+        _ => null,
+    };
+
+    /// <summary>
+    /// The organization's own message: its recording, or its words in its language. Its voice is a Twilio voice
+    /// name, which Bandwidth does not know: Bandwidth's default voice of the locale speaks.
     /// </summary>
     private static XElement? MessageVerb(CallerMessage? message) => message switch
     {
         { PlayUrl: { } url } => new XElement("PlayAudio", url),
         { Say: { } text } => new XElement("SpeakSentence",
-            message.Language is { } language ? new XAttribute("locale", language.Replace('-', '_')) : null,
+            Locale(message.Language) is { } locale ? new XAttribute("locale", locale) : null,
             text),
         _ => null,
     };

@@ -11,6 +11,9 @@ namespace Switchboard.Calls;
 /// </summary>
 public sealed record CallContext(string OrganizationName, string? GroupName, string? InboxName)
 {
+    /// <summary>The language of the prompt: the group's, else the organization's.</summary>
+    public string Language { get; init; } = Routing.CallerLanguage.English;
+
     public string? ContactName { get; init; }
     public DateTime? LastTextAt { get; init; }
 }
@@ -103,10 +106,8 @@ public sealed class CallChanges(
             from i in inboxes.DefaultIfEmpty()
             select new
             {
-                c.GroupId,
-                c.Contact,
-                c.LastTextAt,
-                o.SayContactName,
+                c.GroupId, c.Contact, c.LastTextAt, o.SayContactName,
+                Language = g != null && g.Language != null ? g.Language : o.Language,
                 Context = new CallContext(o.Name, g == null ? null : g.Name, i == null ? null : i.Name),
             }
         ).FirstOrDefaultAsync(ct);
@@ -124,7 +125,7 @@ public sealed class CallChanges(
                 .Select(l => l.ContactName)
                 .FirstOrDefaultAsync(ct)
             : null;
-        return row.Context with { ContactName = contactName, LastTextAt = row.LastTextAt };
+        return row.Context with { ContactName = contactName, LastTextAt = row.LastTextAt, Language = row.Language };
     }
 
     private async Task<bool> ReportsEventsAsync(long? organizationId, CancellationToken ct) =>

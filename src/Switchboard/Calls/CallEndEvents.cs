@@ -74,7 +74,9 @@ public static class CallEndEvents
         call.AgentOutcome is { } agentOutcome ? EnumNames.Name(agentOutcome) : null,
         call.FallbackStartedAt is { } fallbackAt
             ? new EventFallback(fallbackAt, call.FallbackDialStatus is { } dial ? CallStatuses.Name(dial) : null)
-            : null);
+            : null,
+        call.AnsweredByAgentId,
+        call.TeamRung is null ? null : call.TeamRungIds);
 
     /// <summary>The call as the texting platform sees it: enough to put it in the right conversation.</summary>
     private sealed record EventCall(
@@ -94,7 +96,9 @@ public static class CallEndEvents
         int? TalkSeconds,
         int? DurationSeconds,
         string? AgentOutcome,
-        EventFallback? Fallback);
+        EventFallback? Fallback,
+        long? AnsweredByAgentId,
+        IReadOnlyList<long>? TeamRung);
 
     /// <summary>What a <c>call.voicemail</c> event says of the message.</summary>
     public sealed record EventVoicemail(

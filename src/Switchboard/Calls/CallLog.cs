@@ -46,7 +46,10 @@ public sealed record CallLogEntry(
     string? AgentOutcome,
     CallFallbackAnswer? Fallback,
     CallVoicemailAnswer? Voicemail = null,
-    DateTime? ReconciledAt = null);
+    DateTime? ReconciledAt = null,
+    string? Verification = null,
+    long? AnsweredByAgentId = null,
+    IReadOnlyList<long>? TeamRung = null);
 
 /// <summary>
 /// The message the caller left: its length (kept after the recording is deleted), the transcript when the provider
@@ -101,7 +104,8 @@ public sealed class CallLog(SwitchboardDb db)
         if (!viewer.IsAdmin)
         {
             var own = viewer.AgentId ?? -1;
-            query = query.Where(c => c.AgentId == own);
+            // The calls offered to the agent, and those the agent took for the team (B8).
+            query = query.Where(c => c.AgentId == own || c.TeamAgentId == own);
         }
 
         query = before is { } last ? query.Where(c => c.Id < last) : query;
@@ -133,9 +137,8 @@ public sealed class CallLog(SwitchboardDb db)
     public async Task<Answer<CallLogEntry>> GetAsync(long orgId, long callId, Caller viewer, CancellationToken ct)
     {
         var call = await db.Calls.AsNoTracking().Include(c => c.Statuses)
-            .FirstOrDefaultAsync(
-                c => c.Id == callId && c.OrganizationId == orgId && (viewer.IsAdmin || c.AgentId == viewer.AgentId),
-                ct);
+            .FirstOrDefaultAsync(c => c.Id == callId && c.OrganizationId == orgId && (viewer.IsAdmin
+                || c.AgentId == viewer.AgentId || c.TeamAgentId == viewer.AgentId), ct);
         if (call is null)
         {
             return new Refusal.Missing("call");
@@ -263,6 +266,9 @@ public sealed class CallLog(SwitchboardDb db)
             : null)
         {
             ReconciledAt = c.ReconciledAt,
+            Verification = c.Verification,
+            AnsweredByAgentId = c.AnsweredByAgentId,
+            TeamRung = c.TeamRung is null ? null : c.TeamRungIds,
         };
 
     private static string? StatusName(CallStatus? status) => status is { } s ? CallStatuses.Name(s) : null;

@@ -2,8 +2,8 @@ using Switchboard.Routing;
 
 namespace Switchboard.Calls;
 
-/// <summary>How the dial to the agent or forward target ended, for the caller.</summary>
-public enum DialEnd { Connected, Ended, Fallback }
+/// <summary>How the dial to the agent or forward target ended, for the caller; Team: ring the team next.</summary>
+public enum DialEnd { Connected, Ended, Fallback, Team }
 
 /// <summary>
 /// The life of an inbound call: decided by <see cref="RoutingPolicy"/> when it arrives; the agent hears who calls
@@ -19,6 +19,11 @@ public sealed partial class CallRecord
 
     /// <summary>A rejected call heard the unavailable message before it ended, instead of a silent refusal.</summary>
     public bool RejectedWithMessage { get; init; }
+
+    /// <summary>
+    /// The provider's caller-verification result as it sent it (Twilio's StirVerstat), e.g. "TN-Validation-Passed-A".
+    /// </summary>
+    public string? Verification { get; init; }
 
     /// <summary>
     /// Connect to agent: where the call goes when the agent does not take it; null: the caller hears the message.
@@ -49,8 +54,10 @@ public sealed partial class CallRecord
         string? contact,
         RoutingFacts facts,
         RoutingDecision decision,
-        DateTime now) => new()
+        DateTime now,
+        string? verification = null) => new()
     {
+        Verification = verification,
         CallSid = callSid,
         Direction = CallDirection.Inbound,
         OrganizationId = facts.Number?.OrganizationId,
@@ -67,10 +74,14 @@ public sealed partial class CallRecord
         LastTextAt = (facts.Number?.Owner as GroupFacts)?.LastTexter?.SentAt,
         RejectedWithMessage = decision.RejectWithMessage,
         StartedAt = now,
+        TeamMode = decision.RingTeam.Mode == RingTeamMode.Off ? null : decision.RingTeam.Mode,
         Outcome = decision.Outcome switch
         {
             RoutingOutcome.Reject => CallOutcome.Rejected,
+            // The agent could not take calls, and the team rings first (CallRecord.Team.cs): not over yet.
+            RoutingOutcome.AgentUnavailable when decision.RingTeam.Mode != RingTeamMode.Off => null,
             RoutingOutcome.AgentUnavailable => CallOutcome.AgentUnavailable,
+            RoutingOutcome.AfterHours => CallOutcome.AfterHours,
             _ => null,
         },
     };
@@ -123,6 +134,11 @@ public sealed partial class CallRecord
             return DialEnd.Fallback;
         }
 
+        if (TeamStartedAt is not null)
+        {
+            return Outcome is null ? DialEnd.Team : DialEnd.Ended;
+        }
+
         DialStatus = dialStatus;
         var completed = dialStatus == CallStatus.Completed;
         var connected = Decision switch
@@ -161,6 +177,14 @@ public sealed partial class CallRecord
         if (Decision == RoutingOutcome.ConnectAgent)
         {
             AgentOutcome = Outcome;
+            if (!connected && !callerGone && TeamMode is not null)
+            {
+                // Not over yet: the team rings next (CallRecord.Team.cs), then the fallback number or the message.
+                Outcome = null;
+                Touch();
+                return DialEnd.Team;
+            }
+
             if (!connected && !callerGone && FallbackForwardTo is not null)
             {
                 // Not over yet: the fallback number rings next, and its dial decides what the call came to.
@@ -225,8 +249,20 @@ public sealed partial class CallRecord
     /// </summary>
     private void EndByCaller()
     {
-        if (Outcome is not null || Decision is not (RoutingOutcome.ConnectAgent or RoutingOutcome.Forward))
+        if (Outcome is not null
+            || Decision is not (RoutingOutcome.ConnectAgent or RoutingOutcome.Forward
+                or RoutingOutcome.AgentUnavailable))
         {
+            return;
+        }
+
+        if (Decision == RoutingOutcome.AgentUnavailable || (TeamStartedAt is not null && FallbackStartedAt is null))
+        {
+            // The team was ringing (or about to): whoever of it had pressed 1 was connected.
+            var fallbackAnswered = FallbackStartedAt is not null
+                && _statuses.Any(s => s.Leg == CallLeg.Fallback && s.Status.IsAnswered());
+            Outcome = TeamAgentId is not null ? CallOutcome.Connected
+                : fallbackAnswered ? CallOutcome.Forwarded : CallOutcome.CallerHungUp;
             return;
         }
 

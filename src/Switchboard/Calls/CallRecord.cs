@@ -34,6 +34,9 @@ public enum CallOutcome
     /// Nothing more was heard of the call and the provider could not tell how it ended (docs/voicemail.md).
     /// </summary>
     Unknown,
+
+    /// <summary>Outside hours: the caller heard the after-hours message (or the voicemail prompt).</summary>
+    AfterHours,
 }
 
 public enum CallLeg { Caller, Agent, Forward, Contact, Fallback }

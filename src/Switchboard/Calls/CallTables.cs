@@ -34,6 +34,9 @@ internal sealed class CallRecordMapping : IEntityTypeConfiguration<CallRecord>
         e.HasIndex(c => new { c.OrganizationId, c.StartedAt });
         e.HasIndex(c => new { c.OrganizationId, c.Contact });
         e.Property(c => c.FailureDetail).HasMaxLength(500);
+        e.Property(c => c.Verification).HasMaxLength(64);
+        // At most RingTeam.MaxAgentsLimit ids.
+        e.Property(c => c.TeamRung).HasMaxLength(256);
         e.Property(c => c.Direction).HasConversion<string>().HasMaxLength(32);
         e.Property(c => c.Screening).HasConversion<string>().HasMaxLength(32);
         e.Property(c => c.Outcome).HasConversion<string>().HasMaxLength(32);

@@ -11,7 +11,13 @@ namespace Switchboard.Calls;
 /// </summary>
 public sealed class CallerMessages(SwitchboardDb db)
 {
-    public async Task<CallerMessage?> ForCallAsync(long callId, CancellationToken ct)
+    public async Task<CallerMessage?> ForCallAsync(long callId, CancellationToken ct) =>
+        (await SpokenForCallAsync(callId, ct)).Message;
+
+    /// <summary>
+    /// The message, and the call's language (the group's, else the organization's) for the stock words.
+    /// </summary>
+    public async Task<(CallerMessage? Message, string Language)> SpokenForCallAsync(long callId, CancellationToken ct)
     {
         var row = await (
             from c in db.Calls.AsNoTracking()
@@ -23,13 +29,14 @@ public sealed class CallerMessages(SwitchboardDb db)
             from i in inboxes.DefaultIfEmpty()
             select new
             {
+                Language = g != null && g.Language != null ? g.Language : o.Language,
                 Organization = new { o.MessageSay, o.MessageVoice, o.MessageLanguage, o.MessagePlayUrl },
                 Group = g == null ? null : new { g.MessageSay, g.MessageVoice, g.MessageLanguage, g.MessagePlayUrl },
                 Inbox = i == null ? null : new { i.MessageSay, i.MessageVoice, i.MessageLanguage, i.MessagePlayUrl },
             }).FirstOrDefaultAsync(ct);
         if (row is null)
         {
-            return null;
+            return (null, CallerLanguage.English);
         }
 
         var owner = row.Group ?? row.Inbox;
@@ -37,12 +44,13 @@ public sealed class CallerMessages(SwitchboardDb db)
             ? null
             : CallerMessage.From(owner.MessageSay, owner.MessageVoice, owner.MessageLanguage, owner.MessagePlayUrl);
         var organization = row.Organization;
-        return CallerMessage.Heard(
+        var heard = CallerMessage.Heard(
             own,
             CallerMessage.From(
                 organization.MessageSay,
                 organization.MessageVoice,
                 organization.MessageLanguage,
                 organization.MessagePlayUrl));
+        return (heard, row.Language);
     }
 }

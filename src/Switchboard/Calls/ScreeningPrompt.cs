@@ -1,4 +1,4 @@
-using System.Globalization;
+using Switchboard.Speech;
 
 namespace Switchboard.Calls;
 
@@ -7,15 +7,22 @@ namespace Switchboard.Calls;
 /// </summary>
 public static class ScreeningPrompt
 {
-    public static string For(CallContext context, DateTime now)
+    public static string For(CallContext context, DateTime now) => For(context, now, Words.English);
+
+    /// <summary>The prompt in the call's language (Speech/*.json).</summary>
+    public static string For(CallContext context, DateTime now, Words words)
     {
-        var who = SpeakableName(context.ContactName) is { } name ? $"{name}, a contact" : "a contact";
-        var team = context.GroupName is { } group
-            ? $", group {group}"
-            : context.InboxName is { } inbox ? $", inbox {inbox}" : "";
-        var when = context.LastTextAt is { } at ? $" You texted them {Ago(now - at)}." : "";
-        return $"You have a call from {who} of {context.OrganizationName}{team}.{when} Press 1 to accept the call. " +
-            "Press any other key to decline.";
+        var who = SpeakableName(context.ContactName) is { } name
+            ? Fill(words.NamedContact, "{name}", name)
+            : words.AContact;
+        var team = context.GroupName is { } group ? Fill(words.Group, "{name}", group)
+            : context.InboxName is { } inbox ? Fill(words.Inbox, "{name}", inbox) : "";
+        var when = context.LastTextAt is { } at ? Fill(words.Texted, "{ago}", words.Ago(now - at)) : "";
+        return words.Prompt
+            .Replace("{who}", who, StringComparison.Ordinal)
+            .Replace("{organization}", context.OrganizationName, StringComparison.Ordinal)
+            .Replace("{team}", team, StringComparison.Ordinal)
+            .Replace("{when}", when, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -28,15 +35,8 @@ public static class ScreeningPrompt
         return string.IsNullOrEmpty(trimmed) || trimmed.Count(char.IsDigit) >= 3 ? null : trimmed;
     }
 
-    public static string Ago(TimeSpan elapsed) => elapsed switch
-    {
-        { TotalMinutes: < 1 } => "just now",
-        { TotalMinutes: < 60 } => Count((int)elapsed.TotalMinutes, "minute") + " ago",
-        { TotalHours: < 48 } => Count((int)elapsed.TotalHours, "hour") + " ago",
-        { TotalDays: < 60 } => Count((int)elapsed.TotalDays, "day") + " ago",
-        _ => Count((int)(elapsed.TotalDays / 30), "month") + " ago",
-    };
+    public static string Ago(TimeSpan elapsed) => Words.English.Ago(elapsed);
 
-    private static string Count(int n, string unit) =>
-        n.ToString(CultureInfo.InvariantCulture) + " " + unit + (n == 1 ? "" : "s");
+    private static string Fill(string template, string placeholder, string value) =>
+        template.Replace(placeholder, value, StringComparison.Ordinal);
 }

@@ -49,6 +49,22 @@ public abstract class CallOptionsPage : PanelPage
     [BindProperty]
     public string? LastTextMaxAgeDays { get; set; }
 
+    /// <summary>"en-US" or "es-US"; for a group, empty follows the organization.</summary>
+    [BindProperty]
+    public string? Language { get; set; }
+
+    [BindProperty]
+    public bool RejectFailedVerification { get; set; }
+
+    [BindProperty]
+    public string? RingTeamMode { get; set; }
+
+    [BindProperty]
+    public int? RingTeamSeconds { get; set; }
+
+    [BindProperty]
+    public int? RingTeamMaxAgents { get; set; }
+
     /// <summary>"on", "off", or (a group's, an inbox's) "follow" the organization's.</summary>
     [BindProperty]
     public string? VoicemailMode { get; set; }
@@ -66,6 +82,17 @@ public abstract class CallOptionsPage : PanelPage
     public string? OrganizationVoicemail { get; protected set; }
 
     public abstract CallOptionsOwner Owner { get; }
+
+    protected string? ChosenLanguage => string.IsNullOrWhiteSpace(Language) ? null : Language;
+
+    protected RingTeamBody RingTeam => new(RingTeamMode, RingTeamSeconds, RingTeamMaxAgents);
+
+    protected void ShowRingTeam(RingTeamBody ringTeam)
+    {
+        RingTeamMode = ringTeam.Mode;
+        RingTeamSeconds = ringTeam.RingSeconds;
+        RingTeamMaxAgents = ringTeam.MaxAgents;
+    }
 
     /// <summary>What the group's or inbox's "default" message and fallback are now, in words.</summary>
     public string? OrganizationMessage { get; protected set; }

@@ -37,6 +37,13 @@ public sealed class CallbackUrls
 
     public string DialEnded(long callId) => Url($"/calls/{callId}/dial-ended");
 
+    /// <summary>An agent of the team picked up; the agent's id (never a phone number) says whose leg it is.</summary>
+    public string TeamScreen(long callId, long agentId) => Url($"/calls/{callId}/team/{agentId}/screen");
+
+    public string TeamScreened(long callId, long agentId) => Url($"/calls/{callId}/team/{agentId}/screened");
+
+    public string TeamEnded(long callId) => Url($"/calls/{callId}/team-ended");
+
     public string FallbackEnded(long callId) => Url($"/calls/{callId}/fallback-ended");
 
     public string OutboundAnswered(long callId) => Url($"/calls/{callId}/outbound/answered");

@@ -3,6 +3,7 @@ using Switchboard.Calls;
 using Switchboard.Calls.Voicemail;
 using Switchboard.Phones;
 using Switchboard.Routing;
+using Switchboard.Speech;
 
 namespace Switchboard.Providers;
 
@@ -38,6 +39,9 @@ public static class FormWebhooks
         group.MapPost("/calls/{callId:long}/screen", Screen).WithMetadata(hangup);
         group.MapPost("/calls/{callId:long}/screened", Screened).WithMetadata(hangup);
         group.MapPost("/calls/{callId:long}/dial-ended", DialEnded).WithMetadata(unavailable);
+        group.MapPost("/calls/{callId:long}/team/{agentId:long}/screen", TeamScreen).WithMetadata(hangup);
+        group.MapPost("/calls/{callId:long}/team/{agentId:long}/screened", TeamScreened).WithMetadata(hangup);
+        group.MapPost("/calls/{callId:long}/team-ended", TeamEnded).WithMetadata(unavailable);
         group.MapPost("/calls/{callId:long}/fallback-ended", FallbackEnded).WithMetadata(unavailable);
         group.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(acknowledged);
         group.MapPost("/calls/{callId:long}/voicemail/recorded", VoicemailRecorded).WithMetadata(hangup);
@@ -65,11 +69,17 @@ public static class FormWebhooks
 
         var called = phones.NormalizeOrNull(form["To"]);
         var caller = phones.NormalizeOrNull(form["From"]);
-        var answer = await calls.ReceiveAsync(callSid, called, caller, ct);
+        var edge = ProviderEdge.Of(request.HttpContext);
+        var check = edge.CheckCaller?.Invoke(form) ?? new CallerCheck(CallerVerification.None, null);
+        var answer = await calls.ReceiveAsync(callSid, called, caller, check, ct);
         var id = answer.CallId;
+        var words = Words.For(answer.Language);
 
         return Xml(answer.Outcome switch
         {
+            RoutingOutcome.AfterHours when answer.AfterHours == AfterHoursMode.Voicemail =>
+                await AfterHoursVoicemailAsync(markup, id, words, voicemails, edgeUrls, ct),
+            RoutingOutcome.AfterHours => markup.AfterHours(words),
             RoutingOutcome.Forward => markup.Forward(
                 answer.PlatformNumber, answer.ForwardTo!, edgeUrls.DialEnded(id), edgeUrls.Status(id, CallLeg.Forward)),
             RoutingOutcome.ConnectAgent => markup.DialAgent(
@@ -78,10 +88,12 @@ public static class FormWebhooks
                 edgeUrls.Screen(id),
                 edgeUrls.DialEnded(id),
                 edgeUrls.Status(id, CallLeg.Agent)),
+            RoutingOutcome.AgentUnavailable when answer.Next is { } next =>
+                await AfterAgentAsync(markup, id, next, voicemails, edgeUrls, ct),
             RoutingOutcome.AgentUnavailable =>
-                await UnavailableAsync(markup, id, answer.Message, voicemails, edgeUrls, ct),
+                await UnavailableAsync(markup, id, answer.Message, words, voicemails, edgeUrls, ct),
             _ when answer.RejectWithMessage =>
-                await UnavailableAsync(markup, id, answer.Message, voicemails, edgeUrls, ct),
+                await UnavailableAsync(markup, id, answer.Message, words, voicemails, edgeUrls, ct),
             _ => markup.Reject(),
         });
     }
@@ -93,22 +105,61 @@ public static class FormWebhooks
         ICallMarkup markup,
         long callId,
         CallerMessage? message,
+        Words words,
         Voicemails voicemails,
         CallbackUrls urls,
         CancellationToken ct) =>
         await voicemails.OfferAsync(callId, ct) is { } offer
-            ? markup.Voicemail(message, new VoicemailRecording(
-                offer.MaxSeconds,
-                urls.VoicemailRecorded(callId),
-                urls.VoicemailRecording(callId, offer.Transcribe),
-                offer.Transcribe ? urls.VoicemailTranscription(callId) : null))
-            : markup.Unavailable(message);
+            ? markup.Voicemail(message, Recording(callId, offer, urls), words)
+            : markup.Unavailable(message, words);
 
     /// <summary>
-    /// The Record verb's action: the caller finished (#, silence, the limit) or hung up; nothing is left to do.
+    /// Closed now and the after-hours mode is voicemail (docs/hours.md): the stock after-hours words, then the
+    /// recording of the voicemail path (its length and transcription follow the call options' voicemail settings,
+    /// whether or not voicemail is on for calls nobody takes).
     /// </summary>
-    private static IResult VoicemailRecorded(HttpRequest request) =>
-        Xml(ProviderEdge.Of(request.HttpContext).Markup.VoicemailRecorded());
+    private static async Task<string> AfterHoursVoicemailAsync(
+        ICallMarkup markup, long callId, Words words, Voicemails voicemails, CallbackUrls urls, CancellationToken ct) =>
+        markup.AfterHoursVoicemail(Recording(callId, await voicemails.AfterHoursOfferAsync(callId, ct), urls), words);
+
+    private static VoicemailRecording Recording(long callId, VoicemailOffer offer, CallbackUrls urls) => new(
+        offer.MaxSeconds,
+        urls.VoicemailRecorded(callId),
+        urls.VoicemailRecording(callId, offer.Transcribe),
+        offer.Transcribe ? urls.VoicemailTranscription(callId) : null);
+
+    /// <summary>
+    /// What the caller gets once the agent did not take the call: the team (B8), the fallback number, or the
+    /// unavailable message (and the voicemail when it is on).
+    /// </summary>
+    private static async Task<string> AfterAgentAsync(
+        ICallMarkup markup,
+        long callId,
+        DialAnswer answer,
+        Voicemails voicemails,
+        CallbackUrls urls,
+        CancellationToken ct) => answer switch
+    {
+        { End: DialEnd.Connected } => markup.Hangup(),
+        { End: DialEnd.Team, PlatformNumber: { } number, Team: { } team } => markup.DialTeam(
+            number,
+            [.. team.Agents.Select(a => (a.Phone!, urls.TeamScreen(callId, a.AgentId)))],
+            team.RingSeconds,
+            urls.TeamEnded(callId)),
+        { End: DialEnd.Fallback, PlatformNumber: { } number, FallbackTo: { } fallbackTo } => markup.Forward(
+            number, fallbackTo, urls.FallbackEnded(callId), urls.Status(callId, CallLeg.Fallback)),
+        _ => await UnavailableAsync(markup, callId, answer.Message, Words.For(answer.Language), voicemails, urls, ct),
+    };
+
+    /// <summary>
+    /// The Record verb's action: the caller finished (#, silence, the limit) or hung up; thanks in their language.
+    /// </summary>
+    private static async Task<IResult> VoicemailRecorded(
+        long callId, HttpRequest request, CallerMessages messages, CancellationToken ct)
+    {
+        var words = Words.For((await messages.SpokenForCallAsync(callId, ct)).Language);
+        return Xml(ProviderEdge.Of(request.HttpContext).Markup.VoicemailRecorded(words));
+    }
 
     /// <summary>
     /// The recording's status callback. Only the id is kept: the media is read later from the configured REST API,
@@ -170,8 +221,9 @@ public static class FormWebhooks
             return Xml(markup.Hangup());
         }
 
-        var prompt = ScreeningPrompt.For(context, clock.GetUtcNow().UtcDateTime);
-        return Xml(markup.Screen(prompt, edgeUrls.Screened(callId)));
+        var words = Words.For(context.Language);
+        var prompt = ScreeningPrompt.For(context, clock.GetUtcNow().UtcDateTime, words);
+        return Xml(markup.Screen(prompt, edgeUrls.Screened(callId), words));
     }
 
     private static async Task<IResult> Screened(
@@ -194,13 +246,54 @@ public static class FormWebhooks
         var (markup, edgeUrls) = Edge(request, urls);
         var dial = DialResult.Read(request.Form, edge);
         var answer = await calls.FinishDialAsync(callId, dial.Status, dial.Bridged, dial.Seconds, dial.CallStatus, ct);
-        return Xml(answer switch
+        return Xml(await AfterAgentAsync(markup, callId, answer, voicemails, edgeUrls, ct));
+    }
+
+    /// <summary>An agent of the team picked up: the same prompt as the agent's (without "you texted them").</summary>
+    private static async Task<IResult> TeamScreen(
+        long callId,
+        long agentId,
+        HttpRequest request,
+        InboundCalls calls,
+        CallbackUrls urls,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        var (markup, edgeUrls) = Edge(request, urls);
+        var context = await calls.StartTeamScreeningAsync(callId, agentId, ct);
+        if (context is null)
         {
-            { End: DialEnd.Connected } => markup.Hangup(),
-            { End: DialEnd.Fallback, PlatformNumber: { } number, FallbackTo: { } fallbackTo } => markup.Forward(
-                number, fallbackTo, edgeUrls.FallbackEnded(callId), edgeUrls.Status(callId, CallLeg.Fallback)),
-            _ => await UnavailableAsync(markup, callId, answer.Message, voicemails, edgeUrls, ct),
-        });
+            return Xml(markup.Hangup());
+        }
+
+        var words = Words.For(context.Language);
+        var prompt = ScreeningPrompt.For(context, clock.GetUtcNow().UtcDateTime, words);
+        return Xml(markup.Screen(prompt, edgeUrls.TeamScreened(callId, agentId), words));
+    }
+
+    /// <summary>The first of the team to press 1 is connected (an empty answer ends the screening).</summary>
+    private static async Task<IResult> TeamScreened(
+        long callId, long agentId, HttpRequest request, InboundCalls calls, CancellationToken ct)
+    {
+        var markup = ProviderEdge.Of(request.HttpContext).Markup;
+        var result = await calls.TeamScreenAsync(callId, agentId, request.Form["Digits"], ct);
+        return Xml(result == ScreeningResult.Accepted ? markup.Empty() : markup.Hangup());
+    }
+
+    private static async Task<IResult> TeamEnded(
+        long callId,
+        HttpRequest request,
+        InboundCalls calls,
+        Voicemails voicemails,
+        CallbackUrls urls,
+        CancellationToken ct)
+    {
+        var edge = ProviderEdge.Of(request.HttpContext);
+        var (markup, edgeUrls) = Edge(request, urls);
+        var dial = DialResult.Read(request.Form, edge);
+        var answer = await calls.FinishTeamDialAsync(
+            callId, dial.Status, dial.Bridged, dial.Seconds, dial.CallStatus, ct);
+        return Xml(await AfterAgentAsync(markup, callId, answer, voicemails, edgeUrls, ct));
     }
 
     /// <summary>The fallback number's dial ended (the agent had not taken the call).</summary>
@@ -219,7 +312,8 @@ public static class FormWebhooks
             callId, dial.Status, dial.Bridged, dial.Seconds, dial.CallStatus, ct);
         return Xml(answer.End == DialEnd.Connected
             ? markup.Hangup()
-            : await UnavailableAsync(markup, callId, answer.Message, voicemails, edgeUrls, ct));
+            : await UnavailableAsync(
+                markup, callId, answer.Message, Words.For(answer.Language), voicemails, edgeUrls, ct));
     }
 
     private static async Task<IResult> LegStatus(

@@ -140,16 +140,21 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
     {
         var column = range.GroupBy switch
         {
-            ReportGrouping.Group => "GroupId",
-            ReportGrouping.Inbox => "InboxId",
-            _ => "AgentId",
+            ReportGrouping.Group => "\"GroupId\"",
+            ReportGrouping.Inbox => "\"InboxId\"",
+            // A call the team took counts for the agent who took it (B8).
+            _ => "COALESCE(\"TeamAgentId\", \"AgentId\")",
         };
         var postgres = db.Database.IsNpgsql();
         var seconds = postgres
-            ? """EXTRACT(EPOCH FROM ("ScreenedAt" - "StartedAt"))::double precision"""
-            : """(julianday("ScreenedAt") - julianday("StartedAt")) * 86400.0""";
+            ? """EXTRACT(EPOCH FROM (COALESCE("TeamAcceptedAt", "ScreenedAt") - "StartedAt"))::double precision"""
+            : """(julianday(COALESCE("TeamAcceptedAt", "ScreenedAt")) - julianday("StartedAt")) * 86400.0""";
         var tenths = postgres ? $"round({seconds} * 10)::bigint" : $"CAST(round({seconds} * 10) AS INTEGER)";
-        const string accepted = $"\"AgentOutcome\" = '{nameof(CallOutcome.Connected)}'";
+        const string accepted =
+            $"(\"AgentOutcome\" = '{nameof(CallOutcome.Connected)}' OR \"TeamAgentId\" IS NOT NULL " +
+                $"AND \"Outcome\" = '{nameof(CallOutcome.Connected)}')";
+        // The agent's own declines and misses, when the team did not take the call for them.
+        const string agentMissed = "\"TeamAgentId\" IS NULL AND \"AgentOutcome\"";
         const string forwarded = $"\"Outcome\" = '{nameof(CallOutcome.Forwarded)}'";
         // After the agent: the fallback number once the agent did not take the call, or at once because the agent could
         // not.
@@ -158,19 +163,18 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
                 $"'{nameof(DecisionReason.AgentDeleted)}', '{nameof(DecisionReason.AgentHasNoPhone)}', " +
                 $"'{nameof(DecisionReason.AgentNotInGroup)}')";
         var sql = $"""
-            SELECT "{column}",
-                   CASE WHEN {accepted} AND "ScreenedAt" IS NOT NULL THEN {tenths} END,
+            SELECT {column},
+                   CASE WHEN {accepted} AND COALESCE("TeamAcceptedAt", "ScreenedAt") IS NOT NULL THEN {tenths} END,
                    COUNT(*),
-                   SUM(CASE WHEN "Decision" = '{nameof(RoutingOutcome.ConnectAgent)}' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "Decision" = '{nameof(RoutingOutcome.ConnectAgent)}' OR "TeamRung" IS NOT NULL
+                       THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {accepted} THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN "AgentOutcome" IN
-                                 ('{nameof(CallOutcome.AgentDeclined)}', '{nameof(CallOutcome.AgentHungUp)}')
-                       THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN "AgentOutcome" IN
-                                 ('{nameof(CallOutcome.AgentNoAnswer)}', '{nameof(CallOutcome.AgentBusy)}',
-                                  '{nameof(CallOutcome.AgentFailed)}', '{nameof(CallOutcome.AgentNoInput)}')
-                       THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN "AgentOutcome" = '{nameof(CallOutcome.CallerHungUp)}' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {agentMissed} IN ('{nameof(CallOutcome.AgentDeclined)}',
+                       '{nameof(CallOutcome.AgentHungUp)}') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {agentMissed} IN ('{nameof(CallOutcome.AgentNoAnswer)}',
+                       '{nameof(CallOutcome.AgentBusy)}', '{nameof(CallOutcome.AgentFailed)}',
+                       '{nameof(CallOutcome.AgentNoInput)}') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {agentMissed} = '{nameof(CallOutcome.CallerHungUp)}' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {forwarded} THEN 1 ELSE 0 END),
                    SUM(CASE WHEN {forwarded} AND ({afterAgent}) THEN 1 ELSE 0 END),
                    SUM(CASE WHEN "Outcome" = '{nameof(CallOutcome.Rejected)}' THEN 1 ELSE 0 END),
@@ -239,9 +243,8 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             where v.OrganizationId == orgId && v.Counted
             join c in db.Calls on v.CallId equals c.Id
             where c.StartedAt >= range.From && c.StartedAt < range.To && c.Direction == CallDirection.Inbound
-            group c by range.GroupBy == ReportGrouping.Group
-                ? c.GroupId
-                : range.GroupBy == ReportGrouping.Inbox ? c.InboxId : c.AgentId into row
+            group c by range.GroupBy == ReportGrouping.Group ? c.GroupId
+                : range.GroupBy == ReportGrouping.Inbox ? c.InboxId : c.TeamAgentId ?? c.AgentId into row
             select new { Key = row.Key, Count = row.Count() }).ToListAsync(ct);
         foreach (var count in counts)
         {

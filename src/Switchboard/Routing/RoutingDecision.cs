@@ -1,6 +1,6 @@
 namespace Switchboard.Routing;
 
-public enum RoutingOutcome { Reject, Forward, ConnectAgent, AgentUnavailable }
+public enum RoutingOutcome { Reject, Forward, ConnectAgent, AgentUnavailable, AfterHours }
 
 public enum DecisionReason
 {
@@ -20,6 +20,9 @@ public enum DecisionReason
     AgentCallsContact,
     AgentNotInGroup,
     LastTextTooOld,
+    CallerBlocked,
+    VerificationFailed,
+    ClosedNow,
 }
 
 /// <summary>Where the call goes, why, and the steps that led there (free of personal numbers).</summary>
@@ -46,6 +49,19 @@ public sealed record RoutingDecision
     /// A rejection plays <see cref="Message"/>, then hangs up, instead of refusing the call silently.
     /// </summary>
     public bool RejectWithMessage { get; init; }
+
+    /// <summary>
+    /// Closed now: what the call gets instead (forward mode also sets <see cref="ForwardTo"/>, with outcome Forward).
+    /// </summary>
+    public AfterHoursMode? AfterHours { get; init; }
+
+    /// <summary>The language of the words Switchboard speaks on this call ("en-US" or "es-US").</summary>
+    public string Language { get; init; } = CallerLanguage.English;
+
+    /// <summary>
+    /// Connect to agent: whom else to ring when the agent does not take the call, before the fallback or the message.
+    /// </summary>
+    public RingTeam RingTeam { get; init; } = RingTeam.Off;
 
     public string Explanation => string.Join(" → ", Steps);
 }

@@ -11,9 +11,20 @@ public sealed record RoutingFacts
     /// <summary>The platform number called, or null when it is not one of ours.</summary>
     public required NumberFacts? Number { get; init; }
 
-    /// <summary>When the call arrives; a last text older than the organization's maximum age counts as none.</summary>
+    /// <summary>
+    /// When the call arrives (UTC): a last text older than the organization's maximum age counts as none; hours are
+    /// checked at it.
+    /// </summary>
     public DateTime Now { get; init; }
+
+    /// <summary>The provider's caller-verification result (STIR/SHAKEN), parsed at the edge.</summary>
+    public CallerVerification Verification { get; init; }
 }
+
+/// <summary>
+/// What the provider says about the caller's number: attested and passed, failed, or nothing (not signed, unknown).
+/// </summary>
+public enum CallerVerification { None, Passed, Failed }
 
 public sealed record NumberFacts
 {
@@ -31,9 +42,25 @@ public sealed record NumberFacts
 
     /// <summary>The organization's own unavailable message; null: the stock one.</summary>
     public CallerMessage? OrganizationMessage { get; init; }
+
+    /// <summary>The caller is on the organization's blocked list.</summary>
+    public bool CallerBlocked { get; init; }
+
+    /// <summary>The organization rejects calls whose caller verification failed.</summary>
+    public bool RejectFailedVerification { get; init; }
+
+    /// <summary>The organization's opening hours; null: always open.</summary>
+    public OpeningHours? OrganizationHours { get; init; }
+
+    /// <summary>The organization's language ("en-US" or "es-US").</summary>
+    public string Language { get; init; } = CallerLanguage.English;
 }
 
-public abstract record OwnerFacts;
+public abstract record OwnerFacts
+{
+    /// <summary>The group's or inbox's own opening hours; null: it follows the organization's.</summary>
+    public OpeningHours? OwnHours { get; init; }
+}
 
 public sealed record InboxFacts : OwnerFacts
 {
@@ -77,6 +104,12 @@ public sealed record GroupFacts : OwnerFacts
 
     /// <summary>A rejected call hears the message, then hangs up, instead of being refused silently.</summary>
     public bool RejectWithMessage { get; init; }
+
+    /// <summary>Whom else to ring when the last agent cannot take the call.</summary>
+    public RingTeam RingTeam { get; init; } = RingTeam.Off;
+
+    /// <summary>The group's own language; null: the organization's.</summary>
+    public string? Language { get; init; }
 }
 
 public sealed record LastTexterFacts

@@ -63,6 +63,11 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
     public int? LastTextMaxAgeDays { get; set; }
 
     /// <summary>
+    /// Opening hours as checked JSON (Admin/HoursSettings, read by Routing/StoredHours); null: always open.
+    /// </summary>
+    public string? Hours { get; set; }
+
+    /// <summary>
     /// A caller who would hear the unavailable message is asked to leave a voicemail (docs/voicemail.md).
     /// </summary>
     public bool VoicemailEnabled { get; set; }
@@ -78,6 +83,27 @@ public sealed class Organization : IInboundCallsSetting<OrganizationMode>, ICall
 
     /// <summary>Texts and call records older than this many days are deleted; null: kept for ever.</summary>
     public int? DataRetentionDays { get; set; }
+
+    /// <summary>Calls whose caller verification failed (STIR/SHAKEN) are rejected.</summary>
+    public bool RejectFailedVerification { get; set; }
+
+    /// <summary>The language Switchboard speaks on the organization's calls: "en-US" or "es-US".</summary>
+    public string Language { get; set; } = CallerLanguage.English;
+}
+
+/// <summary>
+/// A caller the organization does not take calls from; their calls are rejected before anything rings.
+/// </summary>
+public sealed class BlockedCaller
+{
+    public long OrganizationId { get; set; }
+    public required string Number { get; set; }
+    public DateTime BlockedAt { get; set; }
+
+    /// <summary>
+    /// The call an agent blocked the caller from, when an agent did (the agent never sees the number).
+    /// </summary>
+    public long? FromCallId { get; set; }
 }
 
 public static class VoicemailDefaults
@@ -104,6 +130,16 @@ public sealed class Group : IInboundCallsSetting<GroupMode>, ICallerMessageSetti
 
     /// <summary>Only the group's members take its calls (see <see cref="GroupMember"/>).</summary>
     public bool MembersOnly { get; set; }
+
+    /// <summary>Own opening hours as checked JSON; null: the organization's.</summary>
+    public string? Hours { get; set; }
+
+    /// <summary>The group's own language; null: the organization's.</summary>
+    public string? Language { get; set; }
+
+    public RingTeamMode RingTeamMode { get; set; }
+    public int RingTeamSeconds { get; set; } = RingTeam.DefaultRingSeconds;
+    public int RingTeamMaxAgents { get; set; } = RingTeam.DefaultMaxAgents;
 
     public bool? VoicemailEnabled { get; set; }
     public int? VoicemailMaxSeconds { get; set; }
@@ -132,6 +168,9 @@ public sealed class Inbox : IInboundCallsSetting<InboxMode>, ICallerMessageSetti
     public string? MessageLanguage { get; set; }
     public string? MessagePlayUrl { get; set; }
     public bool RejectWithMessage { get; set; }
+
+    /// <summary>Own opening hours as checked JSON; null: the organization's.</summary>
+    public string? Hours { get; set; }
 
     public bool? VoicemailEnabled { get; set; }
     public int? VoicemailMaxSeconds { get; set; }

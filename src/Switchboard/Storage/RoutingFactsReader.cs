@@ -8,7 +8,8 @@ namespace Switchboard.Storage;
 
 /// <summary>
 /// Reads the facts for one call in a single statement of indexed point lookups (the number, its owner, the
-/// organization, the routing index row for (group, caller) and that agent), however long the history.
+/// organization, the routing index row for (group, caller) and that agent, and whether the organization blocked
+/// the caller), however long the history.
 /// Plain SQL, prepared once on each of a few connections kept open for it: on the hot path, EF's query
 /// pipeline and SQLite's parsing of the statement on every call cost more than the lookups themselves.
 /// A connection that fails once is closed and never reused.
@@ -39,7 +40,12 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
                l."AgentId" AS "TexterId", l."SentAt" AS "TextSentAt",
                a."Id" AS "AgentId", a."Active" AS "AgentActive", a."DeletedAt" AS "AgentDeletedAt",
                a."Phone" AS "AgentPhone",
-               m."AgentId" AS "MemberId"
+               m."AgentId" AS "MemberId",
+               o."Hours" AS "OrganizationHours", o."RejectFailedVerification" AS "RejectFailedVerification",
+               o."Language" AS "OrganizationSpokenLanguage", i."Hours" AS "InboxHours", g."Hours" AS "GroupHours",
+               g."Language" AS "GroupSpokenLanguage", g."RingTeamMode" AS "RingTeamMode",
+               g."RingTeamSeconds" AS "RingTeamSeconds", g."RingTeamMaxAgents" AS "RingTeamMaxAgents",
+               b."Number" AS "BlockedCaller"
         FROM "Numbers" AS n
         LEFT JOIN "Inboxes" AS i ON i."Id" = n."InboxId"
         LEFT JOIN "Groups" AS g ON g."Id" = n."GroupId"
@@ -47,6 +53,7 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         LEFT JOIN "LastTexts" AS l ON l."GroupId" = n."GroupId" AND l."Contact" = @caller
         LEFT JOIN "Agents" AS a ON a."Id" = l."AgentId"
         LEFT JOIN "GroupMembers" AS m ON m."GroupId" = n."GroupId" AND m."AgentId" = l."AgentId"
+        LEFT JOIN "BlockedCallers" AS b ON b."OrganizationId" = n."OrganizationId" AND b."Number" = @caller
         WHERE n."Number" = @number
         """;
 
@@ -159,6 +166,7 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
                 ForwardTo = facts.InboxForwardTo,
                 Message = facts.InboxMessage,
                 RejectWithMessage = facts.InboxRejectWithMessage,
+                OwnHours = StoredHours.Parse(facts.InboxHours),
             };
         }
         else if (facts.GroupId is { } groupId && facts.GroupName is not null)
@@ -179,6 +187,12 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
                 LastTextMaxAgeDays = facts.LastTextMaxAgeDays,
                 Message = facts.GroupMessage,
                 RejectWithMessage = facts.GroupRejectWithMessage,
+                OwnHours = StoredHours.Parse(facts.GroupHours),
+                Language = facts.GroupSpokenLanguage,
+                RingTeam = new RingTeam(
+                    Enum.Parse<RingTeamMode>(facts.RingTeamMode!),
+                    facts.RingTeamSeconds ?? RingTeam.DefaultRingSeconds,
+                    facts.RingTeamMaxAgents ?? RingTeam.DefaultMaxAgents),
                 LastTexter = facts is { TexterId: { } texterId, TextSentAt: { } sentAt } ? new LastTexterFacts
                 {
                     AgentId = texterId,
@@ -202,11 +216,17 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
                 Owner = owner,
                 ReportsCallEvents = facts.CallEventsUrl is not null,
                 OrganizationMessage = facts.OrganizationMessage,
+                OrganizationHours = StoredHours.Parse(facts.OrganizationHours),
+                RejectFailedVerification = facts.RejectFailedVerification,
+                Language = facts.OrganizationSpokenLanguage ?? CallerLanguage.English,
+                CallerBlocked = facts.BlockedCaller is not null,
             },
         };
     }
 
-    /// <summary>The row of <see cref="Sql"/>: the number, its owner and organization, the last texter.</summary>
+    /// <summary>
+    /// The row of <see cref="Sql"/>: the number, its owner and organization, the last texter, the caller's block.
+    /// </summary>
     private sealed record FactsRow
     {
         public required long OrganizationId { get; init; }
@@ -239,6 +259,16 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         public required DateTime? AgentDeletedAt { get; init; }
         public required string? AgentPhone { get; init; }
         public required long? MemberId { get; init; }
+        public required string? OrganizationHours { get; init; }
+        public required bool RejectFailedVerification { get; init; }
+        public required string? OrganizationSpokenLanguage { get; init; }
+        public required string? InboxHours { get; init; }
+        public required string? GroupHours { get; init; }
+        public required string? GroupSpokenLanguage { get; init; }
+        public required string? RingTeamMode { get; init; }
+        public required int? RingTeamSeconds { get; init; }
+        public required int? RingTeamMaxAgents { get; init; }
+        public required string? BlockedCaller { get; init; }
 
         public static FactsRow Read(DbDataReader row, Ordinals at) => new()
         {
@@ -251,7 +281,7 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
             OrganizationForwardTo = Text(row, at.OrganizationForwardTo),
             OrganizationFallbackMode = Text(row, at.OrganizationFallbackMode),
             OrganizationFallbackForwardTo = Text(row, at.OrganizationFallbackForwardTo),
-            LastTextMaxAgeDays = row.IsDBNull(at.LastTextMaxAgeDays) ? null : row.GetInt32(at.LastTextMaxAgeDays),
+            LastTextMaxAgeDays = Int32(row, at.LastTextMaxAgeDays),
             InboxName = Text(row, at.InboxName),
             InboxMode = Text(row, at.InboxMode),
             InboxForwardTo = Text(row, at.InboxForwardTo),
@@ -272,11 +302,23 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
             AgentDeletedAt = Time(row, at.AgentDeletedAt),
             AgentPhone = Text(row, at.AgentPhone),
             MemberId = Int64(row, at.MemberId),
+            OrganizationHours = Text(row, at.OrganizationHours),
+            RejectFailedVerification = Flag(row, at.RejectFailedVerification),
+            OrganizationSpokenLanguage = Text(row, at.OrganizationSpokenLanguage),
+            InboxHours = Text(row, at.InboxHours),
+            GroupHours = Text(row, at.GroupHours),
+            GroupSpokenLanguage = Text(row, at.GroupSpokenLanguage),
+            RingTeamMode = Text(row, at.RingTeamMode),
+            RingTeamSeconds = Int32(row, at.RingTeamSeconds),
+            RingTeamMaxAgents = Int32(row, at.RingTeamMaxAgents),
+            BlockedCaller = Text(row, at.BlockedCaller),
         };
 
         private static string? Text(DbDataReader row, int at) => row.IsDBNull(at) ? null : row.GetString(at);
 
         private static long? Int64(DbDataReader row, int at) => row.IsDBNull(at) ? null : row.GetInt64(at);
+
+        private static int? Int32(DbDataReader row, int at) => row.IsDBNull(at) ? null : row.GetInt32(at);
 
         private static bool Flag(DbDataReader row, int at) => !row.IsDBNull(at) && row.GetBoolean(at);
 
@@ -320,6 +362,16 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         public readonly int AgentDeletedAt = row.GetOrdinal("AgentDeletedAt");
         public readonly int AgentPhone = row.GetOrdinal("AgentPhone");
         public readonly int MemberId = row.GetOrdinal("MemberId");
+        public readonly int OrganizationHours = row.GetOrdinal("OrganizationHours");
+        public readonly int RejectFailedVerification = row.GetOrdinal("RejectFailedVerification");
+        public readonly int OrganizationSpokenLanguage = row.GetOrdinal("OrganizationSpokenLanguage");
+        public readonly int InboxHours = row.GetOrdinal("InboxHours");
+        public readonly int GroupHours = row.GetOrdinal("GroupHours");
+        public readonly int GroupSpokenLanguage = row.GetOrdinal("GroupSpokenLanguage");
+        public readonly int RingTeamMode = row.GetOrdinal("RingTeamMode");
+        public readonly int RingTeamSeconds = row.GetOrdinal("RingTeamSeconds");
+        public readonly int RingTeamMaxAgents = row.GetOrdinal("RingTeamMaxAgents");
+        public readonly int BlockedCaller = row.GetOrdinal("BlockedCaller");
     }
 
     /// <summary>An unavailable message's four columns, named after whose it is ("GroupSay", "GroupVoice"…).</summary>

@@ -15,6 +15,9 @@ namespace Switchboard.Storage;
 /// </summary>
 public abstract class SwitchboardDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>Room for a full week of openings and a year of exceptions, as stored JSON.</summary>
+    private const int HoursColumnLength = 40_000;
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Organization> Organizations => Set<Organization>();
@@ -27,6 +30,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<LastText> LastTexts => Set<LastText>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<PanelLogin> PanelLogins => Set<PanelLogin>();
+    public DbSet<BlockedCaller> BlockedCallers => Set<BlockedCaller>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -36,6 +40,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             typeof(OrganizationMode), typeof(GroupMode), typeof(InboxMode), typeof(AgentRole), typeof(KeyRole),
             typeof(RoutingOutcome), typeof(DecisionReason), typeof(FallbackMode), typeof(GroupFallbackMode),
+            typeof(RingTeamMode),
         })
         {
             builder.Properties(enumType).HaveConversion<string>().HaveMaxLength(32);
@@ -49,13 +54,23 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.Property(o => o.Name).HasMaxLength(200);
             e.Property(o => o.CallEventsUrl).HasMaxLength(2000);
             e.Property(o => o.CallEventsSecret).HasMaxLength(200);
+            e.Property(o => o.Hours).HasMaxLength(HoursColumnLength);
+            e.Property(o => o.Language).HasMaxLength(16);
             CallerMessageColumns(e);
+        });
+
+        model.Entity<BlockedCaller>(e =>
+        {
+            e.HasKey(b => new { b.OrganizationId, b.Number });
+            e.Property(b => b.Number).HasMaxLength(32);
         });
 
         model.Entity<Group>(e =>
         {
             e.Property(g => g.Name).HasMaxLength(200);
             e.HasIndex(g => g.OrganizationId);
+            e.Property(g => g.Hours).HasMaxLength(HoursColumnLength);
+            e.Property(g => g.Language).HasMaxLength(16);
             CallerMessageColumns(e);
         });
 
@@ -69,6 +84,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         {
             e.Property(i => i.Name).HasMaxLength(200);
             e.HasIndex(i => i.OrganizationId);
+            e.Property(i => i.Hours).HasMaxLength(HoursColumnLength);
             CallerMessageColumns(e);
         });
 

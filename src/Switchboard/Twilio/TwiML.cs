@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Switchboard.Providers;
 using Switchboard.Routing;
+using Switchboard.Speech;
 
 namespace Switchboard.Twilio;
 
@@ -12,10 +13,9 @@ public static class TwiML
 {
     public const string ContentType = WebhookFallback.ContentType;
 
-    public const string UnavailableMessage = Spoken.Unavailable;
-    public const string VoicemailUnavailableMessage = Spoken.VoicemailUnavailable;
-    public const string VoicemailPrompt = Spoken.VoicemailPrompt;
-    public const string VoicemailThanks = Spoken.VoicemailThanks;
+    /// <summary>The stock unavailable message in English (Speech/en-US.json has the words of every language).</summary>
+    public static readonly string UnavailableMessage = Words.English.Unavailable;
+
     public const string ErrorMessage = Spoken.Error;
 
     /// <summary>
@@ -39,8 +39,14 @@ public static class TwiML
     /// The caller hears that nobody is available, then the call ends: the organization's, group's or inbox's own
     /// message when there is one (spoken in its voice and language, or its recording played), else the stock one.
     /// </summary>
-    public static string Unavailable(CallerMessage? message) =>
-        MessageVerb(message) is { } verb ? Document(verb, new XElement("Hangup")) : SayThenHangup(UnavailableMessage);
+    public static string Unavailable(CallerMessage? message) => Unavailable(message, Words.English);
+
+    /// <summary>As <see cref="Unavailable(CallerMessage?)"/>; the stock message in the call's language.</summary>
+    public static string Unavailable(CallerMessage? message, Words words) =>
+        Document(MessageVerb(message) ?? Say(words, words.Unavailable), new XElement("Hangup"));
+
+    /// <summary>Closed now: the stock after-hours message in the call's language, then the call ends.</summary>
+    public static string AfterHours(Words words) => Document(Say(words, words.AfterHours), new XElement("Hangup"));
 
     private static XElement? MessageVerb(CallerMessage? message) => message switch
     {
@@ -58,9 +64,31 @@ public static class TwiML
     /// trimmed. The provider reports the recording (and its transcript) to the callbacks; the action answers the
     /// thanks. A caller who says nothing goes on past the Record verb: the hang-up ends the call.
     /// </summary>
-    public static string Voicemail(CallerMessage? message, VoicemailRecording recording) => Document(
-        MessageVerb(message) ?? new XElement("Say", VoicemailUnavailableMessage),
-        new XElement("Say", VoicemailPrompt),
+    public static string Voicemail(CallerMessage? message, VoicemailRecording recording) =>
+        Voicemail(message, recording, Words.English);
+
+    /// <summary>
+    /// As <see cref="Voicemail(CallerMessage?, VoicemailRecording)"/>, the stock words in the call's language.
+    /// </summary>
+    public static string Voicemail(CallerMessage? message, VoicemailRecording recording, Words words) =>
+        Record(MessageVerb(message) ?? Say(words, words.VoicemailUnavailable), recording, words);
+
+    /// <summary>
+    /// Closed now, and the caller may leave a message: the stock after-hours words, then the recording.
+    /// </summary>
+    public static string AfterHoursVoicemail(VoicemailRecording recording, Words words) =>
+        Record(Say(words, words.AfterHoursVoicemail), recording, words);
+
+    /// <summary>After the recording: thanks, and the end of the call.</summary>
+    public static string VoicemailRecorded() => VoicemailRecorded(Words.English);
+
+    /// <summary>As <see cref="VoicemailRecorded()"/>, in the call's language.</summary>
+    public static string VoicemailRecorded(Words words) =>
+        Document(Say(words, words.VoicemailThanks), new XElement("Hangup"));
+
+    private static string Record(XElement message, VoicemailRecording recording, Words words) => Document(
+        message,
+        Say(words, words.VoicemailPrompt),
         new XElement("Record",
             new XAttribute("action", recording.ActionUrl),
             new XAttribute("method", "POST"),
@@ -76,8 +104,15 @@ public static class TwiML
             recording.TranscriptionUrl is { } url ? new XAttribute("transcribeCallback", url) : null),
         new XElement("Hangup"));
 
-    /// <summary>After the recording: thanks, and the end of the call.</summary>
-    public static string VoicemailRecorded() => SayThenHangup(VoicemailThanks);
+    /// <summary>
+    /// Words Switchboard says itself, with the voice and language of the call's language (none for English: the
+    /// provider's default).
+    /// </summary>
+    private static XElement Say(Words words, string text, int? loop = null) => new("Say",
+        loop is { } times ? new XAttribute("loop", times) : null,
+        words.Voice is { } voice ? new XAttribute("voice", voice) : null,
+        words.SayLanguage is { } language ? new XAttribute("language", language) : null,
+        text);
 
     /// <summary>Rings the forward target at once, showing the platform number; no prompt.</summary>
     public static string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
@@ -94,6 +129,31 @@ public static class TwiML
         string statusUrl) =>
         Dial(callerId, agentPhone, dialEndedUrl, statusUrl, answerOnBridge: true, screenUrl);
 
+    /// <summary>At most this many numbers ring at once in one dial (Twilio's limit of <c>Number</c> nouns).</summary>
+    public const int MaxNumbersPerDial = 10;
+
+    /// <summary>
+    /// Rings the team for <paramref name="ringSeconds"/>: several agents at once, or one. Each leg is screened by
+    /// its own <c>url</c> (the agent presses 1 to take the call); the first leg whose screening ends without a
+    /// hang-up is connected and the provider hangs up the others. The caller keeps hearing ringing.
+    /// </summary>
+    public static string DialTeam(
+        string callerId, IReadOnlyList<(string Phone, string ScreenUrl)> legs, int ringSeconds, string dialEndedUrl)
+    {
+        if (legs.Count is 0 or > MaxNumbersPerDial)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(legs), legs.Count, $"A dial rings 1 to {MaxNumbersPerDial} numbers");
+        }
+
+        return Document(new XElement("Dial",
+            new XAttribute("callerId", callerId),
+            new XAttribute("answerOnBridge", "true"),
+            new XAttribute("timeout", ringSeconds),
+            new XAttribute("action", dialEndedUrl),
+            legs.Select(leg => new XElement("Number", new XAttribute("url", leg.ScreenUrl), leg.Phone))));
+    }
+
     /// <summary>
     /// An outbound call: from the agent who pressed 1, rings the contact, who sees the platform number.
     /// </summary>
@@ -104,13 +164,16 @@ public static class TwiML
     /// Asks the agent for one key. <c>actionOnEmptyResult</c> makes silence reach the action too, so it is
     /// recorded as "no input"; the trailing hang-up is the safety net.
     /// </summary>
-    public static string Screen(string prompt, string answerUrl) => Document(
+    public static string Screen(string prompt, string answerUrl) => Screen(prompt, answerUrl, Words.English);
+
+    /// <summary>As <see cref="Screen(string, string)"/>, said in the prompt's language.</summary>
+    public static string Screen(string prompt, string answerUrl, Words words) => Document(
         new XElement("Gather",
             new XAttribute("numDigits", "1"),
             new XAttribute("timeout", "6"),
             new XAttribute("action", answerUrl),
             new XAttribute("actionOnEmptyResult", "true"),
-            new XElement("Say", new XAttribute("loop", "2"), prompt)),
+            Say(words, prompt, loop: 2)),
         new XElement("Hangup"));
 
     private static string Dial(
@@ -140,6 +203,8 @@ internal sealed class TwilioMarkup : ICallMarkup
 {
     public static readonly TwilioMarkup Instance = new();
 
+    public int MaxNumbersPerDial => TwiML.MaxNumbersPerDial;
+
     public string Reject() => TwiML.Reject();
 
     public string Empty() => TwiML.Empty();
@@ -150,10 +215,22 @@ internal sealed class TwilioMarkup : ICallMarkup
 
     public string Unavailable(CallerMessage? message) => TwiML.Unavailable(message);
 
+    public string Unavailable(CallerMessage? message, Words words) => TwiML.Unavailable(message, words);
+
+    public string AfterHours(Words words) => TwiML.AfterHours(words);
+
     public string Voicemail(CallerMessage? message, VoicemailRecording recording) =>
         TwiML.Voicemail(message, recording);
 
+    public string Voicemail(CallerMessage? message, VoicemailRecording recording, Words words) =>
+        TwiML.Voicemail(message, recording, words);
+
+    public string AfterHoursVoicemail(VoicemailRecording recording, Words words) =>
+        TwiML.AfterHoursVoicemail(recording, words);
+
     public string VoicemailRecorded() => TwiML.VoicemailRecorded();
+
+    public string VoicemailRecorded(Words words) => TwiML.VoicemailRecorded(words);
 
     public string Forward(string callerId, string forwardTo, string dialEndedUrl, string statusUrl) =>
         TwiML.Forward(callerId, forwardTo, dialEndedUrl, statusUrl);
@@ -162,8 +239,14 @@ internal sealed class TwilioMarkup : ICallMarkup
         string callerId, string agentPhone, string screenUrl, string dialEndedUrl, string statusUrl) =>
         TwiML.DialAgent(callerId, agentPhone, screenUrl, dialEndedUrl, statusUrl);
 
+    public string DialTeam(
+        string callerId, IReadOnlyList<(string Phone, string ScreenUrl)> legs, int ringSeconds, string dialEndedUrl) =>
+        TwiML.DialTeam(callerId, legs, ringSeconds, dialEndedUrl);
+
     public string DialContact(string callerId, string contact, string dialEndedUrl, string statusUrl) =>
         TwiML.DialContact(callerId, contact, dialEndedUrl, statusUrl);
 
     public string Screen(string prompt, string answerUrl) => TwiML.Screen(prompt, answerUrl);
+
+    public string Screen(string prompt, string answerUrl, Words words) => TwiML.Screen(prompt, answerUrl, words);
 }

@@ -9,7 +9,12 @@ namespace Switchboard.Twilio;
 public static class TwilioWebhooks
 {
     public static readonly ProviderEdge Edge =
-        new(Provider.Twilio, TwilioMarkup.Instance, TwilioStatuses.Parse, TwilioRest.IsRecordingSid);
+        new(
+        Provider.Twilio,
+        TwilioMarkup.Instance,
+        TwilioStatuses.Parse,
+        TwilioRest.IsRecordingSid,
+        form => TwilioCallerVerification.Parse(form["StirVerstat"]));
 
     public static void MapTwilioWebhooks(this IEndpointRouteBuilder app) =>
         app.MapFormWebhooks<TwilioSignatureFilter>(Edge);

@@ -27,6 +27,18 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     private const string SpareNumber = "+14155550104";
     private const string Contact = "+14155550199";
 
+    private static readonly object Hours = new
+    {
+        timeZone = "America/New_York",
+        weekly = new[] { new { day = "monday", open = "09:00", close = "17:00" } },
+    };
+    private static readonly object OwnHours = new
+    {
+        mode = "own",
+        timeZone = "America/Chicago",
+        weekly = new[] { new { day = "friday", open = "22:00", close = "02:00" } },
+    };
+
     /// <summary>The callers, in the order of each row's expectations.</summary>
     private enum Who { Operator, Admin, OtherOrgAdmin, Agent, AnotherAgent, NoKey, WrongKey, RevokedKey }
 
@@ -177,6 +189,28 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             (w, _) => new($"{w.Org.Path}/calls/{w.CallId}/voicemail")),
         new($"POST {O}/calls",                                            "403  2xx  404  2xx  403  401  401  401",
             (w, _) => new($"{w.Org.Path}/calls", new { agentId = w.Agent, contact = Contact })),
+        new($"GET {O}/hours",                                             "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/hours")),
+        new($"PUT {O}/hours",                                             "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/hours", Hours)),
+        new($"DELETE {O}/hours",                                          "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/hours")),
+        new($"GET {O}/groups/{{groupId:long}}/hours",                     "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups/{w.Group}/hours")),
+        new($"PUT {O}/groups/{{groupId:long}}/hours",                     "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/groups/{w.Group}/hours", OwnHours)),
+        new($"GET {O}/inboxes/{{inboxId:long}}/hours",                    "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/hours")),
+        new($"PUT {O}/inboxes/{{inboxId:long}}/hours",                    "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/inboxes/{w.Inbox}/hours", OwnHours)),
+        new($"GET {O}/blocked-callers",                                   "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/blocked-callers")),
+        new($"PUT {O}/blocked-callers/{{number}}",                        "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/blocked-callers/%2B14155550197")),
+        new($"DELETE {O}/blocked-callers/{{number}}",                     "403  2xx  404  403  403  401  401  401",
+            (w, _) => new($"{w.Org.Path}/blocked-callers/%2B14155550196")),
+        new($"POST {O}/calls/{{callId:long}}/block-caller",               "403  2xx  404  2xx  404  401  401  401",
+            (w, _) => new($"{w.Org.Path}/calls/{w.CallId}/block-caller")),
         new($"GET {O}/call-events",                                       "403  2xx  404  403  403  401  401  401",
             (w, _) => new($"{w.Org.Path}/call-events")),
         new($"PUT {O}/call-events",                                       "403  2xx  404  403  403  401  401  401",
@@ -420,6 +454,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             var call = await app.Provider().CallAsync(Contact, GroupNumber);
             Assert.Equal("+14155550111", call.Answer.Text("Number"));
             var callId = (await org.CallsAsync()).Single()!.Id();
+            Assert.Equal(
+                HttpStatusCode.OK,
+                (await org.Admin.PutAsync($"{org.Path}/blocked-callers/%2B14155550196", null)).StatusCode);
             // The caller left a voicemail (its callback posted straight, so that a loaded machine's answer budget does
             // not matter here): its audio is the agent's and the admin's to hear.
             await app.Provider().PostAsync($"/webhooks/twilio/calls/{callId}/voicemail/recording", new()

@@ -231,4 +231,62 @@ public sealed class CallOptionsPanelTests(PanelBrowser browser) : PanelTest(brow
         Assert.Equal(["Say", "Hangup"], answer.Verbs);
         Assert.Equal("This line takes texts only.", answer.Text("Say"));
     }
+
+    [Fact]
+    public async Task GroupLanguageAndRingTheTeamAreSetInThePanel()
+    {
+        await OpenGroupOptionsAsync();
+        await Expect(Page.GetByLabel("Off", new() { Exact = true })).ToBeCheckedAsync();
+
+        await Page.GetByLabel("Language of Switchboard's words").SelectOptionAsync("es-US");
+        await Page.GetByLabel("Ring them one after another").CheckAsync();
+        await Page.GetByLabel("Ring each for (seconds)").FillAsync("30");
+        await SaveAsync();
+        await Page.ExpectSavedAsync();
+
+        var options = await TestOrganization.ReadAsync(
+            await Org.Admin.GetAsync($"{Org.Path}/groups/{Group}/call-options"));
+        Assert.Equal("inTurn", options["ringTeam"]!["mode"]!.GetValue<string>());
+        Assert.Equal(30, options["ringTeam"]!["ringSeconds"]!.GetValue<int>());
+        Assert.Equal("es-US", options["effective"]!["language"]!.GetValue<string>());
+        var prompt = await (await App.Provider().CallAsync(Contact, GroupNumber)).AgentAnswersAsync();
+        Assert.Equal("es-US", prompt.Attribute("Say", "language"));
+        await Expect(Page.GetByLabel("Ring them one after another")).ToBeCheckedAsync();
+    }
+
+    [Fact]
+    public async Task OrganizationRejectsFailedVerificationFromThePanel()
+    {
+        await OpenOrganizationOptionsAsync();
+        await Expect(Page.GetByLabel("Language of Switchboard's words")).ToHaveValueAsync("en-US");
+
+        await Page.GetByLabel("Reject calls whose caller verification failed").CheckAsync();
+        await SaveAsync();
+        await Page.ExpectSavedAsync();
+
+        Assert.Equal(
+            ["Reject"],
+            (await App.Provider().CallAsync(Contact, GroupNumber, stirVerstat: "TN-Validation-Failed")).Answer.Verbs);
+        Assert.Equal(
+            ["Dial"],
+            (await App.Provider().CallAsync(Contact, GroupNumber, stirVerstat: "TN-Validation-Passed-A")).Answer.Verbs);
+    }
+
+    [Fact]
+    public async Task AnAdminBlocksAndUnblocksACallerInThePanel()
+    {
+        await Page.SignInAsync(AdminEmail);
+        await Page.GoAsync("Settings");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Blocked callers" }).ClickAsync();
+        await Expect(Page.GetByText("Nobody is blocked.")).ToBeVisibleAsync();
+
+        await Page.GetByLabel("Caller's number").FillAsync("(415) 555-0199");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Block", Exact = true }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("+14155550199 is blocked");
+        Assert.Equal(["Reject"], (await App.Provider().CallAsync(Contact, GroupNumber)).Answer.Verbs);
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Unblock +14155550199" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("no longer blocked");
+        Assert.Equal(["Dial"], (await App.Provider().CallAsync(Contact, GroupNumber)).Answer.Verbs);
+    }
 }

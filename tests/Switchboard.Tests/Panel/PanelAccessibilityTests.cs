@@ -63,6 +63,9 @@ public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited pane
         ],
         ["/panel/settings"] = [ForwardWithoutANumberAsync],
         ["/panel/groups/{groupId:long}/settings"] = [ForwardWithoutANumberAsync],
+        ["/panel/settings/hours"] = [OverlappingHoursAsync],
+        ["/panel/groups/{groupId:long}/hours"] = [OverlappingHoursAsync],
+        ["/panel/settings/inboxes/{inboxId:long}/hours"] = [OverlappingHoursAsync],
     };
 
     [Theory]
@@ -203,6 +206,27 @@ public sealed class PanelAccessibilityTests(PanelAccessibilityTests.Audited pane
         {
             await browser.Context.CloseAsync();
         }
+    }
+
+    /// <summary>
+    /// Hours refused on every row kind: a Sunday night that runs into Monday's window, a date without times.
+    /// </summary>
+    private static async Task OverlappingHoursAsync(IPage page)
+    {
+        await page.Locator("input[name=Mode][value=hours], input[name=Mode][value=own]").CheckAsync();
+        await page.Locator("#TimeZone").SelectOptionAsync("America/New_York");
+        foreach (var (day, open, close) in new[] { ("Monday", "09:00", "17:00"), ("Sunday", "22:00", "10:00") })
+        {
+            var times = page.GetByRole(AriaRole.Group, new() { Name = day, Exact = true }).Locator("input[type=time]");
+            await times.Nth(0).FillAsync(open);
+            await times.Nth(1).FillAsync(close);
+        }
+
+        var date = page.GetByRole(AriaRole.Group, new() { Name = "Add a date" });
+        await date.Locator("input[type=date]").FillAsync("2026-12-24");
+        await date.GetByLabel("That day").SelectOptionAsync("open");
+        await page.Locator("input[name=AfterHoursMode][value=forward]").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
     }
 
     private static async Task ForwardWithoutANumberAsync(IPage page)

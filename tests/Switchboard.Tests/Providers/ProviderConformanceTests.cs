@@ -19,6 +19,7 @@ public sealed class ProviderConformanceTests
     private const string AlicePhone = "+14155550111";
     private const string ForwardTarget = "+14155550177";
     private const string FallbackTarget = "+14155550133";
+    private const string BobPhone = "+14155550112";
 
     public static readonly string[] Scenarios =
     [
@@ -29,6 +30,9 @@ public sealed class ProviderConformanceTests
         "group forwards",
         "fallback after a decline",
         "voicemail after a decline",
+        "the team takes the call after a decline",
+        "closed: the after-hours message",
+        "blocked caller is rejected",
         "caller hangs up (status callback)",
         "agent-made call",
         "unsigned webhook is refused",
@@ -169,6 +173,56 @@ public sealed class ProviderConformanceTests
                     "in-progress"));
                 Assert.Equal(["Say", "Hangup"], thanks.Verbs);
                 Assert.Contains("Thank you for your message", thanks.Text("Say"));
+                break;
+            }
+
+            case "the team takes the call after a decline":
+            {
+                var bob = await org.CreateAgentAsync("Bob", BobPhone);
+                await org.SetAsync($"/groups/{group}/call-options", new { ringTeam = new { mode = "together",
+                    ringSeconds = 15, maxAgents = 5 } });
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                var dial = await call.RingAsync(Contact, GroupNumber);
+                await call.PressAsync(await call.AgentAnswersAsync(dial), "2");
+                var team = await call.DialEndsAsync(dial, "completed", bridged: false);
+                Assert.Equal(["Dial"], team.Verbs);
+                Assert.Equal(GroupNumber, team.Attribute("Dial", "callerId"));
+                Assert.Equal(BobPhone, team.Text("Number"));
+                Assert.Contains($"/webhooks/{provider}/calls/", team.Attribute("Number", "url"));
+                var bobsPrompt = await call.AgentAnswersAsync(team);
+                Assert.Equal("Gather", bobsPrompt.Verbs[0]);
+                Assert.DoesNotContain(Contact, bobsPrompt.Body);
+                Assert.Empty((await call.PressAsync(bobsPrompt, "1"))!.Verbs);
+                Assert.Equal(["Hangup"], (await call.DialEndsAsync(team, "completed", bridged: true,
+                    seconds: 25)).Verbs);
+                var logged = (await org.CallsAsync())[0]!;
+                Assert.Equal("connected", logged["outcome"]!.GetValue<string>());
+                Assert.Equal(bob, logged["answeredByAgentId"]!.GetValue<long>());
+                break;
+            }
+
+            case "closed: the after-hours message":
+            {
+                // The test clock stands at Tuesday 24 November 2026, 12:00 UTC: 07:00 in New York.
+                await org.SetAsync("/hours", new { timeZone = "America/New_York", weekly = new[]
+                {
+                    new { day = "tuesday", open = "09:00", close = "17:00" },
+                } });
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                var closed = await call.RingAsync(Contact, GroupNumber);
+                Assert.Equal(["Say", "Hangup"], closed.Verbs);
+                Assert.Contains("We are closed right now", closed.Text("Say"));
+                Assert.Equal("afterHours", await OutcomeAsync(org));
+                break;
+            }
+
+            case "blocked caller is rejected":
+            {
+                await org.SetAsync("/blocked-callers/%2B14155550199", new { });
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                Assert.Equal(play.RejectVerbs, (await call.RingAsync(Contact, GroupNumber)).Verbs);
+                var logged = (await org.CallsAsync())[0]!;
+                Assert.Equal("callerBlocked", logged["reason"]!.GetValue<string>());
                 break;
             }
 

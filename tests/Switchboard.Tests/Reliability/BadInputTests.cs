@@ -817,7 +817,7 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
     [
         "CallSid", "AccountSid", "From", "To", "CallStatus", "Direction", "Digits", "DialCallStatus", "DialBridged",
         "DialCallSid", "DialCallDuration", "CallDuration", "Timestamp", "ParentCallSid", "ApiVersion", "Caller",
-        "Called",
+        "Called", "StirVerstat",
     ];
 
     /// <summary>

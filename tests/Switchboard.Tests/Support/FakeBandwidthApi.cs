@@ -65,6 +65,10 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
         ],
     };
 
+    /// <summary>The locales of SpeakSentence's voice table (it lists no <c>es_US</c>).</summary>
+    private static readonly HashSet<string> Locales =
+        ["en_US", "en_UK", "de", "es", "es_MX", "fr", "it", "ja", "ru", "ar", "pt_BR", "zh", "ko", "nl"];
+
     private static readonly HashSet<string> PhoneNumberAttributes =
     [
         "transferAnswerUrl", "transferAnswerMethod", "transferAnswerFallbackUrl", "transferAnswerFallbackMethod",
@@ -155,9 +159,9 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
         switch (name)
         {
             case "Transfer":
-                if (children.Count == 0)
+                if (children.Count is 0 or > 8)
                 {
-                    problems.Add("<Transfer> without a <PhoneNumber>");
+                    problems.Add($"<Transfer> with {children.Count} destinations (1 to 8)");
                 }
 
                 foreach (var child in children)
@@ -194,6 +198,12 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
                 break;
         }
 
+        if (verb.Attribute("callTimeout") is { } timeout
+            && !(int.TryParse(timeout.Value, out var seconds) && seconds is >= 1 and <= 300))
+        {
+            problems.Add($"callTimeout {timeout.Value} is not 1 to 300 seconds");
+        }
+
         if (name == "Transfer" && verb.Attribute("transferCallerId") is { } callerId && !E164().IsMatch(callerId.Value))
         {
             problems.Add($"transferCallerId {callerId.Value} is not E.164");
@@ -213,6 +223,10 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
                 && !(Uri.TryCreate(attribute.Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             {
                 problems.Add($"<{verb.Name.LocalName} {name}> is not an absolute URL");
+            }
+            else if (name == "locale" && !Locales.Contains(attribute.Value))
+            {
+                problems.Add($"locale {attribute.Value} is not in SpeakSentence's voice table");
             }
             else if (name.EndsWith("Method", StringComparison.Ordinal) && attribute.Value is not ("GET" or "POST"))
             {

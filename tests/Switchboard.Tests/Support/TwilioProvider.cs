@@ -17,10 +17,11 @@ public sealed class TwilioProvider(HttpClient http, string authToken = Switchboa
     public string NewCallSid() => $"CA{Interlocked.Increment(ref _sequence):D4}{Guid.NewGuid():N}";
 
     /// <summary>A contact calls a platform number; the answer is the TwiML for the caller's leg.</summary>
-    public async Task<Call> CallAsync(string from, string to, string? callSid = null)
+    /// <param name="stirVerstat">Twilio's caller-verification result, sent as <c>StirVerstat</c> when given.</param>
+    public async Task<Call> CallAsync(string from, string to, string? callSid = null, string? stirVerstat = null)
     {
         var sid = callSid ?? NewCallSid();
-        var answer = await PostAsync("/webhooks/twilio/voice", new()
+        var form = new Dictionary<string, string>
         {
             ["CallSid"] = sid,
             ["AccountSid"] = "ACtest",
@@ -29,7 +30,13 @@ public sealed class TwilioProvider(HttpClient http, string authToken = Switchboa
             ["CallStatus"] = "ringing",
             ["Direction"] = "inbound",
             ["ApiVersion"] = "2010-04-01",
-        });
+        };
+        if (stirVerstat is not null)
+        {
+            form["StirVerstat"] = stirVerstat;
+        }
+
+        var answer = await PostAsync("/webhooks/twilio/voice", form);
         return new Call(this, sid, answer);
     }
 
@@ -60,7 +67,13 @@ public sealed class TwilioProvider(HttpClient http, string authToken = Switchboa
 
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
-        return new TwiMLAnswer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (mediaType == "text/xml" && body.Length > 0)
+        {
+            TwiMLRules.Check(body);
+        }
+
+        return new TwiMLAnswer(response.StatusCode, mediaType, body);
     }
 
     public sealed record Call(TwilioProvider Provider, string CallSid, TwiMLAnswer Answer)

@@ -77,4 +77,37 @@ public sealed class TwiMLTests
         Assert.Equal(
             ["Say", "Hangup"],
             Parse(TwiML.SayThenHangup(TwiML.UnavailableMessage)).Elements().Select(e => e.Name.LocalName));
+
+    [Fact]
+    public void DialTeam_RingsEveryAgentWithItsOwnScreeningAndKeepsTwiliosRules()
+    {
+        var legs = Enumerable.Range(0, 10)
+            .Select(i => ($"+1415555{i:D4}", $"https://sb.example.org/team/{i}/screen"))
+            .ToList();
+
+        var twiml = TwiML.DialTeam("+14155550100", legs, 20, "https://sb.example.org/team-ended");
+
+        var numbers = Parse(twiml).Descendants("Number").ToList();
+        Assert.Equal(10, numbers.Count);
+        Assert.All(numbers, n => Assert.EndsWith("/screen", n.Attribute("url")!.Value));
+        Assert.Empty(Support.TwiMLRules.Broken(twiml));
+    }
+
+    [Fact]
+    public void DialTeam_RefusesMoreNumbersThanTwilioRingsAtOnce() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => TwiML.DialTeam(
+            "+14155550100",
+            [.. Enumerable.Range(0, 11).Select(i => ($"+1415555{i:D4}", "https://sb.example.org/s"))],
+            20,
+            "https://sb.example.org/e"));
+
+    [Fact]
+    public void TheTwiMLRulesCatchADialOfElevenNumbersAndABadTimeout()
+    {
+        var numbers = string.Concat(Enumerable.Range(0, 11).Select(i => $"<Number>+1415555{i:D4}</Number>"));
+
+        var broken = Support.TwiMLRules.Broken($"<Response><Dial timeout=\"3\">{numbers}</Dial></Response>");
+
+        Assert.Equal(2, broken.Count);
+    }
 }

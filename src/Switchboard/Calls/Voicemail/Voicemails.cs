@@ -50,7 +50,17 @@ public sealed class Voicemails(
     /// <summary>
     /// The call's voicemail options: the group's or inbox's own, else the organization's; null when it is off.
     /// </summary>
-    public async Task<VoicemailOffer?> OfferAsync(long callId, CancellationToken ct)
+    public async Task<VoicemailOffer?> OfferAsync(long callId, CancellationToken ct) =>
+        await SettingsAsync(callId, ct) is { Enabled: true } settings ? settings.Offer : null;
+
+    /// <summary>
+    /// Outside hours with the after-hours mode voicemail, a message is always taken (docs/hours.md): the length and
+    /// transcription are the call's voicemail settings, even when voicemail is off for calls nobody takes.
+    /// </summary>
+    public async Task<VoicemailOffer> AfterHoursOfferAsync(long callId, CancellationToken ct) =>
+        (await SettingsAsync(callId, ct))?.Offer ?? new VoicemailOffer(VoicemailDefaults.MaxSeconds, Transcribe: false);
+
+    private async Task<(bool Enabled, VoicemailOffer Offer)?> SettingsAsync(long callId, CancellationToken ct)
     {
         var row = await (
             from c in db.Calls.AsNoTracking()
@@ -74,16 +84,13 @@ public sealed class Voicemails(
 
         if (row.Own is { VoicemailEnabled: { } enabled } own)
         {
-            return enabled
-                ? new VoicemailOffer(
-                    own.VoicemailMaxSeconds ?? VoicemailDefaults.MaxSeconds,
-                    own.VoicemailTranscribe ?? false)
-                : null;
+            return (enabled, new VoicemailOffer(
+                own.VoicemailMaxSeconds ?? VoicemailDefaults.MaxSeconds, own.VoicemailTranscribe ?? false));
         }
 
-        return row.Organization.VoicemailEnabled
-            ? new VoicemailOffer(row.Organization.VoicemailMaxSeconds, row.Organization.VoicemailTranscribe)
-            : null;
+        var organization = row.Organization;
+        return (organization.VoicemailEnabled,
+            new VoicemailOffer(organization.VoicemailMaxSeconds, organization.VoicemailTranscribe));
     }
 
     /// <summary>

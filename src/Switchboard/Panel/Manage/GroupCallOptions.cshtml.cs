@@ -32,6 +32,8 @@ public sealed class GroupCallOptionsModel(
         ShowMessage(current.UnavailableMessage);
         RejectWithMessage = current.RejectWithMessage;
         MembersOnly = current.MembersOnly;
+        ShowRingTeam(current.RingTeam);
+        Language = current.Language;
         ShowVoicemail(current.Voicemail, follows: true);
         return Page();
     }
@@ -45,12 +47,18 @@ public sealed class GroupCallOptionsModel(
 
         var voicemail = Voicemail();
         return voicemail.Done
-            ? Saved(
-                await options.SetGroupAsync(
-                    OrganizationId,
-                    groupId,
-                    new GroupCallOptions(Fallback, Message, RejectWithMessage, MembersOnly, voicemail.Value),
-                    ct))
+            ? Saved(await options.SetGroupAsync(
+                OrganizationId,
+                groupId,
+                new GroupCallOptions(
+                    Fallback,
+                    Message,
+                    RejectWithMessage,
+                    MembersOnly,
+                    voicemail.Value,
+                    RingTeam,
+                    ChosenLanguage),
+                ct))
             : Refused(voicemail.Refusal);
     }
 

@@ -16,6 +16,8 @@ public sealed class OrganizationCallOptionsModel(CallOptionSettings options) : C
         ShowMessage(current.UnavailableMessage);
         SayContactName = current.SayContactName ?? true;
         LastTextMaxAgeDays = current.LastTextMaxAgeDays?.ToString(CultureInfo.InvariantCulture);
+        Language = current.Language;
+        RejectFailedVerification = current.RejectFailedVerification ?? false;
         ShowVoicemail(current.Voicemail, follows: false);
         VoicemailRetentionDays = current.VoicemailRetentionDays?.ToString(CultureInfo.InvariantCulture);
     }
@@ -60,12 +62,8 @@ public sealed class OrganizationCallOptionsModel(CallOptionSettings options) : C
         return Saved(await options.SetOrganizationAsync(
             OrganizationId,
             new OrganizationCallOptions(
-                Fallback,
-                Message,
-                SayContactName,
-                maxAge,
-                voicemail.Value ?? new VoicemailBody(false, null, null),
-                retention),
+                Fallback, Message, SayContactName, maxAge, voicemail.Value ?? new VoicemailBody(false, null, null),
+                retention, RejectFailedVerification, ChosenLanguage),
             ct));
     }
 }

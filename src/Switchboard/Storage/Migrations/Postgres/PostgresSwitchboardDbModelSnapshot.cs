@@ -246,6 +246,27 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<int?>("TalkSeconds")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("TeamAcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("TeamAgentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TeamMode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("TeamRung")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("TeamStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Verification")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -525,6 +546,26 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.BlockedCaller", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Number")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("BlockedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("FromCallId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Number");
+
+                    b.ToTable("BlockedCallers");
+                });
+
             modelBuilder.Entity("Switchboard.Storage.Group", b =>
                 {
                     b.Property<long>("Id")
@@ -541,6 +582,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -548,6 +593,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<bool>("MembersOnly")
                         .HasColumnType("boolean");
@@ -578,6 +627,17 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.Property<bool>("RejectWithMessage")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("RingTeamMaxAgents")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RingTeamMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("RingTeamSeconds")
+                        .HasColumnType("integer");
 
                     b.Property<bool?>("VoicemailEnabled")
                         .HasColumnType("boolean");
@@ -623,6 +683,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
 
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
@@ -789,6 +853,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("text");
 
@@ -796,6 +864,11 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<int?>("LastTextMaxAgeDays")
                         .HasColumnType("integer");
@@ -820,6 +893,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("RejectFailedVerification")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("SayContactName")
                         .HasColumnType("boolean");

@@ -235,6 +235,27 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<int?>("TalkSeconds")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("TeamAcceptedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TeamAgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TeamMode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TeamRung")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("TeamStartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Verification")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -504,6 +525,26 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.BlockedCaller", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Number")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("BlockedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FromCallId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Number");
+
+                    b.ToTable("BlockedCallers");
+                });
+
             modelBuilder.Entity("Switchboard.Storage.Group", b =>
                 {
                     b.Property<long>("Id")
@@ -518,12 +559,20 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InboundMode")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("MembersOnly")
@@ -554,6 +603,17 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RejectWithMessage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RingTeamMaxAgents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RingTeamMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RingTeamSeconds")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool?>("VoicemailEnabled")
@@ -598,6 +658,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("TEXT");
@@ -760,12 +824,21 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hours")
+                        .HasMaxLength(40000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InboundForwardTo")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InboundMode")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("LastTextMaxAgeDays")
@@ -791,6 +864,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("RejectFailedVerification")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("SayContactName")
                         .HasColumnType("INTEGER");

@@ -1,0 +1,202 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Switchboard.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class RoutingForPeoplesLives : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            // Hand-written: the defaults of existing rows are the model's (language "en-US"; ring the team off,
+            // 20 seconds, 5 agents), not the CLR's empty string and zero.
+            migrationBuilder.AddColumn<string>(
+                name: "Hours",
+                table: "Organizations",
+                type: "TEXT",
+                maxLength: 40000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Language",
+                table: "Organizations",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: false,
+                defaultValue: "en-US");
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RejectFailedVerification",
+                table: "Organizations",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Hours",
+                table: "Inboxes",
+                type: "TEXT",
+                maxLength: 40000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Hours",
+                table: "Groups",
+                type: "TEXT",
+                maxLength: 40000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Language",
+                table: "Groups",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "RingTeamMaxAgents",
+                table: "Groups",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 5);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RingTeamMode",
+                table: "Groups",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "Off");
+
+            migrationBuilder.AddColumn<int>(
+                name: "RingTeamSeconds",
+                table: "Groups",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 20);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "TeamAcceptedAt",
+                table: "Calls",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "TeamAgentId",
+                table: "Calls",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TeamMode",
+                table: "Calls",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TeamRung",
+                table: "Calls",
+                type: "TEXT",
+                maxLength: 256,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "TeamStartedAt",
+                table: "Calls",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Verification",
+                table: "Calls",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "BlockedCallers",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Number = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    BlockedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FromCallId = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BlockedCallers", x => new { x.OrganizationId, x.Number });
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "BlockedCallers");
+
+            migrationBuilder.DropColumn(
+                name: "Hours",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "Language",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "RejectFailedVerification",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "Hours",
+                table: "Inboxes");
+
+            migrationBuilder.DropColumn(
+                name: "Hours",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "Language",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "RingTeamMaxAgents",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "RingTeamMode",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "RingTeamSeconds",
+                table: "Groups");
+
+            migrationBuilder.DropColumn(
+                name: "TeamAcceptedAt",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamAgentId",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamMode",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamRung",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "TeamStartedAt",
+                table: "Calls");
+
+            migrationBuilder.DropColumn(
+                name: "Verification",
+                table: "Calls");
+        }
+    }
+}
