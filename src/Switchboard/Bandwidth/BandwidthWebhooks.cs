@@ -15,8 +15,8 @@ namespace Switchboard.Bandwidth;
 /// <c>transferAnswer</c> → the agent's prompt, <c>gather</c> → the key, <c>transferComplete</c> → the dial's end,
 /// <c>transferDisconnect</c> → a dialed leg's status, <c>recordComplete</c> → the thanks, the team's
 /// <c>transferAnswer</c>, <c>gather</c> and <c>transferComplete</c> → its screening and its end, and for
-/// agent-made calls <c>answer</c>, <c>gather</c> and <c>transferComplete</c>. Recordings are not read from Bandwidth yet, so their
-/// <c>recordingAvailable</c> is acknowledged and not kept (docs/provider.md).
+/// agent-made calls <c>answer</c>, <c>gather</c> and <c>transferComplete</c>. Recordings are not read from
+/// Bandwidth yet, so their <c>recordingAvailable</c> is acknowledged and not kept (docs/provider.md).
 /// </summary>
 public static class BandwidthWebhooks
 {
