@@ -68,11 +68,14 @@ builder.Services.AddScoped<CallerMessages>();
 // Outbound calls: the provider's REST API rings the agent first (see TwilioCallPlacer for what is retried)
 builder.Services.AddScoped<OutboundCalls>();
 builder.Services.AddScoped<ICallPlacer, ProviderCallPlacer>();
-builder.Services.AddHttpClient<TwilioCallPlacer>()
-    .AddResilienceHandler("twilio-rest", (pipeline, context) =>
-        TwilioCallPlacer.Resilience(
-            pipeline,
-            context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddSingleton<TwilioCallPlacer>();
+builder.Services.AddHttpClient(TwilioCallPlacer.Client)
+    .AddResilienceHandler("twilio-rest", (pipeline, context) => TwilioCallPlacer.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddHttpClient(TwilioCallPlacer.GuardedClient)
+    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
+    .AddResilienceHandler("twilio-rest-guarded", (pipeline, context) => TwilioCallPlacer.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 builder.Services.AddSingleton<TelnyxCallPlacer>();
 builder.Services.AddHttpClient(TelnyxCallPlacer.Client)
     .AddResilienceHandler("telnyx-rest", (pipeline, context) => TwilioCallPlacer.Resilience(
@@ -87,11 +90,14 @@ builder.Services.AddHttpClient<BandwidthCallPlacer>()
 
 // Voicemail: the recordings at the provider (read and deleted by sid through its REST API), signed links, the sweeper;
 // and the reconciler, which looks up calls left open
-builder.Services.AddHttpClient<TwilioRest>()
-    .AddResilienceHandler("twilio-rest-read", (pipeline, context) =>
-        TwilioRest.Resilience(
-            pipeline,
-            context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddSingleton<TwilioRest>();
+builder.Services.AddHttpClient(TwilioRest.Client)
+    .AddResilienceHandler("twilio-rest-read", (pipeline, context) => TwilioRest.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddHttpClient(TwilioRest.GuardedClient)
+    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
+    .AddResilienceHandler("twilio-rest-read-guarded", (pipeline, context) => TwilioRest.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 builder.Services.AddTransient<IRecordings>(sp => sp.GetRequiredService<TwilioRest>());
 builder.Services.AddTransient<ICallLookup>(sp => sp.GetRequiredService<TwilioRest>());
 builder.Services.AddSingleton<VoicemailLinks>();
@@ -109,6 +115,7 @@ builder.Services.AddScoped<ProviderAccounts>();
 builder.Services.AddSingleton<ProviderProbe>();
 builder.Services.AddHttpClient(ProviderProbe.GuardedClient).UseNetworkGuard(o => o.Providers.AllowedNetworks);
 builder.Services.AddScoped<TwilioNumbers>();
+builder.Services.AddScoped<ITelnyxNumbers, TelnyxNumbers>();
 builder.Services.AddScoped<NumberConnections>();
 builder.Services.AddHostedService<NumberConnectionPass>();
 

@@ -118,7 +118,7 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
     /// An organization's Telnyx account, at its own <c>apiBaseUrl</c> or else the configured Telnyx API; its calls go
     /// through the network guard (<see cref="OutboundAccount.Telnyx.Guarded"/>).
     /// </summary>
-    private TelnyxOptions? OwnTelnyx(OrganizationAccount own) =>
+    public TelnyxOptions? OwnTelnyx(OrganizationAccount own) =>
         own is { Provider: ProviderKinds.Telnyx, Secrets: not null }
             ? new TelnyxOptions
             {

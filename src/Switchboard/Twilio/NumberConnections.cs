@@ -18,6 +18,7 @@ public sealed class NumberConnections(
     AccountDirectory accounts,
     ProviderCredentials credentials,
     TwilioNumbers twilio,
+    ITelnyxNumbers telnyx,
     PhoneNormalizer phones,
     TimeProvider clock)
 {
@@ -60,6 +61,17 @@ public sealed class NumberConnections(
     private async Task<NumberCheck> CheckAsync(long orgId, string number, bool connect, CancellationToken ct)
     {
         var own = await accounts.OwnAsync(orgId, ct);
+        if (own is not null && credentials.OwnTelnyx(own) is { ApiKey.Length: > 0, ApplicationId.Length: > 0 } mine)
+        {
+            return await telnyx.CheckAsync(mine, guarded: true, number, connect, ct);
+        }
+
+        if (own is null && credentials.OutboundProvider() == Provider.Telnyx
+            && credentials.Telnyx() is { ApiKey.Length: > 0, ApplicationId.Length: > 0 } global)
+        {
+            return await telnyx.CheckAsync(global, guarded: false, number, connect, ct);
+        }
+
         if (own is not null && own.Compatible() is null)
         {
             return new NumberCheck(NumberConnectionState.Unknown, own.Secrets is null
@@ -106,6 +118,16 @@ public sealed class NumberConnections(
 
         return row;
     }
+}
+
+/// <summary>
+/// A number's check at Telnyx (<c>Telnyx/TelnyxNumbers.cs</c>), seen through this interface because Telnyx/ builds
+/// on this folder and not the other way round.
+/// </summary>
+public interface ITelnyxNumbers
+{
+    Task<NumberCheck> CheckAsync(
+        TelnyxOptions telnyx, bool guarded, string number, bool connect, CancellationToken ct);
 }
 
 /// <summary>

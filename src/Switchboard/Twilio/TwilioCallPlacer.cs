@@ -18,9 +18,18 @@ namespace Switchboard.Twilio;
 /// Rings an agent through a Twilio-compatible REST API (Twilio's, or SignalWire's compatibility API):
 /// <c>POST {account}/Calls.json</c> with Basic auth, <c>To</c> = the agent's phone, <c>From</c> = the platform number,
 /// <c>Url</c> = the webhook that prompts the agent, and status callbacks for every status of the agent's leg.
+/// An organization's own account is <see cref="CompatibleAccount.Guarded"/>: its <c>apiBaseUrl</c> is not the
+/// operator's config, so its calls go through the network guard, which checks the address at connect time.
 /// </summary>
-public sealed class TwilioCallPlacer(HttpClient http, CallbackUrls callbackUrls, ILogger<TwilioCallPlacer> log)
+public sealed class TwilioCallPlacer(
+    IHttpClientFactory clients, CallbackUrls callbackUrls, ILogger<TwilioCallPlacer> log)
 {
+    /// <summary>The global accounts' client: the operator's configured Twilio or SignalWire API.</summary>
+    public const string Client = "twilio-rest";
+
+    /// <summary>Organizations' own accounts' client, behind the network guard.</summary>
+    public const string GuardedClient = "twilio-rest-guarded";
+
     public async Task<PlaceResult> RingAgentAsync(
         CompatibleAccount account, long callId, string agentPhone, string platformNumber, CancellationToken ct)
     {
@@ -45,6 +54,7 @@ public sealed class TwilioCallPlacer(HttpClient http, CallbackUrls callbackUrls,
 
         try
         {
+            var http = clients.CreateClient(account.Guarded ? GuardedClient : Client);
             using var response = await http.SendAsync(request, ct);
             var body = await response.Content.ReadAsStringAsync(ct);
             return response.IsSuccessStatusCode ? Placed(body) : Refused(response.StatusCode, body);

@@ -21,11 +21,18 @@ namespace Switchboard.Twilio;
 /// (<c>GET …/Calls/{Sid}.json</c>), with the account of the organization the recording or call is of (its own, or
 /// the global one: <see cref="ProviderCredentials"/>), under that account's API base URL with Basic auth. The URL is
 /// built from the sid alone, which must look like one: a URL named in a webhook is never fetched, so a forged form
-/// cannot make Switchboard send its credentials elsewhere.
+/// cannot make Switchboard send its credentials elsewhere. An organization's own account's API is reached through
+/// the network guard (<see cref="CompatibleAccount.Guarded"/>), the global one's is not.
 /// </summary>
 public sealed partial class TwilioRest(
-    HttpClient http, ProviderCredentials credentials, ILogger<TwilioRest> log) : IRecordings, ICallLookup
+    IHttpClientFactory clients, ProviderCredentials credentials, ILogger<TwilioRest> log) : IRecordings, ICallLookup
 {
+    /// <summary>The global accounts' client: the operator's configured Twilio API.</summary>
+    public const string Client = "twilio-rest-read";
+
+    /// <summary>Organizations' own accounts' client, behind the network guard.</summary>
+    public const string GuardedClient = "twilio-rest-read-guarded";
+
     /// <summary>
     /// A recording's audio is read whole (to answer Range requests); a 10-minute message is a few MB.
     /// </summary>
@@ -47,7 +54,7 @@ public sealed partial class TwilioRest(
         try
         {
             using var request = Request(account, HttpMethod.Get, $"Recordings/{recordingSid}.mp3");
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            using var response = await Http(account).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
             {
                 return new RecordingAudio.Gone();
@@ -72,6 +79,13 @@ public sealed partial class TwilioRest(
                 : "audio/mpeg";
             return new RecordingAudio.Found(bytes, type);
         }
+        // No connection was made (refused, no such host, or an address the network guard does not allow): the
+        // provider was not reached, rather than slow to answer.
+        catch (Exception e) when (TwilioCallPlacer.NeverSent(e))
+        {
+            log.LogWarning("Recording {RecordingSid} could not be fetched: {Error}", recordingSid, e.GetType().Name);
+            return new RecordingAudio.Failed(502, $"The provider could not be reached for recording {recordingSid}");
+        }
         catch (Exception e) when (Unanswered(e, ct))
         {
             log.LogWarning("Recording {RecordingSid} could not be fetched: {Error}", recordingSid, e.GetType().Name);
@@ -89,7 +103,7 @@ public sealed partial class TwilioRest(
         try
         {
             using var request = Request(account, HttpMethod.Delete, $"Recordings/{recordingSid}.json");
-            using var response = await http.SendAsync(request, ct);
+            using var response = await Http(account).SendAsync(request, ct);
             return response.StatusCode switch
             {
                 HttpStatusCode.NoContent or HttpStatusCode.OK => RecordingDeletion.Deleted,
@@ -113,7 +127,7 @@ public sealed partial class TwilioRest(
         try
         {
             using var request = Request(account, HttpMethod.Get, $"Calls/{callSid}.json");
-            using var response = await http.SendAsync(request, ct);
+            using var response = await Http(account).SendAsync(request, ct);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return new CallLookup.Unknown();
@@ -173,6 +187,9 @@ public sealed partial class TwilioRest(
                 })
             .AddTimeout(twilio.ApiAttemptTimeout);
     }
+
+    private HttpClient Http(CompatibleAccount account) =>
+        clients.CreateClient(account.Guarded ? GuardedClient : Client);
 
     private static HttpRequestMessage Request(CompatibleAccount account, HttpMethod method, string resource)
     {

@@ -17,7 +17,11 @@ namespace Switchboard.Tests.Support;
 /// port. As its reference says: <c>POST /v2/texml/calls/{connection_id}</c> with the API key as Bearer, a JSON body
 /// whose case-sensitive <c>From</c> and <c>To</c> are required (E.164), <c>Url</c> and <c>Method</c> (GET or POST);
 /// it answers a flat call object <c>{call_sid, from, to, status: "queued"}</c>, or <c>{"errors": [{code, title,
-/// detail}]}</c>.
+/// detail}]}</c>. It also plays the account's numbers and its TeXML application as their references say: "List phone
+/// numbers" (<c>GET /v2/phone_numbers?filter[phone_number]=…</c>, at least three digits, any other character
+/// matching nothing; <c>{data: [{id, record_type, phone_number, connection_id, …}], meta}</c>), "Update a phone
+/// number" (<c>PATCH /v2/phone_numbers/{id}</c>, JSON, answering <c>{data: number}</c>) and "Retrieve a TeXML
+/// Application" (<c>GET /v2/texml_applications/{id}</c>: <c>{data: {id, voice_url, status_callback, …}}</c>).
 /// </summary>
 public sealed partial class FakeTelnyxApi : IAsyncDisposable
 {
@@ -34,6 +38,37 @@ public sealed partial class FakeTelnyxApi : IAsyncDisposable
         _apiKey = apiKey;
         _applicationId = applicationId;
         app.MapPost("/v2/texml/calls/{connectionId}", CreateAsync);
+        app.MapGet("/v2/phone_numbers", ListNumbers);
+        app.MapPatch("/v2/phone_numbers/{id}", UpdateNumberAsync);
+        app.MapGet("/v2/texml_applications/{id}", RetrieveApplication);
+    }
+
+    /// <summary>The account's numbers by their id.</summary>
+    public ConcurrentDictionary<string, PhoneNumber> Numbers { get; } = new();
+
+    /// <summary>Every request about numbers and the application, as "METHOD path?query".</summary>
+    public ConcurrentQueue<string> ResourceRequests { get; } = new();
+
+    /// <summary>The TeXML application's webhook URL, as set in Telnyx's portal.</summary>
+    public string? VoiceUrl { get; set; }
+
+    /// <summary>The TeXML application's call progress events URL.</summary>
+    public string? StatusCallback { get; set; }
+
+    /// <summary>Adds a number to the account, on <paramref name="connectionId"/> or none; returns its id.</summary>
+    public string AddNumber(string phoneNumber, string? connectionId = null)
+    {
+        var id = Random.Shared.NextInt64(1_000_000_000_000_000, 9_000_000_000_000_000)
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Numbers[id] = new PhoneNumber(id, phoneNumber, connectionId);
+        return id;
+    }
+
+    /// <summary>Points the application at a Switchboard's Telnyx webhooks.</summary>
+    public void PointApplicationAt(string publicBaseUrl)
+    {
+        VoiceUrl = publicBaseUrl + "/webhooks/telnyx/voice";
+        StatusCallback = publicBaseUrl + "/webhooks/telnyx/status";
     }
 
     public string BaseUrl { get; private set; } = "";
@@ -110,9 +145,116 @@ public sealed partial class FakeTelnyxApi : IAsyncDisposable
         return Results.Json(new { call_sid = call.Sid, from, to, status = "queued" });
     }
 
+    private bool Authorized(HttpRequest request)
+    {
+        ResourceRequests.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
+        return request.Headers.Authorization.ToString() == $"Bearer {_apiKey}";
+    }
+
+    private IResult ListNumbers(HttpRequest request)
+    {
+        if (!Authorized(request))
+        {
+            return Error(HttpStatusCode.Unauthorized, "10009", "Authentication failed");
+        }
+
+        var filter = request.Query["filter[phone_number]"].ToString();
+        var matching = Numbers.Values
+            .Where(n => filter.Length == 0
+                || (filter.Length >= 3 && filter.All(char.IsAsciiDigit)
+                    && n.Number.TrimStart('+').Contains(filter, StringComparison.Ordinal)))
+            .Select(n => n.Resource())
+            .ToList();
+        return Results.Json(new
+        {
+            data = matching,
+            meta = new { total_pages = 1, total_results = matching.Count, page_number = 1, page_size = 20 },
+        });
+    }
+
+    private async Task<IResult> UpdateNumberAsync(string id, HttpRequest request)
+    {
+        if (!Authorized(request))
+        {
+            return Error(HttpStatusCode.Unauthorized, "10009", "Authentication failed");
+        }
+
+        if (!Numbers.TryGetValue(id, out var number))
+        {
+            return Error(HttpStatusCode.NotFound, "10005", "Resource not found");
+        }
+
+        JsonElement body;
+        try
+        {
+            body = (await JsonDocument.ParseAsync(request.Body)).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return Error(HttpStatusCode.BadRequest, "10015", "Invalid JSON");
+        }
+
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return Error(HttpStatusCode.BadRequest, "10015", "Invalid JSON");
+        }
+
+        if (body.TryGetProperty("connection_id", out var connection))
+        {
+            if (connection.ValueKind != JsonValueKind.String || connection.GetString() != _applicationId)
+            {
+                return Error(HttpStatusCode.UnprocessableEntity, "10015", "Invalid connection_id");
+            }
+
+            number = number with { ConnectionId = connection.GetString() };
+            Numbers[id] = number;
+        }
+
+        return Results.Json(new { data = number.Resource() });
+    }
+
+    private IResult RetrieveApplication(string id, HttpRequest request)
+    {
+        if (!Authorized(request))
+        {
+            return Error(HttpStatusCode.Unauthorized, "10009", "Authentication failed");
+        }
+
+        return id != _applicationId
+            ? Error(HttpStatusCode.NotFound, "10005", "Resource not found")
+            : Results.Json(new
+            {
+                data = new Dictionary<string, object?>
+                {
+                    ["id"] = _applicationId,
+                    ["record_type"] = "texml_application",
+                    ["active"] = true,
+                    ["friendly_name"] = "switchboard",
+                    ["voice_url"] = VoiceUrl,
+                    ["voice_method"] = "post",
+                    ["status_callback"] = StatusCallback,
+                    ["status_callback_method"] = "post",
+                },
+            });
+    }
+
     private static IResult Error(HttpStatusCode status, string code, string title) =>
         Results.Json(new { errors = new[] { new { code, title, detail = title } } }, statusCode: (int)status);
 
     [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
     private static partial Regex E164();
+
+    /// <summary>A number of the account, on a connection (a TeXML application's id) or none.</summary>
+    public sealed record PhoneNumber(string Id, string Number, string? ConnectionId)
+    {
+        public Dictionary<string, object?> Resource() => new()
+        {
+            ["id"] = Id,
+            ["record_type"] = "phone_number",
+            ["phone_number"] = Number,
+            ["status"] = "active",
+            ["connection_id"] = ConnectionId,
+            ["connection_name"] = ConnectionId is null ? null : "switchboard",
+        };
+    }
 }
