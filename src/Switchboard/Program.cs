@@ -23,6 +23,7 @@ using Switchboard.Privacy;
 using Switchboard.Reports;
 using Switchboard.Storage;
 using Switchboard.Providers;
+using Switchboard.Bandwidth;
 using Switchboard.SignalWire;
 using Switchboard.Telnyx;
 using Switchboard.Twilio;
@@ -83,6 +84,9 @@ builder.Services.AddHttpClient(TelnyxCallPlacer.Client)
 builder.Services.AddHttpClient(TelnyxCallPlacer.GuardedClient)
     .UseNetworkGuard(o => o.Providers.AllowedNetworks)
     .AddResilienceHandler("telnyx-rest-guarded", (pipeline, context) => TwilioCallPlacer.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddHttpClient<BandwidthCallPlacer>()
+    .AddResilienceHandler("bandwidth-rest", (pipeline, context) => TwilioCallPlacer.Resilience(
         pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 
 // Voicemail: the recordings at the provider (read and deleted by sid through its REST API), signed links, the sweeper;
@@ -202,6 +206,7 @@ app.UseOrganizationScope();
 app.MapTwilioWebhooks();
 app.MapSignalWireWebhooks();
 app.MapTelnyxWebhooks();
+app.MapBandwidthWebhooks();
 
 // A voicemail's signed link (events): no key, a signature that expires
 app.MapVoicemailLinks();

@@ -1,3 +1,4 @@
+using Switchboard.Bandwidth;
 using Switchboard.Calls;
 using Switchboard.Providers;
 using Switchboard.Telnyx;
@@ -11,7 +12,10 @@ namespace Switchboard;
 /// composition (Program.cs), outside the shared edge that the providers themselves build on.
 /// </summary>
 public sealed class ProviderCallPlacer(
-    ProviderCredentials credentials, TwilioCallPlacer compatible, TelnyxCallPlacer telnyx) : ICallPlacer
+    ProviderCredentials credentials,
+    TwilioCallPlacer compatible,
+    TelnyxCallPlacer telnyx,
+    BandwidthCallPlacer bandwidth) : ICallPlacer
 {
     public bool Configured => credentials.CanPlaceCalls;
 
@@ -23,6 +27,8 @@ public sealed class ProviderCallPlacer(
                 await compatible.RingAgentAsync(c.Account, callId, agentPhone, platformNumber, ct),
             OutboundAccount.Telnyx t =>
                 await telnyx.RingAgentAsync(t.Options, t.Guarded, callId, agentPhone, platformNumber, ct),
+            OutboundAccount.Bandwidth b =>
+                await bandwidth.RingAgentAsync(b.Options, callId, agentPhone, platformNumber, ct),
             _ => new PlaceResult.NotSent("No provider account can place this organization's calls"),
         };
 }

@@ -18,7 +18,9 @@ public sealed class SwitchboardOptions
 
     public TelnyxOptions Telnyx { get; set; } = new();
 
-    /// <summary>The provider whose account places agent-made calls: Twilio, SignalWire or Telnyx.</summary>
+    public BandwidthOptions Bandwidth { get; set; } = new();
+
+    /// <summary>The provider whose account places agent-made calls: Twilio, SignalWire, Telnyx or Bandwidth.</summary>
     public global::Switchboard.Providers.Provider Provider { get; set; } =
         global::Switchboard.Providers.Provider.Twilio;
 
@@ -275,4 +277,35 @@ public sealed class TelnyxOptions
 
     /// <summary>How far telnyx-timestamp may be from Switchboard's clock either way; older ones are replays.</summary>
     public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// A Bandwidth account and its Voice application (docs/provider.md): webhooks at <c>/webhooks/bandwidth/…</c>.
+/// </summary>
+public sealed class BandwidthOptions
+{
+    public string? AccountId { get; set; }
+
+    /// <summary>The API user of the Voice API (Basic auth, with <see cref="Password"/>).</summary>
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>The Voice application that agent-made calls are placed from.</summary>
+    public string? ApplicationId { get; set; }
+
+    /// <summary>
+    /// The Basic auth credentials set on the Voice application (and on every URL Switchboard's BXML names);
+    /// unset: every Bandwidth webhook is refused.
+    /// </summary>
+    public string? CallbackUsername { get; set; }
+
+    public string? CallbackPassword { get; set; }
+
+    public string ApiBaseUrl { get; set; } = "https://voice.bandwidth.com";
+
+    public bool CanPlaceCalls => this is
+    {
+        AccountId.Length: > 0, Username.Length: > 0, Password.Length: > 0, ApplicationId.Length: > 0,
+    };
 }

@@ -23,6 +23,9 @@ public static class DemoMode
     private const string ContactOfInactiveAgent = "+15550100456";
     private const string Stranger = "+15550100789";
 
+    private const string BandwidthDemoUser = "demo-bandwidth";
+    private const string BandwidthDemoPassword = "demo-bandwidth-callback-password";
+
     public const string Switch = "--demo";
     public const string AdminEmail = "alice@example.org";
     public const string AdminPassword = "demo-admin-password";
@@ -46,6 +49,8 @@ public static class DemoMode
             ["Switchboard:Twilio:PublicBaseUrl"] = url,
             ["Switchboard:SignalWire:SigningKey"] = "demo-signing-key",
             ["Switchboard:Telnyx:PublicKey"] = Convert.ToBase64String(TelnyxDemoKey().GeneratePublicKey().GetEncoded()),
+            ["Switchboard:Bandwidth:CallbackUsername"] = BandwidthDemoUser,
+            ["Switchboard:Bandwidth:CallbackPassword"] = BandwidthDemoPassword,
         };
         // Lowest precedence: appsettings, environment variables and the command line still win.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
@@ -135,6 +140,13 @@ public static class DemoMode
         TelnyxExample(
             text,
             "The same call as Telnyx would place it (TeXML, signed with Ed25519; valid for 5 minutes)",
+            baseUrl,
+            Contact,
+            "+15550100001");
+        BandwidthExample(
+            text,
+            "The same call as Bandwidth would send it (its JSON initiate event, Basic auth; answered in BXML)",
+            configuration,
             baseUrl,
             Contact,
             "+15550100001");
@@ -252,6 +264,38 @@ public static class DemoMode
         var signature = Convert.ToBase64String(signer.GenerateSignature());
         text.AppendLine($"curl -s {url} -H 'telnyx-timestamp: {timestamp}' " +
             $"-H 'telnyx-signature-ed25519: {signature}' --data-binary '{body}'");
+        text.AppendLine();
+    }
+
+    /// <summary>
+    /// Bandwidth signs in to its webhooks with the callback credentials of its Voice application; the demo sets its
+    /// own unless the configuration gives them.
+    /// </summary>
+    private static void BandwidthExample(
+        StringBuilder text, string title, IConfiguration configuration, string baseUrl, string from, string to)
+    {
+        var user = configuration["Switchboard:Bandwidth:CallbackUsername"];
+        var password = configuration["Switchboard:Bandwidth:CallbackPassword"];
+        var now = DateTime.UtcNow.ToString(
+            "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var body = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["eventType"] = "initiate",
+            ["eventTime"] = now,
+            ["accountId"] = "demo-account",
+            ["applicationId"] = "demo-application",
+            ["from"] = from,
+            ["to"] = to,
+            ["direction"] = "inbound",
+            ["callId"] = "c-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            ["startTime"] = now,
+        }, new System.Text.Json.JsonSerializerOptions
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+        text.AppendLine($"# {title}");
+        text.AppendLine($"curl -s {baseUrl}/webhooks/bandwidth/voice -u '{user}:{password}' " +
+            $"-H 'Content-Type: application/json' --data-binary '{body}'");
         text.AppendLine();
     }
 

@@ -35,12 +35,17 @@ public static class OutboundWebhooks
             return FormWebhooks.Xml(markup.Hangup());
         }
 
+        return FormWebhooks.Xml(markup.Screen(AgentPrompt(prompt), edgeUrls.OutboundConfirmed(callId)));
+    }
+
+    /// <summary>What the agent of an agent-made call hears on picking up, whatever the provider.</summary>
+    public static string AgentPrompt(CallContext prompt)
+    {
         var team = prompt.GroupName is { } group ? $", group {group}"
             : prompt.InboxName is { } inbox ? $", inbox {inbox}"
             : "";
-        var words = $"This is {prompt.OrganizationName}{team}. You asked to call a contact. "
+        return $"This is {prompt.OrganizationName}{team}. You asked to call a contact. "
             + "Press 1 to call your contact now. Press any other key to cancel.";
-        return FormWebhooks.Xml(markup.Screen(words, edgeUrls.OutboundConfirmed(callId)));
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ public enum Provider
     Twilio,
     SignalWire,
     Telnyx,
+    Bandwidth,
 }
 
 public static class ProviderNames

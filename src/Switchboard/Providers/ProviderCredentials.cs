@@ -23,6 +23,12 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
     public TelnyxOptions Telnyx() => options.Value.Telnyx;
 
     /// <summary>
+    /// The Bandwidth credentials (Voice API and callback sign-in): the global configuration for every organization
+    /// until accounts of their own speak Bandwidth.
+    /// </summary>
+    public BandwidthOptions Bandwidth() => options.Value.Bandwidth;
+
+    /// <summary>
     /// The provider whose global account places agent-made calls (<c>Switchboard:Provider</c>) for organizations
     /// without an account of their own.
     /// </summary>
@@ -77,6 +83,7 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
         Provider.Twilio => TwilioAccount() is not null,
         Provider.SignalWire => SignalWireAccount() is not null,
         Provider.Telnyx => Telnyx() is { ApiKey.Length: > 0, ApplicationId.Length: > 0 },
+        Provider.Bandwidth => Bandwidth().CanPlaceCalls,
         _ => false,
     };
 
@@ -98,6 +105,8 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
                 new OutboundAccount.Compatible(signalWire),
             Provider.Telnyx when Telnyx() is { ApiKey.Length: > 0, ApplicationId.Length: > 0 } telnyx =>
                 new OutboundAccount.Telnyx(telnyx),
+            Provider.Bandwidth when Bandwidth() is { CanPlaceCalls: true } bandwidth =>
+                new OutboundAccount.Bandwidth(bandwidth),
             _ => null,
         };
     }
@@ -135,6 +144,8 @@ public abstract record OutboundAccount
     /// <paramref name="Guarded"/>: an organization's own account, whose API is reached through the network guard.
     /// </summary>
     public sealed record Telnyx(TelnyxOptions Options, bool Guarded = false) : OutboundAccount;
+
+    public sealed record Bandwidth(BandwidthOptions Options) : OutboundAccount;
 }
 
 /// <summary>An organization's own account as a Twilio-compatible REST API sees it.</summary>

@@ -257,9 +257,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /api/docs/favicon.svg"] = "public: the reference page's icon",
     };
 
-    /// <summary>Each provider's webhooks: signed by the provider, not a bearer (conformance and fuzz suites).</summary>
+    /// <summary>
+    /// Each provider's webhooks: signed by the provider (Bandwidth: its callback credentials), not a bearer
+    /// (conformance and fuzz suites).
+    /// </summary>
     private static readonly string[] WebhookPrefixes =
-        ["POST /webhooks/twilio/", "POST /webhooks/signalwire/", "POST /webhooks/telnyx/"];
+        ["POST /webhooks/twilio/", "POST /webhooks/signalwire/", "POST /webhooks/telnyx/", "POST /webhooks/bandwidth/"];
 
     private static bool IsWebhook(string endpoint) =>
         WebhookPrefixes.Any(prefix => endpoint.StartsWith(prefix, StringComparison.Ordinal));

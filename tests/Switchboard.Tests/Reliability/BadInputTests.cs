@@ -60,6 +60,8 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         _app.Settings["Switchboard:Providers:AdminsMaySetAccount"] = "true";
         _app.Settings["Switchboard:SignalWire:SigningKey"] = SignalWirePlay.SigningKey;
         _app.Settings["Switchboard:Telnyx:PublicKey"] = TelnyxPlay.PublicKey;
+        _app.Settings["Switchboard:Bandwidth:CallbackUsername"] = BandwidthPlay.CallbackUsername;
+        _app.Settings["Switchboard:Bandwidth:CallbackPassword"] = BandwidthPlay.CallbackPassword;
         var baseUrl = PanelBrowser.Start(_app);
         _http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         _org = await TestOrganization.CreateAsync(_app);
@@ -171,6 +173,66 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
             $"= {endpoints.Count * WebhookCasesPerEndpoint} signed requests; " +
             $"statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
         Assert.True(endpoints.Count >= 9, $"only {endpoints.Count} webhooks found");
+        Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join('\n', failures.Take(20))}");
+        await AssertStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task EveryBandwidthWebhookAnswersHostileJsonWithBxmlAndNeverA5xx()
+    {
+        var endpoints = Endpoints(BandwidthPrefix).OrderBy(e => e.Pattern, StringComparer.Ordinal).ToList();
+        var failures = new List<string>();
+        var statuses = new SortedDictionary<int, int>();
+
+        foreach (var endpoint in endpoints)
+        {
+            var input = new BadInput(Seed ^ StableHash(endpoint.Name));
+            for (var i = 0; i < BandwidthCasesPerEndpoint; i++)
+            {
+                var kind = (BandwidthCase)(i % Enum.GetValues<BandwidthCase>().Length);
+                var what = $"{endpoint.Name} case {i} ({kind})";
+                using var request = BandwidthRequest(endpoint, kind, input);
+                HttpResponseMessage response;
+                try
+                {
+                    response = await _http.SendAsync(request);
+                }
+                catch (HttpRequestException e)
+                {
+                    failures.Add($"{what}: no answer ({e.InnerException?.Message ?? e.Message})");
+                    continue;
+                }
+
+                using var answered = response;
+                var status = (int)response.StatusCode;
+                var body = await response.Content.ReadAsStringAsync();
+                statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                int[] expected = kind switch
+                {
+                    BandwidthCase.Unsigned => [401],
+                    BandwidthCase.WrongCredentials => [403],
+                    BandwidthCase.TooLarge => [413],
+                    BandwidthCase.NotJson or BandwidthCase.TooDeep or BandwidthCase.NotAnObject => [400],
+                    // Duplicate keys and escaped surrogates are JSON a reader may take; the rest is refused.
+                    BandwidthCase.MalformedJson or BandwidthCase.InvalidUtf8 => [200, 400],
+                    _ => [200],
+                };
+                if (!expected.Contains(status))
+                {
+                    failures.Add($"{what}: {status}, expected {string.Join(" or ", expected)}: {Shorten(body)}");
+                }
+                else if (!IsTwiML(body))
+                {
+                    failures.Add($"{what}: not BXML: {Shorten(body)}");
+                }
+            }
+        }
+
+        output.WriteLine(
+            $"{endpoints.Count} Bandwidth webhooks × {BandwidthCasesPerEndpoint} cases " +
+            $"= {endpoints.Count * BandwidthCasesPerEndpoint} requests; " +
+            $"statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
+        Assert.True(endpoints.Count >= 13, $"only {endpoints.Count} Bandwidth webhooks found");
         Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join('\n', failures.Take(20))}");
         await AssertStillAnswersAsync();
     }
@@ -420,8 +482,10 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
             .ThenBy(e => e.Pattern, StringComparer.Ordinal)
             .ThenBy(e => e.Method, StringComparer.Ordinal)];
 
+    /// <summary>The webhooks whose requests are forms; Bandwidth's are JSON events, fuzzed on their own.</summary>
     private List<Endpoint> WebhookEndpoints() =>
-        [.. Endpoints("/webhooks/").OrderBy(e => e.Pattern, StringComparer.Ordinal)];
+        [.. Endpoints("/webhooks/").Where(e => !e.Pattern.StartsWith(BandwidthPrefix, StringComparison.Ordinal))
+            .OrderBy(e => e.Pattern, StringComparer.Ordinal)];
 
     private IEnumerable<Endpoint> Endpoints(string prefix)
     {
@@ -655,6 +719,98 @@ public sealed partial class BadInputTests(ITestOutputHelper output) : IAsyncLife
         TooManyFields,
         ValueTooLong,
         NulCharacter,
+    }
+
+    private const string BandwidthPrefix = "/webhooks/bandwidth/";
+
+    public const int BandwidthCasesPerEndpoint = 56;
+
+    private enum BandwidthCase
+    {
+        HostileValues,
+        ScriptAndSql,
+        WrongTypes,
+        LongValues,
+        PhoneLikeValues,
+        EmptyObject,
+        MalformedJson,
+        InvalidUtf8,
+        TooDeep,
+        NotAnObject,
+        NotJson,
+        TooLarge,
+        Unsigned,
+        WrongCredentials,
+    }
+
+    private static readonly string[] BandwidthFields =
+    [
+        "eventType", "eventTime", "accountId", "applicationId", "callId", "parentCallId", "from", "to", "direction",
+        "digits", "terminatingDigit", "cause", "startTime", "answerTime", "endTime", "recordingId", "status", "tag",
+    ];
+
+    /// <summary>A Bandwidth JSON event with hostile values, signed in as Bandwidth signs in (Basic auth).</summary>
+    private HttpRequestMessage BandwidthRequest(Endpoint endpoint, BandwidthCase kind, BadInput input)
+    {
+        var path = endpoint.Path.Replace(
+            "/status/agent",
+            "/status/" + input.Pick(["agent", "forward", "contact", "caller", "AGENT", "nobody", "0"]),
+            StringComparison.Ordinal);
+        if (input.Next(5) == 0)
+        {
+            path = Regex.Replace(
+                path,
+                @"/calls/\d+/",
+                $"/calls/{input.Pick(["0", "-1", "999999", long.MaxValue.ToString()])}/");
+        }
+
+        var json = new JsonObject();
+        foreach (var name in BandwidthFields.OrderBy(_ => input.Next(1000)).Take(input.Next(1, BandwidthFields.Length)))
+        {
+            json[name] = kind switch
+            {
+                BandwidthCase.ScriptAndSql => input.Pick(BadInput.ScriptAndSql),
+                BandwidthCase.WrongTypes => input.Pick<JsonNode?>(
+                    [null, 0, -1, 1e308, true, new JsonArray(1, "x"), new JsonObject { ["a"] = "b" }]),
+                BandwidthCase.LongValues => new string('9', input.Next(100, 3_000)),
+                BandwidthCase.PhoneLikeValues => input.Pick(
+                    [Contact, GroupNumber, InboxNumber, "(415) 555-0199", "+", "anonymous", "sip:x@y", "266696687"]),
+                _ => input.Next(3) == 0
+                    ? input.NastyString() is var nasty && nasty.Length > 2_000 ? nasty[..2_000] : nasty
+                    : input.Pick(
+                    [
+                        "initiate", "gather", "transferComplete", "disconnect", "hangup", "busy", "timeout", "1", "",
+                        "2026-12-01T06:00:00.000Z", "9999-99-99T99:99:99Z", "c-" + input.Next(1000),
+                    ]),
+            };
+        }
+
+        var wellFormed = kind == BandwidthCase.EmptyObject ? "{}" : json.ToJsonString(RawUtf8);
+        byte[] body = kind switch
+        {
+            BandwidthCase.MalformedJson => input.MalformedJson(wellFormed),
+            BandwidthCase.InvalidUtf8 => input.InvalidUtf8Json(wellFormed),
+            BandwidthCase.TooDeep => input.DeeplyNested(input.Next(100, 2_000)),
+            BandwidthCase.NotAnObject => Encoding.UTF8.GetBytes(input.Pick(["[]", "\"initiate\"", "42", "null"])),
+            BandwidthCase.NotJson => Encoding.UTF8.GetBytes("callId=c-1&eventType=initiate"),
+            BandwidthCase.TooLarge => Encoding.UTF8.GetBytes(
+                $$"""{"callId":"c-1","tag":"{{new string('x', 70_000)}}"}"""),
+            _ => Encoding.UTF8.GetBytes(wellFormed),
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", kind == BandwidthCase.NotJson
+            ? "application/x-www-form-urlencoded"
+            : "application/json");
+        // Kestrel closes the connection after refusing a body over the limit: that one is not kept for the next.
+        request.Headers.ConnectionClose = kind == BandwidthCase.TooLarge;
+        var password = kind == BandwidthCase.WrongCredentials ? "wrong" : BandwidthPlay.CallbackPassword;
+        if (kind != BandwidthCase.Unsigned)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                "Basic", BandwidthPlay.BasicAuth(BandwidthPlay.CallbackUsername, password));
+        }
+
+        return request;
     }
 
     private static readonly string[] ProviderFields =

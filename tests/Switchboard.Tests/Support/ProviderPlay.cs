@@ -28,15 +28,40 @@ public abstract class ProviderPlay : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>
+    /// The body the provider posts to <paramref name="publicUrl"/> for what the table says in Twilio's form fields
+    /// (<c>CallSid</c>, <c>Digits</c>, <c>DialCallStatus</c>, …): that form itself, unless the provider speaks
+    /// otherwise.
+    /// </summary>
+    public virtual async Task<HttpContent> BodyAsync(string publicUrl, Dictionary<string, string> form)
+    {
+        var body = new ByteArrayContent(await new FormUrlEncodedContent(form).ReadAsByteArrayAsync());
+        body.Headers.ContentType = new("application/x-www-form-urlencoded");
+        return body;
+    }
+
+    /// <summary>
+    /// The provider's answer in the table's words (TwiML's verbs and attributes), after checking it as the provider
+    /// would: unchanged, unless the provider speaks another markup.
+    /// </summary>
+    public virtual TwiMLAnswer Read(TwiMLAnswer answer) => answer;
+
+    /// <summary>What a call Switchboard refuses is answered with.</summary>
+    public virtual IReadOnlyList<string> RejectVerbs => ["Reject"];
+
+    /// <summary>What a webhook without the provider's signature gets.</summary>
+    public virtual HttpStatusCode UnsignedStatus => HttpStatusCode.Forbidden;
+
     public static ProviderPlay For(string name) => name switch
     {
         "twilio" => new TwilioPlay(),
         "signalwire" => new SignalWirePlay(),
         "telnyx" => new TelnyxPlay(),
+        "bandwidth" => new BandwidthPlay(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
-    public static readonly string[] Names = ["twilio", "signalwire", "telnyx"];
+    public static readonly string[] Names = ["twilio", "signalwire", "telnyx", "bandwidth"];
 }
 
 /// <summary>A call created at a provider's REST API, in the words the suite needs.</summary>
@@ -57,18 +82,17 @@ public sealed class ProviderClient(HttpClient http, ProviderPlay play)
     private async Task<TwiMLAnswer> SendAsync(string publicUrl, Dictionary<string, string> form, bool signed)
     {
         var uri = new Uri(publicUrl);
-        var body = await new FormUrlEncodedContent(form).ReadAsByteArrayAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post,
-            uri.PathAndQuery) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/x-www-form-urlencoded");
+        var content = await play.BodyAsync(publicUrl, form);
+        var body = await content.ReadAsByteArrayAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri.PathAndQuery) { Content = content };
         if (signed)
         {
             play.Sign(request, publicUrl, [.. form], body);
         }
 
         using var response = await http.SendAsync(request);
-        return new TwiMLAnswer(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
-            await response.Content.ReadAsStringAsync());
+        return play.Read(new TwiMLAnswer(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+            await response.Content.ReadAsStringAsync()));
     }
 }
 

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+using Switchboard.Calls;
+
+namespace Switchboard.Bandwidth;
+
+/// <summary>
+/// The fields of Bandwidth's JSON webhooks (<c>initiate</c>, <c>answer</c>, <c>transferAnswer</c>, <c>gather</c>,
+/// <c>transferComplete</c>, <c>transferDisconnect</c>, <c>recordComplete</c>, <c>recordingAvailable</c>,
+/// <c>disconnect</c>) that Switchboard reads, in its own words. A field of another type than Bandwidth documents
+/// reads as absent: a hostile body changes what is known, never whether the webhook is answered.
+/// </summary>
+public sealed record BandwidthEvent(
+    string? EventType,
+    string? CallId,
+    string? From,
+    string? To,
+    string? Digits,
+    CallStatus? Status,
+    DateTime? AnswerTime,
+    DateTime? EndTime)
+{
+    private static readonly object ItemKey = new();
+
+    /// <summary>Seconds from the answer to the end of the leg, when both are known.</summary>
+    public int? Seconds => AnswerTime is { } answered && EndTime is { } ended && ended >= answered
+        ? (int)Math.Min(int.MaxValue, (ended - answered).TotalSeconds)
+        : null;
+
+    public static BandwidthEvent Read(JsonElement json) => new(
+        Text(json, "eventType"),
+        Text(json, "callId"),
+        Text(json, "from"),
+        Text(json, "to"),
+        Text(json, "digits"),
+        ParseCause(Text(json, "cause")),
+        Time(json, "answerTime"),
+        Time(json, "endTime"));
+
+    /// <summary>The event of the webhook being answered, read by <see cref="BandwidthCallbackFilter"/>.</summary>
+    public static BandwidthEvent Of(HttpContext http) =>
+        http.Items[ItemKey] as BandwidthEvent
+            ?? throw new InvalidOperationException($"No Bandwidth event on {http.Request.Path}");
+
+    internal static void Keep(HttpContext http, BandwidthEvent read) => http.Items[ItemKey] = read;
+
+    /// <summary>
+    /// A leg's <c>cause</c> (transferComplete, transferDisconnect, disconnect) as the status it ended in: a normal
+    /// end is completed, a callee who rejects is busy (as Twilio reports it), every documented error is failed. A
+    /// cause Bandwidth does not document yet tells nothing.
+    /// </summary>
+    public static CallStatus? ParseCause(string? cause) => cause switch
+    {
+        "hangup" => CallStatus.Completed,
+        "busy" or "rejected" => CallStatus.Busy,
+        "timeout" => CallStatus.NoAnswer,
+        "cancel" => CallStatus.Canceled,
+        "callback-error" or "invalid-bxml" or "application-error" or "account-limit" or "node-capacity-exceeded"
+            or "error" or "unknown" => CallStatus.Failed,
+        _ => null,
+    };
+
+    private static string? Text(JsonElement json, string name) =>
+        json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static DateTime? Time(JsonElement json, string name) =>
+        DateTimeOffset.TryParse(
+            Text(json, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.UtcDateTime
+            : null;
+}

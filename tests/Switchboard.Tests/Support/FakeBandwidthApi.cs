@@ -1,0 +1,337 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Tests.Support;
+
+/// <summary>
+/// Bandwidth's Voice API ("Create Call") and its BXML reference, played by a real HTTP server on a loopback port.
+/// As its reference says: <c>POST /api/v2/accounts/{accountId}/calls</c> with the API user's Basic auth and a JSON
+/// body whose <c>from</c>, <c>to</c> (E.164), <c>applicationId</c> and <c>answerUrl</c> are required, methods GET or
+/// POST, and no field it does not document; it answers 201 with the call (<c>callId</c>, <c>callUrl</c>, …), or an
+/// error <c>{type, description}</c>. <see cref="BxmlProblems"/> checks a BXML document as Bandwidth's verb
+/// references describe it: well-formed, a <c>Response</c> root, documented verbs, attributes and nesting only.
+/// </summary>
+public sealed partial class FakeBandwidthApi : IAsyncDisposable
+{
+    public const string AccountId = "9900001";
+    public const string Username = "api-user-test";
+    public const string Password = "api-password-test";
+    public const string ApplicationId = "a1b2c3d4-0000-4000-8000-000000000001";
+
+    private static readonly HashSet<string> CreateCallFields =
+    [
+        "from", "to", "privacy", "displayName", "uui", "applicationId", "answerUrl", "answerMethod", "username",
+        "password", "answerFallbackUrl", "answerFallbackMethod", "fallbackUsername", "fallbackPassword",
+        "disconnectUrl", "disconnectMethod", "callTimeout", "callbackTimeout", "machineDetection", "priority", "tag",
+    ];
+
+    /// <summary>The verbs Switchboard may answer with, and the attributes each one's reference lists.</summary>
+    private static readonly Dictionary<string, HashSet<string>> Verbs = new()
+    {
+        ["SpeakSentence"] = ["voice", "gender", "locale"],
+        ["PlayAudio"] = ["username", "password"],
+        ["Hangup"] = [],
+        ["Pause"] = ["duration"],
+        ["Gather"] =
+        [
+            "gatherUrl", "gatherMethod", "gatherFallbackUrl", "gatherFallbackMethod", "terminatingDigits",
+            "maxDigits", "interDigitTimeout", "firstDigitTimeout", "repeatCount", "username", "password",
+            "fallbackUsername", "fallbackPassword", "tag",
+        ],
+        ["Record"] =
+        [
+            "recordCompleteUrl", "recordCompleteMethod", "recordCompleteFallbackUrl", "recordCompleteFallbackMethod",
+            "recordingAvailableUrl", "recordingAvailableMethod", "transcribe", "transcriptionAvailableUrl",
+            "transcriptionAvailableMethod", "username", "password", "fallbackUsername", "fallbackPassword", "tag",
+            "terminatingDigits", "maxDuration", "silenceTimeout", "fileFormat", "detectLanguage",
+        ],
+        ["Transfer"] =
+        [
+            "transferCallerId", "transferCallerDisplayName", "callTimeout", "transferCompleteUrl",
+            "transferCompleteMethod", "transferCompleteFallbackUrl", "transferCompleteFallbackMethod", "username",
+            "password", "fallbackUsername", "fallbackPassword", "tag", "diversionTreatment", "diversionReason",
+        ],
+    };
+
+    /// <summary>The locales of SpeakSentence's voice table (it lists no <c>es_US</c>).</summary>
+    private static readonly HashSet<string> Locales =
+        ["en_US", "en_UK", "de", "es", "es_MX", "fr", "it", "ja", "ru", "ar", "pt_BR", "zh", "ko", "nl"];
+
+    private static readonly HashSet<string> PhoneNumberAttributes =
+    [
+        "transferAnswerUrl", "transferAnswerMethod", "transferAnswerFallbackUrl", "transferAnswerFallbackMethod",
+        "transferDisconnectUrl", "transferDisconnectMethod", "username", "password", "fallbackUsername",
+        "fallbackPassword", "tag",
+    ];
+
+    private readonly WebApplication _app;
+
+    private FakeBandwidthApi(WebApplication app)
+    {
+        _app = app;
+        app.MapPost("/api/v2/accounts/{accountId}/calls", CreateAsync);
+    }
+
+    public string BaseUrl { get; private set; } = "";
+
+    public ConcurrentQueue<BandwidthCall> Created { get; } = new();
+
+    public static async Task<FakeBandwidthApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var fake = new FakeBandwidthApi(builder.Build());
+        await fake._app.StartAsync();
+        fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return fake;
+    }
+
+    public void Configure(SwitchboardApp app)
+    {
+        app.Settings["Switchboard:Bandwidth:AccountId"] = AccountId;
+        app.Settings["Switchboard:Bandwidth:Username"] = Username;
+        app.Settings["Switchboard:Bandwidth:Password"] = Password;
+        app.Settings["Switchboard:Bandwidth:ApplicationId"] = ApplicationId;
+        app.Settings["Switchboard:Bandwidth:ApiBaseUrl"] = BaseUrl;
+        app.Settings["Switchboard:Twilio:ApiAttemptTimeout"] = "00:00:01";
+        app.Settings["Switchboard:Twilio:ApiRetryDelay"] = "00:00:00.050";
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>What is wrong with a BXML document by Bandwidth's references; empty when nothing is.</summary>
+    public static IReadOnlyList<string> BxmlProblems(string body)
+    {
+        XDocument document;
+        try
+        {
+            document = XDocument.Parse(body);
+        }
+        catch (XmlException e)
+        {
+            return [$"not well-formed: {e.Message}"];
+        }
+
+        var problems = new List<string>();
+        if (document.Root is not { Name.LocalName: "Response" } response)
+        {
+            return ["the root is not <Response>"];
+        }
+
+        if (Encoding.UTF8.GetByteCount(body) > 64 * 1024)
+        {
+            problems.Add("larger than BXML's 64 KB");
+        }
+
+        foreach (var verb in response.Elements())
+        {
+            Check(verb, problems);
+        }
+
+        return problems;
+    }
+
+    private static void Check(XElement verb, List<string> problems)
+    {
+        var name = verb.Name.LocalName;
+        if (!Verbs.TryGetValue(name, out var attributes))
+        {
+            problems.Add($"<{name}> is not a verb Switchboard may use");
+            return;
+        }
+
+        CheckAttributes(verb, attributes, problems);
+        var children = verb.Elements().ToList();
+        switch (name)
+        {
+            case "Transfer":
+                if (children.Count is 0 or > 8)
+                {
+                    problems.Add($"<Transfer> with {children.Count} destinations (1 to 8)");
+                }
+
+                foreach (var child in children)
+                {
+                    if (child.Name.LocalName != "PhoneNumber")
+                    {
+                        problems.Add($"<{child.Name.LocalName}> inside <Transfer>");
+                        continue;
+                    }
+
+                    CheckAttributes(child, PhoneNumberAttributes, problems);
+                    if (!E164().IsMatch(child.Value))
+                    {
+                        problems.Add($"<PhoneNumber> {child.Value} is not E.164");
+                    }
+                }
+
+                break;
+            case "Gather":
+                problems.AddRange(children.Where(c => c.Name.LocalName is not ("SpeakSentence" or "PlayAudio"))
+                    .Select(c => $"<{c.Name.LocalName}> inside <Gather>"));
+                foreach (var child in children)
+                {
+                    CheckAttributes(child, Verbs[child.Name.LocalName], problems);
+                }
+
+                break;
+            default:
+                if (children.Count > 0)
+                {
+                    problems.Add($"<{name}> has child elements");
+                }
+
+                break;
+        }
+
+        if (verb.Attribute("callTimeout") is { } timeout
+            && !(int.TryParse(timeout.Value, out var seconds) && seconds is >= 1 and <= 300))
+        {
+            problems.Add($"callTimeout {timeout.Value} is not 1 to 300 seconds");
+        }
+
+        if (name == "Transfer" && verb.Attribute("transferCallerId") is { } callerId && !E164().IsMatch(callerId.Value))
+        {
+            problems.Add($"transferCallerId {callerId.Value} is not E.164");
+        }
+    }
+
+    private static void CheckAttributes(XElement verb, HashSet<string> documented, List<string> problems)
+    {
+        foreach (var attribute in verb.Attributes())
+        {
+            var name = attribute.Name.LocalName;
+            if (!documented.Contains(name))
+            {
+                problems.Add($"<{verb.Name.LocalName} {name}> is not documented");
+            }
+            else if (name.EndsWith("Url", StringComparison.Ordinal)
+                && !(Uri.TryCreate(attribute.Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            {
+                problems.Add($"<{verb.Name.LocalName} {name}> is not an absolute URL");
+            }
+            else if (name == "locale" && !Locales.Contains(attribute.Value))
+            {
+                problems.Add($"locale {attribute.Value} is not in SpeakSentence's voice table");
+            }
+            else if (name.EndsWith("Method", StringComparison.Ordinal) && attribute.Value is not ("GET" or "POST"))
+            {
+                problems.Add($"<{verb.Name.LocalName} {name}> is not GET or POST");
+            }
+        }
+    }
+
+    private async Task<IResult> CreateAsync(string accountId, HttpRequest request)
+    {
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}"));
+        if (request.Headers.Authorization.ToString() != expected)
+        {
+            return Error(HttpStatusCode.Unauthorized, "unauthorized", "Authentication failed");
+        }
+
+        if (accountId != AccountId)
+        {
+            return Error(HttpStatusCode.Forbidden, "forbidden", "Access to this account is forbidden");
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return Error(HttpStatusCode.UnsupportedMediaType, "validation", "Content-Type must be application/json");
+        }
+
+        JsonElement body;
+        try
+        {
+            body = (await JsonDocument.ParseAsync(request.Body)).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return Error(HttpStatusCode.BadRequest, "validation", "Malformed JSON");
+        }
+
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return Error(HttpStatusCode.BadRequest, "validation", "The body must be an object");
+        }
+
+        var names = body.EnumerateObject().Select(p => p.Name);
+        if (names.FirstOrDefault(n => !CreateCallFields.Contains(n)) is { } unknown)
+        {
+            return Error(HttpStatusCode.BadRequest, "validation", $"Unrecognized field '{unknown}'");
+        }
+
+        string? Text(string name) =>
+            body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var (from, to, application, answerUrl) = (Text("from"), Text("to"), Text("applicationId"), Text("answerUrl"));
+        if (from is null || !E164().IsMatch(from) || to is null || !E164().IsMatch(to))
+        {
+            return Error(HttpStatusCode.BadRequest, "validation", $"Invalid 'to' or 'from': {to}");
+        }
+
+        if (application != ApplicationId)
+        {
+            return Error(HttpStatusCode.BadRequest, "validation", "Invalid applicationId");
+        }
+
+        foreach (var url in new[] { answerUrl, Text("disconnectUrl") })
+        {
+            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri)
+                && uri.Scheme is "http" or "https"))
+            {
+                return Error(HttpStatusCode.BadRequest, "validation", "Invalid callback URL");
+            }
+        }
+
+        if (answerUrl is null || Text("answerMethod") is not (null or "GET" or "POST")
+            || Text("disconnectMethod") is not (null or "GET" or "POST"))
+        {
+            return Error(HttpStatusCode.BadRequest, "validation", "answerUrl is required; methods are GET or POST");
+        }
+
+        var callId = "c-" + Guid.NewGuid().ToString("N");
+        var call = new BandwidthCall(
+            callId, from, to, answerUrl, Text("disconnectUrl"), Text("username"), Text("password"));
+        Created.Enqueue(call);
+        return Results.Json(
+            new
+            {
+                applicationId = application,
+                accountId,
+                callId,
+                to,
+                from,
+                callUrl = $"{BaseUrl}/api/v2/accounts/{accountId}/calls/{callId}",
+                callTimeout = 30,
+                callbackTimeout = 15,
+                answerUrl,
+                answerMethod = Text("answerMethod") ?? "POST",
+                disconnectUrl = Text("disconnectUrl"),
+                disconnectMethod = Text("disconnectMethod") ?? "POST",
+            },
+            statusCode: StatusCodes.Status201Created);
+    }
+
+    private static IResult Error(HttpStatusCode status, string type, string description) =>
+        Results.Json(new { type, description }, statusCode: (int)status);
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
+    private static partial Regex E164();
+}
+
+/// <summary>A call created at the fake Voice API, with the credentials Bandwidth signs its callbacks with.</summary>
+public sealed record BandwidthCall(
+    string CallId, string From, string To, string AnswerUrl, string? DisconnectUrl, string? User, string? Password);
