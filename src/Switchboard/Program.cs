@@ -85,8 +85,13 @@ builder.Services.AddHttpClient(TelnyxCallPlacer.GuardedClient)
     .UseNetworkGuard(o => o.Providers.AllowedNetworks)
     .AddResilienceHandler("telnyx-rest-guarded", (pipeline, context) => TwilioCallPlacer.Resilience(
         pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
-builder.Services.AddHttpClient<BandwidthCallPlacer>()
+builder.Services.AddSingleton<BandwidthCallPlacer>();
+builder.Services.AddHttpClient(BandwidthCallPlacer.Client)
     .AddResilienceHandler("bandwidth-rest", (pipeline, context) => TwilioCallPlacer.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddHttpClient(BandwidthCallPlacer.GuardedClient)
+    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
+    .AddResilienceHandler("bandwidth-rest-guarded", (pipeline, context) => TwilioCallPlacer.Resilience(
         pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 
 // Voicemail: the recordings at the provider (read and deleted by sid through its REST API), signed links, the sweeper;

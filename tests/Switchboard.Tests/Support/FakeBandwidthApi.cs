@@ -77,23 +77,38 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
     ];
 
     private readonly WebApplication _app;
+    private readonly string _accountId;
+    private readonly string _username;
+    private readonly string _password;
+    private readonly string _applicationId;
 
-    private FakeBandwidthApi(WebApplication app)
+    private FakeBandwidthApi(
+        WebApplication app, string accountId, string username, string password, string applicationId)
     {
         _app = app;
+        (_accountId, _username, _password, _applicationId) = (accountId, username, password, applicationId);
         app.MapPost("/api/v2/accounts/{accountId}/calls", CreateAsync);
+        app.MapGet("/api/accounts/{accountId}/applications/{applicationId}", GetApplication);
     }
 
     public string BaseUrl { get; private set; } = "";
 
     public ConcurrentQueue<BandwidthCall> Created { get; } = new();
 
-    public static async Task<FakeBandwidthApi> StartAsync()
+    /// <summary>
+    /// A fake of one account: its API user (for the Voice API and the Dashboard API alike, as Bandwidth lets one
+    /// user hold both roles) and its Voice application.
+    /// </summary>
+    public static async Task<FakeBandwidthApi> StartAsync(
+        string accountId = AccountId,
+        string username = Username,
+        string password = Password,
+        string applicationId = ApplicationId)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var fake = new FakeBandwidthApi(builder.Build());
+        var fake = new FakeBandwidthApi(builder.Build(), accountId, username, password, applicationId);
         await fake._app.StartAsync();
         fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>()
             .Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -102,10 +117,10 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
 
     public void Configure(SwitchboardApp app)
     {
-        app.Settings["Switchboard:Bandwidth:AccountId"] = AccountId;
-        app.Settings["Switchboard:Bandwidth:Username"] = Username;
-        app.Settings["Switchboard:Bandwidth:Password"] = Password;
-        app.Settings["Switchboard:Bandwidth:ApplicationId"] = ApplicationId;
+        app.Settings["Switchboard:Bandwidth:AccountId"] = _accountId;
+        app.Settings["Switchboard:Bandwidth:Username"] = _username;
+        app.Settings["Switchboard:Bandwidth:Password"] = _password;
+        app.Settings["Switchboard:Bandwidth:ApplicationId"] = _applicationId;
         app.Settings["Switchboard:Bandwidth:ApiBaseUrl"] = BaseUrl;
         app.Settings["Switchboard:Twilio:ApiAttemptTimeout"] = "00:00:01";
         app.Settings["Switchboard:Twilio:ApiRetryDelay"] = "00:00:00.050";
@@ -237,13 +252,12 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
 
     private async Task<IResult> CreateAsync(string accountId, HttpRequest request)
     {
-        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}"));
-        if (request.Headers.Authorization.ToString() != expected)
+        if (!SignedIn(request))
         {
             return Error(HttpStatusCode.Unauthorized, "unauthorized", "Authentication failed");
         }
 
-        if (accountId != AccountId)
+        if (accountId != _accountId)
         {
             return Error(HttpStatusCode.Forbidden, "forbidden", "Access to this account is forbidden");
         }
@@ -282,7 +296,7 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
             return Error(HttpStatusCode.BadRequest, "validation", $"Invalid 'to' or 'from': {to}");
         }
 
-        if (application != ApplicationId)
+        if (application != _applicationId)
         {
             return Error(HttpStatusCode.BadRequest, "validation", "Invalid applicationId");
         }
@@ -324,6 +338,50 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
             },
             statusCode: StatusCodes.Status201Created);
     }
+
+    private bool SignedIn(HttpRequest request) =>
+        request.Headers.Authorization.ToString()
+            == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_username}:{_password}"));
+
+    /// <summary>
+    /// The Dashboard API's application (<c>GET /api/accounts/{accountId}/applications/{applicationId}</c>): Basic auth
+    /// of an API user, XML in and out; 401 without the user, 403 for another account, 404 for an unknown application
+    /// (its errors are <c>ResponseStatus</c> with an <c>ErrorCode</c> and a <c>Description</c>).
+    /// </summary>
+    private IResult GetApplication(string accountId, string applicationId, HttpRequest request)
+    {
+        if (!SignedIn(request))
+        {
+            return Results.StatusCode(StatusCodes.Status401Unauthorized);
+        }
+
+        if (accountId != _accountId)
+        {
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        return applicationId != _applicationId
+            ? DashboardXml(
+                new XElement(
+                    "ApplicationProvisioningResponse",
+                    new XElement(
+                        "ResponseStatus",
+                        new XElement("ErrorCode", "15501"),
+                        new XElement("Description", $"Application {applicationId} not found"))),
+                StatusCodes.Status404NotFound)
+            : DashboardXml(
+                new XElement(
+                    "ApplicationProvisioningResponse",
+                    new XElement(
+                        "Application",
+                        new XElement("ApplicationId", _applicationId),
+                        new XElement("ServiceType", "Voice-V2"),
+                        new XElement("AppName", "Switchboard"))),
+                StatusCodes.Status200OK);
+    }
+
+    private static IResult DashboardXml(XElement body, int status) =>
+        Results.Text(new XDocument(body).ToString(), "application/xml", Encoding.UTF8, status);
 
     private static IResult Error(HttpStatusCode status, string type, string description) =>
         Results.Json(new { type, description }, statusCode: (int)status);
