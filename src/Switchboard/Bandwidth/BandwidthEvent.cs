@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Switchboard.Calls;
+using Switchboard.Routing;
 
 namespace Switchboard.Bandwidth;
 
@@ -18,7 +19,8 @@ public sealed record BandwidthEvent(
     string? Digits,
     CallStatus? Status,
     DateTime? AnswerTime,
-    DateTime? EndTime)
+    DateTime? EndTime,
+    CallerCheck Verification)
 {
     private static readonly object ItemKey = new();
 
@@ -35,7 +37,8 @@ public sealed record BandwidthEvent(
         Text(json, "digits"),
         ParseCause(Text(json, "cause")),
         Time(json, "answerTime"),
-        Time(json, "endTime"));
+        Time(json, "endTime"),
+        ParseStirShaken(json.TryGetProperty("stirShaken", out var stir) ? stir : default));
 
     /// <summary>The event of the webhook being answered, read by <see cref="BandwidthCallbackFilter"/>.</summary>
     public static BandwidthEvent Of(HttpContext http) =>
@@ -59,6 +62,20 @@ public sealed record BandwidthEvent(
             or "error" or "unknown" => CallStatus.Failed,
         _ => null,
     };
+
+    /// <summary>
+    /// The <c>initiate</c> event's <c>stirShaken</c> object (Bandwidth's STIR/SHAKEN verification of the caller's
+    /// <c>Identity</c> header): its <c>verstat</c> is <c>TN-Validation-Passed</c> or <c>TN-Validation-Failed</c> (the
+    /// only values its reference lists); <c>attestationIndicator</c> (A, B, C) is not a verdict, and is not read. An
+    /// absent object, another value or another type tells nothing and is not stored.
+    /// </summary>
+    public static CallerCheck ParseStirShaken(JsonElement stirShaken) =>
+        (stirShaken.ValueKind == JsonValueKind.Object ? Text(stirShaken, "verstat") : null) switch
+        {
+            "TN-Validation-Passed" => new(CallerVerification.Passed, "TN-Validation-Passed"),
+            "TN-Validation-Failed" => new(CallerVerification.Failed, "TN-Validation-Failed"),
+            _ => new(CallerVerification.None, null),
+        };
 
     private static string? Text(JsonElement json, string name) =>
         json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -76,7 +76,11 @@ public static class BandwidthWebhooks
         }
 
         var answer = await calls.ReceiveAsync(
-            callSid, phones.NormalizeOrNull(initiate.To), phones.NormalizeOrNull(initiate.From), ct);
+            callSid,
+            phones.NormalizeOrNull(initiate.To),
+            phones.NormalizeOrNull(initiate.From),
+            initiate.Verification,
+            ct);
         var id = answer.CallId;
         var words = Words.For(answer.Language);
         return Xml(answer.Outcome switch
