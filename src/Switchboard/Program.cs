@@ -122,6 +122,7 @@ builder.Services.AddSingleton<ProviderProbe>();
 builder.Services.AddHttpClient(ProviderProbe.GuardedClient).UseNetworkGuard(o => o.Providers.AllowedNetworks);
 builder.Services.AddScoped<TwilioNumbers>();
 builder.Services.AddScoped<ITelnyxNumbers, TelnyxNumbers>();
+builder.Services.AddScoped<IBandwidthNumbers, BandwidthNumbers>();
 builder.Services.AddScoped<NumberConnections>();
 builder.Services.AddHostedService<NumberConnectionPass>();
 

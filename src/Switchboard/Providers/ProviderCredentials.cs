@@ -151,6 +151,7 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
                 CallbackUsername = own.Value("callbackUsername"),
                 CallbackPassword = own.Value("callbackPassword"),
                 ApiBaseUrl = own.ApiBaseUrl ?? Bandwidth().ApiBaseUrl,
+                DashboardApiBaseUrl = own.ApiBaseUrl ?? Bandwidth().DashboardApiBaseUrl,
             }
             : null;
 }

@@ -89,7 +89,20 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
         (_accountId, _username, _password, _applicationId) = (accountId, username, password, applicationId);
         app.MapPost("/api/v2/accounts/{accountId}/calls", CreateAsync);
         app.MapGet("/api/accounts/{accountId}/applications/{applicationId}", GetApplication);
+        app.MapMethods(
+            "/api/accounts/{accountId}/applications/{applicationId}", ["PATCH"], PatchApplicationAsync);
     }
+
+    /// <summary>The Voice application's settings as the Dashboard API keeps them (the callback password too).</summary>
+    public ConcurrentDictionary<string, string> Application { get; } = new()
+    {
+        ["AppName"] = "Switchboard",
+        ["CallInitiatedCallbackUrl"] = "https://elsewhere.example.net/initiate",
+        ["CallInitiatedMethod"] = "POST",
+    };
+
+    /// <summary>How many times the application was changed.</summary>
+    public int Patches { get; private set; }
 
     public string BaseUrl { get; private set; } = "";
 
@@ -122,6 +135,7 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
         app.Settings["Switchboard:Bandwidth:Password"] = _password;
         app.Settings["Switchboard:Bandwidth:ApplicationId"] = _applicationId;
         app.Settings["Switchboard:Bandwidth:ApiBaseUrl"] = BaseUrl;
+        app.Settings["Switchboard:Bandwidth:DashboardApiBaseUrl"] = BaseUrl;
         app.Settings["Switchboard:Twilio:ApiAttemptTimeout"] = "00:00:01";
         app.Settings["Switchboard:Twilio:ApiRetryDelay"] = "00:00:00.050";
     }
@@ -360,25 +374,128 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        return applicationId != _applicationId
-            ? DashboardXml(
-                new XElement(
-                    "ApplicationProvisioningResponse",
-                    new XElement(
-                        "ResponseStatus",
-                        new XElement("ErrorCode", "15501"),
-                        new XElement("Description", $"Application {applicationId} not found"))),
-                StatusCodes.Status404NotFound)
-            : DashboardXml(
-                new XElement(
-                    "ApplicationProvisioningResponse",
-                    new XElement(
-                        "Application",
-                        new XElement("ApplicationId", _applicationId),
-                        new XElement("ServiceType", "Voice-V2"),
-                        new XElement("AppName", "Switchboard"))),
-                StatusCodes.Status200OK);
+        return applicationId != _applicationId ? NotFound(applicationId) : ApplicationXml();
     }
+
+    /// <summary>
+    /// <c>PATCH</c> changes the fields it names: an <c>Application</c> of the Voice fields the reference lists
+    /// (absolute callback URLs, methods GET or POST, <c>CallbackCreds</c> with both <c>UserId</c> and
+    /// <c>Password</c>); anything else is a 400 <c>ResponseStatus</c>.
+    /// </summary>
+    private async Task<IResult> PatchApplicationAsync(string accountId, string applicationId, HttpRequest request)
+    {
+        if (!SignedIn(request))
+        {
+            return Results.StatusCode(StatusCodes.Status401Unauthorized);
+        }
+
+        if (accountId != _accountId)
+        {
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        if (applicationId != _applicationId)
+        {
+            return NotFound(applicationId);
+        }
+
+        XElement body;
+        try
+        {
+            body = XDocument.Parse(await new StreamReader(request.Body).ReadToEndAsync()).Root!;
+        }
+        catch (XmlException)
+        {
+            return Invalid("The request body is not well-formed XML");
+        }
+
+        if (body.Name.LocalName != "Application")
+        {
+            return Invalid("The root element must be Application");
+        }
+
+        var changes = new Dictionary<string, string>();
+        foreach (var field in body.Elements())
+        {
+            var name = field.Name.LocalName;
+            switch (name)
+            {
+                case "CallInitiatedFallbackUrl" or "CallStatusCallbackUrl" or "CallInitiatedCallbackUrl"
+                    when !(Uri.TryCreate(field.Value, UriKind.Absolute, out var uri)
+                        && uri.Scheme is "http" or "https"):
+                    return Invalid($"{name} must be an absolute URL");
+                case "AppName" or "CallInitiatedFallbackUrl" or "CallStatusCallbackUrl" or "CallInitiatedCallbackUrl":
+                    changes[name] = field.Value;
+                    break;
+                case "CallInitiatedMethod" or "CallStatusMethod" when field.Value is not ("GET" or "POST"):
+                    return Invalid($"{name} must be GET or POST");
+                case "CallInitiatedMethod" or "CallStatusMethod":
+                    changes[name] = field.Value;
+                    break;
+                case "CallbackCreds" when field.Element("UserId")?.Value is { Length: > 0 } user
+                    && field.Element("Password")?.Value is { Length: > 0 } password:
+                    changes["CallbackCreds.UserId"] = user;
+                    changes["CallbackCreds.Password"] = password;
+                    break;
+                case "CallbackCreds":
+                    return Invalid("CallbackCreds needs a UserId and a Password");
+                default:
+                    return Invalid($"{name} is not a field of a Voice-V2 application");
+            }
+        }
+
+        foreach (var (name, value) in changes)
+        {
+            Application[name] = value;
+        }
+
+        Patches++;
+        return ApplicationXml();
+    }
+
+    /// <summary>The application as the Dashboard API shows it: the callback user, never its password.</summary>
+    private IResult ApplicationXml()
+    {
+        var application = new XElement(
+            "Application",
+            new XElement("ApplicationId", _applicationId),
+            new XElement("ServiceType", "Voice-V2"));
+        foreach (var name in new[]
+        {
+            "AppName", "CallInitiatedCallbackUrl", "CallInitiatedMethod", "CallStatusCallbackUrl", "CallStatusMethod",
+        })
+        {
+            if (Application.TryGetValue(name, out var value))
+            {
+                application.Add(new XElement(name, value));
+            }
+        }
+
+        if (Application.TryGetValue("CallbackCreds.UserId", out var user))
+        {
+            application.Add(new XElement("CallbackCreds", new XElement("UserId", user)));
+        }
+
+        return DashboardXml(new XElement("ApplicationProvisioningResponse", application), StatusCodes.Status200OK);
+    }
+
+    private static IResult NotFound(string applicationId) => DashboardXml(
+        new XElement(
+            "ApplicationProvisioningResponse",
+            new XElement(
+                "ResponseStatus",
+                new XElement("ErrorCode", "15501"),
+                new XElement("Description", $"Application {applicationId} not found"))),
+        StatusCodes.Status404NotFound);
+
+    private static IResult Invalid(string description) => DashboardXml(
+        new XElement(
+            "ApplicationProvisioningResponse",
+            new XElement(
+                "ResponseStatus",
+                new XElement("ErrorCode", "12001"),
+                new XElement("Description", description))),
+        StatusCodes.Status400BadRequest);
 
     private static IResult DashboardXml(XElement body, int status) =>
         Results.Text(new XDocument(body).ToString(), "application/xml", Encoding.UTF8, status);
