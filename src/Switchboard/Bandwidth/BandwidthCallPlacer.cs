@@ -6,7 +6,6 @@ using System.Text.Json;
 using Switchboard.Calls;
 using Switchboard.Phones;
 using Switchboard.Providers;
-using Switchboard.Twilio;
 
 namespace Switchboard.Bandwidth;
 
@@ -15,7 +14,7 @@ namespace Switchboard.Bandwidth;
 /// the API user's Basic auth and a JSON body — <c>from</c> (the platform number), <c>to</c> (the agent's phone),
 /// <c>applicationId</c>, <c>answerUrl</c> (the webhook that prompts the agent), <c>disconnectUrl</c> (the agent's
 /// leg) and the callback credentials Bandwidth signs in to both with. Bandwidth answers 201 with the call's
-/// <c>callId</c>, or an error <c>{type, description}</c>. What is retried is <see cref="TwilioCallPlacer"/>'s rule:
+/// <c>callId</c>, or an error <c>{type, description}</c>. What is retried is <see cref="ProviderHttp"/>'s rule:
 /// only what never left.
 /// </summary>
 public sealed class BandwidthCallPlacer(
@@ -54,22 +53,22 @@ public sealed class BandwidthCallPlacer(
             var text = await response.Content.ReadAsStringAsync(ct);
             return response.IsSuccessStatusCode ? Placed(text) : Refused(response.StatusCode, text);
         }
-        catch (Exception e) when (TwilioCallPlacer.NeverSent(e))
+        catch (Exception e) when (ProviderHttp.NeverSent(e))
         {
             log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", root);
             return new PlaceResult.NotSent("The provider's API could not be reached");
         }
-        catch (Exception e) when (TwilioCallPlacer.Unanswered(e, ct))
+        catch (Exception e) when (ProviderHttp.Unanswered(e, ct))
         {
             log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", root);
-            return TwilioCallPlacer.NoAnswer(e);
+            return PlaceResults.NoAnswer(e);
         }
     }
 
     /// <summary>The Voice API has no call status in its answer: a created call is queued until it rings.</summary>
     private static PlaceResult Placed(string body) =>
         Text(Parse(body), "callId") is { Length: > 0 } callId
-            ? new PlaceResult.Placed(callId, CallStatus.Queued)
+            ? new PlaceResult.Placed(callId, CallStatus.Queued, Provider.Bandwidth.Segment())
             : new PlaceResult.Uncertain("The provider answered success without a call id");
 
     /// <summary>Bandwidth's errors read <c>{"type": "validation", "description": "…"}</c>.</summary>

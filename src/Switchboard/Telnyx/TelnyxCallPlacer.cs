@@ -13,7 +13,7 @@ namespace Switchboard.Telnyx;
 /// Rings an agent through Telnyx's TeXML REST API: <c>POST /v2/texml/calls/{application id}</c> with the API key as
 /// Bearer and a JSON body — <c>From</c> (the platform number), <c>To</c> (the agent's phone), <c>Url</c> (the webhook
 /// that prompts the agent) and the status callback of the agent's leg. Telnyx answers a flat call object whose
-/// <c>call_sid</c> names the call. What is retried is <see cref="TwilioCallPlacer"/>'s rule: only what never left.
+/// <c>call_sid</c> names the call. What is retried is <see cref="ProviderHttp"/>'s rule: only what never left.
 /// An organization's own account is <c>guarded</c>: its <c>apiBaseUrl</c> is not the operator's config, so its calls
 /// go through the network guard, as its account check and its numbers' look-ups do.
 /// </summary>
@@ -61,15 +61,15 @@ public sealed class TelnyxCallPlacer(
             var text = await response.Content.ReadAsStringAsync(ct);
             return response.IsSuccessStatusCode ? Placed(text) : Refused(response.StatusCode, text);
         }
-        catch (Exception e) when (TwilioCallPlacer.NeverSent(e))
+        catch (Exception e) when (ProviderHttp.NeverSent(e))
         {
             log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", root);
             return new PlaceResult.NotSent("The provider's API could not be reached");
         }
-        catch (Exception e) when (TwilioCallPlacer.Unanswered(e, ct))
+        catch (Exception e) when (ProviderHttp.Unanswered(e, ct))
         {
             log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", root);
-            return TwilioCallPlacer.NoAnswer(e);
+            return PlaceResults.NoAnswer(e);
         }
     }
 
@@ -77,7 +77,8 @@ public sealed class TelnyxCallPlacer(
     {
         var json = Parse(body);
         return Text(json, "call_sid") is { Length: > 0 } sid
-            ? new PlaceResult.Placed(sid, TwilioStatuses.Parse(Text(json, "status")) ?? CallStatus.Queued)
+            ? new PlaceResult.Placed(
+                sid, TwilioStatuses.Parse(Text(json, "status")) ?? CallStatus.Queued, Provider.Telnyx.Segment())
             : new PlaceResult.Uncertain("The provider answered success without a call sid");
     }
 

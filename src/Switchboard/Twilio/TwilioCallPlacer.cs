@@ -2,12 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
-using Polly;
-using Polly.CircuitBreaker;
-using Polly.RateLimiting;
-using Polly.Timeout;
 using Switchboard.Calls;
 using Switchboard.Phones;
 using Switchboard.Providers;
@@ -57,73 +51,30 @@ public sealed class TwilioCallPlacer(
             var http = clients.CreateClient(account.Guarded ? GuardedClient : Client);
             using var response = await http.SendAsync(request, ct);
             var body = await response.Content.ReadAsStringAsync(ct);
-            return response.IsSuccessStatusCode ? Placed(body) : Refused(response.StatusCode, body);
+            return response.IsSuccessStatusCode
+                ? Placed(body, account.Provider)
+                : Refused(response.StatusCode, body);
         }
         // The API's address and the socket's words go to the operator's log only: the detail reaches admins (answers,
         // call log).
-        catch (Exception e) when (NeverSent(e))
+        catch (Exception e) when (ProviderHttp.NeverSent(e))
         {
             log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", account.ApiBaseUrl);
             return new PlaceResult.NotSent("The provider's API could not be reached");
         }
-        catch (Exception e) when (Unanswered(e, ct))
+        catch (Exception e) when (ProviderHttp.Unanswered(e, ct))
         {
             log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", account.ApiBaseUrl);
-            return NoAnswer(e);
+            return PlaceResults.NoAnswer(e);
         }
     }
 
-    /// <summary>The request broke off or timed out: it may have reached the provider, so the call may exist.</summary>
-    public static bool Unanswered(Exception e, CancellationToken ct) =>
-        e is HttpRequestException or TimeoutRejectedException or TimeoutException
-            or OperationCanceledException && !ct.IsCancellationRequested;
-
-    public static PlaceResult NoAnswer(Exception e) => new PlaceResult.Uncertain(e is HttpRequestException
-        ? "The provider's API broke off the request"
-        : "No answer from the provider's API in time");
-
-    /// <summary>
-    /// Creating a call is not idempotent: a POST that may have reached the provider is never sent again, or the agent
-    /// could be rung twice. Only a request that certainly never left (no connection, no such host, the circuit open)
-    /// is safe to send again.
-    /// </summary>
-    public static bool NeverSent(Exception? e) => e switch
-    {
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError
-            or HttpRequestError.NameResolutionError } =>
-            true,
-        BrokenCircuitException or RateLimiterRejectedException => true,
-        _ => e?.InnerException is { } inner && NeverSent(inner),
-    };
-
-    /// <summary>
-    /// The standard handler's strategies, outermost first: a total timeout, retries (only of requests that never
-    /// reached the provider, see <see cref="NeverSent"/>), a circuit breaker, and a timeout per attempt. Timeouts
-    /// and pauses are wall-clock time, whatever clock the app keeps for its records (a test's is fake).
-    /// </summary>
-    public static void Resilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, TwilioOptions twilio)
-    {
-        pipeline.TimeProvider = TimeProvider.System;
-        pipeline
-            .AddTimeout(twilio.ApiAttemptTimeout * 3)
-            .AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = 3,
-                Delay = twilio.ApiRetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(NeverSent(args.Outcome.Exception)),
-            })
-            .AddCircuitBreaker(
-                new HttpCircuitBreakerStrategyOptions { SamplingDuration = twilio.ApiAttemptTimeout * 3 })
-            .AddTimeout(twilio.ApiAttemptTimeout);
-    }
-
-    private static PlaceResult Placed(string body)
+    private static PlaceResult Placed(string body, Provider provider)
     {
         var json = Parse(body);
         return Text(json, "sid") is { Length: > 0 } sid
-            ? new PlaceResult.Placed(sid, TwilioStatuses.Parse(Text(json, "status")) ?? CallStatus.Queued)
+            ? new PlaceResult.Placed(
+                sid, TwilioStatuses.Parse(Text(json, "status")) ?? CallStatus.Queued, provider.Segment())
             : new PlaceResult.Uncertain("The provider answered success without a call sid");
     }
 
