@@ -91,7 +91,7 @@ public sealed record BandwidthEvent(
                 ? (int)Math.Min(int.MaxValue, XmlConvert.ToTimeSpan(duration).TotalSeconds)
                 : null;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             return null;
         }

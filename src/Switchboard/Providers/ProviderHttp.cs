@@ -1,4 +1,7 @@
+using System.Net;
+using System.Text.Json;
 using Switchboard.Calls;
+using Switchboard.Phones;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.CircuitBreaker;
@@ -59,11 +62,83 @@ public static class ProviderHttp
     }
 }
 
-/// <summary>The answers every provider's placer gives alike.</summary>
-public static class PlaceResults
+/// <summary>
+/// The one path every provider's placer takes: send the request that creates a call, then map the answer to a
+/// <see cref="PlaceResult"/>. The provider's folder keeps only its dialect: the request's shape, and how its answer
+/// names the call (<c>placed</c>) and words an error (<c>refused</c>).
+/// </summary>
+public static class CallPlacing
 {
-    /// <summary>The request broke off or timed out: it may have reached the provider, so the call may exist.</summary>
-    public static PlaceResult NoAnswer(Exception e) => new PlaceResult.Uncertain(e is HttpRequestException
-        ? "The provider's API broke off the request"
-        : "No answer from the provider's API in time");
+    /// <summary>
+    /// Sends <paramref name="request"/> once (only what never left is retried, by the client's pipeline).
+    /// </summary>
+    public static async Task<PlaceResult> SendAsync(
+        HttpClient http,
+        HttpRequestMessage request,
+        Func<JsonElement?, PlaceResult> placed,
+        Func<JsonElement?, ProviderError> refused,
+        ILogger log,
+        CancellationToken ct)
+    {
+        var api = request.RequestUri?.GetLeftPart(UriPartial.Authority);
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            var json = Parse(await response.Content.ReadAsStringAsync(ct));
+            return response.IsSuccessStatusCode ? placed(json) : Refused(response.StatusCode, refused(json));
+        }
+        // The API's address and the socket's words go to the operator's log only: the detail reaches admins (answers,
+        // call log).
+        catch (Exception e) when (ProviderHttp.NeverSent(e))
+        {
+            log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", api);
+            return new PlaceResult.NotSent("The provider's API could not be reached");
+        }
+        catch (Exception e) when (ProviderHttp.Unanswered(e, ct))
+        {
+            log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", api);
+            return new PlaceResult.Uncertain(e is HttpRequestException
+                ? "The provider's API broke off the request"
+                : "No answer from the provider's API in time");
+        }
+    }
+
+    /// <summary>A success that names the call (its status, when the answer has one: queued otherwise).</summary>
+    public static PlaceResult Placed(string? callId, CallStatus? status, Provider provider) =>
+        callId is { Length: > 0 }
+            ? new PlaceResult.Placed(callId, status ?? CallStatus.Queued, provider.Segment())
+            : new PlaceResult.Uncertain("The provider answered success without a call id");
+
+    /// <summary>A string member of a JSON object; null for anything else.</summary>
+    public static string? Text(JsonElement? json, string name) =>
+        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v)
+            && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
+
+    /// <summary>
+    /// The provider's error, masked here, so that the agent's number the provider may quote reaches no log, record or
+    /// other person, and cut to 300 characters.
+    /// </summary>
+    private static PlaceResult Refused(HttpStatusCode status, ProviderError error)
+    {
+        var message = error.Words is { Length: > 0 } words ? PhoneMask.MaskAll(words) : $"{(int)status} {status}";
+        return new PlaceResult.Refused(
+            (int)status, error.Code, message.Length <= 300 ? message : message[..300], error.MoreInfo);
+    }
+
+    private static JsonElement? Parse(string body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
+
+/// <summary>What a provider's error answer says, in its own words: its code, its message, its link for more.</summary>
+public sealed record ProviderError(int? Code, string? Words, string? MoreInfo = null);

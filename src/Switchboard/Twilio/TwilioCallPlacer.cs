@@ -1,9 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Switchboard.Calls;
-using Switchboard.Phones;
 using Switchboard.Providers;
 
 namespace Switchboard.Twilio;
@@ -46,72 +43,23 @@ public sealed class TwilioCallPlacer(
         request.Headers.Authorization = account.Authorization();
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        try
-        {
-            var http = clients.CreateClient(account.Guarded ? GuardedClient : Client);
-            using var response = await http.SendAsync(request, ct);
-            var body = await response.Content.ReadAsStringAsync(ct);
-            return response.IsSuccessStatusCode
-                ? Placed(body, account.Provider)
-                : Refused(response.StatusCode, body);
-        }
-        // The API's address and the socket's words go to the operator's log only: the detail reaches admins (answers,
-        // call log).
-        catch (Exception e) when (ProviderHttp.NeverSent(e))
-        {
-            log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", account.ApiBaseUrl);
-            return new PlaceResult.NotSent("The provider's API could not be reached");
-        }
-        catch (Exception e) when (ProviderHttp.Unanswered(e, ct))
-        {
-            log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", account.ApiBaseUrl);
-            return PlaceResults.NoAnswer(e);
-        }
-    }
-
-    private static PlaceResult Placed(string body, Provider provider)
-    {
-        var json = Parse(body);
-        return Text(json, "sid") is { Length: > 0 } sid
-            ? new PlaceResult.Placed(
-                sid, TwilioStatuses.Parse(Text(json, "status")) ?? CallStatus.Queued, provider.Segment())
-            : new PlaceResult.Uncertain("The provider answered success without a call sid");
+        return await CallPlacing.SendAsync(
+            clients.CreateClient(account.Guarded ? GuardedClient : Client),
+            request,
+            json => CallPlacing.Placed(
+                CallPlacing.Text(json, "sid"),
+                TwilioStatuses.Parse(CallPlacing.Text(json, "status")),
+                account.Provider),
+            Error,
+            log,
+            ct);
     }
 
     /// <summary>Twilio's errors read <c>{"code": 21211, "message": "…", "more_info": "…", "status": 400}</c>.</summary>
-    private static PlaceResult Refused(HttpStatusCode status, string body)
-    {
-        var json = Parse(body);
-        int? code = json is { ValueKind: JsonValueKind.Object } o
-            && o.TryGetProperty("code", out var c)
-            && c.TryGetInt32(out var n)
+    private static ProviderError Error(JsonElement? json) => new(
+        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("code", out var c) && c.TryGetInt32(out var n)
             ? n
-            : null;
-        // Masked here, so that the agent's number the provider may quote reaches no log, record or other person.
-        var message = Text(json, "message") is { Length: > 0 } m ? PhoneMask.MaskAll(m) : $"{(int)status} {status}";
-        return new PlaceResult.Refused(
-            (int)status,
-            code,
-            message.Length <= 300 ? message : message[..300],
-            Text(json, "more_info"));
-    }
-
-    private static JsonElement? Parse(string body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonElement? json, string name) =>
-        json is { ValueKind: JsonValueKind.Object } o
-            && o.TryGetProperty(name, out var v)
-            && v.ValueKind == JsonValueKind.String
-            ? v.GetString()
-            : null;
+            : null,
+        CallPlacing.Text(json, "message"),
+        CallPlacing.Text(json, "more_info"));
 }

@@ -232,7 +232,8 @@ public sealed partial class FakeTelnyxApi : IAsyncDisposable
                     record_type = "call",
                     is_alive = call.Alive,
                     call_duration = call.Seconds,
-                    end_time = call.EndedAt?.UtcDateTime.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+                    end_time = call.EndedAt?.UtcDateTime
+                        .ToString("o", System.Globalization.CultureInfo.InvariantCulture),
                 },
             })
             : Error(HttpStatusCode.NotFound, "10005", "Resource not found");

@@ -28,7 +28,7 @@ public abstract class ProviderPlay : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>Stores a recording of this call at the fake, as the provider does after a Record verb; its id.</summary>
+    /// <summary>Stores a recording of this call at the fake, as a provider does after a Record verb; its id.</summary>
     public abstract string AddRecording(string callSid, byte[] audio);
 
     /// <summary>The fake's call resource now says the call ended normally after this many seconds.</summary>
