@@ -42,6 +42,7 @@ public sealed class ProviderConformanceTests
         "blocked caller is rejected",
         "caller hangs up (status callback)",
         "a call left open is looked up at its provider",
+        "a call still going at its provider is left open",
         "agent-made call",
         "unsigned webhook is refused",
     ];
@@ -292,6 +293,23 @@ public sealed class ProviderConformanceTests
                 var logged = (await org.CallsAsync())[0]!;
                 Assert.Equal("callerHungUp", logged["outcome"]!.GetValue<string>());
                 Assert.Equal(37, logged["durationSeconds"]!.GetValue<int>());
+                break;
+            }
+
+            case "a call still going at its provider is left open":
+            {
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                await call.RingAsync(Contact, GroupNumber);
+                play.CallGoesOn(call.CallSid);
+                app.Clock.Advance(TimeSpan.FromMinutes(11));
+
+                using (var scope = app.Services.CreateScope())
+                {
+                    Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<CallReconciler>()
+                        .ReconcileAsync(CancellationToken.None));
+                }
+
+                Assert.Null(await OutcomeAsync(org));
                 break;
             }
 

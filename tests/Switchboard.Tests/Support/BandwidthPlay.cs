@@ -86,6 +86,9 @@ public sealed class BandwidthPlay : ProviderPlay
     public override void EndCall(string callSid, int seconds, DateTimeOffset endedAt) =>
         _api!.Calls[callSid] = ("disconnected", "hangup", endedAt.AddSeconds(-seconds), endedAt);
 
+    public override void CallGoesOn(string callSid) =>
+        _api!.Calls[callSid] = ("answered", null, _app!.Clock.GetUtcNow(), null);
+
     public override Task<HttpContent> BodyAsync(string publicUrl, Dictionary<string, string> form)
     {
         var callback = _callbacks.TryGetValue(publicUrl, out var known) ? known

@@ -34,6 +34,9 @@ public abstract class ProviderPlay : IAsyncDisposable
     /// <summary>The fake's call resource now says the call ended normally after this many seconds.</summary>
     public abstract void EndCall(string callSid, int seconds, DateTimeOffset endedAt);
 
+    /// <summary>The fake's call resource now says the call is still going (answered, not ended).</summary>
+    public abstract void CallGoesOn(string callSid);
+
     /// <summary>
     /// The body the provider posts to <paramref name="publicUrl"/> for what the table says in Twilio's form fields
     /// (<c>CallSid</c>, <c>Digits</c>, <c>DialCallStatus</c>, …): that form itself, unless the provider speaks
@@ -130,6 +133,9 @@ public sealed class TwilioPlay : ProviderPlay
     public override void EndCall(string callSid, int seconds, DateTimeOffset endedAt) =>
         _api!.Calls[callSid] = new FakeTwilioApi.CallState("completed", seconds, endedAt);
 
+    public override void CallGoesOn(string callSid) =>
+        _api!.Calls[callSid] = new FakeTwilioApi.CallState("in-progress");
+
     public override async ValueTask DisposeAsync()
     {
         if (_api is not null)
@@ -168,6 +174,8 @@ public sealed class SignalWirePlay : ProviderPlay
 
     public override void EndCall(string callSid, int seconds, DateTimeOffset endedAt) =>
         _api!.Calls[callSid] = ("completed", seconds, endedAt);
+
+    public override void CallGoesOn(string callSid) => _api!.Calls[callSid] = ("in-progress", null, null);
 
     public override async ValueTask DisposeAsync()
     {
@@ -226,6 +234,8 @@ public sealed class TelnyxPlay : ProviderPlay
 
     public override void EndCall(string callSid, int seconds, DateTimeOffset endedAt) =>
         _api!.Calls[callSid] = (false, seconds, endedAt);
+
+    public override void CallGoesOn(string callSid) => _api!.Calls[callSid] = (true, 0, null);
 
     public override async ValueTask DisposeAsync()
     {
