@@ -20,12 +20,21 @@ public sealed record AuditEntryAnswer(
 
 public sealed record AuditPage(IReadOnlyList<AuditEntryAnswer> Items, long? NextBefore);
 
-/// <summary>The filters of the audit log as written in a query string; every one may be left out.</summary>
-public sealed record AuditFilter(
-    string? Limit = null,
-    string? Before = null,
-    string? EntityType = null,
-    string? EntityId = null);
+/// <summary>
+/// The filters of the audit log as written in a query string; every one may be left out.
+/// Properties rather than a constructor: the request delegate generator (endpoints bound at build time) writes
+/// <c>typeof(string?)</c> for a constructor's nullable strings, which does not compile.
+/// </summary>
+public sealed record AuditFilter
+{
+    public string? Limit { get; init; }
+
+    public string? Before { get; init; }
+
+    public string? EntityType { get; init; }
+
+    public string? EntityId { get; init; }
+}
 
 /// <summary>The audit log of an organization, newest first, as admins read it through the API and the panel.</summary>
 public sealed class AuditLog(SwitchboardDb db)

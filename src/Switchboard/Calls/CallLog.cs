@@ -62,16 +62,29 @@ public sealed record CallFallbackAnswer(string ForwardTo, DateTime StartedAt, st
 
 public sealed record CallPage(IReadOnlyList<CallLogEntry> Items, long? NextBefore);
 
-/// <summary>The filters of the call log as written in a query string; every one may be left out.</summary>
-public sealed record CallLogFilter(
-    string? Limit = null,
-    string? Before = null,
-    string? From = null,
-    string? To = null,
-    string? GroupId = null,
-    string? InboxId = null,
-    string? Decision = null,
-    string? Search = null);
+/// <summary>
+/// The filters of the call log as written in a query string; every one may be left out.
+/// Properties rather than a constructor: the request delegate generator (endpoints bound at build time) writes
+/// <c>typeof(string?)</c> for a constructor's nullable strings, which does not compile.
+/// </summary>
+public sealed record CallLogFilter
+{
+    public string? Limit { get; init; }
+
+    public string? Before { get; init; }
+
+    public string? From { get; init; }
+
+    public string? To { get; init; }
+
+    public string? GroupId { get; init; }
+
+    public string? InboxId { get; init; }
+
+    public string? Decision { get; init; }
+
+    public string? Search { get; init; }
+}
 
 /// <summary>
 /// The call log: admins see every call of the organization, an agent only the calls it was chosen for.

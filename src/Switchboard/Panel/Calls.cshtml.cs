@@ -61,15 +61,16 @@ public sealed class CallsModel(
         }
 
         var owner = OwnerChoice.Parse(Owner);
-        var filter = new CallLogFilter(
-            null,
-            Before,
-            From,
-            To,
-            owner.GroupId?.ToString(),
-            owner.InboxId?.ToString(),
-            Decision,
-            Search is { } s && s.Any(char.IsDigit) ? null : Search);
+        var filter = new CallLogFilter
+        {
+            Before = Before,
+            From = From,
+            To = To,
+            GroupId = owner.GroupId?.ToString(),
+            InboxId = owner.InboxId?.ToString(),
+            Decision = Decision,
+            Search = Search is { } s && s.Any(char.IsDigit) ? null : Search,
+        };
         var page = await log.PageAsync(OrganizationId, filter, Caller, ct);
         if (!page.Done)
         {

@@ -11,8 +11,19 @@ namespace Switchboard.Reports;
 
 public enum ReportGrouping { Agent, Group, Inbox }
 
-/// <summary>The report's parameters as written in a query string; every one may be left out.</summary>
-public sealed record CallReportQuery(string? From = null, string? To = null, string? GroupBy = null);
+/// <summary>
+/// The report's parameters as written in a query string; every one may be left out.
+/// Properties rather than a constructor: the request delegate generator (endpoints bound at build time) writes
+/// <c>typeof(string?)</c> for a constructor's nullable strings, which does not compile.
+/// </summary>
+public sealed record CallReportQuery
+{
+    public string? From { get; init; }
+
+    public string? To { get; init; }
+
+    public string? GroupBy { get; init; }
+}
 
 /// <summary>
 /// One row of the call report: an agent, a group or an inbox (<see cref="Id"/> and <see cref="Name"/> null: the calls

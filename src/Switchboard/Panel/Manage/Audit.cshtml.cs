@@ -42,7 +42,7 @@ public sealed class AuditModel(AuditLog log) : PanelPage
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        var page = await log.PageAsync(OrganizationId, new AuditFilter(null, Before, What), ct);
+        var page = await log.PageAsync(OrganizationId, new AuditFilter { Before = Before, EntityType = What }, ct);
         if (!page.Done)
         {
             return Refused(page.Refusal);

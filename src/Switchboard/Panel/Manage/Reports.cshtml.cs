@@ -30,7 +30,8 @@ public sealed class ReportsModel(CallReports reports) : PanelPage
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        var report = await reports.ReportAsync(OrganizationId, new CallReportQuery(From, To, GroupBy), ct);
+        var query = new CallReportQuery { From = From, To = To, GroupBy = GroupBy };
+        var report = await reports.ReportAsync(OrganizationId, query, ct);
         if (!report.Done)
         {
             return Refused(report.Refusal);
@@ -47,7 +48,8 @@ public sealed class ReportsModel(CallReports reports) : PanelPage
     /// <summary>The same report as a CSV file.</summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
     {
-        var report = await reports.ReportAsync(OrganizationId, new CallReportQuery(From, To, GroupBy), ct);
+        var query = new CallReportQuery { From = From, To = To, GroupBy = GroupBy };
+        var report = await reports.ReportAsync(OrganizationId, query, ct);
         if (!report.Done)
         {
             return Refused(report.Refusal);
