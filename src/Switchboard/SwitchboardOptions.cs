@@ -304,8 +304,8 @@ public sealed class BandwidthOptions
 
     public string ApiBaseUrl { get; set; } = "https://voice.bandwidth.com";
 
-    public bool CanPlaceCalls => this is
-    {
-        AccountId.Length: > 0, Username.Length: > 0, Password.Length: > 0, ApplicationId.Length: > 0,
-    };
+    public bool CanPlaceCalls => CanRead && ApplicationId is { Length: > 0 };
+
+    /// <summary>The Voice API can be read: recordings fetched and deleted, calls looked up.</summary>
+    public bool CanRead => this is { AccountId.Length: > 0, Username.Length: > 0, Password.Length: > 0 };
 }
