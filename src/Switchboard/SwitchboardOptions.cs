@@ -310,8 +310,8 @@ public sealed class BandwidthOptions
     /// </summary>
     public string DashboardApiBaseUrl { get; set; } = "https://dashboard.bandwidth.com";
 
-    public bool CanPlaceCalls => this is
-    {
-        AccountId.Length: > 0, Username.Length: > 0, Password.Length: > 0, ApplicationId.Length: > 0,
-    };
+    public bool CanPlaceCalls => CanRead && ApplicationId is { Length: > 0 };
+
+    /// <summary>The Voice API can be read: recordings fetched and deleted, calls looked up.</summary>
+    public bool CanRead => this is { AccountId.Length: > 0, Username.Length: > 0, Password.Length: > 0 };
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Xml;
 using Switchboard.Calls;
+using Switchboard.Calls.Voicemail;
 using Switchboard.Routing;
 
 namespace Switchboard.Bandwidth;
@@ -20,7 +22,10 @@ public sealed record BandwidthEvent(
     CallStatus? Status,
     DateTime? AnswerTime,
     DateTime? EndTime,
-    CallerCheck Verification)
+    CallerCheck Verification,
+    string? RecordingId = null,
+    RecordingResult? Recording = null,
+    int? RecordingSeconds = null)
 {
     private static readonly object ItemKey = new();
 
@@ -38,7 +43,21 @@ public sealed record BandwidthEvent(
         ParseCause(Text(json, "cause")),
         Time(json, "answerTime"),
         Time(json, "endTime"),
-        ParseStirShaken(json.TryGetProperty("stirShaken", out var stir) ? stir : default));
+        ParseStirShaken(json.TryGetProperty("stirShaken", out var stir) ? stir : default),
+        Text(json, "recordingId"),
+        ParseRecordingStatus(Text(json, "status")),
+        WholeSeconds(Text(json, "duration")));
+
+    /// <summary>
+    /// A <c>recordingAvailable</c> event's <c>status</c>: <c>complete</c> (or <c>partial</c>, audio that could be
+    /// kept) is a recording, <c>error</c> none; <c>processing</c> and <c>deleted</c> tell nothing of a new one.
+    /// </summary>
+    public static RecordingResult? ParseRecordingStatus(string? status) => status switch
+    {
+        "complete" or "partial" => RecordingResult.Completed,
+        "error" => RecordingResult.Failed,
+        _ => null,
+    };
 
     /// <summary>The event of the webhook being answered, read by <see cref="BandwidthCallbackFilter"/>.</summary>
     public static BandwidthEvent Of(HttpContext http) =>
@@ -79,6 +98,21 @@ public sealed record BandwidthEvent(
 
     private static string? Text(JsonElement json, string name) =>
         json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A recording's length, an ISO 8601 duration such as <c>PT13.67S</c>, in whole seconds.</summary>
+    private static int? WholeSeconds(string? duration)
+    {
+        try
+        {
+            return duration is { Length: > 0 and <= 32 }
+                ? (int)Math.Min(int.MaxValue, XmlConvert.ToTimeSpan(duration).TotalSeconds)
+                : null;
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            return null;
+        }
+    }
 
     private static DateTime? Time(JsonElement json, string name) =>
         DateTimeOffset.TryParse(

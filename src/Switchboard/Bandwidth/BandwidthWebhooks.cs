@@ -15,13 +15,13 @@ namespace Switchboard.Bandwidth;
 /// <c>transferAnswer</c> → the agent's prompt, <c>gather</c> → the key, <c>transferComplete</c> → the dial's end,
 /// <c>transferDisconnect</c> → a dialed leg's status, <c>recordComplete</c> → the thanks, the team's
 /// <c>transferAnswer</c>, <c>gather</c> and <c>transferComplete</c> → its screening and its end, and for
-/// agent-made calls <c>answer</c>, <c>gather</c> and <c>transferComplete</c>. Recordings are not read from
-/// Bandwidth yet, so their <c>recordingAvailable</c> is acknowledged and not kept (docs/provider.md).
+/// agent-made calls <c>answer</c>, <c>gather</c> and <c>transferComplete</c>; <c>recordingAvailable</c> keeps the
+/// voicemail's recording (<see cref="BandwidthRest"/> reads it), while transcriptions are not read yet.
 /// </summary>
 public static class BandwidthWebhooks
 {
     public static readonly ProviderEdge Edge = new(
-        Provider.Bandwidth, Bxml.WithoutCredentials, BandwidthEvent.ParseCause, _ => false);
+        Provider.Bandwidth, Bxml.WithoutCredentials, BandwidthEvent.ParseCause, BandwidthRest.IsRecordingId);
 
     public static RouteGroupBuilder MapBandwidthWebhooks(this IEndpointRouteBuilder app)
     {
@@ -48,7 +48,7 @@ public static class BandwidthWebhooks
         group.MapPost("/calls/{callId:long}/fallback-ended", FallbackEnded).WithMetadata(unavailable);
         group.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(acknowledged);
         group.MapPost("/calls/{callId:long}/voicemail/recorded", RecordComplete).WithMetadata(hangup);
-        group.MapPost("/calls/{callId:long}/voicemail/recording", Acknowledge).WithMetadata(acknowledged);
+        group.MapPost("/calls/{callId:long}/voicemail/recording", RecordingAvailable).WithMetadata(acknowledged);
         group.MapPost("/calls/{callId:long}/voicemail/transcription", Acknowledge).WithMetadata(acknowledged);
         group.MapPost("/calls/{callId:long}/outbound/answered", OutboundAnswered).WithMetadata(hangup);
         group.MapPost("/calls/{callId:long}/outbound/confirmed", OutboundConfirmed).WithMetadata(hangup);
@@ -80,6 +80,7 @@ public static class BandwidthWebhooks
             phones.NormalizeOrNull(initiate.To),
             phones.NormalizeOrNull(initiate.From),
             initiate.Verification,
+            Provider.Bandwidth.Segment(),
             ct);
         var id = answer.CallId;
         var words = Words.For(answer.Language);
@@ -280,6 +281,29 @@ public static class BandwidthWebhooks
             Words.For((await messages.SpokenForCallAsync(callId, ct)).Language)));
 
     private static IResult Acknowledge() => Xml(Bxml.WithoutCredentials.Empty());
+
+    /// <summary>
+    /// <c>recordingAvailable</c>: the recording's id is kept (its media is read later by the call's id and the
+    /// recording's, never from the event's <c>mediaUrl</c>), and its length decides whether it is a voicemail.
+    /// </summary>
+    private static async Task<IResult> RecordingAvailable(
+        long callId, HttpContext http, Voicemails voicemails, CallbackUrls urls, CancellationToken ct)
+    {
+        var available = BandwidthEvent.Of(http);
+        if (BandwidthRest.IsRecordingId(available.RecordingId) && available.Recording is { } result)
+        {
+            await voicemails.RecordedAsync(
+                callId,
+                available.RecordingId!,
+                result,
+                available.RecordingSeconds,
+                http.Request.Query["transcribe"] == "true",
+                urls.BaseUrl,
+                ct);
+        }
+
+        return Acknowledge();
+    }
 
     /// <summary>The agent picked up the call the Voice API placed: a prompt only a person can answer.</summary>
     private static async Task<IResult> OutboundAnswered(

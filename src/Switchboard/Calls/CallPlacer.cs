@@ -14,8 +14,10 @@ public interface ICallPlacer
 
 public abstract record PlaceResult
 {
-    /// <summary>The provider took the call and gave it its id.</summary>
-    public sealed record Placed(string CallSid, CallStatus Status) : PlaceResult;
+    /// <summary>
+    /// The provider (by its webhook segment: <c>twilio</c>, <c>telnyx</c>, …) took the call and gave it its id.
+    /// </summary>
+    public sealed record Placed(string CallSid, CallStatus Status, string Provider) : PlaceResult;
 
     /// <summary>The provider answered with an error: no call was created.</summary>
     public sealed record Refused(int HttpStatus, int? Code, string Message, string? MoreInfo) : PlaceResult;

@@ -38,7 +38,7 @@ public sealed class CallReconciler(
                 && (c.FallbackStartedAt == null || c.FallbackStartedAt < quiet)
                 && !c.Statuses.Any(s => s.At >= quiet))
             .OrderBy(c => c.Id)
-            .Select(c => new { c.Id, c.CallSid, c.StartedAt })
+            .Select(c => new { c.Id, c.CallSid, c.Provider, c.StartedAt })
             .Take(Batch)
             .ToListAsync(ct);
 
@@ -49,7 +49,7 @@ public sealed class CallReconciler(
                 ? null
                 : call.CallSid;
             var answer = sid is not null && provider.Configured
-                ? await provider.LookupAsync(sid, ct)
+                ? await provider.LookupAsync(call.Provider, sid, ct)
                 : new CallLookup.Unknown();
             var giveUp = call.StartedAt < now - Settings.GiveUpAfter;
             bool? done = answer switch

@@ -55,8 +55,10 @@ public sealed partial class CallRecord
         RoutingFacts facts,
         RoutingDecision decision,
         DateTime now,
-        string? verification = null) => new()
+        string? verification = null,
+        string? provider = null) => new()
     {
+        Provider = provider,
         Verification = verification,
         CallSid = callSid,
         Direction = CallDirection.Inbound,

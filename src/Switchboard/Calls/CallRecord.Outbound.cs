@@ -61,8 +61,10 @@ public sealed partial class CallRecord
         Stage = OutboundStage.Requested,
     };
 
-    /// <summary>The provider took the request to ring the agent and gave the call its CallSid.</summary>
-    public bool AgentDialed(string providerCallSid)
+    /// <summary>
+    /// The provider (by its webhook segment) took the request to ring the agent and gave the call its CallSid.
+    /// </summary>
+    public bool AgentDialed(string providerCallSid, string? provider = null)
     {
         if (Stage != OutboundStage.Requested)
         {
@@ -70,6 +72,7 @@ public sealed partial class CallRecord
         }
 
         AdoptCallSid(providerCallSid);
+        Provider ??= provider;
         Stage = OutboundStage.AgentRinging;
         Touch();
         return true;

@@ -59,6 +59,13 @@ public sealed partial class CallRecord
 
     public long Id { get; private set; }
     public string CallSid { get; private set; } = "";
+
+    /// <summary>
+    /// The provider that carries the call, by its webhook segment (<c>twilio</c>, <c>signalwire</c>, <c>telnyx</c>,
+    /// <c>bandwidth</c>): its recordings and its look-up are asked of that provider. Null for calls stored before it
+    /// was recorded, which Twilio carried.
+    /// </summary>
+    public string? Provider { get; private set; }
     public long? OrganizationId { get; init; }
     public CallDirection Direction { get; init; }
     public required string PlatformNumber { get; init; }

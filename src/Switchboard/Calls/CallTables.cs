@@ -35,6 +35,7 @@ internal sealed class CallRecordMapping : IEntityTypeConfiguration<CallRecord>
         e.HasIndex(c => new { c.OrganizationId, c.Contact });
         e.Property(c => c.FailureDetail).HasMaxLength(500);
         e.Property(c => c.Verification).HasMaxLength(64);
+        e.Property(c => c.Provider).HasMaxLength(16);
         // At most RingTeam.MaxAgentsLimit ids.
         e.Property(c => c.TeamRung).HasMaxLength(256);
         e.Property(c => c.Direction).HasConversion<string>().HasMaxLength(32);

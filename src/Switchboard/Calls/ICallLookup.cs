@@ -1,11 +1,14 @@
 namespace Switchboard.Calls;
 
-/// <summary>Asks the provider what became of a call, for calls whose last webhook never came.</summary>
+/// <summary>
+/// Asks the provider that carried a call what became of it, for calls whose last webhook never came.
+/// </summary>
 public interface ICallLookup
 {
     bool Configured { get; }
 
-    Task<CallLookup> LookupAsync(string callSid, CancellationToken ct);
+    /// <param name="provider">The call's <see cref="CallRecord.Provider"/> (null: Twilio).</param>
+    Task<CallLookup> LookupAsync(string? provider, string callSid, CancellationToken ct);
 }
 
 public abstract record CallLookup

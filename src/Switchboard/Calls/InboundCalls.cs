@@ -64,16 +64,18 @@ public sealed class InboundCalls(
     /// answer stored for it: the unique CallSid turns the second insert down.
     /// </summary>
     public Task<CallAnswer> ReceiveAsync(string callSid, string? calledNumber, string? caller, CancellationToken ct) =>
-        ReceiveAsync(callSid, calledNumber, caller, new CallerCheck(CallerVerification.None, null), ct);
+        ReceiveAsync(callSid, calledNumber, caller, new CallerCheck(CallerVerification.None, null), null, ct);
 
     /// <summary>
-    /// As above, with the provider's caller-verification result, recorded on the call (docs/routing.md B6).
+    /// As above, with the provider's caller-verification result, recorded on the call (docs/routing.md B6), and the
+    /// provider that carries the call (its webhook segment), which its recordings and look-up are asked of.
     /// </summary>
     public async Task<CallAnswer> ReceiveAsync(
         string callSid,
         string? calledNumber,
         string? caller,
         CallerCheck check,
+        string? provider,
         CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -90,7 +92,8 @@ public sealed class InboundCalls(
             routingFacts,
             decision,
             now,
-            check.AsSent);
+            check.AsSent,
+            provider);
         // A blocked caller's call sends no event: the texting platform should not learn of it (B5).
         if (routingFacts.Number?.ReportsCallEvents == true && decision.Reason != DecisionReason.CallerBlocked)
         {

@@ -225,7 +225,7 @@ public sealed class OutboundCalls(
         switch (placed)
         {
             case PlaceResult.Placed ok:
-                await changes.ApplyAsync(callId, call => call.AgentDialed(ok.CallSid), none);
+                await changes.ApplyAsync(callId, call => call.AgentDialed(ok.CallSid, ok.Provider), none);
                 metrics.OutboundCallPlaced(OutboundPlacement.Placed);
                 log.LogInformation(
                     "Call {CallId}: the provider rings the agent ({CallSid}, {Status})",

@@ -71,7 +71,7 @@ public static class FormWebhooks
         var caller = phones.NormalizeOrNull(form["From"]);
         var edge = ProviderEdge.Of(request.HttpContext);
         var check = edge.CheckCaller?.Invoke(form) ?? new CallerCheck(CallerVerification.None, null);
-        var answer = await calls.ReceiveAsync(callSid, called, caller, check, ct);
+        var answer = await calls.ReceiveAsync(callSid, called, caller, check, edge.Provider.Segment(), ct);
         var id = answer.CallId;
         var words = Words.For(answer.Language);
 

@@ -73,13 +73,28 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
         long? callId, string? calledNumber, CancellationToken ct) =>
         await accounts.OwnForWebhookAsync(callId, calledNumber, ct) is { } own ? OwnBandwidth(own) : Bandwidth();
 
-    /// <summary>The Twilio-compatible account that reads this recording (Twilio's global one for the others).</summary>
-    public async Task<CompatibleAccount?> ForRecordingAsync(string recordingSid, CancellationToken ct) =>
-        await accounts.OwnForRecordingAsync(recordingSid, ct) is { } own ? own.Compatible() : TwilioAccount();
+    /// <summary>
+    /// The Twilio-compatible account (Twilio or SignalWire) that carried this call, to read its status and its
+    /// recordings: the organization's own, else <paramref name="provider"/>'s global one.
+    /// </summary>
+    public async Task<CompatibleAccount?> CompatibleForCallSidAsync(
+        string callSid, Provider provider, CancellationToken ct) =>
+        await accounts.OwnForCallSidAsync(callSid, ct) is { } own ? Own(own, provider)
+            : provider == Provider.SignalWire ? SignalWireAccount() : TwilioAccount();
 
-    /// <summary>The Twilio-compatible account that placed this call (Twilio's global one for the others).</summary>
-    public async Task<CompatibleAccount?> ForCallSidAsync(string callSid, CancellationToken ct) =>
-        await accounts.OwnForCallSidAsync(callSid, ct) is { } own ? own.Compatible() : TwilioAccount();
+    /// <summary>
+    /// The Telnyx account that carried this call, to read its status and its recordings: the organization's own
+    /// (<c>Guarded</c>: reached through the network guard), else the global one.
+    /// </summary>
+    public async Task<(TelnyxOptions Account, bool Guarded)?> TelnyxForCallSidAsync(
+        string callSid, CancellationToken ct) =>
+        await accounts.OwnForCallSidAsync(callSid, ct) is { } own
+            ? OwnTelnyx(own) is { ApiKey.Length: > 0 } telnyx ? (telnyx, true) : null
+            : Telnyx() is { ApiKey.Length: > 0 } global ? (global, false) : null;
+
+    /// <summary>Whether any provider's REST API can be read: recordings fetched, calls looked up.</summary>
+    public bool CanReadProviders => AnyOrganizationAccount || TwilioAccount() is not null
+        || SignalWireAccount() is not null || Telnyx() is { ApiKey.Length: > 0 } || Bandwidth().CanRead;
 
     /// <summary>Whether some account can place agent-made calls.</summary>
     public bool CanPlaceCalls => AnyOrganizationAccount || OutboundProvider() switch

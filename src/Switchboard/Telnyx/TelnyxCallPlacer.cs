@@ -1,9 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Switchboard.Calls;
-using Switchboard.Phones;
 using Switchboard.Providers;
 using Switchboard.Twilio;
 
@@ -13,7 +11,7 @@ namespace Switchboard.Telnyx;
 /// Rings an agent through Telnyx's TeXML REST API: <c>POST /v2/texml/calls/{application id}</c> with the API key as
 /// Bearer and a JSON body — <c>From</c> (the platform number), <c>To</c> (the agent's phone), <c>Url</c> (the webhook
 /// that prompts the agent) and the status callback of the agent's leg. Telnyx answers a flat call object whose
-/// <c>call_sid</c> names the call. What is retried is <see cref="TwilioCallPlacer"/>'s rule: only what never left.
+/// <c>call_sid</c> names the call. What is retried is <see cref="ProviderHttp"/>'s rule: only what never left.
 /// An organization's own account is <c>guarded</c>: its <c>apiBaseUrl</c> is not the operator's config, so its calls
 /// go through the network guard, as its account check and its numbers' look-ups do.
 /// </summary>
@@ -54,63 +52,27 @@ public sealed class TelnyxCallPlacer(
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", telnyx.ApiKey);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        try
-        {
-            var http = clients.CreateClient(guarded ? GuardedClient : Client);
-            using var response = await http.SendAsync(request, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            return response.IsSuccessStatusCode ? Placed(text) : Refused(response.StatusCode, text);
-        }
-        catch (Exception e) when (TwilioCallPlacer.NeverSent(e))
-        {
-            log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", root);
-            return new PlaceResult.NotSent("The provider's API could not be reached");
-        }
-        catch (Exception e) when (TwilioCallPlacer.Unanswered(e, ct))
-        {
-            log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", root);
-            return TwilioCallPlacer.NoAnswer(e);
-        }
-    }
-
-    private static PlaceResult Placed(string body)
-    {
-        var json = Parse(body);
-        return Text(json, "call_sid") is { Length: > 0 } sid
-            ? new PlaceResult.Placed(sid, TwilioStatuses.Parse(Text(json, "status")) ?? CallStatus.Queued)
-            : new PlaceResult.Uncertain("The provider answered success without a call sid");
+        return await CallPlacing.SendAsync(
+            clients.CreateClient(guarded ? GuardedClient : Client),
+            request,
+            json => CallPlacing.Placed(
+                CallPlacing.Text(json, "call_sid"),
+                TwilioStatuses.Parse(CallPlacing.Text(json, "status")),
+                Provider.Telnyx),
+            Error,
+            log,
+            ct);
     }
 
     /// <summary>Telnyx's errors read <c>{"errors": [{"code": "10004", "title": "…", "detail": "…"}]}</c>.</summary>
-    private static PlaceResult Refused(HttpStatusCode status, string body)
+    private static ProviderError Error(JsonElement? json)
     {
-        var json = Parse(body);
         JsonElement? first = json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("errors", out var errors)
             && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0
             ? errors[0]
             : null;
-        int? code = int.TryParse(Text(first, "code"), out var n) ? n : null;
-        var words = Text(first, "detail") ?? Text(first, "title");
-        // Masked here, so that the agent's number the provider may quote reaches no log, record or other person.
-        var message = words is { Length: > 0 } ? PhoneMask.MaskAll(words) : $"{(int)status} {status}";
-        return new PlaceResult.Refused((int)status, code, message.Length <= 300 ? message : message[..300], null);
+        return new ProviderError(
+            int.TryParse(CallPlacing.Text(first, "code"), out var n) ? n : null,
+            CallPlacing.Text(first, "detail") ?? CallPlacing.Text(first, "title"));
     }
-
-    private static JsonElement? Parse(string body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonElement? json, string name) =>
-        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v)
-            && v.ValueKind == JsonValueKind.String
-            ? v.GetString()
-            : null;
 }

@@ -1,15 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
-using Polly;
-using Polly.CircuitBreaker;
-using Polly.RateLimiting;
-using Polly.Timeout;
 using Switchboard.Calls;
-using Switchboard.Phones;
 using Switchboard.Providers;
 
 namespace Switchboard.Twilio;
@@ -52,115 +43,23 @@ public sealed class TwilioCallPlacer(
         request.Headers.Authorization = account.Authorization();
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        try
-        {
-            var http = clients.CreateClient(account.Guarded ? GuardedClient : Client);
-            using var response = await http.SendAsync(request, ct);
-            var body = await response.Content.ReadAsStringAsync(ct);
-            return response.IsSuccessStatusCode ? Placed(body) : Refused(response.StatusCode, body);
-        }
-        // The API's address and the socket's words go to the operator's log only: the detail reaches admins (answers,
-        // call log).
-        catch (Exception e) when (NeverSent(e))
-        {
-            log.LogWarning(e, "The provider's API at {ApiBaseUrl} could not be reached", account.ApiBaseUrl);
-            return new PlaceResult.NotSent("The provider's API could not be reached");
-        }
-        catch (Exception e) when (Unanswered(e, ct))
-        {
-            log.LogWarning(e, "No answer from the provider's API at {ApiBaseUrl}", account.ApiBaseUrl);
-            return NoAnswer(e);
-        }
-    }
-
-    /// <summary>The request broke off or timed out: it may have reached the provider, so the call may exist.</summary>
-    public static bool Unanswered(Exception e, CancellationToken ct) =>
-        e is HttpRequestException or TimeoutRejectedException or TimeoutException
-            or OperationCanceledException && !ct.IsCancellationRequested;
-
-    public static PlaceResult NoAnswer(Exception e) => new PlaceResult.Uncertain(e is HttpRequestException
-        ? "The provider's API broke off the request"
-        : "No answer from the provider's API in time");
-
-    /// <summary>
-    /// Creating a call is not idempotent: a POST that may have reached the provider is never sent again, or the agent
-    /// could be rung twice. Only a request that certainly never left (no connection, no such host, the circuit open)
-    /// is safe to send again.
-    /// </summary>
-    public static bool NeverSent(Exception? e) => e switch
-    {
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError
-            or HttpRequestError.NameResolutionError } =>
-            true,
-        BrokenCircuitException or RateLimiterRejectedException => true,
-        _ => e?.InnerException is { } inner && NeverSent(inner),
-    };
-
-    /// <summary>
-    /// The standard handler's strategies, outermost first: a total timeout, retries (only of requests that never
-    /// reached the provider, see <see cref="NeverSent"/>), a circuit breaker, and a timeout per attempt. Timeouts
-    /// and pauses are wall-clock time, whatever clock the app keeps for its records (a test's is fake).
-    /// </summary>
-    public static void Resilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, TwilioOptions twilio)
-    {
-        pipeline.TimeProvider = TimeProvider.System;
-        pipeline
-            .AddTimeout(twilio.ApiAttemptTimeout * 3)
-            .AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = 3,
-                Delay = twilio.ApiRetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(NeverSent(args.Outcome.Exception)),
-            })
-            .AddCircuitBreaker(
-                new HttpCircuitBreakerStrategyOptions { SamplingDuration = twilio.ApiAttemptTimeout * 3 })
-            .AddTimeout(twilio.ApiAttemptTimeout);
-    }
-
-    private static PlaceResult Placed(string body)
-    {
-        var json = Parse(body);
-        return Text(json, "sid") is { Length: > 0 } sid
-            ? new PlaceResult.Placed(sid, TwilioStatuses.Parse(Text(json, "status")) ?? CallStatus.Queued)
-            : new PlaceResult.Uncertain("The provider answered success without a call sid");
+        return await CallPlacing.SendAsync(
+            clients.CreateClient(account.Guarded ? GuardedClient : Client),
+            request,
+            json => CallPlacing.Placed(
+                CallPlacing.Text(json, "sid"),
+                TwilioStatuses.Parse(CallPlacing.Text(json, "status")),
+                account.Provider),
+            Error,
+            log,
+            ct);
     }
 
     /// <summary>Twilio's errors read <c>{"code": 21211, "message": "…", "more_info": "…", "status": 400}</c>.</summary>
-    private static PlaceResult Refused(HttpStatusCode status, string body)
-    {
-        var json = Parse(body);
-        int? code = json is { ValueKind: JsonValueKind.Object } o
-            && o.TryGetProperty("code", out var c)
-            && c.TryGetInt32(out var n)
+    private static ProviderError Error(JsonElement? json) => new(
+        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("code", out var c) && c.TryGetInt32(out var n)
             ? n
-            : null;
-        // Masked here, so that the agent's number the provider may quote reaches no log, record or other person.
-        var message = Text(json, "message") is { Length: > 0 } m ? PhoneMask.MaskAll(m) : $"{(int)status} {status}";
-        return new PlaceResult.Refused(
-            (int)status,
-            code,
-            message.Length <= 300 ? message : message[..300],
-            Text(json, "more_info"));
-    }
-
-    private static JsonElement? Parse(string body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonElement? json, string name) =>
-        json is { ValueKind: JsonValueKind.Object } o
-            && o.TryGetProperty(name, out var v)
-            && v.ValueKind == JsonValueKind.String
-            ? v.GetString()
-            : null;
+            : null,
+        CallPlacing.Text(json, "message"),
+        CallPlacing.Text(json, "more_info"));
 }

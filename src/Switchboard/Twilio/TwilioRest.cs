@@ -1,125 +1,96 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
-using Polly;
-using Switchboard.Accounts;
 using Switchboard.Calls;
 using Switchboard.Calls.Voicemail;
-
 using Switchboard.Providers;
 
 namespace Switchboard.Twilio;
 
 /// <summary>
-/// Twilio's REST API for what Switchboard reads and deletes there: a recording's media
-/// (<c>GET …/Recordings/{Sid}.mp3</c>), its deletion (<c>DELETE …/Recordings/{Sid}.json</c>) and a call's status
-/// (<c>GET …/Calls/{Sid}.json</c>), with the account of the organization the recording or call is of (its own, or
-/// the global one: <see cref="ProviderCredentials"/>), under that account's API base URL with Basic auth. The URL is
-/// built from the sid alone, which must look like one: a URL named in a webhook is never fetched, so a forged form
-/// cannot make Switchboard send its credentials elsewhere. An organization's own account's API is reached through
-/// the network guard (<see cref="CompatibleAccount.Guarded"/>), the global one's is not.
+/// A Twilio-compatible REST API (Twilio's, or SignalWire's compatibility API of its space) for what Switchboard reads
+/// and deletes there: a recording's media (<c>GET …/Recordings/{Sid}.mp3</c>), its deletion
+/// (<c>DELETE …/Recordings/{Sid}.json</c>) and a call's status (<c>GET …/Calls/{Sid}.json</c>), with the account
+/// that carried the call (the organization's own, or the provider's global one: <see cref="ProviderCredentials"/>),
+/// under that account's API base URL with Basic auth. The URL is built from the sid alone, which must look like one
+/// of the provider's: a URL named in a webhook (its <c>RecordingUrl</c>) is never fetched, so a forged form cannot
+/// make Switchboard send its credentials elsewhere. An organization's own account's API is reached through the
+/// network guard (<see cref="CompatibleAccount.Guarded"/>), the global one's is not.
 /// </summary>
 public sealed partial class TwilioRest(
-    IHttpClientFactory clients, ProviderCredentials credentials, ILogger<TwilioRest> log) : IRecordings, ICallLookup
+    IHttpClientFactory clients, ProviderCredentials credentials, ILogger<TwilioRest> log)
 {
-    /// <summary>The global accounts' client: the operator's configured Twilio API.</summary>
+    /// <summary>The global accounts' client: the operator's configured Twilio or SignalWire API.</summary>
     public const string Client = "twilio-rest-read";
 
     /// <summary>Organizations' own accounts' client, behind the network guard.</summary>
     public const string GuardedClient = "twilio-rest-read-guarded";
 
-    /// <summary>
-    /// A recording's audio is read whole (to answer Range requests); a 10-minute message is a few MB.
-    /// </summary>
-    public const int MaxAudioBytes = 32 * 1024 * 1024;
-
-    public bool Configured => credentials.TwilioAccount() is not null || credentials.AnyOrganizationAccount;
-
+    /// <summary>Twilio's recording sids (<c>RE…</c>); SignalWire's are UUIDs.</summary>
     public static bool IsRecordingSid(string? sid) => sid is not null && RecordingSid().IsMatch(sid);
 
     public static bool IsCallSid(string? sid) => sid is not null && CallSid().IsMatch(sid);
 
-    public async Task<RecordingAudio> FetchAsync(string recordingSid, CancellationToken ct)
+    /// <summary>A recording id of <paramref name="provider"/> (Twilio or SignalWire).</summary>
+    public static bool IsRecordingId(Provider provider, string? sid) =>
+        provider == Provider.SignalWire ? ProviderReads.IsUuid(sid) : IsRecordingSid(sid);
+
+    public async Task<RecordingAudio> FetchAsync(Provider provider, HeldRecording recording, CancellationToken ct)
     {
-        if (!IsRecordingSid(recordingSid) || await credentials.ForRecordingAsync(recordingSid, ct) is not { } account)
+        var sid = recording.RecordingSid;
+        if (!IsRecordingId(provider, sid)
+            || await credentials.CompatibleForCallSidAsync(recording.CallSid, provider, ct) is not { } account)
         {
             return new RecordingAudio.Failed(503, "No provider account is configured, or the recording sid is not one");
         }
 
         try
         {
-            using var request = Request(account, HttpMethod.Get, $"Recordings/{recordingSid}.mp3");
+            using var request = Request(account, HttpMethod.Get, $"Recordings/{sid}.mp3");
             using var response = await Http(account).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
-            {
-                return new RecordingAudio.Gone();
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                return new RecordingAudio.Failed(
-                    502,
-                    $"The provider answered HTTP {(int)response.StatusCode} for recording {recordingSid}");
-            }
-
-            if (response.Content.Headers.ContentLength > MaxAudioBytes)
-            {
-                return new RecordingAudio.Failed(502, $"Recording {recordingSid} is larger than {MaxAudioBytes} bytes");
-            }
-
-            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-            var type = response.Content.Headers.ContentType?.MediaType is { } media
-                && media.StartsWith("audio/", StringComparison.Ordinal)
-                ? media
-                : "audio/mpeg";
-            return new RecordingAudio.Found(bytes, type);
+            return await ProviderReads.AudioAsync(response, sid, ct);
         }
         // No connection was made (refused, no such host, or an address the network guard does not allow): the
         // provider was not reached, rather than slow to answer.
-        catch (Exception e) when (TwilioCallPlacer.NeverSent(e))
+        catch (Exception e) when (ProviderHttp.NeverSent(e))
         {
-            log.LogWarning("Recording {RecordingSid} could not be fetched: {Error}", recordingSid, e.GetType().Name);
-            return new RecordingAudio.Failed(502, $"The provider could not be reached for recording {recordingSid}");
+            log.LogWarning("Recording {RecordingSid} could not be fetched: {Error}", sid, e.GetType().Name);
+            return new RecordingAudio.Failed(502, $"The provider could not be reached for recording {sid}");
         }
-        catch (Exception e) when (Unanswered(e, ct))
+        catch (Exception e) when (ProviderHttp.Unanswered(e, ct))
         {
-            log.LogWarning("Recording {RecordingSid} could not be fetched: {Error}", recordingSid, e.GetType().Name);
-            return new RecordingAudio.Failed(504, $"No answer from the provider for recording {recordingSid}");
+            log.LogWarning("Recording {RecordingSid} could not be fetched: {Error}", sid, e.GetType().Name);
+            return new RecordingAudio.Failed(504, $"No answer from the provider for recording {sid}");
         }
     }
 
-    public async Task<RecordingDeletion> DeleteAsync(string recordingSid, CancellationToken ct)
+    public async Task<RecordingDeletion> DeleteAsync(Provider provider, HeldRecording recording, CancellationToken ct)
     {
-        if (!IsRecordingSid(recordingSid) || await credentials.ForRecordingAsync(recordingSid, ct) is not { } account)
+        var sid = recording.RecordingSid;
+        if (!IsRecordingId(provider, sid)
+            || await credentials.CompatibleForCallSidAsync(recording.CallSid, provider, ct) is not { } account)
         {
             return RecordingDeletion.Failed;
         }
 
         try
         {
-            using var request = Request(account, HttpMethod.Delete, $"Recordings/{recordingSid}.json");
+            using var request = Request(account, HttpMethod.Delete, $"Recordings/{sid}.json");
             using var response = await Http(account).SendAsync(request, ct);
-            return response.StatusCode switch
-            {
-                HttpStatusCode.NoContent or HttpStatusCode.OK => RecordingDeletion.Deleted,
-                HttpStatusCode.NotFound or HttpStatusCode.Gone => RecordingDeletion.AlreadyGone,
-                _ => Failed(recordingSid, $"HTTP {(int)response.StatusCode}"),
-            };
+            return Logged(sid, ProviderReads.Deletion(response.StatusCode), $"HTTP {(int)response.StatusCode}");
         }
-        catch (Exception e) when (Unanswered(e, ct))
+        catch (Exception e) when (ProviderHttp.Unanswered(e, ct))
         {
-            return Failed(recordingSid, e.GetType().Name);
+            return Logged(sid, RecordingDeletion.Failed, e.GetType().Name);
         }
     }
 
-    public async Task<CallLookup> LookupAsync(string callSid, CancellationToken ct)
+    /// <summary>The call resource: its <c>status</c> in Twilio's words, <c>duration</c>, <c>end_time</c>.</summary>
+    public async Task<CallLookup> LookupAsync(Provider provider, string callSid, CancellationToken ct)
     {
-        if (!IsCallSid(callSid) || await credentials.ForCallSidAsync(callSid, ct) is not { } account)
+        if (!(provider == Provider.SignalWire ? ProviderReads.IsUuid(callSid) : IsCallSid(callSid))
+            || await credentials.CompatibleForCallSidAsync(callSid, provider, ct) is not { } account)
         {
             return new CallLookup.Unknown();
         }
@@ -140,13 +111,13 @@ public sealed partial class TwilioRest(
 
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
             var root = json.RootElement;
-            if (TwilioStatuses.Parse(Text(root, "status")) is not { } status)
+            if (TwilioStatuses.Parse(ProviderReads.Text(root, "status")) is not { } status)
             {
                 return new CallLookup.Failed("an answer without a known status");
             }
 
             int? duration = int.TryParse(
-                Text(root, "duration"),
+                ProviderReads.Text(root, "duration"),
                 NumberStyles.None,
                 CultureInfo.InvariantCulture,
                 out var d)
@@ -154,7 +125,7 @@ public sealed partial class TwilioRest(
                 : null;
             // Twilio writes times as RFC 2822 ("Tue, 01 Dec 2026 00:10:00 +0000").
             DateTime? endedAt = DateTimeOffset.TryParse(
-                Text(root, "end_time"),
+                ProviderReads.Text(root, "end_time"),
                 CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal,
                 out var end)
@@ -162,30 +133,10 @@ public sealed partial class TwilioRest(
                 : null;
             return new CallLookup.Found(status, duration, endedAt);
         }
-        catch (Exception e) when (Unanswered(e, ct) || e is JsonException)
+        catch (Exception e) when (ProviderHttp.Unanswered(e, ct) || e is JsonException)
         {
             return new CallLookup.Failed(e.GetType().Name);
         }
-    }
-
-    /// <summary>
-    /// Reads and deletions are idempotent, so unlike creating a call they may be sent again: a timeout per attempt and
-    /// in all, and retries of failures and 5xx answers. Pauses are wall-clock time, whatever clock the records keep.
-    /// </summary>
-    public static void Resilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, TwilioOptions twilio)
-    {
-        pipeline.TimeProvider = TimeProvider.System;
-        pipeline
-            .AddTimeout(twilio.ApiAttemptTimeout * 3)
-            .AddRetry(
-                new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 2,
-                    Delay = twilio.ApiRetryDelay,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                })
-            .AddTimeout(twilio.ApiAttemptTimeout);
     }
 
     private HttpClient Http(CompatibleAccount account) =>
@@ -198,25 +149,18 @@ public sealed partial class TwilioRest(
         return request;
     }
 
-    private RecordingDeletion Failed(string recordingSid, string why)
+    private RecordingDeletion Logged(string recordingSid, RecordingDeletion deletion, string why)
     {
-        log.LogWarning(
-            "Recording {RecordingSid} could not be deleted at the provider ({Why}); trying again later",
-            recordingSid,
-            why);
-        return RecordingDeletion.Failed;
+        if (deletion == RecordingDeletion.Failed)
+        {
+            log.LogWarning(
+                "Recording {RecordingSid} could not be deleted at the provider ({Why}); trying again later",
+                recordingSid,
+                why);
+        }
+
+        return deletion;
     }
-
-    private static bool Unanswered(Exception e, CancellationToken ct) =>
-        !ct.IsCancellationRequested
-            && e is HttpRequestException or TimeoutException or OperationCanceledException
-                or Polly.Timeout.TimeoutRejectedException;
-
-    private static string? Text(JsonElement json, string name) =>
-        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var v)
-            ? v.ValueKind switch { JsonValueKind.String => v.GetString(), JsonValueKind.Number => v.GetRawText(), _ =>
-                null }
-            : null;
 
     [GeneratedRegex("^RE[0-9a-fA-F]{32}$")]
     private static partial Regex RecordingSid();

@@ -1,5 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Calls;
+using Switchboard.Tests.Api;
 using System.Text.Json.Nodes;
 using Switchboard.Tests.Support;
 
@@ -20,6 +24,9 @@ public sealed class ProviderConformanceTests
     private const string ForwardTarget = "+14155550177";
     private const string FallbackTarget = "+14155550133";
     private const string BobPhone = "+14155550112";
+    private const string EventSecret = "receiver-shared-secret-0123456789";
+
+    private static readonly byte[] Audio = [.. Enumerable.Range(0, 3000).Select(i => (byte)(i % 241))];
 
     public static readonly string[] Scenarios =
     [
@@ -34,6 +41,8 @@ public sealed class ProviderConformanceTests
         "closed: the after-hours message",
         "blocked caller is rejected",
         "caller hangs up (status callback)",
+        "a call left open is looked up at its provider",
+        "a call still going at its provider is left open",
         "agent-made call",
         "unsigned webhook is refused",
     ];
@@ -63,6 +72,11 @@ public sealed class ProviderConformanceTests
         // must not turn into the polite fallback.
         app.Settings["Switchboard:Twilio:AnswerBudget"] = "00:00:10";
         app.Settings["Switchboard:Twilio:ApiAttemptTimeout"] = "00:00:05";
+        app.Settings["Switchboard:CallEvents:PollInterval"] = "00:00:00.050";
+        EventReceiver.AllowIn(app.Settings);
+        // The reconciler and the voicemail sweeper are run by the table itself, at the fake clock's times.
+        app.Settings["Switchboard:Calls:ReconcileInterval"] = "01:00:00";
+        app.Settings["Switchboard:Voicemail:SweepInterval"] = "01:00:00";
         var org = await TestOrganization.CreateAsync(app);
         var group = await org.CreateGroupAsync();
         var alice = await org.CreateAgentAsync("Alice", AlicePhone);
@@ -173,6 +187,31 @@ public sealed class ProviderConformanceTests
                     "in-progress"));
                 Assert.Equal(["Say", "Hangup"], thanks.Verbs);
                 Assert.Contains("Thank you for your message", thanks.Text("Say"));
+
+                // The recording is kept: read from the provider's API by its id, never from the URL the callback
+                // names (a listener that must see no connection), and its event goes to the texting platform.
+                await using var receiver = EventReceiver.Down();
+                await receiver.UpAsync();
+                await org.SetAsync("/call-events", new { url = receiver.Url, secret = EventSecret });
+                using var elsewhere = new TcpListener(IPAddress.Loopback, 0);
+                elsewhere.Start();
+                var recordingId = play.AddRecording(call.CallSid, Audio);
+                var acknowledged = await client.PostAsync(voicemail.Attribute("Record", "recordingStatusCallback"),
+                    call.Form(call.CallSid, "in-progress",
+                        ("RecordingSid", recordingId),
+                        ("RecordingStatus", "completed"),
+                        ("RecordingDuration", "23"),
+                        ("RecordingUrl", $"http://127.0.0.1:{((IPEndPoint)elsewhere.LocalEndpoint).Port}/rec.mp3")));
+                Assert.Equal(HttpStatusCode.OK, acknowledged.Status);
+                var id = (await org.CallsAsync())[0]!["id"]!.GetValue<long>();
+                using var audio = await org.Admin.GetAsync($"{org.Path}/calls/{id}/voicemail");
+                Assert.Equal(HttpStatusCode.OK, audio.StatusCode);
+                Assert.Equal(Audio, await audio.Content.ReadAsByteArrayAsync());
+                Assert.False(elsewhere.Pending(), "the callback's RecordingUrl was fetched");
+                var sent = await EventAsync(receiver, "call.voicemail");
+                Assert.Equal(23, sent["voicemail"]!["durationSeconds"]!.GetValue<int>());
+                var shown = (await org.Admin.GetJsonAsync($"{org.Path}/calls/{id}"))["voicemail"]!;
+                Assert.Equal(23, shown["durationSeconds"]!.GetValue<int>());
                 break;
             }
 
@@ -238,6 +277,42 @@ public sealed class ProviderConformanceTests
                 break;
             }
 
+            case "a call left open is looked up at its provider":
+            {
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                await call.RingAsync(Contact, GroupNumber);
+                play.EndCall(call.CallSid, 37, app.Clock.GetUtcNow().AddMinutes(1));
+                app.Clock.Advance(TimeSpan.FromMinutes(11));
+
+                using (var scope = app.Services.CreateScope())
+                {
+                    Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<CallReconciler>()
+                        .ReconcileAsync(CancellationToken.None));
+                }
+
+                var logged = (await org.CallsAsync())[0]!;
+                Assert.Equal("callerHungUp", logged["outcome"]!.GetValue<string>());
+                Assert.Equal(37, logged["durationSeconds"]!.GetValue<int>());
+                break;
+            }
+
+            case "a call still going at its provider is left open":
+            {
+                await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
+                await call.RingAsync(Contact, GroupNumber);
+                play.CallGoesOn(call.CallSid);
+                app.Clock.Advance(TimeSpan.FromMinutes(11));
+
+                using (var scope = app.Services.CreateScope())
+                {
+                    Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<CallReconciler>()
+                        .ReconcileAsync(CancellationToken.None));
+                }
+
+                Assert.Null(await OutcomeAsync(org));
+                break;
+            }
+
             case "agent-made call":
             {
                 await org.TextAsync(alice, Contact, GroupNumber, hoursAgo);
@@ -272,6 +347,23 @@ public sealed class ProviderConformanceTests
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(scenario), scenario, null);
+        }
+    }
+
+    /// <summary>Waits (wall-clock, at most 20 s) for the receiver to take an event of this type.</summary>
+    private static async Task<JsonNode> EventAsync(EventReceiver receiver, string type)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            if (receiver.Taken.Select(e => JsonNode.Parse(e.Body)!)
+                .FirstOrDefault(e => e["type"]?.GetValue<string>() == type) is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no {type} event in {receiver.Taken.Count} taken");
+            await Task.Delay(25);
         }
     }
 

@@ -81,6 +81,14 @@ public sealed class BandwidthPlay : ProviderPlay
         }
     }
 
+    public override string AddRecording(string callSid, byte[] audio) => _api!.AddRecording(callSid, audio);
+
+    public override void EndCall(string callSid, int seconds, DateTimeOffset endedAt) =>
+        _api!.Calls[callSid] = ("disconnected", "hangup", endedAt.AddSeconds(-seconds), endedAt);
+
+    public override void CallGoesOn(string callSid) =>
+        _api!.Calls[callSid] = ("answered", null, _app!.Clock.GetUtcNow(), null);
+
     public override Task<HttpContent> BodyAsync(string publicUrl, Dictionary<string, string> form)
     {
         var callback = _callbacks.TryGetValue(publicUrl, out var known) ? known
@@ -141,10 +149,12 @@ public sealed class BandwidthPlay : ProviderPlay
                 json["endTime"] = Iso(now);
                 break;
             case "recordComplete" or "recordingAvailable":
-                json["recordingId"] = "r-" + Guid.NewGuid().ToString("N");
-                json["startTime"] = Iso(now.AddSeconds(-10));
+                var length = int.TryParse(Field("RecordingDuration"), out var l) ? l : 10;
+                json["recordingId"] = Field("RecordingSid") ?? "r-" + Guid.NewGuid().ToString("N");
+                json["startTime"] = Iso(now.AddSeconds(-length));
                 json["endTime"] = Iso(now);
-                json["duration"] = "PT10S";
+                json["duration"] = $"PT{length}S";
+                json["mediaUrl"] = Field("RecordingUrl");
                 json["fileFormat"] = "wav";
                 json["channels"] = 1;
                 if (callback.EventType == "recordingAvailable")
@@ -224,6 +234,7 @@ public sealed class BandwidthPlay : ProviderPlay
             verb.Elements().Select(InTwiMLWords)),
         "Record" => new XElement("Record",
             Copy(verb, "recordCompleteUrl", "action"),
+            Copy(verb, "recordingAvailableUrl", "recordingStatusCallback"),
             Copy(verb, "maxDuration", "maxLength")),
         _ => new XElement(verb.Name.LocalName),
     };

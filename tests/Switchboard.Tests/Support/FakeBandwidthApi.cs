@@ -22,6 +22,11 @@ namespace Switchboard.Tests.Support;
 /// POST, and no field it does not document; it answers 201 with the call (<c>callId</c>, <c>callUrl</c>, …), or an
 /// error <c>{type, description}</c>. <see cref="BxmlProblems"/> checks a BXML document as Bandwidth's verb
 /// references describe it: well-formed, a <c>Response</c> root, documented verbs, attributes and nesting only.
+/// Recordings and calls as the Recordings and Calls references say, with the same Basic auth: "Download Recording"
+/// (<c>GET /api/v2/accounts/{accountId}/calls/{callId}/recordings/{recordingId}/media</c>), "Delete Recording"
+/// (<c>DELETE …/recordings/{recordingId}</c>, 204) and "Get Call State Information"
+/// (<c>GET /api/v2/accounts/{accountId}/calls/{callId}</c>: <c>state</c>, <c>disconnectCause</c>,
+/// <c>answerTime</c>, <c>endTime</c>), 404 for what it does not hold.
 /// </summary>
 public sealed partial class FakeBandwidthApi : IAsyncDisposable
 {
@@ -91,6 +96,23 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
         app.MapGet("/api/accounts/{accountId}/applications/{applicationId}", GetApplication);
         app.MapMethods(
             "/api/accounts/{accountId}/applications/{applicationId}", ["PATCH"], PatchApplicationAsync);
+        app.MapGet("/api/v2/accounts/{accountId}/calls/{callId}/recordings/{recordingId}/media", DownloadRecording);
+        app.MapDelete("/api/v2/accounts/{accountId}/calls/{callId}/recordings/{recordingId}", DeleteRecording);
+        app.MapGet("/api/v2/accounts/{accountId}/calls/{callId}", CallState);
+    }
+
+    /// <summary>The account's recordings, by their call's id and their own.</summary>
+    public ConcurrentDictionary<(string CallId, string RecordingId), byte[]> Recordings { get; } = new();
+
+    /// <summary>What "Get Call State Information" says of each call it knows, by its callId.</summary>
+    public ConcurrentDictionary<string, (string State, string? Cause, DateTimeOffset? AnswerTime,
+        DateTimeOffset? EndTime)> Calls { get; } = new();
+
+    public string AddRecording(string callId, byte[] audio)
+    {
+        var id = "r-" + Guid.NewGuid();
+        Recordings[(callId, id)] = audio;
+        return id;
     }
 
     /// <summary>The Voice application's settings as the Dashboard API keeps them (the callback password too).</summary>
@@ -499,6 +521,45 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
 
     private static IResult DashboardXml(XElement body, int status) =>
         Results.Text(new XDocument(body).ToString(), "application/xml", Encoding.UTF8, status);
+
+    private bool SignedIn(string accountId, HttpRequest request) => accountId == _accountId && SignedIn(request);
+
+    private IResult DownloadRecording(string accountId, string callId, string recordingId, HttpRequest request) =>
+        !SignedIn(accountId, request) ? Error(HttpStatusCode.Unauthorized, "unauthorized", "Authentication failed")
+            : Recordings.TryGetValue((callId, recordingId), out var audio) ? Results.Bytes(audio, "audio/vnd.wave")
+            : Error(HttpStatusCode.NotFound, "not-found", "Recording not found");
+
+    private IResult DeleteRecording(string accountId, string callId, string recordingId, HttpRequest request) =>
+        !SignedIn(accountId, request) ? Error(HttpStatusCode.Unauthorized, "unauthorized", "Authentication failed")
+            : Recordings.TryRemove((callId, recordingId), out _) ? Results.NoContent()
+            : Error(HttpStatusCode.NotFound, "not-found", "Recording not found");
+
+    private IResult CallState(string accountId, string callId, HttpRequest request)
+    {
+        if (!SignedIn(accountId, request))
+        {
+            return Error(HttpStatusCode.Unauthorized, "unauthorized", "Authentication failed");
+        }
+
+        if (!Calls.TryGetValue(callId, out var call))
+        {
+            return Error(HttpStatusCode.NotFound, "not-found", "Call not found");
+        }
+
+        static string? Iso(DateTimeOffset? at) =>
+            at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["callId"] = callId,
+            ["accountId"] = _accountId,
+            ["applicationId"] = _applicationId,
+            ["direction"] = "inbound",
+            ["state"] = call.State,
+            ["disconnectCause"] = call.Cause,
+            ["answerTime"] = Iso(call.AnswerTime),
+            ["endTime"] = Iso(call.EndTime),
+        });
+    }
 
     private static IResult Error(HttpStatusCode status, string type, string description) =>
         Results.Json(new { type, description }, statusCode: (int)status);

@@ -16,7 +16,11 @@ namespace Switchboard.Tests.Support;
 /// SignalWire's compatibility REST API ("Create a Call"), played by a real HTTP server on a loopback port. As its
 /// documentation says: <c>POST /api/laml/2010-04-01/Accounts/{ProjectId}/Calls.json</c> with Basic auth of the project
 /// id and API token, a form with <c>To</c> and <c>From</c> in E.164, <c>Url</c>, and optional status callbacks; it
-/// answers 201 with the call (its <c>sid</c> a UUID) or an error <c>{code, message, more_info, status}</c>.
+/// answers 201 with the call (its <c>sid</c> a UUID) or an error <c>{code, message, more_info, status}</c>. It also
+/// holds recordings and calls as its compatibility API's Recording and Call resources say: a recording's media at
+/// <c>GET …/Recordings/{Sid}.mp3</c>, its deletion <c>DELETE …/Recordings/{Sid}.json</c> (204), a call's
+/// <c>GET …/Calls/{Sid}.json</c> (<c>status</c>, <c>duration</c>, <c>end_time</c> in RFC 2822), each with the same
+/// Basic auth, 404 for what it does not hold.
 /// </summary>
 public sealed partial class FakeSignalWireApi : IAsyncDisposable
 {
@@ -31,6 +35,23 @@ public sealed partial class FakeSignalWireApi : IAsyncDisposable
     {
         _app = app;
         app.MapPost("/api/laml/2010-04-01/Accounts/{project}/Calls.json", CreateAsync);
+        app.MapGet("/api/laml/2010-04-01/Accounts/{project}/Recordings/{file}", FetchRecording);
+        app.MapDelete("/api/laml/2010-04-01/Accounts/{project}/Recordings/{file}", DeleteRecording);
+        app.MapGet("/api/laml/2010-04-01/Accounts/{project}/Calls/{file}", FetchCall);
+    }
+
+    /// <summary>The recordings it holds, by their sid (a UUID).</summary>
+    public ConcurrentDictionary<string, byte[]> Recordings { get; } = new();
+
+    /// <summary>What the Call resource says of each call it knows: its status, duration and end.</summary>
+    public ConcurrentDictionary<string, (string Status, int? Seconds, DateTimeOffset? EndedAt)> Calls { get; } =
+        new();
+
+    public string AddRecording(byte[] audio)
+    {
+        var sid = Guid.NewGuid().ToString();
+        Recordings[sid] = audio;
+        return sid;
     }
 
     public string BaseUrl { get; private set; } = "";
@@ -106,6 +127,55 @@ public sealed partial class FakeSignalWireApi : IAsyncDisposable
             ["api_version"] = "2010-04-01",
             ["uri"] = $"/api/laml/2010-04-01/Accounts/{ProjectId}/Calls/{call.Sid}.json",
         }, statusCode: StatusCodes.Status201Created);
+    }
+
+    private IResult FetchRecording(string project, string file, HttpRequest request)
+    {
+        if (Basic(request) != (ProjectId, ApiToken))
+        {
+            return Error(HttpStatusCode.Unauthorized, 20003, "Authentication Failure");
+        }
+
+        return project == ProjectId && file.EndsWith(".mp3", StringComparison.Ordinal)
+            && Recordings.TryGetValue(file[..^4], out var audio)
+                ? Results.Bytes(audio, "audio/mpeg")
+                : Error(HttpStatusCode.NotFound, 20404, "Not Found");
+    }
+
+    private IResult DeleteRecording(string project, string file, HttpRequest request)
+    {
+        if (Basic(request) != (ProjectId, ApiToken))
+        {
+            return Error(HttpStatusCode.Unauthorized, 20003, "Authentication Failure");
+        }
+
+        return project == ProjectId && file.EndsWith(".json", StringComparison.Ordinal)
+            && Recordings.TryRemove(file[..^5], out _)
+                ? Results.NoContent()
+                : Error(HttpStatusCode.NotFound, 20404, "Not Found");
+    }
+
+    private IResult FetchCall(string project, string file, HttpRequest request)
+    {
+        if (Basic(request) != (ProjectId, ApiToken))
+        {
+            return Error(HttpStatusCode.Unauthorized, 20003, "Authentication Failure");
+        }
+
+        if (project != ProjectId || !file.EndsWith(".json", StringComparison.Ordinal)
+            || !Calls.TryGetValue(file[..^5], out var call))
+        {
+            return Error(HttpStatusCode.NotFound, 20404, "Not Found");
+        }
+
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["sid"] = file[..^5],
+            ["account_sid"] = ProjectId,
+            ["status"] = call.Status,
+            ["duration"] = call.Seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["end_time"] = call.EndedAt?.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
+        });
     }
 
     private static bool IsHttpUrl(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri)

@@ -22,6 +22,12 @@ namespace Switchboard.Tests.Support;
 /// matching nothing; <c>{data: [{id, record_type, phone_number, connection_id, …}], meta}</c>), "Update a phone
 /// number" (<c>PATCH /v2/phone_numbers/{id}</c>, JSON, answering <c>{data: number}</c>) and "Retrieve a TeXML
 /// Application" (<c>GET /v2/texml_applications/{id}</c>: <c>{data: {id, voice_url, status_callback, …}}</c>).
+/// Recordings and calls as the Call Recordings and Call Information references say: "Retrieve a call recording"
+/// (<c>GET /v2/recordings/{id}</c>: <c>{data: {id, record_type: "recording", download_urls: {mp3}, …}}</c>, the
+/// link a pre-signed one that refuses an <c>Authorization</c> header, as a storage bucket does), "Delete a call
+/// recording" (<c>DELETE /v2/recordings/{id}</c>, answering the deleted recording) and "Retrieve a call status"
+/// (<c>GET /v2/calls/{call_control_id}</c>: <c>{data: {is_alive, call_duration, end_time, …}}</c>), 404 for what it
+/// does not hold.
 /// </summary>
 public sealed partial class FakeTelnyxApi : IAsyncDisposable
 {
@@ -41,6 +47,23 @@ public sealed partial class FakeTelnyxApi : IAsyncDisposable
         app.MapGet("/v2/phone_numbers", ListNumbers);
         app.MapPatch("/v2/phone_numbers/{id}", UpdateNumberAsync);
         app.MapGet("/v2/texml_applications/{id}", RetrieveApplication);
+        app.MapGet("/v2/recordings/{id}", RetrieveRecording);
+        app.MapDelete("/v2/recordings/{id}", DeleteRecording);
+        app.MapGet("/recordings-bucket/{id}.mp3", DownloadRecording);
+        app.MapGet("/v2/calls/{id}", RetrieveCall);
+    }
+
+    /// <summary>The account's recordings, by their id (a UUID).</summary>
+    public ConcurrentDictionary<string, byte[]> Recordings { get; } = new();
+
+    /// <summary>What "Retrieve a call status" says of each call it knows, by its call_control_id.</summary>
+    public ConcurrentDictionary<string, (bool Alive, int Seconds, DateTimeOffset? EndedAt)> Calls { get; } = new();
+
+    public string AddRecording(byte[] audio)
+    {
+        var id = Guid.NewGuid().ToString();
+        Recordings[id] = audio;
+        return id;
     }
 
     /// <summary>The account's numbers by their id.</summary>
@@ -143,6 +166,77 @@ public sealed partial class FakeTelnyxApi : IAsyncDisposable
         var call = new CreatedCall("v3:" + Guid.NewGuid().ToString("N"), from, to, url, Text("StatusCallback"));
         Created.Enqueue(call);
         return Results.Json(new { call_sid = call.Sid, from, to, status = "queued" });
+    }
+
+    private IResult RetrieveRecording(string id, HttpRequest request)
+    {
+        if (!Authorized(request))
+        {
+            return Error(HttpStatusCode.Unauthorized, "10009", "Authentication failed");
+        }
+
+        return Recordings.ContainsKey(id)
+            ? Results.Json(new
+            {
+                data = new
+                {
+                    id,
+                    record_type = "recording",
+                    status = "completed",
+                    channels = "single",
+                    download_urls = new { mp3 = $"{BaseUrl}/recordings-bucket/{id}.mp3" },
+                },
+            })
+            : Error(HttpStatusCode.NotFound, "10005", "Resource not found");
+    }
+
+    private IResult DeleteRecording(string id, HttpRequest request)
+    {
+        if (!Authorized(request))
+        {
+            return Error(HttpStatusCode.Unauthorized, "10009", "Authentication failed");
+        }
+
+        return Recordings.TryRemove(id, out _)
+            ? Results.Json(new { data = new { id, record_type = "recording", status = "deleted" } })
+            : Error(HttpStatusCode.NotFound, "10005", "Resource not found");
+    }
+
+    /// <summary>The pre-signed link: it carries its own authority, so a key sent with it is refused.</summary>
+    private IResult DownloadRecording(string id, HttpRequest request)
+    {
+        ResourceRequests.Enqueue($"{request.Method} {request.Path}");
+        if (request.Headers.Authorization.Count > 0)
+        {
+            return Results.StatusCode(StatusCodes.Status400BadRequest);
+        }
+
+        return Recordings.TryGetValue(id, out var audio)
+            ? Results.Bytes(audio, "audio/mpeg")
+            : Results.StatusCode(StatusCodes.Status404NotFound);
+    }
+
+    private IResult RetrieveCall(string id, HttpRequest request)
+    {
+        if (!Authorized(request))
+        {
+            return Error(HttpStatusCode.Unauthorized, "10009", "Authentication failed");
+        }
+
+        return Calls.TryGetValue(id, out var call)
+            ? Results.Json(new
+            {
+                data = new
+                {
+                    call_control_id = id,
+                    record_type = "call",
+                    is_alive = call.Alive,
+                    call_duration = call.Seconds,
+                    end_time = call.EndedAt?.UtcDateTime
+                        .ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+                },
+            })
+            : Error(HttpStatusCode.NotFound, "10005", "Resource not found");
     }
 
     private bool Authorized(HttpRequest request)

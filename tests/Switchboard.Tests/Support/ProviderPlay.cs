@@ -28,6 +28,15 @@ public abstract class ProviderPlay : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>Stores a recording of this call at the fake, as a provider does after a Record verb; its id.</summary>
+    public abstract string AddRecording(string callSid, byte[] audio);
+
+    /// <summary>The fake's call resource now says the call ended normally after this many seconds.</summary>
+    public abstract void EndCall(string callSid, int seconds, DateTimeOffset endedAt);
+
+    /// <summary>The fake's call resource now says the call is still going (answered, not ended).</summary>
+    public abstract void CallGoesOn(string callSid);
+
     /// <summary>
     /// The body the provider posts to <paramref name="publicUrl"/> for what the table says in Twilio's form fields
     /// (<c>CallSid</c>, <c>Digits</c>, <c>DialCallStatus</c>, …): that form itself, unless the provider speaks
@@ -119,6 +128,14 @@ public sealed class TwilioPlay : ProviderPlay
         ? new(c.Sid, c.From, c.To, c.Url, c.StatusCallback)
         : null;
 
+    public override string AddRecording(string callSid, byte[] audio) => _api!.AddRecording(audio);
+
+    public override void EndCall(string callSid, int seconds, DateTimeOffset endedAt) =>
+        _api!.Calls[callSid] = new FakeTwilioApi.CallState("completed", seconds, endedAt);
+
+    public override void CallGoesOn(string callSid) =>
+        _api!.Calls[callSid] = new FakeTwilioApi.CallState("in-progress");
+
     public override async ValueTask DisposeAsync()
     {
         if (_api is not null)
@@ -152,6 +169,13 @@ public sealed class SignalWirePlay : ProviderPlay
         request.Headers.Add("X-SignalWire-Signature", TwilioSignature.Compute(SigningKey, publicUrl, form));
 
     public override CreatedCall? LastCreated => _api?.Created.LastOrDefault();
+
+    public override string AddRecording(string callSid, byte[] audio) => _api!.AddRecording(audio);
+
+    public override void EndCall(string callSid, int seconds, DateTimeOffset endedAt) =>
+        _api!.Calls[callSid] = ("completed", seconds, endedAt);
+
+    public override void CallGoesOn(string callSid) => _api!.Calls[callSid] = ("in-progress", null, null);
 
     public override async ValueTask DisposeAsync()
     {
@@ -205,6 +229,13 @@ public sealed class TelnyxPlay : ProviderPlay
     }
 
     public override CreatedCall? LastCreated => _api?.Created.LastOrDefault();
+
+    public override string AddRecording(string callSid, byte[] audio) => _api!.AddRecording(audio);
+
+    public override void EndCall(string callSid, int seconds, DateTimeOffset endedAt) =>
+        _api!.Calls[callSid] = (false, seconds, endedAt);
+
+    public override void CallGoesOn(string callSid) => _api!.Calls[callSid] = (true, 0, null);
 
     public override async ValueTask DisposeAsync()
     {

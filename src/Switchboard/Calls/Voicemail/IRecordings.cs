@@ -1,17 +1,24 @@
 namespace Switchboard.Calls.Voicemail;
 
 /// <summary>
-/// The provider's stored recordings, by sid: their audio, and their deletion. Only the provider edge knows how.
+/// The providers' stored recordings: their audio, and their deletion, each at the provider that carried the call.
+/// Only the provider edge knows how; it builds the URL from the ids, never from a URL a webhook named.
 /// </summary>
 public interface IRecordings
 {
-    /// <summary>False when the provider's account is not configured: no recording can be fetched or deleted.</summary>
+    /// <summary>False when no provider account is configured: no recording can be fetched or deleted.</summary>
     bool Configured { get; }
 
-    Task<RecordingAudio> FetchAsync(string recordingSid, CancellationToken ct);
+    Task<RecordingAudio> FetchAsync(HeldRecording recording, CancellationToken ct);
 
-    Task<RecordingDeletion> DeleteAsync(string recordingSid, CancellationToken ct);
+    Task<RecordingDeletion> DeleteAsync(HeldRecording recording, CancellationToken ct);
 }
+
+/// <summary>
+/// A recording at the provider that carried its call (<see cref="CallRecord.Provider"/>, null: Twilio): its id, and
+/// its call's, since Bandwidth names a recording's media by both.
+/// </summary>
+public sealed record HeldRecording(string? Provider, string RecordingSid, string CallSid);
 
 public abstract record RecordingAudio
 {

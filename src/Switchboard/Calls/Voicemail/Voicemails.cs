@@ -158,14 +158,16 @@ public sealed class Voicemails(
     /// </summary>
     public async Task<int> EraseAsync(long orgId, IReadOnlyCollection<long> callIds, CancellationToken ct)
     {
-        var held = await db.Voicemails.AsNoTracking()
-            .Where(v => v.OrganizationId == orgId && v.RecordingSid != null && callIds.Contains(v.CallId))
-            .Select(v => new { v.CallId, v.RecordingSid }).ToListAsync(ct);
+        var held = await (
+            from v in db.Voicemails.AsNoTracking()
+            where v.OrganizationId == orgId && v.RecordingSid != null && callIds.Contains(v.CallId)
+            join c in db.Calls on v.CallId equals c.Id
+            select new { v.CallId, v.RecordingSid, c.Provider, c.CallSid }).ToListAsync(ct);
         var now = Now();
         foreach (var recording in held)
         {
-            if (recordings.Configured
-                && await recordings.DeleteAsync(recording.RecordingSid!, ct) == RecordingDeletion.Failed)
+            var at = new HeldRecording(recording.Provider, recording.RecordingSid!, recording.CallSid);
+            if (recordings.Configured && await recordings.DeleteAsync(at, ct) == RecordingDeletion.Failed)
             {
                 throw new InvalidOperationException(
                     "The provider could not delete a recording; nothing was forgotten.");
@@ -197,14 +199,16 @@ public sealed class Voicemails(
         var expired = await (
             from v in db.Voicemails.AsNoTracking()
             join o in db.Organizations on v.OrganizationId equals o.Id
+            join c in db.Calls on v.CallId equals c.Id
             where v.RecordingSid != null && v.DeletedAt == null && v.RecordingStatus != null
                 && (!v.Counted || v.RecordedAt < now.AddDays(-o.VoicemailRetentionDays))
             orderby v.Id
-            select new { v.CallId, v.RecordingSid }).Take(SweepBatch).ToListAsync(ct);
+            select new { v.CallId, v.RecordingSid, c.Provider, c.CallSid }).Take(SweepBatch).ToListAsync(ct);
         var deleted = 0;
         foreach (var recording in expired)
         {
-            if (await recordings.DeleteAsync(recording.RecordingSid!, ct) == RecordingDeletion.Failed)
+            var at = new HeldRecording(recording.Provider, recording.RecordingSid!, recording.CallSid);
+            if (await recordings.DeleteAsync(at, ct) == RecordingDeletion.Failed)
             {
                 continue;
             }
@@ -242,8 +246,11 @@ public sealed class Voicemails(
     /// <summary>The audio of a call's voicemail, for a signed link that was checked already.</summary>
     public async Task<VoicemailAudio> AudioAsync(long callId, CancellationToken ct)
     {
-        var voicemail = await db.Voicemails.AsNoTracking()
-            .FirstOrDefaultAsync(v => v.CallId == callId && v.Counted, ct);
+        var voicemail = await (
+            from v in db.Voicemails.AsNoTracking()
+            where v.CallId == callId && v.Counted
+            join c in db.Calls on v.CallId equals c.Id
+            select new { v.RecordingSid, c.Provider, c.CallSid }).FirstOrDefaultAsync(ct);
         if (voicemail is null)
         {
             return new VoicemailAudio.Missing();
@@ -259,7 +266,7 @@ public sealed class Voicemails(
             return new VoicemailAudio.Found(kept.Bytes, kept.ContentType);
         }
 
-        switch (await recordings.FetchAsync(sid, ct))
+        switch (await recordings.FetchAsync(new HeldRecording(voicemail.Provider, sid, voicemail.CallSid), ct))
         {
             case RecordingAudio.Found found:
                 // A player asks for the audio in several ranges; they are served from here for a few minutes.

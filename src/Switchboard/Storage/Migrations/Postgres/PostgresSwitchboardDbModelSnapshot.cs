@@ -215,6 +215,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Provider")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(32)
