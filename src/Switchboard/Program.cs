@@ -116,6 +116,10 @@ builder.Services.AddSingleton<BandwidthRest>();
 builder.Services.AddHttpClient(BandwidthRest.Client)
     .AddResilienceHandler("bandwidth-rest-read", (pipeline, context) => ProviderReads.Resilience(
         pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddHttpClient(BandwidthRest.GuardedClient)
+    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
+    .AddResilienceHandler("bandwidth-rest-read-guarded", (pipeline, context) => ProviderReads.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 builder.Services.AddSingleton<ProviderRest>();
 builder.Services.AddTransient<IRecordings>(sp => sp.GetRequiredService<ProviderRest>());
 builder.Services.AddTransient<ICallLookup>(sp => sp.GetRequiredService<ProviderRest>());

@@ -92,6 +92,16 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
             ? OwnTelnyx(own) is { ApiKey.Length: > 0 } telnyx ? (telnyx, true) : null
             : Telnyx() is { ApiKey.Length: > 0 } global ? (global, false) : null;
 
+    /// <summary>
+    /// The Bandwidth account that carried this call, to read its state and its recordings: the organization's own
+    /// (<c>Guarded</c>: reached through the network guard), else the global one.
+    /// </summary>
+    public async Task<(BandwidthOptions Account, bool Guarded)?> BandwidthForCallSidAsync(
+        string callSid, CancellationToken ct) =>
+        await accounts.OwnForCallSidAsync(callSid, ct) is { } own
+            ? OwnBandwidth(own) is { CanRead: true } bandwidth ? (bandwidth, true) : null
+            : Bandwidth() is { CanRead: true } global ? (global, false) : null;
+
     /// <summary>Whether any provider's REST API can be read: recordings fetched, calls looked up.</summary>
     public bool CanReadProviders => AnyOrganizationAccount || TwilioAccount() is not null
         || SignalWireAccount() is not null || Telnyx() is { ApiKey.Length: > 0 } || Bandwidth().CanRead;

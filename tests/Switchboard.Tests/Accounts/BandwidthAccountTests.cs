@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchboard.Calls;
 using Switchboard.Network;
 using Switchboard.Tests.Support;
 
@@ -76,6 +77,8 @@ public sealed class BandwidthAccountTests : IAsyncLifetime
         _app.Settings["Switchboard:Bandwidth:CallbackPassword"] = BandwidthPlay.CallbackPassword;
         _app.Settings["Switchboard:Provider"] = "Bandwidth";
         _app.Settings["Switchboard:Twilio:AnswerBudget"] = "00:00:10";
+        // The reconciler is run by the test itself, at the fake clock's time.
+        _app.Settings["Switchboard:Calls:ReconcileInterval"] = "01:00:00";
         _app.Replacements.Add(services => services.Replace(ServiceDescriptor.Singleton<IHostResolver>(_dns)));
         _orgA = await TestOrganization.CreateAsync(_app, "Bandwidth Org A");
         _orgB = await TestOrganization.CreateAsync(_app, "Bandwidth Org B");
@@ -103,15 +106,17 @@ public sealed class BandwidthAccountTests : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> InitiateAsync(string to, string user, string password)
+    private async Task<(HttpStatusCode Status, string Body)> InitiateAsync(
+        string to, string user, string password, string? callId = null)
     {
+        callId ??= $"c-{Guid.NewGuid():N}";
         using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/bandwidth/voice")
         {
             Content = new StringContent(
                 $$"""
                 {"eventType":"initiate","eventTime":"2026-12-01T06:00:00.000Z","accountId":"{{A.AccountId}}",
                  "applicationId":"{{A.ApplicationId}}","from":"{{Contact}}","to":"{{to}}","direction":"inbound",
-                 "callId":"c-{{Guid.NewGuid():N}}","startTime":"2026-12-01T06:00:00.000Z"}
+                 "callId":"{{callId}}","startTime":"2026-12-01T06:00:00.000Z"}
                 """,
                 Encoding.UTF8,
                 "application/json"),
@@ -194,6 +199,31 @@ public sealed class BandwidthAccountTests : IAsyncLifetime
         Assert.DoesNotContain("127.0.0.1", problem, StringComparison.Ordinal);
         Assert.Empty(_ownA.Created);
         Assert.Empty(_global.Created);
+    }
+
+    [Fact]
+    public async Task ACallLeftOpenIsLookedUpAtTheOrganizationsOwnVoiceApiWithItsApiUser()
+    {
+        await StartAsync();
+        await SetAccountAsync(_orgA, A, _ownA.BaseUrl);
+        var callId = $"c-{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.OK, (await InitiateAsync(NumberA, A.CallbackUsername, A.CallbackPassword, callId))
+            .Status);
+        var now = _app.Clock.GetUtcNow();
+        // Only A's Voice API knows the call; the global one would answer "not found" and leave it open.
+        _ownA.Calls[callId] = ("disconnected", "hangup", now.AddSeconds(5), now.AddSeconds(42));
+        _app.Clock.Advance(TimeSpan.FromMinutes(11));
+
+        int ended;
+        using (var scope = _app.Services.CreateScope())
+        {
+            ended = await scope.ServiceProvider.GetRequiredService<CallReconciler>()
+                .ReconcileAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(1, ended);
+        var logged = (await _orgA.CallsAsync())[0]!;
+        Assert.Equal(37, logged["durationSeconds"]!.GetValue<int>());
     }
 
     [Fact]
