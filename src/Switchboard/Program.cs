@@ -70,56 +70,23 @@ builder.Services.AddScoped<CallerMessages>();
 builder.Services.AddScoped<OutboundCalls>();
 builder.Services.AddScoped<ICallPlacer, ProviderCallPlacer>();
 builder.Services.AddSingleton<TwilioCallPlacer>();
-builder.Services.AddHttpClient(TwilioCallPlacer.Client)
-    .AddResilienceHandler("twilio-rest", (pipeline, context) => ProviderHttp.CreateResilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
-builder.Services.AddHttpClient(TwilioCallPlacer.GuardedClient)
-    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
-    .AddResilienceHandler("twilio-rest-guarded", (pipeline, context) => ProviderHttp.CreateResilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddProviderClients(
+    TwilioCallPlacer.Client, TwilioCallPlacer.GuardedClient, ProviderHttp.CreateResilience);
 builder.Services.AddSingleton<TelnyxCallPlacer>();
-builder.Services.AddHttpClient(TelnyxCallPlacer.Client)
-    .AddResilienceHandler("telnyx-rest", (pipeline, context) => ProviderHttp.CreateResilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
-builder.Services.AddHttpClient(TelnyxCallPlacer.GuardedClient)
-    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
-    .AddResilienceHandler("telnyx-rest-guarded", (pipeline, context) => ProviderHttp.CreateResilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddProviderClients(
+    TelnyxCallPlacer.Client, TelnyxCallPlacer.GuardedClient, ProviderHttp.CreateResilience);
 builder.Services.AddSingleton<BandwidthCallPlacer>();
-builder.Services.AddHttpClient(BandwidthCallPlacer.Client)
-    .AddResilienceHandler("bandwidth-rest", (pipeline, context) => ProviderHttp.CreateResilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
-builder.Services.AddHttpClient(BandwidthCallPlacer.GuardedClient)
-    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
-    .AddResilienceHandler("bandwidth-rest-guarded", (pipeline, context) => ProviderHttp.CreateResilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddProviderClients(
+    BandwidthCallPlacer.Client, BandwidthCallPlacer.GuardedClient, ProviderHttp.CreateResilience);
 
 // Voicemail: the recordings at the provider that carried the call (read and deleted by id through its REST API),
 // signed links, the sweeper; and the reconciler, which looks up calls left open at their provider
 builder.Services.AddSingleton<TwilioRest>();
-builder.Services.AddHttpClient(TwilioRest.Client)
-    .AddResilienceHandler("twilio-rest-read", (pipeline, context) => ProviderReads.Resilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
-builder.Services.AddHttpClient(TwilioRest.GuardedClient)
-    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
-    .AddResilienceHandler("twilio-rest-read-guarded", (pipeline, context) => ProviderReads.Resilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddProviderClients(TwilioRest.Client, TwilioRest.GuardedClient, ProviderReads.Resilience);
 builder.Services.AddSingleton<TelnyxRest>();
-builder.Services.AddHttpClient(TelnyxRest.Client)
-    .AddResilienceHandler("telnyx-rest-read", (pipeline, context) => ProviderReads.Resilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
-builder.Services.AddHttpClient(TelnyxRest.GuardedClient)
-    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
-    .AddResilienceHandler("telnyx-rest-read-guarded", (pipeline, context) => ProviderReads.Resilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddProviderClients(TelnyxRest.Client, TelnyxRest.GuardedClient, ProviderReads.Resilience);
 builder.Services.AddSingleton<BandwidthRest>();
-builder.Services.AddHttpClient(BandwidthRest.Client)
-    .AddResilienceHandler("bandwidth-rest-read", (pipeline, context) => ProviderReads.Resilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
-builder.Services.AddHttpClient(BandwidthRest.GuardedClient)
-    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
-    .AddResilienceHandler("bandwidth-rest-read-guarded", (pipeline, context) => ProviderReads.Resilience(
-        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddProviderClients(BandwidthRest.Client, BandwidthRest.GuardedClient, ProviderReads.Resilience);
 builder.Services.AddSingleton<ProviderRest>();
 builder.Services.AddTransient<IRecordings>(sp => sp.GetRequiredService<ProviderRest>());
 builder.Services.AddTransient<ICallLookup>(sp => sp.GetRequiredService<ProviderRest>());

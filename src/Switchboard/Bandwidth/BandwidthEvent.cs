@@ -10,8 +10,9 @@ namespace Switchboard.Bandwidth;
 /// <summary>
 /// The fields of Bandwidth's JSON webhooks (<c>initiate</c>, <c>answer</c>, <c>transferAnswer</c>, <c>gather</c>,
 /// <c>transferComplete</c>, <c>transferDisconnect</c>, <c>recordComplete</c>, <c>recordingAvailable</c>,
-/// <c>transcriptionAvailable</c>, <c>disconnect</c>) that Switchboard reads, in its own words. A field of another type than Bandwidth documents
-/// reads as absent: a hostile body changes what is known, never whether the webhook is answered.
+/// <c>transcriptionAvailable</c>, <c>disconnect</c>) that Switchboard reads, in its own words. A field of another
+/// type than Bandwidth documents reads as absent: a hostile body changes what is known, never whether the webhook is
+/// answered.
 /// </summary>
 public sealed record BandwidthEvent(
     string? EventType,

@@ -3,10 +3,13 @@ using System.Text.Json;
 using Switchboard.Calls;
 using Switchboard.Phones;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
+
+using Switchboard.Network;
 
 namespace Switchboard.Providers;
 
@@ -59,6 +62,27 @@ public static class ProviderHttp
             .AddCircuitBreaker(
                 new HttpCircuitBreakerStrategyOptions { SamplingDuration = twilio.ApiAttemptTimeout * 3 })
             .AddTimeout(twilio.ApiAttemptTimeout);
+    }
+
+    /// <summary>
+    /// A provider's REST client twice: <paramref name="client"/> for the operator's global account, and
+    /// <paramref name="guardedClient"/> for organizations' own accounts, behind the network guard and with a
+    /// pipeline (so a circuit breaker) per host: an organization whose <c>apiBaseUrl</c> fails cannot open the
+    /// circuit for another's.
+    /// </summary>
+    public static void AddProviderClients(
+        this IServiceCollection services,
+        string client,
+        string guardedClient,
+        Action<ResiliencePipelineBuilder<HttpResponseMessage>, TwilioOptions> resilience)
+    {
+        services.AddHttpClient(client).AddResilienceHandler(client, (pipeline, context) => resilience(
+            pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+        services.AddHttpClient(guardedClient)
+            .UseNetworkGuard(o => o.Providers.AllowedNetworks)
+            .AddResilienceHandler(guardedClient, (pipeline, context) => resilience(
+                pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio))
+            .SelectPipelineByAuthority();
     }
 }
 
