@@ -35,7 +35,7 @@ if [ -z "$app" ]; then
     -p:PublishReadyToRun=true -o "$app" >/dev/null
   publish=ReadyToRun
 else
-  publish=$(ls "$app"/*.r2r.* >/dev/null 2>&1 && echo ReadyToRun || echo "as given")
+  publish="given (--app)"
 fi
 [ -n "$label" ] || label=$commit
 size_mb=$(du -sm "$app" | cut -f1)
