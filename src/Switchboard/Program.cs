@@ -85,8 +85,13 @@ builder.Services.AddHttpClient(TelnyxCallPlacer.GuardedClient)
     .UseNetworkGuard(o => o.Providers.AllowedNetworks)
     .AddResilienceHandler("telnyx-rest-guarded", (pipeline, context) => ProviderHttp.CreateResilience(
         pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
-builder.Services.AddHttpClient<BandwidthCallPlacer>()
+builder.Services.AddSingleton<BandwidthCallPlacer>();
+builder.Services.AddHttpClient(BandwidthCallPlacer.Client)
     .AddResilienceHandler("bandwidth-rest", (pipeline, context) => ProviderHttp.CreateResilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddHttpClient(BandwidthCallPlacer.GuardedClient)
+    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
+    .AddResilienceHandler("bandwidth-rest-guarded", (pipeline, context) => ProviderHttp.CreateResilience(
         pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 
 // Voicemail: the recordings at the provider that carried the call (read and deleted by id through its REST API),
@@ -111,6 +116,10 @@ builder.Services.AddSingleton<BandwidthRest>();
 builder.Services.AddHttpClient(BandwidthRest.Client)
     .AddResilienceHandler("bandwidth-rest-read", (pipeline, context) => ProviderReads.Resilience(
         pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
+builder.Services.AddHttpClient(BandwidthRest.GuardedClient)
+    .UseNetworkGuard(o => o.Providers.AllowedNetworks)
+    .AddResilienceHandler("bandwidth-rest-read-guarded", (pipeline, context) => ProviderReads.Resilience(
+        pipeline, context.ServiceProvider.GetRequiredService<IOptions<SwitchboardOptions>>().Value.Twilio));
 builder.Services.AddSingleton<ProviderRest>();
 builder.Services.AddTransient<IRecordings>(sp => sp.GetRequiredService<ProviderRest>());
 builder.Services.AddTransient<ICallLookup>(sp => sp.GetRequiredService<ProviderRest>());
@@ -130,6 +139,7 @@ builder.Services.AddSingleton<ProviderProbe>();
 builder.Services.AddHttpClient(ProviderProbe.GuardedClient).UseNetworkGuard(o => o.Providers.AllowedNetworks);
 builder.Services.AddScoped<TwilioNumbers>();
 builder.Services.AddScoped<ITelnyxNumbers, TelnyxNumbers>();
+builder.Services.AddScoped<IBandwidthNumbers, BandwidthNumbers>();
 builder.Services.AddScoped<NumberConnections>();
 builder.Services.AddHostedService<NumberConnectionPass>();
 

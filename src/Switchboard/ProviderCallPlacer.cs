@@ -28,7 +28,7 @@ public sealed class ProviderCallPlacer(
             OutboundAccount.Telnyx t =>
                 await telnyx.RingAgentAsync(t.Options, t.Guarded, callId, agentPhone, platformNumber, ct),
             OutboundAccount.Bandwidth b =>
-                await bandwidth.RingAgentAsync(b.Options, callId, agentPhone, platformNumber, ct),
+                await bandwidth.RingAgentAsync(b.Options, b.Guarded, callId, agentPhone, platformNumber, ct),
             _ => new PlaceResult.NotSent("No provider account can place this organization's calls"),
         };
 }

@@ -316,6 +316,12 @@ public sealed class BandwidthOptions
 
     public string ApiBaseUrl { get; set; } = "https://voice.bandwidth.com";
 
+    /// <summary>
+    /// The Dashboard API, where the Voice application's callback URLs are read and set (an organization's own
+    /// <c>apiBaseUrl</c> stands for both roots).
+    /// </summary>
+    public string DashboardApiBaseUrl { get; set; } = "https://dashboard.bandwidth.com";
+
     public bool CanPlaceCalls => CanRead && ApplicationId is { Length: > 0 };
 
     /// <summary>The Voice API can be read: recordings fetched and deleted, calls looked up.</summary>

@@ -73,20 +73,6 @@ public sealed class AccountDirectory(
     public async Task<OrganizationAccount?> OwnForCallSidAsync(string callSid, CancellationToken ct) =>
         await OwnOfAsync(await WhenAnyAsync(db => db.Calls.Where(c => c.CallSid == callSid), ct), ct);
 
-    public async Task<OrganizationAccount?> OwnForRecordingAsync(string recordingSid, CancellationToken ct)
-    {
-        if (!(await AllAsync(ct)).Any())
-        {
-            return null;
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        var orgId = await db.Voicemails.AsNoTracking().Where(v => v.RecordingSid == recordingSid)
-            .Select(v => (long?)v.OrganizationId).FirstOrDefaultAsync(ct);
-        return await OwnOfAsync(orgId, ct);
-    }
-
     private async Task<OrganizationAccount?> OwnOfAsync(long? orgId, CancellationToken ct) =>
         orgId is { } id ? await OwnAsync(id, ct) : null;
 

@@ -90,5 +90,34 @@ internal static class ApiExamples
             "whsec-3f9a1c0d2b7e4a65"),
     };
 
+    /// <summary>
+    /// A body whose fields depend on one of them (the provider account's, on <c>provider</c>) has one named example
+    /// per shape instead of one example (OpenAPI allows one or the other).
+    /// </summary>
+    private static readonly Dictionary<Type, (string Name, object Example)[]> Shapes = new()
+    {
+        [typeof(ProviderAccountRequest)] =
+        [
+            ("twilio", Examples[typeof(ProviderAccountRequest)]),
+            ("telnyx", new ProviderAccountRequest(
+                "telnyx",
+                ApiKey: "KEY0123456789ABCDEF0123456789ABCDEF",
+                PublicKey: "Zm9yLWV4YW1wbGUtb25seS0zMi1ieXRlcy1rZXkhISE=",
+                ApplicationId: "1293384261075731499")),
+            ("bandwidth", new ProviderAccountRequest(
+                "bandwidth",
+                AccountId: "9900001",
+                Username: "switchboard-api",
+                Password: "api-user-password-0001",
+                ApplicationId: "a1b2c3d4-0000-4000-8000-000000000001",
+                CallbackUsername: "switchboard-callbacks",
+                CallbackPassword: "callback-password-0001")),
+        ],
+    };
+
     public static object? For(Type type) => Examples.GetValueOrDefault(type);
+
+    /// <summary>The named examples of a body of several shapes; empty for the others.</summary>
+    public static IReadOnlyList<(string Name, object Example)> ShapesOf(Type type) =>
+        Shapes.GetValueOrDefault(type) ?? [];
 }

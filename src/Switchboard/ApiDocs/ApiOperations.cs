@@ -84,7 +84,17 @@ internal sealed class ApiOperations(IOptions<Microsoft.AspNetCore.Http.Json.Json
             bodyType = declared;
         }
 
-        if (ApiExamples.For(bodyType) is { } example)
+        if (ApiExamples.ShapesOf(bodyType) is { Count: > 0 } shapes)
+        {
+            media.Examples = shapes.ToDictionary(
+                shape => shape.Name,
+                shape => (IOpenApiExample)new OpenApiExample
+                {
+                    Summary = shape.Name,
+                    Value = JsonSerializer.SerializeToNode(shape.Example, bodyType, json.Value.SerializerOptions),
+                });
+        }
+        else if (ApiExamples.For(bodyType) is { } example)
         {
             media.Example = JsonSerializer.SerializeToNode(example, bodyType, json.Value.SerializerOptions);
         }

@@ -12,14 +12,27 @@ namespace Switchboard.Bandwidth;
 /// <c>applicationId</c>, <c>answerUrl</c> (the webhook that prompts the agent), <c>disconnectUrl</c> (the agent's
 /// leg) and the callback credentials Bandwidth signs in to both with. Bandwidth answers 201 with the call's
 /// <c>callId</c>, or an error <c>{type, description}</c>. What is retried is <see cref="ProviderHttp"/>'s rule:
-/// only what never left.
+/// only what never left. An organization's own account is <c>guarded</c>: its <c>apiBaseUrl</c> is not the operator's
+/// config, so its calls go through the network guard, as its account check does.
 /// </summary>
 public sealed class BandwidthCallPlacer(
-    HttpClient http, CallbackUrls callbackUrls, ILogger<BandwidthCallPlacer> log)
+    IHttpClientFactory clients, CallbackUrls callbackUrls, ILogger<BandwidthCallPlacer> log)
 {
+    /// <summary>The global account's client: the operator's configured Voice API.</summary>
+    public const string Client = "bandwidth-rest";
+
+    /// <summary>Organizations' own accounts' client, behind the network guard.</summary>
+    public const string GuardedClient = "bandwidth-rest-guarded";
+
     /// <param name="bandwidth">The account of the call's organization (<see cref="ProviderCredentials"/>).</param>
+    /// <param name="guarded">Whether it is the organization's own account, reached through the network guard.</param>
     public async Task<PlaceResult> RingAgentAsync(
-        BandwidthOptions bandwidth, long callId, string agentPhone, string platformNumber, CancellationToken ct)
+        BandwidthOptions bandwidth,
+        bool guarded,
+        long callId,
+        string agentPhone,
+        string platformNumber,
+        CancellationToken ct)
     {
         var urls = callbackUrls.For(Provider.Bandwidth);
         var body = new Dictionary<string, string?>
@@ -46,7 +59,7 @@ public sealed class BandwidthCallPlacer(
 
         // The Voice API has no call status in its answer: a created call is queued until it rings.
         return await CallPlacing.SendAsync(
-            http,
+            clients.CreateClient(guarded ? GuardedClient : Client),
             request,
             json => CallPlacing.Placed(CallPlacing.Text(json, "callId"), null, Provider.Bandwidth),
             json => new ProviderError(null, CallPlacing.Text(json, "description") ?? CallPlacing.Text(json, "type")),

@@ -2,20 +2,29 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Switchboard.Phones;
 using Switchboard.Providers;
 
 namespace Switchboard.Bandwidth;
 
 /// <summary>
-/// Bandwidth signs in to every callback with HTTP Basic auth, using the credentials set on the Voice application
-/// (and on each BXML verb Switchboard writes). Before anything is read or stored: no credentials get 401 with a
-/// Basic challenge, wrong ones (or none configured) 403; then the JSON body is read once, within the webhook limit
-/// (413 over it, 400 when it is not a JSON object), and kept as a <see cref="BandwidthEvent"/>. Every refusal
-/// carries the endpoint's BXML, never a 5xx.
+/// Bandwidth signs in to every callback with HTTP Basic auth, using the callback credentials set on the Voice
+/// application (and on each BXML verb Switchboard writes) of the organization that owns the call — by its id in the
+/// URL — or else the called number (the event's <c>to</c>); an organization without an account of its own uses the
+/// global ones. No credentials get 401 with a Basic challenge before anything is read; then the JSON body is read
+/// once, within the webhook limit, and wrong credentials (or none configured) get 403 before anything is stored; a
+/// body that is too large gets 413, one that is not a JSON object 400 (once the credentials are right). The event is
+/// kept as a <see cref="BandwidthEvent"/>, and the account that signed in for the BXML to name
+/// (<see cref="SignedInAs"/>). Every refusal carries the endpoint's BXML, never a 5xx.
 /// </summary>
 public sealed class BandwidthCallbackFilter(
-    ProviderCredentials credentials, ILogger<BandwidthCallbackFilter> log) : IEndpointFilter
+    ProviderCredentials credentials, PhoneNormalizer phones, ILogger<BandwidthCallbackFilter> log) : IEndpointFilter
 {
+    private static readonly object AccountKey = new();
+
+    /// <summary>The account whose callback credentials this webhook signed in with.</summary>
+    public static BandwidthOptions? SignedInAs(HttpContext http) => http.Items[AccountKey] as BandwidthOptions;
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -23,18 +32,24 @@ public sealed class BandwidthCallbackFilter(
         var request = http.Request;
         var fallback = http.GetEndpoint()?.Metadata.GetMetadata<WebhookFallback>()?.Document ?? WebhookFallback.Hangup;
 
-        switch (SignIn(request))
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
+            || !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase))
         {
-            case SignedIn.Missing:
-                log.LogWarning("Refused a webhook to {Path} without Basic credentials", request.Path);
-                http.Response.Headers.WWWAuthenticate = "Basic realm=\"Switchboard\"";
-                return Answer(fallback, StatusCodes.Status401Unauthorized);
-            case SignedIn.Wrong:
-                log.LogWarning("Refused a webhook to {Path} with wrong Basic credentials", request.Path);
-                return Answer(fallback, StatusCodes.Status403Forbidden);
+            log.LogWarning("Refused a webhook to {Path} without Basic credentials", request.Path);
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"Switchboard\"";
+            return Answer(fallback, StatusCodes.Status401Unauthorized);
         }
 
         var (read, status) = await ReadAsync(request);
+        var callId = long.TryParse(request.RouteValues["callId"]?.ToString(), out var id) ? id : (long?)null;
+        var account = await credentials.BandwidthForWebhookAsync(
+            callId, phones.NormalizeOrNull(read?.To), http.RequestAborted);
+        if (!SignsIn(header, account))
+        {
+            log.LogWarning("Refused a webhook to {Path} with wrong Basic credentials", request.Path);
+            return Answer(fallback, StatusCodes.Status403Forbidden);
+        }
+
         if (read is null)
         {
             log.LogWarning(
@@ -43,28 +58,15 @@ public sealed class BandwidthCallbackFilter(
         }
 
         BandwidthEvent.Keep(http, read);
+        http.Items[AccountKey] = account;
         return await next(context);
     }
 
-    private enum SignedIn
+    private static bool SignsIn(AuthenticationHeaderValue header, BandwidthOptions? account)
     {
-        Yes,
-        Missing,
-        Wrong,
-    }
-
-    private SignedIn SignIn(HttpRequest request)
-    {
-        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
-            || !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase))
+        if (account is not { CallbackUsername: { Length: > 0 } user, CallbackPassword: { Length: > 0 } password })
         {
-            return SignedIn.Missing;
-        }
-
-        var bandwidth = credentials.Bandwidth();
-        if (bandwidth is not { CallbackUsername: { Length: > 0 } user, CallbackPassword: { Length: > 0 } password })
-        {
-            return SignedIn.Wrong;
+            return false;
         }
 
         byte[] given;
@@ -74,11 +76,11 @@ public sealed class BandwidthCallbackFilter(
         }
         catch (FormatException)
         {
-            return SignedIn.Wrong;
+            return false;
         }
 
         var expected = Encoding.UTF8.GetBytes($"{user}:{password}");
-        return CryptographicOperations.FixedTimeEquals(given, expected) ? SignedIn.Yes : SignedIn.Wrong;
+        return CryptographicOperations.FixedTimeEquals(given, expected);
     }
 
     private static async Task<(BandwidthEvent? Read, int Status)> ReadAsync(HttpRequest request)

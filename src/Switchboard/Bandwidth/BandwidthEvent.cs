@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Xml;
 using Switchboard.Calls;
 using Switchboard.Calls.Voicemail;
+using Switchboard.Routing;
 
 namespace Switchboard.Bandwidth;
 
@@ -21,6 +22,7 @@ public sealed record BandwidthEvent(
     CallStatus? Status,
     DateTime? AnswerTime,
     DateTime? EndTime,
+    CallerCheck Verification,
     string? RecordingId = null,
     RecordingResult? Recording = null,
     int? RecordingSeconds = null)
@@ -41,6 +43,7 @@ public sealed record BandwidthEvent(
         ParseCause(Text(json, "cause")),
         Time(json, "answerTime"),
         Time(json, "endTime"),
+        ParseStirShaken(json.TryGetProperty("stirShaken", out var stir) ? stir : default),
         Text(json, "recordingId"),
         ParseRecordingStatus(Text(json, "status")),
         WholeSeconds(Text(json, "duration")));
@@ -78,6 +81,20 @@ public sealed record BandwidthEvent(
             or "error" or "unknown" => CallStatus.Failed,
         _ => null,
     };
+
+    /// <summary>
+    /// The <c>initiate</c> event's <c>stirShaken</c> object (Bandwidth's STIR/SHAKEN verification of the caller's
+    /// <c>Identity</c> header): its <c>verstat</c> is <c>TN-Validation-Passed</c> or <c>TN-Validation-Failed</c> (the
+    /// only values its reference lists); <c>attestationIndicator</c> (A, B, C) is not a verdict, and is not read. An
+    /// absent object, another value or another type tells nothing and is not stored.
+    /// </summary>
+    public static CallerCheck ParseStirShaken(JsonElement stirShaken) =>
+        (stirShaken.ValueKind == JsonValueKind.Object ? Text(stirShaken, "verstat") : null) switch
+        {
+            "TN-Validation-Passed" => new(CallerVerification.Passed, "TN-Validation-Passed"),
+            "TN-Validation-Failed" => new(CallerVerification.Failed, "TN-Validation-Failed"),
+            _ => new(CallerVerification.None, null),
+        };
 
     private static string? Text(JsonElement json, string name) =>
         json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

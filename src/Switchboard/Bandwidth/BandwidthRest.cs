@@ -11,7 +11,7 @@ namespace Switchboard.Bandwidth;
 
 /// <summary>
 /// Bandwidth's Voice API for what Switchboard reads and deletes there, with the API user's Basic auth of the account
-/// (<see cref="ProviderCredentials.Bandwidth"/>): a recording's media
+/// that carried the call (<see cref="ProviderCredentials.BandwidthForCallSidAsync"/>): a recording's media
 /// (<c>GET /api/v2/accounts/{accountId}/calls/{callId}/recordings/{recordingId}/media</c>), its deletion
 /// (<c>DELETE …/recordings/{recordingId}</c>), and a call's state
 /// (<c>GET /api/v2/accounts/{accountId}/calls/{callId}</c>: <c>state</c>, <c>disconnectCause</c>, <c>answerTime</c>,
@@ -21,8 +21,11 @@ namespace Switchboard.Bandwidth;
 public sealed partial class BandwidthRest(
     IHttpClientFactory clients, ProviderCredentials credentials, ILogger<BandwidthRest> log)
 {
-    /// <summary>The account's client: the operator's configured Voice API.</summary>
+    /// <summary>The global account's client: the operator's configured Voice API.</summary>
     public const string Client = "bandwidth-rest-read";
+
+    /// <summary>Organizations' own accounts' client, behind the network guard.</summary>
+    public const string GuardedClient = "bandwidth-rest-read-guarded";
 
     public static bool IsCallId(string? id) => id is not null && CallId().IsMatch(id);
 
@@ -31,8 +34,8 @@ public sealed partial class BandwidthRest(
     public async Task<RecordingAudio> FetchAsync(HeldRecording recording, CancellationToken ct)
     {
         var id = recording.RecordingSid;
-        var bandwidth = credentials.Bandwidth();
-        if (!IsRecordingId(id) || !IsCallId(recording.CallSid) || !bandwidth.CanRead)
+        if (!IsRecordingId(id) || !IsCallId(recording.CallSid)
+            || await credentials.BandwidthForCallSidAsync(recording.CallSid, ct) is not { } at)
         {
             return new RecordingAudio.Failed(503, "No provider account is configured, or the recording id is not one");
         }
@@ -40,8 +43,8 @@ public sealed partial class BandwidthRest(
         try
         {
             using var request = Request(
-                bandwidth, HttpMethod.Get, $"calls/{recording.CallSid}/recordings/{id}/media");
-            using var response = await clients.CreateClient(Client)
+                at.Account, HttpMethod.Get, $"calls/{recording.CallSid}/recordings/{id}/media");
+            using var response = await HttpFor(at.Guarded)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             return await ProviderReads.AudioAsync(response, id, ct);
         }
@@ -60,16 +63,16 @@ public sealed partial class BandwidthRest(
     public async Task<RecordingDeletion> DeleteAsync(HeldRecording recording, CancellationToken ct)
     {
         var id = recording.RecordingSid;
-        var bandwidth = credentials.Bandwidth();
-        if (!IsRecordingId(id) || !IsCallId(recording.CallSid) || !bandwidth.CanRead)
+        if (!IsRecordingId(id) || !IsCallId(recording.CallSid)
+            || await credentials.BandwidthForCallSidAsync(recording.CallSid, ct) is not { } at)
         {
             return RecordingDeletion.Failed;
         }
 
         try
         {
-            using var request = Request(bandwidth, HttpMethod.Delete, $"calls/{recording.CallSid}/recordings/{id}");
-            using var response = await clients.CreateClient(Client).SendAsync(request, ct);
+            using var request = Request(at.Account, HttpMethod.Delete, $"calls/{recording.CallSid}/recordings/{id}");
+            using var response = await HttpFor(at.Guarded).SendAsync(request, ct);
             var deletion = ProviderReads.Deletion(response.StatusCode);
             if (deletion == RecordingDeletion.Failed)
             {
@@ -98,16 +101,15 @@ public sealed partial class BandwidthRest(
     /// </summary>
     public async Task<CallLookup> LookupAsync(string callId, CancellationToken ct)
     {
-        var bandwidth = credentials.Bandwidth();
-        if (!IsCallId(callId) || !bandwidth.CanRead)
+        if (!IsCallId(callId) || await credentials.BandwidthForCallSidAsync(callId, ct) is not { } at)
         {
             return new CallLookup.Unknown();
         }
 
         try
         {
-            using var request = Request(bandwidth, HttpMethod.Get, $"calls/{callId}");
-            using var response = await clients.CreateClient(Client).SendAsync(request, ct);
+            using var request = Request(at.Account, HttpMethod.Get, $"calls/{callId}");
+            using var response = await HttpFor(at.Guarded).SendAsync(request, ct);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return new CallLookup.Unknown();
@@ -135,6 +137,8 @@ public sealed partial class BandwidthRest(
             return new CallLookup.Failed(e.GetType().Name);
         }
     }
+
+    private HttpClient HttpFor(bool guarded) => clients.CreateClient(guarded ? GuardedClient : Client);
 
     private static HttpRequestMessage Request(BandwidthOptions bandwidth, HttpMethod method, string resource)
     {

@@ -62,12 +62,11 @@ public static class BandwidthWebhooks
         InboundCalls calls,
         Voicemails voicemails,
         PhoneNormalizer phones,
-        ProviderCredentials credentials,
         CallbackUrls urls,
         ILoggerFactory logs,
         CancellationToken ct)
     {
-        var (markup, edgeUrls) = Markup(credentials, urls);
+        var (markup, edgeUrls) = Markup(http, urls);
         var initiate = BandwidthEvent.Of(http);
         if (initiate.CallId is not { Length: > 0 and <= 64 } callSid || string.IsNullOrWhiteSpace(callSid))
         {
@@ -80,7 +79,7 @@ public static class BandwidthWebhooks
             callSid,
             phones.NormalizeOrNull(initiate.To),
             phones.NormalizeOrNull(initiate.From),
-            new CallerCheck(CallerVerification.None, null),
+            initiate.Verification,
             Provider.Bandwidth.Segment(),
             ct);
         var id = answer.CallId;
@@ -113,12 +112,11 @@ public static class BandwidthWebhooks
         long callId,
         HttpContext http,
         InboundCalls calls,
-        ProviderCredentials credentials,
         CallbackUrls urls,
         TimeProvider clock,
         CancellationToken ct)
     {
-        var (markup, edgeUrls) = Markup(credentials, urls);
+        var (markup, edgeUrls) = Markup(http, urls);
         var context = await calls.StartScreeningAsync(callId, BandwidthEvent.Of(http).CallId, ct);
         if (context is null)
         {
@@ -148,11 +146,10 @@ public static class BandwidthWebhooks
         HttpContext http,
         InboundCalls calls,
         Voicemails voicemails,
-        ProviderCredentials credentials,
         CallbackUrls urls,
         CancellationToken ct)
     {
-        var (markup, edgeUrls) = Markup(credentials, urls);
+        var (markup, edgeUrls) = Markup(http, urls);
         var ended = BandwidthEvent.Of(http);
         var answer = await calls.FinishDialAsync(callId, ended.Status, null, ended.Seconds, null, ct);
         return Xml(await AfterAgentAsync(markup, callId, answer, voicemails, edgeUrls, ct));
@@ -162,13 +159,13 @@ public static class BandwidthWebhooks
     private static async Task<IResult> TeamAnswer(
         long callId,
         long agentId,
+        HttpContext http,
         InboundCalls calls,
-        ProviderCredentials credentials,
         CallbackUrls urls,
         TimeProvider clock,
         CancellationToken ct)
     {
-        var (markup, edgeUrls) = Markup(credentials, urls);
+        var (markup, edgeUrls) = Markup(http, urls);
         var context = await calls.StartTeamScreeningAsync(callId, agentId, ct);
         if (context is null)
         {
@@ -195,11 +192,10 @@ public static class BandwidthWebhooks
         HttpContext http,
         InboundCalls calls,
         Voicemails voicemails,
-        ProviderCredentials credentials,
         CallbackUrls urls,
         CancellationToken ct)
     {
-        var (markup, edgeUrls) = Markup(credentials, urls);
+        var (markup, edgeUrls) = Markup(http, urls);
         var ended = BandwidthEvent.Of(http);
         var answer = await calls.FinishTeamDialAsync(callId, ended.Status, null, ended.Seconds, null, ct);
         return Xml(await AfterAgentAsync(markup, callId, answer, voicemails, edgeUrls, ct));
@@ -233,11 +229,10 @@ public static class BandwidthWebhooks
         HttpContext http,
         InboundCalls calls,
         Voicemails voicemails,
-        ProviderCredentials credentials,
         CallbackUrls urls,
         CancellationToken ct)
     {
-        var (markup, edgeUrls) = Markup(credentials, urls);
+        var (markup, edgeUrls) = Markup(http, urls);
         var ended = BandwidthEvent.Of(http);
         var answer = await calls.FinishFallbackAsync(callId, ended.Status, null, ended.Seconds, null, ct);
         return Xml(answer.End == DialEnd.Connected
@@ -315,11 +310,10 @@ public static class BandwidthWebhooks
         long callId,
         HttpContext http,
         OutboundCalls calls,
-        ProviderCredentials credentials,
         CallbackUrls urls,
         CancellationToken ct)
     {
-        var (markup, edgeUrls) = Markup(credentials, urls);
+        var (markup, edgeUrls) = Markup(http, urls);
         var prompt = await calls.AgentAnsweredAsync(callId, BandwidthEvent.Of(http).CallId, ct);
         if (prompt is null)
         {
@@ -333,11 +327,10 @@ public static class BandwidthWebhooks
         long callId,
         HttpContext http,
         OutboundCalls calls,
-        ProviderCredentials credentials,
         CallbackUrls urls,
         CancellationToken ct)
     {
-        var (markup, edgeUrls) = Markup(credentials, urls);
+        var (markup, edgeUrls) = Markup(http, urls);
         var dial = await calls.ConfirmAsync(callId, BandwidthEvent.Of(http).Digits, ct);
         return Xml(dial is null
             ? markup.Hangup()
@@ -385,12 +378,13 @@ public static class BandwidthWebhooks
         offer.Transcribe ? urls.VoicemailTranscription(callId) : null);
 
     /// <summary>
-    /// BXML that signs Bandwidth in to the URLs it names with the callback credentials, and those URLs.
+    /// BXML that signs Bandwidth in to the URLs it names with the callback credentials this webhook signed in with
+    /// (the call's organization's), and those URLs.
     /// </summary>
-    private static (Bxml Markup, CallbackUrls Urls) Markup(ProviderCredentials credentials, CallbackUrls urls)
+    private static (Bxml Markup, CallbackUrls Urls) Markup(HttpContext http, CallbackUrls urls)
     {
-        var bandwidth = credentials.Bandwidth();
-        return (new Bxml(bandwidth.CallbackUsername, bandwidth.CallbackPassword), urls.For(Provider.Bandwidth));
+        var bandwidth = BandwidthCallbackFilter.SignedInAs(http);
+        return (new Bxml(bandwidth?.CallbackUsername, bandwidth?.CallbackPassword), urls.For(Provider.Bandwidth));
     }
 
     private static IResult Xml(string bxml) => TypedResults.Text(bxml, Bxml.ContentType);

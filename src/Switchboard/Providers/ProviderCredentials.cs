@@ -7,9 +7,9 @@ namespace Switchboard.Providers;
 /// The one place an edge reads a provider's credentials from: to verify a webhook and to call the provider's REST
 /// API. Keyed by the organization that owns the call, number or recording: its own account
 /// (<see cref="AccountDirectory"/>, set with <c>PUT …/provider</c>), or, when it has none, the global account of each
-/// provider (<c>Switchboard:Twilio:*</c>, <c>Switchboard:SignalWire:*</c>, <c>Switchboard:Telnyx:*</c>). An
-/// organization's own account is never replaced by a global one, even at another provider or when it cannot be
-/// decrypted: its webhooks are then refused and its calls not placed.
+/// provider (<c>Switchboard:Twilio:*</c>, <c>Switchboard:SignalWire:*</c>, <c>Switchboard:Telnyx:*</c>,
+/// <c>Switchboard:Bandwidth:*</c>). An organization's own account is never replaced by a global one, even at another
+/// provider or when it cannot be decrypted: its webhooks are then refused and its calls not placed.
 /// </summary>
 public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, AccountDirectory accounts)
 {
@@ -22,10 +22,7 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
     /// <summary>The global Telnyx configuration.</summary>
     public TelnyxOptions Telnyx() => options.Value.Telnyx;
 
-    /// <summary>
-    /// The Bandwidth credentials (Voice API and callback sign-in): the global configuration for every organization
-    /// until accounts of their own speak Bandwidth.
-    /// </summary>
+    /// <summary>The global Bandwidth configuration (Voice API and callback sign-in).</summary>
     public BandwidthOptions Bandwidth() => options.Value.Bandwidth;
 
     /// <summary>
@@ -70,6 +67,13 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
         await accounts.OwnForWebhookAsync(callId, calledNumber, ct) is { } own ? OwnTelnyx(own) : Telnyx();
 
     /// <summary>
+    /// The Bandwidth account a webhook about this call (or to this number) signs in with: its callback credentials.
+    /// </summary>
+    public async Task<BandwidthOptions?> BandwidthForWebhookAsync(
+        long? callId, string? calledNumber, CancellationToken ct) =>
+        await accounts.OwnForWebhookAsync(callId, calledNumber, ct) is { } own ? OwnBandwidth(own) : Bandwidth();
+
+    /// <summary>
     /// The Twilio-compatible account (Twilio or SignalWire) that carried this call, to read its status and its
     /// recordings: the organization's own, else <paramref name="provider"/>'s global one.
     /// </summary>
@@ -87,6 +91,16 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
         await accounts.OwnForCallSidAsync(callSid, ct) is { } own
             ? OwnTelnyx(own) is { ApiKey.Length: > 0 } telnyx ? (telnyx, true) : null
             : Telnyx() is { ApiKey.Length: > 0 } global ? (global, false) : null;
+
+    /// <summary>
+    /// The Bandwidth account that carried this call, to read its state and its recordings: the organization's own
+    /// (<c>Guarded</c>: reached through the network guard), else the global one.
+    /// </summary>
+    public async Task<(BandwidthOptions Account, bool Guarded)?> BandwidthForCallSidAsync(
+        string callSid, CancellationToken ct) =>
+        await accounts.OwnForCallSidAsync(callSid, ct) is { } own
+            ? OwnBandwidth(own) is { CanRead: true } bandwidth ? (bandwidth, true) : null
+            : Bandwidth() is { CanRead: true } global ? (global, false) : null;
 
     /// <summary>Whether any provider's REST API can be read: recordings fetched, calls looked up.</summary>
     public bool CanReadProviders => AnyOrganizationAccount || TwilioAccount() is not null
@@ -110,6 +124,8 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
             return own.Compatible() is { } compatible ? new OutboundAccount.Compatible(compatible)
                 : OwnTelnyx(own) is { ApiKey.Length: > 0, ApplicationId.Length: > 0 } telnyx
                     ? new OutboundAccount.Telnyx(telnyx, Guarded: true)
+                : OwnBandwidth(own) is { CanPlaceCalls: true } bandwidth
+                    ? new OutboundAccount.Bandwidth(bandwidth, Guarded: true)
                     : null;
         }
 
@@ -144,9 +160,28 @@ public sealed class ProviderCredentials(IOptions<SwitchboardOptions> options, Ac
                 SignatureTolerance = Telnyx().SignatureTolerance,
             }
             : null;
+
+    /// <summary>
+    /// An organization's Bandwidth account, at its own <c>apiBaseUrl</c> (the Voice API's root) or else the
+    /// configured one; its calls go through the network guard (<see cref="OutboundAccount.Bandwidth.Guarded"/>).
+    /// </summary>
+    public BandwidthOptions? OwnBandwidth(OrganizationAccount own) =>
+        own is { Provider: ProviderKinds.Bandwidth, Secrets: not null }
+            ? new BandwidthOptions
+            {
+                AccountId = own.Value("accountId"),
+                Username = own.Value("username"),
+                Password = own.Value("password"),
+                ApplicationId = own.Value("applicationId"),
+                CallbackUsername = own.Value("callbackUsername"),
+                CallbackPassword = own.Value("callbackPassword"),
+                ApiBaseUrl = own.ApiBaseUrl ?? Bandwidth().ApiBaseUrl,
+                DashboardApiBaseUrl = own.ApiBaseUrl ?? Bandwidth().DashboardApiBaseUrl,
+            }
+            : null;
 }
 
-/// <summary>The account that places an agent's leg: a Twilio-compatible one, or Telnyx's.</summary>
+/// <summary>The account that places an agent's leg: a Twilio-compatible one, Telnyx's or Bandwidth's.</summary>
 public abstract record OutboundAccount
 {
     private OutboundAccount()
@@ -160,7 +195,10 @@ public abstract record OutboundAccount
     /// </summary>
     public sealed record Telnyx(TelnyxOptions Options, bool Guarded = false) : OutboundAccount;
 
-    public sealed record Bandwidth(BandwidthOptions Options) : OutboundAccount;
+    /// <summary>
+    /// <paramref name="Guarded"/>: an organization's own account, whose API is reached through the network guard.
+    /// </summary>
+    public sealed record Bandwidth(BandwidthOptions Options, bool Guarded = false) : OutboundAccount;
 }
 
 /// <summary>An organization's own account as a Twilio-compatible REST API sees it.</summary>

@@ -19,6 +19,7 @@ public sealed class NumberConnections(
     ProviderCredentials credentials,
     TwilioNumbers twilio,
     ITelnyxNumbers telnyx,
+    IBandwidthNumbers bandwidth,
     PhoneNormalizer phones,
     TimeProvider clock)
 {
@@ -70,6 +71,16 @@ public sealed class NumberConnections(
             && credentials.Telnyx() is { ApiKey.Length: > 0, ApplicationId.Length: > 0 } global)
         {
             return await telnyx.CheckAsync(global, guarded: false, number, connect, ct);
+        }
+
+        if (own is not null && credentials.OwnBandwidth(own) is { } myBandwidth)
+        {
+            return await bandwidth.CheckAsync(myBandwidth, guarded: true, number, connect, ct);
+        }
+
+        if (own is null && credentials.OutboundProvider() == Provider.Bandwidth)
+        {
+            return await bandwidth.CheckAsync(credentials.Bandwidth(), guarded: false, number, connect, ct);
         }
 
         if (own is not null && own.Compatible() is null)
@@ -128,6 +139,16 @@ public interface ITelnyxNumbers
 {
     Task<NumberCheck> CheckAsync(
         TelnyxOptions telnyx, bool guarded, string number, bool connect, CancellationToken ct);
+}
+
+/// <summary>
+/// A number's check at Bandwidth (<c>Bandwidth/BandwidthNumbers.cs</c>), seen through this interface for the same
+/// reason.
+/// </summary>
+public interface IBandwidthNumbers
+{
+    Task<NumberCheck> CheckAsync(
+        BandwidthOptions bandwidth, bool guarded, string number, bool connect, CancellationToken ct);
 }
 
 /// <summary>

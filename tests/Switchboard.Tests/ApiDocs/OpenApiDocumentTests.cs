@@ -126,22 +126,42 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         foreach (var (method, path, operation) in Operations().Where(o => o.Operation["requestBody"] is not null))
         {
             var media = operation["requestBody"]!["content"]!["application/json"]!;
-            if (media["example"] is not { } example)
+            // One example, or one named example per shape of a body whose fields depend on one of them.
+            JsonNode[] examples = media["example"] is { } one ? [one]
+                : media["examples"] is JsonObject named ? [.. named.Select(e => e.Value!["value"]!)]
+                : [];
+            if (examples.Length == 0)
             {
                 refused.Add($"{method} {path}: no example");
-                continue;
             }
 
-            var results = Validate(media["schema"]!, example, operation["operationId"]!.GetValue<string>());
-            if (!results.IsValid)
+            foreach (var example in examples)
             {
-                refused.Add(
-                    $"{method} {path}: {example.ToJsonString()} is refused by its " +
-                    $"schema:\n{JsonSerializer.Serialize(results)}");
+                var results = Validate(media["schema"]!, example, operation["operationId"]!.GetValue<string>());
+                if (!results.IsValid)
+                {
+                    refused.Add(
+                        $"{method} {path}: {example.ToJsonString()} is refused by its " +
+                        $"schema:\n{JsonSerializer.Serialize(results)}");
+                }
             }
         }
 
         Assert.True(refused.Count == 0, string.Join("\n", refused));
+    }
+
+    [Fact]
+    public void TheProviderAccountHasAnExampleForEachProviderItsAccountsAreDocumentedFor()
+    {
+        var put = _document["paths"]!["/api/v1/organizations/{orgId}/provider"]!["put"]!
+            ["requestBody"]!["content"]!["application/json"]!;
+
+        var named = put["examples"]!.AsObject();
+
+        Assert.Equal(["bandwidth", "telnyx", "twilio"], named.Select(e => e.Key).Order(StringComparer.Ordinal));
+        var bandwidth = named["bandwidth"]!["value"]!;
+        Assert.Equal("bandwidth", bandwidth["provider"]!.GetValue<string>());
+        Assert.NotNull(bandwidth["callbackPassword"]);
     }
 
     [Fact]

@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Xml.Linq;
 using Switchboard.Bandwidth;
 using Switchboard.Calls;
+using Switchboard.Routing;
 using Switchboard.Tests.Support;
 using Switchboard.Twilio;
 
@@ -34,11 +36,12 @@ public sealed class BandwidthWebhookTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private static string Initiate(string to = GroupNumber) =>
+    private static string Initiate(string to = GroupNumber, string? verstat = null) =>
         $$"""
         {"eventType":"initiate","eventTime":"2026-12-01T06:00:00.000Z","accountId":"9900001",
          "applicationId":"a1b2c3d4-0000-4000-8000-000000000001","from":"{{Caller}}","to":"{{to}}",
-         "direction":"inbound","callId":"c-{{Guid.NewGuid():N}}","startTime":"2026-12-01T06:00:00.000Z"}
+         "direction":"inbound","callId":"c-{{Guid.NewGuid():N}}","startTime":"2026-12-01T06:00:00.000Z"
+         {{(verstat is null ? "" : $$$""","stirShaken":{"verstat":"{{{verstat}}}","attestationIndicator":"A"}""")}}}
         """;
 
     private async Task<(HttpStatusCode Status, string? MediaType, string Body, HttpResponseHeaders Headers)>
@@ -185,6 +188,41 @@ public sealed class BandwidthWebhookTests : IDisposable
     [InlineData(null, null)]
     public void ParseCause_DocumentedCause_IsTheStatusTheLegEndedIn(string? cause, CallStatus? expected) =>
         Assert.Equal(expected, BandwidthEvent.ParseCause(cause));
+
+    [Theory]
+    [InlineData("""{"verstat":"TN-Validation-Passed","attestationIndicator":"A"}""", CallerVerification.Passed)]
+    [InlineData("""{"verstat":"TN-Validation-Failed","attestationIndicator":"C"}""", CallerVerification.Failed)]
+    [InlineData("""{"verstat":"TN-Validation-Passed-A"}""", CallerVerification.None)]
+    [InlineData("""{"verstat":42}""", CallerVerification.None)]
+    [InlineData("""{"attestationIndicator":"A"}""", CallerVerification.None)]
+    [InlineData("\"TN-Validation-Failed\"", CallerVerification.None)]
+    public void ParseStirShaken_DocumentedVerstat_IsTheVerdict(string stirShaken, CallerVerification expected)
+    {
+        using var json = JsonDocument.Parse(stirShaken);
+        Assert.Equal(expected, BandwidthEvent.ParseStirShaken(json.RootElement).Verification);
+    }
+
+    [Fact]
+    public async Task AnOrganizationThatRejectsFailedVerificationHangsUpOnlyOnBandwidthsFailedVerstat()
+    {
+        var org = await TestOrganization.CreateAsync(_app);
+        var agent = await org.CreateAgentAsync("Alice", "+14155550111");
+        await org.AddNumberAsync(GroupNumber, groupId: await org.CreateGroupAsync());
+        await org.TextAsync(agent, Caller, GroupNumber, _app.Clock.GetUtcNow().AddHours(-1));
+        await org.SetAsync("/call-options", new { rejectFailedVerification = true });
+
+        var failed = await PostAsync("/webhooks/bandwidth/voice", Initiate(verstat: "TN-Validation-Failed"), Signed);
+        var passed = await PostAsync("/webhooks/bandwidth/voice", Initiate(verstat: "TN-Validation-Passed"), Signed);
+        var unsigned = await PostAsync("/webhooks/bandwidth/voice", Initiate(), Signed);
+
+        Assert.Equal(["Hangup"], Verbs(failed.Body));
+        Assert.Equal(["Transfer"], Verbs(passed.Body));
+        Assert.Equal(["Transfer"], Verbs(unsigned.Body));
+        var calls = await org.CallsAsync();
+        Assert.Contains(calls, c => c!["reason"]!.GetValue<string>() == "verificationFailed"
+            && c["verification"]!.GetValue<string>() == "TN-Validation-Failed");
+        Assert.Contains(calls, c => c!["verification"]?.GetValue<string>() == "TN-Validation-Passed");
+    }
 
     [Fact]
     public async Task AnAgentMadeCallRefusedByTheVoiceApiSaysWhyAndNothingRings()

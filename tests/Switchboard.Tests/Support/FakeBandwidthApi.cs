@@ -82,11 +82,20 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
     ];
 
     private readonly WebApplication _app;
+    private readonly string _accountId;
+    private readonly string _username;
+    private readonly string _password;
+    private readonly string _applicationId;
 
-    private FakeBandwidthApi(WebApplication app)
+    private FakeBandwidthApi(
+        WebApplication app, string accountId, string username, string password, string applicationId)
     {
         _app = app;
+        (_accountId, _username, _password, _applicationId) = (accountId, username, password, applicationId);
         app.MapPost("/api/v2/accounts/{accountId}/calls", CreateAsync);
+        app.MapGet("/api/accounts/{accountId}/applications/{applicationId}", GetApplication);
+        app.MapMethods(
+            "/api/accounts/{accountId}/applications/{applicationId}", ["PATCH"], PatchApplicationAsync);
         app.MapGet("/api/v2/accounts/{accountId}/calls/{callId}/recordings/{recordingId}/media", DownloadRecording);
         app.MapDelete("/api/v2/accounts/{accountId}/calls/{callId}/recordings/{recordingId}", DeleteRecording);
         app.MapGet("/api/v2/accounts/{accountId}/calls/{callId}", CallState);
@@ -106,16 +115,35 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
         return id;
     }
 
+    /// <summary>The Voice application's settings as the Dashboard API keeps them (the callback password too).</summary>
+    public ConcurrentDictionary<string, string> Application { get; } = new()
+    {
+        ["AppName"] = "Switchboard",
+        ["CallInitiatedCallbackUrl"] = "https://elsewhere.example.net/initiate",
+        ["CallInitiatedMethod"] = "POST",
+    };
+
+    /// <summary>How many times the application was changed.</summary>
+    public int Patches { get; private set; }
+
     public string BaseUrl { get; private set; } = "";
 
     public ConcurrentQueue<BandwidthCall> Created { get; } = new();
 
-    public static async Task<FakeBandwidthApi> StartAsync()
+    /// <summary>
+    /// A fake of one account: its API user (for the Voice API and the Dashboard API alike, as Bandwidth lets one
+    /// user hold both roles) and its Voice application.
+    /// </summary>
+    public static async Task<FakeBandwidthApi> StartAsync(
+        string accountId = AccountId,
+        string username = Username,
+        string password = Password,
+        string applicationId = ApplicationId)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var fake = new FakeBandwidthApi(builder.Build());
+        var fake = new FakeBandwidthApi(builder.Build(), accountId, username, password, applicationId);
         await fake._app.StartAsync();
         fake.BaseUrl = fake._app.Services.GetRequiredService<IServer>()
             .Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -124,11 +152,12 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
 
     public void Configure(SwitchboardApp app)
     {
-        app.Settings["Switchboard:Bandwidth:AccountId"] = AccountId;
-        app.Settings["Switchboard:Bandwidth:Username"] = Username;
-        app.Settings["Switchboard:Bandwidth:Password"] = Password;
-        app.Settings["Switchboard:Bandwidth:ApplicationId"] = ApplicationId;
+        app.Settings["Switchboard:Bandwidth:AccountId"] = _accountId;
+        app.Settings["Switchboard:Bandwidth:Username"] = _username;
+        app.Settings["Switchboard:Bandwidth:Password"] = _password;
+        app.Settings["Switchboard:Bandwidth:ApplicationId"] = _applicationId;
         app.Settings["Switchboard:Bandwidth:ApiBaseUrl"] = BaseUrl;
+        app.Settings["Switchboard:Bandwidth:DashboardApiBaseUrl"] = BaseUrl;
         app.Settings["Switchboard:Twilio:ApiAttemptTimeout"] = "00:00:01";
         app.Settings["Switchboard:Twilio:ApiRetryDelay"] = "00:00:00.050";
     }
@@ -259,13 +288,12 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
 
     private async Task<IResult> CreateAsync(string accountId, HttpRequest request)
     {
-        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}"));
-        if (request.Headers.Authorization.ToString() != expected)
+        if (!SignedIn(request))
         {
             return Error(HttpStatusCode.Unauthorized, "unauthorized", "Authentication failed");
         }
 
-        if (accountId != AccountId)
+        if (accountId != _accountId)
         {
             return Error(HttpStatusCode.Forbidden, "forbidden", "Access to this account is forbidden");
         }
@@ -304,7 +332,7 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
             return Error(HttpStatusCode.BadRequest, "validation", $"Invalid 'to' or 'from': {to}");
         }
 
-        if (application != ApplicationId)
+        if (application != _applicationId)
         {
             return Error(HttpStatusCode.BadRequest, "validation", "Invalid applicationId");
         }
@@ -347,9 +375,154 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
             statusCode: StatusCodes.Status201Created);
     }
 
-    private static bool SignedIn(string accountId, HttpRequest request) =>
-        accountId == AccountId && request.Headers.Authorization.ToString()
-            == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}"));
+    private bool SignedIn(HttpRequest request) =>
+        request.Headers.Authorization.ToString()
+            == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_username}:{_password}"));
+
+    /// <summary>
+    /// The Dashboard API's application (<c>GET /api/accounts/{accountId}/applications/{applicationId}</c>): Basic auth
+    /// of an API user, XML in and out; 401 without the user, 403 for another account, 404 for an unknown application
+    /// (its errors are <c>ResponseStatus</c> with an <c>ErrorCode</c> and a <c>Description</c>).
+    /// </summary>
+    private IResult GetApplication(string accountId, string applicationId, HttpRequest request)
+    {
+        if (!SignedIn(request))
+        {
+            return Results.StatusCode(StatusCodes.Status401Unauthorized);
+        }
+
+        if (accountId != _accountId)
+        {
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        return applicationId != _applicationId ? NotFound(applicationId) : ApplicationXml();
+    }
+
+    /// <summary>
+    /// <c>PATCH</c> changes the fields it names: an <c>Application</c> of the Voice fields the reference lists
+    /// (absolute callback URLs, methods GET or POST, <c>CallbackCreds</c> with both <c>UserId</c> and
+    /// <c>Password</c>); anything else is a 400 <c>ResponseStatus</c>.
+    /// </summary>
+    private async Task<IResult> PatchApplicationAsync(string accountId, string applicationId, HttpRequest request)
+    {
+        if (!SignedIn(request))
+        {
+            return Results.StatusCode(StatusCodes.Status401Unauthorized);
+        }
+
+        if (accountId != _accountId)
+        {
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        if (applicationId != _applicationId)
+        {
+            return NotFound(applicationId);
+        }
+
+        XElement body;
+        try
+        {
+            body = XDocument.Parse(await new StreamReader(request.Body).ReadToEndAsync()).Root!;
+        }
+        catch (XmlException)
+        {
+            return Invalid("The request body is not well-formed XML");
+        }
+
+        if (body.Name.LocalName != "Application")
+        {
+            return Invalid("The root element must be Application");
+        }
+
+        var changes = new Dictionary<string, string>();
+        foreach (var field in body.Elements())
+        {
+            var name = field.Name.LocalName;
+            switch (name)
+            {
+                case "CallInitiatedFallbackUrl" or "CallStatusCallbackUrl" or "CallInitiatedCallbackUrl"
+                    when !(Uri.TryCreate(field.Value, UriKind.Absolute, out var uri)
+                        && uri.Scheme is "http" or "https"):
+                    return Invalid($"{name} must be an absolute URL");
+                case "AppName" or "CallInitiatedFallbackUrl" or "CallStatusCallbackUrl" or "CallInitiatedCallbackUrl":
+                    changes[name] = field.Value;
+                    break;
+                case "CallInitiatedMethod" or "CallStatusMethod" when field.Value is not ("GET" or "POST"):
+                    return Invalid($"{name} must be GET or POST");
+                case "CallInitiatedMethod" or "CallStatusMethod":
+                    changes[name] = field.Value;
+                    break;
+                case "CallbackCreds" when field.Element("UserId")?.Value is { Length: > 0 } user
+                    && field.Element("Password")?.Value is { Length: > 0 } password:
+                    changes["CallbackCreds.UserId"] = user;
+                    changes["CallbackCreds.Password"] = password;
+                    break;
+                case "CallbackCreds":
+                    return Invalid("CallbackCreds needs a UserId and a Password");
+                default:
+                    return Invalid($"{name} is not a field of a Voice-V2 application");
+            }
+        }
+
+        foreach (var (name, value) in changes)
+        {
+            Application[name] = value;
+        }
+
+        Patches++;
+        return ApplicationXml();
+    }
+
+    /// <summary>The application as the Dashboard API shows it: the callback user, never its password.</summary>
+    private IResult ApplicationXml()
+    {
+        var application = new XElement(
+            "Application",
+            new XElement("ApplicationId", _applicationId),
+            new XElement("ServiceType", "Voice-V2"));
+        foreach (var name in new[]
+        {
+            "AppName", "CallInitiatedCallbackUrl", "CallInitiatedMethod", "CallStatusCallbackUrl", "CallStatusMethod",
+        })
+        {
+            if (Application.TryGetValue(name, out var value))
+            {
+                application.Add(new XElement(name, value));
+            }
+        }
+
+        if (Application.TryGetValue("CallbackCreds.UserId", out var user))
+        {
+            application.Add(new XElement("CallbackCreds", new XElement("UserId", user)));
+        }
+
+        return DashboardXml(new XElement("ApplicationProvisioningResponse", application), StatusCodes.Status200OK);
+    }
+
+    private static IResult NotFound(string applicationId) => DashboardXml(
+        new XElement(
+            "ApplicationProvisioningResponse",
+            new XElement(
+                "ResponseStatus",
+                new XElement("ErrorCode", "15501"),
+                new XElement("Description", $"Application {applicationId} not found"))),
+        StatusCodes.Status404NotFound);
+
+    private static IResult Invalid(string description) => DashboardXml(
+        new XElement(
+            "ApplicationProvisioningResponse",
+            new XElement(
+                "ResponseStatus",
+                new XElement("ErrorCode", "12001"),
+                new XElement("Description", description))),
+        StatusCodes.Status400BadRequest);
+
+    private static IResult DashboardXml(XElement body, int status) =>
+        Results.Text(new XDocument(body).ToString(), "application/xml", Encoding.UTF8, status);
+
+    private bool SignedIn(string accountId, HttpRequest request) => accountId == _accountId && SignedIn(request);
 
     private IResult DownloadRecording(string accountId, string callId, string recordingId, HttpRequest request) =>
         !SignedIn(accountId, request) ? Error(HttpStatusCode.Unauthorized, "unauthorized", "Authentication failed")
@@ -378,8 +551,8 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
         return Results.Json(new Dictionary<string, object?>
         {
             ["callId"] = callId,
-            ["accountId"] = AccountId,
-            ["applicationId"] = ApplicationId,
+            ["accountId"] = _accountId,
+            ["applicationId"] = _applicationId,
             ["direction"] = "inbound",
             ["state"] = call.State,
             ["disconnectCause"] = call.Cause,
