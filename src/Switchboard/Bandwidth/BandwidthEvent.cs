@@ -10,7 +10,7 @@ namespace Switchboard.Bandwidth;
 /// <summary>
 /// The fields of Bandwidth's JSON webhooks (<c>initiate</c>, <c>answer</c>, <c>transferAnswer</c>, <c>gather</c>,
 /// <c>transferComplete</c>, <c>transferDisconnect</c>, <c>recordComplete</c>, <c>recordingAvailable</c>,
-/// <c>disconnect</c>) that Switchboard reads, in its own words. A field of another type than Bandwidth documents
+/// <c>transcriptionAvailable</c>, <c>disconnect</c>) that Switchboard reads, in its own words. A field of another type than Bandwidth documents
 /// reads as absent: a hostile body changes what is known, never whether the webhook is answered.
 /// </summary>
 public sealed record BandwidthEvent(
@@ -25,7 +25,8 @@ public sealed record BandwidthEvent(
     CallerCheck Verification,
     string? RecordingId = null,
     RecordingResult? Recording = null,
-    int? RecordingSeconds = null)
+    int? RecordingSeconds = null,
+    TranscriptionResult? Transcription = null)
 {
     private static readonly object ItemKey = new();
 
@@ -46,7 +47,23 @@ public sealed record BandwidthEvent(
         ParseStirShaken(json.TryGetProperty("stirShaken", out var stir) ? stir : default),
         Text(json, "recordingId"),
         ParseRecordingStatus(Text(json, "status")),
-        WholeSeconds(Text(json, "duration")));
+        WholeSeconds(Text(json, "duration")),
+        ParseTranscriptionStatus(
+            json.TryGetProperty("transcription", out var transcription)
+            && transcription.ValueKind == JsonValueKind.Object
+                ? Text(transcription, "status")
+                : null));
+
+    /// <summary>
+    /// A <c>transcriptionAvailable</c> event's <c>transcription.status</c>: <c>available</c> is a transcript to read;
+    /// <c>error</c>, <c>timeout</c> and <c>file-size-too-big</c> mean there will be none.
+    /// </summary>
+    public static TranscriptionResult? ParseTranscriptionStatus(string? status) => status switch
+    {
+        "available" => TranscriptionResult.Completed,
+        "error" or "timeout" or "file-size-too-big" => TranscriptionResult.Failed,
+        _ => null,
+    };
 
     /// <summary>
     /// A <c>recordingAvailable</c> event's <c>status</c>: <c>complete</c> (or <c>partial</c>, audio that could be

@@ -95,6 +95,52 @@ public sealed partial class BandwidthRest(
     }
 
     /// <summary>
+    /// A recording's transcript (<c>GET …/calls/{callId}/recordings/{recordingId}/transcription</c>:
+    /// <c>{"transcripts": [{"text", "confidence"}]}</c>), its parts joined; null when it cannot be read now.
+    /// </summary>
+    public async Task<string?> TranscriptAsync(string callId, string recordingId, CancellationToken ct)
+    {
+        if (!IsRecordingId(recordingId) || !IsCallId(callId)
+            || await credentials.BandwidthForCallSidAsync(callId, ct) is not { } at)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var request = Request(
+                at.Account, HttpMethod.Get, $"calls/{callId}/recordings/{recordingId}/transcription");
+            using var response = await HttpFor(at.Guarded).SendAsync(request, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                log.LogWarning(
+                    "The transcript of recording {RecordingId} could not be read (HTTP {Status})",
+                    recordingId,
+                    (int)response.StatusCode);
+                return null;
+            }
+
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            if (!json.RootElement.TryGetProperty("transcripts", out var transcripts)
+                || transcripts.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var parts = transcripts.EnumerateArray()
+                .Select(part => ProviderReads.Text(part, "text"))
+                .Where(text => !string.IsNullOrWhiteSpace(text));
+            return string.Join(" ", parts);
+        }
+        catch (Exception e) when (ProviderHttp.Unanswered(e, ct) || e is JsonException)
+        {
+            log.LogWarning(
+                "The transcript of recording {RecordingId} could not be read ({Error})", recordingId, e.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>
     /// The call's state: until <c>disconnected</c> it is not over (the reconciler waits); then its
     /// <c>disconnectCause</c> is its status (<see cref="BandwidthEvent.ParseCause"/>), and its length runs from
     /// <c>answerTime</c> to <c>endTime</c>.

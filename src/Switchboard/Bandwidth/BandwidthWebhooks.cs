@@ -16,7 +16,7 @@ namespace Switchboard.Bandwidth;
 /// <c>transferDisconnect</c> → a dialed leg's status, <c>recordComplete</c> → the thanks, the team's
 /// <c>transferAnswer</c>, <c>gather</c> and <c>transferComplete</c> → its screening and its end, and for
 /// agent-made calls <c>answer</c>, <c>gather</c> and <c>transferComplete</c>; <c>recordingAvailable</c> keeps the
-/// voicemail's recording (<see cref="BandwidthRest"/> reads it), while transcriptions are not read yet.
+/// voicemail's recording (<see cref="BandwidthRest"/> reads it), and <c>transcriptionAvailable</c> its transcript.
 /// </summary>
 public static class BandwidthWebhooks
 {
@@ -49,7 +49,8 @@ public static class BandwidthWebhooks
         group.MapPost("/calls/{callId:long}/status/{leg}", LegStatus).WithMetadata(acknowledged);
         group.MapPost("/calls/{callId:long}/voicemail/recorded", RecordComplete).WithMetadata(hangup);
         group.MapPost("/calls/{callId:long}/voicemail/recording", RecordingAvailable).WithMetadata(acknowledged);
-        group.MapPost("/calls/{callId:long}/voicemail/transcription", Acknowledge).WithMetadata(acknowledged);
+        group.MapPost("/calls/{callId:long}/voicemail/transcription", TranscriptionAvailable)
+            .WithMetadata(acknowledged);
         group.MapPost("/calls/{callId:long}/outbound/answered", OutboundAnswered).WithMetadata(hangup);
         group.MapPost("/calls/{callId:long}/outbound/confirmed", OutboundConfirmed).WithMetadata(hangup);
         group.MapPost("/calls/{callId:long}/outbound/dial-ended", OutboundDialEnded).WithMetadata(hangup);
@@ -300,6 +301,33 @@ public static class BandwidthWebhooks
                 http.Request.Query["transcribe"] == "true",
                 urls.BaseUrl,
                 ct);
+        }
+
+        return Acknowledge();
+    }
+
+    /// <summary>
+    /// <c>transcriptionAvailable</c>: when Bandwidth says the transcript is <c>available</c>, it is read from the
+    /// Voice API by the call's id and the recording's (never from the event's <c>transcription.url</c>); any other
+    /// final status means the voicemail has none.
+    /// </summary>
+    private static async Task<IResult> TranscriptionAvailable(
+        long callId, HttpContext http, Voicemails voicemails, BandwidthRest bandwidth, CancellationToken ct)
+    {
+        var available = BandwidthEvent.Of(http);
+        switch (available.Transcription)
+        {
+            case TranscriptionResult.Completed
+                when available is { CallId: { } callSid, RecordingId: { } recordingId }
+                && await bandwidth.TranscriptAsync(callSid, recordingId, ct) is { } text:
+                await voicemails.TranscribedAsync(callId, TranscriptionResult.Completed, text, ct);
+                break;
+            case TranscriptionResult.Completed:
+                // Not readable now: the voicemail is reported without it once the transcript wait is over.
+                break;
+            case TranscriptionResult.Failed:
+                await voicemails.TranscribedAsync(callId, TranscriptionResult.Failed, null, ct);
+                break;
         }
 
         return Acknowledge();

@@ -7,6 +7,7 @@ using System.Xml.Linq;
 using Switchboard.Bandwidth;
 using Switchboard.Calls;
 using Switchboard.Routing;
+using Switchboard.Tests.Api;
 using Switchboard.Tests.Support;
 using Switchboard.Twilio;
 
@@ -36,11 +37,11 @@ public sealed class BandwidthWebhookTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private static string Initiate(string to = GroupNumber, string? verstat = null) =>
+    private static string Initiate(string to = GroupNumber, string? verstat = null, string? callId = null) =>
         $$"""
         {"eventType":"initiate","eventTime":"2026-12-01T06:00:00.000Z","accountId":"9900001",
          "applicationId":"a1b2c3d4-0000-4000-8000-000000000001","from":"{{Caller}}","to":"{{to}}",
-         "direction":"inbound","callId":"c-{{Guid.NewGuid():N}}","startTime":"2026-12-01T06:00:00.000Z"
+         "direction":"inbound","callId":"{{callId ?? $"c-{Guid.NewGuid():N}"}}","startTime":"2026-12-01T06:00:00.000Z"
          {{(verstat is null ? "" : $$$""","stirShaken":{"verstat":"{{{verstat}}}","attestationIndicator":"A"}""")}}}
         """;
 
@@ -200,6 +201,75 @@ public sealed class BandwidthWebhookTests : IDisposable
     {
         using var json = JsonDocument.Parse(stirShaken);
         Assert.Equal(expected, BandwidthEvent.ParseStirShaken(json.RootElement).Verification);
+    }
+
+    [Fact]
+    public async Task AVoicemailsTranscriptIsReadFromTheVoiceApiByIdsNeverFromTheEventsUrl()
+    {
+        await using var bandwidth = await FakeBandwidthApi.StartAsync();
+        bandwidth.Configure(_app);
+        var org = await TestOrganization.CreateAsync(_app);
+        await org.AddNumberAsync(GroupNumber, groupId: await org.CreateGroupAsync());
+        var callSid = $"c-{Guid.NewGuid():N}";
+        await PostAsync("/webhooks/bandwidth/voice", Initiate(callId: callSid), Signed);
+        var id = (await org.CallsAsync())[0]!["id"]!.GetValue<long>();
+        var recordingId = bandwidth.AddRecording(callSid, [1, 2, 3]);
+        bandwidth.Transcripts[(callSid, recordingId)] = ["Hi, it's Sam.", "Call me back."];
+        string Event(string type, string? transcription)
+        {
+            var transcribed = transcription is null ? ""
+                : $$""","transcription":{"id":"t-1","status":"{{transcription}}","url":"http://127.0.0.1:9/t"}""";
+            return $$"""
+                {"eventType":"{{type}}","callId":"{{callSid}}","recordingId":"{{recordingId}}","status":"complete",
+                 "duration":"PT12S","from":"{{Caller}}","to":"{{GroupNumber}}"{{transcribed}}}
+                """;
+        }
+
+        var recorded = await PostAsync(
+            $"/webhooks/bandwidth/calls/{id}/voicemail/recording?transcribe=true", Event("recordingAvailable", null),
+            Signed);
+        var transcribed = await PostAsync(
+            $"/webhooks/bandwidth/calls/{id}/voicemail/transcription", Event("transcriptionAvailable", "available"),
+            Signed);
+
+        Assert.Equal(HttpStatusCode.OK, recorded.Status);
+        Assert.Equal(HttpStatusCode.OK, transcribed.Status);
+        var shown = (await org.Admin.GetJsonAsync($"{org.Path}/calls/{id}"))["voicemail"]!;
+        Assert.Equal("Hi, it's Sam. Call me back.", shown["transcript"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ATranscriptionThatFailedLeavesTheVoicemailWithoutATranscriptAndReadsNothing()
+    {
+        await using var bandwidth = await FakeBandwidthApi.StartAsync();
+        bandwidth.Configure(_app);
+        var org = await TestOrganization.CreateAsync(_app);
+        await org.AddNumberAsync(GroupNumber, groupId: await org.CreateGroupAsync());
+        var callSid = $"c-{Guid.NewGuid():N}";
+        await PostAsync("/webhooks/bandwidth/voice", Initiate(callId: callSid), Signed);
+        var id = (await org.CallsAsync())[0]!["id"]!.GetValue<long>();
+        var recordingId = bandwidth.AddRecording(callSid, [1, 2, 3]);
+        bandwidth.Transcripts[(callSid, recordingId)] = ["Never read."];
+
+        await PostAsync(
+            $"/webhooks/bandwidth/calls/{id}/voicemail/recording?transcribe=true",
+            $$"""
+            {"eventType":"recordingAvailable","callId":"{{callSid}}","recordingId":"{{recordingId}}",
+             "status":"complete","duration":"PT12S"}
+            """,
+            Signed);
+        var failed = await PostAsync(
+            $"/webhooks/bandwidth/calls/{id}/voicemail/transcription",
+            $$"""
+            {"eventType":"transcriptionAvailable","callId":"{{callSid}}","recordingId":"{{recordingId}}",
+             "transcription":{"id":"t-1","status":"timeout"} }
+            """,
+            Signed);
+
+        Assert.Equal(HttpStatusCode.OK, failed.Status);
+        var shown = (await org.Admin.GetJsonAsync($"{org.Path}/calls/{id}"))["voicemail"]!;
+        Assert.Null(shown["transcript"]);
+        Assert.Equal(12, shown["durationSeconds"]!.GetValue<int>());
     }
 
     [Fact]

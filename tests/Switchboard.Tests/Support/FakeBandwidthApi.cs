@@ -98,11 +98,16 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
             "/api/accounts/{accountId}/applications/{applicationId}", ["PATCH"], PatchApplicationAsync);
         app.MapGet("/api/v2/accounts/{accountId}/calls/{callId}/recordings/{recordingId}/media", DownloadRecording);
         app.MapDelete("/api/v2/accounts/{accountId}/calls/{callId}/recordings/{recordingId}", DeleteRecording);
+        app.MapGet(
+            "/api/v2/accounts/{accountId}/calls/{callId}/recordings/{recordingId}/transcription", GetTranscription);
         app.MapGet("/api/v2/accounts/{accountId}/calls/{callId}", CallState);
     }
 
     /// <summary>The account's recordings, by their call's id and their own.</summary>
     public ConcurrentDictionary<(string CallId, string RecordingId), byte[]> Recordings { get; } = new();
+
+    /// <summary>The recordings' transcripts, in the parts "Get Transcription" answers them.</summary>
+    public ConcurrentDictionary<(string CallId, string RecordingId), string[]> Transcripts { get; } = new();
 
     /// <summary>What "Get Call State Information" says of each call it knows, by its callId.</summary>
     public ConcurrentDictionary<string, (string State, string? Cause, DateTimeOffset? AnswerTime,
@@ -533,6 +538,13 @@ public sealed partial class FakeBandwidthApi : IAsyncDisposable
         !SignedIn(accountId, request) ? Error(HttpStatusCode.Unauthorized, "unauthorized", "Authentication failed")
             : Recordings.TryRemove((callId, recordingId), out _) ? Results.NoContent()
             : Error(HttpStatusCode.NotFound, "not-found", "Recording not found");
+
+    /// <summary>"Get Transcription": <c>{"transcripts": [{"text", "confidence"}]}</c>.</summary>
+    private IResult GetTranscription(string accountId, string callId, string recordingId, HttpRequest request) =>
+        !SignedIn(accountId, request) ? Error(HttpStatusCode.Unauthorized, "unauthorized", "Authentication failed")
+            : Transcripts.TryGetValue((callId, recordingId), out var parts)
+                ? Results.Json(new { transcripts = parts.Select(text => new { text, confidence = 0.9 }) })
+            : Error(HttpStatusCode.NotFound, "not-found", "Transcription not found");
 
     private IResult CallState(string accountId, string callId, HttpRequest request)
     {
