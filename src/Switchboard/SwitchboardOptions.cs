@@ -41,6 +41,18 @@ public sealed class SwitchboardOptions
     public CallsOptions Calls { get; set; } = new();
 
     public ProvidersOptions Providers { get; set; } = new();
+
+    public BackgroundOptions Background { get; set; } = new();
+}
+
+/// <summary>Work an instance does beside its requests.</summary>
+public sealed class BackgroundOptions
+{
+    /// <summary>
+    /// How long after the app starts serving the events outbox, the retention purge and the numbers' check make their
+    /// first pass (docs/performance.md, "Cold start").
+    /// </summary>
+    public TimeSpan FirstPassDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Organizations' own provider accounts (docs/provider.md, "An account per organization").</summary>

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Switchboard.Kernel;
 using Switchboard.Network;
 using Switchboard.Observability;
 using Switchboard.Storage;
@@ -24,6 +25,7 @@ public sealed class CallEventSender(
     IOptions<SwitchboardOptions> options,
     SwitchboardMetrics metrics,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<CallEventSender> log)
     : BackgroundService
 {
@@ -62,6 +64,11 @@ public sealed class CallEventSender(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var deliveries = new List<Task>();
+        if (!await FirstPass.WaitAsync(lifetime, clock, options.Value.Background.FirstPassDelay, stoppingToken))
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Switchboard.Calls;
 using Switchboard.Events;
+using Switchboard.Kernel;
 using Switchboard.Storage;
 
 namespace Switchboard.Privacy;
@@ -20,13 +21,22 @@ public sealed record Purged(int MessageEvents, int LastTexts, int CallRecords)
 /// after each so that it works at most <c>WorkShare</c> of the time (<see cref="PurgePace"/>).
 /// </summary>
 public sealed class RetentionPurge(
-    IServiceScopeFactory scopes, IOptions<SwitchboardOptions> options, TimeProvider clock, ILogger<RetentionPurge> log)
+    IServiceScopeFactory scopes,
+    IOptions<SwitchboardOptions> options,
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime,
+    ILogger<RetentionPurge> log)
     : BackgroundService
 {
     private RetentionOptions Settings => options.Value.Retention;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await FirstPass.WaitAsync(lifetime, clock, options.Value.Background.FirstPassDelay, stoppingToken))
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -159,6 +159,7 @@ public sealed class NumberConnectionPass(
     IServiceScopeFactory scopes,
     TimeProvider clock,
     IOptions<SwitchboardOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<NumberConnectionPass> log)
     : BackgroundService
 {
@@ -168,6 +169,11 @@ public sealed class NumberConnectionPass(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await FirstPass.WaitAsync(lifetime, clock, options.Value.Background.FirstPassDelay, stoppingToken))
+        {
+            return;
+        }
+
         using var timer = new PeriodicTimer(Interval / 6, clock);
         do
         {

@@ -45,6 +45,7 @@ public sealed class CallEventSignatureTests
             new SwitchboardMetrics(
                 new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
             new FakeTimeProvider(),
+            null!,
             NullLogger<CallEventSender>.Instance);
 
         var pauses = Enumerable.Range(0, 50).Select(_ => sender.Backoff(attempt).TotalSeconds).ToList();

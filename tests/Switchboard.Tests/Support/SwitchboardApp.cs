@@ -84,6 +84,8 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         // Tests send wrong keys and passwords on purpose, all from one source; RateLimitTests sets limits of its own.
         builder.UseSetting("Switchboard:RateLimits:FailedAuthentication:PermitLimit", "0");
         builder.UseSetting("Switchboard:RateLimits:FailedSignIns:PermitLimit", "0");
+        // Background passes start at once, as they did before the cold-start delay; FirstPassTests checks the delay.
+        builder.UseSetting("Switchboard:Background:FirstPassDelay", "00:00:00");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
