@@ -121,7 +121,8 @@ public sealed partial class BandwidthRest(
             }
 
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-            if (!json.RootElement.TryGetProperty("transcripts", out var transcripts)
+            if (json.RootElement.ValueKind != JsonValueKind.Object
+                || !json.RootElement.TryGetProperty("transcripts", out var transcripts)
                 || transcripts.ValueKind != JsonValueKind.Array)
             {
                 return null;
