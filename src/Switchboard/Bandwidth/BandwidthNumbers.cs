@@ -37,13 +37,6 @@ public sealed class BandwidthNumbers(IHttpClientFactory clients, CallbackUrls ur
         bool connect,
         CancellationToken ct)
     {
-        if (!urls.Known)
-        {
-            return new NumberCheck(
-                NumberConnectionState.Unknown,
-                "Switchboard's public URL (Switchboard:Twilio:PublicBaseUrl) is not set");
-        }
-
         if (bandwidth is not
             {
                 AccountId.Length: > 0, Username.Length: > 0, Password.Length: > 0, ApplicationId.Length: > 0,

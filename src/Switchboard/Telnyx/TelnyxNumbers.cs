@@ -36,13 +36,6 @@ public sealed class TelnyxNumbers(IHttpClientFactory clients, CallbackUrls urls,
         bool connect,
         CancellationToken ct)
     {
-        if (!urls.Known)
-        {
-            return new NumberCheck(
-                NumberConnectionState.Unknown,
-                "Switchboard's public URL (Switchboard:Twilio:PublicBaseUrl) is not set");
-        }
-
         var http = guarded ? clients.CreateClient(ProviderProbe.GuardedClient) : clients.CreateClient();
         var root = telnyx.ApiBaseUrl.TrimEnd('/') + "/v2";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -20,6 +20,7 @@ public sealed class NumberConnections(
     TwilioNumbers twilio,
     ITelnyxNumbers telnyx,
     IBandwidthNumbers bandwidth,
+    CallbackUrls urls,
     PhoneNormalizer phones,
     TimeProvider clock)
 {
@@ -61,6 +62,14 @@ public sealed class NumberConnections(
 
     private async Task<NumberCheck> CheckAsync(long orgId, string number, bool connect, CancellationToken ct)
     {
+        // Every provider is given Switchboard's URLs: without the public base URL there is nothing to compare or set.
+        if (!urls.Known)
+        {
+            return new NumberCheck(
+                NumberConnectionState.Unknown,
+                "Switchboard's public URL (Switchboard:Twilio:PublicBaseUrl) is not set");
+        }
+
         var own = await accounts.OwnAsync(orgId, ct);
         if (own is not null && credentials.OwnTelnyx(own) is { ApiKey.Length: > 0, ApplicationId.Length: > 0 } mine)
         {

@@ -30,13 +30,6 @@ public sealed class TwilioNumbers(IHttpClientFactory clients, CallbackUrls urls,
         bool connect,
         CancellationToken ct)
     {
-        if (!urls.Known)
-        {
-            return new NumberCheck(
-                NumberConnectionState.Unknown,
-                "Switchboard's public URL (Switchboard:Twilio:PublicBaseUrl) is not set");
-        }
-
         var http = account.Guarded ? clients.CreateClient(ProviderProbe.GuardedClient) : clients.CreateClient();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Timeout);

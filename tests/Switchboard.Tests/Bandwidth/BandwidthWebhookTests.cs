@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Switchboard.Bandwidth;
 using Switchboard.Calls;
@@ -203,8 +204,13 @@ public sealed class BandwidthWebhookTests : IDisposable
         Assert.Equal(expected, BandwidthEvent.ParseStirShaken(json.RootElement).Verification);
     }
 
-    [Fact]
-    public async Task AVoicemailsTranscriptIsReadFromTheVoiceApiByIdsNeverFromTheEventsUrl()
+    /// <summary>
+    /// A call to the group number, its 12 s voicemail recorded with a transcript asked for, and then Bandwidth's
+    /// <c>transcriptionAvailable</c> with <paramref name="status"/> (its <c>transcription.url</c> points elsewhere);
+    /// the Voice API holds <paramref name="transcript"/> for the recording. Answers the voicemail as the API shows it.
+    /// </summary>
+    private async Task<(HttpStatusCode Recorded, HttpStatusCode Transcribed, JsonNode Voicemail)> TranscribeAsync(
+        string status, string[] transcript)
     {
         await using var bandwidth = await FakeBandwidthApi.StartAsync();
         bandwidth.Configure(_app);
@@ -214,7 +220,7 @@ public sealed class BandwidthWebhookTests : IDisposable
         await PostAsync("/webhooks/bandwidth/voice", Initiate(callId: callSid), Signed);
         var id = (await org.CallsAsync())[0]!["id"]!.GetValue<long>();
         var recordingId = bandwidth.AddRecording(callSid, [1, 2, 3]);
-        bandwidth.Transcripts[(callSid, recordingId)] = ["Hi, it's Sam.", "Call me back."];
+        bandwidth.Transcripts[(callSid, recordingId)] = transcript;
         string Event(string type, string? transcription)
         {
             var transcribed = transcription is null ? ""
@@ -229,45 +235,28 @@ public sealed class BandwidthWebhookTests : IDisposable
             $"/webhooks/bandwidth/calls/{id}/voicemail/recording?transcribe=true", Event("recordingAvailable", null),
             Signed);
         var transcribed = await PostAsync(
-            $"/webhooks/bandwidth/calls/{id}/voicemail/transcription", Event("transcriptionAvailable", "available"),
+            $"/webhooks/bandwidth/calls/{id}/voicemail/transcription", Event("transcriptionAvailable", status),
             Signed);
+        var voicemail = (await org.Admin.GetJsonAsync($"{org.Path}/calls/{id}"))["voicemail"]!;
+        return (recorded.Status, transcribed.Status, voicemail);
+    }
 
-        Assert.Equal(HttpStatusCode.OK, recorded.Status);
-        Assert.Equal(HttpStatusCode.OK, transcribed.Status);
-        var shown = (await org.Admin.GetJsonAsync($"{org.Path}/calls/{id}"))["voicemail"]!;
+    [Fact]
+    public async Task AVoicemailsTranscriptIsReadFromTheVoiceApiByIdsNeverFromTheEventsUrl()
+    {
+        var (recorded, transcribed, shown) = await TranscribeAsync("available", ["Hi, it's Sam.", "Call me back."]);
+
+        Assert.Equal(HttpStatusCode.OK, recorded);
+        Assert.Equal(HttpStatusCode.OK, transcribed);
         Assert.Equal("Hi, it's Sam. Call me back.", shown["transcript"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task ATranscriptionThatFailedLeavesTheVoicemailWithoutATranscriptAndReadsNothing()
     {
-        await using var bandwidth = await FakeBandwidthApi.StartAsync();
-        bandwidth.Configure(_app);
-        var org = await TestOrganization.CreateAsync(_app);
-        await org.AddNumberAsync(GroupNumber, groupId: await org.CreateGroupAsync());
-        var callSid = $"c-{Guid.NewGuid():N}";
-        await PostAsync("/webhooks/bandwidth/voice", Initiate(callId: callSid), Signed);
-        var id = (await org.CallsAsync())[0]!["id"]!.GetValue<long>();
-        var recordingId = bandwidth.AddRecording(callSid, [1, 2, 3]);
-        bandwidth.Transcripts[(callSid, recordingId)] = ["Never read."];
+        var (_, failed, shown) = await TranscribeAsync("timeout", ["Never read."]);
 
-        await PostAsync(
-            $"/webhooks/bandwidth/calls/{id}/voicemail/recording?transcribe=true",
-            $$"""
-            {"eventType":"recordingAvailable","callId":"{{callSid}}","recordingId":"{{recordingId}}",
-             "status":"complete","duration":"PT12S"}
-            """,
-            Signed);
-        var failed = await PostAsync(
-            $"/webhooks/bandwidth/calls/{id}/voicemail/transcription",
-            $$"""
-            {"eventType":"transcriptionAvailable","callId":"{{callSid}}","recordingId":"{{recordingId}}",
-             "transcription":{"id":"t-1","status":"timeout"} }
-            """,
-            Signed);
-
-        Assert.Equal(HttpStatusCode.OK, failed.Status);
-        var shown = (await org.Admin.GetJsonAsync($"{org.Path}/calls/{id}"))["voicemail"]!;
+        Assert.Equal(HttpStatusCode.OK, failed);
         Assert.Null(shown["transcript"]);
         Assert.Equal(12, shown["durationSeconds"]!.GetValue<int>());
     }
