@@ -2,15 +2,16 @@
 # Switchboard's benchmark: fills a fresh store through the ingestion API, then drives signed voice
 # webhooks with wrk next to the same build's bare "ok" endpoint (the machine's ceiling), and prints a
 # table (also written as JSON under bench/results/).
-#   bench/run.sh [--scale 100k|1m|10m] [--postgres] [--seconds 15] [--rounds 3]
+#   bench/run.sh [--scale 100k|1m|10m] [--postgres] [--pg-port 55499] [--seconds 15] [--rounds 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scale=100k; provider=Sqlite; seconds=15; rounds=3
+scale=100k; provider=Sqlite; seconds=15; rounds=3; pg_port=55499
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale=$2; shift 2 ;;
     --postgres) provider=Postgres; shift ;;
+    --pg-port) pg_port=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -34,8 +35,8 @@ if [ "$provider" = Postgres ]; then
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   [ -n "$pg_bin" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); }
   chown postgres "$work"
-  su postgres -s /bin/bash -c "$pg_bin/initdb -D $work/pg -A trust -U postgres >/dev/null && $pg_bin/pg_ctl -D $work/pg -w -l $work/pg.log start -o \"-p 55499 -k $work -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=200\" >/dev/null"
-  export ConnectionStrings__Switchboard="Host=127.0.0.1;Port=55499;Username=postgres;Database=switchboard_bench;Maximum Pool Size=128"
+  su postgres -s /bin/bash -c "$pg_bin/initdb -D $work/pg -A trust -U postgres >/dev/null && $pg_bin/pg_ctl -D $work/pg -w -l $work/pg.log start -o \"-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=200\" >/dev/null"
+  export ConnectionStrings__Switchboard="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=switchboard_bench;Maximum Pool Size=128"
 else
   export ConnectionStrings__Switchboard="Data Source=$work/switchboard.db"
 fi
@@ -69,7 +70,7 @@ ingest=$(cat "$work/generate.json")
 if [ "$provider" = Postgres ]; then
   # Let the bulk load settle as pgbench does: without this the routing load races autovacuum and the
   # checkpointer still flushing the 10M rows just written.
-  su postgres -s /bin/bash -c "$pg_bin/psql -h $work -p 55499 -d switchboard_bench -qc 'VACUUM ANALYZE' -c 'CHECKPOINT'"
+  su postgres -s /bin/bash -c "$pg_bin/psql -h $work -p $pg_port -d switchboard_bench -qc 'VACUUM ANALYZE' -c 'CHECKPOINT'"
 fi
 ingest_rss=$(rss_mb)
 reset_peak_rss
