@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -13,9 +14,14 @@ public static class StorageSetup
     private const string DefaultSqlite = "Data Source=switchboard.db";
     private const long MigrationLockKey = 0x5357_4252_4432; // "SWBRD2"
 
+    /// <param name="compiled">
+    /// The models generated ahead of time by <c>scripts/ef-optimize.sh</c>: building the model from OnModelCreating
+    /// was the largest part of a cold start. Without them (design-time tools) EF builds the model as usual.
+    /// </param>
     public static IServiceCollection AddSwitchboardStorage(
         this IServiceCollection services,
-        IConfiguration configuration)
+        IConfiguration configuration,
+        CompiledEfModels? compiled = null)
     {
         var provider = configuration[$"{SwitchboardOptions.Section}:Database:Provider"] ?? "Sqlite";
         var connectionString = configuration.GetConnectionString(ConnectionName);
@@ -29,15 +35,26 @@ public static class StorageSetup
 
             services.AddSingleton(new WriteGate(serialize: false));
             services.AddDbContextPool<SwitchboardDb, PostgresSwitchboardDb>((sp, o) =>
-                o.UseNpgsql(connectionString, Collections).AddInterceptors(Interceptors(sp)));
+            {
+                o.UseNpgsql(connectionString, Collections).AddInterceptors(Interceptors(sp));
+                if (compiled is not null)
+                {
+                    o.UseModel(compiled.Postgres());
+                }
+            });
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
             services.AddSingleton(new WriteGate(serialize: true));
             services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) =>
-                o.UseSqlite(sqlite.ToString(), Collections)
-                    .AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]));
+            {
+                o.UseSqlite(sqlite.ToString(), Collections).AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]);
+                if (compiled is not null)
+                {
+                    o.UseModel(compiled.Sqlite());
+                }
+            });
         }
         else
         {
@@ -86,7 +103,11 @@ public static class StorageSetup
                 Directory.CreateDirectory(folder);
             }
 
-            await db.Database.MigrateAsync(ct);
+            if (await AnyPendingAsync(db, ct))
+            {
+                await db.Database.MigrateAsync(ct);
+            }
+
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
             return;
         }
@@ -102,6 +123,11 @@ public static class StorageSetup
             {
                 // Another instance created the database a moment before us.
             }
+        }
+
+        if (!await AnyPendingAsync(db, ct))
+        {
+            return;
         }
 
         // EF's own migration lock is taken again for each migration, so instances starting together could each
@@ -122,4 +148,16 @@ public static class StorageSetup
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>
+    /// Most starts find every migration of this build applied. One read of the history table tells so; MigrateAsync
+    /// would also take its lock, read the history under it and compare the model with the last snapshot (~0.3 s of a
+    /// cold start). The history only grows, and a migration's row commits with it, so a complete history stays
+    /// complete; anything missing goes the whole way, under the lock.
+    /// </summary>
+    private static async Task<bool> AnyPendingAsync(DbContext db, CancellationToken ct) =>
+        (await db.Database.GetPendingMigrationsAsync(ct)).Any();
 }
+
+/// <summary>The compiled EF Core model of each provider (src/Switchboard/CompiledModels), loaded when first used.</summary>
+public sealed record CompiledEfModels(Func<IModel> Sqlite, Func<IModel> Postgres);
