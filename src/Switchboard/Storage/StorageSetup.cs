@@ -159,5 +159,5 @@ public static class StorageSetup
         (await db.Database.GetPendingMigrationsAsync(ct)).Any();
 }
 
-/// <summary>The compiled EF Core model of each provider (src/Switchboard/CompiledModels), loaded when first used.</summary>
+/// <summary>The compiled EF Core model of each provider (src/Switchboard/CompiledModels), made when first asked.</summary>
 public sealed record CompiledEfModels(Func<IModel> Sqlite, Func<IModel> Postgres);

@@ -92,7 +92,8 @@ public sealed class CompiledModelTests
 
     private static string Columns(IEnumerable<IColumn> columns) => string.Join(", ", columns.Select(c => c.Name));
 
-    private sealed class OneMoreIndex(ModelCustomizerDependencies dependencies) : RelationalModelCustomizer(dependencies)
+    private sealed class OneMoreIndex(ModelCustomizerDependencies dependencies)
+        : RelationalModelCustomizer(dependencies)
     {
         public override void Customize(ModelBuilder modelBuilder, DbContext context)
         {
