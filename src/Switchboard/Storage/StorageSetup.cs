@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -155,9 +156,19 @@ public static class StorageSetup
     /// cold start). The history only grows, and a migration's row commits with it, so a complete history stays
     /// complete; anything missing goes the whole way, under the lock.
     /// </summary>
-    private static async Task<bool> AnyPendingAsync(DbContext db, CancellationToken ct) =>
-        (await db.Database.GetPendingMigrationsAsync(ct)).Any();
+    private static async Task<bool> AnyPendingAsync(DbContext db, CancellationToken ct)
+    {
+        // Asked first: on a new database, reading a history table that is not there would log a failed command.
+        var history = db.GetService<IHistoryRepository>();
+        if (!await history.ExistsAsync(ct))
+        {
+            return true;
+        }
+
+        var applied = (await history.GetAppliedMigrationsAsync(ct)).Select(m => m.MigrationId).ToHashSet();
+        return db.GetService<IMigrationsAssembly>().Migrations.Keys.Any(id => !applied.Contains(id));
+    }
 }
 
-/// <summary>The compiled EF Core model of each provider (src/Switchboard/CompiledModels), made when first asked.</summary>
+/// <summary>The compiled EF Core model of each provider (src/Switchboard/CompiledModels), made when used.</summary>
 public sealed record CompiledEfModels(Func<IModel> Sqlite, Func<IModel> Postgres);
