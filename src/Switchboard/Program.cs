@@ -176,9 +176,6 @@ builder.Services.AddSwitchboardForwardedHeaders(builder.Configuration);
 // Bad input: limits on request bodies, forms and JSON depth (see RequestLimits)
 builder.AddRequestLimits();
 
-// Last: a new instance readies its first call in the background while it starts, without delaying the port
-builder.Services.AddFirstCallWarmup();
-
 var app = builder.Build();
 
 // The schema is created or migrated before the first request
