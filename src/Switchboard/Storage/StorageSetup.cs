@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -104,11 +103,7 @@ public static class StorageSetup
                 Directory.CreateDirectory(folder);
             }
 
-            if (await AnyPendingAsync(db, ct))
-            {
-                await db.Database.MigrateAsync(ct);
-            }
-
+            await db.Database.MigrateAsync(ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
             return;
         }
@@ -124,11 +119,6 @@ public static class StorageSetup
             {
                 // Another instance created the database a moment before us.
             }
-        }
-
-        if (!await AnyPendingAsync(db, ct))
-        {
-            return;
         }
 
         // EF's own migration lock is taken again for each migration, so instances starting together could each
@@ -148,25 +138,6 @@ public static class StorageSetup
                 CancellationToken.None);
             await db.Database.CloseConnectionAsync();
         }
-    }
-
-    /// <summary>
-    /// Most starts find every migration of this build applied. One read of the history table tells so; MigrateAsync
-    /// would also take its lock, read the history under it and compare the model with the last snapshot (~0.3 s of a
-    /// cold start). The history only grows, and a migration's row commits with it, so a complete history stays
-    /// complete; anything missing goes the whole way, under the lock.
-    /// </summary>
-    private static async Task<bool> AnyPendingAsync(DbContext db, CancellationToken ct)
-    {
-        // Asked first: on a new database, reading a history table that is not there would log a failed command.
-        var history = db.GetService<IHistoryRepository>();
-        if (!await history.ExistsAsync(ct))
-        {
-            return true;
-        }
-
-        var applied = (await history.GetAppliedMigrationsAsync(ct)).Select(m => m.MigrationId).ToHashSet();
-        return db.GetService<IMigrationsAssembly>().Migrations.Keys.Any(id => !applied.Contains(id));
     }
 }
 
