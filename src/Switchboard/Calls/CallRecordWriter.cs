@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
-using Switchboard.Reports;
 using Switchboard.Storage;
 
 namespace Switchboard.Calls;
@@ -11,8 +10,11 @@ namespace Switchboard.Calls;
 /// database's commit rate (on SQLite, one writer at a time). The writer keeps one context and connection
 /// while they work, so SQLite's page cache for the call tables stays warm between batches.
 /// </summary>
-public sealed class CallRecordWriter(IServiceScopeFactory scopes, WriteGate gate, ILogger<CallRecordWriter> log)
-    : BackgroundService
+public sealed class CallRecordWriter(
+    IServiceScopeFactory scopes,
+    WriteGate gate,
+    IEnumerable<IWrittenWithNewCalls> alongside,
+    ILogger<CallRecordWriter> log) : BackgroundService
 {
     private const int MaxBatch = 256;
 
@@ -137,7 +139,11 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, WriteGate gate
         await using var writing = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var stored = (await rows.InsertAsync(db, calls.Select(p => p.Call).ToList(), ct)).ToHashSet();
-        await CountChanges.OfNew(stored).ApplyAsync(db, ct);
+        foreach (var also in alongside)
+        {
+            await also.WriteAsync(db, stored, ct);
+        }
+
         await transaction.CommitAsync(ct);
         return calls.Where(p => !stored.Contains(p.Call)).ToList();
     }
@@ -182,4 +188,13 @@ public sealed class CallRecordWriter(IServiceScopeFactory scopes, WriteGate gate
     }
 
     private sealed record Pending(CallRecord Call, TaskCompletionSource<bool> Stored, CancellationToken Abandoned);
+}
+
+/// <summary>
+/// What a feature writes in the transaction that stores new call records (the report's counts): the records go in
+/// without EF Core's change tracker, so its save interceptors do not see them.
+/// </summary>
+public interface IWrittenWithNewCalls
+{
+    Task WriteAsync(SwitchboardDb db, IReadOnlyCollection<CallRecord> calls, CancellationToken ct);
 }
