@@ -41,16 +41,17 @@ public sealed class RowInserter
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Rows are inserted inside a transaction");
         var stored = await InsertRowsAsync(type, entities, transaction, ct);
+        var parentKey = type.FindPrimaryKey()!.Properties.Single().GetGetter();
         foreach (var navigation in type.GetNavigations().Where(n => n.IsCollection))
         {
             var foreignKey = navigation.ForeignKey.Properties.Single();
             var children = new List<object>();
             foreach (var parent in stored)
             {
-                var parentKey = type.FindPrimaryKey()!.Properties.Single().GetGetter().GetClrValue(parent);
+                var key = parentKey.GetClrValue(parent);
                 foreach (var child in (IEnumerable)navigation.GetGetter().GetClrValue(parent)!)
                 {
-                    Set(foreignKey, child, parentKey);
+                    Set(foreignKey, child, key);
                     children.Add(child);
                 }
             }
@@ -105,7 +106,6 @@ public sealed class RowInserter
         prepared.Transaction = transaction;
         foreach (var row in rows)
         {
-            prepared.Parameters.Clear();
             statement.Bind(prepared.Parameters, prepared.CreateParameter, row);
             if (await prepared.ExecuteScalarAsync(ct) is { } key and not DBNull)
             {
@@ -161,21 +161,29 @@ public sealed class RowInserter
         /// <summary>On SQLite: the command kept for this connection, whose statement SQLite keeps prepared.</summary>
         public DbCommand? Prepared { get; set; }
 
-        /// <summary>The row's values as the provider stores them (enums as words or numbers, as mapped).</summary>
+        /// <summary>
+        /// The row's values as the provider stores them (enums as words or numbers, as mapped), into the parameters
+        /// a kept command already has, or new ones.
+        /// </summary>
         public void Bind(DbParameterCollection parameters, Func<DbParameter> create, object row)
         {
-            foreach (var column in _columns)
+            for (var i = 0; i < _columns.Length; i++)
             {
+                var column = _columns[i];
                 var value = column.Getter.GetClrValueUsingContainingEntity(row);
                 if (value is not null && column.Converter is { } converter)
                 {
                     value = converter.ConvertToProvider(value);
                 }
 
-                var parameter = create();
-                parameter.ParameterName = column.Parameter;
-                parameter.Value = value ?? DBNull.Value;
-                parameters.Add(parameter);
+                if (i == parameters.Count)
+                {
+                    var added = create();
+                    added.ParameterName = column.Parameter;
+                    parameters.Add(added);
+                }
+
+                parameters[i].Value = value ?? DBNull.Value;
             }
         }
 
