@@ -24,7 +24,7 @@ internal sealed class NewCallCounts : IWrittenWithNewCalls
 }
 
 /// <summary>
-/// Keeps <see cref="CallReportCount"/> in the transaction of the change of the call records, as the events outbox is:
+/// Keeps <see cref="CallReportMonth"/> in the transaction of the change of the call records, as the events outbox is:
 /// a save whose calls count differently takes the write gate and a transaction when it has none, adds the differences
 /// before the calls are written, and commits after them; a save that fails (a concurrent change of the call, a
 /// repeated CallSid) rolls the counts back with it. A save that changes no count (a status of a leg) costs a look
