@@ -15,8 +15,8 @@ namespace Switchboard.Reports;
 /// <summary>
 /// What the call report counts of one organization's inbound calls that started in one calendar month (UTC), for one
 /// agent, group or inbox (<see cref="Key"/> 0: the calls that had none): the month's totals in columns, and each of
-/// its days in <see cref="Days"/>. Kept up to date in the transaction of every change of a call record
-/// (<see cref="CallReportCountsInterceptor"/>). One row per key and month, not per day: an organization with thousands
+/// its days in <see cref="Days"/>. Written by the fold of <see cref="CallReportDay"/> rows, which every change of a
+/// call record writes in its transaction (<see cref="CallReportCountsInterceptor"/>). One row per key and month, not per day: an organization with thousands
 /// of agents has a few calls per agent a day, so rows per day were about as many as calls; a report now reads at most
 /// one row per key and month, the days only of the two months it covers in part. Formats: <see cref="CountsBlob"/>.
 /// </summary>
@@ -47,11 +47,49 @@ public sealed class CallReportMonth
     public byte[] Days { get; init; } = [];
 }
 
+/// <summary>
+/// Changes to the counts of one key on one day (<see cref="DateOnly.DayNumber"/>), written by the change of a call
+/// record in its transaction and not yet folded into the key's <see cref="CallReportMonth"/>
+/// (<see cref="CallReportFold"/>). A call's change rewrites this small row only: the month row of a busy key (an
+/// inbox, key 0) carries tens of KB of days, which the routing path should not rewrite for every call. A report adds
+/// these rows to the month rows; the counts may be negative (a call removed or changed after its day was folded).
+/// </summary>
+public sealed class CallReportDay
+{
+    public long OrganizationId { get; init; }
+    public ReportGrouping Grouping { get; init; }
+    public int Day { get; init; }
+    public long Key { get; init; }
+    public long Calls { get; init; }
+    public long Offered { get; init; }
+    public long Accepted { get; init; }
+    public long Declined { get; init; }
+    public long Missed { get; init; }
+    public long Abandoned { get; init; }
+    public long Forwarded { get; init; }
+    public long ForwardedAfterAgent { get; init; }
+    public long Rejected { get; init; }
+    public long TalkSeconds { get; init; }
+
+    /// <summary>The changes to the day's histogram of tenths of a second to accept (<see cref="CountsBlob"/>).</summary>
+    public byte[] AcceptTenths { get; init; } = [];
+}
+
 public static class CallReportTables
 {
     extension(SwitchboardDb db)
     {
         public DbSet<CallReportMonth> CallReportMonths => db.Set<CallReportMonth>();
+        public DbSet<CallReportDay> CallReportDays => db.Set<CallReportDay>();
+    }
+}
+
+internal sealed class CallReportDayMapping : IEntityTypeConfiguration<CallReportDay>
+{
+    public void Configure(EntityTypeBuilder<CallReportDay> e)
+    {
+        e.ToTable("CallReportDays");
+        e.HasKey(c => new { c.OrganizationId, c.Grouping, c.Day, c.Key });
     }
 }
 
@@ -177,11 +215,13 @@ internal readonly record struct ReportedCall(
 
 /// <summary>
 /// Changes to the stored counts, gathered from changes of call records (each call added with +1, removed with -1;
-/// a changed call removes what it counted before and adds what it counts now) and applied in two statements.
+/// a changed call removes what it counted before and adds what it counts now) per key and day. The routing path and
+/// the callbacks add them to small rows per key and day (<see cref="CallReportDay"/>) in their own transaction;
+/// <see cref="FoldAsync"/> moves those rows into the month rows off the routing path.
 /// </summary>
 internal sealed class CountChanges
 {
-    private readonly Dictionary<RowKey, Change> _rows = [];
+    private readonly Dictionary<RowKey, DayCounts> _rows = [];
 
     public bool IsEmpty => _rows.Values.All(c => c.IsZero);
 
@@ -234,39 +274,178 @@ internal sealed class CountChanges
     public void Add(ReportedCall call, int sign)
     {
         var counts = call.Counts();
-        var tenths = call.AcceptTenths;
-        var day = DateOnly.FromDateTime(call.StartedAt);
-        var month = new DateOnly(day.Year, day.Month, 1).DayNumber;
+        var day = DateOnly.FromDateTime(call.StartedAt).DayNumber;
         foreach (var (grouping, key) in new[]
         {
             (ReportGrouping.Agent, call.ReportedAgentId), (ReportGrouping.Group, call.GroupId), (ReportGrouping.Inbox,
                 call.InboxId),
         })
         {
-            var row = new RowKey(call.OrganizationId, grouping, month, key ?? 0);
-            if (!_rows.TryGetValue(row, out var change))
-            {
-                _rows[row] = change = new Change();
-            }
-
-            change.Month.Add(counts, tenths, sign);
-            if (!change.Days.TryGetValue(day.Day, out var dayCounts))
-            {
-                change.Days[day.Day] = dayCounts = new DayCounts();
-            }
-
-            dayCounts.Add(counts, tenths, sign);
+            Row(new RowKey(call.OrganizationId, grouping, day, key ?? 0)).Add(counts, call.AcceptTenths, sign);
         }
     }
 
+    private DayCounts Row(RowKey key)
+    {
+        if (!_rows.TryGetValue(key, out var row))
+        {
+            _rows[key] = row = new DayCounts();
+        }
+
+        return row;
+    }
+
     /// <summary>
-    /// Adds the changes to the stored rows inside the context's current transaction: one upsert adds the month's
-    /// totals (rows in key order, so two transactions never wait for each other's rows in opposite orders) and returns
-    /// the rows' histogram and days, which it holds locked; one statement writes them back with the changes merged.
+    /// Adds the changes to the rows of <see cref="CallReportDay"/> inside the context's current transaction: one upsert
+    /// adds the counts (rows in key order, so two transactions never wait for each other's rows in opposite orders);
+    /// when a histogram changes, the upsert returns the rows' histograms, which it holds locked, and one more statement
+    /// writes them back merged. A call that is not accepted yet (a new call) writes no blob at all.
     /// </summary>
     public async Task ApplyAsync(SwitchboardDb db, CancellationToken ct)
     {
         var rows = _rows.Where(r => !r.Value.IsZero).OrderBy(r => r.Key).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var histograms = rows.Where(r => r.Value.Tenths.Values.Any(n => n != 0)).ToDictionary(r => r.Key,
+            r => r.Value);
+        var table = "\"CallReportDays\"";
+        var keys = "\"OrganizationId\", \"Grouping\", \"Day\", \"Key\"";
+        var columns = string.Join(", ", ReportedCall.Columns.Select(c => $"\"{c}\""));
+        var sql = new StringBuilder($"INSERT INTO {table} ({keys}, {columns}, \"AcceptTenths\") VALUES ");
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (key, change) = rows[i];
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
+                $"({key.OrganizationId}, {(int)key.Grouping}, {key.Day}, {key.Key}, ");
+            sql.AppendJoin(", ", change.Counts.Select(n => n.ToString(CultureInfo.InvariantCulture)))
+                .Append(", @empty)");
+        }
+
+        sql.Append($" ON CONFLICT ({keys}) DO UPDATE SET ")
+            .AppendJoin(", ", ReportedCall.Columns.Select(c => $"\"{c}\" = {table}.\"{c}\" + excluded.\"{c}\""));
+        if (histograms.Count > 0)
+        {
+            sql.Append($" RETURNING {keys}, \"AcceptTenths\"");
+        }
+
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = sql.ToString();
+        Parameter(command, "@empty", Array.Empty<byte>());
+        if (histograms.Count == 0)
+        {
+            await command.ExecuteNonQueryAsync(ct);
+            return;
+        }
+
+        var stored = new List<(RowKey Key, byte[] Tenths)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var key = new RowKey(reader.GetInt64(0), (ReportGrouping)reader.GetInt32(1), reader.GetInt32(2),
+                    reader.GetInt64(3));
+                if (histograms.ContainsKey(key))
+                {
+                    stored.Add((key, reader.GetFieldValue<byte[]>(4)));
+                }
+            }
+        }
+
+        await using var update = connection.CreateCommand();
+        update.Transaction = command.Transaction;
+        var text = new StringBuilder();
+        for (var i = 0; i < stored.Count; i++)
+        {
+            var (key, tenths) = stored[i];
+            var merged = new Dictionary<long, long>();
+            CountsBlob.AddHistogram(tenths, merged);
+            histograms[key].AddTenthsTo(merged);
+            Parameter(update, $"@h{i}", CountsBlob.Histogram(merged));
+            text.Append(CultureInfo.InvariantCulture, $"UPDATE {table} SET \"AcceptTenths\" = @h{i} ")
+                .Append(CultureInfo.InvariantCulture, $"WHERE \"OrganizationId\" = {key.OrganizationId} ")
+                .Append(CultureInfo.InvariantCulture,
+                    $"AND \"Grouping\" = {(int)key.Grouping} AND \"Day\" = {key.Day} AND \"Key\" = {key.Key};");
+        }
+
+        update.CommandText = text.ToString();
+        await update.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Moves every row of <see cref="CallReportDay"/> into its <see cref="CallReportMonth"/> in one transaction, so a
+    /// report (which reads both in one statement) counts each change once, before the fold or after it. The day rows
+    /// are taken in key order (on PostgreSQL locked in that order, as the routing path locks them: neither waits for
+    /// the other in a cycle); a change written meanwhile makes a new day row, folded next time. Returns how many day
+    /// rows were folded.
+    /// </summary>
+    public static async Task<int> FoldAsync(SwitchboardDb db, CancellationToken ct)
+    {
+        var keys = "\"OrganizationId\", \"Grouping\", \"Day\", \"Key\"";
+        var columns = string.Join(", ", ReportedCall.Columns.Select(c => $"\"{c}\""));
+        var taken = db.Database.IsNpgsql()
+            ? $"""
+              DELETE FROM "CallReportDays" d
+              USING (SELECT {keys} FROM "CallReportDays" ORDER BY {keys} FOR UPDATE) s
+              WHERE (d."OrganizationId", d."Grouping", d."Day", d."Key")
+                  = (s."OrganizationId", s."Grouping", s."Day", s."Key")
+              RETURNING {string.Join(", ", keys.Split(", ").Select(k => $"d.{k}"))},
+                  {string.Join(", ", ReportedCall.Columns.Select(c => $"d.\"{c}\""))}, d."AcceptTenths"
+              """
+            : $"""DELETE FROM "CallReportDays" RETURNING {keys}, {columns}, "AcceptTenths" """;
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = taken;
+        var months = new Dictionary<RowKey, MonthChange>();
+        var folded = 0;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            var count = ReportedCall.Columns.Length;
+            while (await reader.ReadAsync(ct))
+            {
+                folded++;
+                var day = DateOnly.FromDayNumber(reader.GetInt32(2));
+                var month = new RowKey(reader.GetInt64(0), (ReportGrouping)reader.GetInt32(1),
+                    new DateOnly(day.Year, day.Month, 1).DayNumber, reader.GetInt64(3));
+                var counts = new DayCounts();
+                for (var i = 0; i < count; i++)
+                {
+                    counts.Counts[i] = reader.GetInt64(4 + i);
+                }
+
+                CountsBlob.AddHistogram(reader.GetFieldValue<byte[]>(4 + count), counts.Tenths);
+                if (!months.TryGetValue(month, out var change))
+                {
+                    months[month] = change = new MonthChange();
+                }
+
+                change.Month.Add(counts);
+                if (!change.Days.TryGetValue(day.Day, out var kept))
+                {
+                    change.Days[day.Day] = kept = new DayCounts();
+                }
+
+                kept.Add(counts);
+            }
+        }
+
+        await ApplyToMonthsAsync(db, command.Transaction, months, ct);
+        return folded;
+    }
+
+    /// <summary>
+    /// One upsert adds the months' totals (rows in key order) and returns the rows' histogram and days, which it holds
+    /// locked; one statement writes them back with the changes merged.
+    /// </summary>
+    private static async Task ApplyToMonthsAsync(SwitchboardDb db, DbTransaction? transaction,
+        Dictionary<RowKey, MonthChange> months, CancellationToken ct)
+    {
+        var rows = months.Where(r => !r.Value.IsZero).OrderBy(r => r.Key).ToList();
         if (rows.Count == 0)
         {
             return;
@@ -280,7 +459,7 @@ internal sealed class CountChanges
         {
             var (key, change) = rows[i];
             sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
-                $"({key.OrganizationId}, {(int)key.Grouping}, {key.Month}, {key.Key}, ");
+                $"({key.OrganizationId}, {(int)key.Grouping}, {key.Day}, {key.Key}, ");
             sql.AppendJoin(", ", change.Month.Counts.Select(n => n.ToString(CultureInfo.InvariantCulture)))
                 .Append(", @empty, @empty)");
         }
@@ -291,7 +470,7 @@ internal sealed class CountChanges
 
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.Transaction = transaction;
         command.CommandText = sql.ToString();
         Parameter(command, "@empty", Array.Empty<byte>());
         var stored = new List<(RowKey Key, byte[] Tenths, byte[] Days)>();
@@ -305,12 +484,12 @@ internal sealed class CountChanges
         }
 
         await using var update = connection.CreateCommand();
-        update.Transaction = command.Transaction;
+        update.Transaction = transaction;
         var text = new StringBuilder();
         for (var i = 0; i < stored.Count; i++)
         {
             var (key, tenths, days) = stored[i];
-            var change = _rows[key];
+            var change = months[key];
             var histogram = new Dictionary<long, long>();
             CountsBlob.AddHistogram(tenths, histogram);
             change.Month.AddTenthsTo(histogram);
@@ -331,7 +510,7 @@ internal sealed class CountChanges
                 .Append(CultureInfo.InvariantCulture, $"\"Days\" = @d{i} ")
                 .Append(CultureInfo.InvariantCulture, $"WHERE \"OrganizationId\" = {key.OrganizationId} ")
                 .Append(CultureInfo.InvariantCulture,
-                    $"AND \"Grouping\" = {(int)key.Grouping} AND \"Month\" = {key.Month} AND \"Key\" = {key.Key};");
+                    $"AND \"Grouping\" = {(int)key.Grouping} AND \"Month\" = {key.Day} AND \"Key\" = {key.Key};");
         }
 
         update.CommandText = text.ToString();
@@ -346,15 +525,17 @@ internal sealed class CountChanges
         command.Parameters.Add(parameter);
     }
 
-    private readonly record struct RowKey(long OrganizationId, ReportGrouping Grouping, int Month, long Key)
+    /// <summary>A row's key: <see cref="Day"/> is the day (<see cref="DateOnly.DayNumber"/>) of a day row, the first
+    /// day of the month of a month row.</summary>
+    private readonly record struct RowKey(long OrganizationId, ReportGrouping Grouping, int Day, long Key)
         : IComparable<RowKey>
     {
         public int CompareTo(RowKey other) =>
-            (OrganizationId, Grouping, Month, Key).CompareTo((other.OrganizationId, other.Grouping, other.Month,
+            (OrganizationId, Grouping, Day, Key).CompareTo((other.OrganizationId, other.Grouping, other.Day,
                 other.Key));
     }
 
-    private sealed class Change
+    private sealed class MonthChange
     {
         public DayCounts Month { get; } = new();
         public SortedDictionary<int, DayCounts> Days { get; } = [];

@@ -86,9 +86,9 @@ public static class CallReportSql
     private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     /// <summary>
-    /// Counts every stored inbound call afresh: empties "CallReportMonths" and fills it in one
-    /// INSERT … SELECT … GROUP BY (days from the calls, months from the days), writing the days and histograms in
-    /// the format of <see cref="CountsBlob"/>. The migration that made the table ran it to count the calls stored
+    /// Counts every stored inbound call afresh: empties "CallReportDays" and "CallReportMonths" and fills the months
+    /// in one INSERT … SELECT … GROUP BY (days from the calls, months from the days), writing the days and histograms
+    /// in the format of <see cref="CountsBlob"/>. The migration that made the table ran it to count the calls stored
     /// before; the report benchmark runs it after filling the calls in bulk.
     /// </summary>
     public static string Recount(bool postgres)
@@ -113,6 +113,7 @@ public static class CallReportSql
         var dayWords = Words(new[] { "d.day - d.month + 1" }.Concat(names.Select(n => $"d.{n}"))
             .Append("COALESCE(h.pairs, 0)"));
         return $"""
+            DELETE FROM "CallReportDays";
             DELETE FROM "CallReportMonths";
             WITH inbound AS (
                 SELECT "OrganizationId" AS org, {day} AS day, {month} AS month,

@@ -228,6 +228,10 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
                    CASE WHEN "Month" >= @whole_from AND "Month" < @whole_to THEN NULL ELSE "Days" END
             FROM "CallReportMonths"
             WHERE "OrganizationId" = @org AND "Grouping" = {(int)grouping} AND "Month" >= @first AND "Month" <= @last
+            UNION ALL
+            SELECT "Key", "Day", {columns}, "AcceptTenths", NULL
+            FROM "CallReportDays"
+            WHERE "OrganizationId" = @org AND "Grouping" = {(int)grouping} AND "Day" >= @first_day AND "Day" < @end_day
             """;
 
         var connection = db.Database.GetDbConnection();
@@ -241,6 +245,8 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             Parameter(command, "@last", lastMonth.DayNumber);
             Parameter(command, "@whole_from", wholeFrom.DayNumber);
             Parameter(command, "@whole_to", wholeTo.DayNumber);
+            Parameter(command, "@first_day", firstDay.DayNumber);
+            Parameter(command, "@end_day", endDay.DayNumber);
             await using var reader = await command.ExecuteReaderAsync(ct);
             var counts = ReportedCall.Columns.Length;
             while (await reader.ReadAsync(ct))

@@ -12,7 +12,7 @@ namespace Switchboard.CompiledModels.Postgres
     public partial class PostgresSwitchboardDbModel
     {
         private PostgresSwitchboardDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("87e2d3b7-c586-4485-a871-66b449c2df20"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("a60e43af-e84e-48ca-9d7c-49f7a3f99f80"), entityTypeCount: 21)
         {
         }
 
@@ -25,7 +25,8 @@ namespace Switchboard.CompiledModels.Postgres
             var callStatusEvent = CallStatusEventEntityType.Create(this);
             var voicemailRecord = VoicemailRecordEntityType.Create(this);
             var callEvent = CallEventEntityType.Create(this);
-            var callReportCount = CallReportCountEntityType.Create(this);
+            var callReportDay = CallReportDayEntityType.Create(this);
+            var callReportMonth = CallReportMonthEntityType.Create(this);
             var agent = AgentEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var blockedCaller = BlockedCallerEntityType.Create(this);
@@ -52,7 +53,8 @@ namespace Switchboard.CompiledModels.Postgres
             CallStatusEventEntityType.CreateAnnotations(callStatusEvent);
             VoicemailRecordEntityType.CreateAnnotations(voicemailRecord);
             CallEventEntityType.CreateAnnotations(callEvent);
-            CallReportCountEntityType.CreateAnnotations(callReportCount);
+            CallReportDayEntityType.CreateAnnotations(callReportDay);
+            CallReportMonthEntityType.CreateAnnotations(callReportMonth);
             AgentEntityType.CreateAnnotations(agent);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             BlockedCallerEntityType.CreateAnnotations(blockedCaller);

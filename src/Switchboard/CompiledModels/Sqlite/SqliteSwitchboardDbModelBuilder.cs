@@ -11,7 +11,7 @@ namespace Switchboard.CompiledModels.Sqlite
     public partial class SqliteSwitchboardDbModel
     {
         private SqliteSwitchboardDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5dea70d4-143c-4e82-99bf-2a0fd9f1a22b"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("a574673d-6e84-4174-9aa6-6f96c1dce753"), entityTypeCount: 21)
         {
         }
 
@@ -24,7 +24,8 @@ namespace Switchboard.CompiledModels.Sqlite
             var callStatusEvent = CallStatusEventEntityType.Create(this);
             var voicemailRecord = VoicemailRecordEntityType.Create(this);
             var callEvent = CallEventEntityType.Create(this);
-            var callReportCount = CallReportCountEntityType.Create(this);
+            var callReportDay = CallReportDayEntityType.Create(this);
+            var callReportMonth = CallReportMonthEntityType.Create(this);
             var agent = AgentEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var blockedCaller = BlockedCallerEntityType.Create(this);
@@ -51,7 +52,8 @@ namespace Switchboard.CompiledModels.Sqlite
             CallStatusEventEntityType.CreateAnnotations(callStatusEvent);
             VoicemailRecordEntityType.CreateAnnotations(voicemailRecord);
             CallEventEntityType.CreateAnnotations(callEvent);
-            CallReportCountEntityType.CreateAnnotations(callReportCount);
+            CallReportDayEntityType.CreateAnnotations(callReportDay);
+            CallReportMonthEntityType.CreateAnnotations(callReportMonth);
             AgentEntityType.CreateAnnotations(agent);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             BlockedCallerEntityType.CreateAnnotations(blockedCaller);

@@ -467,6 +467,59 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("CallEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Reports.CallReportDay", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Grouping")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Abandoned")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("AcceptTenths")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Declined")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Forwarded")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ForwardedAfterAgent")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Missed")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
+
+                    b.ToTable("CallReportDays", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Reports.CallReportMonth", b =>
                 {
                     b.Property<long>("OrganizationId")

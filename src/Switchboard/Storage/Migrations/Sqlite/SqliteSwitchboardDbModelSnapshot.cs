@@ -450,6 +450,59 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("CallEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Switchboard.Reports.CallReportDay", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Grouping")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Abandoned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("AcceptTenths")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Declined")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Forwarded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ForwardedAfterAgent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Missed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
+
+                    b.ToTable("CallReportDays", (string)null);
+                });
+
             modelBuilder.Entity("Switchboard.Reports.CallReportMonth", b =>
                 {
                     b.Property<long>("OrganizationId")

@@ -12,7 +12,7 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSwitchboardDb))]
-    [Migration("20261201134227_CallReportMonths")]
+    [Migration("20261201164142_CallReportMonths")]
     partial class CallReportMonths
     {
         /// <inheritdoc />
@@ -468,6 +468,59 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.HasIndex("OrganizationId", "Id");
 
                     b.ToTable("CallEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Reports.CallReportDay", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Grouping")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Abandoned")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("AcceptTenths")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Declined")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Forwarded")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ForwardedAfterAgent")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Missed")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
+
+                    b.ToTable("CallReportDays", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Reports.CallReportMonth", b =>

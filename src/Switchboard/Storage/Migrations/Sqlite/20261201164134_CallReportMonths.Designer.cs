@@ -11,7 +11,7 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSwitchboardDb))]
-    [Migration("20261201134216_CallReportMonths")]
+    [Migration("20261201164134_CallReportMonths")]
     partial class CallReportMonths
     {
         /// <inheritdoc />
@@ -451,6 +451,59 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "Id");
 
                     b.ToTable("CallEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Reports.CallReportDay", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Grouping")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Abandoned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("AcceptTenths")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Declined")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Forwarded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ForwardedAfterAgent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Missed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
+
+                    b.ToTable("CallReportDays", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Reports.CallReportMonth", b =>

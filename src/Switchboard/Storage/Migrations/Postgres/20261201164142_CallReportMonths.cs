@@ -14,6 +14,31 @@ namespace Switchboard.Storage.Migrations.Postgres
                 name: "CallReportCounts");
 
             migrationBuilder.CreateTable(
+                name: "CallReportDays",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<long>(type: "bigint", nullable: false),
+                    Grouping = table.Column<int>(type: "integer", nullable: false),
+                    Day = table.Column<int>(type: "integer", nullable: false),
+                    Key = table.Column<long>(type: "bigint", nullable: false),
+                    Calls = table.Column<long>(type: "bigint", nullable: false),
+                    Offered = table.Column<long>(type: "bigint", nullable: false),
+                    Accepted = table.Column<long>(type: "bigint", nullable: false),
+                    Declined = table.Column<long>(type: "bigint", nullable: false),
+                    Missed = table.Column<long>(type: "bigint", nullable: false),
+                    Abandoned = table.Column<long>(type: "bigint", nullable: false),
+                    Forwarded = table.Column<long>(type: "bigint", nullable: false),
+                    ForwardedAfterAgent = table.Column<long>(type: "bigint", nullable: false),
+                    Rejected = table.Column<long>(type: "bigint", nullable: false),
+                    TalkSeconds = table.Column<long>(type: "bigint", nullable: false),
+                    AcceptTenths = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CallReportDays", x => new { x.OrganizationId, x.Grouping, x.Day, x.Key });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "CallReportMonths",
                 columns: table => new
                 {
@@ -42,7 +67,8 @@ namespace Switchboard.Storage.Migrations.Postgres
             // Hand-written: count the calls stored before this migration into the new rows, in one
             // INSERT … SELECT … GROUP BY (the text of CallReportSql.Recount on this day, frozen here so that a later
             // change of the rule or of the calls' columns leaves what this migration does as it was). The old
-            // per-day rows are dropped above, not converted: their histograms were text.
+            // per-day rows are dropped above, not converted: their histograms were text. It comes last, not at the top
+            // of Up(): it fills the table made above. CallReportDays starts empty (changes after this migration).
             migrationBuilder.Sql("""
                 DELETE FROM "CallReportMonths";
                 WITH inbound AS (
@@ -120,6 +146,9 @@ namespace Switchboard.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "CallReportDays");
+
             migrationBuilder.DropTable(
                 name: "CallReportMonths");
 
