@@ -16,7 +16,8 @@ namespace Switchboard.Tests.Reports;
 /// The report read from the stored counts equals the report scanned from the calls, on a generated history: two
 /// organizations, agents, groups and inboxes, every outcome, times to accept to the millisecond, calls that start
 /// just before midnight UTC and settle after it, outcomes that change late (the dial's end after the caller's), a
-/// retention purge, and ranges given as days, as instants mid-day, across months and up to two years.
+/// retention purge, and ranges given as days, as instants mid-day, across months and up to two years; with the day
+/// rows not folded yet, folded, and changed after they were folded.
 /// </summary>
 [Trait("Database", "yes")]
 public sealed class CallReportCountsTests : IAsyncLifetime
@@ -58,12 +59,23 @@ public sealed class CallReportCountsTests : IAsyncLifetime
     [Fact]
     public async Task ReportsFromStoredCountsEqualTheScanOfTheCalls()
     {
-        await GenerateHistoryAsync(new Random(16), calls: 700);
+        // Day rows only (nothing folded yet), then calls changed after their days were folded into months.
+        await GenerateHistoryAsync(new Random(16), calls: 700, afterAdding: async () =>
+        {
+            await AssertEqualOverRangesAsync(settled: false);
+            Assert.Equal(0, await CountRowsAsync());
+            Assert.True(await FoldAsync() > 0);
+        });
 
         await AssertEqualOverRangesAsync();
         Assert.True(await CountRowsAsync() > 0);
+        Assert.True(await CountDayRowsAsync() > 0);
+        await FoldAsync();
+        Assert.Equal(0, await CountDayRowsAsync());
+        await AssertEqualOverRangesAsync();
 
-        // The retention purge removes the oldest calls (one day in part): the counts lose them in the same transaction.
+        // The retention purge removes the oldest calls (one day in part): the counts lose them in the same transaction
+        // (day rows that take away from folded months), and again once those are folded.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 20, 15, 30, 0, TimeSpan.Zero));
         await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = 80 });
         var purge = _app.Services.GetServices<IHostedService>().OfType<RetentionPurge>().Single();
@@ -71,12 +83,54 @@ public sealed class CallReportCountsTests : IAsyncLifetime
         Assert.True(purged.CallRecords > 0);
 
         await AssertEqualOverRangesAsync();
+        await FoldAsync();
+        await AssertEqualOverRangesAsync();
+    }
+
+    [Fact]
+    public async Task ANewCallWritesSmallDayRowsAndTheFoldMovesThemIntoTheMonth()
+    {
+        await GenerateHistoryAsync(new Random(3), calls: 200);
+        await FoldAsync();
+        var months = await CountsAsync();
+        var at = new DateTime(2026, 10, 14, 9, 0, 0, DateTimeKind.Utc);
+        var call = Enumerable.Range(0, 100).Select(seed => Generate(new Random(seed), "CAnew", at, theirs: false).Call)
+            .First(c => c.Decision == RoutingOutcome.ConnectAgent);
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            db.Calls.Add(call);
+            await db.SaveChangesAsync();
+        }
+
+        // The month rows (a busy key's carries every day of its month) are left as they were: the call wrote its three
+        // day rows (agent, group, inbox) and no histogram, as it is not accepted yet.
+        Assert.Equal(months, await CountsAsync());
+        var days = await DayRowsAsync();
+        Assert.Equal(3, days.Count);
+        Assert.All(days, d => Assert.Equal((1L, DateOnly.FromDateTime(at)), (d.Calls, DateOnly.FromDayNumber(d.Day))));
+        Assert.All(days, d => Assert.Empty(d.AcceptTenths));
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<CallChanges>().ApplyAsync(call.Id,
+                c => Accepted(c, at.AddSeconds(4.2), 60, at.AddSeconds(70)), CancellationToken.None);
+        }
+
+        // Accepted: one pair (tenths, calls) in each day row, eight bytes.
+        Assert.All(await DayRowsAsync(), d => Assert.Equal((1L, 8), (d.Accepted, d.AcceptTenths.Length)));
+        await AssertEqualOverRangesAsync();
+        await FoldAsync();
+        Assert.Empty(await DayRowsAsync());
+        Assert.NotEqual(months, await CountsAsync());
+        await AssertEqualOverRangesAsync();
     }
 
     [Fact]
     public async Task TheMigrationsRecountGivesTheCountsKeptAsCallsChanged()
     {
-        await GenerateHistoryAsync(new Random(7), calls: 300);
+        await GenerateHistoryAsync(new Random(7), calls: 300, afterAdding: async () => await FoldAsync());
+        await FoldAsync();
         var kept = await CountsAsync();
 
         await using (var scope = _app.Services.CreateAsyncScope())
@@ -88,7 +142,7 @@ public sealed class CallReportCountsTests : IAsyncLifetime
         Assert.Equal(kept, await CountsAsync());
     }
 
-    private async Task AssertEqualOverRangesAsync()
+    private async Task AssertEqualOverRangesAsync(bool settled = true)
     {
         string[] ranges =
         [
@@ -121,6 +175,11 @@ public sealed class CallReportCountsTests : IAsyncLifetime
             }
         }
 
+        if (!settled)
+        {
+            return;
+        }
+
         var all = await _org.Admin.GetFromJsonAsync<CallReport>(
             $"{_org.Path}/reports/calls?from=2025-01-01&to=2026-12-31");
         Assert.True(all!.Totals.Accepted > 20 && all.Totals.Forwarded > 5);
@@ -134,6 +193,20 @@ public sealed class CallReportCountsTests : IAsyncLifetime
         await using var scope = _app.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallReportMonths.CountAsync();
     }
+
+    private async Task<int> CountDayRowsAsync() => (await DayRowsAsync()).Count;
+
+    private async Task<List<CallReportDay>> DayRowsAsync()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallReportDays.AsNoTracking()
+            .ToListAsync();
+    }
+
+    /// <summary>One pass of the fold, as the app runs it every five minutes (the test's clock does not move on its own).
+    /// </summary>
+    private Task<int> FoldAsync() =>
+        _app.Services.GetServices<IHostedService>().OfType<CallReportFold>().Single().FoldAsync(CancellationToken.None);
 
     /// <summary>Each stored row with its days and histograms read back, in a canonical order (the recount writes a
     /// histogram's pairs in the order its GROUP BY found them).</summary>
@@ -166,7 +239,7 @@ public sealed class CallReportCountsTests : IAsyncLifetime
     /// Calls stored as routing stores them (added, with what is known at once), then changed one by one as the
     /// provider's callbacks change them (<see cref="CallChanges"/>), some hours late and some after midnight.
     /// </summary>
-    private async Task GenerateHistoryAsync(Random random, int calls)
+    private async Task GenerateHistoryAsync(Random random, int calls, Func<Task>? afterAdding = null)
     {
         var later = new List<(long Id, Func<CallRecord, bool>[] Changes)>();
         await using var scope = _app.Services.CreateAsyncScope();
@@ -190,6 +263,11 @@ public sealed class CallReportCountsTests : IAsyncLifetime
                 batch.Clear();
                 db.ChangeTracker.Clear();
             }
+        }
+
+        if (afterAdding is not null)
+        {
+            await afterAdding();
         }
 
         // Each callback in its own save, and every call's second callback after all the first ones: outcomes change
