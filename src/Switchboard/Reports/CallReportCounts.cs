@@ -13,13 +13,14 @@ using Switchboard.Storage;
 namespace Switchboard.Reports;
 
 /// <summary>
-/// What the call report counts of one organization's inbound calls that started in one calendar month (UTC), for one
-/// agent, group or inbox (<see cref="Key"/> 0: the calls that had none): the month's totals in columns, and each of
-/// its days in <see cref="Days"/>. Written by the fold (<see cref="CallReportFold"/>) of the
+/// What the call report counts of one organization's inbound calls that started in one calendar month (UTC), for
+/// one agent, group or inbox (<see cref="Key"/> 0: the calls that had none): the month's totals in columns, and
+/// each of its days in <see cref="Days"/>. Written by the fold (<see cref="CallReportFold"/>) of the
 /// <see cref="CallReportDay"/> rows that every change of a call record writes in its transaction
-/// (<see cref="CallReportCountsInterceptor"/>). One row per key and month, not per day: an organization with thousands of agents has a few calls per agent a day, so
-/// rows per day were about as many as calls; a report reads at most one row per key and month (the days only of the
-/// two months it covers in part), plus the day rows not folded yet. Formats: <see cref="CountsBlob"/>.
+/// (<see cref="CallReportCountsInterceptor"/>). One row per key and month, not per day: an organization with
+/// thousands of agents has a few calls per agent a day, so rows per day were about as many as calls; a report reads
+/// at most one row per key and month (the days only of the two months it covers in part), plus the day rows not
+/// folded yet. Formats: <see cref="CountsBlob"/>.
 /// </summary>
 public sealed class CallReportMonth
 {

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Switchboard.Calls;
@@ -142,6 +144,30 @@ public sealed class CallReportCountsTests : IAsyncLifetime
         Assert.Equal(kept, await CountsAsync());
     }
 
+    [Fact]
+    public async Task TheMigrationBackFillsTheMonthsFromTheCallsStoredBeforeIt()
+    {
+        await GenerateHistoryAsync(new Random(11), calls: 300);
+        await FoldAsync();
+        var kept = await CountsAsync();
+
+        // Back to the schema before the month rows (the old per-day table, empty), then forward again: the
+        // migration's frozen recount fills the months from the calls alone.
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            var migrations = db.Database.GetMigrations().ToList();
+            var months = migrations.FindIndex(m => m.EndsWith("_CallReportMonths", StringComparison.Ordinal));
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync(migrations[months - 1]);
+            await migrator.MigrateAsync();
+        }
+
+        Assert.Equal(kept, await CountsAsync());
+        Assert.Empty(await DayRowsAsync());
+        await AssertEqualOverRangesAsync();
+    }
+
     private async Task AssertEqualOverRangesAsync(bool settled = true)
     {
         string[] ranges =
@@ -203,8 +229,8 @@ public sealed class CallReportCountsTests : IAsyncLifetime
             .ToListAsync();
     }
 
-    /// <summary>One pass of the fold, as the app runs it every five minutes (the test's clock does not move on its own).
-    /// </summary>
+    /// <summary>One pass of the fold, as the app runs it every five minutes (the test's clock does not move on its
+    /// own).</summary>
     private Task<int> FoldAsync() =>
         _app.Services.GetServices<IHostedService>().OfType<CallReportFold>().Single().FoldAsync(CancellationToken.None);
 
