@@ -6,9 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../src/Switchboard"
 dotnet tool restore >/dev/null
-# Built once with the old compiled models in place: Program.cs names their namespaces, so the project does not build
-# while a folder is gone. The tree must build before this runs (fix or delete a stale entity type's file first).
-dotnet build -nologo -v quiet >/dev/null
+# Built once, with the compiled models still in place: Program.cs names them, so the project does not build while
+# they are deleted. When an entity type is removed, delete its two *EntityType.cs files and their lines in the two
+# *ModelBuilder.cs files first, so that this build succeeds.
+dotnet build -nologo -v quiet
 for provider in Sqlite Postgres; do
   rm -rf "CompiledModels/$provider"
   dotnet ef dbcontext optimize --no-build --context "${provider}SwitchboardDb" --output-dir "CompiledModels/$provider" \
