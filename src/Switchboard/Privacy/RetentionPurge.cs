@@ -116,33 +116,32 @@ public sealed class RetentionPurge(
                 return run.Db.MessageEvents.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(run.Ct);
             });
 
-    private static async Task<int> DeleteLastTextsAsync(Run run, long orgId, DateTime cutoff)
-    {
-        var groups = await run.Db.Groups.AsNoTracking().Where(g => g.OrganizationId == orgId).Select(g => g.Id)
-            .ToListAsync(run.Ct);
-        var deleted = 0;
-        foreach (var groupId in groups)
-        {
-            deleted += await run.InBatchesAsync<string>(
-                (size, after) =>
+    /// <summary>
+    /// The organization's rows in ContactTexts older than the cutoff (its latest texts and its texts' rows), walked in
+    /// key order a batch of contacts at a time; returns how many were a group's latest text, as "last-text entries".
+    /// </summary>
+    private static Task<int> DeleteLastTextsAsync(Run run, long orgId, DateTime cutoff) =>
+        run.InBatchesAsync<string>(
+            (size, after) =>
+            {
+                var old = run.Db.ContactTexts.AsNoTracking().Where(t => t.OrganizationId == orgId && t.SentAt < cutoff);
+                if (after is not null)
                 {
-                    var old = run.Db.LastTexts.AsNoTracking().Where(t => t.GroupId == groupId && t.SentAt < cutoff);
-                    if (after is not null)
-                    {
-                        old = old.Where(t => string.Compare(t.Contact, after) > 0);
-                    }
+                    old = old.Where(t => string.Compare(t.Contact, after) > 0);
+                }
 
-                    return old.OrderBy(t => t.Contact).Take(size).Select(t => t.Contact).ToListAsync(run.Ct);
-                },
-                null,
-                // A text that came in since it was found moved the entry past the cutoff: the entry stays.
-                contacts => run.Db.LastTexts
-                    .Where(t => t.GroupId == groupId && contacts.Contains(t.Contact) && t.SentAt < cutoff)
-                    .ExecuteDeleteAsync(run.Ct));
-        }
-
-        return deleted;
-    }
+                return old.Select(t => t.Contact).Distinct().OrderBy(c => c).Take(size).ToListAsync(run.Ct);
+            },
+            null,
+            // A text that came in since it was found moved the row past the cutoff: the row stays.
+            async contacts =>
+            {
+                var old = run.Db.ContactTexts
+                    .Where(t => t.OrganizationId == orgId && contacts.Contains(t.Contact) && t.SentAt < cutoff);
+                var lastTexts = await old.Where(t => t.Kind == ContactTextKind.Group).ExecuteDeleteAsync(run.Ct);
+                await old.ExecuteDeleteAsync(run.Ct);
+                return lastTexts;
+            });
 
     private static Task<int> DeleteCallsAsync(Run run, IRecordingEraser recordings, long orgId, DateTime cutoff) =>
         run.InBatchesAsync<Stamped>(

@@ -1,0 +1,147 @@
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Storage;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.Messages;
+
+/// <summary>
+/// ContactTexts, the one table keyed by contact that routing, calls out and erasure read, against what the stored
+/// texts say: on a generated history of batches with texts arriving late, equal times, repeated ids, group and inbox
+/// numbers, and a second organization texting the same contacts.
+/// </summary>
+[Trait("Database", "yes")]
+public sealed class ContactTextsTests : IAsyncLifetime
+{
+    private static readonly string[] Contacts = ["+14155550301", "+14155550302", "+14155550303", "+14155550304"];
+
+    private readonly SwitchboardApp _app = new();
+    private TestOrganization _org = null!;
+    private TestOrganization _other = null!;
+    private long[] _agents = [];
+    private long _theirAgent;
+
+    public async Task InitializeAsync()
+    {
+        _org = await TestOrganization.CreateAsync(_app);
+        await _org.AddNumberAsync("+14155550100", groupId: await _org.CreateGroupAsync("North"));
+        await _org.AddNumberAsync("+14155550101", groupId: await _org.CreateGroupAsync("South"));
+        await _org.AddNumberAsync("+14155550102", inboxId: await _org.CreateInboxAsync("Help"));
+        _agents =
+        [
+            await _org.CreateAgentAsync("Ann", "+14155550111"), await _org.CreateAgentAsync("Ben", "+14155550112"),
+            await _org.CreateAgentAsync("Cat", "+14155550113"),
+        ];
+        _other = await TestOrganization.CreateAsync(_app, "Other Org");
+        await _other.AddNumberAsync("+14155550200", groupId: await _other.CreateGroupAsync("Theirs"));
+        _theirAgent = await _other.CreateAgentAsync("Zed", "+14155550121");
+    }
+
+    public Task DisposeAsync()
+    {
+        _app.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task EachGroupsAndEachAgentsRowIsTheirLatestTextFirstRecordedOnTiesAndEachTextHasARow()
+    {
+        await IngestHistoryAsync(new Random(16));
+
+        var (texts, rows) = await ReadAsync();
+
+        Assert.True(texts.Count > 100, $"{texts.Count} texts");
+        Assert.Equal(Expected(texts), Actual(rows));
+    }
+
+    [Fact]
+    public async Task TheMigrationsBackfillGivesTheRowsKeptAsTextsCameIn()
+    {
+        await IngestHistoryAsync(new Random(2));
+        var (_, kept) = await ReadAsync();
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            // LastTexts, the group rows' source, is gone after the migration: the texts' and agents' rows are redone.
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            await db.ContactTexts.Where(t => t.Kind != ContactTextKind.Group).ExecuteDeleteAsync();
+            await db.Database.ExecuteSqlRawAsync(ContactTextsBackfill.Texts);
+            await db.Database.ExecuteSqlRawAsync(ContactTextsBackfill.Agents);
+        }
+
+        var (_, again) = await ReadAsync();
+        Assert.Equal(Actual(kept), Actual(again));
+    }
+
+    /// <summary>
+    /// Batches of up to 12 texts, times on a coarse grid (so that many are equal) in random order (so that many
+    /// arrive after later ones), some ids sent again, from two groups and an inbox; the other organization texts the
+    /// same contacts in between.
+    /// </summary>
+    private async Task IngestHistoryAsync(Random random)
+    {
+        string[] numbers = ["+14155550100", "+14155550101", "+14155550102"];
+        var start = _app.Clock.GetUtcNow().AddDays(-3);
+        var sent = new List<string>();
+        for (var batch = 0; batch < 20; batch++)
+        {
+            var messages = new List<object>();
+            for (var i = random.Next(1, 13); i > 0; i--)
+            {
+                var id = sent.Count > 0 && random.Next(8) == 0 ? sent[random.Next(sent.Count)] : $"t{sent.Count}";
+                sent.Add(id);
+                messages.Add(new
+                {
+                    id,
+                    agentId = _agents[random.Next(_agents.Length)],
+                    contact = Contacts[random.Next(Contacts.Length)],
+                    from = numbers[random.Next(numbers.Length)],
+                    sentAt = start.AddMinutes(10 * random.Next(12)),
+                    contactName = random.Next(3) == 0 ? $"Name {random.Next(5)}" : null,
+                });
+            }
+
+            await TestOrganization.ReadAsync(
+                await _org.Admin.PostAsJsonAsync($"{_org.Path}/messages", new { messages }));
+            await _other.TextAsync(
+                _theirAgent,
+                Contacts[random.Next(Contacts.Length)],
+                "+14155550200",
+                start.AddMinutes(10 * random.Next(12)));
+        }
+    }
+
+    private async Task<(List<MessageEvent> Texts, List<ContactText> Rows)> ReadAsync()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        return (
+            await db.MessageEvents.AsNoTracking().ToListAsync(),
+            await db.ContactTexts.AsNoTracking().ToListAsync());
+    }
+
+    /// <summary>What the texts say: latest by time sent, then the first recorded (the lowest id).</summary>
+    private static List<string> Expected(List<MessageEvent> texts)
+    {
+        static MessageEvent Latest(IEnumerable<MessageEvent> g) =>
+            g.OrderByDescending(t => t.SentAt).ThenBy(t => t.Id).First();
+
+        var groups = texts.Where(t => t.GroupId is not null)
+            .GroupBy(t => (t.OrganizationId, t.Contact, t.GroupId))
+            .Select(g => Latest(g))
+            .Select(t => Row(t, ContactTextKind.Group, t.GroupId!.Value, t.FromNumber));
+        var agents = texts.GroupBy(t => (t.OrganizationId, t.Contact, t.AgentId))
+            .Select(g => Latest(g))
+            .Select(t => Row(t, ContactTextKind.Agent, t.AgentId, t.FromNumber));
+        var each = texts.Select(t => Row(t, ContactTextKind.Text, t.Id, null));
+        return [.. groups.Concat(agents).Concat(each).Order(StringComparer.Ordinal)];
+    }
+
+    private static List<string> Actual(List<ContactText> rows) =>
+        [.. rows.Select(r => $"{r.OrganizationId} {r.Contact} {r.Kind} {r.OwnerId}: {r.AgentId} {r.FromNumber} " +
+            $"{r.GroupId} {r.InboxId} {r.SentAt:O}").Order(StringComparer.Ordinal)];
+
+    private static string Row(MessageEvent t, ContactTextKind kind, long owner, string? from) =>
+        $"{t.OrganizationId} {t.Contact} {kind} {owner}: {t.AgentId} {from} {t.GroupId} {t.InboxId} {t.SentAt:O}";
+}
