@@ -12,6 +12,13 @@ const int BatchSize = 10_000;
 // Fills a running Switchboard through its own admin API, then writes signed voice webhooks for wrk.
 //   generate --url U --operator-token T --auth-token A --public-base-url P --scale 100k|1m|10m --out DIR
 var options = Args.Parse(args);
+// bench/soak.sh: --soak true drives two running instances (see Soak).
+if (options.Get("soak", "false") == "true")
+{
+    await Soak.RunAsync(options);
+    return;
+}
+
 var scale = options.Get("scale", "100k");
 var events = scale switch
 {

@@ -28,6 +28,8 @@ using Switchboard.SignalWire;
 using Switchboard.Telnyx;
 using Switchboard.Twilio;
 using Switchboard.Calls.Voicemail;
+using Switchboard.CompiledModels.Postgres;
+using Switchboard.CompiledModels.Sqlite;
 
 var demo = args.Contains(DemoMode.Switch);
 
@@ -46,7 +48,9 @@ if (demo)
 // Settings, storage and the clock
 builder.Services.Configure<SwitchboardOptions>(builder.Configuration.GetSection(SwitchboardOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSwitchboardStorage(builder.Configuration);
+builder.Services.AddSwitchboardStorage(
+    builder.Configuration,
+    new(() => SqliteSwitchboardDbModel.Instance, () => PostgresSwitchboardDbModel.Instance));
 builder.Services.AddAuditTrail();
 builder.Services.AddCallReportCounts();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

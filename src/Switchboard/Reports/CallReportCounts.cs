@@ -100,25 +100,27 @@ internal readonly record struct ReportedCall(
         [DecisionReason.AgentInactive, DecisionReason.AgentDeleted, DecisionReason.AgentHasNoPhone,
             DecisionReason.AgentNotInGroup];
 
-    public static ReportedCall? Of(PropertyValues v) =>
-        v.GetValue<CallDirection>(nameof(CallRecord.Direction)) == CallDirection.Inbound
-        && v.GetValue<long?>(nameof(CallRecord.OrganizationId)) is { } organizationId
+    /// <summary>The call as it is tracked before or after a save.</summary>
+    public static ReportedCall? Of(PropertyValues v) => Of((CallRecord)v.ToObject());
+
+    public static ReportedCall? Of(CallRecord c) =>
+        c is { Direction: CallDirection.Inbound, OrganizationId: { } organizationId }
             ? new(
                 organizationId,
-                v.GetValue<DateTime>(nameof(CallRecord.StartedAt)),
-                v.GetValue<long?>(nameof(CallRecord.AgentId)),
-                v.GetValue<long?>(nameof(CallRecord.GroupId)),
-                v.GetValue<long?>(nameof(CallRecord.InboxId)),
-                v.GetValue<RoutingOutcome>(nameof(CallRecord.Decision)),
-                v.GetValue<DecisionReason>(nameof(CallRecord.Reason)),
-                v.GetValue<CallOutcome?>(nameof(CallRecord.Outcome)),
-                v.GetValue<CallOutcome?>(nameof(CallRecord.AgentOutcome)),
-                v.GetValue<DateTime?>(nameof(CallRecord.ScreenedAt)),
-                v.GetValue<int?>(nameof(CallRecord.TalkSeconds)),
-                v.GetValue<DateTime?>(nameof(CallRecord.FallbackStartedAt)),
-                v.GetValue<string?>(nameof(CallRecord.TeamRung)),
-                v.GetValue<long?>(nameof(CallRecord.TeamAgentId)),
-                v.GetValue<DateTime?>(nameof(CallRecord.TeamAcceptedAt)))
+                c.StartedAt,
+                c.AgentId,
+                c.GroupId,
+                c.InboxId,
+                c.Decision,
+                c.Reason,
+                c.Outcome,
+                c.AgentOutcome,
+                c.ScreenedAt,
+                c.TalkSeconds,
+                c.FallbackStartedAt,
+                c.TeamRung,
+                c.TeamAgentId,
+                c.TeamAcceptedAt)
             : null;
 
     // Someone of the team took the call for the agent (B8): it counts for them, and not as the agent's miss.
@@ -200,6 +202,21 @@ internal sealed class CountChanges
             if (after is { } now)
             {
                 changes.Add(now, +1);
+            }
+        }
+
+        return changes;
+    }
+
+    /// <summary>What new call records add to the counts (stored without the change tracker).</summary>
+    public static CountChanges OfNew(IEnumerable<CallRecord> calls)
+    {
+        var changes = new CountChanges();
+        foreach (var call in calls)
+        {
+            if (ReportedCall.Of(call) is { } reported)
+            {
+                changes.Add(reported, +1);
             }
         }
 

@@ -10,9 +10,17 @@ namespace Switchboard.Reports;
 public static class CallReportSetup
 {
     /// <summary>Every save that adds, changes or removes an inbound call record keeps the report's counts with
-    /// it.</summary>
+    /// it, and so does the routing's store of new records.</summary>
     public static IServiceCollection AddCallReportCounts(this IServiceCollection services) =>
-        services.AddSingleton<ISaveChangesInterceptor, CallReportCountsInterceptor>();
+        services.AddSingleton<ISaveChangesInterceptor, CallReportCountsInterceptor>()
+            .AddSingleton<IWrittenWithNewCalls, NewCallCounts>();
+}
+
+/// <summary>New call records stored by routing, without the change tracker, are counted in their transaction.</summary>
+internal sealed class NewCallCounts : IWrittenWithNewCalls
+{
+    public Task WriteAsync(SwitchboardDb db, IReadOnlyCollection<CallRecord> calls, CancellationToken ct) =>
+        CountChanges.OfNew(calls).ApplyAsync(db, ct);
 }
 
 /// <summary>

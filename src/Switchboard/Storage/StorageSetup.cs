@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -13,9 +14,14 @@ public static class StorageSetup
     private const string DefaultSqlite = "Data Source=switchboard.db";
     private const long MigrationLockKey = 0x5357_4252_4432; // "SWBRD2"
 
+    /// <param name="compiled">
+    /// The models generated ahead of time by <c>scripts/ef-optimize.sh</c>: building the model from OnModelCreating
+    /// was the largest part of a cold start. Without them (design-time tools) EF builds the model as usual.
+    /// </param>
     public static IServiceCollection AddSwitchboardStorage(
         this IServiceCollection services,
-        IConfiguration configuration)
+        IConfiguration configuration,
+        CompiledEfModels? compiled = null)
     {
         var provider = configuration[$"{SwitchboardOptions.Section}:Database:Provider"] ?? "Sqlite";
         var connectionString = configuration.GetConnectionString(ConnectionName);
@@ -29,15 +35,26 @@ public static class StorageSetup
 
             services.AddSingleton(new WriteGate(serialize: false));
             services.AddDbContextPool<SwitchboardDb, PostgresSwitchboardDb>((sp, o) =>
-                o.UseNpgsql(connectionString, Collections).AddInterceptors(Interceptors(sp)));
+            {
+                o.UseNpgsql(connectionString, Collections).AddInterceptors(Interceptors(sp));
+                if (compiled is not null)
+                {
+                    o.UseModel(compiled.Postgres());
+                }
+            });
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
             services.AddSingleton(new WriteGate(serialize: true));
             services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) =>
-                o.UseSqlite(sqlite.ToString(), Collections)
-                    .AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]));
+            {
+                o.UseSqlite(sqlite.ToString(), Collections).AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]);
+                if (compiled is not null)
+                {
+                    o.UseModel(compiled.Sqlite());
+                }
+            });
         }
         else
         {
@@ -123,3 +140,6 @@ public static class StorageSetup
         }
     }
 }
+
+/// <summary>The compiled EF Core model of each provider (src/Switchboard/CompiledModels), made when used.</summary>
+public sealed record CompiledEfModels(Func<IModel> Sqlite, Func<IModel> Postgres);

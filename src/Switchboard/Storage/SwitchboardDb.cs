@@ -143,7 +143,8 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
         e.Property(x => x.MessagePlayUrl).HasMaxLength(2000);
     }
 
-    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    // Internal, not private: the compiled models (src/Switchboard/CompiledModels) construct it.
+    internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }

@@ -11,7 +11,8 @@ namespace Switchboard.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Created first (EF Core placed it last), so that the hand-written back-fill below can fill it.
+            // Hand-written: ContactTexts is created first (EF Core placed it after the drops), so that the back-fill
+            // below can fill it before LastTexts is dropped.
             migrationBuilder.CreateTable(
                 name: "ContactTexts",
                 columns: table => new
