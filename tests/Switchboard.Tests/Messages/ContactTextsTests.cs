@@ -1,6 +1,10 @@
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Switchboard.Privacy;
 using Switchboard.Storage;
 using Switchboard.Tests.Support;
 
@@ -24,6 +28,7 @@ public sealed class ContactTextsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _app.Settings["Switchboard:Retention:BatchSize"] = "4";
         _org = await TestOrganization.CreateAsync(_app);
         await _org.AddNumberAsync("+14155550100", groupId: await _org.CreateGroupAsync("North"));
         await _org.AddNumberAsync("+14155550101", groupId: await _org.CreateGroupAsync("South"));
@@ -74,13 +79,75 @@ public sealed class ContactTextsTests : IAsyncLifetime
         Assert.Equal(Actual(kept), Actual(again));
     }
 
+    [Fact]
+    public async Task TheMigrationTakesADatabaseOfTheVersionBeforeToTheRowsKeptAsTextsCameIn()
+    {
+        await IngestHistoryAsync(new Random(3));
+        var (_, kept) = await ReadAsync();
+        var names = GroupNames(kept);
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            // The version before: back to the migration before ContactTexts, its LastTexts holding the groups' rows.
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            var migrator = db.GetService<IMigrator>();
+            var migrations = db.Database.GetMigrations().ToList();
+            Assert.EndsWith("_ContactTexts", migrations[^1]);
+            await migrator.MigrateAsync(migrations[^2]);
+            foreach (var row in kept.Where(r => r.Kind == ContactTextKind.Group))
+            {
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO "LastTexts" ("GroupId", "Contact", "AgentId", "FromNumber", "SentAt", "ContactName")
+                    VALUES ({row.OwnerId}, {row.Contact}, {row.AgentId}, {row.FromNumber}, {row.SentAt},
+                            {row.ContactName})
+                    """);
+            }
+
+            await migrator.MigrateAsync();
+            if (db.Database.IsSqlite())
+            {
+                var table = await db.Database.SqlQuery<string>(
+                    $"SELECT sql AS \"Value\" FROM sqlite_master WHERE name = 'ContactTexts'").SingleAsync();
+                Assert.EndsWith("WITHOUT ROWID", table.TrimEnd());
+            }
+        }
+
+        var (_, again) = await ReadAsync();
+        Assert.Equal(Actual(kept), Actual(again));
+        Assert.Equal(names, GroupNames(again));
+    }
+
+    [Fact]
+    public async Task TheRetentionPurgeLeavesTheRowsTheRemainingTextsGiveAndTouchesNoOtherOrganization()
+    {
+        // Texts 3 days to 6 hours old, a third of them older than the 2 days kept.
+        await IngestHistoryAsync(new Random(7), TimeSpan.FromHours(6));
+        var (textsBefore, rowsBefore) = await ReadAsync();
+        await _org.SetAsync("/privacy", new { dataRetentionDays = 2 });
+
+        var purged = await _app.Services.GetServices<IHostedService>().OfType<RetentionPurge>().Single()
+            .PurgeAsync(CancellationToken.None);
+
+        var (texts, rows) = await ReadAsync();
+        var cutoff = _app.Clock.GetUtcNow().UtcDateTime.AddDays(-2);
+        Assert.True(purged.MessageEvents > 10 && texts.Count(t => t.OrganizationId == _org.Id) > 10, $"{purged}");
+        Assert.Equal(textsBefore.Count - purged.MessageEvents, texts.Count);
+        Assert.DoesNotContain(texts, t => t.OrganizationId == _org.Id && t.SentAt < cutoff);
+        Assert.Contains(texts, t => t.OrganizationId == _other.Id && t.SentAt < cutoff);
+        Assert.Equal(Expected(texts), Actual(rows));
+        Assert.Equal(
+            rowsBefore.Count(r => r.Kind == ContactTextKind.Group) - rows.Count(r => r.Kind == ContactTextKind.Group),
+            purged.LastTexts);
+    }
+
     /// <summary>
     /// Batches of up to 12 texts, times on a coarse grid (so that many are equal) in random order (so that many
     /// arrive after later ones), some ids sent again, from two groups and an inbox; the other organization texts the
     /// same contacts in between.
     /// </summary>
-    private async Task IngestHistoryAsync(Random random)
+    private async Task IngestHistoryAsync(Random random, TimeSpan? step = null)
     {
+        var apart = step ?? TimeSpan.FromMinutes(10);
         string[] numbers = ["+14155550100", "+14155550101", "+14155550102"];
         var start = _app.Clock.GetUtcNow().AddDays(-3);
         var sent = new List<string>();
@@ -97,7 +164,7 @@ public sealed class ContactTextsTests : IAsyncLifetime
                     agentId = _agents[random.Next(_agents.Length)],
                     contact = Contacts[random.Next(Contacts.Length)],
                     from = numbers[random.Next(numbers.Length)],
-                    sentAt = start.AddMinutes(10 * random.Next(12)),
+                    sentAt = start + apart * random.Next(12),
                     contactName = random.Next(3) == 0 ? $"Name {random.Next(5)}" : null,
                 });
             }
@@ -108,7 +175,7 @@ public sealed class ContactTextsTests : IAsyncLifetime
                 _theirAgent,
                 Contacts[random.Next(Contacts.Length)],
                 "+14155550200",
-                start.AddMinutes(10 * random.Next(12)));
+                start + apart * random.Next(12));
         }
     }
 
@@ -141,6 +208,10 @@ public sealed class ContactTextsTests : IAsyncLifetime
     private static List<string> Actual(List<ContactText> rows) =>
         [.. rows.Select(r => $"{r.OrganizationId} {r.Contact} {r.Kind} {r.OwnerId}: {r.AgentId} {r.FromNumber} " +
             $"{r.GroupId} {r.InboxId} {r.SentAt:O}").Order(StringComparer.Ordinal)];
+
+    private static List<string> GroupNames(List<ContactText> rows) =>
+        [.. rows.Where(r => r.Kind == ContactTextKind.Group)
+            .Select(r => $"{r.OrganizationId} {r.Contact} {r.OwnerId}: {r.ContactName}").Order(StringComparer.Ordinal)];
 
     private static string Row(MessageEvent t, ContactTextKind kind, long owner, string? from) =>
         $"{t.OrganizationId} {t.Contact} {kind} {owner}: {t.AgentId} {from} {t.GroupId} {t.InboxId} {t.SentAt:O}";
