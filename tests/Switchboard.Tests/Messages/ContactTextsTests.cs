@@ -120,8 +120,10 @@ public sealed class ContactTextsTests : IAsyncLifetime
     [Fact]
     public async Task TheRetentionPurgeLeavesTheRowsTheRemainingTextsGiveAndTouchesNoOtherOrganization()
     {
-        // Texts 3 days to 6 hours old, a third of them older than the 2 days kept.
-        await IngestHistoryAsync(new Random(7), TimeSpan.FromHours(6));
+        // Texts 3 days to 6 hours old, a third of them older than the 2 days kept, to so many contacts that many a
+        // group and agent texted a contact only before the cutoff.
+        string[] contacts = [.. Enumerable.Range(0, 40).Select(i => $"+141555504{i:00}")];
+        await IngestHistoryAsync(new Random(7), TimeSpan.FromHours(6), contacts);
         var (textsBefore, rowsBefore) = await ReadAsync();
         await _org.SetAsync("/privacy", new { dataRetentionDays = 2 });
 
@@ -135,6 +137,7 @@ public sealed class ContactTextsTests : IAsyncLifetime
         Assert.DoesNotContain(texts, t => t.OrganizationId == _org.Id && t.SentAt < cutoff);
         Assert.Contains(texts, t => t.OrganizationId == _other.Id && t.SentAt < cutoff);
         Assert.Equal(Expected(texts), Actual(rows));
+        Assert.True(purged.LastTexts > 0, $"{purged}");
         Assert.Equal(
             rowsBefore.Count(r => r.Kind == ContactTextKind.Group) - rows.Count(r => r.Kind == ContactTextKind.Group),
             purged.LastTexts);
@@ -145,9 +148,10 @@ public sealed class ContactTextsTests : IAsyncLifetime
     /// arrive after later ones), some ids sent again, from two groups and an inbox; the other organization texts the
     /// same contacts in between.
     /// </summary>
-    private async Task IngestHistoryAsync(Random random, TimeSpan? step = null)
+    private async Task IngestHistoryAsync(Random random, TimeSpan? step = null, string[]? contacts = null)
     {
         var apart = step ?? TimeSpan.FromMinutes(10);
+        var to = contacts ?? Contacts;
         string[] numbers = ["+14155550100", "+14155550101", "+14155550102"];
         var start = _app.Clock.GetUtcNow().AddDays(-3);
         var sent = new List<string>();
@@ -162,7 +166,7 @@ public sealed class ContactTextsTests : IAsyncLifetime
                 {
                     id,
                     agentId = _agents[random.Next(_agents.Length)],
-                    contact = Contacts[random.Next(Contacts.Length)],
+                    contact = to[random.Next(to.Length)],
                     from = numbers[random.Next(numbers.Length)],
                     sentAt = start + apart * random.Next(12),
                     contactName = random.Next(3) == 0 ? $"Name {random.Next(5)}" : null,
@@ -173,7 +177,7 @@ public sealed class ContactTextsTests : IAsyncLifetime
                 await _org.Admin.PostAsJsonAsync($"{_org.Path}/messages", new { messages }));
             await _other.TextAsync(
                 _theirAgent,
-                Contacts[random.Next(Contacts.Length)],
+                to[random.Next(to.Length)],
                 "+14155550200",
                 start + apart * random.Next(12));
         }
