@@ -2,11 +2,11 @@
 # Switchboard's benchmark: fills a fresh store through the ingestion API, then drives signed voice
 # webhooks with wrk next to the same build's bare "ok" endpoint (the machine's ceiling), and prints a
 # table (also written as JSON under bench/results/).
-#   bench/run.sh [--scale 100k|1m|10m] [--postgres] [--pg-port 55499] [--seconds 15] [--rounds 3]
+#   bench/run.sh [--scale 100k|1m|10m] [--postgres] [--pg-port 55499] [--seconds 15] [--rounds 3] [--settle-max 90]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scale=100k; provider=Sqlite; seconds=15; rounds=3; pg_port=55499
+scale=100k; provider=Sqlite; seconds=15; rounds=3; pg_port=55499; settle_max=90
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale=$2; shift 2 ;;
@@ -14,6 +14,7 @@ while [ $# -gt 0 ]; do
     --pg-port) pg_port=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --settle-max) settle_max=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -86,6 +87,29 @@ fi
 ingest_rss=$(rss_mb)
 reset_peak_rss
 
+# Settle: .NET keeps recompiling hot methods (tiered compilation with profile-guided optimization) for tens of
+# seconds of load on 2 cores; a round measured meanwhile weighs the compiler, not Switchboard. Route in 5-second
+# chunks until the runtime's compiling thread used under 5 % of a core in one (at most --settle-max seconds).
+jit_ticks() {
+  local stat
+  for stat in "$(server_proc)"/task/*/stat; do
+    grep -q '(.NET Tiered Com' "$stat" 2>/dev/null && sed 's/^.*) //' "$stat" | awk '{ print $12 + $13 }' && return
+  done
+  echo 0
+}
+echo "== Settling: routing until the runtime stops recompiling (at most ${settle_max}s) =="
+$generator --requests-only true --requests $(( settle_max / 5 * 40000 ))
+settled=0; jit_total=0
+while [ "$settled" -lt "$settle_max" ]; do
+  sed -n "$(( settled / 5 * 40000 + 1 )),$(( (settled / 5 + 1) * 40000 ))p" "$work/voice-requests.tsv" > "$work/settle.tsv"
+  before=$(jit_ticks)
+  BENCH_REQUESTS="$work/settle.tsv" BENCH_THREADS=2 wrk -t2 -c64 -d5s -s bench/voice.lua "$url" >/dev/null
+  used=$(( $(jit_ticks) - before )); jit_total=$(( jit_total + used )); settled=$(( settled + 5 ))
+  echo "settle ${settled}s: the runtime's compiler used ${used}0 ms of CPU in the last 5 s"
+  [ "$used" -lt 25 ] && break
+done
+export BENCH_SETTLED_S=$settled BENCH_SETTLE_JIT_MS=$(( jit_total * 10 )) BENCH_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+
 # Each round: fresh signed requests (every CallSid new), warm-up, then the ceiling and routing alternately.
 echo "== Load: wrk -t2 -c64 -d${seconds}s, $rounds rounds =="
 results="[]"
@@ -104,6 +128,7 @@ for round in $(seq 1 "$rounds"); do
   results=$(python3 -c "import json,sys; r=json.loads(sys.argv[1]); r.append({'ceiling': json.loads(sys.argv[2]), 'routing': json.loads(sys.argv[3])}); print(json.dumps(r))" "$results" "$ceiling" "$routing")
 done
 peak_rss=$(rss_mb)
+export BENCH_LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 # The call report over the call records the routing load just stored (bench/report.sh fills millions instead).
 echo "== Call report over the stored calls =="
 $generator --time-report true --report-runs 3
@@ -128,7 +153,7 @@ stop_server
 mkdir -p bench/results
 out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$provider-$scale.json"
 python3 - "$out" "$ingest" "$results" "$peak_rss" "$cold_ms" "$provider" "$scale" "$seconds" "$ingest_rss" "$written" "$report" "$cpu_ms" <<'PY'
-import json, platform, statistics, subprocess, sys
+import json, os, platform, statistics, subprocess, sys
 out, ingest, rounds, rss, cold, provider, scale, seconds, ingest_rss, written, call_report, cpu_ms = sys.argv[1:]
 ingest, rounds = json.loads(ingest), json.loads(rounds)
 med = lambda key, side: statistics.median(r[side][key] for r in rounds)
@@ -140,6 +165,9 @@ report = {
     "ingestionBytesWrittenBy": "the server process" if provider == "Sqlite" else "PostgreSQL write-ahead log",
     "ingestionServerCpuMicrosecondsPerEvent": int(cpu_ms) * 1000 / ingest["acceptedEvents"],
     "ingest": ingest, "rounds": rounds, "peakRssMb": int(rss), "ingestionPeakRssMb": int(ingest_rss), "ingestionBytesWrittenPerEvent": int(written) / ingest["acceptedEvents"], "coldStartToFirstRoutedCallMs": int(cold), "callReport": json.loads(call_report),
+    # seconds of routing before the rounds, and the runtime compiler's CPU in them (see "Settle" above)
+    "settleSeconds": int(os.environ["BENCH_SETTLED_S"]), "settleCompilerCpuMs": int(os.environ["BENCH_SETTLE_JIT_MS"]),
+    "loadAverage": {"beforeRounds": os.environ["BENCH_LOAD_BEFORE"], "afterRounds": os.environ["BENCH_LOAD_AFTER"]},
     "summary": {
         "ceilingRps": med("rps", "ceiling"), "routingRps": med("rps", "routing"), "ratio": ratio,
         "routingP50Ms": med("p50_ms", "routing"), "routingP99Ms": med("p99_ms", "routing"), "routingMaxMs": med("max_ms", "routing"),
