@@ -25,12 +25,14 @@ public sealed class ContactTextsTests : IAsyncLifetime
     private TestOrganization _other = null!;
     private long[] _agents = [];
     private long _theirAgent;
+    private long _north;
 
     public async Task InitializeAsync()
     {
         _app.Settings["Switchboard:Retention:BatchSize"] = "4";
         _org = await TestOrganization.CreateAsync(_app);
-        await _org.AddNumberAsync("+14155550100", groupId: await _org.CreateGroupAsync("North"));
+        _north = await _org.CreateGroupAsync("North");
+        await _org.AddNumberAsync("+14155550100", groupId: _north);
         await _org.AddNumberAsync("+14155550101", groupId: await _org.CreateGroupAsync("South"));
         await _org.AddNumberAsync("+14155550102", inboxId: await _org.CreateInboxAsync("Help"));
         _agents =
@@ -115,6 +117,21 @@ public sealed class ContactTextsTests : IAsyncLifetime
         var (_, again) = await ReadAsync();
         Assert.Equal(Actual(kept), Actual(again));
         Assert.Equal(names, GroupNames(again));
+    }
+
+    [Fact]
+    public async Task DeletingAGroupDeletesItsRowsAndKeepsTheAgentsAndTheTextsRows()
+    {
+        await IngestHistoryAsync(new Random(5));
+        var (_, kept) = await ReadAsync();
+
+        await TestOrganization.ReadAsync(await _org.Admin.DeleteAsync($"{_org.Path}/groups/{_north}"));
+
+        var (_, rows) = await ReadAsync();
+        Assert.Contains(kept, r => r.Kind == ContactTextKind.Group && r.OwnerId == _north);
+        Assert.Equal(
+            Actual([.. kept.Where(r => r.Kind != ContactTextKind.Group || r.OwnerId != _north)]),
+            Actual(rows));
     }
 
     [Fact]
