@@ -12,7 +12,7 @@ namespace Switchboard.CompiledModels.Postgres
     public partial class PostgresSwitchboardDbModel
     {
         private PostgresSwitchboardDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("87e2d3b7-c586-4485-a871-66b449c2df20"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("89c6a496-744c-4837-8d1d-ff62a33e2a63"), entityTypeCount: 20)
         {
         }
 
@@ -29,10 +29,10 @@ namespace Switchboard.CompiledModels.Postgres
             var agent = AgentEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var blockedCaller = BlockedCallerEntityType.Create(this);
+            var contactText = ContactTextEntityType.Create(this);
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
             var inbox = InboxEntityType.Create(this);
-            var lastText = LastTextEntityType.Create(this);
             var messageEvent = MessageEventEntityType.Create(this);
             var organization = OrganizationEntityType.Create(this);
             var panelLogin = PanelLoginEntityType.Create(this);
@@ -56,10 +56,10 @@ namespace Switchboard.CompiledModels.Postgres
             AgentEntityType.CreateAnnotations(agent);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             BlockedCallerEntityType.CreateAnnotations(blockedCaller);
+            ContactTextEntityType.CreateAnnotations(contactText);
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
             InboxEntityType.CreateAnnotations(inbox);
-            LastTextEntityType.CreateAnnotations(lastText);
             MessageEventEntityType.CreateAnnotations(messageEvent);
             OrganizationEntityType.CreateAnnotations(organization);
             PanelLoginEntityType.CreateAnnotations(panelLogin);

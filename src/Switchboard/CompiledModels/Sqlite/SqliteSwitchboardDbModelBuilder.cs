@@ -11,7 +11,7 @@ namespace Switchboard.CompiledModels.Sqlite
     public partial class SqliteSwitchboardDbModel
     {
         private SqliteSwitchboardDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5dea70d4-143c-4e82-99bf-2a0fd9f1a22b"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("070e2e75-5146-47a5-865d-5f7c5a61ccaa"), entityTypeCount: 20)
         {
         }
 
@@ -28,10 +28,10 @@ namespace Switchboard.CompiledModels.Sqlite
             var agent = AgentEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var blockedCaller = BlockedCallerEntityType.Create(this);
+            var contactText = ContactTextEntityType.Create(this);
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
             var inbox = InboxEntityType.Create(this);
-            var lastText = LastTextEntityType.Create(this);
             var messageEvent = MessageEventEntityType.Create(this);
             var organization = OrganizationEntityType.Create(this);
             var panelLogin = PanelLoginEntityType.Create(this);
@@ -55,10 +55,10 @@ namespace Switchboard.CompiledModels.Sqlite
             AgentEntityType.CreateAnnotations(agent);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             BlockedCallerEntityType.CreateAnnotations(blockedCaller);
+            ContactTextEntityType.CreateAnnotations(contactText);
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
             InboxEntityType.CreateAnnotations(inbox);
-            LastTextEntityType.CreateAnnotations(lastText);
             MessageEventEntityType.CreateAnnotations(messageEvent);
             OrganizationEntityType.CreateAnnotations(organization);
             PanelLoginEntityType.CreateAnnotations(panelLogin);
