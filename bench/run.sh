@@ -65,8 +65,19 @@ generator="dotnet bench/Switchboard.Bench/bin/Release/net10.0/Switchboard.Bench.
 echo "== Filling the store: scale $scale on $provider =="
 start_server
 written_before=$(awk '/^write_bytes/ { print $2 }' "$(server_proc)/io")
+# On PostgreSQL the server process writes nothing itself: the database's write-ahead log counts instead.
+wal_bytes() {
+  local query="SELECT wal_bytes FROM pg_stat_wal"
+  su postgres -s /bin/bash -c "$pg_bin/psql -h $work -p $pg_port -d switchboard_bench -Atc '$query'"
+}
+[ "$provider" = Postgres ] && wal_before=$(wal_bytes)
+# The server's CPU time (utime + stime, in clock ticks) tells the cost per event apart from the load of the machine.
+cpu_ticks() { awk '{ print $14 + $15 }' "$(server_proc)/stat"; }
+cpu_before=$(cpu_ticks)
 $generator --requests 10
+cpu_ms=$(( ($(cpu_ticks) - cpu_before) * 1000 / $(getconf CLK_TCK) ))
 written=$(( $(awk '/^write_bytes/ { print $2 }' "$(server_proc)/io") - written_before ))
+[ "$provider" = Postgres ] && written=$(( $(wal_bytes) - wal_before ))
 ingest=$(cat "$work/generate.json")
 if [ "$provider" = Postgres ]; then
   # Let the bulk load settle as pgbench does: without this the routing load races autovacuum and the
@@ -141,9 +152,9 @@ stop_server
 
 mkdir -p bench/results
 out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$provider-$scale.json"
-python3 - "$out" "$ingest" "$results" "$peak_rss" "$cold_ms" "$provider" "$scale" "$seconds" "$ingest_rss" "$written" "$report" <<'PY'
+python3 - "$out" "$ingest" "$results" "$peak_rss" "$cold_ms" "$provider" "$scale" "$seconds" "$ingest_rss" "$written" "$report" "$cpu_ms" <<'PY'
 import json, os, platform, statistics, subprocess, sys
-out, ingest, rounds, rss, cold, provider, scale, seconds, ingest_rss, written, call_report = sys.argv[1:]
+out, ingest, rounds, rss, cold, provider, scale, seconds, ingest_rss, written, call_report, cpu_ms = sys.argv[1:]
 ingest, rounds = json.loads(ingest), json.loads(rounds)
 med = lambda key, side: statistics.median(r[side][key] for r in rounds)
 ratio = statistics.median(r["routing"]["rps"] / r["ceiling"]["rps"] for r in rounds)
@@ -151,6 +162,8 @@ cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d:
 report = {
     "date": __import__("datetime").datetime.utcnow().strftime("%Y-%m-%d"), "machine": f"{cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores",
     "provider": provider, "scale": scale, "wrk": f"-t2 -c64 -d{seconds}s, median of {len(rounds)} rounds",
+    "ingestionBytesWrittenBy": "the server process" if provider == "Sqlite" else "PostgreSQL write-ahead log",
+    "ingestionServerCpuMicrosecondsPerEvent": int(cpu_ms) * 1000 / ingest["acceptedEvents"],
     "ingest": ingest, "rounds": rounds, "peakRssMb": int(rss), "ingestionPeakRssMb": int(ingest_rss), "ingestionBytesWrittenPerEvent": int(written) / ingest["acceptedEvents"], "coldStartToFirstRoutedCallMs": int(cold), "callReport": json.loads(call_report),
     # seconds of routing before the rounds, and the runtime compiler's CPU in them (see "Settle" above)
     "settleSeconds": int(os.environ["BENCH_SETTLED_S"]), "settleCompilerCpuMs": int(os.environ["BENCH_SETTLE_JIT_MS"]),
@@ -168,9 +181,11 @@ s = report["summary"]
 print()
 print(f"| {provider}, {scale} events ({report['date']}, {report['machine']}) | figure |")
 print("|---|---|")
-# On PostgreSQL the server process writes nothing itself: the database's own processes do.
-written_note = f", {report['ingestionBytesWrittenPerEvent']:,.0f} bytes written to disk per event" if provider == "Sqlite" else ""
+# On PostgreSQL the server process writes nothing itself: the bytes are those of PostgreSQL's write-ahead log.
+written_what = "written to disk" if provider == "Sqlite" else "of PostgreSQL write-ahead log"
+written_note = f", {report['ingestionBytesWrittenPerEvent']:,.0f} bytes {written_what} per event"
 print(f"| ingestion through the API (batches of {ingest['batchSize']:,}) | {ingest['eventsPerSecond']:,.0f} events/s{written_note} |")
+print(f"| server CPU time per ingested event | {report['ingestionServerCpuMicrosecondsPerEvent']:,.1f} µs |")
 print(f"| ceiling: bare GET of the same build | {s['ceilingRps']:,.0f} req/s, p50 {s['ceilingP50Ms']:.2f} ms, p99 {s['ceilingP99Ms']:.2f} ms |")
 print(f"| routing: signed voice webhook, durable call record | {s['routingRps']:,.0f} req/s, p50 {s['routingP50Ms']:.2f} ms, p99 {s['routingP99Ms']:.2f} ms, max {s['routingMaxMs']:.1f} ms |")
 print(f"| routing / ceiling | {s['ratio']:.2f} |")

@@ -117,7 +117,11 @@ public sealed class GroupsAndInboxes(SwitchboardDb db)
         var numbers = await db.Numbers.Where(n => n.OrganizationId == orgId && n.GroupId == groupId).ToListAsync(ct);
         numbers.ForEach(n => n.GroupId = null);
         db.GroupMembers.RemoveRange(await db.GroupMembers.Where(m => m.GroupId == groupId).ToListAsync(ct));
-        db.LastTexts.RemoveRange(await db.LastTexts.Where(l => l.GroupId == groupId).ToListAsync(ct));
+        // Keyed by contact first, the group's rows are found by reading the organization's: a rare, admin-made cost
+        // that ingestion and routing do not pay. The agents' rows stay, as the texts themselves do.
+        db.ContactTexts.RemoveRange(await db.ContactTexts
+            .Where(l => l.OrganizationId == orgId && l.Kind == ContactTextKind.Group && l.OwnerId == groupId)
+            .ToListAsync(ct));
         db.Groups.Remove(group);
         await db.SaveChangesAsync(ct);
         return new OwnerDeleted(group.Id, group.Name, numbers.Count);

@@ -106,7 +106,7 @@ public sealed class CallChanges(
             from i in inboxes.DefaultIfEmpty()
             select new
             {
-                c.GroupId, c.Contact, c.LastTextAt, o.SayContactName,
+                c.OrganizationId, c.GroupId, c.Contact, c.LastTextAt, o.SayContactName,
                 Language = g != null && g.Language != null ? g.Language : o.Language,
                 Context = new CallContext(o.Name, g == null ? null : g.Name, i == null ? null : i.Name),
             }
@@ -120,8 +120,11 @@ public sealed class CallChanges(
             && row.SayContactName
             && row.GroupId is { } groupId
             && row.Contact is { } contact
-            ? await db.LastTexts.AsNoTracking()
-                .Where(l => l.GroupId == groupId && l.Contact == contact)
+            ? await db.ContactTexts.AsNoTracking()
+                .Where(l => l.OrganizationId == row.OrganizationId
+                    && l.Contact == contact
+                    && l.Kind == ContactTextKind.Group
+                    && l.OwnerId == groupId)
                 .Select(l => l.ContactName)
                 .FirstOrDefaultAsync(ct)
             : null;

@@ -151,10 +151,13 @@ public sealed class OutboundCalls(
             .ToListAsync(ct);
         var agentIds = pairs.Select(p => p.AgentId!.Value).Distinct().ToList();
         var contacts = pairs.Select(p => p.Contact!).Distinct().ToList();
-        var texted = (await db.MessageEvents.AsNoTracking()
-                .Where(m => m.OrganizationId == orgId && agentIds.Contains(m.AgentId) && contacts.Contains(m.Contact))
-                .Select(m => new { m.AgentId, m.Contact }).Distinct().ToListAsync(ct))
-            .Select(m => (m.AgentId, m.Contact)).ToHashSet();
+        var texted = (await db.ContactTexts.AsNoTracking()
+                .Where(t => t.OrganizationId == orgId
+                    && contacts.Contains(t.Contact)
+                    && t.Kind == ContactTextKind.Agent
+                    && agentIds.Contains(t.OwnerId))
+                .Select(t => new { t.OwnerId, t.Contact }).ToListAsync(ct))
+            .Select(t => (t.OwnerId, t.Contact)).ToHashSet();
         return pairs.Where(p => texted.Contains((p.AgentId!.Value, p.Contact!))).Select(p => p.Id).ToHashSet();
     }
 
@@ -213,10 +216,12 @@ public sealed class OutboundCalls(
     /// recorded).
     /// </summary>
     private async Task<OutboundLine?> LineAsync(long orgId, long agentId, string contact, CancellationToken ct) =>
-        await db.MessageEvents.AsNoTracking()
-            .Where(m => m.AgentId == agentId && m.Contact == contact && m.OrganizationId == orgId)
-            .OrderByDescending(m => m.SentAt).ThenBy(m => m.Id)
-            .Select(m => new OutboundLine(m.FromNumber, m.GroupId, m.InboxId, m.SentAt))
+        await db.ContactTexts.AsNoTracking()
+            .Where(t => t.OrganizationId == orgId
+                && t.Contact == contact
+                && t.Kind == ContactTextKind.Agent
+                && t.OwnerId == agentId)
+            .Select(t => new OutboundLine(t.FromNumber!, t.GroupId, t.InboxId, t.SentAt))
             .FirstOrDefaultAsync(ct);
 
     private async Task<Refusal?> RecordAsync(long callId, PlaceResult placed)

@@ -24,10 +24,10 @@ public sealed record ValidMessage(
 public sealed record IngestionResult(int Accepted, int Duplicates);
 
 /// <summary>
-/// Stores a batch of message events and keeps the routing index (<see cref="LastText"/>) current in the same
-/// transaction. Each step is one statement over the whole batch, sent as one JSON array parameter: a
-/// statement per event spent more time binding parameters (SQLite) or on round trips (PostgreSQL) than
-/// storing rows.
+/// Stores a batch of message events and keeps <see cref="ContactText"/> current in the same transaction: a row per
+/// stored text, and the latest text per (contact, group) for routing and per (contact, agent) for calls out. Each
+/// step is one statement over the whole batch, sent as one JSON array parameter: a statement per event spent more
+/// time binding parameters (SQLite) or on round trips (PostgreSQL) than storing rows.
 /// </summary>
 public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, SwitchboardMetrics metrics, TimeProvider clock)
 {
@@ -45,7 +45,7 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
         Where: "ORDER BY r.n");
 
     /// <remarks>
-    /// Rows go in one fixed order (events by id, then index rows by group and contact), so that concurrent
+    /// Rows go in one fixed order (events by external id, then contact rows by their key), so that concurrent
     /// batches on several instances take row locks in the same order and cannot deadlock.
     /// </remarks>
     public async Task<IngestionResult> IngestAsync(
@@ -60,8 +60,7 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
         var connection = db.Database.GetDbConnection();
         var dbTransaction = transaction.GetDbTransaction();
 
-        var stored = 0;
-        var groupTexts = new List<GroupText>(messages.Count);
+        var stored = new List<StoredText>(messages.Count);
         var events = Rows(messages.OrderBy(m => m.ExternalId, StringComparer.Ordinal), (json, m) =>
         {
             json.WriteStringValue(m.ExternalId);
@@ -80,44 +79,65 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
             await using var inserted = await insert.ExecuteReaderAsync(ct);
             while (await inserted.ReadAsync(ct))
             {
-                stored++;
-                if (!inserted.IsDBNull(0))
-                {
-                    groupTexts.Add(new GroupText(
-                        inserted.GetInt64(0),
-                        inserted.GetString(1),
-                        inserted.GetInt64(2),
-                        inserted.GetString(3),
-                        DateTime.SpecifyKind(inserted.GetDateTime(4), DateTimeKind.Utc),
-                        inserted.IsDBNull(5) ? null : inserted.GetString(5)));
-                }
+                stored.Add(new StoredText(
+                    inserted.GetInt64(0),
+                    inserted.GetString(1),
+                    inserted.GetInt64(2),
+                    inserted.GetString(3),
+                    inserted.IsDBNull(4) ? null : inserted.GetInt64(4),
+                    inserted.IsDBNull(5) ? null : inserted.GetInt64(5),
+                    DateTime.SpecifyKind(inserted.GetDateTime(6), DateTimeKind.Utc),
+                    inserted.IsDBNull(7) ? null : inserted.GetString(7)));
             }
         }
 
-        // Only the latest new text per (group, contact) can move the index.
-        var latest = groupTexts
-            .GroupBy(m => (m.GroupId, m.Contact))
-            .Select(g => g.MaxBy(m => m.SentAt)!)
-            .OrderBy(m => m.GroupId).ThenBy(m => m.Contact, StringComparer.Ordinal)
-            .ToList();
-        if (latest.Count > 0)
+        if (stored.Count > 0)
         {
-            var texts = Rows(latest, (json, m) =>
-            {
-                json.WriteNumberValue(m.GroupId);
-                json.WriteStringValue(m.Contact);
-                json.WriteNumberValue(m.AgentId);
-                json.WriteStringValue(m.FromNumber);
-                json.WriteStringValue(dialect.FormatTime(m.SentAt));
-                json.WriteStringValue(m.ContactName);
-            });
-            await using var upsert = Command(connection, dbTransaction, UpsertLastTexts(dialect), texts);
+            await using var upsert = Command(
+                connection,
+                dbTransaction,
+                UpsertContactTexts(dialect),
+                Rows(ContactRows(stored), (json, r) => WriteContactRow(json, r, dialect)));
+            AddParameter(upsert, "@org", organizationId);
             await upsert.ExecuteNonQueryAsync(ct);
         }
 
         await transaction.CommitAsync(ct);
-        metrics.MessagesIngested(stored, messages.Count - stored);
-        return new IngestionResult(stored, messages.Count - stored);
+        metrics.MessagesIngested(stored.Count, messages.Count - stored.Count);
+        return new IngestionResult(stored.Count, messages.Count - stored.Count);
+    }
+
+    /// <summary>
+    /// A row per stored text, and the latest per (contact, group) and per (contact, agent): only those can move the
+    /// stored ones (ties: the first recorded, as the statement keeps the stored row on equal times). In key order.
+    /// </summary>
+    private static IEnumerable<ContactRow> ContactRows(List<StoredText> stored)
+    {
+        var texts = stored.Select(t => new ContactRow(ContactTextKind.Text, t.Id, t) { WithoutLine = true });
+        var groups = stored.Where(t => t.GroupId is not null)
+            .GroupBy(t => (t.Contact, GroupId: t.GroupId!.Value))
+            .Select(g => new ContactRow(ContactTextKind.Group, g.Key.GroupId, g.MaxBy(t => t.SentAt)!));
+        var agents = stored.GroupBy(t => (t.Contact, t.AgentId))
+            .Select(g => new ContactRow(ContactTextKind.Agent, g.Key.AgentId, g.MaxBy(t => t.SentAt)!)
+            {
+                WithoutName = true,
+            });
+        return texts.Concat(groups).Concat(agents)
+            .OrderBy(r => r.Text.Contact, StringComparer.Ordinal).ThenBy(r => r.Kind).ThenBy(r => r.OwnerId);
+    }
+
+    private static void WriteContactRow(Utf8JsonWriter json, ContactRow row, Dialect dialect)
+    {
+        var t = row.Text;
+        json.WriteStringValue(t.Contact);
+        json.WriteNumberValue((int)row.Kind);
+        json.WriteNumberValue(row.OwnerId);
+        json.WriteNumberValue(t.AgentId);
+        json.WriteStringValue(row.WithoutLine ? null : t.FromNumber);
+        WriteNullable(json, t.GroupId);
+        WriteNullable(json, t.InboxId);
+        json.WriteStringValue(dialect.FormatTime(t.SentAt));
+        json.WriteStringValue(row.WithoutName || row.WithoutLine ? null : t.ContactName);
     }
 
     private static string InsertEvents(Dialect d) => $"""
@@ -129,21 +149,24 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
         FROM {d.Events}
         {d.Where}
         ON CONFLICT DO NOTHING
-        RETURNING "GroupId", "Contact", "AgentId", "FromNumber", "SentAt", "ContactName"
+        RETURNING "Id", "Contact", "AgentId", "FromNumber", "GroupId", "InboxId", "SentAt", "ContactName"
         """;
 
-    // A later text replaces the index entry; an earlier one arriving late does not (ties keep the first recorded).
-    // The contact's name stays when the later text carries none.
-    private static string UpsertLastTexts(Dialect d) => $"""
-        INSERT INTO "LastTexts" ("GroupId", "Contact", "AgentId", "FromNumber", "SentAt", "ContactName")
-        SELECT {d.Field(0, "bigint")}, {d.Field(1, "text")}, {d.Field(2, "bigint")}, {d.Field(3, "text")},
-               {d.Field(4, "timestamptz")}, {d.Field(5, "text")}
+    // A later text replaces a latest-text row; an earlier one arriving late does not (ties keep the first recorded).
+    // The contact's name stays when the later text carries none. Rows of single texts never meet a conflict.
+    private static string UpsertContactTexts(Dialect d) => $"""
+        INSERT INTO "ContactTexts" ("OrganizationId", "Contact", "Kind", "OwnerId", "AgentId", "FromNumber",
+                                    "GroupId", "InboxId", "SentAt", "ContactName")
+        SELECT @org, {d.Field(0, "text")}, {d.Field(1, "integer")}, {d.Field(2, "bigint")}, {d.Field(3, "bigint")},
+               {d.Field(4, "text")}, {d.Field(5, "bigint")}, {d.Field(6, "bigint")}, {d.Field(7, "timestamptz")},
+               {d.Field(8, "text")}
         FROM {d.Events}
         {d.Where}
-        ON CONFLICT ("GroupId", "Contact") DO UPDATE
-        SET "AgentId" = excluded."AgentId", "FromNumber" = excluded."FromNumber", "SentAt" = excluded."SentAt",
-            "ContactName" = COALESCE(excluded."ContactName", "LastTexts"."ContactName")
-        WHERE excluded."SentAt" > "LastTexts"."SentAt"
+        ON CONFLICT ("OrganizationId", "Contact", "Kind", "OwnerId") DO UPDATE
+        SET "AgentId" = excluded."AgentId", "FromNumber" = excluded."FromNumber", "GroupId" = excluded."GroupId",
+            "InboxId" = excluded."InboxId", "SentAt" = excluded."SentAt",
+            "ContactName" = COALESCE(excluded."ContactName", "ContactTexts"."ContactName")
+        WHERE excluded."SentAt" > "ContactTexts"."SentAt"
         """;
 
     /// <summary>The rows as one JSON array of arrays, fields in the order the statements read them.</summary>
@@ -195,14 +218,23 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
         command.Parameters.Add(parameter);
     }
 
-    /// <summary>A newly stored text from a group: what the routing index may take from it.</summary>
-    private sealed record GroupText(
-        long GroupId,
+    /// <summary>A newly stored text, as the insert returned it.</summary>
+    private sealed record StoredText(
+        long Id,
         string Contact,
         long AgentId,
         string FromNumber,
+        long? GroupId,
+        long? InboxId,
         DateTime SentAt,
         string? ContactName);
+
+    /// <summary>One row for ContactTexts, taken from a stored text.</summary>
+    private sealed record ContactRow(ContactTextKind Kind, long OwnerId, StoredText Text)
+    {
+        public bool WithoutLine { get; init; }
+        public bool WithoutName { get; init; }
+    }
 
     private sealed record Dialect(
         string Events,

@@ -80,9 +80,13 @@ public sealed class ContactErasure(
             && e.GaveUpAt == null
             && callIds.Contains(e.CallId)).ExecuteDeleteAsync(ct);
         await db.CallEvents.Where(e => callIds.Contains(e.CallId)).ExecuteDeleteAsync(ct);
+        // The texts first: they are found through the contact's rows, which go after them.
+        var texts = await Texts(orgId, contact).ExecuteDeleteAsync(ct);
+        var lastTexts = await LastTexts(orgId, contact).ExecuteDeleteAsync(ct);
+        await db.ContactTexts.Where(t => t.OrganizationId == orgId && t.Contact == contact).ExecuteDeleteAsync(ct);
         var forgotten = new ContactForgotten(
-            await Texts(orgId, contact).ExecuteDeleteAsync(ct),
-            await LastTexts(orgId, contact).ExecuteDeleteAsync(ct),
+            texts,
+            lastTexts,
             await CallsOf(orgId, contact).ExecuteUpdateAsync(c => c.SetProperty(x => x.Contact, (string?)null), ct),
             recordingsDeleted,
             undelivered);
@@ -92,12 +96,19 @@ public sealed class ContactErasure(
         return forgotten;
     }
 
-    private IQueryable<MessageEvent> Texts(long orgId, string contact) =>
-        db.MessageEvents.Where(m => m.OrganizationId == orgId && m.Contact == contact);
+    /// <summary>The contact's texts, found by the ids kept in their ContactTexts rows.</summary>
+    private IQueryable<MessageEvent> Texts(long orgId, string contact)
+    {
+        var ids = ContactRows(orgId, contact, ContactTextKind.Text).Select(t => t.OwnerId);
+        return db.MessageEvents.Where(m => m.OrganizationId == orgId && ids.Contains(m.Id));
+    }
 
-    private IQueryable<LastText> LastTexts(long orgId, string contact) =>
-        db.LastTexts.Where(t => t.Contact == contact
-            && db.Groups.Any(g => g.Id == t.GroupId && g.OrganizationId == orgId));
+    /// <summary>The routing memory counted as "last texts": the latest text per group.</summary>
+    private IQueryable<ContactText> LastTexts(long orgId, string contact) =>
+        ContactRows(orgId, contact, ContactTextKind.Group);
+
+    private IQueryable<ContactText> ContactRows(long orgId, string contact, ContactTextKind kind) =>
+        db.ContactTexts.Where(t => t.OrganizationId == orgId && t.Contact == contact && t.Kind == kind);
 
     private IQueryable<CallRecord> CallsOf(long orgId, string contact) =>
         db.Calls.Where(c => c.OrganizationId == orgId && c.Contact == contact);

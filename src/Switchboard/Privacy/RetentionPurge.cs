@@ -75,8 +75,7 @@ public sealed class RetentionPurge(
         {
             var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-organization.Days);
             var batchesBefore = run.Batches;
-            var texts = await DeleteTextsAsync(run, organization.Id, cutoff);
-            var lastTexts = await DeleteLastTextsAsync(run, organization.Id, cutoff);
+            var (texts, lastTexts) = await DeleteTextsAsync(run, organization.Id, cutoff);
             var calls = await DeleteCallsAsync(run, recordings, organization.Id, cutoff);
             if (texts + lastTexts + calls > 0)
             {
@@ -92,8 +91,16 @@ public sealed class RetentionPurge(
         return total with { Batches = run.Batches };
     }
 
-    private static Task<int> DeleteTextsAsync(Run run, long orgId, DateTime cutoff) =>
-        run.InBatchesAsync<Stamped>(
+    /// <summary>
+    /// The organization's texts older than the cutoff, walked on their (organization, time) index, each batch with
+    /// its rows in ContactTexts: the texts' own rows by key, and their contacts' latest-text rows (a group's, an
+    /// agent's) that are older than the cutoff too. Any such row is a copy of an older text of the same contact, so
+    /// the texts lead to every one of them without a walk of ContactTexts, which has no index on time.
+    /// </summary>
+    private static async Task<(int Texts, int LastTexts)> DeleteTextsAsync(Run run, long orgId, DateTime cutoff)
+    {
+        var lastTexts = 0;
+        var texts = await run.InBatchesAsync<OldText>(
             (size, after) =>
             {
                 var old = run.Db.MessageEvents.AsNoTracking()
@@ -105,43 +112,42 @@ public sealed class RetentionPurge(
                 }
 
                 return old.OrderBy(m => m.SentAt).ThenBy(m => m.Id).Take(size)
-                    .Select(m => new Stamped(m.SentAt, m.Id)).ToListAsync(run.Ct);
+                    .Select(m => new OldText(m.SentAt, m.Id, m.Contact)).ToListAsync(run.Ct);
             },
             null,
-            keys =>
+            async keys =>
             {
-                // By id alone: a stored text never changes, and with its organization and time in the condition too,
-                // SQLite walked the (organization, time) index over every old row instead of looking the ids up.
-                var ids = keys.Select(k => k.Id).ToList();
-                return run.Db.MessageEvents.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(run.Ct);
+                var (deleted, groups) = await DeleteTextsAsync(run, orgId, cutoff, keys);
+                lastTexts += groups;
+                return deleted;
             });
+        return (texts, lastTexts);
+    }
 
-    private static async Task<int> DeleteLastTextsAsync(Run run, long orgId, DateTime cutoff)
+    /// <remarks>
+    /// The rows go before the texts, in one transaction: erasure finds a contact's texts through their rows, so a
+    /// text must never outlive its row. A latest-text row is deleted only while it is older than the cutoff: a text
+    /// that came in since moved it past the cutoff, and it stays.
+    /// </remarks>
+    private static async Task<(int Texts, int LastTexts)> DeleteTextsAsync(
+        Run run,
+        long orgId,
+        DateTime cutoff,
+        List<OldText> keys)
     {
-        var groups = await run.Db.Groups.AsNoTracking().Where(g => g.OrganizationId == orgId).Select(g => g.Id)
-            .ToListAsync(run.Ct);
-        var deleted = 0;
-        foreach (var groupId in groups)
-        {
-            deleted += await run.InBatchesAsync<string>(
-                (size, after) =>
-                {
-                    var old = run.Db.LastTexts.AsNoTracking().Where(t => t.GroupId == groupId && t.SentAt < cutoff);
-                    if (after is not null)
-                    {
-                        old = old.Where(t => string.Compare(t.Contact, after) > 0);
-                    }
-
-                    return old.OrderBy(t => t.Contact).Take(size).Select(t => t.Contact).ToListAsync(run.Ct);
-                },
-                null,
-                // A text that came in since it was found moved the entry past the cutoff: the entry stays.
-                contacts => run.Db.LastTexts
-                    .Where(t => t.GroupId == groupId && contacts.Contains(t.Contact) && t.SentAt < cutoff)
-                    .ExecuteDeleteAsync(run.Ct));
-        }
-
-        return deleted;
+        // By id alone: a stored text never changes, and with its organization and time in the condition too,
+        // SQLite walked the (organization, time) index over every old row instead of looking the ids up.
+        var ids = keys.Select(k => k.Id).ToList();
+        var contacts = keys.Select(k => k.Contact).Distinct().ToList();
+        var rows = run.Db.ContactTexts.Where(t => t.OrganizationId == orgId && contacts.Contains(t.Contact));
+        await using var transaction = await run.Db.Database.BeginTransactionAsync(run.Ct);
+        await rows.Where(t => t.Kind == ContactTextKind.Text && ids.Contains(t.OwnerId)).ExecuteDeleteAsync(run.Ct);
+        var lastTexts = await rows.Where(t => t.Kind == ContactTextKind.Group && t.SentAt < cutoff)
+            .ExecuteDeleteAsync(run.Ct);
+        await rows.Where(t => t.Kind == ContactTextKind.Agent && t.SentAt < cutoff).ExecuteDeleteAsync(run.Ct);
+        var texts = await run.Db.MessageEvents.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(run.Ct);
+        await transaction.CommitAsync(run.Ct);
+        return (texts, lastTexts);
     }
 
     private static Task<int> DeleteCallsAsync(Run run, IRecordingEraser recordings, long orgId, DateTime cutoff) =>
@@ -193,6 +199,9 @@ public sealed class RetentionPurge(
 
     /// <summary>A row's place in an index on (organization, time): its time, then its id.</summary>
     private sealed record Stamped(DateTime At, long Id);
+
+    /// <summary>An old text's place in the (organization, time) index, and whose it is.</summary>
+    private sealed record OldText(DateTime At, long Id, string Contact);
 
     private sealed class Run(SwitchboardDb db, WriteGate gate, PurgePace pace, TimeProvider clock, CancellationToken ct)
     {

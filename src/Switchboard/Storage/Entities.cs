@@ -225,16 +225,45 @@ public sealed class MessageEvent
     public DateTime RecordedAt { get; set; }
 }
 
-/// <summary>The routing index: the latest text to each contact from each group, kept up to date on ingestion.</summary>
-public sealed class LastText
+/// <summary>What a row of <see cref="ContactText"/> stands for; <see cref="ContactText.OwnerId"/> says whose.</summary>
+public enum ContactTextKind
 {
-    public long GroupId { get; set; }
+    /// <summary>The latest text to the contact from one group (routing's "last texter"); owner: the group.</summary>
+    Group = 0,
+
+    /// <summary>The latest text to the contact by one agent, from any group or inbox (calls out); owner: the agent.
+    /// </summary>
+    Agent = 1,
+
+    /// <summary>One stored text (a <see cref="MessageEvent"/>), so that erasure finds it by contact; owner: its id.
+    /// </summary>
+    Text = 2,
+}
+
+/// <summary>
+/// Everything looked up by contact, in one table keyed (organization, contact, kind, owner): routing reads a group's
+/// latest text to the caller, a call out reads the agent's, erasure finds the contact's texts. A contact's rows sit
+/// together, so ingesting a text dirties one random page of it instead of one page in each of several indexes.
+/// </summary>
+public sealed class ContactText
+{
+    public long OrganizationId { get; set; }
     public required string Contact { get; set; }
+    public ContactTextKind Kind { get; set; }
+
+    /// <summary>The group, the agent or the text, by <see cref="Kind"/>.</summary>
+    public long OwnerId { get; set; }
+
     public long AgentId { get; set; }
-    public required string FromNumber { get; set; }
+
+    /// <summary>The platform number the text came from; null on <see cref="ContactTextKind.Text"/> rows.</summary>
+    public string? FromNumber { get; set; }
+
+    public long? GroupId { get; set; }
+    public long? InboxId { get; set; }
     public DateTime SentAt { get; set; }
 
-    /// <summary>The contact's name from the latest text that carried one.</summary>
+    /// <summary>On group rows: the contact's name from the latest text that carried one.</summary>
     public string? ContactName { get; set; }
 }
 

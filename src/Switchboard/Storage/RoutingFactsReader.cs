@@ -8,8 +8,8 @@ namespace Switchboard.Storage;
 
 /// <summary>
 /// Reads the facts for one call in a single statement of indexed point lookups (the number, its owner, the
-/// organization, the routing index row for (group, caller) and that agent, and whether the organization blocked
-/// the caller), however long the history.
+/// organization, the group's latest text to the caller in ContactTexts (kind 0: group) and its agent, and whether
+/// the organization blocked the caller), however long the history.
 /// Plain SQL, prepared once on each of a few connections kept open for it: on the hot path, EF's query
 /// pipeline and SQLite's parsing of the statement on every call cost more than the lookups themselves.
 /// A connection that fails once is closed and never reused.
@@ -50,7 +50,8 @@ public sealed class RoutingFactsReader(IServiceScopeFactory scopes) : IAsyncDisp
         LEFT JOIN "Inboxes" AS i ON i."Id" = n."InboxId"
         LEFT JOIN "Groups" AS g ON g."Id" = n."GroupId"
         LEFT JOIN "Organizations" AS o ON o."Id" = n."OrganizationId"
-        LEFT JOIN "LastTexts" AS l ON l."GroupId" = n."GroupId" AND l."Contact" = @caller
+        LEFT JOIN "ContactTexts" AS l ON l."OrganizationId" = n."OrganizationId" AND l."Contact" = @caller
+                                     AND l."Kind" = 0 AND l."OwnerId" = n."GroupId"
         LEFT JOIN "Agents" AS a ON a."Id" = l."AgentId"
         LEFT JOIN "GroupMembers" AS m ON m."GroupId" = n."GroupId" AND m."AgentId" = l."AgentId"
         LEFT JOIN "BlockedCallers" AS b ON b."OrganizationId" = n."OrganizationId" AND b."Number" = @caller

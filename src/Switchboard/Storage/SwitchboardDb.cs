@@ -27,7 +27,7 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<PlatformNumber> Numbers => Set<PlatformNumber>();
     public DbSet<MessageEvent> MessageEvents => Set<MessageEvent>();
-    public DbSet<LastText> LastTexts => Set<LastText>();
+    public DbSet<ContactText> ContactTexts => Set<ContactText>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<PanelLogin> PanelLogins => Set<PanelLogin>();
     public DbSet<BlockedCaller> BlockedCallers => Set<BlockedCaller>();
@@ -107,17 +107,14 @@ public abstract class SwitchboardDb(DbContextOptions options) : DbContext(option
             e.Property(m => m.ExternalId).HasMaxLength(200);
             e.Property(m => m.ContactName).HasMaxLength(100);
             e.HasIndex(m => new { m.OrganizationId, m.ExternalId }).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
-            // An agent's calls out: the last text of that agent to that contact, whatever group or inbox it came from.
-            // Agent ids are unique across organizations, so the organization need not be part of it.
-            e.HasIndex(m => new { m.AgentId, m.Contact, m.SentAt });
-            e.HasIndex(m => new { m.OrganizationId, m.Contact });
+            // The retention purge walks it from the oldest; a contact's texts are found through ContactTexts.
             e.HasIndex(m => new { m.OrganizationId, m.SentAt });
         });
 
-        model.Entity<LastText>(e =>
+        model.Entity<ContactText>(e =>
         {
-            e.HasKey(l => new { l.GroupId, l.Contact });
-            e.Property(l => l.ContactName).HasMaxLength(100);
+            e.HasKey(t => new { t.OrganizationId, t.Contact, t.Kind, t.OwnerId });
+            e.Property(t => t.ContactName).HasMaxLength(100);
         });
 
         model.Entity<ApiKey>(e => e.Property(k => k.Name).HasMaxLength(200));

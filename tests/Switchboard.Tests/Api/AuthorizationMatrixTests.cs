@@ -404,7 +404,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         await AddAsync(db.Agents);
         await AddAsync(db.Numbers);
         await AddAsync(db.MessageEvents);
-        await AddAsync(db.LastTexts);
+        await AddAsync(db.ContactTexts);
         await AddAsync(db.ApiKeys);
         await AddAsync(db.Calls);
         await AddAsync(db.PanelLogins);

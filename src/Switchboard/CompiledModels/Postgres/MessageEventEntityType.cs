@@ -21,7 +21,7 @@ namespace Switchboard.CompiledModels.Postgres
                 typeof(MessageEvent),
                 baseEntityType,
                 propertyCount: 11,
-                unnamedIndexCount: 4,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -121,18 +121,12 @@ namespace Switchboard.CompiledModels.Postgres
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { organizationId, contact });
-
-            var index0 = runtimeEntityType.AddIndex(
                 new[] { organizationId, externalId },
                 unique: true);
-            index0.AddAnnotation("Relational:Filter", "\"ExternalId\" IS NOT NULL");
+            index.AddAnnotation("Relational:Filter", "\"ExternalId\" IS NOT NULL");
 
-            var index1 = runtimeEntityType.AddIndex(
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { organizationId, sentAt });
-
-            var index2 = runtimeEntityType.AddIndex(
-                new[] { agentId, contact, sentAt });
 
             return runtimeEntityType;
         }

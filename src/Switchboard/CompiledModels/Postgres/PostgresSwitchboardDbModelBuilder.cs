@@ -12,7 +12,7 @@ namespace Switchboard.CompiledModels.Postgres
     public partial class PostgresSwitchboardDbModel
     {
         private PostgresSwitchboardDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a60e43af-e84e-48ca-9d7c-49f7a3f99f80"), entityTypeCount: 21)
+            : base(skipDetectChanges: false, modelId: new Guid("42fe0c99-68bf-45ee-b083-8c56722c3c09"), entityTypeCount: 21)
         {
         }
 
@@ -30,10 +30,10 @@ namespace Switchboard.CompiledModels.Postgres
             var agent = AgentEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var blockedCaller = BlockedCallerEntityType.Create(this);
+            var contactText = ContactTextEntityType.Create(this);
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
             var inbox = InboxEntityType.Create(this);
-            var lastText = LastTextEntityType.Create(this);
             var messageEvent = MessageEventEntityType.Create(this);
             var organization = OrganizationEntityType.Create(this);
             var panelLogin = PanelLoginEntityType.Create(this);
@@ -58,10 +58,10 @@ namespace Switchboard.CompiledModels.Postgres
             AgentEntityType.CreateAnnotations(agent);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             BlockedCallerEntityType.CreateAnnotations(blockedCaller);
+            ContactTextEntityType.CreateAnnotations(contactText);
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
             InboxEntityType.CreateAnnotations(inbox);
-            LastTextEntityType.CreateAnnotations(lastText);
             MessageEventEntityType.CreateAnnotations(messageEvent);
             OrganizationEntityType.CreateAnnotations(organization);
             PanelLoginEntityType.CreateAnnotations(panelLogin);

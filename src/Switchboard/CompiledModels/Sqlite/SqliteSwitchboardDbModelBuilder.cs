@@ -11,7 +11,7 @@ namespace Switchboard.CompiledModels.Sqlite
     public partial class SqliteSwitchboardDbModel
     {
         private SqliteSwitchboardDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a574673d-6e84-4174-9aa6-6f96c1dce753"), entityTypeCount: 21)
+            : base(skipDetectChanges: false, modelId: new Guid("a2e915ea-1316-4935-92b3-283e1a57c3c8"), entityTypeCount: 21)
         {
         }
 
@@ -29,10 +29,10 @@ namespace Switchboard.CompiledModels.Sqlite
             var agent = AgentEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var blockedCaller = BlockedCallerEntityType.Create(this);
+            var contactText = ContactTextEntityType.Create(this);
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
             var inbox = InboxEntityType.Create(this);
-            var lastText = LastTextEntityType.Create(this);
             var messageEvent = MessageEventEntityType.Create(this);
             var organization = OrganizationEntityType.Create(this);
             var panelLogin = PanelLoginEntityType.Create(this);
@@ -57,10 +57,10 @@ namespace Switchboard.CompiledModels.Sqlite
             AgentEntityType.CreateAnnotations(agent);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             BlockedCallerEntityType.CreateAnnotations(blockedCaller);
+            ContactTextEntityType.CreateAnnotations(contactText);
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
             InboxEntityType.CreateAnnotations(inbox);
-            LastTextEntityType.CreateAnnotations(lastText);
             MessageEventEntityType.CreateAnnotations(messageEvent);
             OrganizationEntityType.CreateAnnotations(organization);
             PanelLoginEntityType.CreateAnnotations(panelLogin);

@@ -696,6 +696,44 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("BlockedCallers");
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.ContactText", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Contact")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AgentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FromNumber")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("GroupId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("InboxId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId", "Contact", "Kind", "OwnerId");
+
+                    b.ToTable("ContactTexts");
+                });
+
             modelBuilder.Entity("Switchboard.Storage.Group", b =>
                 {
                     b.Property<long>("Id")
@@ -869,33 +907,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("Inboxes");
                 });
 
-            modelBuilder.Entity("Switchboard.Storage.LastText", b =>
-                {
-                    b.Property<long>("GroupId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Contact")
-                        .HasColumnType("text");
-
-                    b.Property<long>("AgentId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("ContactName")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("FromNumber")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTime>("SentAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("GroupId", "Contact");
-
-                    b.ToTable("LastTexts");
-                });
-
             modelBuilder.Entity("Switchboard.Storage.MessageEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -940,15 +951,11 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "Contact");
-
                     b.HasIndex("OrganizationId", "ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "SentAt");
-
-                    b.HasIndex("AgentId", "Contact", "SentAt");
 
                     b.ToTable("MessageEvents");
                 });

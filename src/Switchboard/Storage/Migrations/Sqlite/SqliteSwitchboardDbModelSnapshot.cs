@@ -675,6 +675,44 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("BlockedCallers");
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.ContactText", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Contact")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromNumber")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("GroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("InboxId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId", "Contact", "Kind", "OwnerId");
+
+                    b.ToTable("ContactTexts");
+                });
+
             modelBuilder.Entity("Switchboard.Storage.Group", b =>
                 {
                     b.Property<long>("Id")
@@ -844,33 +882,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("Inboxes");
                 });
 
-            modelBuilder.Entity("Switchboard.Storage.LastText", b =>
-                {
-                    b.Property<long>("GroupId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Contact")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("AgentId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ContactName")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FromNumber")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("SentAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("GroupId", "Contact");
-
-                    b.ToTable("LastTexts");
-                });
-
             modelBuilder.Entity("Switchboard.Storage.MessageEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -913,15 +924,11 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "Contact");
-
                     b.HasIndex("OrganizationId", "ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "SentAt");
-
-                    b.HasIndex("AgentId", "Contact", "SentAt");
 
                     b.ToTable("MessageEvents");
                 });

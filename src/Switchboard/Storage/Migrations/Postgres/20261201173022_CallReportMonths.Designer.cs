@@ -12,7 +12,7 @@ using Switchboard.Storage;
 namespace Switchboard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSwitchboardDb))]
-    [Migration("20261201164142_CallReportMonths")]
+    [Migration("20261201173022_CallReportMonths")]
     partial class CallReportMonths
     {
         /// <inheritdoc />
@@ -699,6 +699,44 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("BlockedCallers");
                 });
 
+            modelBuilder.Entity("Switchboard.Storage.ContactText", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Contact")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AgentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FromNumber")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("GroupId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("InboxId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId", "Contact", "Kind", "OwnerId");
+
+                    b.ToTable("ContactTexts");
+                });
+
             modelBuilder.Entity("Switchboard.Storage.Group", b =>
                 {
                     b.Property<long>("Id")
@@ -872,33 +910,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("Inboxes");
                 });
 
-            modelBuilder.Entity("Switchboard.Storage.LastText", b =>
-                {
-                    b.Property<long>("GroupId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Contact")
-                        .HasColumnType("text");
-
-                    b.Property<long>("AgentId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("ContactName")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("FromNumber")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTime>("SentAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("GroupId", "Contact");
-
-                    b.ToTable("LastTexts");
-                });
-
             modelBuilder.Entity("Switchboard.Storage.MessageEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -943,15 +954,11 @@ namespace Switchboard.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "Contact");
-
                     b.HasIndex("OrganizationId", "ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "SentAt");
-
-                    b.HasIndex("AgentId", "Contact", "SentAt");
 
                     b.ToTable("MessageEvents");
                 });
