@@ -107,7 +107,10 @@ internal static class CallReportBench
 
         Console.WriteLine(
             $"calls: {calls:N0} inbound call records over {SpreadDays} days in {fillSeconds:F0} s, " +
-            (recountSeconds is { } r ? $"counted for reports in {r:F0} s" : "not counted (no CallReportCounts)"));
+            (recountSeconds is { } r
+                ? $"counted for reports in {r:F0} s"
+                : "NOT counted: this store has no CallReportMonths (an older build's store: run that build's " +
+                    "recount, its migration's SQL, before timing it, or its reports from counts read nothing)"));
         await File.WriteAllTextAsync(
             Path.Combine(outDir, "report-org.json"),
             JsonSerializer.Serialize(new { orgId, adminKey, calls, fillSeconds, recountSeconds }));
@@ -192,8 +195,8 @@ internal static class CallReportBench
     {
         await using var command = db.CreateCommand();
         command.CommandText = postgres
-            ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'CallReportCounts'"
-            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'CallReportCounts'";
+            ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'CallReportMonths'"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'CallReportMonths'";
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0;
     }
 

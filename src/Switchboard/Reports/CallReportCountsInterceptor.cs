@@ -10,10 +10,12 @@ namespace Switchboard.Reports;
 public static class CallReportSetup
 {
     /// <summary>Every save that adds, changes or removes an inbound call record keeps the report's counts with
-    /// it, and so does the routing's store of new records.</summary>
+    /// it, and so does the routing's store of new records; a background pass folds their day rows into months.
+    /// </summary>
     public static IServiceCollection AddCallReportCounts(this IServiceCollection services) =>
         services.AddSingleton<ISaveChangesInterceptor, CallReportCountsInterceptor>()
-            .AddSingleton<IWrittenWithNewCalls, NewCallCounts>();
+            .AddSingleton<IWrittenWithNewCalls, NewCallCounts>()
+            .AddHostedService<CallReportFold>();
 }
 
 /// <summary>New call records stored by routing, without the change tracker, are counted in their transaction.</summary>
@@ -24,7 +26,7 @@ internal sealed class NewCallCounts : IWrittenWithNewCalls
 }
 
 /// <summary>
-/// Keeps <see cref="CallReportCount"/> in the transaction of the change of the call records, as the events outbox is:
+/// Keeps <see cref="CallReportDay"/> in the transaction of the change of the call records, as the events outbox is:
 /// a save whose calls count differently takes the write gate and a transaction when it has none, adds the differences
 /// before the calls are written, and commits after them; a save that fails (a concurrent change of the call, a
 /// repeated CallSid) rolls the counts back with it. A save that changes no count (a status of a leg) costs a look

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Switchboard.Calls;
 using Switchboard.Routing;
 
@@ -85,9 +86,10 @@ public static class CallReportSql
     private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     /// <summary>
-    /// Counts every stored inbound call afresh: empties "CallReportCounts" and fills it in one
-    /// INSERT … SELECT … GROUP BY (days from the calls, months from the days). The migration that made the table ran
-    /// it to count the calls stored before; the report benchmark runs it after filling the calls in bulk.
+    /// Counts every stored inbound call afresh: empties "CallReportDays" and "CallReportMonths" and fills the months
+    /// in one INSERT … SELECT … GROUP BY (days from the calls, months from the days), writing the days and histograms
+    /// in the format of <see cref="CountsBlob"/>. The migration that made the table ran it to count the calls stored
+    /// before; the report benchmark runs it after filling the calls in bulk.
     /// </summary>
     public static string Recount(bool postgres)
     {
@@ -96,12 +98,23 @@ public static class CallReportSql
         var parts = string.Join(",\n", Counts().Zip(names, (expression, name) => $"{expression} AS {name}"));
         var list = string.Join(", ", names);
         var sums = string.Join(",\n", names.Select(n => $"SUM({n}) AS {n}"));
-        var concat = postgres ? "string_agg" : "group_concat";
         var keyed = string.Join("\nUNION ALL ", new[] { "agent", "grp", "inbox" }.Select((key, grouping) =>
             $"SELECT org, {grouping} AS g, day, month, {key} AS k, {list}, tenths FROM inbound"));
         var columns = string.Join(", ", ReportedCall.Columns.Select(c => $"\"{c}\""));
+        // 32-bit big-endian words: PostgreSQL sends them as bytea; SQLite writes hexadecimal digits, made a blob last.
+        string Words(IEnumerable<string> values) => postgres
+            ? string.Join(" || ", values.Select(v => $"int4send(CAST({v} AS integer))"))
+            : $"printf('{string.Concat(values.Select(_ => "%08X"))}', " +
+                string.Join(", ", values.Select(v => $"({v}) & 4294967295")) + ")";
+        var concat = postgres ? "string_agg({0}, ''::bytea)" : "group_concat({0}, '')";
+        string Concat(string value) => string.Format(CultureInfo.InvariantCulture, concat, value);
+        var empty = postgres ? "''::bytea" : "''";
+        string Blob(string value) => postgres ? value : $"unhex({value})";
+        var dayWords = Words(new[] { "d.day - d.month + 1" }.Concat(names.Select(n => $"d.{n}"))
+            .Append("COALESCE(h.pairs, 0)"));
         return $"""
-            DELETE FROM "CallReportCounts";
+            DELETE FROM "CallReportDays";
+            DELETE FROM "CallReportMonths";
             WITH inbound AS (
                 SELECT "OrganizationId" AS org, {day} AS day, {month} AS month,
                        COALESCE("TeamAgentId", "AgentId", 0) AS agent,
@@ -116,24 +129,32 @@ public static class CallReportSql
                 SELECT org, g, day, month, k, tenths, COUNT(*) AS n FROM keyed WHERE tenths IS NOT NULL
                 GROUP BY org, g, day, month, k, tenths
             ),
-            counted AS (
-                SELECT org, g, 0 AS s, day AS p, k, {list} FROM days
-                UNION ALL SELECT org, g, 1 AS s, month AS p, k, {sums} FROM days GROUP BY org, g, month, k
+            day_histograms AS (
+                SELECT org, g, day, k, COUNT(*) AS pairs, {Concat(Words(["tenths", "n"]))} AS h
+                FROM day_tenths GROUP BY org, g, day, k
             ),
-            counted_tenths AS (
-                SELECT org, g, 0 AS s, day AS p, k, tenths, n FROM day_tenths
-                UNION ALL SELECT org, g, 1 AS s, month AS p, k, tenths, SUM(n) AS n FROM day_tenths
-                GROUP BY org, g, month, k, tenths
+            month_tenths AS (
+                SELECT org, g, month, k, tenths, SUM(n) AS n FROM day_tenths GROUP BY org, g, month, k, tenths
             ),
-            histograms AS (
-                SELECT org, g, s, p, k, {concat}(CAST(tenths AS TEXT) || ':' || CAST(n AS TEXT), ',') AS h
-                FROM counted_tenths GROUP BY org, g, s, p, k
+            month_histograms AS (
+                SELECT org, g, month, k, {Concat(Words(["tenths", "n"]))} AS h
+                FROM month_tenths GROUP BY org, g, month, k
+            ),
+            day_entries AS (
+                SELECT d.org, d.g, d.month, d.k, {string.Join(", ", names.Select(n => $"d.{n}"))},
+                       {dayWords} || COALESCE(h.h, {empty}) AS e
+                FROM days d
+                LEFT JOIN day_histograms h ON h.org = d.org AND h.g = d.g AND h.day = d.day AND h.k = d.k
+            ),
+            months AS (
+                SELECT org, g, month, k, {sums}, {Concat("e")} AS days FROM day_entries GROUP BY org, g, month, k
             )
-            INSERT INTO "CallReportCounts" ("OrganizationId", "Grouping", "Span", "Period", "Key", {columns},
-                "AcceptTenths")
-            SELECT c.org, c.g, c.s, c.p, c.k, {string.Join(", ", names.Select(n => $"c.{n}"))}, COALESCE(h.h, '')
-            FROM counted c
-            LEFT JOIN histograms h ON h.org = c.org AND h.g = c.g AND h.s = c.s AND h.p = c.p AND h.k = c.k;
+            INSERT INTO "CallReportMonths" ("OrganizationId", "Grouping", "Month", "Key", {columns},
+                "AcceptTenths", "Days")
+            SELECT m.org, m.g, m.month, m.k, {string.Join(", ", names.Select(n => $"m.{n}"))},
+                {Blob($"COALESCE(h.h, {empty})")}, {Blob("m.days")}
+            FROM months m
+            LEFT JOIN month_histograms h ON h.org = m.org AND h.g = m.g AND h.month = m.month AND h.k = m.k;
             """;
     }
 

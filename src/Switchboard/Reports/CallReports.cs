@@ -58,7 +58,7 @@ public sealed record CallReport(
 
 /// <summary>
 /// Call analytics over inbound calls that started in a range, per agent, group or inbox. The whole UTC days of the
-/// range are read from the stored counts (<see cref="CallReportCount"/>: whole months, then the days around them);
+/// range are read from the stored counts (<see cref="CallReportMonth"/>: whole months, and the days of the others);
 /// the part of a day at either end of a range given to the second is read from the calls themselves, by a grouped
 /// scan that counts the same way. Each row's seconds to accept come as a histogram from which the medians are read
 /// here, so the same code serves SQLite (which has no median function) and PostgreSQL. Definitions: docs/reports.md.
@@ -120,20 +120,8 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         return range.Done ? await ReportAsync(orgId, range.Value!, ct) : range.Refusal;
     }
 
-    /// <summary>
-    /// The longest range per agent that is read from the calls: the range main's scan served. An organization has
-    /// about as many per-agent day rows as calls, so over such a range the scan reads no more rows and needs no
-    /// second index; measured at 1M calls, 30 days per agent took 0.9 s by scan and 2.5 s from the counts (SQLite).
-    /// Groups and inboxes have few rows a day, so their counts are faster at every length.
-    /// </summary>
-    public const int AgentScanMaxDays = 92;
-
-    /// <summary>Whether the report reads the stored counts (else the calls): whichever is faster for it.</summary>
-    internal static bool ReadsStoredCounts(ReportRange range) =>
-        range.GroupBy != ReportGrouping.Agent || range.To - range.From > TimeSpan.FromDays(AgentScanMaxDays);
-
     public Task<CallReport> ReportAsync(long orgId, ReportRange range, CancellationToken ct) =>
-        ReadsStoredCounts(range) ? CountsReportAsync(orgId, range, ct) : ScanReportAsync(orgId, range, ct);
+        CountsReportAsync(orgId, range, ct);
 
     /// <summary>
     /// The report from the stored counts for the whole days and a scan of the partial days at either end.
@@ -163,8 +151,7 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
     }
 
     /// <summary>
-    /// The report from the calls alone, as it was made before the stored counts: per agent over up to
-    /// <see cref="AgentScanMaxDays"/> days, and the test's reference.
+    /// The report from the calls alone, as it was made before the stored counts: the test's reference.
     /// </summary>
     internal async Task<CallReport> ScanReportAsync(long orgId, ReportRange range, CancellationToken ct)
     {
@@ -218,8 +205,8 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
     }
 
     /// <summary>
-    /// The stored counts of the whole days [firstDay, endDay): the months that lie whole inside, and the days before
-    /// and after them; three ranges of the primary key.
+    /// The stored counts of the whole days [firstDay, endDay), in one range of the primary key: the totals of the
+    /// months that lie whole inside, and the days of the (at most two) months the range covers in part.
     /// </summary>
     private async Task ReadCountsAsync(
         long orgId,
@@ -229,22 +216,23 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         Dictionary<long, Tally> tallies,
         CancellationToken ct)
     {
-        var firstMonth = firstDay.Day == 1 ? firstDay : new DateOnly(firstDay.Year, firstDay.Month, 1).AddMonths(1);
-        var endMonth = new DateOnly(endDay.Year, endDay.Month, 1);
-        if (firstMonth >= endMonth)
-        {
-            firstMonth = endMonth = endDay;
-        }
-
+        var firstMonth = new DateOnly(firstDay.Year, firstDay.Month, 1);
+        var lastDay = endDay.AddDays(-1);
+        var lastMonth = new DateOnly(lastDay.Year, lastDay.Month, 1);
+        var wholeFrom = firstDay.Day == 1 ? firstMonth : firstMonth.AddMonths(1);
+        var wholeTo = endDay.Day == 1 ? endDay : lastMonth;
         var columns = string.Join(", ", ReportedCall.Columns.Select(c => $"\"{c}\""));
-        var sql = string.Join(" UNION ALL ", new[]
-        {
-            (CountSpan.Day, "@d1", "@m1"), (CountSpan.Month, "@m1", "@m2"), (CountSpan.Day, "@m2", "@d2"),
-        }.Select(part => $"""
-            SELECT "Key", {columns}, "AcceptTenths" FROM "CallReportCounts"
-            WHERE "OrganizationId" = @org AND "Grouping" = {(int)grouping} AND "Span" = {(int)part.Item1}
-              AND "Period" >= {part.Item2} AND "Period" < {part.Item3}
-            """));
+        // A whole month's days are not asked for, so SQLite does not read them.
+        var sql = $"""
+            SELECT "Key", "Month", {columns}, "AcceptTenths",
+                   CASE WHEN "Month" >= @whole_from AND "Month" < @whole_to THEN NULL ELSE "Days" END
+            FROM "CallReportMonths"
+            WHERE "OrganizationId" = @org AND "Grouping" = {(int)grouping} AND "Month" >= @first AND "Month" <= @last
+            UNION ALL
+            SELECT "Key", "Day", {columns}, "AcceptTenths", NULL
+            FROM "CallReportDays"
+            WHERE "OrganizationId" = @org AND "Grouping" = {(int)grouping} AND "Day" >= @first_day AND "Day" < @end_day
+            """;
 
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
@@ -253,30 +241,44 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             Parameter(command, "@org", orgId);
-            Parameter(command, "@d1", firstDay.DayNumber);
-            Parameter(command, "@m1", firstMonth.DayNumber);
-            Parameter(command, "@m2", endMonth.DayNumber);
-            Parameter(command, "@d2", endDay.DayNumber);
+            Parameter(command, "@first", firstMonth.DayNumber);
+            Parameter(command, "@last", lastMonth.DayNumber);
+            Parameter(command, "@whole_from", wholeFrom.DayNumber);
+            Parameter(command, "@whole_to", wholeTo.DayNumber);
+            Parameter(command, "@first_day", firstDay.DayNumber);
+            Parameter(command, "@end_day", endDay.DayNumber);
             await using var reader = await command.ExecuteReaderAsync(ct);
+            var counts = ReportedCall.Columns.Length;
             while (await reader.ReadAsync(ct))
             {
                 var key = reader.GetInt64(0);
                 var tally = TallyOf(tallies, key == 0 ? NoKey : key);
-                tally.Calls += reader.GetInt64(1);
-                tally.Offered += reader.GetInt64(2);
-                tally.Accepted += reader.GetInt64(3);
-                tally.Declined += reader.GetInt64(4);
-                tally.Missed += reader.GetInt64(5);
-                tally.Abandoned += reader.GetInt64(6);
-                tally.Forwarded += reader.GetInt64(7);
-                tally.ForwardedAfterAgent += reader.GetInt64(8);
-                tally.Rejected += reader.GetInt64(9);
-                tally.TalkSeconds += reader.GetInt64(10);
-                var tenths = reader.GetString(11);
-                if (tenths.Length > 0)
+                if (reader.IsDBNull(counts + 3))
                 {
-                    Histogram.AddTo(tally.SecondsToAccept, tenths);
+                    for (var i = 0; i < counts; i++)
+                    {
+                        tally.AddCount(i, reader.GetInt64(i + 2));
+                    }
+
+                    CountsBlob.AddHistogram(reader.GetFieldValue<byte[]>(counts + 2), tally.SecondsToAccept);
+                    continue;
                 }
+
+                // A month covered in part: its days in the range.
+                var month = reader.GetInt32(1);
+                var (from, to) = (firstDay.DayNumber - month + 1, endDay.DayNumber - month + 1);
+                CountsBlob.ForEachDay(reader.GetFieldValue<byte[]>(counts + 3), (day, dayCounts, histogram) =>
+                {
+                    if (day >= from && day < to)
+                    {
+                        for (var i = 0; i < counts; i++)
+                        {
+                            tally.AddCount(i, CountsBlob.Count(dayCounts, i));
+                        }
+
+                        CountsBlob.AddHistogram(histogram, tally.SecondsToAccept);
+                    }
+                });
             }
         }
         finally
@@ -504,6 +506,24 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
 
         /// <summary>How many accepted calls took each number of tenths of a second to accept.</summary>
         public Dictionary<long, long> SecondsToAccept { get; } = [];
+
+        /// <summary>Adds to the column of <see cref="ReportedCall.Columns"/> at this index.</summary>
+        public void AddCount(int column, long value)
+        {
+            switch (column)
+            {
+                case 0: Calls += value; break;
+                case 1: Offered += value; break;
+                case 2: Accepted += value; break;
+                case 3: Declined += value; break;
+                case 4: Missed += value; break;
+                case 5: Abandoned += value; break;
+                case 6: Forwarded += value; break;
+                case 7: ForwardedAfterAgent += value; break;
+                case 8: Rejected += value; break;
+                default: TalkSeconds += value; break;
+            }
+        }
 
         public void AddTenths(long tenths, long calls) =>
             SecondsToAccept[tenths] = SecondsToAccept.GetValueOrDefault(tenths) + calls;

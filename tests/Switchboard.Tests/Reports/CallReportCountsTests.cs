@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Switchboard.Calls;
@@ -16,7 +18,8 @@ namespace Switchboard.Tests.Reports;
 /// The report read from the stored counts equals the report scanned from the calls, on a generated history: two
 /// organizations, agents, groups and inboxes, every outcome, times to accept to the millisecond, calls that start
 /// just before midnight UTC and settle after it, outcomes that change late (the dial's end after the caller's), a
-/// retention purge, and ranges given as days, as instants mid-day, across months and up to two years.
+/// retention purge, and ranges given as days, as instants mid-day, across months and up to two years; with the day
+/// rows not folded yet, folded, and changed after they were folded.
 /// </summary>
 [Trait("Database", "yes")]
 public sealed class CallReportCountsTests : IAsyncLifetime
@@ -58,12 +61,23 @@ public sealed class CallReportCountsTests : IAsyncLifetime
     [Fact]
     public async Task ReportsFromStoredCountsEqualTheScanOfTheCalls()
     {
-        await GenerateHistoryAsync(new Random(16), calls: 700);
+        // Day rows only (nothing folded yet), then calls changed after their days were folded into months.
+        await GenerateHistoryAsync(new Random(16), calls: 700, afterAdding: async () =>
+        {
+            await AssertEqualOverRangesAsync(settled: false);
+            Assert.Equal(0, await CountRowsAsync());
+            Assert.True(await FoldAsync() > 0);
+        });
 
         await AssertEqualOverRangesAsync();
         Assert.True(await CountRowsAsync() > 0);
+        Assert.True(await CountDayRowsAsync() > 0);
+        await FoldAsync();
+        Assert.Equal(0, await CountDayRowsAsync());
+        await AssertEqualOverRangesAsync();
 
-        // The retention purge removes the oldest calls (one day in part): the counts lose them in the same transaction.
+        // The retention purge removes the oldest calls (one day in part): the counts lose them in the same transaction
+        // (day rows that take away from folded months), and again once those are folded.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 20, 15, 30, 0, TimeSpan.Zero));
         await _org.Admin.PutAsJsonAsync($"{_org.Path}/privacy", new { dataRetentionDays = 80 });
         var purge = _app.Services.GetServices<IHostedService>().OfType<RetentionPurge>().Single();
@@ -71,30 +85,54 @@ public sealed class CallReportCountsTests : IAsyncLifetime
         Assert.True(purged.CallRecords > 0);
 
         await AssertEqualOverRangesAsync();
+        await FoldAsync();
+        await AssertEqualOverRangesAsync();
     }
 
-    [Theory]
-    [InlineData("agent", "2026-10-01", "2026-12-31", false)]
-    [InlineData("agent", "2026-10-01", "2027-01-01", true)]
-    [InlineData("group", "2026-10-01", "2026-10-02", true)]
-    [InlineData("inbox", "2026-10-01", "2026-10-02", true)]
-    public void ReadsStoredCounts_ByGroupingAndLength_WhicheverIsFaster(
-        string groupBy,
-        string from,
-        string to,
-        bool stored)
+    [Fact]
+    public async Task ANewCallWritesSmallDayRowsAndTheFoldMovesThemIntoTheMonth()
     {
-        using var scope = _app.Services.CreateScope();
-        var reports = scope.ServiceProvider.GetRequiredService<CallReports>();
-        var range = reports.Range(new CallReportQuery { From = from, To = to, GroupBy = groupBy }).Value!;
+        await GenerateHistoryAsync(new Random(3), calls: 200);
+        await FoldAsync();
+        var months = await CountsAsync();
+        var at = new DateTime(2026, 10, 14, 9, 0, 0, DateTimeKind.Utc);
+        var call = Enumerable.Range(0, 100).Select(seed => Generate(new Random(seed), "CAnew", at, theirs: false).Call)
+            .First(c => c.Decision == RoutingOutcome.ConnectAgent);
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            db.Calls.Add(call);
+            await db.SaveChangesAsync();
+        }
 
-        Assert.Equal(stored, CallReports.ReadsStoredCounts(range));
+        // The month rows (a busy key's carries every day of its month) are left as they were: the call wrote its three
+        // day rows (agent, group, inbox) and no histogram, as it is not accepted yet.
+        Assert.Equal(months, await CountsAsync());
+        var days = await DayRowsAsync();
+        Assert.Equal(3, days.Count);
+        Assert.All(days, d => Assert.Equal((1L, DateOnly.FromDateTime(at)), (d.Calls, DateOnly.FromDayNumber(d.Day))));
+        Assert.All(days, d => Assert.Empty(d.AcceptTenths));
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<CallChanges>().ApplyAsync(call.Id,
+                c => Accepted(c, at.AddSeconds(4.2), 60, at.AddSeconds(70)), CancellationToken.None);
+        }
+
+        // Accepted: one pair (tenths, calls) in each day row, eight bytes.
+        Assert.All(await DayRowsAsync(), d => Assert.Equal((1L, 8), (d.Accepted, d.AcceptTenths.Length)));
+        await AssertEqualOverRangesAsync();
+        await FoldAsync();
+        Assert.Empty(await DayRowsAsync());
+        Assert.NotEqual(months, await CountsAsync());
+        await AssertEqualOverRangesAsync();
     }
 
     [Fact]
     public async Task TheMigrationsRecountGivesTheCountsKeptAsCallsChanged()
     {
-        await GenerateHistoryAsync(new Random(7), calls: 300);
+        await GenerateHistoryAsync(new Random(7), calls: 300, afterAdding: async () => await FoldAsync());
+        await FoldAsync();
         var kept = await CountsAsync();
 
         await using (var scope = _app.Services.CreateAsyncScope())
@@ -106,7 +144,31 @@ public sealed class CallReportCountsTests : IAsyncLifetime
         Assert.Equal(kept, await CountsAsync());
     }
 
-    private async Task AssertEqualOverRangesAsync()
+    [Fact]
+    public async Task TheMigrationBackFillsTheMonthsFromTheCallsStoredBeforeIt()
+    {
+        await GenerateHistoryAsync(new Random(11), calls: 300);
+        await FoldAsync();
+        var kept = await CountsAsync();
+
+        // Back to the schema before the month rows (the old per-day table, empty), then forward again: the
+        // migration's frozen recount fills the months from the calls alone.
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            var migrations = db.Database.GetMigrations().ToList();
+            var months = migrations.FindIndex(m => m.EndsWith("_CallReportMonths", StringComparison.Ordinal));
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync(migrations[months - 1]);
+            await migrator.MigrateAsync();
+        }
+
+        Assert.Equal(kept, await CountsAsync());
+        Assert.Empty(await DayRowsAsync());
+        await AssertEqualOverRangesAsync();
+    }
+
+    private async Task AssertEqualOverRangesAsync(bool settled = true)
     {
         string[] ranges =
         [
@@ -139,6 +201,11 @@ public sealed class CallReportCountsTests : IAsyncLifetime
             }
         }
 
+        if (!settled)
+        {
+            return;
+        }
+
         var all = await _org.Admin.GetFromJsonAsync<CallReport>(
             $"{_org.Path}/reports/calls?from=2025-01-01&to=2026-12-31");
         Assert.True(all!.Totals.Accepted > 20 && all.Totals.Forwarded > 5);
@@ -150,28 +217,55 @@ public sealed class CallReportCountsTests : IAsyncLifetime
     private async Task<int> CountRowsAsync()
     {
         await using var scope = _app.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallReportCounts.CountAsync();
+        return await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallReportMonths.CountAsync();
     }
 
+    private async Task<int> CountDayRowsAsync() => (await DayRowsAsync()).Count;
+
+    private async Task<List<CallReportDay>> DayRowsAsync()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallReportDays.AsNoTracking()
+            .ToListAsync();
+    }
+
+    /// <summary>One pass of the fold, as the app runs it every five minutes (the test's clock does not move on its
+    /// own).</summary>
+    private Task<int> FoldAsync() =>
+        _app.Services.GetServices<IHostedService>().OfType<CallReportFold>().Single().FoldAsync(CancellationToken.None);
+
+    /// <summary>Each stored row with its days and histograms read back, in a canonical order (the recount writes a
+    /// histogram's pairs in the order its GROUP BY found them).</summary>
     private async Task<List<string>> CountsAsync()
     {
         await using var scope = _app.Services.CreateAsyncScope();
-        var rows = await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallReportCounts.AsNoTracking()
+        var rows = await scope.ServiceProvider.GetRequiredService<SwitchboardDb>().CallReportMonths.AsNoTracking()
             .ToListAsync();
         return rows
-            .Select(r => $"{r.OrganizationId}/{r.Grouping}/{r.Span}/{r.Period}/{r.Key}: " +
+            .Select(r => $"{r.OrganizationId}/{r.Grouping}/{r.Month}/{r.Key}: " +
                 $"{r.Calls} {r.Offered} {r.Accepted} {r.Declined} {r.Missed} {r.Abandoned} {r.Forwarded} " +
-                $"{r.ForwardedAfterAgent} {r.Rejected} {r.TalkSeconds} " +
-                string.Join(',', r.AcceptTenths.Split(',', StringSplitOptions.RemoveEmptyEntries).Order()))
+                $"{r.ForwardedAfterAgent} {r.Rejected} {r.TalkSeconds} {Histogram(r.AcceptTenths)} days " +
+                string.Join("; ", CountsBlob.ReadDays(r.Days).Select(d =>
+                    $"{d.Key}: {string.Join(' ', d.Value.Counts)} {Histogram(d.Value.Tenths)}")))
             .Order()
             .ToList();
     }
+
+    private static string Histogram(byte[] blob)
+    {
+        var histogram = new Dictionary<long, long>();
+        CountsBlob.AddHistogram(blob, histogram);
+        return Histogram(histogram);
+    }
+
+    private static string Histogram(Dictionary<long, long> histogram) =>
+        string.Join(',', histogram.Where(p => p.Value != 0).OrderBy(p => p.Key).Select(p => $"{p.Key}:{p.Value}"));
 
     /// <summary>
     /// Calls stored as routing stores them (added, with what is known at once), then changed one by one as the
     /// provider's callbacks change them (<see cref="CallChanges"/>), some hours late and some after midnight.
     /// </summary>
-    private async Task GenerateHistoryAsync(Random random, int calls)
+    private async Task GenerateHistoryAsync(Random random, int calls, Func<Task>? afterAdding = null)
     {
         var later = new List<(long Id, Func<CallRecord, bool>[] Changes)>();
         await using var scope = _app.Services.CreateAsyncScope();
@@ -195,6 +289,11 @@ public sealed class CallReportCountsTests : IAsyncLifetime
                 batch.Clear();
                 db.ChangeTracker.Clear();
             }
+        }
+
+        if (afterAdding is not null)
+        {
+            await afterAdding();
         }
 
         // Each callback in its own save, and every call's second callback after all the first ones: outcomes change

@@ -12,7 +12,7 @@ namespace Switchboard.CompiledModels.Postgres
     public partial class PostgresSwitchboardDbModel
     {
         private PostgresSwitchboardDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("89c6a496-744c-4837-8d1d-ff62a33e2a63"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("42fe0c99-68bf-45ee-b083-8c56722c3c09"), entityTypeCount: 21)
         {
         }
 
@@ -25,7 +25,8 @@ namespace Switchboard.CompiledModels.Postgres
             var callStatusEvent = CallStatusEventEntityType.Create(this);
             var voicemailRecord = VoicemailRecordEntityType.Create(this);
             var callEvent = CallEventEntityType.Create(this);
-            var callReportCount = CallReportCountEntityType.Create(this);
+            var callReportDay = CallReportDayEntityType.Create(this);
+            var callReportMonth = CallReportMonthEntityType.Create(this);
             var agent = AgentEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var blockedCaller = BlockedCallerEntityType.Create(this);
@@ -52,7 +53,8 @@ namespace Switchboard.CompiledModels.Postgres
             CallStatusEventEntityType.CreateAnnotations(callStatusEvent);
             VoicemailRecordEntityType.CreateAnnotations(voicemailRecord);
             CallEventEntityType.CreateAnnotations(callEvent);
-            CallReportCountEntityType.CreateAnnotations(callReportCount);
+            CallReportDayEntityType.CreateAnnotations(callReportDay);
+            CallReportMonthEntityType.CreateAnnotations(callReportMonth);
             AgentEntityType.CreateAnnotations(agent);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             BlockedCallerEntityType.CreateAnnotations(blockedCaller);

@@ -11,7 +11,7 @@ namespace Switchboard.CompiledModels.Sqlite
     public partial class SqliteSwitchboardDbModel
     {
         private SqliteSwitchboardDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("070e2e75-5146-47a5-865d-5f7c5a61ccaa"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("a2e915ea-1316-4935-92b3-283e1a57c3c8"), entityTypeCount: 21)
         {
         }
 
@@ -24,7 +24,8 @@ namespace Switchboard.CompiledModels.Sqlite
             var callStatusEvent = CallStatusEventEntityType.Create(this);
             var voicemailRecord = VoicemailRecordEntityType.Create(this);
             var callEvent = CallEventEntityType.Create(this);
-            var callReportCount = CallReportCountEntityType.Create(this);
+            var callReportDay = CallReportDayEntityType.Create(this);
+            var callReportMonth = CallReportMonthEntityType.Create(this);
             var agent = AgentEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var blockedCaller = BlockedCallerEntityType.Create(this);
@@ -51,7 +52,8 @@ namespace Switchboard.CompiledModels.Sqlite
             CallStatusEventEntityType.CreateAnnotations(callStatusEvent);
             VoicemailRecordEntityType.CreateAnnotations(voicemailRecord);
             CallEventEntityType.CreateAnnotations(callEvent);
-            CallReportCountEntityType.CreateAnnotations(callReportCount);
+            CallReportDayEntityType.CreateAnnotations(callReportDay);
+            CallReportMonthEntityType.CreateAnnotations(callReportMonth);
             AgentEntityType.CreateAnnotations(agent);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             BlockedCallerEntityType.CreateAnnotations(blockedCaller);

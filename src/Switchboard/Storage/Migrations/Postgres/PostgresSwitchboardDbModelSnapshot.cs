@@ -467,7 +467,7 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.ToTable("CallEvents", (string)null);
                 });
 
-            modelBuilder.Entity("Switchboard.Reports.CallReportCount", b =>
+            modelBuilder.Entity("Switchboard.Reports.CallReportDay", b =>
                 {
                     b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
@@ -475,10 +475,7 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<int>("Grouping")
                         .HasColumnType("integer");
 
-                    b.Property<int>("Span")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Period")
+                    b.Property<int>("Day")
                         .HasColumnType("integer");
 
                     b.Property<long>("Key")
@@ -487,11 +484,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("Abandoned")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("AcceptTenths")
+                    b.Property<byte[]>("AcceptTenths")
                         .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("text")
-                        .HasDefaultValue("");
+                        .HasColumnType("bytea");
 
                     b.Property<long>("Accepted")
                         .HasColumnType("bigint");
@@ -520,9 +515,82 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("TalkSeconds")
                         .HasColumnType("bigint");
 
-                    b.HasKey("OrganizationId", "Grouping", "Span", "Period", "Key");
+                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
 
-                    b.ToTable("CallReportCounts", (string)null);
+                    b.ToTable("CallReportDays", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Reports.CallReportMonth", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(0);
+
+                    b.Property<int>("Grouping")
+                        .HasColumnType("integer")
+                        .HasColumnOrder(1);
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer")
+                        .HasColumnOrder(2);
+
+                    b.Property<long>("Key")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(3);
+
+                    b.Property<long>("Abandoned")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(9);
+
+                    b.Property<byte[]>("AcceptTenths")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnOrder(14);
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(6);
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(4);
+
+                    b.Property<byte[]>("Days")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnOrder(15);
+
+                    b.Property<long>("Declined")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(7);
+
+                    b.Property<long>("Forwarded")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(10);
+
+                    b.Property<long>("ForwardedAfterAgent")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(11);
+
+                    b.Property<long>("Missed")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(8);
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(5);
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(12);
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnOrder(13);
+
+                    b.HasKey("OrganizationId", "Grouping", "Month", "Key");
+
+                    b.ToTable("CallReportMonths", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Storage.Agent", b =>

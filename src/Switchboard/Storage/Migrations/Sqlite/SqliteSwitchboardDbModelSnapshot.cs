@@ -450,7 +450,7 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.ToTable("CallEvents", (string)null);
                 });
 
-            modelBuilder.Entity("Switchboard.Reports.CallReportCount", b =>
+            modelBuilder.Entity("Switchboard.Reports.CallReportDay", b =>
                 {
                     b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER");
@@ -458,10 +458,7 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<int>("Grouping")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Span")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Period")
+                    b.Property<int>("Day")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Key")
@@ -470,11 +467,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("Abandoned")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("AcceptTenths")
+                    b.Property<byte[]>("AcceptTenths")
                         .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
-                        .HasDefaultValue("");
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("Accepted")
                         .HasColumnType("INTEGER");
@@ -503,9 +498,82 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("TalkSeconds")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("OrganizationId", "Grouping", "Span", "Period", "Key");
+                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
 
-                    b.ToTable("CallReportCounts", (string)null);
+                    b.ToTable("CallReportDays", (string)null);
+                });
+
+            modelBuilder.Entity("Switchboard.Reports.CallReportMonth", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(0);
+
+                    b.Property<int>("Grouping")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(1);
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(2);
+
+                    b.Property<long>("Key")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(3);
+
+                    b.Property<long>("Abandoned")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(9);
+
+                    b.Property<byte[]>("AcceptTenths")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnOrder(14);
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(6);
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(4);
+
+                    b.Property<byte[]>("Days")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnOrder(15);
+
+                    b.Property<long>("Declined")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(7);
+
+                    b.Property<long>("Forwarded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(10);
+
+                    b.Property<long>("ForwardedAfterAgent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(11);
+
+                    b.Property<long>("Missed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(8);
+
+                    b.Property<long>("Offered")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(5);
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(12);
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnOrder(13);
+
+                    b.HasKey("OrganizationId", "Grouping", "Month", "Key");
+
+                    b.ToTable("CallReportMonths", (string)null);
                 });
 
             modelBuilder.Entity("Switchboard.Storage.Agent", b =>
