@@ -205,10 +205,11 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
     }
 
     /// <summary>
-    /// The stored counts of the whole days [firstDay, endDay), in three reads of one range of keys: the totals of the
-    /// months that lie whole inside (on SQLite summed per key from an index of their own, see the ReportMonthTotals
-    /// migration: a year per agent is thousands of keys × 12 months); the days of the (at most two) months the range
-    /// covers in part; and the day rows not yet folded into their months.
+    /// The stored counts of the whole days [firstDay, endDay), in one statement (so that a fold committed meanwhile is
+    /// seen whole or not at all) over one range of keys: the totals of the months that lie whole inside (on SQLite
+    /// summed per key from an index of their own, see the ReportMonthTotals migration: a year per agent is thousands
+    /// of keys × 12 months), the days of the (at most two) months the range covers in part, and the day rows not yet
+    /// folded into their months.
     /// </summary>
     private async Task ReadCountsAsync(
         long orgId,
@@ -223,106 +224,45 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         var lastMonth = new DateOnly(lastDay.Year, lastDay.Month, 1);
         var wholeFrom = firstDay.Day == 1 ? firstMonth : firstMonth.AddMonths(1);
         var wholeTo = endDay.Day == 1 ? endDay : lastMonth;
-        var counts = ReportedCall.Columns.Length;
         var ofGrouping = $"""
             WHERE "OrganizationId" = @org AND "Grouping" = {(int)grouping}
             """;
         var columns = string.Join(", ", ReportedCall.Columns.Select(c => $"\"{c}\""));
-        var wholeMonths = $"""
-            FROM "CallReportMonths"
-            {ofGrouping} AND "Month" >= @whole_from AND "Month" < @whole_to
-            """;
-        // PostgreSQL sends the month rows as they are: it would sum bigints as numeric, which took longer than sending
-        // them (a year per agent at 10M calls: 142 → 173–194 ms). SQLite's driver pays for every column read, so
-        // SQLite sums them per key, with the histograms concatenated: a histogram is a run of (tenths, calls) pairs,
+        // PostgreSQL sends the whole months' rows as they are: it would sum bigints as numeric, which took longer than
+        // sending them (a year per agent at 10M calls: 142 → 173–194 ms). SQLite's driver pays for every column read,
+        // so SQLite sums them per key, with the histograms concatenated: a histogram is a run of (tenths, calls) pairs,
         // so several one after the other are one that holds all their pairs (group_concat appends each value's bytes
         // as they are, zeros too, and the cast hands them back).
-        var wholeMonthsSql = db.Database.IsNpgsql()
-            ? $"""SELECT "Key", "AcceptTenths", {columns} {wholeMonths}"""
+        var wholeMonths = db.Database.IsNpgsql()
+            ? $"""
+                SELECT "Key", 0, "AcceptTenths", {columns}
+                FROM "CallReportMonths"
+                {ofGrouping} AND "Month" >= @whole_from AND "Month" < @whole_to
+                """
             : $"""
-                SELECT "Key", CAST(group_concat("AcceptTenths", '') AS BLOB),
+                SELECT "Key", 0, CAST(group_concat("AcceptTenths", '') AS BLOB),
                        {string.Join(", ", ReportedCall.Columns.Select(c => $"SUM(\"{c}\")"))}
-                {wholeMonths}
+                FROM "CallReportMonths"
+                {ofGrouping} AND "Month" >= @whole_from AND "Month" < @whole_to
                 GROUP BY "Key"
                 """;
+        var sql = $"""
+            {wholeMonths}
+            UNION ALL
+            SELECT "Key", "Month", "Days", {string.Join(", ", ReportedCall.Columns.Select(_ => "0"))}
+            FROM "CallReportMonths"
+            {ofGrouping} AND "Month" >= @first AND "Month" <= @last AND ("Month" < @whole_from OR "Month" >= @whole_to)
+            UNION ALL
+            SELECT "Key", 0, "AcceptTenths", {columns}
+            FROM "CallReportDays"
+            {ofGrouping} AND "Day" >= @first_day AND "Day" < @end_day
+            """;
 
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            if (wholeFrom < wholeTo)
-            {
-                await using var command = Command(wholeMonthsSql);
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    var tally = TallyOf(tallies, KeyOf(reader.GetInt64(0)));
-                    for (var i = 0; i < counts; i++)
-                    {
-                        tally.AddCount(i, reader.GetInt64(i + 2));
-                    }
-
-                    CountsBlob.AddHistogram(reader.GetFieldValue<byte[]>(1), tally.SecondsToAccept);
-                }
-            }
-
-            // The months covered in part: their days in the range.
-            await using (var command = Command($"""
-                SELECT "Key", "Month", "Days"
-                FROM "CallReportMonths"
-                {ofGrouping} AND "Month" >= @first AND "Month" <= @last
-                  AND ("Month" < @whole_from OR "Month" >= @whole_to)
-                """))
-            await using (var reader = await command.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    var tally = TallyOf(tallies, KeyOf(reader.GetInt64(0)));
-                    var month = reader.GetInt32(1);
-                    var (from, to) = (firstDay.DayNumber - month + 1, endDay.DayNumber - month + 1);
-                    CountsBlob.ForEachDay(reader.GetFieldValue<byte[]>(2), (day, dayCounts, histogram) =>
-                    {
-                        if (day >= from && day < to)
-                        {
-                            for (var i = 0; i < counts; i++)
-                            {
-                                tally.AddCount(i, CountsBlob.Count(dayCounts, i));
-                            }
-
-                            CountsBlob.AddHistogram(histogram, tally.SecondsToAccept);
-                        }
-                    });
-                }
-            }
-
-            // The days' changes the fold has not yet carried into their months.
-            await using (var command = Command($"""
-                SELECT "Key", "AcceptTenths", {columns}
-                FROM "CallReportDays"
-                {ofGrouping} AND "Day" >= @first_day AND "Day" < @end_day
-                """))
-            await using (var reader = await command.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    var tally = TallyOf(tallies, KeyOf(reader.GetInt64(0)));
-                    for (var i = 0; i < counts; i++)
-                    {
-                        tally.AddCount(i, reader.GetInt64(i + 2));
-                    }
-
-                    CountsBlob.AddHistogram(reader.GetFieldValue<byte[]>(1), tally.SecondsToAccept);
-                }
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-
-        DbCommand Command(string sql)
-        {
-            var command = connection.CreateCommand();
+            await using var command = connection.CreateCommand();
             command.CommandText = sql;
             Parameter(command, "@org", orgId);
             Parameter(command, "@first", firstMonth.DayNumber);
@@ -331,7 +271,44 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
             Parameter(command, "@whole_to", wholeTo.DayNumber);
             Parameter(command, "@first_day", firstDay.DayNumber);
             Parameter(command, "@end_day", endDay.DayNumber);
-            return command;
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var counts = ReportedCall.Columns.Length;
+            while (await reader.ReadAsync(ct))
+            {
+                var tally = TallyOf(tallies, KeyOf(reader.GetInt64(0)));
+                var month = reader.GetInt32(1);
+                var blob = reader.GetFieldValue<byte[]>(2);
+                if (month == 0)
+                {
+                    // Whole months' totals, or a day row's change: counts and a histogram.
+                    for (var i = 0; i < counts; i++)
+                    {
+                        tally.AddCount(i, reader.GetInt64(i + 3));
+                    }
+
+                    CountsBlob.AddHistogram(blob, tally.SecondsToAccept);
+                    continue;
+                }
+
+                // A month covered in part: its days in the range.
+                var (from, to) = (firstDay.DayNumber - month + 1, endDay.DayNumber - month + 1);
+                CountsBlob.ForEachDay(blob, (day, dayCounts, histogram) =>
+                {
+                    if (day >= from && day < to)
+                    {
+                        for (var i = 0; i < counts; i++)
+                        {
+                            tally.AddCount(i, CountsBlob.Count(dayCounts, i));
+                        }
+
+                        CountsBlob.AddHistogram(histogram, tally.SecondsToAccept);
+                    }
+                });
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 

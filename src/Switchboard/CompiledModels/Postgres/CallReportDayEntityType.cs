@@ -20,44 +20,19 @@ namespace Switchboard.CompiledModels.Postgres
                 "Switchboard.Reports.CallReportDay",
                 typeof(CallReportDay),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 16,
+                unnamedIndexCount: 1,
                 keyCount: 1);
 
-            var organizationId = runtimeEntityType.AddProperty(
-                "OrganizationId",
+            var id = runtimeEntityType.AddProperty(
+                "Id",
                 typeof(long),
-                propertyInfo: typeof(CallReportDay).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyInfo: typeof(CallReportDay).GetProperty("Id", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Id>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0L);
-            organizationId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-
-            var grouping = runtimeEntityType.AddProperty(
-                "Grouping",
-                typeof(ReportGrouping),
-                propertyInfo: typeof(CallReportDay).GetProperty("Grouping", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<Grouping>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                afterSaveBehavior: PropertySaveBehavior.Throw);
-            grouping.SetSentinelFromProviderValue(0);
-            grouping.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-
-            var day = runtimeEntityType.AddProperty(
-                "Day",
-                typeof(int),
-                propertyInfo: typeof(CallReportDay).GetProperty("Day", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<Day>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                afterSaveBehavior: PropertySaveBehavior.Throw,
-                sentinel: 0);
-            day.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-
-            var key = runtimeEntityType.AddProperty(
-                "Key",
-                typeof(long),
-                propertyInfo: typeof(CallReportDay).GetProperty("Key", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<Key>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                afterSaveBehavior: PropertySaveBehavior.Throw,
-                sentinel: 0L);
-            key.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            id.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
 
             var abandoned = runtimeEntityType.AddProperty(
                 "Abandoned",
@@ -90,6 +65,14 @@ namespace Switchboard.CompiledModels.Postgres
                 sentinel: 0L);
             calls.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var day = runtimeEntityType.AddProperty(
+                "Day",
+                typeof(int),
+                propertyInfo: typeof(CallReportDay).GetProperty("Day", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Day>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            day.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var declined = runtimeEntityType.AddProperty(
                 "Declined",
                 typeof(long),
@@ -114,6 +97,22 @@ namespace Switchboard.CompiledModels.Postgres
                 sentinel: 0L);
             forwardedAfterAgent.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var grouping = runtimeEntityType.AddProperty(
+                "Grouping",
+                typeof(ReportGrouping),
+                propertyInfo: typeof(CallReportDay).GetProperty("Grouping", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Grouping>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            grouping.SetSentinelFromProviderValue(0);
+            grouping.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var key = runtimeEntityType.AddProperty(
+                "Key",
+                typeof(long),
+                propertyInfo: typeof(CallReportDay).GetProperty("Key", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Key>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0L);
+            key.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var missed = runtimeEntityType.AddProperty(
                 "Missed",
                 typeof(long),
@@ -129,6 +128,14 @@ namespace Switchboard.CompiledModels.Postgres
                 fieldInfo: typeof(CallReportDay).GetField("<Offered>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
             offered.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var organizationId = runtimeEntityType.AddProperty(
+                "OrganizationId",
+                typeof(long),
+                propertyInfo: typeof(CallReportDay).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0L);
+            organizationId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var rejected = runtimeEntityType.AddProperty(
                 "Rejected",
@@ -147,8 +154,11 @@ namespace Switchboard.CompiledModels.Postgres
             talkSeconds.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var key0 = runtimeEntityType.AddKey(
-                new[] { organizationId, grouping, day, key });
+                new[] { id });
             runtimeEntityType.SetPrimaryKey(key0);
+
+            var index = runtimeEntityType.AddIndex(
+                new[] { organizationId, grouping, day });
 
             return runtimeEntityType;
         }

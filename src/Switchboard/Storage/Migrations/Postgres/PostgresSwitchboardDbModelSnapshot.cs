@@ -469,17 +469,11 @@ namespace Switchboard.Storage.Migrations.Postgres
 
             modelBuilder.Entity("Switchboard.Reports.CallReportDay", b =>
                 {
-                    b.Property<long>("OrganizationId")
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
 
-                    b.Property<int>("Grouping")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Day")
-                        .HasColumnType("integer");
-
-                    b.Property<long>("Key")
-                        .HasColumnType("bigint");
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<long>("Abandoned")
                         .HasColumnType("bigint");
@@ -494,6 +488,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("Calls")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
                     b.Property<long>("Declined")
                         .HasColumnType("bigint");
 
@@ -503,10 +500,19 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("ForwardedAfterAgent")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Grouping")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("Missed")
                         .HasColumnType("bigint");
 
                     b.Property<long>("Offered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
                     b.Property<long>("Rejected")
@@ -515,7 +521,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("TalkSeconds")
                         .HasColumnType("bigint");
 
-                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Grouping", "Day");
 
                     b.ToTable("CallReportDays", (string)null);
                 });

@@ -452,16 +452,8 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Switchboard.Reports.CallReportDay", b =>
                 {
-                    b.Property<long>("OrganizationId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Grouping")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Day")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Key")
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Abandoned")
@@ -477,6 +469,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Declined")
                         .HasColumnType("INTEGER");
 
@@ -486,10 +481,19 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("ForwardedAfterAgent")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Grouping")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Missed")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Offered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Rejected")
@@ -498,7 +502,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("TalkSeconds")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Grouping", "Day");
 
                     b.ToTable("CallReportDays", (string)null);
                 });
