@@ -50,16 +50,14 @@ public sealed class CallReportMonth
 }
 
 /// <summary>
-/// A change to the counts of one key on one day (<see cref="DateOnly.DayNumber"/>), written by the change of a call
+/// Changes to the counts of one key on one day (<see cref="DateOnly.DayNumber"/>), written by the change of a call
 /// record in its transaction and not yet folded into the key's <see cref="CallReportMonth"/>
-/// (<see cref="CallReportFold"/>). Each change adds rows of its own, as the events outbox does: a row shared by the
-/// calls of a key (an inbox's, every call of the day) would be locked by each call's transaction until it commits,
-/// and on PostgreSQL the calls of two instances queued behind it (the soak, docs/performance.md). A report adds these
-/// rows to the month rows; the counts may be negative (a call removed or changed after its day was folded).
+/// (<see cref="CallReportFold"/>). A call's change rewrites this small row only: the month row of a busy key (an
+/// inbox, key 0) carries tens of KB of days, which the routing path should not rewrite for every call. A report adds
+/// these rows to the month rows; the counts may be negative (a call removed or changed after its day was folded).
 /// </summary>
 public sealed class CallReportDay
 {
-    public long Id { get; init; }
     public long OrganizationId { get; init; }
     public ReportGrouping Grouping { get; init; }
     public int Day { get; init; }
@@ -94,9 +92,7 @@ internal sealed class CallReportDayMapping : IEntityTypeConfiguration<CallReport
     public void Configure(EntityTypeBuilder<CallReportDay> e)
     {
         e.ToTable("CallReportDays");
-        e.HasKey(c => c.Id);
-        // A report reads one organization's rows of one grouping over a range of days.
-        e.HasIndex(c => new { c.OrganizationId, c.Grouping, c.Day });
+        e.HasKey(c => new { c.OrganizationId, c.Grouping, c.Day, c.Key });
     }
 }
 
@@ -107,8 +103,8 @@ internal sealed class CallReportMonthMapping : IEntityTypeConfiguration<CallRepo
         e.ToTable("CallReportMonths");
         // A report reads one organization's rows of one grouping over a range of months.
         e.HasKey(c => new { c.OrganizationId, c.Grouping, c.Month, c.Key });
-        // Columns in the order declared, the days last: SQLite reads a row's columns in order and leaves a long
-        // blob's overflow pages unread when a query does not ask for it (whole months read the totals only).
+        // Columns in the order declared, the days last. On SQLite the whole months' totals are also read from an index
+        // without the days (IX_CallReportMonths_Totals, made by hand in the migration ReportMonthTotals).
         var order = 0;
         foreach (var property in typeof(CallReportMonth).GetProperties())
         {
@@ -303,71 +299,111 @@ internal sealed class CountChanges
     }
 
     /// <summary>
-    /// Adds the changes as new rows of <see cref="CallReportDay"/> inside the context's current transaction, in one
-    /// statement; it locks no row another call's transaction could be waiting for. A call that is not accepted yet (a
-    /// new call) writes no histogram.
+    /// Adds the changes to the rows of <see cref="CallReportDay"/> inside the context's current transaction: one upsert
+    /// adds the counts (rows in key order, so two transactions never wait for each other's rows in opposite orders);
+    /// when a histogram changes, the upsert returns the rows' histograms, which it holds locked, and one more statement
+    /// writes them back merged. A call that is not accepted yet (a new call) writes no blob at all.
     /// </summary>
     public async Task ApplyAsync(SwitchboardDb db, CancellationToken ct)
     {
-        var rows = _rows.Where(r => !r.Value.IsZero).ToList();
+        var rows = _rows.Where(r => !r.Value.IsZero).OrderBy(r => r.Key).ToList();
         if (rows.Count == 0)
         {
             return;
         }
 
+        var histograms = rows.Where(r => r.Value.Tenths.Values.Any(n => n != 0)).ToDictionary(r => r.Key,
+            r => r.Value);
+        var table = "\"CallReportDays\"";
+        var keys = "\"OrganizationId\", \"Grouping\", \"Day\", \"Key\"";
         var columns = string.Join(", ", ReportedCall.Columns.Select(c => $"\"{c}\""));
-        var sql = new StringBuilder(
-            $"INSERT INTO \"CallReportDays\" (\"OrganizationId\", \"Grouping\", \"Day\", \"Key\", {columns}, " +
-            "\"AcceptTenths\") VALUES ");
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        Parameter(command, "@empty", Array.Empty<byte>());
+        var sql = new StringBuilder($"INSERT INTO {table} ({keys}, {columns}, \"AcceptTenths\") VALUES ");
         for (var i = 0; i < rows.Count; i++)
         {
             var (key, change) = rows[i];
             sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
                 $"({key.OrganizationId}, {(int)key.Grouping}, {key.Day}, {key.Key}, ");
-            sql.AppendJoin(", ", change.Counts.Select(n => n.ToString(CultureInfo.InvariantCulture)));
-            if (change.Tenths.Values.Any(n => n != 0))
+            sql.AppendJoin(", ", change.Counts.Select(n => n.ToString(CultureInfo.InvariantCulture)))
+                .Append(", @empty)");
+        }
+
+        sql.Append($" ON CONFLICT ({keys}) DO UPDATE SET ")
+            .AppendJoin(", ", ReportedCall.Columns.Select(c => $"\"{c}\" = {table}.\"{c}\" + excluded.\"{c}\""));
+        if (histograms.Count > 0)
+        {
+            sql.Append($" RETURNING {keys}, \"AcceptTenths\"");
+        }
+
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = sql.ToString();
+        Parameter(command, "@empty", Array.Empty<byte>());
+        if (histograms.Count == 0)
+        {
+            await command.ExecuteNonQueryAsync(ct);
+            return;
+        }
+
+        var stored = new List<(RowKey Key, byte[] Tenths)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
             {
-                Parameter(command, $"@h{i}", CountsBlob.Histogram(change.Tenths));
-                sql.Append(CultureInfo.InvariantCulture, $", @h{i})");
-            }
-            else
-            {
-                sql.Append(", @empty)");
+                var key = new RowKey(reader.GetInt64(0), (ReportGrouping)reader.GetInt32(1), reader.GetInt32(2),
+                    reader.GetInt64(3));
+                if (histograms.ContainsKey(key))
+                {
+                    stored.Add((key, reader.GetFieldValue<byte[]>(4)));
+                }
             }
         }
 
-        command.CommandText = sql.ToString();
-        await command.ExecuteNonQueryAsync(ct);
-    }
+        await using var update = connection.CreateCommand();
+        update.Transaction = command.Transaction;
+        var text = new StringBuilder();
+        for (var i = 0; i < stored.Count; i++)
+        {
+            var (key, tenths) = stored[i];
+            var merged = new Dictionary<long, long>();
+            CountsBlob.AddHistogram(tenths, merged);
+            histograms[key].AddTenthsTo(merged);
+            Parameter(update, $"@h{i}", CountsBlob.Histogram(merged));
+            text.Append(CultureInfo.InvariantCulture, $"UPDATE {table} SET \"AcceptTenths\" = @h{i} ")
+                .Append(CultureInfo.InvariantCulture, $"WHERE \"OrganizationId\" = {key.OrganizationId} ")
+                .Append(CultureInfo.InvariantCulture,
+                    $"AND \"Grouping\" = {(int)key.Grouping} AND \"Day\" = {key.Day} AND \"Key\" = {key.Key};");
+        }
 
-    // Any number no other advisory lock of Switchboard's uses ("fold" in ASCII).
-    private const long FoldLockKey = 0x666f6c64;
+        update.CommandText = text.ToString();
+        await update.ExecuteNonQueryAsync(ct);
+    }
 
     /// <summary>
     /// Moves every row of <see cref="CallReportDay"/> into its <see cref="CallReportMonth"/> in one transaction, so a
-    /// report (which reads both in one statement) counts each change once, before the fold or after it. On PostgreSQL
-    /// one instance folds at a time (a transaction's advisory lock): two passes would otherwise wait for each other's
-    /// month rows. A change written meanwhile makes a new day row, folded next time. Returns how many day rows were
-    /// folded.
+    /// report (which reads both in one statement) counts each change once, before the fold or after it. The day rows
+    /// are taken in key order (on PostgreSQL locked in that order, as the routing path locks them: neither waits for
+    /// the other in a cycle); a change written meanwhile makes a new day row, folded next time. Returns how many day
+    /// rows were folded.
     /// </summary>
     public static async Task<int> FoldAsync(SwitchboardDb db, CancellationToken ct)
     {
         var keys = "\"OrganizationId\", \"Grouping\", \"Day\", \"Key\"";
         var columns = string.Join(", ", ReportedCall.Columns.Select(c => $"\"{c}\""));
+        var taken = db.Database.IsNpgsql()
+            ? $"""
+              DELETE FROM "CallReportDays" d
+              USING (SELECT {keys} FROM "CallReportDays" ORDER BY {keys} FOR UPDATE) s
+              WHERE (d."OrganizationId", d."Grouping", d."Day", d."Key")
+                  = (s."OrganizationId", s."Grouping", s."Day", s."Key")
+              RETURNING {string.Join(", ", keys.Split(", ").Select(k => $"d.{k}"))},
+                  {string.Join(", ", ReportedCall.Columns.Select(c => $"d.\"{c}\""))}, d."AcceptTenths"
+              """
+            : $"""DELETE FROM "CallReportDays" RETURNING {keys}, {columns}, "AcceptTenths" """;
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        if (db.Database.IsNpgsql())
-        {
-            command.CommandText = $"SELECT pg_advisory_xact_lock({FoldLockKey})";
-            await command.ExecuteNonQueryAsync(ct);
-        }
-
-        command.CommandText = $"""DELETE FROM "CallReportDays" RETURNING {keys}, {columns}, "AcceptTenths" """;
+        command.CommandText = taken;
         var months = new Dictionary<RowKey, MonthChange>();
         var folded = 0;
         await using (var reader = await command.ExecuteReaderAsync(ct))

@@ -18,10 +18,10 @@ public sealed class CallReportFold(
     ILogger<CallReportFold> log)
     : BackgroundService
 {
-    /// <summary>Short enough that a report reads few day rows (every change of a call adds up to three: at 100 calls
-    /// a second about 70,000 a minute), long enough that a busy key's month row (~100 KB of days at 10k calls a day,
-    /// docs/reports.md) is rewritten at most 1,440 times a day.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    /// <summary>Short enough that a day row holds a few minutes of calls (tens of histogram pairs at most), long
+    /// enough that a busy key's month row (~100 KB of days at 10k calls a day, docs/reports.md) is rewritten at most
+    /// 288 times a day.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -20,19 +20,44 @@ namespace Switchboard.CompiledModels.Postgres
                 "Switchboard.Reports.CallReportDay",
                 typeof(CallReportDay),
                 baseEntityType,
-                propertyCount: 16,
-                unnamedIndexCount: 1,
+                propertyCount: 15,
                 keyCount: 1);
 
-            var id = runtimeEntityType.AddProperty(
-                "Id",
+            var organizationId = runtimeEntityType.AddProperty(
+                "OrganizationId",
                 typeof(long),
-                propertyInfo: typeof(CallReportDay).GetProperty("Id", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<Id>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                valueGenerated: ValueGenerated.OnAdd,
+                propertyInfo: typeof(CallReportDay).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0L);
-            id.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
+            organizationId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var grouping = runtimeEntityType.AddProperty(
+                "Grouping",
+                typeof(ReportGrouping),
+                propertyInfo: typeof(CallReportDay).GetProperty("Grouping", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Grouping>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw);
+            grouping.SetSentinelFromProviderValue(0);
+            grouping.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var day = runtimeEntityType.AddProperty(
+                "Day",
+                typeof(int),
+                propertyInfo: typeof(CallReportDay).GetProperty("Day", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Day>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: 0);
+            day.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var key = runtimeEntityType.AddProperty(
+                "Key",
+                typeof(long),
+                propertyInfo: typeof(CallReportDay).GetProperty("Key", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Key>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: 0L);
+            key.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var abandoned = runtimeEntityType.AddProperty(
                 "Abandoned",
@@ -65,14 +90,6 @@ namespace Switchboard.CompiledModels.Postgres
                 sentinel: 0L);
             calls.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
-            var day = runtimeEntityType.AddProperty(
-                "Day",
-                typeof(int),
-                propertyInfo: typeof(CallReportDay).GetProperty("Day", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<Day>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0);
-            day.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-
             var declined = runtimeEntityType.AddProperty(
                 "Declined",
                 typeof(long),
@@ -97,22 +114,6 @@ namespace Switchboard.CompiledModels.Postgres
                 sentinel: 0L);
             forwardedAfterAgent.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
-            var grouping = runtimeEntityType.AddProperty(
-                "Grouping",
-                typeof(ReportGrouping),
-                propertyInfo: typeof(CallReportDay).GetProperty("Grouping", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<Grouping>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-            grouping.SetSentinelFromProviderValue(0);
-            grouping.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-
-            var key = runtimeEntityType.AddProperty(
-                "Key",
-                typeof(long),
-                propertyInfo: typeof(CallReportDay).GetProperty("Key", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<Key>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0L);
-            key.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-
             var missed = runtimeEntityType.AddProperty(
                 "Missed",
                 typeof(long),
@@ -128,14 +129,6 @@ namespace Switchboard.CompiledModels.Postgres
                 fieldInfo: typeof(CallReportDay).GetField("<Offered>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
             offered.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-
-            var organizationId = runtimeEntityType.AddProperty(
-                "OrganizationId",
-                typeof(long),
-                propertyInfo: typeof(CallReportDay).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0L);
-            organizationId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var rejected = runtimeEntityType.AddProperty(
                 "Rejected",
@@ -154,11 +147,8 @@ namespace Switchboard.CompiledModels.Postgres
             talkSeconds.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var key0 = runtimeEntityType.AddKey(
-                new[] { id });
+                new[] { organizationId, grouping, day, key });
             runtimeEntityType.SetPrimaryKey(key0);
-
-            var index = runtimeEntityType.AddIndex(
-                new[] { organizationId, grouping, day });
 
             return runtimeEntityType;
         }

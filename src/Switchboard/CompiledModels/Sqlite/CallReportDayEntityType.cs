@@ -19,16 +19,38 @@ namespace Switchboard.CompiledModels.Sqlite
                 "Switchboard.Reports.CallReportDay",
                 typeof(CallReportDay),
                 baseEntityType,
-                propertyCount: 16,
-                unnamedIndexCount: 1,
+                propertyCount: 15,
                 keyCount: 1);
 
-            var id = runtimeEntityType.AddProperty(
-                "Id",
+            var organizationId = runtimeEntityType.AddProperty(
+                "OrganizationId",
                 typeof(long),
-                propertyInfo: typeof(CallReportDay).GetProperty("Id", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<Id>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                valueGenerated: ValueGenerated.OnAdd,
+                propertyInfo: typeof(CallReportDay).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: 0L);
+
+            var grouping = runtimeEntityType.AddProperty(
+                "Grouping",
+                typeof(ReportGrouping),
+                propertyInfo: typeof(CallReportDay).GetProperty("Grouping", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Grouping>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw);
+            grouping.SetSentinelFromProviderValue(0);
+
+            var day = runtimeEntityType.AddProperty(
+                "Day",
+                typeof(int),
+                propertyInfo: typeof(CallReportDay).GetProperty("Day", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Day>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: 0);
+
+            var key = runtimeEntityType.AddProperty(
+                "Key",
+                typeof(long),
+                propertyInfo: typeof(CallReportDay).GetProperty("Key", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Key>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0L);
 
@@ -59,13 +81,6 @@ namespace Switchboard.CompiledModels.Sqlite
                 fieldInfo: typeof(CallReportDay).GetField("<Calls>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
 
-            var day = runtimeEntityType.AddProperty(
-                "Day",
-                typeof(int),
-                propertyInfo: typeof(CallReportDay).GetProperty("Day", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<Day>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0);
-
             var declined = runtimeEntityType.AddProperty(
                 "Declined",
                 typeof(long),
@@ -87,20 +102,6 @@ namespace Switchboard.CompiledModels.Sqlite
                 fieldInfo: typeof(CallReportDay).GetField("<ForwardedAfterAgent>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
 
-            var grouping = runtimeEntityType.AddProperty(
-                "Grouping",
-                typeof(ReportGrouping),
-                propertyInfo: typeof(CallReportDay).GetProperty("Grouping", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<Grouping>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-            grouping.SetSentinelFromProviderValue(0);
-
-            var key = runtimeEntityType.AddProperty(
-                "Key",
-                typeof(long),
-                propertyInfo: typeof(CallReportDay).GetProperty("Key", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<Key>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0L);
-
             var missed = runtimeEntityType.AddProperty(
                 "Missed",
                 typeof(long),
@@ -113,13 +114,6 @@ namespace Switchboard.CompiledModels.Sqlite
                 typeof(long),
                 propertyInfo: typeof(CallReportDay).GetProperty("Offered", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(CallReportDay).GetField("<Offered>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0L);
-
-            var organizationId = runtimeEntityType.AddProperty(
-                "OrganizationId",
-                typeof(long),
-                propertyInfo: typeof(CallReportDay).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(CallReportDay).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
 
             var rejected = runtimeEntityType.AddProperty(
@@ -137,11 +131,8 @@ namespace Switchboard.CompiledModels.Sqlite
                 sentinel: 0L);
 
             var key0 = runtimeEntityType.AddKey(
-                new[] { id });
+                new[] { organizationId, grouping, day, key });
             runtimeEntityType.SetPrimaryKey(key0);
-
-            var index = runtimeEntityType.AddIndex(
-                new[] { organizationId, grouping, day });
 
             return runtimeEntityType;
         }

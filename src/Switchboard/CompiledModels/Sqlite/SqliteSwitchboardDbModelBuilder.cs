@@ -11,7 +11,7 @@ namespace Switchboard.CompiledModels.Sqlite
     public partial class SqliteSwitchboardDbModel
     {
         private SqliteSwitchboardDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("92ce8ec1-8fce-49e8-85c7-7fdde09dc9ee"), entityTypeCount: 21)
+            : base(skipDetectChanges: false, modelId: new Guid("a2e915ea-1316-4935-92b3-283e1a57c3c8"), entityTypeCount: 21)
         {
         }
 

@@ -469,11 +469,17 @@ namespace Switchboard.Storage.Migrations.Postgres
 
             modelBuilder.Entity("Switchboard.Reports.CallReportDay", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
+                    b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    b.Property<int>("Grouping")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("Abandoned")
                         .HasColumnType("bigint");
@@ -488,9 +494,6 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("Calls")
                         .HasColumnType("bigint");
 
-                    b.Property<int>("Day")
-                        .HasColumnType("integer");
-
                     b.Property<long>("Declined")
                         .HasColumnType("bigint");
 
@@ -500,19 +503,10 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("ForwardedAfterAgent")
                         .HasColumnType("bigint");
 
-                    b.Property<int>("Grouping")
-                        .HasColumnType("integer");
-
-                    b.Property<long>("Key")
-                        .HasColumnType("bigint");
-
                     b.Property<long>("Missed")
                         .HasColumnType("bigint");
 
                     b.Property<long>("Offered")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("OrganizationId")
                         .HasColumnType("bigint");
 
                     b.Property<long>("Rejected")
@@ -521,9 +515,7 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("TalkSeconds")
                         .HasColumnType("bigint");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("OrganizationId", "Grouping", "Day");
+                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
 
                     b.ToTable("CallReportDays", (string)null);
                 });

@@ -452,8 +452,16 @@ namespace Switchboard.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Switchboard.Reports.CallReportDay", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Grouping")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Key")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Abandoned")
@@ -469,9 +477,6 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("Calls")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Day")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long>("Declined")
                         .HasColumnType("INTEGER");
 
@@ -481,19 +486,10 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("ForwardedAfterAgent")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Grouping")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Key")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long>("Missed")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Offered")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("OrganizationId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Rejected")
@@ -502,9 +498,7 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("TalkSeconds")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("OrganizationId", "Grouping", "Day");
+                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
 
                     b.ToTable("CallReportDays", (string)null);
                 });
