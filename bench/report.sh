@@ -87,18 +87,12 @@ fi
 # Settle, as bench/run.sh does: a fresh server recompiles its hot methods (tiered compilation) for tens of seconds
 # on 2 cores, and a report timed meanwhile weighs the compiler. Ask every report once per pass until the runtime's
 # compiling thread used under 5 % of a core during a pass (at most --settle-max seconds).
-jit_ticks() {
-  local stat
-  for stat in /proc/"$server_pid"/task/*/stat; do
-    grep -q '(.NET Tiered Com' "$stat" 2>/dev/null && sed 's/^.*) //' "$stat" | awk '{ print $12 + $13 }' && return
-  done
-  echo 0
-}
+. bench/jit.sh
 settled=0; jit_total=0
 while [ "$settled" -lt "$settle_max" ]; do
-  before=$(jit_ticks); pass_start=$(date +%s)
+  before=$(jit_ticks /proc/"$server_pid"); pass_start=$(date +%s)
   $generator --time-report true --report-runs 1 >/dev/null
-  pass=$(( $(date +%s) - pass_start + 1 )); used=$(( $(jit_ticks) - before ))
+  pass=$(( $(date +%s) - pass_start + 1 )); used=$(( $(jit_ticks /proc/"$server_pid") - before ))
   settled=$(( settled + pass )); jit_total=$(( jit_total + used ))
   echo "settle ${settled}s: the runtime's compiler used ${used}0 ms of CPU in the last ${pass} s"
   [ "$used" -lt $(( 5 * pass )) ] && break

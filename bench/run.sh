@@ -90,21 +90,15 @@ reset_peak_rss
 # Settle: .NET keeps recompiling hot methods (tiered compilation with profile-guided optimization) for tens of
 # seconds of load on 2 cores; a round measured meanwhile weighs the compiler, not Switchboard. Route in 5-second
 # chunks until the runtime's compiling thread used under 5 % of a core in one (at most --settle-max seconds).
-jit_ticks() {
-  local stat
-  for stat in "$(server_proc)"/task/*/stat; do
-    grep -q '(.NET Tiered Com' "$stat" 2>/dev/null && sed 's/^.*) //' "$stat" | awk '{ print $12 + $13 }' && return
-  done
-  echo 0
-}
+. bench/jit.sh
 echo "== Settling: routing until the runtime stops recompiling (at most ${settle_max}s) =="
 $generator --requests-only true --requests $(( settle_max / 5 * 40000 ))
 settled=0; jit_total=0
 while [ "$settled" -lt "$settle_max" ]; do
   sed -n "$(( settled / 5 * 40000 + 1 )),$(( (settled / 5 + 1) * 40000 ))p" "$work/voice-requests.tsv" > "$work/settle.tsv"
-  before=$(jit_ticks)
+  before=$(jit_ticks "$(server_proc)")
   BENCH_REQUESTS="$work/settle.tsv" BENCH_THREADS=2 wrk -t2 -c64 -d5s -s bench/voice.lua "$url" >/dev/null
-  used=$(( $(jit_ticks) - before )); jit_total=$(( jit_total + used )); settled=$(( settled + 5 ))
+  used=$(( $(jit_ticks "$(server_proc)") - before )); jit_total=$(( jit_total + used )); settled=$(( settled + 5 ))
   echo "settle ${settled}s: the runtime's compiler used ${used}0 ms of CPU in the last 5 s"
   [ "$used" -lt 25 ] && break
 done

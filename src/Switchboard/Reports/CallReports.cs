@@ -233,17 +233,16 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         // so SQLite sums them per key, with the histograms concatenated: a histogram is a run of (tenths, calls) pairs,
         // so several one after the other are one that holds all their pairs (group_concat appends each value's bytes
         // as they are, zeros too, and the cast hands them back).
+        var whole = $"""
+            FROM "CallReportMonths"
+            {ofGrouping} AND "Month" >= @whole_from AND "Month" < @whole_to
+            """;
         var wholeMonths = db.Database.IsNpgsql()
-            ? $"""
-                SELECT "Key", 0, "AcceptTenths", {columns}
-                FROM "CallReportMonths"
-                {ofGrouping} AND "Month" >= @whole_from AND "Month" < @whole_to
-                """
+            ? $"""SELECT "Key", 0, "AcceptTenths", {columns} {whole}"""
             : $"""
                 SELECT "Key", 0, CAST(group_concat("AcceptTenths", '') AS BLOB),
                        {string.Join(", ", ReportedCall.Columns.Select(c => $"SUM(\"{c}\")"))}
-                FROM "CallReportMonths"
-                {ofGrouping} AND "Month" >= @whole_from AND "Month" < @whole_to
+                {whole}
                 GROUP BY "Key"
                 """;
         var sql = $"""
