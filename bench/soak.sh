@@ -5,10 +5,11 @@
 # when a check fails (docs/performance.md, "Soak").
 #   bench/soak.sh [--minutes 30] [--calls-per-second 300] [--events-per-second 3000]
 #                 [--pg-port 55481] [--ports 5300,5301,5302]   (instance 1, instance 2, events receiver)
+#                 [--app DIR]   (another build's output, e.g. to compare; default: this tree's Release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-minutes=30; calls=300; events=3000; pg_port=55481; ports=5300,5301,5302
+minutes=30; calls=300; events=3000; pg_port=55481; ports=5300,5301,5302; app=src/Switchboard/bin/Release/net10.0
 while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) minutes=$2; shift 2 ;;
@@ -16,6 +17,7 @@ while [ $# -gt 0 ]; do
     --events-per-second) events=$2; shift 2 ;;
     --pg-port) pg_port=$2; shift 2 ;;
     --ports) ports=$2; shift 2 ;;
+    --app) app=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -54,7 +56,6 @@ export Switchboard__CallEvents__MaxConcurrentPerOrganization=16
 export Logging__LogLevel__Default=Warning
 settings="MaxConcurrentPerOrganization=16, log level Warning, webhook rate limit raised, 127.0.0.0/8 allowed"
 
-app=src/Switchboard/bin/Release/net10.0
 start_instance() {
   (cd "$app" && exec dotnet Switchboard.dll --urls "http://127.0.0.1:$1" >"$work/app-$1.log" 2>&1) &
   pids+=($!)

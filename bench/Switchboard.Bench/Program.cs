@@ -59,6 +59,9 @@ for (var e = 0; e < shape.Events; e++)
 
 var accepted = 0L;
 var ingestSeconds = 0.0;
+// The server's CPU time during the ingestion alone (not the set-up's thousands of agents), when bench/run.sh names it.
+var serverPid = options.Get("server-pid", "");
+long? ingestServerCpuMs = null;
 if (!requestsOnly)
 {
 var setup = Stopwatch.StartNew();
@@ -101,6 +104,7 @@ Console.WriteLine(
 // Message events: deterministic, in batches as the API takes them, `parallel` batches in flight.
 var epoch = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 var ingestion = Stopwatch.StartNew();
+var cpuBefore = ServerCpu.Ms(serverPid);
 await Parallel.ForEachAsync(
     Enumerable.Range(0, (shape.Events + BatchSize - 1) / BatchSize),
     new ParallelOptions { MaxDegreeOfParallelism = parallel },
@@ -125,6 +129,7 @@ await Parallel.ForEachAsync(
         Interlocked.Add(ref accepted, answer["accepted"]!.GetValue<long>());
     });
 ingestSeconds = ingestion.Elapsed.TotalSeconds;
+ingestServerCpuMs = ServerCpu.Ms(serverPid) - cpuBefore;
 // The routing load stores a call record per request: bench/run.sh times the call report over those afterwards.
 await File.WriteAllTextAsync(
     Path.Combine(outDir, "report-org.json"),
@@ -179,9 +184,29 @@ await File.WriteAllTextAsync(Path.Combine(outDir, "generate.json"), JsonSerializ
     acceptedEvents = accepted,
     ingestSeconds,
     eventsPerSecond = accepted / ingestSeconds,
+    serverCpuMs = ingestServerCpuMs,
     batchSize = BatchSize,
     parallelBatches = parallel,
 }));
+
+/// <summary>A process's CPU time (user + system) from /proc, in ms; null without a pid.</summary>
+internal static class ServerCpu
+{
+    public static long? Ms(string pid)
+    {
+        if (pid == "")
+        {
+            return null;
+        }
+
+        // The fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12],
+            CultureInfo.InvariantCulture);
+        return ticks * 1000 / 100; // /proc counts in USER_HZ, 100 a second on Linux
+    }
+}
 
 internal sealed record Shape(int Groups, int Inboxes, int Agents, int Contacts, int Events);
 

@@ -39,7 +39,7 @@ internal static class Soak
         Console.WriteLine($"soak: organization {org.Id}, {Groups} groups, {Agents} agents, events to {receiver.Url}");
 
         var run = new Run(instances, authToken, org, TimeSpan.FromMinutes(minutes));
-        var rss = new RssSampler(pids, run.Clock);
+        var rss = new RssSampler(pids, run.Clock, options.Get("database"));
         using var stop = new CancellationTokenSource(run.Length);
         var sampling = rss.RunAsync(stop.Token);
         var calls = run.CallsAsync(callRate, stop.Token);

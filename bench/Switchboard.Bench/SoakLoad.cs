@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Npgsql;
 using Switchboard.Twilio;
 
 /// <summary>
@@ -419,7 +420,9 @@ internal sealed class LatencyLog(int instances)
 }
 
 /// <summary>Each instance's resident memory (VmRSS) every 5 s, with the machine's load average.</summary>
-internal sealed class RssSampler(int[] pids, Stopwatch clock)
+/// <summary>Every 5 s: each instance's RSS, the machine's load, and how many database sessions wait on a lock (calls
+/// queueing behind a row another transaction holds).</summary>
+internal sealed class RssSampler(int[] pids, Stopwatch clock, string database)
 {
     public ConcurrentQueue<JsonObject> Samples { get; } = new();
 
@@ -431,10 +434,21 @@ internal sealed class RssSampler(int[] pids, Stopwatch clock)
             sample["rssMb"] = new JsonArray(pids.Select(p => (JsonNode)RssMb(p)).ToArray());
             sample["loadavg1"] =
                 double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+            sample["sessionsWaitingOnLocks"] = await WaitingOnLocksAsync();
             Samples.Enqueue(sample);
             await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None).WaitAsync(stop)
                 .ContinueWith(_ => { }, TaskScheduler.Default);
         }
+    }
+
+    private async Task<long> WaitingOnLocksAsync()
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+            connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static double RssMb(int pid)

@@ -51,6 +51,7 @@ internal static class Report
                 ["callEventDuplicates"] = receiver.Duplicates,
                 ["secondsFromLoadEndToLastEvent"] = Math.Round(eventsDrainSeconds, 1),
                 ["webhookP99MsWorstMinute"] = webhooks.Max(m => m!["p99Ms"]!.GetValue<double>()),
+                ["sessionsWaitingOnLocksMax"] = samples.Max(s => s["sessionsWaitingOnLocks"]!.GetValue<long>()),
                 ["checksPassed"] = checks.All(c => c.Passed),
             },
             ["checks"] = new JsonArray(checks.Select(c => (JsonNode)new JsonObject

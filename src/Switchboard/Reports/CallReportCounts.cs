@@ -62,6 +62,10 @@ public sealed class CallReportDay
     public ReportGrouping Grouping { get; init; }
     public int Day { get; init; }
     public long Key { get; init; }
+
+    /// <summary>Which of the key's rows of the day this is (<see cref="ReportDaySlots"/>): 0 on SQLite.</summary>
+    public int Slot { get; init; }
+
     public long Calls { get; init; }
     public long Offered { get; init; }
     public long Accepted { get; init; }
@@ -92,7 +96,7 @@ internal sealed class CallReportDayMapping : IEntityTypeConfiguration<CallReport
     public void Configure(EntityTypeBuilder<CallReportDay> e)
     {
         e.ToTable("CallReportDays");
-        e.HasKey(c => new { c.OrganizationId, c.Grouping, c.Day, c.Key });
+        e.HasKey(c => new { c.OrganizationId, c.Grouping, c.Day, c.Key, c.Slot });
     }
 }
 
@@ -299,12 +303,13 @@ internal sealed class CountChanges
     }
 
     /// <summary>
-    /// Adds the changes to the rows of <see cref="CallReportDay"/> inside the context's current transaction: one upsert
-    /// adds the counts (rows in key order, so two transactions never wait for each other's rows in opposite orders);
-    /// when a histogram changes, the upsert returns the rows' histograms, which it holds locked, and one more statement
-    /// writes them back merged. A call that is not accepted yet (a new call) writes no blob at all.
+    /// Adds the changes to the rows of <see cref="CallReportDay"/> of one <paramref name="slot"/> inside the context's
+    /// current transaction: one upsert adds the counts (rows in key order, so two transactions never wait for each
+    /// other's rows in opposite orders); when a histogram changes, the upsert returns the rows' histograms, which it
+    /// holds locked, and one more statement writes them back merged. A call that is not accepted yet (a new call)
+    /// writes no blob at all.
     /// </summary>
-    public async Task ApplyAsync(SwitchboardDb db, CancellationToken ct)
+    public async Task ApplyAsync(SwitchboardDb db, int slot, CancellationToken ct)
     {
         var rows = _rows.Where(r => !r.Value.IsZero).OrderBy(r => r.Key).ToList();
         if (rows.Count == 0)
@@ -316,18 +321,19 @@ internal sealed class CountChanges
             r => r.Value);
         var table = "\"CallReportDays\"";
         var keys = "\"OrganizationId\", \"Grouping\", \"Day\", \"Key\"";
+        var slotted = $"{keys}, \"Slot\"";
         var columns = string.Join(", ", ReportedCall.Columns.Select(c => $"\"{c}\""));
-        var sql = new StringBuilder($"INSERT INTO {table} ({keys}, {columns}, \"AcceptTenths\") VALUES ");
+        var sql = new StringBuilder($"INSERT INTO {table} ({slotted}, {columns}, \"AcceptTenths\") VALUES ");
         for (var i = 0; i < rows.Count; i++)
         {
             var (key, change) = rows[i];
             sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
-                $"({key.OrganizationId}, {(int)key.Grouping}, {key.Day}, {key.Key}, ");
+                $"({key.OrganizationId}, {(int)key.Grouping}, {key.Day}, {key.Key}, {slot}, ");
             sql.AppendJoin(", ", change.Counts.Select(n => n.ToString(CultureInfo.InvariantCulture)))
                 .Append(", @empty)");
         }
 
-        sql.Append($" ON CONFLICT ({keys}) DO UPDATE SET ")
+        sql.Append($" ON CONFLICT ({slotted}) DO UPDATE SET ")
             .AppendJoin(", ", ReportedCall.Columns.Select(c => $"\"{c}\" = {table}.\"{c}\" + excluded.\"{c}\""));
         if (histograms.Count > 0)
         {
@@ -372,7 +378,8 @@ internal sealed class CountChanges
             text.Append(CultureInfo.InvariantCulture, $"UPDATE {table} SET \"AcceptTenths\" = @h{i} ")
                 .Append(CultureInfo.InvariantCulture, $"WHERE \"OrganizationId\" = {key.OrganizationId} ")
                 .Append(CultureInfo.InvariantCulture,
-                    $"AND \"Grouping\" = {(int)key.Grouping} AND \"Day\" = {key.Day} AND \"Key\" = {key.Key};");
+                    $"AND \"Grouping\" = {(int)key.Grouping} AND \"Day\" = {key.Day} AND \"Key\" = {key.Key} ")
+                .Append(CultureInfo.InvariantCulture, $"AND \"Slot\" = {slot};");
         }
 
         update.CommandText = text.ToString();
@@ -393,9 +400,9 @@ internal sealed class CountChanges
         var taken = db.Database.IsNpgsql()
             ? $"""
               DELETE FROM "CallReportDays" d
-              USING (SELECT {keys} FROM "CallReportDays" ORDER BY {keys} FOR UPDATE) s
-              WHERE (d."OrganizationId", d."Grouping", d."Day", d."Key")
-                  = (s."OrganizationId", s."Grouping", s."Day", s."Key")
+              USING (SELECT {keys}, "Slot" FROM "CallReportDays" ORDER BY {keys}, "Slot" FOR UPDATE) s
+              WHERE (d."OrganizationId", d."Grouping", d."Day", d."Key", d."Slot")
+                  = (s."OrganizationId", s."Grouping", s."Day", s."Key", s."Slot")
               RETURNING {string.Join(", ", keys.Split(", ").Select(k => $"d.{k}"))},
                   {string.Join(", ", ReportedCall.Columns.Select(c => $"d.\"{c}\""))}, d."AcceptTenths"
               """

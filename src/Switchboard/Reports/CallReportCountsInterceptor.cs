@@ -13,16 +13,17 @@ public static class CallReportSetup
     /// it, and so does the routing's store of new records; a background pass folds their day rows into months.
     /// </summary>
     public static IServiceCollection AddCallReportCounts(this IServiceCollection services) =>
-        services.AddSingleton<ISaveChangesInterceptor, CallReportCountsInterceptor>()
+        services.AddSingleton<ReportDaySlots>()
+            .AddSingleton<ISaveChangesInterceptor, CallReportCountsInterceptor>()
             .AddSingleton<IWrittenWithNewCalls, NewCallCounts>()
             .AddHostedService<CallReportFold>();
 }
 
 /// <summary>New call records stored by routing, without the change tracker, are counted in their transaction.</summary>
-internal sealed class NewCallCounts : IWrittenWithNewCalls
+internal sealed class NewCallCounts(ReportDaySlots slots) : IWrittenWithNewCalls
 {
     public Task WriteAsync(SwitchboardDb db, IReadOnlyCollection<CallRecord> calls, CancellationToken ct) =>
-        CountChanges.OfNew(calls).ApplyAsync(db, ct);
+        CountChanges.OfNew(calls).ApplyAsync(db, slots.Writer(db), ct);
 }
 
 /// <summary>
@@ -30,9 +31,10 @@ internal sealed class NewCallCounts : IWrittenWithNewCalls
 /// a save whose calls count differently takes the write gate and a transaction when it has none, adds the differences
 /// before the calls are written, and commits after them; a save that fails (a concurrent change of the call, a
 /// repeated CallSid) rolls the counts back with it. A save that changes no count (a status of a leg) costs a look
-/// over the tracked calls.
+/// over the tracked calls. Each save counts in a slot of its own until its transaction ends
+/// (<see cref="ReportDaySlots"/>).
 /// </summary>
-internal sealed class CallReportCountsInterceptor(WriteGate gate) : SaveChangesInterceptor
+internal sealed class CallReportCountsInterceptor(WriteGate gate, ReportDaySlots slots) : SaveChangesInterceptor
 {
     private readonly ConcurrentDictionary<DbContext, Counting> _saving = new();
 
@@ -67,7 +69,8 @@ internal sealed class CallReportCountsInterceptor(WriteGate gate) : SaveChangesI
                 counting.Transaction = await db.Database.BeginTransactionAsync(ct);
             }
 
-            await changes.ApplyAsync(db, ct);
+            counting.Lease = slots.Take(db, ownTransaction: counting.Transaction is not null);
+            await changes.ApplyAsync(db, counting.Lease.Slot, ct);
         }
         catch
         {
@@ -151,6 +154,7 @@ internal sealed class CallReportCountsInterceptor(WriteGate gate) : SaveChangesI
         public int Nested { get; set; }
         public IAsyncDisposable? Writer { get; set; }
         public IDbContextTransaction? Transaction { get; set; }
+        public ReportDaySlots.Lease? Lease { get; set; }
 
         public async ValueTask DisposeAsync()
         {
@@ -159,6 +163,7 @@ internal sealed class CallReportCountsInterceptor(WriteGate gate) : SaveChangesI
                 await Transaction.DisposeAsync();
             }
 
+            Lease?.Dispose();
             if (Writer is not null)
             {
                 await Writer.DisposeAsync();

@@ -129,6 +129,66 @@ public sealed class CallReportCountsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OnPostgreSqlACallsCountsDoNotWaitForAnotherCallsOpenTransaction()
+    {
+        // SQLite writes one transaction at a time (the write gate); two instances on PostgreSQL write many at once.
+        if (!SwitchboardApp.OnPostgres)
+        {
+            return;
+        }
+
+        // Two calls of the same day to groups: both count for the organization's "no inbox" row of that day.
+        var at = new DateTime(2026, 10, 14, 9, 0, 0, DateTimeKind.Utc);
+        var calls = Enumerable.Range(0, 100)
+            .Select(seed => Generate(new Random(seed), $"CAopen{seed}", at, theirs: false).Call)
+            .Where(c => c.InboxId is null)
+            .Take(2)
+            .ToList();
+        await using (var first = _app.Services.CreateAsyncScope())
+        {
+            var db = first.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            await using var open = await db.Database.BeginTransactionAsync();
+            db.Calls.Add(calls[0]);
+            await db.SaveChangesAsync();
+
+            // Were the two to add to one shared row, the second would wait for the first to commit, past the timeout.
+            await using (var second = _app.Services.CreateAsyncScope())
+            {
+                var other = second.ServiceProvider.GetRequiredService<SwitchboardDb>();
+                other.Calls.Add(calls[1]);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await other.SaveChangesAsync(timeout.Token);
+            }
+
+            await open.CommitAsync();
+        }
+
+        var noInbox = (await DayRowsAsync()).Where(d => d is { Grouping: ReportGrouping.Inbox, Key: 0 }).ToList();
+        Assert.Equal([1L, 1L], noInbox.Select(d => d.Calls));
+        await AssertEqualOverRangesAsync(settled: false);
+
+        // Back to one row per key and day (the migration before the slots): the key's rows become one, summed.
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            var migrations = db.Database.GetMigrations().ToList();
+            var slots = migrations.FindIndex(m => m.EndsWith("_ReportDaySlots", StringComparison.Ordinal));
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync(migrations[slots - 1]);
+            var merged = await db.Database.SqlQueryRaw<long>("""
+                SELECT "Calls" AS "Value" FROM "CallReportDays" WHERE "Grouping" = 2 AND "Key" = 0
+                """).ToListAsync();
+            Assert.Equal([2L], merged);
+            await migrator.MigrateAsync();
+        }
+
+        await AssertEqualOverRangesAsync(settled: false);
+        await FoldAsync();
+        Assert.Empty(await DayRowsAsync());
+        await AssertEqualOverRangesAsync(settled: false);
+    }
+
+    [Fact]
     public async Task TheMigrationsRecountGivesTheCountsKeptAsCallsChanged()
     {
         await GenerateHistoryAsync(new Random(7), calls: 300, afterAdding: async () => await FoldAsync());

@@ -20,7 +20,7 @@ namespace Switchboard.CompiledModels.Postgres
                 "Switchboard.Reports.CallReportDay",
                 typeof(CallReportDay),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 16,
                 keyCount: 1);
 
             var organizationId = runtimeEntityType.AddProperty(
@@ -58,6 +58,15 @@ namespace Switchboard.CompiledModels.Postgres
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0L);
             key.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var slot = runtimeEntityType.AddProperty(
+                "Slot",
+                typeof(int),
+                propertyInfo: typeof(CallReportDay).GetProperty("Slot", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Slot>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: 0);
+            slot.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var abandoned = runtimeEntityType.AddProperty(
                 "Abandoned",
@@ -147,7 +156,7 @@ namespace Switchboard.CompiledModels.Postgres
             talkSeconds.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var key0 = runtimeEntityType.AddKey(
-                new[] { organizationId, grouping, day, key });
+                new[] { organizationId, grouping, day, key, slot });
             runtimeEntityType.SetPrimaryKey(key0);
 
             return runtimeEntityType;

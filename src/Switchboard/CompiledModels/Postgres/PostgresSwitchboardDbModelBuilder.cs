@@ -12,7 +12,7 @@ namespace Switchboard.CompiledModels.Postgres
     public partial class PostgresSwitchboardDbModel
     {
         private PostgresSwitchboardDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("42fe0c99-68bf-45ee-b083-8c56722c3c09"), entityTypeCount: 21)
+            : base(skipDetectChanges: false, modelId: new Guid("8fbb278e-8480-4ccd-bf0f-011787844257"), entityTypeCount: 21)
         {
         }
 

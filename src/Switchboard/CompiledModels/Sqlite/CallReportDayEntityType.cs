@@ -19,7 +19,7 @@ namespace Switchboard.CompiledModels.Sqlite
                 "Switchboard.Reports.CallReportDay",
                 typeof(CallReportDay),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 16,
                 keyCount: 1);
 
             var organizationId = runtimeEntityType.AddProperty(
@@ -53,6 +53,14 @@ namespace Switchboard.CompiledModels.Sqlite
                 fieldInfo: typeof(CallReportDay).GetField("<Key>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0L);
+
+            var slot = runtimeEntityType.AddProperty(
+                "Slot",
+                typeof(int),
+                propertyInfo: typeof(CallReportDay).GetProperty("Slot", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CallReportDay).GetField("<Slot>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: 0);
 
             var abandoned = runtimeEntityType.AddProperty(
                 "Abandoned",
@@ -131,7 +139,7 @@ namespace Switchboard.CompiledModels.Sqlite
                 sentinel: 0L);
 
             var key0 = runtimeEntityType.AddKey(
-                new[] { organizationId, grouping, day, key });
+                new[] { organizationId, grouping, day, key, slot });
             runtimeEntityType.SetPrimaryKey(key0);
 
             return runtimeEntityType;

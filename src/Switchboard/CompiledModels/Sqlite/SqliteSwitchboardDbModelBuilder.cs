@@ -11,7 +11,7 @@ namespace Switchboard.CompiledModels.Sqlite
     public partial class SqliteSwitchboardDbModel
     {
         private SqliteSwitchboardDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a2e915ea-1316-4935-92b3-283e1a57c3c8"), entityTypeCount: 21)
+            : base(skipDetectChanges: false, modelId: new Guid("4a77a2b0-bd5b-4163-b799-80497716fc6f"), entityTypeCount: 21)
         {
         }
 

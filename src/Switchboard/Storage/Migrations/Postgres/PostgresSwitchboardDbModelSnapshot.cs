@@ -481,6 +481,9 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("Key")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer");
+
                     b.Property<long>("Abandoned")
                         .HasColumnType("bigint");
 
@@ -515,7 +518,7 @@ namespace Switchboard.Storage.Migrations.Postgres
                     b.Property<long>("TalkSeconds")
                         .HasColumnType("bigint");
 
-                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
+                    b.HasKey("OrganizationId", "Grouping", "Day", "Key", "Slot");
 
                     b.ToTable("CallReportDays", (string)null);
                 });

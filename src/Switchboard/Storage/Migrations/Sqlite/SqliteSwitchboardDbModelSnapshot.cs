@@ -464,6 +464,9 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("Key")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Abandoned")
                         .HasColumnType("INTEGER");
 
@@ -498,7 +501,7 @@ namespace Switchboard.Storage.Migrations.Sqlite
                     b.Property<long>("TalkSeconds")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("OrganizationId", "Grouping", "Day", "Key");
+                    b.HasKey("OrganizationId", "Grouping", "Day", "Key", "Slot");
 
                     b.ToTable("CallReportDays", (string)null);
                 });
