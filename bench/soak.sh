@@ -6,10 +6,12 @@
 #   bench/soak.sh [--minutes 30] [--calls-per-second 300] [--events-per-second 3000]
 #                 [--pg-port 55481] [--ports 5300,5301,5302]   (instance 1, instance 2, events receiver)
 #                 [--app DIR]   (another build's output, e.g. to compare; default: this tree's Release build)
+#                 [--ramp-seconds 60]   (both rates rise from 0 over this time, as a load balancer's slow start)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-minutes=30; calls=300; events=3000; pg_port=55481; ports=5300,5301,5302; app=src/Switchboard/bin/Release/net10.0
+minutes=30; calls=300; events=3000; ramp=60
+pg_port=55481; ports=5300,5301,5302; app=src/Switchboard/bin/Release/net10.0
 while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) minutes=$2; shift 2 ;;
@@ -18,6 +20,7 @@ while [ $# -gt 0 ]; do
     --pg-port) pg_port=$2; shift 2 ;;
     --ports) ports=$2; shift 2 ;;
     --app) app=$2; shift 2 ;;
+    --ramp-seconds) ramp=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -66,11 +69,12 @@ start_instance() {
 start_instance "$port_a"
 start_instance "$port_b"
 
-echo "== soak: $minutes min, $calls calls/s, $events message events/s; $(uptime) =="
+echo "== soak: $minutes min, $calls calls/s, $events message events/s (ramp ${ramp}s); $(uptime) =="
 dotnet bench/Switchboard.Bench/bin/Release/net10.0/Switchboard.Bench.dll --soak true \
   --urls "http://127.0.0.1:$port_a,http://127.0.0.1:$port_b" --pids "${pids[0]},${pids[1]}" \
   --receiver-port "$receiver_port" --database "$database" --operator-token soak-operator --auth-token soak-auth \
-  --minutes "$minutes" --calls-per-second "$calls" --events-per-second "$events" --out bench/results \
+  --minutes "$minutes" --calls-per-second "$calls" --events-per-second "$events" --ramp-seconds "$ramp" \
+  --out bench/results \
   --logs "$work/app-$port_a.log,$work/app-$port_b.log" --uptime-before "$(uptime)" --app-settings "$settings" \
   && status=0 || status=$?
 echo "uptime after: $(uptime)"

@@ -38,7 +38,8 @@ internal static class Soak
         receiver.Secret = org.EventsSecret;
         Console.WriteLine($"soak: organization {org.Id}, {Groups} groups, {Agents} agents, events to {receiver.Url}");
 
-        var run = new Run(instances, authToken, org, TimeSpan.FromMinutes(minutes));
+        var ramp = TimeSpan.FromSeconds(double.Parse(options.Get("ramp-seconds", "60"), CultureInfo.InvariantCulture));
+        var run = new Run(instances, authToken, org, TimeSpan.FromMinutes(minutes), ramp);
         var rss = new RssSampler(pids, run.Clock, options.Get("database"));
         using var stop = new CancellationTokenSource(run.Length);
         var sampling = rss.RunAsync(stop.Token);

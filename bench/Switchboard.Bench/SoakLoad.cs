@@ -10,9 +10,10 @@ using Switchboard.Twilio;
 /// The soak's load: calls started at a fixed rate and walked as Twilio walks them, and message events in batches at
 /// a fixed rate; each request goes to the next instance in turn, as behind a load balancer. Every answer is checked;
 /// a call or batch that cannot start because too many are still in flight is counted as not started (the rate was
-/// not sustained), never queued.
+/// not sustained), never queued. Both rates rise from 0 over the ramp, as a load balancer's slow start brings new
+/// instances in, then hold.
 /// </summary>
-internal sealed class Run(Instance[] instances, string authToken, Organization org, TimeSpan length)
+internal sealed class Run(Instance[] instances, string authToken, Organization org, TimeSpan length, TimeSpan ramp)
 {
     private const int MaxCallsInFlight = 4_000;
     private const int MaxBatchesInFlight = 16;
@@ -26,6 +27,8 @@ internal sealed class Run(Instance[] instances, string authToken, Organization o
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
     public TimeSpan Length => length;
+
+    public TimeSpan Ramp => ramp;
 
     public Instance[] Instances => instances;
 
@@ -62,7 +65,7 @@ internal sealed class Run(Instance[] instances, string authToken, Organization o
         var started = 0L;
         while (!stop.IsCancellationRequested)
         {
-            var due = (long)(Clock.Elapsed.TotalSeconds * perSecond);
+            var due = Due(perSecond);
             for (; started < due; started++)
             {
                 if (Interlocked.Read(ref _callsInFlight) >= MaxCallsInFlight)
@@ -88,7 +91,7 @@ internal sealed class Run(Instance[] instances, string authToken, Organization o
         var batch = 0L;
         while (!stop.IsCancellationRequested)
         {
-            for (; batch < (long)(Clock.Elapsed.TotalSeconds * 10); batch++)
+            for (; batch < Due(10); batch++)
             {
                 if (Interlocked.Read(ref _batchesInFlight) >= MaxBatchesInFlight)
                 {
@@ -106,6 +109,14 @@ internal sealed class Run(Instance[] instances, string authToken, Organization o
         }
 
         await Task.WhenAll(batches);
+    }
+
+    /// <summary>How many of a load at <paramref name="perSecond"/> are due by now: the rate rises linearly from 0 over
+    /// the ramp, then holds.</summary>
+    private long Due(double perSecond)
+    {
+        var (t, r) = (Clock.Elapsed.TotalSeconds, ramp.TotalSeconds);
+        return (long)(perSecond * (t < r ? t * t / (2 * r) : t - r / 2));
     }
 
     public async Task DrainAsync()

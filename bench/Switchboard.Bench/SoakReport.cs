@@ -32,6 +32,7 @@ internal static class Report
                 ["minutes"] = seconds / 60,
                 ["targetCallsPerSecond"] = callRate,
                 ["targetEventsPerSecond"] = eventRate,
+                ["rampSeconds"] = run.Ramp.TotalSeconds,
                 ["instances"] = new JsonArray(run.Instances.Select(i => (JsonNode)i.Url).ToArray()),
                 ["appSettings"] = options.Get("app-settings", ""),
             },
