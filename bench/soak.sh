@@ -7,6 +7,8 @@
 #                 [--pg-port 55481] [--ports 5300,5301,5302]   (instance 1, instance 2, events receiver)
 #                 [--app DIR]   (another build's output, e.g. to compare; default: this tree's Release build)
 #                 [--ramp-seconds 60]   (both rates rise from 0 over this time, as a load balancer's slow start)
+#   SOAK_PG_OPTIONS="-c log_min_duration_statement=50"   more PostgreSQL settings (e.g. to log slow statements)
+#   SOAK_KEEP_LOGS=DIR   keeps the instances' and PostgreSQL's logs there
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +44,7 @@ cleanup() {
 trap cleanup EXIT
 su postgres -s /bin/bash -c "$pg_bin/initdb -D $work/pg -A trust -U postgres >/dev/null \
   && $pg_bin/pg_ctl -D $work/pg -w \
-  -l $work/pg.log start -o \"-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c max_connections=300\" >/dev/null"
+  -l $work/pg.log start -o \"-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c max_connections=300 ${SOAK_PG_OPTIONS:-}\" >/dev/null"
 database="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=switchboard_soak"
 
 # Both instances behind one public address, as behind a load balancer: Twilio signs that URL, not the instance's.

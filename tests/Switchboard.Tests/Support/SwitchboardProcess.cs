@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
@@ -8,14 +9,19 @@ namespace Switchboard.Tests.Support;
 public sealed partial class SwitchboardProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
 
-    private SwitchboardProcess(Process process, Uri address)
+    private SwitchboardProcess(Process process, Uri address, ConcurrentQueue<string> output)
     {
         _process = process;
         Address = address;
+        _output = output;
     }
 
     public Uri Address { get; }
+
+    /// <summary>What the process has written so far, standard output and error, line by line.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
 
     /// <summary>The operating system's id of the process (for reading its memory under /proc).</summary>
     public int ProcessId => _process.Id;
@@ -39,7 +45,7 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var output = new ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -67,7 +73,7 @@ public sealed partial class SwitchboardProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new SwitchboardProcess(process, address);
+        return new SwitchboardProcess(process, address, output);
     }
 
     public HttpClient Client(string? bearer = null)
