@@ -63,11 +63,13 @@ public sealed class CallEventSender(
 
     private static readonly Statements OnSqlite = new(
         InIds(Candidates, "{3}", postgres: false),
-        InIds(Claim, "{1}", postgres: false));
+        InIds(Claim, "{1}", postgres: false),
+        ids => JsonSerializer.Serialize(ids));
 
     private static readonly Statements OnPostgres = new(
         InIds(Candidates, "{3}", postgres: true),
-        InIds(Claim, "{1}", postgres: true) + "\nFOR UPDATE OF e SKIP LOCKED");
+        InIds(Claim, "{1}", postgres: true) + "\nFOR UPDATE OF e SKIP LOCKED",
+        ids => ids.ToArray());
 
     /// <summary>How many of each organization's events are on their way now (this instance's).</summary>
     private readonly Dictionary<long, int> _inFlight = [];
@@ -170,13 +172,12 @@ public sealed class CallEventSender(
         var perOrganization = Settings.MaxConcurrentPerOrganization;
         var full = room.Busy.Where(b => b.Value >= perOrganization).Select(b => b.Key).ToList();
         var limit = (room.NewOrganizations + room.Busy.Count) * perOrganization;
-        var postgres = db.Database.IsNpgsql();
-        var statements = postgres ? OnPostgres : OnSqlite;
+        var statements = db.Database.IsNpgsql() ? OnPostgres : OnSqlite;
 
         await using var writer = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var candidates = await db.Database
-            .SqlQueryRaw<DueEvent>(statements.Candidates, now, perOrganization, limit, Ids(full, postgres))
+            .SqlQueryRaw<DueEvent>(statements.Candidates, now, perOrganization, limit, statements.Ids(full))
             .ToListAsync(ct);
 
         var chosen = new List<long>();
@@ -197,7 +198,7 @@ public sealed class CallEventSender(
             return [];
         }
 
-        var claimed = await db.CallEvents.FromSqlRaw(statements.Claim, now, Ids(chosen, postgres)).ToListAsync(ct);
+        var claimed = await db.CallEvents.FromSqlRaw(statements.Claim, now, statements.Ids(chosen)).ToListAsync(ct);
         var leaseUntil = now + Settings.Timeout + TimeSpan.FromMinutes(1);
         claimed.ForEach(e => e.Lease(leaseUntil));
         await db.SaveChangesAsync(ct);
@@ -217,10 +218,8 @@ public sealed class CallEventSender(
             postgres ? $"= ANY({parameter})" : $"IN (SELECT value FROM json_each({parameter}))",
             StringComparison.Ordinal);
 
-    private static object Ids(List<long> ids, bool postgres) =>
-        postgres ? ids.ToArray() : JsonSerializer.Serialize(ids);
-
-    private sealed record Statements(string Candidates, string Claim);
+    /// <summary>One database's two statements, and how it takes a list of ids as one parameter.</summary>
+    private sealed record Statements(string Candidates, string Claim, Func<List<long>, object> Ids);
 
     private async Task DeliverAsync(CallEvent callEvent, CancellationToken ct)
     {
