@@ -2,13 +2,14 @@
 # Cold start: spawns the published app N times on a ready demo store (SQLite, then PostgreSQL) and measures, from
 # the spawn to the first routed call answered (a signed Twilio voice webhook whose answer rings the agent), the wall
 # time and the CPU time the process used (utime + stime). Writes bench/results/<time>-coldstart-<label>.json.
-#   bench/coldstart.sh [--runs 7] [--label NAME] [--app DIR --commit SHA] [--databases sqlite,postgres]
-# Without --app it publishes this tree as a deployment would (ReadyToRun, linux-x64); with --app it measures an
-# output published elsewhere (e.g. an older commit, built in a worktree of its own) under that commit's name.
+#   bench/coldstart.sh [--runs 7] [--label NAME] [--app DIR --commit SHA] [--databases sqlite,postgres] [--composite]
+# Without --app it publishes this tree as a deployment would (ReadyToRun, linux-x64; with --composite self-contained,
+# the runtime and the app compiled ahead of time as one composite image); with --app it measures an output published
+# elsewhere (e.g. an older commit, built in a worktree of its own) under that commit's name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runs=7; label=""; app=""; commit=""; databases=sqlite,postgres
+runs=7; label=""; app=""; commit=""; databases=sqlite,postgres; composite=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -16,6 +17,7 @@ while [ $# -gt 0 ]; do
     --app) app=$(realpath "$2"); shift 2 ;;
     --commit) commit=$2; shift 2 ;;
     --databases) databases=$2; shift 2 ;;
+    --composite) composite=true; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -31,9 +33,18 @@ trap cleanup EXIT
 if [ -z "$app" ]; then
   commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo "-dirty")
   app=$work/app
-  dotnet publish src/Switchboard -c Release -nologo -v quiet -r linux-x64 --self-contained false \
-    -p:PublishReadyToRun=true -o "$app" >/dev/null
-  publish=ReadyToRun
+  # A ReadyToRun publish over the intermediate files of an earlier one once gave an image that aborted at its start
+  # (SIGABRT, no message): each publish starts from none.
+  rm -rf src/Switchboard/obj/Release/net10.0/linux-x64
+  if [ "$composite" = true ]; then
+    dotnet publish src/Switchboard -c Release -nologo -v quiet -r linux-x64 --self-contained true \
+      -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -o "$app" >/dev/null
+    publish="ReadyToRun composite, self-contained"
+  else
+    dotnet publish src/Switchboard -c Release -nologo -v quiet -r linux-x64 --self-contained false \
+      -p:PublishReadyToRun=true -o "$app" >/dev/null
+    publish=ReadyToRun
+  fi
 else
   publish="given (--app)"
 fi

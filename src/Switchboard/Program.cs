@@ -178,8 +178,8 @@ builder.AddRequestLimits();
 
 var app = builder.Build();
 
-// The schema is created or migrated before the first request
-await StorageSetup.MigrateAsync(app.Services);
+// The schema is created or migrated before anything serves, on a second thread while this one maps the endpoints
+var schema = StartInBackground.Begin(app.Services);
 
 app.UseSwitchboardForwardedHeaders();
 app.UseMetricsPort();
@@ -239,6 +239,10 @@ if (app.Configuration.GetValue<bool>("Switchboard:Benchmark"))
 {
     app.MapGet("/bench/ok", () => "ok");
 }
+
+// Every endpoint built while the schema may still be under way (the host would build them first when it starts)
+_ = app.Services.GetRequiredService<EndpointDataSource>().Endpoints;
+await schema;
 
 if (demo)
 {

@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Storage;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.Storage;
+
+/// <summary>
+/// A start on a schema without this build's last migration applies it and keeps the data; a start on a schema with
+/// every migration leaves EF Core's migrator alone (its own check took a tenth of a cold start).
+/// </summary>
+[Trait("Database", "yes")]
+public sealed class StartTests : IDisposable
+{
+    private const string GroupNumber = "+14155550100";
+    private const string Contact = "+14155550197";
+    private const string AlicePhone = "+14155550111";
+    private const string Migrator = "Microsoft.EntityFrameworkCore.Migrations:";
+
+    private SwitchboardApp _app = new()
+    {
+        Settings = { ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Migrations"] = "Information" },
+    };
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task AStartOnASchemaWithoutTheLastMigrationAppliesItAndKeepsTheData()
+    {
+        var org = await TestOrganization.CreateAsync(_app);
+        await org.AddNumberAsync(GroupNumber, groupId: await org.CreateGroupAsync());
+        var alice = await org.CreateAgentAsync("Alice", AlicePhone);
+        await org.TextAsync(alice, Contact, GroupNumber, _app.Clock.GetUtcNow().AddHours(-1));
+        var last = await WithDbAsync(async db =>
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            await db.GetService<IMigrator>().MigrateAsync(migrations[^2]);
+            Assert.DoesNotContain(migrations[^1], await db.Database.GetAppliedMigrationsAsync());
+            return migrations[^1];
+        });
+
+        _app = await _app.RestartAsync();
+        _ = _app.Services;
+
+        Assert.Contains(_app.Logs.Lines, l => l.StartsWith("Information " + Migrator) && l.Contains(last));
+        Assert.Contains(last, await WithDbAsync(db => db.Database.GetAppliedMigrationsAsync()));
+        var call = await _app.Provider().CallAsync(Contact, GroupNumber);
+        Assert.Equal(AlicePhone, call.Answer.Text("Number"));
+    }
+
+    [Fact]
+    public async Task AStartOnASchemaWithEveryMigrationLeavesTheMigratorAlone()
+    {
+        _ = _app.Services;
+        Assert.Contains(_app.Logs.Lines, l => l.StartsWith("Information " + Migrator));
+
+        _app = await _app.RestartAsync();
+        _ = _app.Services;
+
+        Assert.DoesNotContain(_app.Logs.Lines, l => l.Contains(Migrator));
+        
+        Assert.Empty(await WithDbAsync(db => db.Database.GetPendingMigrationsAsync()));
+    }
+
+    private async Task<T> WithDbAsync<T>(Func<SwitchboardDb, Task<T>> read)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<SwitchboardDb>());
+    }
+}
