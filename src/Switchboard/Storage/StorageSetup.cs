@@ -165,7 +165,7 @@ public static class StorageSetup
     /// <summary>
     /// Whether the migrations' history lists every migration of this build, read with two plain statements. A start
     /// with nothing to apply then skips EF's migrator, which first builds a model of its history table by conventions
-    /// and plans the migrations (~0.3 s of a cold start's CPU). Another instance may be applying them meanwhile: it
+    /// and plans the migrations (~0.2 s of a cold start). Another instance may be applying them meanwhile: it
     /// writes each one's history row in that migration's transaction, so a full list means a finished schema.
     /// </summary>
     private static async Task<bool> HistoryListsEveryMigrationAsync(SwitchboardDb db, CancellationToken ct)

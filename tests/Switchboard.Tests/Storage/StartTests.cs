@@ -60,7 +60,6 @@ public sealed class StartTests : IDisposable
         _ = _app.Services;
 
         Assert.DoesNotContain(_app.Logs.Lines, l => l.Contains(Migrator));
-        
         Assert.Empty(await WithDbAsync(db => db.Database.GetPendingMigrationsAsync()));
     }
 
