@@ -167,6 +167,7 @@ public static class StorageSetup
     /// with nothing to apply then skips EF's migrator, which first builds a model of its history table by conventions
     /// and plans the migrations (~0.2 s of a cold start). Another instance may be applying them meanwhile: it
     /// writes each one's history row in that migration's transaction, so a full list means a finished schema.
+    /// (EF's <c>IHistoryRepository.ExistsAsync</c> is not used: on PostgreSQL it says yes on a new database.)
     /// </summary>
     private static async Task<bool> HistoryListsEveryMigrationAsync(SwitchboardDb db, CancellationToken ct)
     {
