@@ -14,18 +14,8 @@ using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Observability;
 
-/// <summary>
-/// Meters are found by name across the whole process, so a test host would also count the calls of tests running
-/// beside it: these tests run on their own, after the others.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MetricsCollection
-{
-    public const string Name = "Metrics";
-}
-
 /// <summary><c>/metrics</c> as Prometheus scrapes it, after real signed webhooks on the real app.</summary>
-[Collection(MetricsCollection.Name)]
+[Collection(AloneCollection.Name)]
 [Trait("Database", "yes")]
 public sealed partial class MetricsTests : IAsyncLifetime
 {

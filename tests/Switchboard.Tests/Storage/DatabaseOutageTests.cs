@@ -10,6 +10,7 @@ namespace Switchboard.Tests.Storage;
 /// answers TwiML that ends the call politely within 2 s (the provider waits 15 s, a caller far less),
 /// <c>/healthz</c> says so, and the next call after the database returns is routed without a restart.
 /// </summary>
+[Collection(AloneCollection.Name)]
 [Trait("Database", "yes")]
 public sealed class DatabaseOutageTests(ITestOutputHelper output) : OutageTest(output)
 {
@@ -135,6 +136,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : OutageTest(o
 }
 
 /// <summary>A PostgreSQL server stopped outright (not only held), then started again.</summary>
+[Collection(AloneCollection.Name)]
 [Trait("Database", "postgres")]
 public sealed class StoppedPostgresTests(ITestOutputHelper output) : OutageTest(output)
 {

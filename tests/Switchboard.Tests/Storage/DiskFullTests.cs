@@ -11,6 +11,7 @@ namespace Switchboard.Tests.Storage;
 /// freed: reads go on, but no commit can, so every call ends politely within 2 s and <c>/healthz</c> says
 /// Unhealthy, until space comes back, without a restart.
 /// </summary>
+[Collection(AloneCollection.Name)]
 [Trait("Database", "yes")]
 public sealed class DiskFullTests(ITestOutputHelper output) : IAsyncLifetime
 {
