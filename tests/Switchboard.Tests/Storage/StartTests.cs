@@ -21,6 +21,7 @@ public sealed class StartTests : IDisposable
 
     private SwitchboardApp _app = new()
     {
+        EmptyDatabase = true,
         Settings = { ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Migrations"] = "Information" },
     };
 

@@ -25,6 +25,7 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
 
     private readonly string _postgresDatabase = $"sb_test_{Guid.NewGuid():N}";
     private bool _keepDatabase;
+    private bool _databaseMade;
 
     public SwitchboardApp()
     {
@@ -41,6 +42,7 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
     {
         _postgresDatabase = stopped._postgresDatabase;
         DatabasePath = stopped.DatabasePath;
+        _databaseMade = true;
         Clock.SetUtcNow(stopped.Clock.GetUtcNow());
         foreach (var (key, value) in stopped.Settings)
         {
@@ -68,6 +70,7 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        MakeDatabase();
         if (OnPostgres)
         {
             builder.UseSetting("Switchboard:Database:Provider", "Postgres");
@@ -99,6 +102,30 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
             services.AddSingleton<IStartupFilter, TestSourceAddress>();
             Replacements.ForEach(replace => replace(services));
         });
+    }
+
+    /// <summary>Starts on no database at all, as a first install does: its start creates and migrates it.</summary>
+    public bool EmptyDatabase { get; init; }
+
+    /// <summary>
+    /// The app's own database, a copy of the migrated schema (<see cref="TemplateDatabase"/>), unless it starts empty.
+    /// </summary>
+    private void MakeDatabase()
+    {
+        if (_databaseMade || EmptyDatabase)
+        {
+            return;
+        }
+
+        _databaseMade = true;
+        if (OnPostgres)
+        {
+            TemplateDatabase.CreatePostgres(_postgresDatabase);
+        }
+        else
+        {
+            TemplateDatabase.CopySqliteTo(DatabasePath);
+        }
     }
 
     public HttpClient Operator() => WithBearer(OperatorToken);
