@@ -21,7 +21,8 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
     public const string AuthToken = "test-auth-token";
     public const string PublicBaseUrl = "https://calls.example.org";
 
-    private static readonly string? PostgresServer = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES");
+    /// <summary>The PostgreSQL server of the second pass (<c>SWITCHBOARD_TEST_POSTGRES</c>); null on SQLite.</summary>
+    internal static readonly string? PostgresServer = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES");
 
     private readonly string _postgresDatabase = $"sb_test_{Guid.NewGuid():N}";
     private bool _keepDatabase;
@@ -234,7 +235,8 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         }
     }
 
-    private static async Task AdminCommandAsync(string sql)
+    /// <summary>A statement on the test server's <c>postgres</c> database (creating and dropping databases).</summary>
+    internal static async Task AdminCommandAsync(string sql)
     {
         await using var connection = new NpgsqlConnection($"{PostgresServer};Database=postgres;Pooling=false");
         await connection.OpenAsync();

@@ -19,7 +19,6 @@ internal static class TemplateDatabase
 {
     private static readonly Lazy<Task<string>> Sqlite = new(() => Task.Run(MakeSqliteAsync));
     private static readonly Lazy<Task<string>> Postgres = new(() => Task.Run(MakePostgresAsync));
-    private static readonly string? PostgresServer = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES");
 
     /// <summary>A new SQLite file at <paramref name="path"/> holding the whole schema and no rows.</summary>
     public static void CopySqliteTo(string path) => File.Copy(Sqlite.Value.GetAwaiter().GetResult(), path);
@@ -28,13 +27,13 @@ internal static class TemplateDatabase
     public static void CreatePostgres(string database)
     {
         var template = Postgres.Value.GetAwaiter().GetResult();
-        AdminCommandAsync($"CREATE DATABASE {database} TEMPLATE {template}").GetAwaiter().GetResult();
+        SwitchboardApp.AdminCommandAsync($"CREATE DATABASE {database} TEMPLATE {template}").GetAwaiter().GetResult();
     }
 
     private static async Task<string> MakeSqliteAsync()
     {
         var path = Path.Combine(Path.GetTempPath(), $"switchboard-template-{Guid.NewGuid():N}.db");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path);
+        AtExit(() => File.Delete(path));
         await MigrateAsync("Sqlite", $"Data Source={path}");
         // Every page in the file itself, so that a copy of the file alone is the whole schema.
         SqliteConnection.ClearAllPools();
@@ -49,9 +48,8 @@ internal static class TemplateDatabase
     private static async Task<string> MakePostgresAsync()
     {
         var name = $"sb_template_{Guid.NewGuid():N}";
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-            AdminCommandAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)").GetAwaiter().GetResult();
-        await MigrateAsync("Postgres", $"{PostgresServer};Database={name}");
+        AtExit(() => SwitchboardApp.AdminCommandAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)").Wait());
+        await MigrateAsync("Postgres", $"{SwitchboardApp.PostgresServer};Database={name}");
         // A template must have no session open on it while it is copied.
         NpgsqlConnection.ClearAllPools();
         return name;
@@ -73,11 +71,16 @@ internal static class TemplateDatabase
         await StorageSetup.MigrateAsync(provided);
     }
 
-    private static async Task AdminCommandAsync(string sql)
+    /// <summary>Best effort as the test process ends: the server may be gone already, and nothing may fail.</summary>
+    private static void AtExit(Action cleanUp) => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
-        await using var connection = new NpgsqlConnection($"{PostgresServer};Database=postgres;Pooling=false");
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+        try
+        {
+            cleanUp();
+        }
+        catch (Exception)
+        {
+            // A file or database left behind in a temporary place.
+        }
+    };
 }
