@@ -44,7 +44,7 @@ public sealed class HostileNamesPanelTests(PanelBrowser browser) : IClassFixture
 
         var context = await browser.Browser.NewContextAsync(
             new BrowserNewContextOptions { BaseURL = baseUrl, BypassCSP = true, Locale = "en-US", TimezoneId = "UTC" });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(PanelBrowser.StepTimeoutMs);
         _page = await context.NewPageAsync();
         _page.Dialog += (_, dialog) =>
         {

@@ -16,6 +16,12 @@ public sealed class PanelBrowser : IAsyncLifetime
 {
     public const string Password = "correct horse battery";
 
+    /// <summary>
+    /// How long a browser step (a click, a page's load) may take before the test fails. Pages answer in milliseconds
+    /// alone; beside a full parallel run on two cores, a page's load once took over 15 s in a suite run.
+    /// </summary>
+    public const float StepTimeoutMs = 45_000;
+
     private IPlaywright _playwright = null!;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -36,6 +42,8 @@ public sealed class PanelBrowser : IAsyncLifetime
             throw new InvalidOperationException(chromium.Explain());
         }
 
+        // Expectations wait as long as steps do (Playwright's own default is 5 s).
+        Assertions.SetDefaultExpectTimeout(StepTimeoutMs);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -65,7 +73,7 @@ public sealed class PanelBrowser : IAsyncLifetime
             Locale = "en-US",
             TimezoneId = "UTC",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(StepTimeoutMs);
         return await context.NewPageAsync();
     }
 
