@@ -36,9 +36,7 @@ public sealed class BandwidthNumberConnectionTests : IAsyncLifetime
     {
         _bandwidth = await FakeBandwidthApi.StartAsync(AccountId, Username, Password, ApplicationId);
         _app.Settings[ProviderAccountTests.AllowedNetworks] = "127.0.0.0/8";
-        // The hourly pass first runs when the test moves the clock: run at once, it could check a number while it is
-        // being added, and store what it saw after the test changed the provider's side.
-        _app.Settings["Switchboard:Background:FirstPassDelay"] = "01:00:00";
+        _app.HoldBackgroundPassesUntilTheClockMoves();
         _org = await TestOrganization.CreateAsync(_app);
         await SetAccountAsync(Password);
     }

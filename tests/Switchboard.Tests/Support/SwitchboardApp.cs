@@ -129,6 +129,14 @@ public sealed class SwitchboardApp : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// Background passes (the hourly connection check, …) first run an hour after the start, when the test moves the
+    /// clock: run at once, one could act at a moment the test did not choose (a number checked while it was being
+    /// added, what it saw stored after the test changed the provider's side). Set before the app's first use.
+    /// </summary>
+    public void HoldBackgroundPassesUntilTheClockMoves() =>
+        Settings["Switchboard:Background:FirstPassDelay"] = "01:00:00";
+
     public HttpClient Operator() => WithBearer(OperatorToken);
 
     public HttpClient WithBearer(string token)
