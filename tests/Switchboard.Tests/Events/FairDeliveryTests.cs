@@ -23,8 +23,10 @@ public sealed class FairDeliveryTests : IAsyncLifetime
         await _hanging.UpAsync();
         await _quick.UpAsync();
         _hanging.Slowness = TimeSpan.FromMinutes(5);
-        // As an operator would run it: the sender looks every second and waits 5 s for a receiver.
-        _app.Settings["Switchboard:CallEvents:Timeout"] = "00:00:05";
+        // The sender looks every second (the default) and waits a minute for a receiver: an event that waited for
+        // the hanging receiver would arrive after that minute, so the tests need no limit in seconds, which the
+        // machine's load could break.
+        _app.Settings["Switchboard:CallEvents:Timeout"] = "00:01:00";
         EventReceiver.AllowIn(_app.Settings);
     }
 
@@ -58,7 +60,7 @@ public sealed class FairDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task QuickOrganizationsEventsArriveWithinTwoSecondsWhileAnotherOrganizationsReceiverHangs()
+    public async Task QuickOrganizationsEventsArriveWhileAnotherOrganizationsReceiverHangs()
     {
         await OrganizationAsync("Hanging Org", HangingNumber, _hanging);
         await OrganizationAsync("Quick Org", QuickNumber, _quick);
@@ -68,20 +70,17 @@ public sealed class FairDeliveryTests : IAsyncLifetime
         }
 
         // One at a time by default: the others wait behind it, the organization's events keeping their order.
-        await WaitUntilAsync(() => !_hanging.Arrived.IsEmpty, TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => !_hanging.Arrived.IsEmpty, TimeSpan.FromSeconds(30));
 
-        var delays = new List<TimeSpan>();
         for (var i = 0; i < 3; i++)
         {
-            var raised = DateTime.UtcNow;
             await StrangerCallsAsync(10 + i, QuickNumber);
             await WaitUntilAsync(() => _quick.Taken.Count == i + 1, TimeSpan.FromSeconds(30));
-            delays.Add(_quick.Taken.Last().ArrivedAt - raised);
         }
 
-        Assert.All(
-            delays,
-            d => Assert.True(d < TimeSpan.FromSeconds(2), $"an event took {d.TotalSeconds:0.0} s to arrive"));
+        // All three arrived while the hanging receiver still held the first of its organization's events.
+        Assert.Empty(_hanging.Abandoned);
+        Assert.Single(_hanging.Arrived);
         Assert.Empty(_hanging.Taken);
     }
 
@@ -97,9 +96,9 @@ public sealed class FairDeliveryTests : IAsyncLifetime
             await StrangerCallsAsync(i, HangingNumber);
         }
 
-        await WaitUntilAsync(() => _hanging.Arrived.Count == 2, TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => _hanging.Arrived.Count == 2, TimeSpan.FromSeconds(30));
         await StrangerCallsAsync(10, QuickNumber);
-        await WaitUntilAsync(() => _quick.Taken.Count == 1, TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => _quick.Taken.Count == 1, TimeSpan.FromSeconds(30));
 
         // The quick event was claimed by later passes than the first two hanging ones: had the limit not held,
         // the other two would have been sent by then.
@@ -117,13 +116,13 @@ public sealed class FairDeliveryTests : IAsyncLifetime
         await OrganizationAsync("Quick Org", QuickNumber, _quick);
 
         await StrangerCallsAsync(0, HangingNumber);
-        await WaitUntilAsync(() => _hanging.Arrived.Count == 1, TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => _hanging.Arrived.Count == 1, TimeSpan.FromSeconds(30));
         await StrangerCallsAsync(10, QuickNumber);
-        await WaitUntilAsync(() => _quick.Taken.Count == 1, TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => _quick.Taken.Count == 1, TimeSpan.FromSeconds(30));
 
         // The only place is the hanging organization's until the sender gives up on it (3 s); the server sees the
         // connection close a moment before the sender, having stored the failure, claims the quick event.
-        await WaitUntilAsync(() => !_hanging.Abandoned.IsEmpty, TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => !_hanging.Abandoned.IsEmpty, TimeSpan.FromSeconds(30));
         var early = _hanging.Abandoned.Single() - _quick.Taken.Single().ArrivedAt;
         Assert.True(
             early < TimeSpan.FromMilliseconds(200),

@@ -35,6 +35,9 @@ public sealed class TwoInstancesTests : IAsyncLifetime
             ["Switchboard:Twilio:AuthToken"] = SwitchboardApp.AuthToken,
             ["Switchboard:Twilio:PublicBaseUrl"] = SwitchboardApp.PublicBaseUrl,
             ["Switchboard:CallEvents:PollInterval"] = "00:00:00.020",
+            // A minute for a receiver: an event that waited for a hanging receiver would arrive after it, so no test
+            // needs a limit in seconds that the machine's load could break.
+            ["Switchboard:CallEvents:Timeout"] = "00:01:00",
             // The events' arrival is timed from the calls, which may come before a first pass 5 s after the start.
             ["Switchboard:Background:FirstPassDelay"] = "00:00:00",
             [EventReceiver.AllowedNetworks] = "127.0.0.0/8",
@@ -288,31 +291,27 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         // Six hanging events, three raised through each instance: each instance holds one of them at a time.
         await Task.WhenAll(
             Enumerable.Range(0, 6).Select(i => providers[i % 2].CallAsync($"+1415555{3000 + i}", GroupNumber)));
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (hanging.Arrived.Count < 2 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10);
         }
 
-        var delays = new List<TimeSpan>();
         for (var i = 0; i < 6; i++)
         {
-            var raised = DateTime.UtcNow;
             await providers[i % 2].CallAsync($"+1415555{4000 + i}", "+14155550200");
             deadline = DateTime.UtcNow.AddSeconds(30);
             while (quick.Taken.Count < i + 1 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(10);
             }
-
-            delays.Add(quick.Taken.Last().ArrivedAt - raised);
         }
 
         Assert.Equal(6, quick.Taken.Select(t => t.EventId).Distinct().Count());
         Assert.Equal(6, quick.Arrived.Count);
-        Assert.All(
-            delays,
-            d => Assert.True(d < TimeSpan.FromSeconds(2), $"an event took {d.TotalSeconds:0.0} s to arrive"));
+        // All six arrived while both instances still held their first hanging event (each waits a minute for it).
+        Assert.Empty(hanging.Abandoned);
+        Assert.Equal(2, hanging.Arrived.Count);
         // Never one event at two instances at once: every hanging request so far is of another event.
         Assert.Equal(hanging.Arrived.Count, hanging.Arrived.Select(a => a.EventId).Distinct().Count());
         Assert.Empty(hanging.Taken);
