@@ -76,7 +76,6 @@ public sealed class BandwidthAccountTests : IAsyncLifetime
         _app.Settings["Switchboard:Bandwidth:CallbackUsername"] = BandwidthPlay.CallbackUsername;
         _app.Settings["Switchboard:Bandwidth:CallbackPassword"] = BandwidthPlay.CallbackPassword;
         _app.Settings["Switchboard:Provider"] = "Bandwidth";
-        _app.Settings["Switchboard:Twilio:AnswerBudget"] = "00:00:10";
         // The reconciler is run by the test itself, at the fake clock's time.
         _app.Settings["Switchboard:Calls:ReconcileInterval"] = "01:00:00";
         _app.Replacements.Add(services => services.Replace(ServiceDescriptor.Singleton<IHostResolver>(_dns)));

@@ -31,9 +31,6 @@ public sealed class BandwidthWebhookTests : IDisposable
     {
         _app.Settings["Switchboard:Bandwidth:CallbackUsername"] = BandwidthPlay.CallbackUsername;
         _app.Settings["Switchboard:Bandwidth:CallbackPassword"] = BandwidthPlay.CallbackPassword;
-        // These tests check the dialect, not the answer budget (Reliability/ does): a cold database on a loaded
-        // machine must not turn an answer into the polite fallback.
-        _app.Settings["Switchboard:Twilio:AnswerBudget"] = "00:00:10";
     }
 
     public void Dispose() => _app.Dispose();

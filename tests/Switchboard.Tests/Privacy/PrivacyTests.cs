@@ -31,8 +31,6 @@ public sealed class PrivacyTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // These tests are about what is kept, not about the webhooks' answer budget on a busy machine.
-        _app.Settings["Switchboard:Twilio:AnswerBudget"] = "00:00:10";
         // Small batches, so that a purge of a few rows already takes several.
         _app.Settings["Switchboard:Retention:BatchSize"] = "4";
         _org = await TestOrganization.CreateAsync(_app, "Acme Org");

@@ -68,9 +68,6 @@ public sealed class ProviderConformanceTests
         await using var play = ProviderPlay.For(provider);
         using var app = new SwitchboardApp();
         await play.ConfigureAsync(app);
-        // The table checks dialects, not the answer budget (Reliability/ checks that): on a loaded machine a row
-        // must not turn into the polite fallback.
-        app.Settings["Switchboard:Twilio:AnswerBudget"] = "00:00:10";
         app.Settings["Switchboard:Twilio:ApiAttemptTimeout"] = "00:00:05";
         app.Settings["Switchboard:CallEvents:PollInterval"] = "00:00:00.050";
         EventReceiver.AllowIn(app.Settings);

@@ -183,6 +183,7 @@ public abstract class OutageTest(ITestOutputHelper output) : IAsyncLifetime
         // Real Kestrel, not the in-memory test server: an answer sent before the request's work has ended
         // must reach the provider as it would on the wire.
         App.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        App.KeepAnswerBudget();
         App.StartServer();
         Org = await TestOrganization.CreateAsync(App);
         Provider = App.Provider();

@@ -28,6 +28,7 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IAsyncLifetime
         Directory.CreateDirectory(_disk);
         await RunAsync("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", _disk);
         _app = new SwitchboardApp(_disk);
+        _app.KeepAnswerBudget();
         _org = await TestOrganization.CreateAsync(_app);
         _provider = _app.Provider();
         var group = await _org.CreateGroupAsync();
