@@ -103,7 +103,7 @@ builder.Services.AddHostedService<CallReconcilerService>();
 
 // Organizations' own provider accounts: secrets encrypted with Data Protection, its key ring in the database so that
 // every instance shares it; one lookup tells the webhooks and the REST clients whose account speaks
-builder.Services.AddDataProtection().SetApplicationName("Switchboard").PersistKeysToDbContext<SwitchboardDb>();
+builder.Services.AddDataProtection().SetApplicationName("Switchboard").PersistKeysToKeyRingTable();
 builder.Services.AddSingleton<AccountDirectory>();
 builder.Services.AddScoped<ProviderAccounts>();
 builder.Services.AddSingleton<ProviderProbe>();
@@ -225,7 +225,7 @@ organization.MapProviderAccount();
 // Admin API reference: /openapi/v1.json and /api/docs
 app.MapApiDocs();
 
-// Admin panel
+// Admin panel: its pages after every endpoint above, routed from the first request under /panel on
 app.MapPanel();
 
 // Health for load balancers and monitors: "Healthy" (200) or "Unhealthy" (503), nothing more
@@ -240,8 +240,13 @@ if (app.Configuration.GetValue<bool>("Switchboard:Benchmark"))
     app.MapGet("/bench/ok", () => "ok");
 }
 
-// Every endpoint built while the schema may still be under way (the host would build them first when it starts)
-_ = app.Services.GetRequiredService<EndpointDataSource>().Endpoints;
+// The endpoints built once while the schema may still be under way: what they compute on their first build (the JSON
+// contracts of the admin API's bodies and answers) is then ready when the host builds them again as it starts
+foreach (var endpoints in ((IEndpointRouteBuilder)app).DataSources)
+{
+    _ = endpoints.Endpoints;
+}
+
 await schema;
 
 if (demo)

@@ -18,6 +18,7 @@ public static class PanelSetup
 
     public static IServiceCollection AddPanel(this IServiceCollection services)
     {
+        services.AddSingleton<PanelBranch>();
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Panel";
@@ -71,10 +72,16 @@ public static class PanelSetup
             panel.UseStatusCodePagesWithReExecute($"{Path}/status/{{0}}");
         });
 
-    public static void MapPanel(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// <c>/</c>, which leads to the panel, and the panel's pages: a request under <c>/panel</c> that none of the app's
+    /// own endpoints took goes, as the pipeline's last step, to the branch <see cref="PanelBranch"/> builds on the first.
+    /// </summary>
+    public static void MapPanel(this WebApplication app)
     {
-        app.MapRazorPages();
         app.MapGet("/", () => TypedResults.Redirect(Path)).ExcludeFromDescription();
+        var pages = app.Services.GetRequiredService<PanelBranch>();
+        app.Use((http, next) =>
+            http.GetEndpoint() is null && http.Request.Path.StartsWithSegments(Path) ? pages.ServeAsync(http) : next(http));
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Panel;
 using Switchboard.Tests.Api;
 using Switchboard.Tests.Support;
 
@@ -167,7 +168,7 @@ public sealed class PanelPageMatrixTests(PanelPageMatrixTests.Visitors visitors)
 
     /// <summary>The panel's pages as the app routes them ("/panel/groups/{groupId:long}").</summary>
     internal static HashSet<string> PagesOf(SwitchboardApp app) =>
-        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        app.Services.GetRequiredService<PanelBranch>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null)
             .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
             .ToHashSet();
