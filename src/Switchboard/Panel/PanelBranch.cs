@@ -10,7 +10,9 @@ public sealed class PanelBranch(IServiceProvider services)
 {
     private readonly Lazy<(RequestDelegate Serve, EndpointDataSource Pages)> _branch = new(() => Build(services));
 
-    /// <summary>Routes a request to its page; a path no page has gets a 404, which the panel's status page shows.</summary>
+    /// <summary>
+    /// Routes a request to its page; a path no page has gets a 404, which the panel's status page shows.
+    /// </summary>
     public Task ServeAsync(HttpContext http) => _branch.Value.Serve(http);
 
     /// <summary>The pages as the branch routes them (builds the branch when no request has yet).</summary>

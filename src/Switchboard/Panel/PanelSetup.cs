@@ -73,15 +73,17 @@ public static class PanelSetup
         });
 
     /// <summary>
-    /// <c>/</c>, which leads to the panel, and the panel's pages: a request under <c>/panel</c> that none of the app's
-    /// own endpoints took goes, as the pipeline's last step, to the branch <see cref="PanelBranch"/> builds on the first.
+    /// <c>/</c>, which leads to the panel, and the panel's pages: a request under <c>/panel</c> that none of the
+    /// app's own endpoints took goes, as the pipeline's last step, to the branch <see cref="PanelBranch"/> builds on
+    /// the first.
     /// </summary>
     public static void MapPanel(this WebApplication app)
     {
         app.MapGet("/", () => TypedResults.Redirect(Path)).ExcludeFromDescription();
         var pages = app.Services.GetRequiredService<PanelBranch>();
-        app.Use((http, next) =>
-            http.GetEndpoint() is null && http.Request.Path.StartsWithSegments(Path) ? pages.ServeAsync(http) : next(http));
+        app.Use((http, next) => http.GetEndpoint() is null && http.Request.Path.StartsWithSegments(Path)
+            ? pages.ServeAsync(http)
+            : next(http));
     }
 
     /// <summary>
