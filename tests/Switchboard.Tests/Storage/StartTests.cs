@@ -38,10 +38,7 @@ public sealed class StartTests : IDisposable
     [Fact]
     public async Task AStartOnASchemaWithoutTheLastMigrationAppliesItAndKeepsTheData()
     {
-        var org = await TestOrganization.CreateAsync(_app);
-        await org.AddNumberAsync(GroupNumber, groupId: await org.CreateGroupAsync());
-        var alice = await org.CreateAgentAsync("Alice", AlicePhone);
-        await org.TextAsync(alice, Contact, GroupNumber, _app.Clock.GetUtcNow().AddHours(-1));
+        await AliceTextedTheContactAsync();
         var last = await WithDbAsync(async db =>
         {
             var migrations = db.Database.GetMigrations().ToList();
@@ -75,10 +72,7 @@ public sealed class StartTests : IDisposable
     [Fact]
     public async Task AStartAnswersItsFirstCallWithoutALinqQueryOrThePanelsPagesAndServesThePanelAfter()
     {
-        var org = await TestOrganization.CreateAsync(_app);
-        await org.AddNumberAsync(GroupNumber, groupId: await org.CreateGroupAsync());
-        var alice = await org.CreateAgentAsync("Alice", AlicePhone);
-        await org.TextAsync(alice, Contact, GroupNumber, _app.Clock.GetUtcNow().AddHours(-1));
+        await AliceTextedTheContactAsync();
 
         _app = await _app.RestartAsync();
         var call = await _app.Provider().CallAsync(Contact, GroupNumber);
@@ -99,6 +93,15 @@ public sealed class StartTests : IDisposable
         Assert.Contains("<form", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var missing = await _app.CreateClient().GetAsync("/panel/no-such-page");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    /// <summary>Alice texted the contact from the group's number an hour ago: the contact's call rings her.</summary>
+    private async Task AliceTextedTheContactAsync()
+    {
+        var org = await TestOrganization.CreateAsync(_app);
+        await org.AddNumberAsync(GroupNumber, groupId: await org.CreateGroupAsync());
+        var alice = await org.CreateAgentAsync("Alice", AlicePhone);
+        await org.TextAsync(alice, Contact, GroupNumber, _app.Clock.GetUtcNow().AddHours(-1));
     }
 
     private async Task<T> WithDbAsync<T>(Func<SwitchboardDb, Task<T>> read)
