@@ -74,8 +74,8 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
         });
         await using (var insert = Command(connection, dbTransaction, InsertEvents(dialect), events))
         {
-            AddParameter(insert, "@org", organizationId);
-            AddParameter(insert, "@recorded", recordedAt);
+            insert.AddParameter("@org", organizationId);
+            insert.AddParameter("@recorded", recordedAt);
             await using var inserted = await insert.ExecuteReaderAsync(ct);
             while (await inserted.ReadAsync(ct))
             {
@@ -98,7 +98,7 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
                 dbTransaction,
                 UpsertContactTexts(dialect),
                 Rows(ContactRows(stored), (json, r) => WriteContactRow(json, r, dialect)));
-            AddParameter(upsert, "@org", organizationId);
+            upsert.AddParameter("@org", organizationId);
             await upsert.ExecuteNonQueryAsync(ct);
         }
 
@@ -206,16 +206,8 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
-        AddParameter(command, "@rows", rows);
+        command.AddParameter("@rows", rows);
         return command;
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     /// <summary>A newly stored text, as the insert returned it.</summary>

@@ -344,7 +344,7 @@ internal sealed class CountChanges
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = sql.ToString();
-        Parameter(command, "@empty", Array.Empty<byte>());
+        command.AddParameter("@empty", Array.Empty<byte>());
         if (histograms.Count == 0)
         {
             await command.ExecuteNonQueryAsync(ct);
@@ -374,7 +374,7 @@ internal sealed class CountChanges
             var merged = new Dictionary<long, long>();
             CountsBlob.AddHistogram(tenths, merged);
             histograms[key].AddTenthsTo(merged);
-            Parameter(update, $"@h{i}", CountsBlob.Histogram(merged));
+            update.AddParameter($"@h{i}", CountsBlob.Histogram(merged));
             text.Append(CultureInfo.InvariantCulture, $"UPDATE {table} SET \"AcceptTenths\" = @h{i} ")
                 .Append(CultureInfo.InvariantCulture, $"WHERE \"OrganizationId\" = {key.OrganizationId} ")
                 .Append(CultureInfo.InvariantCulture,
@@ -482,7 +482,7 @@ internal sealed class CountChanges
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql.ToString();
-        Parameter(command, "@empty", Array.Empty<byte>());
+        command.AddParameter("@empty", Array.Empty<byte>());
         var stored = new List<(RowKey Key, byte[] Tenths, byte[] Days)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
@@ -514,8 +514,8 @@ internal sealed class CountChanges
                 kept.Add(counts);
             }
 
-            Parameter(update, $"@h{i}", CountsBlob.Histogram(histogram));
-            Parameter(update, $"@d{i}", CountsBlob.Days(merged));
+            update.AddParameter($"@h{i}", CountsBlob.Histogram(histogram));
+            update.AddParameter($"@d{i}", CountsBlob.Days(merged));
             text.Append(CultureInfo.InvariantCulture, $"UPDATE {table} SET \"AcceptTenths\" = @h{i}, ")
                 .Append(CultureInfo.InvariantCulture, $"\"Days\" = @d{i} ")
                 .Append(CultureInfo.InvariantCulture, $"WHERE \"OrganizationId\" = {key.OrganizationId} ")
@@ -525,14 +525,6 @@ internal sealed class CountChanges
 
         update.CommandText = text.ToString();
         await update.ExecuteNonQueryAsync(ct);
-    }
-
-    private static void Parameter(DbCommand command, string name, byte[] value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     /// <summary>A row's key: <see cref="Day"/> is the day (<see cref="DateOnly.DayNumber"/>) of a day row, the first

@@ -263,13 +263,13 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            Parameter(command, "@org", orgId);
-            Parameter(command, "@first", firstMonth.DayNumber);
-            Parameter(command, "@last", lastMonth.DayNumber);
-            Parameter(command, "@whole_from", wholeFrom.DayNumber);
-            Parameter(command, "@whole_to", wholeTo.DayNumber);
-            Parameter(command, "@first_day", firstDay.DayNumber);
-            Parameter(command, "@end_day", endDay.DayNumber);
+            command.AddParameter("@org", orgId);
+            command.AddParameter("@first", firstMonth.DayNumber);
+            command.AddParameter("@last", lastMonth.DayNumber);
+            command.AddParameter("@whole_from", wholeFrom.DayNumber);
+            command.AddParameter("@whole_to", wholeTo.DayNumber);
+            command.AddParameter("@first_day", firstDay.DayNumber);
+            command.AddParameter("@end_day", endDay.DayNumber);
             await using var reader = await command.ExecuteReaderAsync(ct);
             var counts = ReportedCall.Columns.Length;
             while (await reader.ReadAsync(ct))
@@ -349,9 +349,9 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            Parameter(command, "@org", orgId);
-            Parameter(command, "@from", range.From);
-            Parameter(command, "@to", range.To);
+            command.AddParameter("@org", orgId);
+            command.AddParameter("@from", range.From);
+            command.AddParameter("@to", range.To);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -480,14 +480,6 @@ public sealed class CallReports(SwitchboardDb db, TimeProvider clock)
         }
 
         return Median(tally.SecondsToAccept);
-    }
-
-    private static void Parameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     private static DateTime? Instant(string? text, bool endOfDay, string field, Dictionary<string, string[]> errors)

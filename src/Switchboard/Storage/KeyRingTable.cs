@@ -15,38 +15,36 @@ namespace Switchboard.Storage;
 /// </summary>
 public sealed class KeyRingTable(IServiceScopeFactory scopes, ILogger<KeyRingTable> log) : IXmlRepository
 {
-    public IReadOnlyCollection<XElement> GetAllElements()
+    public IReadOnlyCollection<XElement> GetAllElements() => Run(command =>
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        db.Database.OpenConnection();
-        try
+        command.CommandText = """SELECT "FriendlyName", "Xml" FROM "DataProtectionKeys" ORDER BY "Id" """;
+        using var row = command.ExecuteReader();
+        var keys = new List<XElement>();
+        while (row.Read())
         {
-            using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = """SELECT "FriendlyName", "Xml" FROM "DataProtectionKeys" ORDER BY "Id" """;
-            using var row = command.ExecuteReader();
-            var keys = new List<XElement>();
-            while (row.Read())
+            if (Parsed(row.IsDBNull(1) ? null : row.GetString(1)) is { } key)
             {
-                if (Parsed(row.IsDBNull(1) ? null : row.GetString(1)) is { } key)
-                {
-                    keys.Add(key);
-                }
-                else
-                {
-                    log.LogWarning("Key {Name} of the Data Protection key ring is not XML; skipped", row[0]);
-                }
+                keys.Add(key);
             }
-
-            return keys;
+            else
+            {
+                log.LogWarning("Key {Name} of the Data Protection key ring is not XML; skipped", row[0]);
+            }
         }
-        finally
-        {
-            db.Database.CloseConnection();
-        }
-    }
 
-    public void StoreElement(XElement element, string friendlyName)
+        return keys;
+    });
+
+    public void StoreElement(XElement element, string friendlyName) => Run(command =>
+    {
+        command.CommandText = """INSERT INTO "DataProtectionKeys" ("FriendlyName", "Xml") VALUES (@name, @xml)""";
+        command.AddParameter("@name", friendlyName);
+        command.AddParameter("@xml", element.ToString(SaveOptions.DisableFormatting));
+        return command.ExecuteNonQuery();
+    });
+
+    /// <summary>One statement on a connection of the app's context (its pragmas and busy timeout on SQLite).</summary>
+    private T Run<T>(Func<System.Data.Common.DbCommand, T> statement)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
@@ -54,10 +52,7 @@ public sealed class KeyRingTable(IServiceScopeFactory scopes, ILogger<KeyRingTab
         try
         {
             using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = """INSERT INTO "DataProtectionKeys" ("FriendlyName", "Xml") VALUES (@name, @xml)""";
-            Add(command, "@name", friendlyName);
-            Add(command, "@xml", element.ToString(SaveOptions.DisableFormatting));
-            command.ExecuteNonQuery();
+            return statement(command);
         }
         finally
         {
@@ -75,14 +70,6 @@ public sealed class KeyRingTable(IServiceScopeFactory scopes, ILogger<KeyRingTab
         {
             return null;
         }
-    }
-
-    private static void Add(System.Data.Common.DbCommand command, string name, string value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }
 
