@@ -157,7 +157,10 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<JsonBodyErrors>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o =>
-    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+    o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminApiJson.Default);
+});
 
 // The admin API's OpenAPI document and its browsable reference (Switchboard:ApiDocs:Enabled)
 builder.AddApiDocs();

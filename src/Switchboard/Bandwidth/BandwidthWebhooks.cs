@@ -28,8 +28,8 @@ public static class BandwidthWebhooks
         var markup = Bxml.WithoutCredentials;
         var group = app.MapGroup("/webhooks/" + Provider.Bandwidth.Segment())
             .WithMetadata(Edge)
-            .AddEndpointFilter<BandwidthCallbackFilter>()
-            .AddEndpointFilter<AnswerBudgetFilter>()
+            .AddFilter<BandwidthCallbackFilter>()
+            .AddFilter<AnswerBudgetFilter>()
             .RequireRateLimiting(WebhookRateLimit.Policy)
             .DisableAntiforgery()
             .WithBodyLimit(RequestLimits.MaxWebhookBodyBytes)

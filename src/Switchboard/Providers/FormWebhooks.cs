@@ -25,8 +25,8 @@ public static class FormWebhooks
         var markup = edge.Markup;
         var group = app.MapGroup("/webhooks/" + edge.Provider.Segment())
             .WithMetadata(edge)
-            .AddEndpointFilter<TSignatureFilter>()
-            .AddEndpointFilter<AnswerBudgetFilter>()
+            .AddFilter<TSignatureFilter>()
+            .AddFilter<AnswerBudgetFilter>()
             .RequireRateLimiting(WebhookRateLimit.Policy)
             .DisableAntiforgery()
             .WithBodyLimit(RequestLimits.MaxWebhookBodyBytes)
