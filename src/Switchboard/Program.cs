@@ -48,9 +48,10 @@ if (demo)
 // Settings, storage and the clock
 builder.Services.Configure<SwitchboardOptions>(builder.Configuration.GetSection(SwitchboardOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSwitchboardStorage(
-    builder.Configuration,
-    new(() => SqliteSwitchboardDbModel.Instance, () => PostgresSwitchboardDbModel.Instance));
+var compiledModels = new CompiledEfModels(
+    () => SqliteSwitchboardDbModel.Instance, () => PostgresSwitchboardDbModel.Instance);
+builder.Services.AddSwitchboardStorage(builder.Configuration, compiledModels);
+StorageSetup.PrepareFirstConnection(builder.Configuration, compiledModels);
 builder.Services.AddAuditTrail();
 builder.Services.AddCallReportCounts();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

@@ -46,11 +46,11 @@ public static class StorageSetup
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite) { Pooling = true };
+            var sqlite = SqliteConnectionString(connectionString);
             services.AddSingleton(new WriteGate(serialize: true));
             services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) =>
             {
-                o.UseSqlite(sqlite.ToString(), Collections).AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)])
+                o.UseSqlite(sqlite, Collections).AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)])
                     .ConfigureWarnings(AtStart);
                 if (compiled is not null)
                 {
@@ -68,6 +68,42 @@ public static class StorageSetup
         services.AddHttpContextAccessor();
         return services;
     }
+
+    /// <summary>
+    /// Started as soon as the settings are read, on the core that registering the services and building the app leave
+    /// idle (~0.2 s): the configured store's compiled model made, and one connection opened and given back to the
+    /// pool, so that the schema check after <c>Build</c> finds the driver loaded (SQLite's native library; on
+    /// PostgreSQL, Npgsql's types read from the server) and a connection ready. Nothing waits for it, and what fails
+    /// here (a store not reachable yet, a database not created yet) is left to the schema check, which reports it.
+    /// </summary>
+    public static void PrepareFirstConnection(IConfiguration configuration, CompiledEfModels? compiled) =>
+        _ = Task.Run(async () =>
+        {
+            var provider = configuration[$"{SwitchboardOptions.Section}:Database:Provider"] ?? "Sqlite";
+            var connectionString = configuration.GetConnectionString(ConnectionName);
+            var postgres = provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase);
+            if (!postgres && !provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+
+            _ = postgres ? compiled?.Postgres() : compiled?.Sqlite();
+            try
+            {
+                await using System.Data.Common.DbConnection connection = postgres
+                    ? new NpgsqlConnection(connectionString)
+                    : new SqliteConnection(SqliteConnectionString(connectionString));
+                await connection.OpenAsync();
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or ArgumentException or IOException)
+            {
+                // The schema check opens the same store next and reports what is wrong with it.
+            }
+        });
+
+    /// <summary>SQLite's connections, pooled: the same string for the app's contexts and the first connection.</summary>
+    private static string SqliteConnectionString(string? configured) =>
+        new SqliteConnectionStringBuilder(configured ?? DefaultSqlite) { Pooling = true }.ToString();
 
     /// <summary>
     /// The features' interceptors (e.g. the audit trail), registered as <see cref="ISaveChangesInterceptor"/>, run
