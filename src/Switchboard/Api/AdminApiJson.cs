@@ -13,7 +13,7 @@ namespace Switchboard.Api;
 /// The JSON contracts of the admin API's request bodies, generated at build. The endpoints read each body's contract
 /// as they are built at start, before the first call; made by reflection, those took ~0.1 s of the start's main
 /// thread. Answers and any type not listed here are still served by reflection, with the same options.
-/// <c>AdminApiJsonTests</c> fails when an endpoint accepts a body this context does not hold.
+/// <c>StartTests</c> fails when an endpoint accepts a JSON body this context does not hold.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CreateOrganization))]
