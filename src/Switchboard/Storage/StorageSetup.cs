@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -90,18 +91,18 @@ public static class StorageSetup
             _ = postgres ? compiled?.Postgres() : compiled?.Sqlite();
             try
             {
-                await using System.Data.Common.DbConnection connection = postgres
+                await using DbConnection connection = postgres
                     ? new NpgsqlConnection(connectionString)
                     : new SqliteConnection(SqliteConnectionString(connectionString));
                 await connection.OpenAsync();
             }
-            catch (Exception e) when (e is System.Data.Common.DbException or ArgumentException or IOException)
+            catch (Exception e) when (e is DbException or ArgumentException or IOException)
             {
                 // The schema check opens the same store next and reports what is wrong with it.
             }
         });
 
-    /// <summary>SQLite's connections, pooled: the same string for the app's contexts and the first connection.</summary>
+    /// <summary>SQLite's connections, pooled: one string for the app's contexts and the first connection.</summary>
     private static string SqliteConnectionString(string? configured) =>
         new SqliteConnectionStringBuilder(configured ?? DefaultSqlite) { Pooling = true }.ToString();
 
