@@ -25,8 +25,7 @@ public static class StorageSetup
         IConfiguration configuration,
         CompiledEfModels? compiled = null)
     {
-        var provider = configuration[$"{SwitchboardOptions.Section}:Database:Provider"] ?? "Sqlite";
-        var connectionString = configuration.GetConnectionString(ConnectionName);
+        var (provider, connectionString) = ConfiguredStore(configuration);
         if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
         {
             if (string.IsNullOrWhiteSpace(connectionString))
@@ -80,8 +79,7 @@ public static class StorageSetup
     public static void PrepareFirstConnection(IConfiguration configuration, CompiledEfModels? compiled) =>
         _ = Task.Run(async () =>
         {
-            var provider = configuration[$"{SwitchboardOptions.Section}:Database:Provider"] ?? "Sqlite";
-            var connectionString = configuration.GetConnectionString(ConnectionName);
+            var (provider, connectionString) = ConfiguredStore(configuration);
             var postgres = provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase);
             if (!postgres && !provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
             {
@@ -101,6 +99,13 @@ public static class StorageSetup
                 // The schema check opens the same store next and reports what is wrong with it.
             }
         });
+
+    /// <summary>
+    /// The configured store: <c>Switchboard:Database:Provider</c> (SQLite unless set) and its connection string.
+    /// </summary>
+    private static (string Provider, string? ConnectionString) ConfiguredStore(IConfiguration configuration) =>
+        (configuration[$"{SwitchboardOptions.Section}:Database:Provider"] ?? "Sqlite",
+            configuration.GetConnectionString(ConnectionName));
 
     /// <summary>SQLite's connections, pooled: one string for the app's contexts and the first connection.</summary>
     private static string SqliteConnectionString(string? configured) =>
