@@ -387,26 +387,31 @@ internal sealed class CountChanges
     }
 
     /// <summary>
-    /// Moves every row of <see cref="CallReportDay"/> into its <see cref="CallReportMonth"/> in one transaction, so a
-    /// report (which reads both in one statement) counts each change once, before the fold or after it. The day rows
-    /// are taken in key order (on PostgreSQL locked in that order, as the routing path locks them: neither waits for
-    /// the other in a cycle); a change written meanwhile makes a new day row, folded next time. Returns how many day
-    /// rows were folded.
+    /// Moves up to <paramref name="rows"/> rows of <see cref="CallReportDay"/> into their <see cref="CallReportMonth"/>
+    /// rows in the context's current transaction, so a report (which reads both in one statement) counts each change
+    /// once, before the move or after it. The day rows are taken in key order; on PostgreSQL only those no call's
+    /// transaction holds (<c>SKIP LOCKED</c>): the fold never waits for a call, and a call waits at most for one
+    /// batch, never for another call's transaction through the fold. A row skipped, or written meanwhile, is folded
+    /// by a later batch. Returns how many day rows were moved.
     /// </summary>
-    public static async Task<int> FoldAsync(SwitchboardDb db, CancellationToken ct)
+    public static async Task<int> FoldAsync(SwitchboardDb db, int rows, CancellationToken ct)
     {
         var keys = "\"OrganizationId\", \"Grouping\", \"Day\", \"Key\"";
         var columns = string.Join(", ", ReportedCall.Columns.Select(c => $"\"{c}\""));
+        var batch = $"""SELECT {keys}, "Slot" FROM "CallReportDays" ORDER BY {keys}, "Slot" LIMIT {rows}""";
         var taken = db.Database.IsNpgsql()
             ? $"""
               DELETE FROM "CallReportDays" d
-              USING (SELECT {keys}, "Slot" FROM "CallReportDays" ORDER BY {keys}, "Slot" FOR UPDATE) s
+              USING ({batch} FOR UPDATE SKIP LOCKED) s
               WHERE (d."OrganizationId", d."Grouping", d."Day", d."Key", d."Slot")
                   = (s."OrganizationId", s."Grouping", s."Day", s."Key", s."Slot")
               RETURNING {string.Join(", ", keys.Split(", ").Select(k => $"d.{k}"))},
                   {string.Join(", ", ReportedCall.Columns.Select(c => $"d.\"{c}\""))}, d."AcceptTenths"
               """
-            : $"""DELETE FROM "CallReportDays" RETURNING {keys}, {columns}, "AcceptTenths" """;
+            : $"""
+              DELETE FROM "CallReportDays" WHERE ({keys}, "Slot") IN ({batch})
+              RETURNING {keys}, {columns}, "AcceptTenths"
+              """;
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();

@@ -7,8 +7,8 @@ namespace Switchboard.Reports;
 /// <summary>
 /// Moves the day rows that changes of calls wrote (<see cref="CallReportDay"/>) into the month rows
 /// (<see cref="CallReportMonth"/>) every <see cref="Interval"/>, off the routing path: a busy key's month row is
-/// rewritten once per pass instead of once per call. On SQLite a pass enters the write gate after every write
-/// already waiting, as the retention purge does.
+/// rewritten once per pass instead of once per call. On SQLite each batch of a pass enters the write gate after every
+/// write already waiting, as the retention purge does.
 /// </summary>
 public sealed class CallReportFold(
     IServiceScopeFactory scopes,
@@ -45,15 +45,34 @@ public sealed class CallReportFold(
         }
     }
 
-    /// <summary>One pass: every day row folded in one transaction. Returns how many day rows it folded.</summary>
-    public async Task<int> FoldAsync(CancellationToken ct)
+    /// <summary>Day rows moved per transaction: a batch is over in milliseconds, so a call that writes a row of it
+    /// waits that long at most, and a pass after a long pause (rows of days of calls) is many short transactions.
+    /// </summary>
+    public const int BatchRows = 1_000;
+
+    /// <summary>One pass: the day rows folded in transactions of at most <see cref="BatchRows"/> rows, until a batch
+    /// finds fewer (on PostgreSQL the rows that calls hold meanwhile are left to the next pass). Returns how many
+    /// day rows it folded.</summary>
+    public Task<int> FoldAsync(CancellationToken ct) => FoldAsync(BatchRows, ct);
+
+    /// <inheritdoc cref="FoldAsync(CancellationToken)"/>
+    internal async Task<int> FoldAsync(int batchRows, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        await using var writer = await scope.ServiceProvider.GetRequiredService<WriteGate>().EnterLastAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var folded = await CountChanges.FoldAsync(db, ct);
-        await transaction.CommitAsync(ct);
-        return folded;
+        var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
+        var total = 0;
+        int folded;
+        do
+        {
+            await using var writer = await gate.EnterLastAsync(ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            folded = await CountChanges.FoldAsync(db, batchRows, ct);
+            await transaction.CommitAsync(ct);
+            total += folded;
+        }
+        while (folded == batchRows);
+
+        return total;
     }
 }

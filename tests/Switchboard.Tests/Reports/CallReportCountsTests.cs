@@ -189,6 +189,56 @@ public sealed class CallReportCountsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFoldInSmallBatchesMovesEveryDayRowAndTheReportsStayEqual()
+    {
+        await GenerateHistoryAsync(new Random(5), calls: 150);
+        var days = await CountDayRowsAsync();
+        Assert.True(days > 20);
+
+        // Batches of 7 rows: many transactions, the last one short; a month row may be written by several of them.
+        Assert.Equal(days, await FoldAsync(batchRows: 7));
+        Assert.Empty(await DayRowsAsync());
+        await AssertEqualOverRangesAsync();
+    }
+
+    [Fact]
+    public async Task OnPostgreSqlTheFoldDoesNotWaitForACallsOpenTransaction()
+    {
+        // SQLite writes one transaction at a time (the write gate); on PostgreSQL calls write while the fold runs.
+        if (!SwitchboardApp.OnPostgres)
+        {
+            return;
+        }
+
+        await GenerateHistoryAsync(new Random(9), calls: 60);
+        var days = await CountDayRowsAsync();
+        var held = (await DayRowsAsync()).OrderBy(d => (d.Grouping, d.Day, d.Key)).Skip(days / 2).First();
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            // A call's transaction, still open, has changed a day row (as the next call of that key and day does).
+            var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+            await using var open = await db.Database.BeginTransactionAsync();
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE "CallReportDays" SET "Calls" = "Calls" WHERE "OrganizationId" = {held.OrganizationId}
+                AND "Grouping" = {(int)held.Grouping} AND "Day" = {held.Day} AND "Key" = {held.Key}
+                AND "Slot" = {held.Slot}
+                """);
+
+            // Were the fold to wait for that transaction, it would still be waiting when the timeout ends.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            Assert.Equal(days - 1, await FoldAsync(batchRows: 5).WaitAsync(timeout.Token));
+            await AssertEqualOverRangesAsync(settled: false);
+            await open.CommitAsync();
+        }
+
+        // The row it left is the held one, folded by the next pass; every report equal all along.
+        Assert.Equal([held.Key], (await DayRowsAsync()).Select(d => d.Key));
+        Assert.Equal(1, await FoldAsync());
+        Assert.Empty(await DayRowsAsync());
+        await AssertEqualOverRangesAsync(settled: false);
+    }
+
+    [Fact]
     public async Task TheMigrationsRecountGivesTheCountsKeptAsCallsChanged()
     {
         await GenerateHistoryAsync(new Random(7), calls: 300, afterAdding: async () => await FoldAsync());
@@ -305,8 +355,9 @@ public sealed class CallReportCountsTests : IAsyncLifetime
 
     /// <summary>One pass of the fold, as the app runs it every five minutes (the test's clock does not move on its
     /// own).</summary>
-    private Task<int> FoldAsync() =>
-        _app.Services.GetServices<IHostedService>().OfType<CallReportFold>().Single().FoldAsync(CancellationToken.None);
+    private Task<int> FoldAsync(int batchRows = CallReportFold.BatchRows) =>
+        _app.Services.GetServices<IHostedService>().OfType<CallReportFold>().Single()
+            .FoldAsync(batchRows, CancellationToken.None);
 
     /// <summary>Each stored row with its days and histograms read back, in a canonical order (the recount writes a
     /// histogram's pairs in the order its GROUP BY found them).</summary>
