@@ -9,6 +9,7 @@
 #                 [--ramp-seconds 60]   (both rates rise from 0 over this time, as a load balancer's slow start)
 #   SOAK_PG_OPTIONS="-c log_min_duration_statement=50"   more PostgreSQL settings (e.g. to log slow statements)
 #   SOAK_KEEP_LOGS=DIR   keeps the instances' and PostgreSQL's logs there
+#   SOAK_CONNECTION_OPTIONS="Maximum Pool Size=100"   appended to the instances' connection string (a later key wins)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,7 +49,10 @@ su postgres -s /bin/bash -c "$pg_bin/initdb -D $work/pg -A trust -U postgres >/d
 database="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=switchboard_soak"
 
 # Both instances behind one public address, as behind a load balancer: Twilio signs that URL, not the instance's.
-export Switchboard__Database__Provider=Postgres ConnectionStrings__Switchboard="$database;Maximum Pool Size=100"
+# Twenty connections per instance, as operations.md advises for a 2-core PostgreSQL: a pool far above what the server
+# runs at once (Npgsql's default is 100) turns a burst into a storm of new connections (performance.md, stop 25).
+export Switchboard__Database__Provider=Postgres \
+  ConnectionStrings__Switchboard="$database;Maximum Pool Size=20;${SOAK_CONNECTION_OPTIONS:-}"
 export Switchboard__OperatorToken=soak-operator Switchboard__Twilio__AuthToken=soak-auth
 export Switchboard__Twilio__PublicBaseUrl=https://soak.example.org
 # The driver is one source sending thousands of webhooks a second: keep the per-source limiter, far above that.
