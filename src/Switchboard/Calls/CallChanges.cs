@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Events;
 using Switchboard.Observability;
@@ -67,7 +68,7 @@ public sealed class CallChanges(
 
                 return result;
             }
-            catch (DbUpdateException) when (attempt < MaxAttempts && !ct.IsCancellationRequested)
+            catch (Exception e) when (Retryable(e) && attempt < MaxAttempts && !ct.IsCancellationRequested)
             {
                 log.LogDebug("Call {CallId} changed under us; retrying", callId);
             }
@@ -130,6 +131,13 @@ public sealed class CallChanges(
             : null;
         return row.Context with { ContactName = contactName, LastTextAt = row.LastTextAt, Language = row.Language };
     }
+
+    /// <summary>
+    /// A conflict with another change of the call (EF Core's), or a failure the database calls transient (a deadlock, a
+    /// serialization failure) raised by a statement the save's interceptors run before EF Core's own (the report
+    /// counts): EF Core wraps only its own statements' failures, and a status lost to either is a call reported wrong.
+    /// </summary>
+    private static bool Retryable(Exception e) => e is DbUpdateException or DbException { IsTransient: true };
 
     private async Task<bool> ReportsEventsAsync(long? organizationId, CancellationToken ct) =>
         organizationId is { } id && await db.Organizations.AnyAsync(o => o.Id == id && o.CallEventsUrl != null, ct);

@@ -71,6 +71,11 @@ public sealed class AnswerBudgetFilter(
             {
                 await work;
             }
+            catch (Exception e) when (fallbackMetadata?.OnlyAcknowledges == true)
+            {
+                // Acknowledged, but what the provider told us was not stored: the call's record misses it.
+                log.LogWarning(e, "Webhook {Path} failed after its answer; its change was not stored", request.Path);
+            }
             catch (Exception e)
             {
                 log.LogDebug(e, "Webhook {Path} ended after its budget", request.Path);

@@ -110,6 +110,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : OutageTest(o
     public async Task StatusCallbackDuringABriefStallIsAnsweredWithinTwoSecondsAndStoredWhenTheDatabaseAnswers()
     {
         var ringing = await Provider.CallAsync(Contact, GroupNumber);
+        Assert.Equal(["Dial"], ringing.Answer.Verbs);
 
         TimedAnswer status;
         await using (await App.HoldDatabaseAsync())
@@ -127,6 +128,12 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : OutageTest(o
         }
 
         Report([status]);
+        // Should the status be missing, what the app said about it (a failure after the answer is a Warning).
+        foreach (var line in App.Logs.Lines.Where(l => l.StartsWith("Warning Switchboard") || l.StartsWith("Error")))
+        {
+            Output.WriteLine(line);
+        }
+
         Assert.True(status.Elapsed < Limit, $"the status callback took {status.Elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(HttpStatusCode.OK, status.Answer.Status);
         Assert.Empty(status.Answer.Verbs);
