@@ -35,9 +35,10 @@ internal sealed class SqliteCheckpoints(string connectionString, WriteGate gate,
             {
                 return;
             }
-            catch (SqliteException e)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // The database is busy or away: writers' own checkpoints go on, and so does the next pass.
+                // The database is busy, away or its disk full (the health check says so): writers' own checkpoints
+                // go on, and so does the next pass, on a connection opened again.
                 log.LogDebug(e, "A checkpoint pass failed");
                 await connection.CloseAsync();
             }
@@ -45,33 +46,29 @@ internal sealed class SqliteCheckpoints(string connectionString, WriteGate gate,
     }
 
     /// <summary>One pass: what is committed is copied; past <see cref="RestartPages"/>, all of it.</summary>
-    /// <returns>The pages the log holds after the pass, and how many of them are copied.</returns>
-    public async Task<(long Pages, long Copied)> PassAsync(SqliteConnection connection, CancellationToken ct)
+    private async Task PassAsync(SqliteConnection connection, CancellationToken ct)
     {
         if (connection.State != System.Data.ConnectionState.Open)
         {
             await connection.OpenAsync(ct);
         }
 
-        var (pages, copied) = await CheckpointAsync(connection, ct);
-        if (pages > RestartPages)
+        if (await LogPagesAfterCheckpointAsync(connection, ct) > RestartPages)
         {
             await using (await gate.EnterLastAsync(ct))
             {
-                (pages, copied) = await CheckpointAsync(connection, ct);
+                await LogPagesAfterCheckpointAsync(connection, ct);
             }
         }
-
-        return (pages, copied);
     }
 
-    private static async Task<(long Pages, long Copied)> CheckpointAsync(SqliteConnection connection,
-        CancellationToken ct)
+    /// <summary>Copies what is committed; answers how many pages the log holds (copied or not).</summary>
+    private static async Task<long> LogPagesAfterCheckpointAsync(SqliteConnection connection, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
         await using var result = await command.ExecuteReaderAsync(ct);
         await result.ReadAsync(ct);
-        return (result.GetInt64(1), result.GetInt64(2));
+        return result.GetInt64(1);
     }
 }

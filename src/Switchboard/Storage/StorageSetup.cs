@@ -50,9 +50,8 @@ public static class StorageSetup
         {
             var sqlite = SqliteConnectionString(connectionString);
             services.AddSingleton(new WriteGate(serialize: true));
-            services.AddSingleton(sp => new SqliteCheckpoints(
+            services.AddHostedService(sp => new SqliteCheckpoints(
                 sqlite, sp.GetRequiredService<WriteGate>(), sp.GetRequiredService<ILogger<SqliteCheckpoints>>()));
-            services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpoints>());
             services.AddDbContextPool<SwitchboardDb, SqliteSwitchboardDb>((sp, o) =>
             {
                 o.UseSqlite(sqlite, Collections).AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)])
