@@ -31,6 +31,7 @@ public sealed class AnswerBudgetFilter(
         var request = http.Request;
         var fallbackMetadata = http.GetEndpoint()?.Metadata.GetMetadata<WebhookFallback>();
         var fallback = fallbackMetadata?.Document ?? WebhookFallback.Hangup;
+        var onlyAcknowledges = fallbackMetadata?.OnlyAcknowledges == true;
 
         var fellBack = false;
         using var budget = new CancellationTokenSource();
@@ -51,7 +52,7 @@ public sealed class AnswerBudgetFilter(
                 "Webhook {Path} outlasted its {Budget} budget; answering the caller politely instead",
                 request.Path,
                 answerBudget);
-            if (fallbackMetadata?.OnlyAcknowledges == true)
+            if (onlyAcknowledges)
             {
                 // Answered: the provider closing its connection no longer says anything about this work.
                 await abandoned.DisposeAsync();
@@ -71,7 +72,7 @@ public sealed class AnswerBudgetFilter(
             {
                 await work;
             }
-            catch (Exception e) when (fallbackMetadata?.OnlyAcknowledges == true)
+            catch (Exception e) when (onlyAcknowledges)
             {
                 // Acknowledged, but what the provider told us was not stored: the call's record misses it.
                 log.LogWarning(e, "Webhook {Path} failed after its answer; its change was not stored", request.Path);
