@@ -179,7 +179,5 @@ public sealed class Bxml(string? username, string? password) : ICallMarkup
         ? [new XAttribute("username", username), new XAttribute("password", password)]
         : [];
 
-    private static string Document(params XElement[] verbs) =>
-        new XDeclaration("1.0", "UTF-8", null)
-        + new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
+    private static string Document(params XElement[] verbs) => ResponseDocument.Write(verbs);
 }

@@ -29,10 +29,9 @@ public sealed class SignalWireSignatureFilter(
         }
 
         var url = urls.BaseUrl + request.Path + request.QueryString;
-        var pairs = form.SelectMany(field => field.Value.Select(value => KeyValuePair.Create(field.Key, value ?? "")));
         var signature = request.Headers["X-SignalWire-Signature"].ToString() is { Length: > 0 } own
             ? own
             : request.Headers["X-Twilio-Signature"].ToString();
-        return TwilioSignature.IsValid(key, url, pairs, signature);
+        return TwilioSignature.IsValid(key, url, TwilioSignature.Fields(form), signature);
     }
 }

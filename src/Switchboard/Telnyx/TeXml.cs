@@ -139,7 +139,5 @@ public sealed class TeXml : ICallMarkup
                 new XAttribute("statusCallbackEvent", StatusEvents),
                 number)));
 
-    private static string Document(params XElement[] verbs) =>
-        new XDeclaration("1.0", "UTF-8", null)
-        + new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
+    private static string Document(params XElement[] verbs) => ResponseDocument.Write(verbs);
 }

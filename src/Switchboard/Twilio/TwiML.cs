@@ -193,9 +193,7 @@ public static class TwiML
                 new XAttribute("statusCallbackEvent", StatusEvents),
                 number)));
 
-    private static string Document(params XElement[] verbs) =>
-        new XDeclaration("1.0", "UTF-8", null) +
-            new XElement("Response", verbs).ToString(SaveOptions.DisableFormatting);
+    private static string Document(params XElement[] verbs) => ResponseDocument.Write(verbs);
 }
 
 /// <summary>TwiML as the markup of the shared webhooks; SignalWire's cXML is the same document.</summary>

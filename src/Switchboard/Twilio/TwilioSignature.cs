@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -11,15 +12,51 @@ public static class TwilioSignature
 {
     public static string Compute(string authToken, string url, IEnumerable<KeyValuePair<string, string>> form)
     {
-        var payload = new StringBuilder(url);
-        foreach (var (name, value) in form.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .ThenBy(p => p.Value, StringComparer.Ordinal))
+        var fields = form.ToArray();
+        Array.Sort(fields, static (a, b) => string.CompareOrdinal(a.Key, b.Key) is var byName and not 0
+            ? byName
+            : string.CompareOrdinal(a.Value, b.Value));
+
+        // Signed on every webhook: the payload is encoded into one pooled buffer, not built as a string first.
+        var size = Encoding.UTF8.GetByteCount(url);
+        foreach (var (name, value) in fields)
         {
-            payload.Append(name).Append(value);
+            size += Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
         }
 
-        var mac = HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(payload.ToString()));
-        return Convert.ToBase64String(mac);
+        var payload = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(url, payload);
+            foreach (var (name, value) in fields)
+            {
+                length += Encoding.UTF8.GetBytes(name, payload.AsSpan(length));
+                length += Encoding.UTF8.GetBytes(value, payload.AsSpan(length));
+            }
+
+            Span<byte> mac = stackalloc byte[HMACSHA1.HashSizeInBytes];
+            HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), payload.AsSpan(0, length), mac);
+            return Convert.ToBase64String(mac);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(payload);
+        }
+    }
+
+    /// <summary>A webhook's form as the signature reads it: each value of each field, a field named once per value.</summary>
+    public static List<KeyValuePair<string, string>> Fields(IFormCollection form)
+    {
+        var fields = new List<KeyValuePair<string, string>>(form.Count);
+        foreach (var (name, values) in form)
+        {
+            foreach (var value in values)
+            {
+                fields.Add(KeyValuePair.Create(name, value ?? ""));
+            }
+        }
+
+        return fields;
     }
 
     public static bool IsValid(

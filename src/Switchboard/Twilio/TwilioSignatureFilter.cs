@@ -27,8 +27,7 @@ public sealed class TwilioSignatureFilter(
         }
 
         var url = urls.BaseUrl + request.Path + request.QueryString;
-        var pairs = form.SelectMany(field => field.Value.Select(value => KeyValuePair.Create(field.Key, value ?? "")));
-        return TwilioSignature.IsValid(key, url, pairs, request.Headers["X-Twilio-Signature"]);
+        return TwilioSignature.IsValid(key, url, TwilioSignature.Fields(form), request.Headers["X-Twilio-Signature"]);
     }
 
     /// <summary>Twilio's own helper libraries answer a forgery this way; kept as it always was.</summary>

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Switchboard.Twilio;
 
 namespace Switchboard.Tests.Twilio;
@@ -61,4 +63,24 @@ public sealed class TwilioSignatureTests
     [InlineData("0/KCTR6DLpKmkAf8muzZqo1nDgQ")]
     public void IsValid_MissingOrTruncatedSignature_Refuses(string? signature) =>
         Assert.False(TwilioSignature.IsValid(AuthToken, Url, Params(), signature));
+
+    [Fact]
+    public void Compute_RepeatedNamesAndWordsBeyondAscii_SignsTheUtf8OfNamesThenValuesInOrdinalOrder()
+    {
+        KeyValuePair<string, string>[] form =
+        [
+            new("To", "+18005551212"),
+            new("SpeechResult", "sí, señor — 你好 😀"),
+            new("Digits", "9"),
+            new("Digits", "10"),
+            new("from", "lower case after upper"),
+        ];
+        // Twilio's rule, spelled out: the URL, then each name and value, sorted by name (ordinal), then by value.
+        var payload = Url + "Digits10" + "Digits9" + "SpeechResultsí, señor — 你好 😀" + "To+18005551212"
+            + "fromlower case after upper";
+        var expected = Convert.ToBase64String(
+            HMACSHA1.HashData(Encoding.UTF8.GetBytes(AuthToken), Encoding.UTF8.GetBytes(payload)));
+
+        Assert.Equal(expected, TwilioSignature.Compute(AuthToken, Url, form));
+    }
 }
