@@ -44,7 +44,7 @@ public static class TwilioSignature
         }
     }
 
-    /// <summary>A webhook's form as the signature reads it: each value of each field, a field named once per value.</summary>
+    /// <summary>A webhook's form as the signature reads it: each value of each field, named once per value.</summary>
     public static List<KeyValuePair<string, string>> Fields(IFormCollection form)
     {
         var fields = new List<KeyValuePair<string, string>>(form.Count);
