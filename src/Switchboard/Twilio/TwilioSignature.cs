@@ -17,7 +17,8 @@ public static class TwilioSignature
             ? byName
             : string.CompareOrdinal(a.Value, b.Value));
 
-        // Signed on every webhook: the payload is encoded into one pooled buffer, not built as a string first.
+        // Signed on every webhook: the payload is encoded into one pooled buffer, not built as a string first. Piece by
+        // piece gives the bytes of the joined text: a form decoded from UTF-8 holds no half of a surrogate pair.
         var size = Encoding.UTF8.GetByteCount(url);
         foreach (var (name, value) in fields)
         {
