@@ -19,10 +19,11 @@ public static class TwilioSignature
 
         // Signed on every webhook: the payload is encoded into one pooled buffer, not built as a string first. Piece by
         // piece gives the bytes of the joined text: a form decoded from UTF-8 holds no half of a surrogate pair.
-        var size = Encoding.UTF8.GetByteCount(url);
+        // The buffer is sized from the lengths alone (UTF-8's bound per character), so the text is read only once.
+        var size = Encoding.UTF8.GetMaxByteCount(url.Length);
         foreach (var (name, value) in fields)
         {
-            size += Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
+            size += Encoding.UTF8.GetMaxByteCount(name.Length) + Encoding.UTF8.GetMaxByteCount(value.Length);
         }
 
         var payload = ArrayPool<byte>.Shared.Rent(size);
