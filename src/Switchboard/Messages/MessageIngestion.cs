@@ -32,7 +32,7 @@ public sealed record IngestionResult(int Accepted, int Duplicates);
 public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, SwitchboardMetrics metrics, TimeProvider clock)
 {
     private static readonly Dialect Sqlite = new(
-        Events: "json_each(@rows) AS r",
+        Events: "jsonb_each(@rows) AS r",
         Field: (i, _) => $"r.value ->> {i}",
         FormatTime: t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
         // SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT to parse it unambiguously.
@@ -53,9 +53,42 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
         IReadOnlyList<ValidMessage> messages,
         CancellationToken ct)
     {
-        var dialect = db.Database.IsNpgsql() ? Postgres : Sqlite;
-        var recordedAt = clock.GetUtcNow().UtcDateTime;
         await using var writer = await gate.EnterAsync(ct);
+        if (db.Database.IsNpgsql())
+        {
+            return await StoreAsync(organizationId, messages, Postgres, ct);
+        }
+
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await SqliteJournalInMemoryAsync(true, ct);
+            return await StoreAsync(organizationId, messages, Sqlite, ct);
+        }
+        finally
+        {
+            await SqliteJournalInMemoryAsync(false, CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// A SQLite statement that writes many rows keeps the pages it changes in a journal of its own, so that it can be
+    /// undone alone; past 64 kB that journal spills into a temporary file, and a batch's two statements wrote as
+    /// many bytes there as into the write-ahead log. With <c>temp_store=MEMORY</c> it stays in memory (a few MB per
+    /// batch). Set for the batch only: on every connection it would also hold a migration's large temporary tables
+    /// in memory. SQLite reads the setting when a write transaction begins.
+    /// </summary>
+    private Task SqliteJournalInMemoryAsync(bool inMemory, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync(inMemory ? "PRAGMA temp_store=MEMORY;" : "PRAGMA temp_store=DEFAULT;", ct);
+
+    private async Task<IngestionResult> StoreAsync(
+        long organizationId,
+        IReadOnlyList<ValidMessage> messages,
+        Dialect dialect,
+        CancellationToken ct)
+    {
+        var recordedAt = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = db.Database.GetDbConnection();
         var dbTransaction = transaction.GetDbTransaction();

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Switchboard.Messages;
 using Switchboard.Privacy;
 using Switchboard.Storage;
 using Switchboard.Tests.Support;
@@ -119,6 +120,26 @@ public sealed class ContactTextsTests : IAsyncLifetime
         var (_, again) = await ReadAsync();
         Assert.Equal(Actual(kept), Actual(again));
         Assert.Equal(names, GroupNames(again));
+    }
+
+    [SqliteFact]
+    public async Task ABatchSetsItsConnectionsTemporaryStorageBackAsItFoundIt()
+    {
+        // A batch keeps its statements' journal in memory (temp_store=MEMORY) on the pooled connection it borrows;
+        // whatever that connection serves next (a migration's large temporary tables) is held in files as before.
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
+        await db.Database.OpenConnectionAsync();
+        var text = new ValidMessage("kept", _agents[0], Contacts[0], "+14155550100", _north, null, DateTime.UtcNow);
+
+        var result = await scope.ServiceProvider.GetRequiredService<MessageIngestion>()
+            .IngestAsync(_org.Id, [text], CancellationToken.None);
+
+        await using var pragma = db.Database.GetDbConnection().CreateCommand();
+        pragma.CommandText = "PRAGMA temp_store;";
+        Assert.Equal(1, result.Accepted);
+        Assert.Equal(0L, await pragma.ExecuteScalarAsync());
+        Assert.Equal(3, await db.ContactTexts.CountAsync(t => t.Contact == Contacts[0]));
     }
 
     [Fact]
