@@ -26,8 +26,8 @@ public sealed record IngestionResult(int Accepted, int Duplicates);
 /// <summary>
 /// Stores a batch of message events and keeps <see cref="ContactText"/> current in the same transaction: a row per
 /// stored text, and the latest text per (contact, group) for routing and per (contact, agent) for calls out. Each
-/// step is one statement over the whole batch, sent as one JSON array parameter: a statement per event spent more
-/// time binding parameters (SQLite) or on round trips (PostgreSQL) than storing rows.
+/// step is one statement over many rows, sent as one JSON array parameter: a statement per event spent more time
+/// binding parameters (SQLite) or on round trips (PostgreSQL) than storing rows.
 /// </summary>
 public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, SwitchboardMetrics metrics, TimeProvider clock)
 {
@@ -43,6 +43,14 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
         Field: (i, type) => $"(r.value ->> {i})::{type}",
         FormatTime: t => t.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
         Where: "ORDER BY r.n");
+
+    /// <summary>
+    /// At most this many <see cref="ContactText"/> rows per statement (about 1,000 contacts, as the rows go in key
+    /// order): a SQLite statement's journal, kept in memory (see <see cref="SqliteJournalInMemoryAsync"/>), holds the
+    /// pages it changes, one or two per contact; a whole batch's in one statement (~40 MB at 10M stored texts) left
+    /// that much memory in the allocator's arenas of every thread that wrote a batch.
+    /// </summary>
+    private const int ContactRowsPerStatement = 3_000;
 
     /// <remarks>
     /// Rows go in one fixed order (events by external id, then contact rows by their key), so that concurrent
@@ -124,13 +132,13 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
             }
         }
 
-        if (stored.Count > 0)
+        foreach (var rows in ContactRows(stored).Chunk(ContactRowsPerStatement))
         {
             await using var upsert = Command(
                 connection,
                 dbTransaction,
                 UpsertContactTexts(dialect),
-                Rows(ContactRows(stored), (json, r) => WriteContactRow(json, r, dialect)));
+                Rows(rows, (json, r) => WriteContactRow(json, r, dialect)));
             upsert.AddParameter("@org", organizationId);
             await upsert.ExecuteNonQueryAsync(ct);
         }
