@@ -122,6 +122,29 @@ public sealed class ContactTextsTests : IAsyncLifetime
         Assert.Equal(names, GroupNames(again));
     }
 
+    [Fact]
+    public async Task ABatchOfMoreRowsThanOneStatementTakesGivesTheSameRows()
+    {
+        // 2,000 texts to 1,000 contacts give ~5,000 rows: upserted in more than one statement (3,000 rows each).
+        var random = new Random(28);
+        var start = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+        var messages = Enumerable.Range(0, 2_000).Select(i => new
+        {
+            id = $"big{i}",
+            agentId = _agents[random.Next(_agents.Length)],
+            contact = $"+1312555{2000 + random.Next(1000)}",
+            from = i % 2 == 0 ? "+14155550100" : "+14155550101",
+            sentAt = start.AddMinutes(random.Next(50)),
+        }).ToList();
+
+        await TestOrganization.ReadAsync(await _org.Admin.PostAsJsonAsync($"{_org.Path}/messages", new { messages }));
+
+        var (texts, rows) = await ReadAsync();
+        Assert.Equal(2_000, texts.Count);
+        Assert.True(rows.Count > 3_000, $"{rows.Count} rows");
+        Assert.Equal(Expected(texts), Actual(rows));
+    }
+
     [SqliteFact]
     public async Task ABatchSetsItsConnectionsTemporaryStorageBackAsItFoundIt()
     {
