@@ -47,8 +47,8 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
     /// <summary>
     /// At most this many <see cref="ContactText"/> rows per statement (about 1,000 contacts, as the rows go in key
     /// order): a SQLite statement's journal, kept in memory (see <see cref="SqliteJournalInMemoryAsync"/>), holds the
-    /// pages it changes, one or two per contact; a whole batch's in one statement (~40 MB at 10M stored texts) left
-    /// that much memory in the allocator's arenas of every thread that wrote a batch.
+    /// pages it changes, one or two per contact; with a whole batch in one statement (~40 MB at 10M stored texts) the
+    /// peak RSS doubled, most likely memory the C allocator kept for each thread that had written a batch.
     /// </summary>
     private const int ContactRowsPerStatement = 3_000;
 
@@ -84,8 +84,8 @@ public sealed class MessageIngestion(SwitchboardDb db, WriteGate gate, Switchboa
     /// A SQLite statement that writes many rows keeps the pages it changes in a journal of its own, so that it can be
     /// undone alone; past 64 kB that journal spills into a temporary file, and a batch's two statements wrote as
     /// many bytes there as into the write-ahead log. With <c>temp_store=MEMORY</c> it stays in memory (a few MB per
-    /// batch). Set for the batch only: on every connection it would also hold a migration's large temporary tables
-    /// in memory. SQLite reads the setting when a write transaction begins.
+    /// statement: <see cref="ContactRowsPerStatement"/>). Set for the batch only: on every connection it would also
+    /// hold a migration's large temporary tables in memory. SQLite reads the setting when a write transaction begins.
     /// </summary>
     private Task SqliteJournalInMemoryAsync(bool inMemory, CancellationToken ct) =>
         db.Database.ExecuteSqlRawAsync(inMemory ? "PRAGMA temp_store=MEMORY;" : "PRAGMA temp_store=DEFAULT;", ct);
