@@ -7,9 +7,9 @@ using OpenTelemetry.Trace;
 namespace Switchboard.Observability;
 
 /// <summary>
-/// OpenTelemetry: Switchboard's own meter beside ASP.NET Core's, HttpClient's and Npgsql's instruments, scraped by
-/// Prometheus at <c>/metrics</c>; traces and an OTLP copy of everything when the standard
-/// <c>OTEL_EXPORTER_OTLP_*</c> variables name a collector.
+/// OpenTelemetry: Switchboard's own meter beside the runtime's (GC, thread pool, locks), ASP.NET Core's, HttpClient's
+/// and Npgsql's instruments, scraped by Prometheus at <c>/metrics</c>; traces and an OTLP copy of everything when the
+/// standard <c>OTEL_EXPORTER_OTLP_*</c> variables name a collector.
 /// </summary>
 public static class ObservabilitySetup
 {
@@ -22,6 +22,8 @@ public static class ObservabilitySetup
             .ConfigureResource(resource => resource.AddService("switchboard"))
             .WithMetrics(metrics => metrics
                 .AddMeter(SwitchboardMetrics.MeterName)
+                // .NET's own meter: GC pauses, thread pool queue, lock contention — why an instance falls behind.
+                .AddMeter("System.Runtime")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddNpgsqlInstrumentation()

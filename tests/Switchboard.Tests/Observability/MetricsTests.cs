@@ -69,8 +69,10 @@ public sealed partial class MetricsTests : IAsyncLifetime
         Assert.Equal(6, metrics.Sum("switchboard_webhook_duration_seconds_count", ("route", "/webhooks/twilio/voice")));
         Assert.Equal(0, metrics.Sum("switchboard_webhook_fallbacks_total"));
         Assert.Equal(1, metrics.Sum("switchboard_messages_ingested_total", ("result", "accepted")));
-        // ASP.NET Core's own instruments come along.
+        // ASP.NET Core's own instruments come along, and the runtime's: why an instance falls behind under load.
         Assert.True(metrics.Sum("http_server_request_duration_seconds_count") > 0);
+        Assert.True(metrics.Sum("dotnet_thread_pool_work_item_count_total") > 0);
+        Assert.Contains("dotnet_gc_pause_time_seconds_total", text, StringComparison.Ordinal);
 
         // No phone number, key or secret in any label.
         foreach (var secret in new[]
