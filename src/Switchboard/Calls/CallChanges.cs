@@ -41,23 +41,6 @@ public sealed class CallChanges(
     /// <returns>What the change answered, or null when there is no such call.</returns>
     public async Task<T?> ApplyAsync<T>(long callId, Func<CallRecord, T> change, CancellationToken ct) where T : struct
     {
-        // One connection from the read to the save: given back between them, the save waited for the pool again, and
-        // under load that wait widened the window in which another request's change of the call gets in first. On a
-        // loaded instance the conflicts and their retries then fed each other (performance.md, stop 29's soak).
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            return await ApplyOnOpenConnectionAsync(callId, change, ct);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    private async Task<T?> ApplyOnOpenConnectionAsync<T>(long callId, Func<CallRecord, T> change, CancellationToken ct)
-        where T : struct
-    {
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Calls;
-using Switchboard.Storage;
 using Switchboard.Tests.Support;
 using static Switchboard.Tests.Api.ApiAnswers;
 
@@ -62,39 +61,6 @@ public sealed class CallChangeRetryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, status.Status);
         Assert.Empty(status.Verbs);
         Assert.Equal(stored, logged.TextOrNull("callerStatus"));
-    }
-
-    [Fact]
-    public async Task ACallsChangeIsReadAndSavedOnOneConnection()
-    {
-        // Given back to the pool between the read and the save, a loaded instance's save waited for a connection again,
-        // and the wait widened the window in which another request's change wins: conflicts and retries fed each other.
-        var ringing = await _provider.CallAsync(Contact, GroupNumber);
-        var callId = (await _org.CallsAsync()).Single()!["id"]!.GetValue<long>();
-        await using var scope = _app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SwitchboardDb>();
-        var connection = db.Database.GetDbConnection();
-        var opened = 0;
-        void Count(object? sender, System.Data.StateChangeEventArgs e) =>
-            opened += e.CurrentState == System.Data.ConnectionState.Open ? 1 : 0;
-        connection.StateChange += Count;
-        try
-        {
-            var recorded = await scope.ServiceProvider.GetRequiredService<CallChanges>().RecordStatusAsync(
-                callId, CallLeg.Caller, CallStatus.Completed, at: null, durationSeconds: 42, callSid: null,
-                CancellationToken.None);
-
-            Assert.True(recorded);
-        }
-        finally
-        {
-            connection.StateChange -= Count;
-        }
-
-        Assert.Equal(1, opened);
-        Assert.Equal(System.Data.ConnectionState.Closed, connection.State);
-        Assert.Equal("completed", (await _org.CallsAsync()).Single()!.TextOrNull("callerStatus"));
-        Assert.Equal(["Dial"], ringing.Answer.Verbs);
     }
 
     /// <summary>Throws once, at the next save of a changed call record, before any of its statements.</summary>
